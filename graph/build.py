@@ -1,0 +1,133 @@
+"""The prerequisite graph: curated catalogue edges plus edges learned from the roadmaps, with evidence.
+
+Edge source -> target means "learn source before target". Curated edges (weight 1.0) come from the
+catalogue and always win. Learned edges come from the order of numbered syllabi (LLM101n, SLP3
+chapters) and of sections inside a roadmap; each carries its file:line evidence and a weight that grows
+with independent evidence. A learned edge that would close a cycle is dropped, heaviest edges first, so
+contradicting roadmaps never crash anything. Plans follow only `strong` edges (curated, or learned with
+enough evidence); the weaker ones explain, order and rank, but never add a topic to a plan.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from studygraph.graph.catalogue import Catalogue
+from studygraph.graph.matcher import matcher_for
+from studygraph.models import Resource
+from studygraph.store.meta import MetaStore
+
+SYLLABUS_WEIGHT = 0.5  # one numbered syllabus saying "A, then B"
+SECTION_WEIGHT = 0.25  # one roadmap putting section A before section B
+STRONG = 1.0  # what a plan follows: curated, or learned edges with several independent witnesses
+
+
+@dataclass
+class TopicGraph:
+    catalogue: Catalogue
+    graph: nx.DiGraph
+    resources_by_topic: dict[str, list[Resource]] = field(default_factory=dict)
+    questions_by_topic: dict[str, list[dict]] = field(default_factory=dict)
+    resources: dict[str, Resource] = field(default_factory=dict)
+
+    @property
+    def plan_graph(self) -> nx.DiGraph:
+        """The subgraph of edges strong enough to make a topic a prerequisite in a plan."""
+        if not hasattr(self, "_plan_graph"):
+            strong = [(u, v) for u, v, w in self.graph.edges(data="weight") if w >= STRONG]
+            g = nx.DiGraph()
+            g.add_nodes_from(self.graph.nodes)
+            g.add_edges_from(strong)
+            self._plan_graph = g
+        return self._plan_graph
+
+    def edge_evidence(self, source: str, target: str) -> dict:
+        data = self.graph.edges[source, target]
+        return {"source": source, "target": target, "weight": round(data["weight"], 3), "kind": data["kind"], "evidence": data["evidence"]}
+
+
+def build_graph(catalogue: Catalogue, meta: MetaStore | None = None) -> TopicGraph:
+    g = nx.DiGraph()
+    for topic in catalogue.topics.values():
+        g.add_node(topic.id)
+    for p in catalogue.prereqs:
+        g.add_edge(p.source, p.target, weight=1.0, kind="curated", evidence=[f"curated ({p.file}): {p.reason}"])
+    tg = TopicGraph(catalogue, g)
+    if meta is None:
+        return tg
+    _add_learned_edges(tg, meta)
+    _attach_resources(tg, meta)
+    return tg
+
+
+def _learned_candidates(catalogue: Catalogue, meta: MetaStore) -> dict[tuple[str, str], list[tuple[float, str]]]:
+    matcher = matcher_for(catalogue)
+    found: dict[tuple[str, str], list[tuple[float, str]]] = defaultdict(list)
+
+    def topic_of(text: str) -> str | None:
+        # The words before a parenthesis name the item ("Attention (attention, softmax, ...)").
+        head = text.split("(")[0].split("（")[0]
+        topics = matcher.topics(head) or matcher.topics(text)
+        return topics[0] if topics else None
+
+    syllabi: dict[tuple[str, int], list] = defaultdict(list)
+    for row in meta.syllabi():
+        syllabi[(row["file"], row["syllabus"])].append(row)
+    for (file, _), items in syllabi.items():
+        mapped = [(topic_of(r["text"]), r) for r in items]
+        mapped = [(t, r) for t, r in mapped if t]
+        for (a, ra), (b, rb) in zip(mapped, mapped[1:]):
+            if a != b:
+                found[(a, b)].append((SYLLABUS_WEIGHT, f"{file}:{ra['line']}-{rb['line']} syllabus order: {ra['text'][:60]} → {rb['text'][:60]}"))
+
+    sections: dict[str, list] = defaultdict(list)
+    for row in meta.sections():
+        sections[row["file"]].append(row)
+    for file, rows in sections.items():
+        mapped = [(matcher.topics(r["heading"].split(" > ")[-1]), r) for r in rows]
+        mapped = [(ts[0], r) for ts, r in mapped if ts]
+        for (a, ra), (b, rb) in zip(mapped, mapped[1:]):
+            same_parent = ra["heading"].rsplit(" > ", 1)[0] == rb["heading"].rsplit(" > ", 1)[0]
+            if a != b and same_parent:
+                found[(a, b)].append((SECTION_WEIGHT, f"{file}:{ra['line']}-{rb['line']} roadmap order: {ra['heading'].split(' > ')[-1]} → {rb['heading'].split(' > ')[-1]}"))
+    return found
+
+
+def _add_learned_edges(tg: TopicGraph, meta: MetaStore) -> None:
+    g = tg.graph
+    candidates = _learned_candidates(tg.catalogue, meta)
+    # Independent witnesses add up; the same file saying it twice counts once.
+    scored = []
+    for (a, b), items in candidates.items():
+        per_file: dict[str, float] = {}
+        for weight, evidence in items:
+            file = evidence.split(":", 1)[0]
+            per_file[file] = max(per_file.get(file, 0.0), weight)
+        scored.append((sum(per_file.values()), a, b, [e for _, e in items]))
+    for weight, a, b, evidence in sorted(scored, key=lambda s: (-s[0], s[1], s[2])):
+        if g.has_edge(a, b):
+            g.edges[a, b]["evidence"].extend(evidence)  # a roadmap agreeing with a curated edge
+            continue
+        if nx.has_path(g, b, a):  # would close a cycle: the heavier (earlier) edges win
+            continue
+        g.add_edge(a, b, weight=min(weight, 0.99), kind="learned", evidence=evidence)
+
+
+def _attach_resources(tg: TopicGraph, meta: MetaStore) -> None:
+    by_topic: dict[str, list[tuple[int, Resource]]] = defaultdict(list)
+    for r in meta.resources():
+        tg.resources[r.id] = r
+        for rank, t in enumerate(r.topics):
+            if t in tg.catalogue.topics:
+                by_topic[t].append((rank, r))
+    # A resource whose main subject is the topic first; then books/courses over bare websites.
+    kind_order = {"course": 0, "video": 1, "article": 2, "paper": 3, "book": 4, "docs": 5, "code": 6, "dataset": 7, "website": 8}
+    for t, items in by_topic.items():
+        items.sort(key=lambda x: (x[0], x[1].url is None, kind_order.get(x[1].kind, 9), x[1].title))
+        tg.resources_by_topic[t] = [r for _, r in items]
+    for q in meta.questions():
+        for t in json.loads(q["topics"]):
+            tg.questions_by_topic.setdefault(t, []).append({"text": q["text"], "file": q["file"], "line": q["line"], "kind": q["kind"]})

@@ -1,0 +1,189 @@
+"""Learning plans ("what before X"), next-topic ranking and "why A before B", in the Metacademy manner.
+
+A plan is every prerequisite of the goal that is still needed: a prerequisite reached only through topics
+the learner already knows is not needed. The order is a depth-first post-order from the goal, so each
+topic comes right after its own prerequisites and related topics stay together, instead of a flat
+breadth-first sort that jumps between areas.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from studygraph.graph.build import TopicGraph
+from studygraph.graph.catalogue import Topic
+from studygraph.models import Resource
+from studygraph.store.meta import MetaStore
+
+LEVEL_ORDER = {"foundation": 0, "basic": 1, "intermediate": 2, "advanced": 3}
+HOURS_BY_KIND = {"video": 1.5, "article": 0.5, "paper": 3.0, "course": 8.0, "book": 10.0, "docs": 1.0, "code": 2.0, "dataset": 1.0, "website": 1.0}
+HOURS_BY_LEVEL = {"foundation": 10.0, "basic": 4.0, "intermediate": 3.0, "advanced": 3.0}
+TEXT_KINDS = {"article", "paper", "book", "docs", "course", "website"}
+
+
+@dataclass
+class Step:
+    topic: Topic
+    resources: list[Resource] = field(default_factory=list)
+    hours: float = 0.0
+    why: str = ""
+    status: str = "todo"
+
+
+@dataclass
+class Plan:
+    goal: Topic
+    steps: list[Step]
+    skipped: list[str] = field(default_factory=list)  # known topics the plan leaves out
+
+    @property
+    def hours(self) -> float:
+        return round(sum(s.hours for s in self.steps), 1)
+
+
+@dataclass
+class NextTopic:
+    topic: Topic
+    score: float
+    why: str
+
+
+def needed_prerequisites(tg: TopicGraph, goal: str, known: set[str]) -> set[str]:
+    """Ancestors of the goal reachable without passing through a known topic."""
+    g = tg.plan_graph
+    needed, stack = set(), [goal]
+    while stack:
+        node = stack.pop()
+        for pre in g.predecessors(node):
+            if pre not in known and pre not in needed:
+                needed.add(pre)
+                stack.append(pre)
+    return needed
+
+
+def _ordered(tg: TopicGraph, goal: str, needed: set[str]) -> list[str]:
+    g, topics = tg.plan_graph, tg.catalogue.topics
+    order: list[str] = []
+    seen: set[str] = set()
+
+    def key(t: str):
+        return (LEVEL_ORDER.get(topics[t].level, 9), -len(nx.ancestors(g, t) & needed), topics[t].area, t)
+
+    def visit(node: str) -> None:  # iterative enough: catalogue depth is ~20
+        seen.add(node)
+        for pre in sorted((p for p in g.predecessors(node) if p in needed and p not in seen), key=key):
+            if pre not in seen:
+                visit(pre)
+        order.append(node)
+
+    visit(goal)
+    return order
+
+
+def pick_resources(tg: TopicGraph, topic_id: str, limit: int = 3) -> list[Resource]:
+    """The best few, mixing kinds: a video and a text where the library has both."""
+    pool = tg.resources_by_topic.get(topic_id, [])
+    picked: list[Resource] = []
+    for want in ({"video"}, TEXT_KINDS):
+        hit = next((r for r in pool if r.kind in want and r not in picked), None)
+        if hit:
+            picked.append(hit)
+    for r in pool:
+        if len(picked) >= limit:
+            break
+        if r not in picked:
+            picked.append(r)
+    return picked[:limit]
+
+
+def estimate_hours(topic: Topic, resources: list[Resource]) -> float:
+    if not resources:
+        return HOURS_BY_LEVEL.get(topic.level, 3.0)
+    return round(sum(HOURS_BY_KIND.get(r.kind, 1.0) for r in resources[:2]), 1)
+
+
+def learning_plan(tg: TopicGraph, goal: str, known: set[str] | None = None, status: dict[str, str] | None = None) -> Plan:
+    known = set(known or ()) - {goal}
+    needed = needed_prerequisites(tg, goal, known)
+    skipped = sorted(nx.ancestors(tg.plan_graph, goal) - needed)
+    topics = tg.catalogue.topics
+    steps = []
+    for t in _ordered(tg, goal, needed):
+        resources = pick_resources(tg, t)
+        unlocks = [s for s in tg.plan_graph.successors(t) if s in needed or s == goal]
+        why = "the goal" if t == goal else "needed for " + ", ".join(topics[s].name for s in unlocks[:3])
+        steps.append(Step(topics[t], resources, estimate_hours(topics[t], resources), why, (status or {}).get(t, "todo")))
+    return Plan(topics[goal], steps, skipped)
+
+
+def next_topics(tg: TopicGraph, known: set[str], learning: set[str] | None = None, k: int = 5) -> list[NextTopic]:
+    """Frontier topics (every prerequisite known, the topic itself not), ranked by what they unlock,
+    closeness to what the learner is doing now, and what the library has for them."""
+    g, topics = tg.plan_graph, tg.catalogue.topics
+    learning = set(learning or ()) - known
+    ranked = []
+    for t in g.nodes:
+        if t in known:
+            continue
+        missing = [p for p in g.predecessors(t) if p not in known]
+        if missing:
+            continue
+        unlocks = len(nx.descendants(g, t))
+        near = [x for x in learning if x == t or g.has_edge(x, t) or g.has_edge(t, x)]
+        after_known = [p for p in g.predecessors(t) if p in known]
+        library = len(tg.resources_by_topic.get(t, []))
+        score = unlocks / 10 + 3.0 * bool(near) + 1.5 * bool(after_known) + min(library, 5) * 0.3 - LEVEL_ORDER.get(topics[t].level, 2) * 0.2
+        reasons = []
+        if t in learning:
+            reasons.append("you are learning it now")
+        elif near:
+            reasons.append("close to what you are learning: " + ", ".join(topics[x].name for x in near[:2]))
+        if after_known:
+            reasons.append("its prerequisites are done: " + ", ".join(topics[p].name for p in after_known[:3]))
+        elif not list(g.predecessors(t)):
+            reasons.append("a starting point with no prerequisites")
+        reasons.append(f"unlocks {unlocks} later topics")
+        if library:
+            reasons.append(f"{library} resources in your library")
+        ranked.append(NextTopic(topics[t], round(score, 3), "; ".join(reasons)))
+    ranked.sort(key=lambda n: (-n.score, n.topic.id))
+    return ranked[:k]
+
+
+def known_topics(tg: TopicGraph, meta: MetaStore) -> tuple[set[str], set[str]]:
+    """(known, learning) from explicit marks and finished resources.
+
+    A topic is known when marked done/skipped, or when every library resource about it is finished;
+    finishing some of its resources means the learner is on it, not through it.
+    """
+    progress = meta.progress()
+    known = {k.removeprefix("topic:") for k, v in progress.items() if k.startswith("topic:") and v in ("done", "skipped")}
+    learning = {k.removeprefix("topic:") for k, v in progress.items() if k.startswith("topic:") and v == "learning"}
+    finished = {r.id for r in tg.resources.values() if r.done or progress.get(r.id) == "done"}
+    for topic, resources in tg.resources_by_topic.items():
+        primary = [r for r in resources if r.topics and r.topics[0] == topic]
+        done_here = [r for r in primary if r.id in finished]
+        if primary and len(done_here) == len(primary):
+            known.add(topic)
+        elif done_here:
+            learning.add(topic)
+    known &= set(tg.catalogue.topics)
+    return known, (learning - known) & set(tg.catalogue.topics)
+
+
+def explain_path(tg: TopicGraph, source: str, target: str) -> dict:
+    """Why source comes before target: the chain of edges with their evidence, or why not."""
+    g = tg.graph
+    try:
+        path = nx.shortest_path(g, source, target, weight=lambda u, v, d: 2.0 - d["weight"])
+    except nx.NetworkXNoPath:
+        reverse = nx.has_path(g, target, source)
+        return {"path": [], "edges": [], "reverse": reverse}
+    return {"path": path, "edges": [tg.edge_evidence(u, v) for u, v in zip(path, path[1:])], "reverse": False}
+
+
+def display_edges(tg: TopicGraph, nodes: set[str] | None = None) -> list[tuple[str, str]]:
+    """The transitive reduction of the plan graph (optionally of a node subset): what a drawing shows."""
+    g = tg.plan_graph if nodes is None else tg.plan_graph.subgraph(nodes)
+    return list(nx.transitive_reduction(nx.DiGraph(g)).edges)

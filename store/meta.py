@@ -1,0 +1,163 @@
+"""The metadata store: SQLite (WAL) next to the vectors.
+
+SQLite is the source of truth for what the library contains; Chroma only holds vectors for the chunk ids
+listed here (see ingest.pipeline for the commit protocol that keeps the two in step). Learner progress
+lives in its own table that ingest never rewrites, so progress survives any change to the roadmaps.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from studygraph.models import Resource, Source
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files(
+    path TEXT PRIMARY KEY, root TEXT NOT NULL, display TEXT NOT NULL, hash TEXT NOT NULL, size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL, title TEXT NOT NULL DEFAULT '', error TEXT);
+CREATE TABLE IF NOT EXISTS mentions(
+    file TEXT NOT NULL, line INTEGER NOT NULL, resource_id TEXT NOT NULL, url TEXT, title TEXT NOT NULL,
+    kind TEXT NOT NULL, context TEXT NOT NULL, heading TEXT NOT NULL, done INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS mentions_file ON mentions(file);
+CREATE INDEX IF NOT EXISTS mentions_resource ON mentions(resource_id);
+CREATE TABLE IF NOT EXISTS resources(
+    id TEXT PRIMARY KEY, url TEXT, title TEXT NOT NULL, kind TEXT NOT NULL, context TEXT NOT NULL,
+    done INTEGER NOT NULL, topics TEXT NOT NULL, sources TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chunks(id TEXT PRIMARY KEY, resource_id TEXT NOT NULL, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_resource ON chunks(resource_id);
+CREATE TABLE IF NOT EXISTS doc_text(file TEXT NOT NULL, line INTEGER NOT NULL, resource_id TEXT NOT NULL, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS doc_text_file ON doc_text(file);
+CREATE TABLE IF NOT EXISTS questions(
+    file TEXT NOT NULL, line INTEGER NOT NULL, text TEXT NOT NULL, heading TEXT NOT NULL, kind TEXT NOT NULL,
+    topics TEXT NOT NULL DEFAULT '[]');
+CREATE INDEX IF NOT EXISTS questions_file ON questions(file);
+CREATE TABLE IF NOT EXISTS syllabi(
+    file TEXT NOT NULL, syllabus INTEGER NOT NULL, position INTEGER NOT NULL, line INTEGER NOT NULL,
+    text TEXT NOT NULL, heading TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS syllabi_file ON syllabi(file);
+CREATE TABLE IF NOT EXISTS sections(file TEXT NOT NULL, line INTEGER NOT NULL, heading TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS sections_file ON sections(file);
+CREATE TABLE IF NOT EXISTS progress(item TEXT PRIMARY KEY, status TEXT NOT NULL, updated REAL NOT NULL);
+"""
+
+# Tables that hold what one file contributed; replaced as a whole when that file changes.
+PER_FILE_TABLES = ("mentions", "doc_text", "questions", "syllabi", "sections")
+
+
+class SchemaError(RuntimeError):
+    pass
+
+
+class MetaStore:
+    def __init__(self, path: Path, readonly: bool = False):
+        self.path = path
+        if readonly:
+            if not path.exists():
+                raise FileNotFoundError(f"no library at {path.parent}: run `studygraph ingest` first")
+            self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30, check_same_thread=False)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+            # WAL: the app keeps reading the last committed library while an ingest writes the next one.
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(SCHEMA)
+        self.db.row_factory = sqlite3.Row
+        version = self.get_meta("schema_version")
+        if version is None and not readonly:
+            self.set_meta("schema_version", str(SCHEMA_VERSION))
+            self.db.commit()
+        elif version is not None and int(version) != SCHEMA_VERSION:
+            raise SchemaError(
+                f"{path} has schema version {version}, this studygraph expects {SCHEMA_VERSION}: "
+                "move the data dir aside and ingest again"
+            )
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- meta -------------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", (key, value))
+
+    # -- files ------------------------------------------------------------------------------------
+    def files(self) -> dict[str, sqlite3.Row]:
+        return {r["path"]: r for r in self.db.execute("SELECT * FROM files")}
+
+    # -- resources --------------------------------------------------------------------------------
+    def resources(self) -> list[Resource]:
+        rows = self.db.execute("SELECT * FROM resources ORDER BY title COLLATE NOCASE, id")
+        return [_resource(r) for r in rows]
+
+    def resource(self, resource_id: str) -> Resource | None:
+        row = self.db.execute("SELECT * FROM resources WHERE id=?", (resource_id,)).fetchone()
+        return _resource(row) if row else None
+
+    def corpus_urls(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT url FROM resources WHERE url IS NOT NULL")}
+
+    def chunk_ids(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT id FROM chunks")}
+
+    def chunks(self) -> list[sqlite3.Row]:
+        return list(self.db.execute("SELECT id, resource_id, text FROM chunks ORDER BY id"))
+
+    def questions(self) -> list[sqlite3.Row]:
+        return list(self.db.execute("SELECT * FROM questions ORDER BY file, line"))
+
+    def syllabi(self) -> list[sqlite3.Row]:
+        return list(self.db.execute("SELECT * FROM syllabi ORDER BY file, syllabus, position"))
+
+    def sections(self) -> list[sqlite3.Row]:
+        return list(self.db.execute("SELECT * FROM sections ORDER BY file, line"))
+
+    def mentions(self) -> list[sqlite3.Row]:
+        return list(self.db.execute("SELECT * FROM mentions ORDER BY file, line"))
+
+    def counts(self) -> dict[str, int]:
+        one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "files": one("SELECT COUNT(*) FROM files"),
+            "resources": one("SELECT COUNT(*) FROM resources"),
+            "chunks": one("SELECT COUNT(*) FROM chunks"),
+            "questions": one("SELECT COUNT(*) FROM questions"),
+            "done": one("SELECT COUNT(*) FROM resources WHERE done=1"),
+        }
+
+    # -- progress (never touched by ingest) ---------------------------------------------------------
+    def progress(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.db.execute("SELECT item, status FROM progress")}
+
+    def set_progress(self, items: Iterable[str], status: str) -> None:
+        with self.db:
+            for item in items:
+                if status == "todo":
+                    self.db.execute("DELETE FROM progress WHERE item=?", (item,))
+                else:
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO progress(item, status, updated) VALUES(?, ?, ?)",
+                        (item, status, time.time()),
+                    )
+
+
+def _resource(row: sqlite3.Row) -> Resource:
+    return Resource(
+        id=row["id"],
+        url=row["url"],
+        title=row["title"],
+        kind=row["kind"],
+        context=row["context"],
+        done=bool(row["done"]),
+        topics=json.loads(row["topics"]),
+        sources=[Source(*s) for s in json.loads(row["sources"])],
+    )

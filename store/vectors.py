@@ -1,0 +1,77 @@
+"""Chunk vectors in Chroma: an embedded persistent store under the data dir, or a Chroma server.
+
+`STUDYGRAPH_CHROMA_URL` (e.g. http://127.0.0.1:8000) switches to `chroma run`; the rest of the code
+does not know the difference. Vectors are supplied by our own Embedder, so Chroma never downloads a
+default embedding model.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+COLLECTION = "studygraph_chunks"
+
+
+@dataclass
+class Hit:
+    chunk_id: str
+    resource_id: str
+    text: str
+    distance: float
+
+
+class VectorStore:
+    def __init__(self, path: Path | None = None, url: str | None = None):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        if url:
+            parts = urlsplit(url)
+            self.client = chromadb.HttpClient(
+                host=parts.hostname or "127.0.0.1", port=parts.port or 8000, ssl=parts.scheme == "https",
+                settings=chroma_settings,
+            )
+        else:
+            assert path is not None
+            path.mkdir(parents=True, exist_ok=True)
+            self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        self.collection = self.client.get_or_create_collection(
+            COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
+
+    def ids(self) -> set[str]:
+        out: set[str] = set()
+        offset, page = 0, 5000
+        while True:
+            got = self.collection.get(include=[], limit=page, offset=offset)["ids"]
+            out.update(got)
+            if len(got) < page:
+                return out
+            offset += page
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def upsert(self, ids: list[str], embeddings: list[list[float]], texts: list[str], resource_ids: list[str]) -> None:
+        for start in range(0, len(ids), 1000):
+            end = start + 1000
+            self.collection.upsert(
+                ids=ids[start:end], embeddings=embeddings[start:end], documents=texts[start:end],
+                metadatas=[{"resource_id": r} for r in resource_ids[start:end]],
+            )
+
+    def delete(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), 1000):
+            self.collection.delete(ids=ids[start:start + 1000])
+
+    def query(self, embedding: list[float], k: int) -> list[Hit]:
+        n = min(k, self.count())
+        if n == 0:
+            return []
+        res = self.collection.query(query_embeddings=[embedding], n_results=n, include=["documents", "metadatas", "distances"])
+        return [
+            Hit(cid, (meta or {}).get("resource_id", ""), doc or "", dist)
+            for cid, doc, meta, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])
+        ]

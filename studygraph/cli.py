@@ -1,0 +1,333 @@
+"""The `studygraph` command. Every command takes --json and --data-dir (or STUDYGRAPH_DATA_DIR).
+
+Heavy parts are imported inside the commands that need them: resolve, path, next, graph, why and mark
+never import torch, Chroma or llama.cpp, so they answer in a fraction of a second.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="studygraph: an offline study assistant for NLP and LLMs.")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+DataDirOpt = Annotated[Optional[Path], typer.Option("--data-dir", help="Data dir (default: STUDYGRAPH_DATA_DIR or a per-user dir).")]
+KnownOpt = Annotated[Optional[str], typer.Option("--known", help="Comma-separated topics you already know (names or ids).")]
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = 2):
+        super().__init__(message)
+        self.code = code
+
+
+def _settings(data_dir: Path | None):
+    from studygraph.config import load_settings
+
+    return load_settings(data_dir=data_dir)
+
+
+def _emit(as_json: bool, data, human) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=None) + "\n")
+    else:
+        human()
+
+
+def _open_graph(settings):
+    from studygraph.graph.build import build_graph
+    from studygraph.graph.catalogue import load_catalogue
+    from studygraph.store.meta import MetaStore
+
+    catalogue = load_catalogue()
+    meta = MetaStore(settings.meta_path) if settings.meta_path.exists() else None
+    return build_graph(catalogue, meta), meta
+
+
+def _resolve_or_fail(resolver, name: str) -> str:
+    hit = resolver.resolve(name)
+    if hit is None:
+        raise CliError(f"no topic matches {name!r}; try `studygraph graph` to list topics", 1)
+    return hit.id
+
+
+def _known(tg, meta, resolver, known: str | None) -> tuple[set[str], set[str]]:
+    from studygraph.graph.plan import known_topics
+
+    done, learning = known_topics(tg, meta) if meta else (set(), set())
+    for name in filter(None, (k.strip() for k in (known or "").split(","))):
+        done.add(_resolve_or_fail(resolver, name))
+    return done, learning
+
+
+def _res(r) -> dict:
+    return {"id": r.id, "title": r.title, "url": r.url, "kind": r.kind}
+
+
+@app.command()
+def ingest(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders; default: the default corpus and uploads.")] = None,
+    as_json: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Ingest roadmaps (markdown) and papers (PDF) incrementally."""
+    from studygraph.ingest.pipeline import ingest as run_ingest
+
+    settings = _settings(data_dir)
+    if as_json or not sys.stderr.isatty():
+        report = run_ingest(settings, paths or None)
+    else:
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task("ingest", total=None)
+
+            def progress(stage: str, done: int, total: int) -> None:
+                bar.update(task, description=stage, completed=done, total=total)
+
+            report = run_ingest(settings, paths or None, progress=progress)
+    out = report.to_json()
+    out.pop("file_status") if as_json and len(out["file_status"]) > 200 else None
+
+    def human() -> None:
+        typer.echo(
+            f"{report.files} files: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+            f"{report.removed} removed; {report.resources} resources, {report.chunks} chunks, {report.topics} topics, "
+            f"{report.edges} edges ({report.seconds}s)"
+        )
+        for e in report.errors:
+            typer.echo(f"error: {e['file']}:{e['line'] or '-'}: {e['message']}", err=True)
+
+    _emit(as_json, out, human)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def resolve(names: Annotated[list[str], typer.Argument(help="Words naming a topic, in any language.")], as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
+    """Map free text to catalogue topics."""
+    from studygraph.graph.catalogue import load_catalogue
+    from studygraph.graph.resolve import Resolver
+
+    resolver = Resolver(load_catalogue())
+    results = []
+    for name in names:
+        hit = resolver.resolve(name)
+        results.append({"query": name, "id": hit.id if hit else None, "name": hit.name if hit else None, "score": hit.score if hit else 0.0})
+    data = results[0] if len(names) == 1 else results
+    _emit(as_json, data, lambda: [typer.echo(f"{r['query']}\t{r['id'] or '-'}\t{r['name'] or ''}\t{r['score']}") for r in results])
+    if len(names) == 1 and results[0]["id"] is None:
+        if not as_json:
+            typer.echo(f"error: no topic matches {names[0]!r}", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def path(goal: str, known: KnownOpt = None, as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
+    """A learning plan: every prerequisite of GOAL in learning order, minus what you know."""
+    from studygraph.graph.plan import learning_plan
+    from studygraph.graph.resolve import Resolver
+
+    tg, meta = _open_graph(_settings(data_dir))
+    resolver = Resolver(tg.catalogue)
+    goal_id = _resolve_or_fail(resolver, goal)
+    done, learning = _known(tg, meta, resolver, known)
+    status = {**{t: "learning" for t in learning}, **{t: "done" for t in done}}
+    plan = learning_plan(tg, goal_id, done, status)
+    data = {
+        "goal": {"id": plan.goal.id, "name": plan.goal.name, "zh": plan.goal.zh},
+        "steps": [
+            {"id": s.topic.id, "name": s.topic.name, "zh": s.topic.zh, "hours": s.hours, "why": s.why, "status": s.status,
+             "resources": [_res(r) for r in s.resources]}
+            for s in plan.steps
+        ],
+        "skipped": plan.skipped,
+        "hours": plan.hours,
+    }
+
+    def human() -> None:
+        typer.echo(f"Plan for {plan.goal.name} ({plan.goal.zh}), about {plan.hours} h:")
+        for i, s in enumerate(plan.steps, 1):
+            typer.echo(f"{i:2}. {s.topic.name} / {s.topic.zh}  [{s.hours} h]  — {s.why}")
+            for r in s.resources:
+                typer.echo(f"      {r.kind:8} {r.title}  {r.url or '(no link)'}")
+
+    _emit(as_json, data, human)
+
+
+@app.command("next")
+def next_(known: KnownOpt = None, k: Annotated[int, typer.Option("-k")] = 5, as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
+    """What to learn next: frontier topics ranked by what they unlock and what you are doing."""
+    from studygraph.graph.plan import next_topics
+    from studygraph.graph.resolve import Resolver
+
+    tg, meta = _open_graph(_settings(data_dir))
+    done, learning = _known(tg, meta, Resolver(tg.catalogue), known)
+    ranked = next_topics(tg, done, learning, k)
+    data = {"topics": [{"id": n.topic.id, "name": n.topic.name, "zh": n.topic.zh, "score": n.score, "why": n.why} for n in ranked]}
+    _emit(as_json, data, lambda: [typer.echo(f"{n.topic.name} / {n.topic.zh} ({n.score}): {n.why}") for n in ranked])
+
+
+@app.command()
+def why(source: str, target: str, as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
+    """Explain why SOURCE comes before TARGET: the path and each edge's evidence."""
+    from studygraph.graph.plan import explain_path
+    from studygraph.graph.resolve import Resolver
+
+    tg, _ = _open_graph(_settings(data_dir))
+    resolver = Resolver(tg.catalogue)
+    a, b = _resolve_or_fail(resolver, source), _resolve_or_fail(resolver, target)
+    data = explain_path(tg, a, b)
+
+    def human() -> None:
+        if not data["path"]:
+            typer.echo(f"{a} is not a prerequisite of {b}" + (f" (it is the other way round)" if data["reverse"] else ""))
+        for e in data["edges"]:
+            typer.echo(f"{e['source']} -> {e['target']} ({e['kind']}, {e['weight']}):")
+            for ev in e["evidence"][:4]:
+                typer.echo(f"    {ev}")
+
+    _emit(as_json, data, human)
+
+
+@app.command()
+def graph(as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
+    """The whole prerequisite graph (source -> target: source is a prerequisite of target)."""
+    tg, _ = _open_graph(_settings(data_dir))
+    topics = tg.catalogue.topics
+    data = {
+        "nodes": [{"id": t.id, "name": t.name, "zh": t.zh, "aliases": list(t.aliases), "level": t.level, "area": t.area} for t in topics.values()],
+        "edges": [{"source": u, "target": v, "weight": round(d["weight"], 3), "kind": d["kind"], "evidence": d["evidence"]} for u, v, d in tg.graph.edges(data=True)],
+    }
+    _emit(as_json, data, lambda: typer.echo(f"{len(data['nodes'])} topics, {len(data['edges'])} edges; use --json for the whole graph"))
+
+
+@app.command()
+def mark(
+    items: Annotated[list[str], typer.Argument(help="Topics (names or ids) or resource ids/URLs.")],
+    status: Annotated[str, typer.Option("--status", help="done | learning | skipped | todo")] = "done",
+    as_json: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Record progress on topics or resources; it survives every re-ingest."""
+    from studygraph.graph.catalogue import load_catalogue
+    from studygraph.graph.resolve import Resolver
+    from studygraph.models import STATUSES
+    from studygraph.store.meta import MetaStore
+
+    if status not in STATUSES:
+        raise CliError(f"status must be one of {', '.join(STATUSES)}")
+    settings = _settings(data_dir)
+    meta = MetaStore(settings.meta_path)
+    by_url = {r.url: r.id for r in meta.resources() if r.url}
+    ids = {r.id for r in meta.resources()}
+    resolver = Resolver(load_catalogue())
+    keys = []
+    for item in items:
+        if item in ids:
+            keys.append(item)
+        elif item in by_url:
+            keys.append(by_url[item])
+        else:
+            keys.append("topic:" + _resolve_or_fail(resolver, item))
+    meta.set_progress(keys, status)
+    _emit(as_json, {"marked": keys, "status": status}, lambda: typer.echo(f"marked {', '.join(keys)} as {status}"))
+
+
+@app.command()
+def library(as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
+    """Every resource with kind, topics, sources and status."""
+    from studygraph.store.meta import MetaStore
+
+    settings = _settings(data_dir)
+    meta = MetaStore(settings.meta_path, readonly=True)
+    progress = meta.progress()
+    data = [
+        {"id": r.id, "title": r.title, "url": r.url, "kind": r.kind, "topics": r.topics,
+         "sources": [{"file": s.file, "line": s.line, "heading": s.heading} for s in r.sources],
+         "status": progress.get(r.id) or ("done" if r.done else "todo")}
+        for r in meta.resources()
+    ]
+    _emit(as_json, data, lambda: [typer.echo(f"{d['kind']:8} {d['status']:5} {d['title']}  {d['url'] or '(no link)'}") for d in data])
+
+
+@app.command()
+def stats(as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
+    """Counts of files, resources, chunks, topics, edges."""
+    settings = _settings(data_dir)
+    tg, meta = _open_graph(settings)
+    counts = meta.counts() if meta else {"files": 0, "resources": 0, "chunks": 0, "questions": 0, "done": 0}
+    data = {**counts, "topics": len(tg.catalogue.topics), "edges": tg.graph.number_of_edges(),
+            "curated_edges": len(tg.catalogue.prereqs), "data_dir": str(settings.data_dir)}
+    _emit(as_json, data, lambda: [typer.echo(f"{k}: {v}") for k, v in data.items()])
+
+
+@app.command()
+def search(
+    query: str,
+    k: Annotated[int, typer.Option("-k", help="How many results.")] = 10,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="Only this kind (paper, video, ...).")] = None,
+    as_json: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Hybrid search over the library (dense + BM25), one result per resource."""
+    from studygraph.assistant.engine import Assistant
+
+    results = Assistant(_settings(data_dir)).search(query, k=k, kind=kind)
+    data = [{"id": r.resource.id, "title": r.resource.title, "url": r.resource.url, "kind": r.resource.kind, "score": round(r.score, 4),
+             "topics": r.topics, "source": r.source, "snippet": r.snippet} for r in results]
+    _emit(as_json, data, lambda: [typer.echo(f"{d['score']:.3f} {d['kind']:8} {d['title']}  {d['url'] or '(no link)'}") for d in data])
+
+
+@app.command()
+def ask(
+    question: str,
+    as_json: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+    no_llm: Annotated[bool, typer.Option("--no-llm", help="Deterministic answer, no model.")] = False,
+) -> None:
+    """Ask in English or Chinese: plans, what next, find, explain, quiz."""
+    from studygraph.assistant.engine import Assistant
+
+    settings = _settings(data_dir)
+    if no_llm:
+        settings.llm_backend = "none"
+    assistant = Assistant(settings)
+    if as_json:
+        answer = assistant.ask(question)
+        data = {"answer": answer.text, "citations": [{"title": c.title, "url": c.url, "kind": c.kind} for c in answer.citations],
+                "intent": answer.intent, "model": answer.model, "structured": answer.structured}
+        _emit(True, data, None)
+        return
+    answer, tokens = assistant.ask_stream(question)
+    for piece in tokens:
+        typer.echo(piece, nl=False)
+    typer.echo("")
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except CliError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(exc.code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        sys.exit(130)
+    except Exception as exc:  # one line, not a stack trace: the message names the file/line where we know it
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        typer.echo(f"error: {exc.__class__.__name__}: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

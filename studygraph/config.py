@@ -1,0 +1,88 @@
+"""All settings in one place: defaults < `<data_dir>/config.toml` < environment (STUDYGRAPH_*) < CLI flags.
+
+Nothing here loads a model; paths to models are resolved lazily by the components that use them.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = REPO_ROOT / "corpus"
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("studygraph", appauthor=False))
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    """Reads `<data_dir>/config.toml`; the data dir itself can only come from env/flags."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path | None):
+        super().__init__(settings_cls)
+        self._values: dict[str, Any] = {}
+        if path and path.is_file():
+            with path.open("rb") as f:
+                self._values = tomllib.load(f)
+
+    def get_field_value(self, field, field_name):  # pragma: no cover - unused by __call__
+        return self._values.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return {k: v for k, v in self._values.items() if k in self.settings_cls.model_fields}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="STUDYGRAPH_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    corpus_dirs: list[Path] = Field(default_factory=lambda: [DEFAULT_CORPUS])
+
+    # Generation. backend "auto": a server if llm_url is set, else the in-process GGUF if it loads, else none.
+    llm_backend: Literal["auto", "llama_cpp", "server", "none"] = "auto"
+    model_path: Path | None = None  # None: the packaged Gemma 3 270M GGUF, assembled on first use
+    llm_url: str | None = None  # OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1
+    llm_timeout: float = 60.0
+    n_ctx: int = 2048
+    n_threads: int | None = None
+    n_gpu_layers: int | None = None  # None: all layers when llama.cpp was built with GPU offload, else 0
+    max_tokens: int = 160
+    temperature: float = 0.2
+
+    # Retrieval.
+    chroma_url: str | None = None  # a Chroma server (chroma run) instead of the embedded store
+    embed_batch_size: int = 64
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):
+        data_dir = init_settings.init_kwargs.get("data_dir") or os.environ.get("STUDYGRAPH_DATA_DIR")
+        toml_path = Path(data_dir) / "config.toml" if data_dir else default_data_dir() / "config.toml"
+        return (init_settings, env_settings, _TomlSource(settings_cls, toml_path))
+
+    @property
+    def meta_path(self) -> Path:
+        return self.data_dir / "meta.sqlite"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "corpus"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings with explicit overrides (CLI flags); None values mean 'not given'."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})

@@ -1,0 +1,98 @@
+"""Domain objects shared by every stage: plain, typed dataclasses, no behaviour beyond small helpers.
+
+Data flow: a file is parsed into `Mention`s (one per occurrence of a resource in a roadmap) and
+`Question`s; ingest merges mentions with the same normalised URL into one `Resource` that remembers
+every `Source`; resources are cut into `Chunk`s for retrieval.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Resource kinds, in the words the UI shows.
+KINDS = ("paper", "video", "course", "code", "book", "article", "docs", "dataset", "website")
+
+# Learner status for a topic or a resource; "todo" is the absence of a mark.
+STATUSES = ("done", "learning", "skipped", "todo")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a resource was seen: a file (relative to its corpus root), a 1-based line, its heading path."""
+
+    file: str
+    line: int
+    heading: str  # heading path joined with " > ", "" at the top of a file
+
+
+@dataclass
+class Mention:
+    """One occurrence of a resource in a document, before merging across files."""
+
+    url: str | None  # normalised URL; None for a book/chapter without a link
+    title: str  # a human title: never a bare generic word like "材料" or "Github"
+    kind: str  # one of KINDS
+    context: str  # the text of the line/list item around the link, markdown stripped
+    headings: tuple[str, ...]  # heading path, outermost first
+    line: int
+    done: bool = False  # DONE[...] or a checked task box
+    raw_url: str | None = None  # the URL as written, for error messages and debugging
+
+
+@dataclass
+class Question:
+    """An interview question or exercise item, attached to its section (later to topics)."""
+
+    text: str
+    headings: tuple[str, ...]
+    line: int
+    kind: str = "interview"  # "interview" or "exercise"
+
+
+@dataclass
+class SyllabusItem:
+    """An entry of an ordered syllabus (numbered list or 'Chapter NN' items): its order is knowledge."""
+
+    text: str
+    position: int  # 1-based position within its syllabus
+    line: int
+    headings: tuple[str, ...]
+
+
+@dataclass
+class ParseError:
+    file: str
+    line: int | None
+    message: str
+
+
+@dataclass
+class ParsedDoc:
+    """Everything one markdown or PDF file contributes to the library."""
+
+    path: str
+    title: str = ""  # front matter title or first heading
+    mentions: list[Mention] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    syllabi: list[list[SyllabusItem]] = field(default_factory=list)  # each inner list is one ordered syllabus
+    sections: list[tuple[tuple[str, ...], int]] = field(default_factory=list)  # (heading path, line) in order
+    text_chunks: list[tuple[str, int]] = field(default_factory=list)  # (free text, line) for papers
+    errors: list[ParseError] = field(default_factory=list)
+
+
+@dataclass
+class Resource:
+    id: str
+    url: str | None
+    title: str
+    kind: str
+    sources: list[Source] = field(default_factory=list)
+    context: str = ""
+    done: bool = False
+    topics: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str  # content-addressed: the same text for the same resource gives the same id
+    resource_id: str
+    text: str
