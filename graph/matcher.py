@@ -24,6 +24,12 @@ def _is_cjk(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for ch in text)
 
 
+def _variants(name: str) -> list[str]:
+    """'Direct Preference Optimization (DPO)' is also known by its long and its short form."""
+    m = re.fullmatch(r"\s*(.+?)\s*[(（]([^()（）]+)[)）]\s*", name)
+    return [name, m.group(1), m.group(2)] if m else [name]
+
+
 @dataclass(frozen=True)
 class Match:
     topic: str
@@ -37,9 +43,10 @@ class TopicMatcher:
         self.by_alias: dict[str, str] = {}
         for topic in catalogue.topics.values():
             for name in (topic.id.replace("-", " "), topic.name, topic.zh, *topic.aliases):
-                key = normalise(name)
-                if len(key) >= 2 and key not in self.by_alias:
-                    self.by_alias[key] = topic.id
+                for variant in _variants(name):
+                    key = normalise(variant)
+                    if len(key) >= 2 and key not in self.by_alias:
+                        self.by_alias[key] = topic.id
         parts = []
         for alias in sorted(self.by_alias, key=len, reverse=True):
             body = re.escape(alias).replace(r"\ ", r"\s?")  # "multi head" also matches "multihead"

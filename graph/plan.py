@@ -16,9 +16,9 @@ from studygraph.graph.catalogue import Topic
 from studygraph.models import Resource
 from studygraph.store.meta import MetaStore
 
-LEVEL_ORDER = {"foundation": 0, "basic": 1, "intermediate": 2, "advanced": 3}
+LEVEL_ORDER = {"foundation": 0, "basic": 1, "intermediate": 2, "advanced": 3, "meta": 4}
 HOURS_BY_KIND = {"video": 1.5, "article": 0.5, "paper": 3.0, "course": 8.0, "book": 10.0, "docs": 1.0, "code": 2.0, "dataset": 1.0, "website": 1.0}
-HOURS_BY_LEVEL = {"foundation": 10.0, "basic": 4.0, "intermediate": 3.0, "advanced": 3.0}
+HOURS_BY_LEVEL = {"foundation": 10.0, "basic": 4.0, "intermediate": 3.0, "advanced": 3.0, "meta": 1.0}
 TEXT_KINDS = {"article", "paper", "book", "docs", "course", "website"}
 
 
@@ -124,7 +124,8 @@ def next_topics(tg: TopicGraph, known: set[str], learning: set[str] | None = Non
     learning = set(learning or ()) - known
     ranked = []
     for t in g.nodes:
-        if t in known:
+        # Meta topics (study methods, interview prep) are ways to learn, not the next thing to learn.
+        if t in known or topics[t].level == "meta":
             continue
         missing = [p for p in g.predecessors(t) if p not in known]
         if missing:

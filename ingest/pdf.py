@@ -8,7 +8,9 @@ import re
 from studygraph.ingest.files import FileProblem
 from studygraph.models import Mention, ParsedDoc
 
-ARXIV_IN_PDF = re.compile(r"arXiv:\s*(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
+# The stamp arXiv prints in the margin of a paper's first page ("arXiv:1706.03762v7 [cs.CL] 2 Aug 2023"):
+# only that says "this PDF *is* that paper"; an id cited in the text is just a reference.
+ARXIV_STAMP = re.compile(r"arXiv:\s*(\d{4}\.\d{4,5})(?:v\d+)?\s*\[[A-Za-z.\-]+\]")
 ABSTRACT = re.compile(r"\babstract\b[\s.:—-]*(.+?)(?:\n\s*(?:1\.?|I\.?)?\s*introduction\b|\Z)", re.IGNORECASE | re.DOTALL)
 
 
@@ -36,7 +38,7 @@ def parse_pdf(data: bytes, path: str) -> ParsedDoc:
     title = _clean(info_title) or (first_lines[0] if first_lines else path.rsplit("/", 1)[-1])
     abstract_match = ABSTRACT.search(full)
     abstract = _clean(abstract_match.group(1))[:1200] if abstract_match else _clean(full[:800])
-    arxiv = ARXIV_IN_PDF.search(full)
+    arxiv = ARXIV_STAMP.search(pages[0])
     url = f"https://arxiv.org/abs/{arxiv.group(1)}" if arxiv else None
 
     doc = ParsedDoc(path=path, title=title)

@@ -184,8 +184,9 @@ def _ingest(settings, meta: MetaStore, paths, notify: Progress, embedder, vector
             for table in PER_FILE_TABLES:
                 meta.db.execute(f"DELETE FROM {table} WHERE file=?", (display,))
             meta.db.execute("DELETE FROM files WHERE path=?", (path,))
-        for path, (cf, digest, doc) in changed.items():
+        for i, (path, (cf, digest, doc)) in enumerate(changed.items()):
             _insert_doc(meta, cf, digest, doc)
+            notify("committing", i + 1, len(changed))
         meta.db.execute("DELETE FROM resources")
         meta.db.executemany(
             "INSERT INTO resources(id, url, title, kind, context, done, topics, sources) VALUES(?,?,?,?,?,?,?,?)",
@@ -200,6 +201,7 @@ def _ingest(settings, meta: MetaStore, paths, notify: Progress, embedder, vector
 
     wanted = {c.id for c in chunks}
     extra = sorted(have - wanted)
+    notify("cleaning", 0, len(extra))
     vectors.delete(extra)
     report.vectors_deleted = len(extra)
     meta.set_meta("state", "clean")

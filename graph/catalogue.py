@@ -1,0 +1,143 @@
+"""The curated topic catalogue: bilingual names, aliases and prerequisite edges, kept as TOML cards.
+
+The cards live in `corpus/topics/*.toml`, one `[[topic]]` table per topic:
+
+    [[topic]]
+    id = "self-attention"            # stable, lowercase, hyphenated
+    name = "Self-attention"
+    zh = "自注意力"
+    aliases = ["scaled dot-product attention", "QKV"]
+    level = "intermediate"           # foundation | basic | intermediate | advanced | meta
+    area = "transformers"
+    description = "..."
+    prereqs = [{ id = "attention", why = "..." }]
+
+Loading validates the whole catalogue at once (unknown prerequisite ids, duplicate ids, cycles) and
+names the file of every problem, because a broken catalogue would silently produce wrong plans.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from studygraph.config import DEFAULT_CORPUS
+
+DEFAULT_TOPICS_DIR = DEFAULT_CORPUS / "topics"
+LEVELS = ("foundation", "basic", "intermediate", "advanced", "meta")
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class CatalogueError(ValueError):
+    """The catalogue cannot be used; the message names the file and topic."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    name: str
+    zh: str = ""
+    aliases: tuple[str, ...] = ()
+    level: str = "basic"
+    area: str = ""
+    description: str = ""
+    file: str = ""
+
+    def label(self, lang: str = "en") -> str:
+        return self.zh if lang == "zh" and self.zh else self.name
+
+
+@dataclass(frozen=True)
+class Prereq:
+    source: str  # learn this first
+    target: str
+    reason: str
+    file: str
+
+
+@dataclass
+class Catalogue:
+    topics: dict[str, Topic]
+    prereqs: list[Prereq]
+    digest: str
+    areas: dict[str, list[str]] = field(default_factory=dict)
+
+    def __contains__(self, topic_id: str) -> bool:
+        return topic_id in self.topics
+
+
+def _topic_from(table: dict, file: str) -> tuple[Topic, list[dict]]:
+    try:
+        topic_id = table["id"]
+        name = table["name"]
+    except KeyError as missing:
+        raise CatalogueError(f"{file}: topic {table.get('id', '?')!r} has no {missing.args[0]!r}") from None
+    if not _ID.match(topic_id):
+        raise CatalogueError(f"{file}: topic id {topic_id!r} must be lowercase words joined by hyphens")
+    level = table.get("level", "basic")
+    if level not in LEVELS:
+        raise CatalogueError(f"{file}: topic {topic_id!r} has level {level!r}, expected one of {', '.join(LEVELS)}")
+    aliases = table.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise CatalogueError(f"{file}: topic {topic_id!r} aliases must be a list of strings")
+    topic = Topic(
+        id=topic_id,
+        name=name,
+        zh=table.get("zh", ""),
+        aliases=tuple(aliases),
+        level=level,
+        area=table.get("area", ""),
+        description=table.get("description", "").strip(),
+        file=file,
+    )
+    return topic, list(table.get("prereqs", []))
+
+
+def load_catalogue(directory: Path | str | None = None) -> Catalogue:
+    directory = Path(directory) if directory else DEFAULT_TOPICS_DIR
+    files = sorted(directory.glob("*.toml"))
+    if not files:
+        raise CatalogueError(f"{directory}: no topic catalogue (*.toml) found")
+    sha = hashlib.sha256()
+    topics: dict[str, Topic] = {}
+    pending: list[tuple[str, dict, str]] = []
+    for path in files:
+        raw = path.read_bytes()
+        sha.update(path.name.encode() + b"\0" + raw)
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise CatalogueError(f"{path.name}: {exc}") from None
+        for table in data.get("topic", []):
+            topic, prereqs = _topic_from(table, path.name)
+            if topic.id in topics:
+                raise CatalogueError(f"{path.name}: topic {topic.id!r} is already defined in {topics[topic.id].file}")
+            topics[topic.id] = topic
+            pending.extend((topic.id, p, path.name) for p in prereqs)
+
+    prereqs = []
+    for target, entry, file in pending:
+        source = entry.get("id") if isinstance(entry, dict) else None
+        if source not in topics:
+            raise CatalogueError(f"{file}: topic {target!r} lists unknown prerequisite {source!r}")
+        if source == target:
+            raise CatalogueError(f"{file}: topic {target!r} lists itself as a prerequisite")
+        prereqs.append(Prereq(source, target, entry.get("why", "").strip(), file))
+
+    g = nx.DiGraph((p.source, p.target) for p in prereqs)
+    try:
+        cycle = nx.find_cycle(g)
+    except nx.NetworkXNoCycle:
+        cycle = None
+    if cycle:
+        loop = " -> ".join([u for u, _ in cycle] + [cycle[0][0]])
+        raise CatalogueError(f"prerequisite cycle in the catalogue: {loop}")
+
+    areas: dict[str, list[str]] = {}
+    for topic in topics.values():
+        areas.setdefault(topic.area, []).append(topic.id)
+    return Catalogue(topics, prereqs, sha.hexdigest()[:16], areas)

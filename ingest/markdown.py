@@ -1,0 +1,412 @@
+"""Markdown roadmap -> ParsedDoc: every link with a human title, URL-less books, interview questions, syllabi.
+
+We walk markdown-it's syntax tree rather than regexes over lines, so link text, list nesting and headings
+are what a renderer would see. Two habits of real roadmaps need care:
+- links on tab- or 4-space-indented lines become CommonMark *indented code*; such blocks are re-parsed as
+  markdown (fenced code is left alone, it is deliberate);
+- a link's text is often a bare word ("材料", "Github") that only means something next to the bullet text,
+  see titles.py.
+Nothing here raises for any str input: problems become ParseError entries.
+"""
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass, field
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from studygraph.ingest import titles as T
+from studygraph.ingest.urls import INVISIBLE_RE, classify_kind, find_arxiv_ids, find_urls, normalize_url
+from studygraph.models import Mention, ParsedDoc, ParseError, Question, SyllabusItem
+
+MAX_CONTEXT = 300
+MAX_REPARSE_DEPTH = 4
+
+
+def _make_md(front_matter: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark").enable("table")
+    if front_matter:
+        md.use(front_matter_plugin)
+    md.normalizeLink = lambda url: url  # keep hrefs as written; percent-encoding them would change identities
+    return md
+
+
+_MD, _MD_BODY = _make_md(True), _make_md(False)
+
+BOOK_HEAD_RE = re.compile(r"课本|教材|书|books?\b|textbooks?|\breading", re.IGNORECASE)
+INTERVIEW_HEAD_RE = re.compile(r"面经|面试|interview|questions?\b|八股|(?<![主标专话])题", re.IGNORECASE)
+EXERCISE_HEAD_RE = re.compile(r"任务|\btasks?\b|exercises?|作业|练习|习题|homework|assignments?", re.IGNORECASE)
+NOT_QUESTIONS_HEAD_RE = re.compile(r"公司|compan|资源|resources?|链接|links?\b|blogs?|参考资料", re.IGNORECASE)
+# Sub-bullets under a question are usually notes or answers; only a real question stands on its own.
+STRICT_QUESTION_RE = re.compile(r"什么|如何|怎么|怎样|为什么|为何|哪些|哪几|\b(how|what|why|which)\b", re.IGNORECASE)
+QUESTION_WORDS_RE = re.compile(
+    r"什么|如何|怎么|怎样|为什么|为何|哪些|哪几|哪个|是否|原理|区别|解释|介绍|简介|优缺点|对比"
+    r"|\b(how|what|why|explain|describe|compare|difference|which|when)\b", re.IGNORECASE)
+TASK_START_RE = re.compile(
+    r"^(请|完成|实现|使用|选择|进一步|尝试|阅读|复现|训练|部署|编写|搭建|下载|掌握|理解|比较|调研|动手"
+    r"|implement|write|build|train|use|try|read|reproduce|deploy|compare|choose|select|download|fine-?tune)",
+    re.IGNORECASE)
+SYLLABUS_BULLET_RE = re.compile(r"^(?:(?:chapter|lecture|lec|week|unit|module|lesson|part)\s*\d+|\d{1,3}\s*[:：]\s*\S|第\s*[0-9一二三四五六七八九十]+\s*[章课讲周节])", re.IGNORECASE)
+TASK_BOX_RE = re.compile(r"^\[([ xX])\]\s+")
+
+
+@dataclass
+class _Link:
+    url: str  # as written
+    start: int  # span of the link text in the inline's plain text
+    end: int
+    text: str
+    bare: bool
+    done: bool
+
+
+@dataclass
+class _Inline:
+    plain: str  # text as a reader sees it; '\n' at each soft/hard break so lines can be counted
+    links: list[_Link]
+
+
+@dataclass
+class _Item:
+    text: str  # the item's own words (its paragraphs, not its sub-items), task box removed
+    prefix: str  # own text before its first link
+    has_link: bool
+    line: int
+    parent: _Item | None
+    done: bool
+    book: str | None = None  # set when this item is a book reference: its chapters hang below it
+    question: Question | None = None
+    sub_texts: list[str] = field(default_factory=list)
+
+
+def _scan_inline(tok: Token) -> _Inline:
+    """Plain text plus every link, autolink, bare URL and 'arXiv:ID' of one inline token."""
+    plain: list[str] = []
+    scan: list[str] = []  # like plain, with link texts and code blanked so bare-URL search skips them
+    links: list[_Link] = []
+    open_links: list[tuple[str, int, bool, bool]] = []
+    pos = 0
+    for child in tok.children or []:
+        kind, piece, scannable = child.type, "", False
+        if kind in ("text", "text_special"):
+            piece, scannable = child.content, not open_links
+        elif kind == "code_inline":
+            piece = child.content
+        elif kind in ("softbreak", "hardbreak"):
+            piece, scannable = "\n", True
+        elif kind == "image":
+            piece = child.content
+        elif kind == "html_inline":
+            piece = "\n" * child.content.count("\n")
+            for m in re.finditer(r"""href\s*=\s*["']?(https?://[^"'\s>]+)""", child.content, re.IGNORECASE):
+                links.append(_Link(m.group(1), pos, pos, "", False, False))
+        elif kind == "link_open":
+            done = False
+            if plain and re.search(r"(^|[^\w])DONE\s*$", plain[-1]):  # "DONE[title](url)" marks it watched
+                cut = plain[-1].rstrip()[:-4]
+                pos -= len(plain[-1]) - len(cut)
+                plain[-1], scan[-1], done = cut, scan[-1][: len(cut)], True
+            open_links.append((str(child.attrGet("href") or ""), pos, done, child.info == "auto"))
+            continue
+        elif kind == "link_close" and open_links:
+            href, start, done, auto = open_links.pop()
+            links.append(_Link(href, start, pos, "".join(plain)[start:pos], auto, done))
+            continue
+        plain.append(piece)
+        scan.append(piece if scannable else " " * len(piece))
+        pos += len(piece)
+    text, scan_text = "".join(plain), "".join(scan)
+    for start, end, url in find_urls(scan_text):
+        done = bool(re.search(r"(^|[^\w])DONE\s*$", text[:start]))
+        links.append(_Link(url, start, end, url, True, done))
+        scan_text = scan_text[:start] + " " * (end - start) + scan_text[end:]
+    for url in find_arxiv_ids(scan_text):
+        m = re.search(re.escape(url.rsplit("/", 1)[1]), scan_text)
+        start = m.start() if m else 0
+        links.append(_Link(url, start, start, "", True, False))
+    links.sort(key=lambda link: link.start)
+    return _Inline(text, links)
+
+
+def _ctx(text: str) -> str:
+    return T.shorten(T.collapse(text), MAX_CONTEXT) if len(text) > MAX_CONTEXT else T.collapse(text)
+
+
+class _Walker:
+    def __init__(self, path: str):
+        self.doc = ParsedDoc(path=path)
+        self.headings: list[tuple[int, str]] = []
+        self.items: list[_Item] = []
+        self.first_heading = ""
+
+    # ---- structure ---------------------------------------------------------------------------------
+
+    @property
+    def heading_path(self) -> tuple[str, ...]:
+        return tuple(text for _, text in self.headings)
+
+    def walk(self, node: SyntaxTreeNode, off: int, depth: int = 0) -> None:
+        for child in node.children:
+            kind = child.type
+            if kind == "heading":
+                self.heading(child, off)
+            elif kind == "paragraph" and child.children:
+                self.inline(child.children[0], off)
+            elif kind in ("bullet_list", "ordered_list"):
+                self.list(child, off, depth)
+            elif kind == "code_block" and depth < MAX_REPARSE_DEPTH:
+                self.reparse(child, off, depth)
+            elif kind == "html_block":
+                self.html(child, off)
+            elif kind == "tr":
+                self.table_row(child, off)
+            elif kind in ("blockquote", "table", "thead", "tbody"):
+                self.walk(child, off, depth)
+
+    def heading(self, node: SyntaxTreeNode, off: int) -> None:
+        level = int(node.tag[1:]) if node.tag[1:].isdigit() else 6
+        inline = node.children[0] if node.children else None
+        text = T.collapse(_scan_inline(inline.token).plain) if inline else ""
+        line = _line(node, off)
+        while self.headings and self.headings[-1][0] >= level:
+            self.headings.pop()
+        if inline:  # a link in a heading belongs to the section around it
+            self.inline(inline, off, context=text)
+        self.headings.append((level, text or "(untitled)"))
+        self.doc.sections.append((self.heading_path, line))
+        if text and not self.first_heading:
+            self.first_heading = text
+        if level == 1 and text and not self.doc.title:
+            self.doc.title = text
+
+    def reparse(self, node: SyntaxTreeNode, off: int, depth: int) -> None:
+        # Indented "code" in a roadmap is almost always an over-indented list or link line.
+        content = textwrap.dedent(node.content.expandtabs(4))
+        self.walk(SyntaxTreeNode(_MD_BODY.parse(content)), _line(node, off) - 1, depth + 1)
+
+    def html(self, node: SyntaxTreeNode, off: int) -> None:
+        for m in re.finditer(r"""<a\s[^>]*href\s*=\s*["'](https?://[^"']+)["'][^>]*>(.*?)</a>""", node.content, re.I | re.S):
+            line = _line(node, off) + node.content[: m.start()].count("\n")
+            text = re.sub(r"<[^>]+>", "", m.group(2))
+            self.add_mention(_Link(m.group(1), 0, 0, text, False, False), line, text, [text], text)
+
+    def table_row(self, node: SyntaxTreeNode, off: int) -> None:
+        cells = [c.children[0] for c in node.children if c.children and c.children[0].type == "inline"]
+        texts = [T.collapse(_scan_inline(c.token).plain) for c in cells]
+        row = _Item(" | ".join(t for t in texts if t), texts[0] if texts else "", False, _line(node, off), None, False)
+        self.items.append(row)
+        for cell in cells:
+            self.inline(cell, off, context=row.text, own=True)
+        self.items.pop()
+
+    # ---- lists: books, questions, syllabi ----------------------------------------------------------
+
+    def list(self, node: SyntaxTreeNode, off: int, depth: int) -> None:
+        ordered = node.type == "ordered_list"
+        start = int(node.attrs.get("start", 1) or 1) if ordered else 1
+        section = self.section_kind()
+        in_interview = any(INTERVIEW_HEAD_RE.search(h) and not EXERCISE_HEAD_RE.search(h) for h in self.heading_path)
+        syllabus: list[SyllabusItem] = []
+        count = 0
+        for index, item_node in enumerate(c for c in node.children if c.type == "list_item"):
+            item = self.open_item(item_node, off)
+            count += 1
+            self.classify_item(item, ordered, start + index, section)
+            if item.text and ((ordered and not in_interview) or (not ordered and SYLLABUS_BULLET_RE.match(item.text))):
+                text = T.collapse(T.NOISE_RE.sub(" ", item.text))
+                syllabus.append(SyllabusItem(text, len(syllabus) + 1, item.line, self.heading_path))
+            self.items.append(item)
+            for child in item_node.children:
+                if child.type == "paragraph" and child.children:
+                    self.inline(child.children[0], off, context=item.text, own=True)
+                else:
+                    self.walk(_Only(child), off, depth)
+            self.items.pop()
+            if item.question is not None and item.sub_texts:
+                item.question.context = "\n".join(item.sub_texts)[:1000]
+        # A numbered list is a sequence by itself; bullets must be mostly "Chapter N"/"N:" to count.
+        if (ordered and len(syllabus) >= 2) or (len(syllabus) >= 3 and 2 * len(syllabus) >= count):
+            self.doc.syllabi.append(syllabus)
+
+    def open_item(self, node: SyntaxTreeNode, off: int) -> _Item:
+        parent = self.items[-1] if self.items else None
+        texts, prefix, seen_link = [], "", False
+        for child in node.children:
+            if child.type == "paragraph" and child.children:
+                scanned = _scan_inline(child.children[0].token)
+                texts.append(scanned.plain)
+                if not seen_link:
+                    cut = scanned.links[0].start if scanned.links else len(scanned.plain)
+                    prefix += " " + scanned.plain[:cut]
+                    seen_link = bool(scanned.links)
+        text = T.collapse(" ".join(texts))
+        box = TASK_BOX_RE.match(text)
+        prefix = TASK_BOX_RE.sub("", T.collapse(prefix))
+        done = (box.group(1) in "xX") if box else bool(parent and parent.done)
+        return _Item(TASK_BOX_RE.sub("", text), prefix, seen_link, _line(node, off), parent, done)
+
+    def classify_item(self, item: _Item, ordered: bool, number: int, section: tuple[str | None, bool]) -> None:
+        has_link = item.has_link
+        parent = item.parent
+        if parent and parent.book and not has_link:
+            ch = T.chapter(item.text, number if ordered else None)
+            if ch:
+                title = f"{T.shorten(parent.book, 80)}{T.DASH}Ch {ch[0]}: {ch[1]}"
+                self.add_book(item, T.shorten(title))
+        elif any(BOOK_HEAD_RE.search(h) for h in self.heading_path) or (parent and parent.book):
+            item.book = T.book_title(item.prefix if has_link else item.text)
+            if item.book and not has_link:
+                self.add_book(item, item.book)
+        asker = next((a for a in _ancestors(item) if a.question is not None), None)
+        if asker is not None:
+            if _is_question(item.text, strict=True):
+                item.question = self.add_question(item, asker.question.kind)
+            elif item.text:
+                asker.sub_texts.append(item.text)
+            return
+        kind, topical = section
+        if not item.text or kind is None:
+            return
+        if kind == "interview" and (topical or _is_question(item.text, strict=False)):
+            item.question = self.add_question(item, "interview")
+        elif kind == "exercise" and (ordered or TASK_START_RE.match(item.text) or _is_question(item.text, False)):
+            item.question = self.add_question(item, "exercise")
+
+    def section_kind(self) -> tuple[str | None, bool]:
+        """('interview'|'exercise'|None, topical): topical when a plain subheading ('LLM') sits under 面经."""
+        path = self.heading_path
+        for i in range(len(path) - 1, -1, -1):
+            kind = "exercise" if EXERCISE_HEAD_RE.search(path[i]) else "interview" if INTERVIEW_HEAD_RE.search(path[i]) else None
+            if kind:
+                if NOT_QUESTIONS_HEAD_RE.search(path[-1]):
+                    return None, False
+                return kind, i < len(path) - 1
+        return None, False
+
+    def add_question(self, item: _Item, kind: str) -> Question:
+        q = Question(item.text, self.heading_path, item.line, kind)
+        self.doc.questions.append(q)
+        return q
+
+    def add_book(self, item: _Item, title: str) -> None:
+        self.doc.mentions.append(Mention(None, title, "book", _ctx(item.text), self.heading_path, item.line, item.done))
+
+    # ---- links -------------------------------------------------------------------------------------
+
+    def inline(self, node: SyntaxTreeNode, off: int, context: str | None = None, own: bool = False) -> None:
+        scanned = _scan_inline(node.token)
+        base = _line(node, off)
+        item = self.items[-1] if self.items else None
+        lines = scanned.plain.split("\n")
+        line_starts = [0]
+        for ln in lines[:-1]:
+            line_starts.append(line_starts[-1] + len(ln) + 1)
+        prev_end: dict[int, int] = {}
+        for link in scanned.links:
+            row = max(0, scanned.plain.count("\n", 0, link.start))
+            line_text, line_start = lines[row], line_starts[row]
+            before = line_text[prev_end.get(row, 0): max(0, link.start - line_start)]
+            first = next((lk.start for lk in scanned.links if line_start <= lk.start), link.start)
+            candidates = [before, line_text[: max(0, first - line_start)]]
+            if own and item is not None:
+                candidates.append(item.prefix)
+            rest = re.sub(re.escape(link.text), "", line_text, count=1) if link.text else line_text
+            if T.meaningful(rest) and len(line_text) <= 60:
+                candidates.append(line_text)
+            parent = (item.parent if own else item) if item else None
+            if parent is not None:
+                candidates += [parent.prefix, parent.text]
+            if self.headings:
+                candidates.append(self.headings[-1][1])
+            prev_end[row] = max(0, link.end - line_start)
+            ctx = context if context is not None else line_text
+            self.add_mention(link, base + row, ctx, candidates, link.text, done=bool(item and item.done))
+
+    def add_mention(self, link: _Link, line: int, context: str, candidates: list[str], text: str, done: bool = False) -> None:
+        url = normalize_url(link.url)
+        if url is None:  # relative links, mailto:, anchors: not resources
+            return
+        title = T.link_title(text, url, candidates=candidates, bare=link.bare)
+        item = self.items[-1] if self.items else None
+        kind = classify_kind(url, f"{text} {context}")
+        if item is not None and item.book and kind in ("website", "docs", "article"):
+            kind = "book"
+        self.doc.mentions.append(Mention(url, title, kind, _ctx(INVISIBLE_RE.sub("", context)), self.heading_path,
+                                         max(1, line), link.done or done, link.url))
+
+
+class _Only:
+    """A one-child stand-in so `walk` can dispatch a single node."""
+
+    def __init__(self, node: SyntaxTreeNode):
+        self.children = [node]
+
+
+def _line(node: SyntaxTreeNode, off: int) -> int:
+    # Inline nodes have no map of their own in the tree; their parent block's map is the source line.
+    cur = node
+    while cur is not None and not cur.map:
+        cur = cur.parent
+    return max(1, (cur.map[0] if cur is not None and cur.map else 0) + off + 1)
+
+
+def _ancestors(item: _Item):
+    cur = item.parent
+    while cur is not None:
+        yield cur
+        cur = cur.parent
+
+
+def _is_question(text: str, strict: bool) -> bool:
+    t = text.strip()
+    if t.endswith(("?", "？")):
+        return True
+    if strict:
+        return len(t) <= 30 and bool(STRICT_QUESTION_RE.search(t))
+    return len(t) <= 80 and bool(QUESTION_WORDS_RE.search(t))
+
+
+def _dedupe_titles(doc: ParsedDoc) -> None:
+    """Two links of one course on one line must not share a title (e.g. two '[Youtube]' links)."""
+    seen: dict[tuple[int, str], str | None] = {}
+    for m in doc.mentions:
+        key = (m.line, m.title)
+        if key in seen and seen[key] != m.url and m.url:
+            m.title = T.shorten(f"{m.title}{T.DASH}{T.url_title(m.url)}")
+        seen.setdefault(key, m.url)
+
+
+def _front_matter(walker: _Walker, tokens: list[Token], path: str) -> None:
+    for tok in tokens[:1]:
+        if tok.type != "front_matter":
+            continue
+        try:
+            data = yaml.safe_load(tok.content)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = 2 + mark.line if mark is not None else 1
+            walker.doc.errors.append(ParseError(path, line, f"front matter is not valid YAML: {getattr(exc, 'problem', None) or exc}"))
+            return
+        if isinstance(data, dict) and isinstance(data.get("title"), (str, int, float)):
+            walker.doc.title = T.collapse(str(data["title"]))
+
+
+def parse_markdown(text: str, path: str) -> ParsedDoc:
+    """Parse one roadmap. Never raises: anything unexpected becomes a ParseError and a partial document."""
+    walker = _Walker(path)
+    try:
+        text = INVISIBLE_RE.sub("", text if isinstance(text, str) else str(text)).replace("\x00", "\ufffd")
+        tokens = _MD.parse(text)
+        _front_matter(walker, tokens, path)
+        walker.walk(SyntaxTreeNode(tokens), 0)
+    except Exception as exc:  # a parser bug must cost one file's extras, never the whole ingest
+        walker.doc.errors.append(ParseError(path, None, f"markdown parse failed: {exc.__class__.__name__}: {exc}"))
+    if not walker.doc.title:
+        walker.doc.title = walker.first_heading
+    _dedupe_titles(walker.doc)
+    return walker.doc

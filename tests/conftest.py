@@ -1,0 +1,58 @@
+"""Shared fixtures: real components on small data (tmp data dirs, the real MiniLM, a real Chroma on disk)."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from studygraph.store.embedder import Embedder
+
+    return Embedder()
+
+
+@pytest.fixture
+def make_settings(tmp_path):
+    from studygraph.config import load_settings
+
+    def make(corpus: Path | None = None, **kw):
+        data = tmp_path / "data"
+        return load_settings(data_dir=data, corpus_dirs=[corpus] if corpus else [], llm_backend="none", **kw)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def seed_library(tmp_path_factory, embedder):
+    """The default corpus ingested once into a tmp data dir, shared read-only by many tests."""
+    from studygraph.config import load_settings
+    from studygraph.ingest.pipeline import ingest
+
+    data = tmp_path_factory.mktemp("seed-data")
+    settings = load_settings(data_dir=data, llm_backend="none")
+    report = ingest(settings, embedder=embedder)
+    return settings, report
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def copy_fixture(name: str, dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy(FIXTURES / name, dest / name))
