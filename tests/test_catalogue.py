@@ -1,0 +1,93 @@
+"""The topic catalogue is data reviewed like code: these tests are its review checklist."""
+from __future__ import annotations
+
+import re
+
+import networkx as nx
+import pytest
+
+from studygraph.graph.catalogue import CatalogueError, load_catalogue
+from studygraph.graph.resolve import Resolver
+
+from conftest import CORPUS
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_catalogue()
+
+
+def test_the_catalogue_is_large_bilingual_and_described(catalogue):
+    assert len(catalogue.topics) >= 150
+    for topic in catalogue.topics.values():
+        assert topic.zh and re.search(r"[\u4e00-\u9fff]", topic.zh), topic.id
+        assert len(topic.description) > 60, topic.id
+
+
+def test_it_covers_what_the_seeds_teach_and_assume(catalogue):
+    required = """linear-algebra calculus probability optimization linear-regression classification overfitting
+    gradient-descent neural-networks backpropagation cnn rnn lstm attention word-embeddings regularization adam adamw
+    layer-normalization tokenization bpe n-gram-lm word2vec seq2seq machine-translation bleu-rouge sentiment-analysis
+    ner parsing question-answering transformer bert gpt llm-pretraining scaling-laws moe rope rmsnorm gqa kv-cache
+    quantization mixed-precision distributed-training zero deepspeed lora peft instruction-tuning reward-model
+    reinforcement-learning policy-gradient ppo rlhf dpo prompting in-context-learning chain-of-thought rag llm-agents
+    llm-evaluation llm-inference vae gan diffusion dall-e vq-vae multimodal-llms interview-prep""".split()
+    assert [t for t in required if t not in catalogue.topics] == []
+
+
+def test_edges_form_a_dag_rooted_in_foundations(catalogue):
+    g = nx.DiGraph((p.source, p.target) for p in catalogue.prereqs)
+    g.add_nodes_from(catalogue.topics)
+    assert nx.is_directed_acyclic_graph(g)
+    roots = [t for t in g if g.in_degree(t) == 0]
+    assert {catalogue.topics[r].level for r in roots} <= {"foundation", "meta"}, roots
+    assert all(p.reason for p in catalogue.prereqs), "every curated edge says why"
+
+
+def test_every_seed_heading_resolves_to_a_topic(catalogue):
+    resolver = Resolver(catalogue)
+    unresolved = []
+    for path in sorted((CORPUS / "roadmaps").glob("*.md")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            heading = re.match(r"^#+\s*(.+)", line)
+            if heading:
+                text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading.group(1)).strip()
+                if resolver.resolve(text) is None:
+                    unresolved.append(f"{path.name}: {text}")
+    assert unresolved == []
+
+
+def _write(tmp_path, body: str):
+    (tmp_path / "cards.toml").write_text(body, encoding="utf-8")
+    return tmp_path
+
+
+CARD = '[[topic]]\nid = "{id}"\nname = "{id}"\nprereqs = [{prereqs}]\n'
+
+
+def test_a_dangling_prerequisite_names_the_file_and_topic(tmp_path):
+    _write(tmp_path, CARD.format(id="b", prereqs='{ id = "a", why = "x" }'))
+    with pytest.raises(CatalogueError, match=r"cards.toml: topic 'b' lists unknown prerequisite 'a'"):
+        load_catalogue(tmp_path)
+
+
+def test_a_cycle_is_refused_with_the_loop_spelled_out(tmp_path):
+    _write(tmp_path, CARD.format(id="a", prereqs='{ id = "b", why = "x" }') + CARD.format(id="b", prereqs='{ id = "a", why = "y" }'))
+    with pytest.raises(CatalogueError, match="cycle.*a -> b -> a|cycle.*b -> a -> b"):
+        load_catalogue(tmp_path)
+
+
+def test_duplicate_ids_and_bad_toml_are_refused(tmp_path):
+    _write(tmp_path, CARD.format(id="a", prereqs="") * 2)
+    with pytest.raises(CatalogueError, match="already defined"):
+        load_catalogue(tmp_path)
+    _write(tmp_path, "[[topic]\nid = ")
+    with pytest.raises(CatalogueError, match="cards.toml"):
+        load_catalogue(tmp_path)
+
+
+def test_the_digest_changes_when_a_card_changes(tmp_path):
+    _write(tmp_path, CARD.format(id="a", prereqs=""))
+    before = load_catalogue(tmp_path).digest
+    _write(tmp_path, CARD.format(id="a", prereqs="").replace('name = "a"', 'name = "A"'))
+    assert load_catalogue(tmp_path).digest != before
