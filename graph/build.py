@@ -102,6 +102,9 @@ def _add_learned_edges(tg: TopicGraph, meta: MetaStore) -> None:
     # Independent witnesses add up; the same file saying it twice counts once.
     scored = []
     for (a, b), items in candidates.items():
+        # "Read the roadmap, then study X" is how a page is arranged, not a prerequisite between ideas.
+        if "meta" in (tg.catalogue.topics[a].level, tg.catalogue.topics[b].level):
+            continue
         per_file: dict[str, float] = {}
         for weight, evidence in items:
             file = evidence.split(":", 1)[0]

@@ -56,3 +56,12 @@ def write(path: Path, text: str) -> Path:
 def copy_fixture(name: str, dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     return Path(shutil.copy(FIXTURES / name, dest / name))
+
+
+@pytest.fixture(scope="session")
+def gguf_path(tmp_path_factory):
+    """The packaged GGUF, assembled once per test session (the assistant's own code path)."""
+    from studygraph.assistant.llm import packaged_model_path
+    from studygraph.config import load_settings
+
+    return packaged_model_path(load_settings(data_dir=tmp_path_factory.mktemp("gguf-data")))

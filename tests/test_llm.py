@@ -1,0 +1,150 @@
+"""The generation backends on the real packaged GGUF: in-process llama.cpp and a real
+`python -m llama_cpp.server` on 127.0.0.1, both streaming."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+pytestmark = pytest.mark.model
+
+PROMPT = "Study notes.\n1. Neural networks [1]\n2. Transformer [2]\nQuestion: what should I learn before RLHF?\nAnswer: To learn RLHF, first"
+
+
+@pytest.fixture(scope="module")
+def llama(gguf_path):
+    from studygraph.assistant.llm import LlamaCppLLM
+
+    return LlamaCppLLM(gguf_path, n_ctx=2048)
+
+
+def test_stream_yields_tokens(llama):
+    pieces = list(llama.stream(PROMPT, max_tokens=16))
+    assert pieces and all(isinstance(p, str) for p in pieces)
+    assert "".join(pieces).strip()
+
+
+def test_count_tokens_uses_the_model_tokenizer(llama):
+    assert llama.count_tokens("hello") >= 1
+    assert llama.count_tokens(PROMPT) > llama.count_tokens("Transformer")
+    assert llama.count_tokens("注意力机制") >= 1
+
+
+def test_models_are_cached_per_process(gguf_path, llama):
+    from studygraph.assistant.llm import LlamaCppLLM
+
+    again = LlamaCppLLM(gguf_path, n_ctx=2048)
+    assert again.llama is llama.llama and again.lock is llama.lock
+
+
+def test_lock_serialises_two_threads(llama):
+    results: dict[int, str] = {}
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            results[i] = "".join(llama.stream(PROMPT, max_tokens=8))
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    time.sleep(0.05)
+    for t in threads:
+        t.join(timeout=180)
+    assert not errors and len(results) == 2 and all(results.values())
+    assert not llama.lock.locked()
+
+
+def test_load_llm_picks_the_gguf(tmp_path, gguf_path):
+    from studygraph.assistant.llm import LlamaCppLLM, load_llm
+    from studygraph.config import load_settings
+
+    llm = load_llm(load_settings(data_dir=tmp_path, llm_backend="auto", model_path=gguf_path))
+    assert isinstance(llm, LlamaCppLLM)
+
+
+def test_packaged_model_path_is_idempotent(tmp_path):
+    from studygraph.assistant.llm import packaged_model_path
+    from studygraph.config import load_settings
+
+    settings = load_settings(data_dir=tmp_path)
+    first = packaged_model_path(settings)
+    mtime = first.stat().st_mtime_ns
+    assert packaged_model_path(settings) == first and first.stat().st_mtime_ns == mtime
+    assert not [p for p in first.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+# -- a real OpenAI-compatible server -----------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server_url(gguf_path, tmp_path_factory):
+    import httpx
+
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("server") / "server.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path), "--host", "127.0.0.1", "--port", str(port),
+         "--n_ctx", "2048"],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"llama_cpp.server exited with {proc.returncode}; see {log.name}")
+            try:
+                if httpx.get(url + "/models", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("llama_cpp.server did not come up in 120 s")
+            time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def test_server_llm_streams(server_url):
+    from studygraph.assistant.llm import ServerLLM
+
+    llm = ServerLLM(server_url, timeout=120)
+    llm.check()
+    pieces = list(llm.stream(PROMPT, max_tokens=16))
+    assert len(pieces) >= 2 and "".join(pieces).strip()
+    assert llm.count_tokens(PROMPT) > 5
+
+
+def test_assistant_through_the_server(seed_library, embedder, server_url):
+    from studygraph.assistant.engine import Assistant
+    from studygraph.store.meta import MetaStore
+
+    settings, _ = seed_library
+    settings = settings.model_copy(update={"llm_backend": "auto", "llm_url": server_url, "max_tokens": 40, "llm_timeout": 120})
+    corpus = MetaStore(settings.meta_path, readonly=True).corpus_urls()
+    assistant = Assistant(settings, embedder=embedder)
+    answer, pieces = assistant.ask_stream("what should I learn before RLHF")
+    text = "".join(pieces)
+    assert answer.model.startswith("server") and answer.intent == "plan"
+    assert "transformer" in text.lower() and answer.structured["steps"]
+    assert all(c.url in corpus for c in answer.citations)
+    find = assistant.ask("BERT 论文")
+    assert find.intent == "find" and all(c.url in corpus for c in find.citations)

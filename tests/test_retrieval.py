@@ -1,0 +1,102 @@
+"""Hybrid retrieval on the seed library: a labelled query set (written before looking at any ranking),
+one result per resource, the kind filter, and Chroma orphans ignored."""
+from __future__ import annotations
+
+import pytest
+
+# query -> substrings of the expected seed URL(s); any one in the top 5 counts as a hit.
+LABELLED = {
+    "illustrated transformer": ["jalammar.github.io/illustrated-transformer"],
+    "InstructGPT 论文精读": ["zfIGAwD1jOQ"],
+    "DeepSpeed Chat 中文": ["deepspeed-chat/chinese"],
+    "IMDB dataset": ["ai.stanford.edu/~amaas/data/sentiment"],
+    "attention is all you need paper": ["1706.03762"],
+    "BERT 论文": ["1810.04805"],
+    "LLaMA paper": ["2302.13971"],
+    "GAN 论文精读": ["g_0HtlrLiDo"],
+    "手把手用RLHF训练LLaMA": ["stackllama"],
+    "Karpathy LLM101n storyteller": ["karpathy/LLM101n"],
+    "Speech and Language Processing textbook": ["jurafsky/slp3"],
+    "李宏毅 生成式人工智能导论": ["BV1BJ4m1e7g8"],
+    "pytorch 入门教程": ["55720139", "pytorch.org/tutorials"],
+    "instruction finetuning lecture": ["zjrM-MW-0y0"],
+    "吴恩达深度学习课程": ["BV1F4411y7BA"],
+    "Stanford CS224n NLP course": ["cs224n"],
+    "DeepSpeed 官网": ["deepspeed.ai"],
+    "neural machine translation jointly learning to align": ["1409.0473"],
+}
+
+
+@pytest.fixture(scope="module")
+def assistant(seed_library, embedder):
+    from studygraph.assistant.engine import Assistant
+
+    settings, _ = seed_library
+    return Assistant(settings, embedder=embedder)
+
+
+def test_recall_at_5(assistant):
+    misses = []
+    for query, expected in LABELLED.items():
+        urls = [r.resource.url or "" for r in assistant.search(query, k=5)]
+        if not any(e in u for e in expected for u in urls):
+            misses.append((query, urls))
+    recall = 1 - len(misses) / len(LABELLED)
+    assert recall >= 0.8, f"recall@5 = {recall:.2f}; misses: {misses}"
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("illustrated transformer", "illustrated-transformer"),
+    ("InstructGPT 论文精读", "zfIGAwD1jOQ"),
+    ("DeepSpeed Chat 中文", "deepspeed-chat/chinese"),
+    ("IMDB dataset", "amaas/data/sentiment"),
+])
+def test_acceptance_queries_top5(assistant, query, expected):
+    urls = [r.resource.url or "" for r in assistant.search(query, k=5)]
+    assert any(expected in u for u in urls), urls
+
+
+def test_one_result_per_resource_and_url(assistant):
+    results = assistant.search("transformer", k=20)
+    ids = [r.resource.id for r in results]
+    urls = [r.resource.url for r in results if r.resource.url]
+    assert len(ids) == len(set(ids)) and len(urls) == len(set(urls))
+    assert all(r.snippet and r.source and r.chunk_id for r in results)
+
+
+def test_kind_filter(assistant):
+    results = assistant.search("transformer", k=10, kind="video")
+    assert results and all(r.resource.kind == "video" for r in results)
+    assert assistant.search("transformer", k=10, kind="no-such-kind") == []
+
+
+def test_chinese_query_finds_english_topic(assistant):
+    urls = [r.resource.url or "" for r in assistant.search("注意力机制 论文", k=5)]
+    assert any("1409.0473" in u or "1706.03762" in u for u in urls), urls
+
+
+def test_tokenizer_mixes_jieba_and_latin():
+    from studygraph.assistant.retrieval import tokenize
+
+    tokens = tokenize("DeepSpeed Chat中文 的 Transformers 教程")
+    assert {"deepspeed", "chat", "中文", "transformer", "教程"} <= set(tokens)
+    assert "的" not in tokens
+
+
+def test_orphan_vectors_are_ignored(make_settings, embedder, tmp_path):
+    """A vector in Chroma whose chunk id SQLite does not list (an interrupted ingest) never comes back."""
+    from conftest import write
+
+    from studygraph.assistant.engine import Assistant
+    from studygraph.ingest.pipeline import ingest
+    from studygraph.store.vectors import VectorStore
+
+    corpus = tmp_path / "corpus"
+    write(corpus / "notes.md", "# Notes\n\n## Transformer\n\n[The Illustrated Transformer](https://jalammar.github.io/illustrated-transformer/)\n")
+    settings = make_settings(corpus)
+    ingest(settings, embedder=embedder)
+    vectors = VectorStore(path=settings.chroma_path)
+    text = "The Illustrated Transformer orphan copy"
+    vectors.upsert(["c-orphan"], embedder.encode([text]), [text], ["r-orphan"])
+    results = Assistant(settings, embedder=embedder, vectors=vectors).search("illustrated transformer", k=10)
+    assert results and all(r.chunk_id != "c-orphan" and r.resource.id != "r-orphan" for r in results)
