@@ -19,6 +19,8 @@ from studygraph.models import Resource
 MAX_QUESTIONS = 8
 FIND_K = 5
 
+PROMPT_STEPS = 12  # plan steps written out in full in a prompt
+
 
 @dataclass
 class Draft:
@@ -91,13 +93,18 @@ class Answers:
             hours = _t(lang, f"{s.hours} h", f"{s.hours} 小时")
             lines.append(f"{i}. **{_name(tg, s.topic.id, lang)}** — {hours}" + (f" — {why}" if why else ""))
             lines.extend(f"   - {_link(r)} ({r.kind})" for r in picked)
-            refs = []
-            for r in picked:
-                sources.append(PromptSource(r.title, r.url, r.kind, r.context))
-                refs.append(f"[{len(sources)}]")
-            outline.append(f"{i}. {s.topic.name} ({s.hours} h) {' '.join(refs)}".rstrip())
+            if i > len(plan.steps) - PROMPT_STEPS:  # the model sees the steps nearest the goal in full
+                refs = []
+                for r in picked:
+                    sources.append(PromptSource(r.title, r.url, r.kind, r.context))
+                    refs.append(f"[{len(sources)}]")
+                outline.append(f"{i}. {s.topic.name} ({s.hours} h) {' '.join(refs)}".rstrip())
             steps.append({"id": s.topic.id, "name": s.topic.name, "zh": s.topic.zh, "hours": s.hours, "why": s.why,
                           "status": s.status, "resources": [_res(r) for r in picked]})
+        if len(plan.steps) > PROMPT_STEPS:
+            # A 270M model loses the thread in a 70-line list: earlier steps go in as one line of names.
+            early = ", ".join(s.topic.name for s in plan.steps[:-PROMPT_STEPS])
+            outline.insert(0, f"Steps 1-{len(plan.steps) - PROMPT_STEPS}: {early}"[:600])
         structured = {"goal": {"id": goal, "name": plan.goal.name, "zh": plan.goal.zh}, "steps": steps,
                       "hours": plan.hours, "skipped": plan.skipped, "topics": [s["id"] for s in steps]}
         first = plan.steps[0].topic.name if plan.steps else plan.goal.name

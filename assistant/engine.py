@@ -199,7 +199,7 @@ class Assistant:
             parts.append(note)
             yield note
         elif draft.lead and intent.name in PROSE_INTENTS:
-            budget = self.settings.n_ctx - self.settings.max_tokens - PROMPT_MARGIN
+            budget = min(self.settings.prompt_tokens, self.settings.n_ctx - self.settings.max_tokens - PROMPT_MARGIN)
             try:
                 prompt = build_prompt(intent.raw, draft.lead, draft.outline, draft.sources, llm.count_tokens, budget, intent.lang)
                 n_sources = len(prompt.sources)

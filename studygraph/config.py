@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     n_threads: int | None = None
     n_gpu_layers: int | None = None  # None: all layers when llama.cpp was built with GPU offload, else 0
     max_tokens: int = 160
+    prompt_tokens: int = 1024  # cap on the grounded prompt: prefill dominates answer time on a CPU
     temperature: float = 0.2
 
     # Retrieval.

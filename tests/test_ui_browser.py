@@ -1,0 +1,213 @@
+"""End to end in a real browser: `streamlit run ui/app.py` on 127.0.0.1, driven by Playwright through
+Debian's chromium (`make browser` installs it; no browser is ever downloaded).
+
+A learner asks a question and sees cited links, builds a plan for RLHF and sees it drawn, uploads a
+roadmap and finds its link in the library. Screenshots of each step go to test-artifacts/ (gitignored).
+
+The server runs the default LLM backend (the packaged GGUF through llama.cpp, or NoLLM where it cannot
+load), so the chat test is the one test that goes through a real model; the other pages never load it.
+"""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, REPO
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+UNIQUE_URL = "https://example.org/my-unique-note"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium: run `make browser`"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, seconds: float = 30) -> None:
+    """The app must start fast: no torch or model import before the first question."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"streamlit did not answer /_stcore/health in {seconds}s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def browser_library(tmp_path_factory, embedder):
+    from studygraph.config import load_settings
+    from studygraph.ingest.pipeline import ingest
+
+    data = tmp_path_factory.mktemp("browser-data")
+    report = ingest(load_settings(data_dir=data, corpus_dirs=[CORPUS], llm_backend="none"), embedder=embedder)
+    assert report.resources > 50, report
+    return data
+
+
+@pytest.fixture(scope="module")
+def server(browser_library, tmp_path_factory):
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit-log") / "server.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDYGRAPH_")}
+    env.update({"STUDYGRAPH_DATA_DIR": str(browser_library), "STUDYGRAPH_LLM_BACKEND": "auto",
+                "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"})
+    streamlit = Path(sys.executable).with_name("streamlit")
+    cmd = [str(streamlit), "run", "ui/app.py", "--server.headless", "true", "--server.address", "127.0.0.1",
+           "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    print(f"screenshots: {ARTIFACTS}")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1440, "height": 1800}, locale="en-US")
+            pg = context.new_page()
+            pg.set_default_timeout(60_000)
+            yield pg
+        finally:
+            browser.close()
+
+
+def _open(page, server: str, path: str) -> None:
+    page.goto(f"{server}/{path}")
+    page.wait_for_selector("[data-testid=stApp]")
+    page.wait_for_selector("[data-testid=stSidebarNav]")
+    _settle(page)
+
+
+def _settle(page, seconds: float = 90) -> None:
+    """Wait until Streamlit has finished the current script run."""
+    page.wait_for_timeout(300)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=seconds * 1000)
+    page.wait_for_timeout(300)
+
+
+def _shot(page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def _corpus_urls(data_dir: Path) -> set[str]:
+    from studygraph.store.meta import MetaStore
+
+    meta = MetaStore(data_dir / "meta.sqlite", readonly=True)
+    try:
+        return meta.corpus_urls()
+    finally:
+        meta.close()
+
+
+def test_ask_and_see_cited_links(page, server, browser_library):
+    pytest.importorskip("studygraph.assistant.engine")
+    _open(page, server, "")
+    sidebar = page.get_by_test_id("stSidebar")
+    try:
+        assert sidebar.get_by_text("loads on the first question").is_visible(), "no model is loaded at start"
+        box = page.get_by_test_id("stChatInputTextArea")
+        box.fill("What should I learn before RLHF?")
+        box.press("Enter")
+        answer = page.locator("[data-testid=stChatMessage]").nth(1)
+        answer.locator("a[href^=http]").first.wait_for(timeout=240_000)
+        _settle(page, 240)
+        links = answer.locator("a[href^=http]:visible")
+        hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+        titles = [links.nth(i).inner_text().strip() for i in range(links.count())]
+        assert titles and all(titles), f"cited links carry their titles: {titles}"
+        corpus = _corpus_urls(browser_library)
+        assert set(hrefs) <= corpus, f"every cited link is a corpus URL: {set(hrefs) - corpus}"
+        assert answer.get_by_text("Sources").is_visible()
+        status = sidebar.inner_text()
+        assert "answering with" in status or "no model" in status, status
+    finally:
+        _shot(page, "ui-1-chat-answer.png")
+
+
+def test_build_rlhf_plan_and_see_the_graph(page, server):
+    _open(page, server, "path")
+    try:
+        goal = page.get_by_label("…or type a goal")
+        goal.fill("RLHF")
+        goal.press("Enter")
+        svg = page.locator("[data-testid=stGraphVizChart] svg")
+        svg.first.wait_for(timeout=60_000)
+        _settle(page)
+        nodes = svg.first.locator("g.node")
+        assert nodes.count() >= 5, "the plan is drawn node by node"
+        assert any("(RLHF)" in n for n in nodes.all_text_contents()), "the goal is a node"
+        main = page.locator("[data-testid=stMainBlockContainer]")
+        assert main.get_by_role("heading", name=re.compile(r"\(RLHF\)")).first.is_visible()
+        assert main.locator("a[href^=http]").count() >= 3, "steps link to resources"
+        _shot(page, "ui-2-rlhf-plan.png")
+        # one click on "Done" colours that step green in the drawing
+        main.locator("[class*=st-key-done-] button").first.click()
+        _settle(page)
+        page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stGraphVizChart] svg g.node path, "
+                               "[data-testid=stGraphVizChart] svg g.node polygon')].some(e => e.getAttribute('fill') === '#c8e6c9')")
+    finally:
+        _shot(page, "ui-2b-rlhf-plan-progress.png")
+
+
+def test_upload_markdown_and_find_its_link(page, server, browser_library, tmp_path):
+    note = tmp_path / "my-roadmap.md"
+    note.write_text("# My roadmap\n\n## Attention\n\n- [My unique note on attention](" + UNIQUE_URL + ")\n", encoding="utf-8")
+    _open(page, server, "library")
+    try:
+        page.get_by_text("Add roadmaps or papers").click()
+        page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(note))
+        page.get_by_test_id("stFileChip").filter(has_text="my-roadmap.md").first.wait_for()
+        page.get_by_test_id("stFileChipIconSpinner").wait_for(state="detached")
+        _settle(page)
+        page.get_by_role("button", name="Save and ingest").click()
+        page.locator(f"a[href='{UNIQUE_URL}']").first.wait_for(timeout=180_000)
+        _settle(page, 180)
+        _shot(page, "ui-3-upload-report.png")
+        assert (browser_library / "corpus" / "my-roadmap.md").is_file(), "saved into the data dir's corpus"
+        text_filter = page.get_by_label("Filter by text")
+        text_filter.fill("my-unique-note")
+        text_filter.press("Enter")
+        _settle(page)
+        page.get_by_role("tab", name="Links").click()
+        link = page.locator(f"[data-testid=stTabs] a[href='{UNIQUE_URL}']")
+        link.first.wait_for()
+        assert "My unique note on attention" in link.first.inner_text()
+    finally:
+        _shot(page, "ui-4-library-after-upload.png")

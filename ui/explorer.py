@@ -1,0 +1,156 @@
+"""Graph explorer: one topic at a time — what it needs (with the evidence for each edge), what it
+unlocks, its resources and its interview questions, plus "why does A come before B"."""
+from __future__ import annotations
+
+import streamlit as st
+
+from studygraph.ui.components import guard, md_escape, resource_md
+from studygraph.ui.i18n import status_badge, t, topic_label
+from studygraph.ui.path_page import COLOURS, _q
+from studygraph.ui.state import get_graph, get_resolver, get_settings, progress, sorted_topics, topic_status
+
+MAX_RESOURCES = 25
+MAX_QUESTIONS = 30
+
+
+def _search() -> None:
+    text = (st.session_state.get("ex_text") or "").strip()
+    st.session_state.pop("ex_unresolved", None)
+    if not text:
+        return
+    hit = get_resolver(get_settings()).resolve(text)
+    if hit is None:
+        st.session_state["ex_unresolved"] = text
+    else:
+        st.session_state["ex_topic"] = hit.id
+
+
+def _go(topic_id: str) -> None:
+    st.session_state["ex_topic"] = topic_id
+    st.session_state["ex_text"] = ""
+
+
+def neighbourhood_dot(tg, topic_id: str, status: dict[str, str]) -> str:
+    """The topic with its direct prerequisites and dependants (curated and learned edges)."""
+    g, topics = tg.graph, tg.catalogue.topics
+    pre, post = list(g.predecessors(topic_id)), list(g.successors(topic_id))
+    lines = ["digraph n {", '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.2, ranksep=0.5];',
+             '  node [shape=box, style="rounded,filled", fontname="Noto Sans CJK SC", fontsize=10];',
+             '  edge [color="#90a4ae", arrowsize=0.6];']
+    for n in [*pre, topic_id, *post]:
+        fill, border = COLOURS.get(status.get(n, "todo"), COLOURS["todo"])
+        extra = ", penwidth=2.5, fontsize=12" if n == topic_id else ""
+        lines.append(f"  {_q(n)} [label={_q(topics[n].name)}, fillcolor={_q(fill)}, color={_q(border)}{extra}];")
+    for u, v in [(p, topic_id) for p in pre] + [(topic_id, s) for s in post]:
+        style = "" if g.edges[u, v].get("kind") == "curated" else " [style=dashed]"
+        lines.append(f"  {_q(u)} -> {_q(v)}{style};")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def _edge_block(tg, u: str, v: str, other: str) -> None:
+    topics = tg.catalogue.topics
+    ev = tg.edge_evidence(u, v)
+    tag = "curated" if ev["kind"] == "curated" else f"learned · {ev['weight']}"
+    with st.expander(f"{topic_label(topics[other])} · {tag}"):
+        st.button(f"→ {topics[other].name}", key=f"go-{u}-{v}", on_click=_go, args=(other,), type="tertiary")
+        st.markdown("\n".join(f"- {md_escape(e)}" for e in ev["evidence"][:8]) or "-")
+        if len(ev["evidence"]) > 8:
+            st.caption(t("ex_more", n=len(ev["evidence"]) - 8))
+
+
+def _why(tg, topic_id: str) -> None:
+    from studygraph.graph.plan import explain_path
+
+    topics = tg.catalogue.topics
+    st.markdown(f"**{t('ex_why')}**")
+    other = st.selectbox(t("ex_why_from"), sorted_topics(tg), index=None, key="ex_why_from",
+                         format_func=lambda x: topic_label(topics[x]), placeholder=t("path_goal_placeholder"))
+    if not other or other == topic_id:
+        return
+    data = explain_path(tg, other, topic_id)
+    a, b = topics[other].name, topics[topic_id].name
+    if not data["path"]:
+        st.info(t("ex_why_reverse", a=a, b=b) if data["reverse"] else t("ex_why_none", a=a, b=b))
+        return
+    st.markdown(" → ".join(f"**{md_escape(topics[n].name)}**" for n in data["path"]))
+    for e in data["edges"]:
+        st.markdown(f"`{e['source']} → {e['target']}` ({e['kind']}, {e['weight']})")
+        st.markdown("\n".join(f"- {md_escape(x)}" for x in e["evidence"][:4]))
+
+
+def _page() -> None:
+    st.title(t("ex_title"), icon=":material/hub:")
+    st.caption(t("ex_intro"))
+    settings = get_settings()
+    tg = get_graph(settings)
+    topics = tg.catalogue.topics
+    left, right = st.columns(2)
+    with left:
+        st.text_input(t("ex_search"), key="ex_text", placeholder=t("ex_search_ph"), on_change=_search)
+    with right:
+        st.selectbox(t("ex_pick"), sorted_topics(tg), index=None, key="ex_topic", placeholder=t("path_goal_placeholder"),
+                     format_func=lambda x: topic_label(topics[x]))
+    if st.session_state.get("ex_unresolved"):
+        st.warning(t("ex_none", text=st.session_state["ex_unresolved"]), icon=":material/search_off:")
+    topic_id = st.session_state.get("ex_topic")
+    if topic_id not in topics:
+        st.info(t("ex_pick_prompt"), icon=":material/touch_app:")
+        return
+
+    topic = topics[topic_id]
+    status = topic_status(settings, tg)
+    marks = progress(settings)
+    st.header(topic_label(topic))
+    badges = [f"{t('ex_level')}: **{topic.level}**", f"{t('ex_area')}: **{topic.area}**", status_badge(status.get(topic_id, "todo"))]
+    st.markdown(" &nbsp;·&nbsp; ".join(badges))
+    if getattr(topic, "description", ""):
+        st.markdown(topic.description)
+
+    g = tg.graph
+    pre, post = sorted(g.predecessors(topic_id)), sorted(g.successors(topic_id))
+    c1, c2, c3 = st.columns([2, 3, 2], gap="medium")
+    with c1:
+        st.subheader(f":material/arrow_back: {t('ex_prereqs')}")
+        if not pre:
+            st.caption(t("ex_no_prereqs"))
+        for p in pre:
+            _edge_block(tg, p, topic_id, p)
+    with c2:
+        st.subheader(t("ex_neighbourhood"))
+        st.graphviz_chart(neighbourhood_dot(tg, topic_id, status), width="stretch")
+    with c3:
+        st.subheader(f":material/arrow_forward: {t('ex_dependants')}")
+        if not post:
+            st.caption(t("ex_no_dependants"))
+        for s in post:
+            _edge_block(tg, topic_id, s, s)
+
+    res_col, q_col = st.columns(2, gap="large")
+    with res_col:
+        resources = tg.resources_by_topic.get(topic_id, [])
+        st.subheader(f":material/local_library: {t('ex_resources')} ({len(resources)})")
+        if not resources:
+            st.caption(t("ex_no_resources"))
+        st.markdown("\n".join(f"- {resource_md(r, marks.get(r.id))}" for r in resources[:MAX_RESOURCES]))
+        if len(resources) > MAX_RESOURCES:
+            st.caption(t("ex_more", n=len(resources) - MAX_RESOURCES))
+    with q_col:
+        questions = tg.questions_by_topic.get(topic_id, [])
+        st.subheader(f":material/quiz: {t('ex_questions')} ({len(questions)})")
+        if not questions:
+            st.caption(t("ex_no_questions"))
+        for q in questions[:MAX_QUESTIONS]:
+            st.markdown(f"- {md_escape(q['text'])}  \n  <small>{md_escape(q['file'])}:{q['line']}</small>", unsafe_allow_html=True)
+        if len(questions) > MAX_QUESTIONS:
+            st.caption(t("ex_more", n=len(questions) - MAX_QUESTIONS))
+    st.divider()
+    _why(tg, topic_id)
+
+
+def render() -> None:
+    guard(_page)
+
+
+if __name__ == "__main__":
+    render()

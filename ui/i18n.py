@@ -1,0 +1,221 @@
+"""UI strings in English and Chinese, kind badges and status labels.
+
+`t("key")` reads the language from st.session_state["lang"] ("en" or "zh"); every string the app shows
+goes through it, so the sidebar toggle switches the whole UI on the next rerun.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+LANGS = {"zh": "中文", "en": "English"}
+DEFAULT_LANG = "en"
+
+# Material Symbols (bundled with Streamlit, so they render without any emoji font) and badge colours.
+KIND_ICONS = {
+    "paper": "description", "video": "smart_display", "course": "school", "code": "code", "book": "menu_book",
+    "article": "article", "docs": "library_books", "dataset": "dataset", "website": "language",
+}
+KIND_COLOURS = {
+    "paper": "blue", "video": "red", "course": "violet", "code": "gray", "book": "orange",
+    "article": "green", "docs": "blue", "dataset": "gray", "website": "gray",
+}
+KIND_ZH = {
+    "paper": "论文", "video": "视频", "course": "课程", "code": "代码", "book": "书",
+    "article": "文章", "docs": "文档", "dataset": "数据集", "website": "网站",
+}
+STATUS_ICONS = {"done": "check_circle", "learning": "auto_stories", "skipped": "skip_next", "todo": "radio_button_unchecked"}
+STATUS_COLOURS = {"done": "green", "learning": "orange", "skipped": "blue", "todo": "gray"}
+STATUS_ZH = {"done": "已完成", "learning": "学习中", "skipped": "跳过", "todo": "待学"}
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # shell
+    "app_title": ("studygraph", "studygraph"),
+    "tagline": ("Your offline NLP / LLM study companion", "离线的 NLP / LLM 学习助手"),
+    "nav_chat": ("Chat", "问答"),
+    "nav_path": ("Learning path", "学习路径"),
+    "nav_explorer": ("Graph explorer", "知识图谱"),
+    "nav_library": ("Library", "资料库"),
+    "language": ("Language / 语言", "语言 / Language"),
+    "model_status": ("Model", "模型"),
+    "model_none": ("no model: deterministic answers", "未加载模型：确定性回答"),
+    "model_lazy": ("{what} — loads on the first question", "{what} — 第一次提问时加载"),
+    "model_packaged": ("Gemma 3 270M (llama.cpp, packaged)", "Gemma 3 270M（llama.cpp，内置）"),
+    "model_server": ("server {url}", "服务器 {url}"),
+    "model_in_use": ("answering with {model}", "当前模型：{model}"),
+    "gpu_layers": ("GPU layers: {n}", "GPU 层数：{n}"),
+    "gpu_auto": ("GPU layers: auto", "GPU 层数：自动"),
+    "gpu_all": ("all", "全部"),
+    "data_dir": ("Data: `{path}`", "数据目录：`{path}`"),
+    "library_empty": (
+        "Your library is empty. Open **Library** and re-ingest (or run `studygraph ingest`) to add the roadmaps.",
+        "资料库还是空的。打开 **资料库** 页面重新导入（或运行 `studygraph ingest`）。",
+    ),
+    "error": ("Something went wrong: {msg}", "出错了：{msg}"),
+    # chat
+    "chat_title": ("Ask your study assistant", "向学习助手提问"),
+    "chat_intro": (
+        "Ask about what to learn, in what order, and where to read or watch it. Answers cite your library.",
+        "问问该学什么、按什么顺序学、去哪里看。回答都会引用你的资料库。",
+    ),
+    "chat_examples": ("Try one of these:", "试试这些问题："),
+    "chat_placeholder": ("Ask in English or 中文…", "用中文或 English 提问……"),
+    "chat_thinking": ("Thinking…", "思考中……"),
+    "chat_loading": ("Loading the search index and model (first question only)…", "正在加载检索索引和模型（仅第一次）……"),
+    "chat_sources": ("Sources", "来源"),
+    "chat_details": ("Details", "详细结果"),
+    "chat_plan_details": ("The plan, step by step", "学习计划（逐步）"),
+    "chat_resource_details": ("Resources found", "找到的资料"),
+    "chat_open_plan": ("Open this plan on the Learning path page", "在学习路径页面打开这个计划"),
+    "chat_clear": ("Clear chat", "清空对话"),
+    "chat_confirm": ("Mark {items} as {status}", "把 {items} 标记为{status}"),
+    "chat_confirmed": ("Marked {items} as {status}.", "已把 {items} 标记为{status}。"),
+    "chat_no_answer": ("(no answer)", "（没有回答）"),
+    # path
+    "path_title": ("Learning path", "学习路径"),
+    "path_intro": (
+        "Pick a goal; get every prerequisite in learning order, with resources and time estimates.",
+        "选一个目标：按学习顺序列出所有前置知识，附带资料和预计时间。",
+    ),
+    "path_goal": ("Goal topic", "目标主题"),
+    "path_goal_placeholder": ("Choose a topic…", "选择一个主题……"),
+    "path_goal_text": ("…or type a goal", "……或者直接输入目标"),
+    "path_goal_text_ph": ("e.g. RLHF, 注意力机制, LoRA", "例如 RLHF、注意力机制、LoRA"),
+    "path_quick": ("Popular goals:", "热门目标："),
+    "path_resolved": ("“{text}” → **{name}**", "“{text}” → **{name}**"),
+    "path_unresolved": ("No topic matches “{text}”. Pick one from the list instead.", "没有主题匹配“{text}”，请从列表里选择。"),
+    "path_known": ("What you already know (left out of the plan)", "已经掌握的主题（不放进计划）"),
+    "path_presets": ("I already know:", "我已经会："),
+    "path_preset_math": ("maths & Python", "数学和 Python"),
+    "path_preset_ml": ("machine learning", "机器学习"),
+    "path_preset_dl": ("deep learning", "深度学习"),
+    "path_pick_goal": ("Choose or type a goal to see your plan.", "选择或输入一个目标，查看学习计划。"),
+    "path_steps": ("Steps", "步骤"),
+    "path_hours": ("Estimated time", "预计时间"),
+    "path_done": ("Done", "已完成"),
+    "path_graph": ("The plan as a graph", "计划图"),
+    "path_legend": ("green: done · orange: learning · grey: to do · arrows: learn first → then", "绿色：已完成 · 橙色：学习中 · 灰色：待学 · 箭头：先学 → 后学"),
+    "path_step_hours": ("{h} h", "{h} 小时"),
+    "path_total": ("{n} steps · about {h} h", "共 {n} 步 · 约 {h} 小时"),
+    "path_no_resources": ("No resource in your library for this topic yet.", "资料库里暂时没有这个主题的资料。"),
+    "path_why": ("Why: {why}", "原因：{why}"),
+    "path_mark_done": ("Done", "完成"),
+    "path_mark_learning": ("Learning", "在学"),
+    "path_mark_todo": ("Reset", "重置"),
+    "path_export": ("Download the plan as a markdown checklist", "下载 Markdown 学习清单"),
+    "path_export_help": (
+        "A checklist you can tick in any editor, and upload back on the Library page.",
+        "可在任何编辑器里勾选，也可以在资料库页面重新上传。",
+    ),
+    "path_skipped": ("Left out because you know them: {names}", "因为已掌握而省略：{names}"),
+    "path_marked": ("Marked {name} as {status}.", "已把 {name} 标记为{status}。"),
+    "path_goal_only": ("Nothing else to learn first: go straight for it.", "没有需要先学的内容，直接开始吧。"),
+    # explorer
+    "ex_title": ("Graph explorer", "知识图谱浏览"),
+    "ex_intro": ("Look up a topic: what it needs, what it unlocks, and why.", "查一个主题：它依赖什么、能解锁什么，以及原因。"),
+    "ex_search": ("Search a topic", "搜索主题"),
+    "ex_search_ph": ("e.g. transformer, 注意力机制", "例如 transformer、注意力机制"),
+    "ex_pick": ("…or choose one", "……或者从列表选择"),
+    "ex_none": ("No topic matches “{text}”.", "没有主题匹配“{text}”。"),
+    "ex_prereqs": ("Prerequisites", "前置知识"),
+    "ex_dependants": ("Unlocks", "后续主题"),
+    "ex_no_prereqs": ("None: a starting point.", "无：可以直接开始。"),
+    "ex_no_dependants": ("Nothing depends on it (yet).", "暂时没有依赖它的主题。"),
+    "ex_evidence": ("evidence", "依据"),
+    "ex_resources": ("Resources", "资料"),
+    "ex_no_resources": ("No resource in your library mentions this topic yet.", "资料库里还没有提到这个主题的资料。"),
+    "ex_questions": ("Interview questions", "面试题"),
+    "ex_no_questions": ("No interview questions for this topic in your roadmaps.", "路线图里没有这个主题的面试题。"),
+    "ex_neighbourhood": ("Neighbourhood", "邻近主题"),
+    "ex_why": ("Why does one topic come before another?", "为什么一个主题要先于另一个？"),
+    "ex_why_from": ("Before", "先学"),
+    "ex_why_to": ("this topic", "本主题"),
+    "ex_why_none": ("{a} is not a prerequisite of {b}.", "{a} 不是 {b} 的前置知识。"),
+    "ex_why_reverse": ("It is the other way round: {b} comes before {a}.", "恰好相反：{b} 要先于 {a}。"),
+    "ex_level": ("level", "难度"),
+    "ex_area": ("area", "领域"),
+    "ex_pick_prompt": ("Search or choose a topic to explore.", "搜索或选择一个主题。"),
+    "ex_more": ("… and {n} more", "……还有 {n} 条"),
+    # library
+    "lib_title": ("Library", "资料库"),
+    "lib_intro": ("Everything your roadmaps and papers point to.", "你的路线图和论文里提到的所有资料。"),
+    "lib_files": ("files", "文件"),
+    "lib_resources": ("resources", "资料"),
+    "lib_chunks": ("chunks", "文本块"),
+    "lib_topics": ("topics", "主题"),
+    "lib_edges": ("edges", "依赖边"),
+    "lib_questions": ("questions", "题目"),
+    "lib_filter_kind": ("Kind", "类型"),
+    "lib_filter_status": ("Status", "状态"),
+    "lib_filter_text": ("Filter by text", "按文字筛选"),
+    "lib_filter_text_ph": ("title, URL, topic or file", "标题、链接、主题或文件"),
+    "lib_showing": ("{n} of {total} resources", "共 {total} 条，显示 {n} 条"),
+    "lib_table": ("Table", "表格"),
+    "lib_links": ("Links", "链接列表"),
+    "lib_links_cap": ("first {n} shown; narrow the filter to see others", "只显示前 {n} 条，可缩小筛选范围"),
+    "lib_col_title": ("Title", "标题"),
+    "lib_col_url": ("Link", "链接"),
+    "lib_col_kind": ("Kind", "类型"),
+    "lib_col_topics": ("Topics", "主题"),
+    "lib_col_sources": ("Sources", "来源"),
+    "lib_col_status": ("Status", "状态"),
+    "lib_upload": ("Add roadmaps or papers", "添加路线图或论文"),
+    "lib_upload_help": (
+        "Markdown (.md) roadmaps and PDF papers are saved into your data dir and ingested.",
+        "Markdown 路线图和 PDF 论文会保存到数据目录并导入。",
+    ),
+    "lib_uploader": ("Markdown or PDF files", "Markdown 或 PDF 文件"),
+    "lib_save_ingest": ("Save and ingest", "保存并导入"),
+    "lib_reingest": ("Re-ingest everything", "重新导入全部"),
+    "lib_saved": ("Saved {name}", "已保存 {name}"),
+    "lib_refused": ("Refused {name}: {why}", "拒绝 {name}：{why}"),
+    "lib_ingesting": ("Ingesting…", "导入中……"),
+    "lib_stage": ("{stage}: {done}/{total}", "{stage}：{done}/{total}"),
+    "lib_report": (
+        "{files} files: {added} added, {updated} updated, {unchanged} unchanged, {removed} removed; "
+        "{resources} resources ({seconds}s)",
+        "{files} 个文件：新增 {added}，更新 {updated}，未变 {unchanged}，删除 {removed}；共 {resources} 条资料（{seconds} 秒）",
+    ),
+    "lib_errors": ("{n} problem(s) while reading files", "读取文件时有 {n} 个问题"),
+    "lib_new_links": ("From your upload", "来自你上传的文件"),
+    "lib_no_links": ("No links were found in {name}.", "{name} 里没有找到链接。"),
+    "lib_no_match": ("Nothing matches these filters.", "没有符合筛选条件的资料。"),
+    "lib_mark": ("Mark the selected rows", "标记选中的行"),
+    "lib_select_hint": ("Select rows in the table to mark them.", "在表格中选择行即可标记。"),
+}
+
+
+def lang() -> str:
+    value = st.session_state.get("lang", DEFAULT_LANG)
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def t(key: str, **fmt) -> str:
+    en, zh = STRINGS[key]
+    text = zh if lang() == "zh" else en
+    return text.format(**fmt) if fmt else text
+
+
+def kind_label(kind: str) -> str:
+    """The kind as plain text (selectboxes, tables)."""
+    return KIND_ZH.get(kind, kind) if lang() == "zh" else kind
+
+
+def kind_badge(kind: str) -> str:
+    """The kind as a coloured markdown badge with an icon: `:red-badge[:material/smart_display: video]`."""
+    icon = KIND_ICONS.get(kind, "link")
+    return f":{KIND_COLOURS.get(kind, 'gray')}-badge[:material/{icon}: {kind_label(kind)}]"
+
+
+def status_label(status: str) -> str:
+    return STATUS_ZH.get(status, status) if lang() == "zh" else status
+
+
+def status_badge(status: str) -> str:
+    icon = STATUS_ICONS.get(status, "radio_button_unchecked")
+    return f":{STATUS_COLOURS.get(status, 'gray')}-badge[:material/{icon}: {status_label(status)}]"
+
+
+def topic_label(topic) -> str:
+    """"name / zh" as the brief asks, or just the name where both are the same."""
+    zh = getattr(topic, "zh", "") or ""
+    return f"{topic.name} / {zh}" if zh and zh != topic.name else topic.name
