@@ -200,6 +200,9 @@ class Answers:
         general = not questions
         if general:
             questions = [q for q in all_questions if q.get("kind") == "interview"] or list(all_questions)
+        seen: set[str] = set()  # the same question copied into two roadmaps is asked once
+        questions = [q for q in questions if not (" ".join(q["text"].split()).casefold() in seen
+                                                 or seen.add(" ".join(q["text"].split()).casefold()))]
         questions = questions[:MAX_QUESTIONS]
         names = "、".join(_name(tg, t, lang) for t in subjects) if lang == "zh" else ", ".join(_name(tg, t, lang) for t in subjects)
         if general and subjects:
@@ -212,7 +215,7 @@ class Answers:
         lines = [head] + [f"{i}. {q['text']} ({q['file']}:{q['line']})" for i, q in enumerate(questions, 1)]
         picked = pick_resources(tg, subjects[0], 2) if subjects else []
         if picked:
-            lines.append(_t(lang, "To prepare:", "复习资料："))
+            lines.append("\n" + _t(lang, "To prepare:", "复习资料："))
             lines.extend(f"- {_link(r)} ({r.kind})" for r in picked)
         structured = {"questions": [{"text": q["text"], "source": f"{q['file']}:{q['line']}"} for q in questions],
                       "topics": [{"id": t, "name": tg.catalogue.topics[t].name} for t in subjects],

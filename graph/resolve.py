@@ -65,10 +65,12 @@ class Resolver:
             # The longest mention names the subject: "InstructGPT paper" is about InstructGPT, not GPT.
             best = max(mentions, key=lambda m: (m.end - m.start, -m.start))
             return self._hit(best.topic, 0.9, "mention")
-        if len(singular) >= 3:
-            found = process.extractOne(singular, self.keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-            if found:
-                return self._hit(self.matcher.by_alias[found[0]], 0.9 * found[1] / 100, "fuzzy")
+        # Typos: fuzzy-match what the learner wrote, with and without the filler words stripped.
+        candidates = {c for c in (singular, " ".join(_singular(w) for w in query.split())) if len(c) >= 3}
+        found = [f for c in candidates if (f := process.extractOne(c, self.keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF))]
+        if found:
+            best = max(found, key=lambda f: f[1])
+            return self._hit(self.matcher.by_alias[best[0]], 0.9 * best[1] / 100, "fuzzy")
         if self.encode is not None:
             return self._embedding_rung(text)
         return None
