@@ -1,6 +1,8 @@
 """Finding and reading corpus files safely: one bad file becomes an error line, never a stopped ingest."""
 from __future__ import annotations
 
+import codecs
+import errno
 import hashlib
 import os
 from dataclasses import dataclass
@@ -46,46 +48,97 @@ def display_path(path: Path, data_dir: Path | None = None) -> str:
     return str(path)
 
 
+def printable(path: Path | str) -> str:
+    """A path as text that can be printed and stored: undecodable bytes of a file name become '\\xe9'."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _name_problem(path: Path) -> str | None:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return "file name is not valid UTF-8: rename the file"
+    return None
+
+
 def discover(roots: list[Path], data_dir: Path | None = None) -> tuple[list[CorpusFile], list[ParseError]]:
     """Supported files under each root (a root may be a single file), sorted, with errors for odd entries.
 
-    Symlinked directories are not followed (a link loop must not hang an ingest); a symlinked file is read
-    only when it resolves inside one of the roots.
+    Symlinked directories are not followed (a link loop must not hang an ingest) and are reported; a symlinked
+    file is read only when it resolves inside one of the roots. A file whose name is not valid UTF-8 is
+    reported and skipped (it could not be stored or printed).
     """
     found: dict[Path, CorpusFile] = {}
     errors: list[ParseError] = []
     resolved_roots = [r.resolve() for r in roots if r.exists()]
     for root in roots:
         if not root.exists():
-            errors.append(ParseError(str(root), None, "no such file or directory"))
+            errors.append(ParseError(printable(root), None, "no such file or directory"))
             continue
         if root.is_file():
             path = root.resolve()
             if path.suffix.lower() not in SUPPORTED:
-                errors.append(ParseError(str(root), None, f"unsupported file type {path.suffix or '(none)'}: use .md or .pdf"))
+                errors.append(ParseError(printable(root), None, f"unsupported file type {path.suffix or '(none)'}: use .md or .pdf"))
+                continue
+            if problem := _name_problem(path):
+                errors.append(ParseError(printable(root), None, problem))
                 continue
             found.setdefault(path, CorpusFile(path, path.parent, display_path(path, data_dir)))
             continue
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        def walk_error(exc: OSError) -> None:
+            where = printable(display_path(Path(exc.filename or root), data_dir))
+            errors.append(ParseError(where, None, f"cannot read folder: {exc.strerror or exc}"))
+
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=walk_error):
+            kept = []
+            for d in sorted(dirnames):
+                if d.startswith("."):
+                    continue
+                sub = Path(dirpath) / d
+                if sub.is_symlink():  # never followed: a link loop must not hang (or multiply) an ingest
+                    errors.append(ParseError(printable(display_path(sub, data_dir)), None, _link_problem(sub, folder=True)))
+                    continue
+                kept.append(d)
+            dirnames[:] = kept
             for name in sorted(filenames):
                 if name.startswith("."):
                     continue
                 candidate = Path(dirpath) / name
                 if candidate.suffix.lower() not in SUPPORTED:
                     continue
+                shown = printable(display_path(candidate, data_dir))
+                if problem := _name_problem(candidate):
+                    errors.append(ParseError(shown, None, problem))
+                    continue
                 try:
                     path = candidate.resolve(strict=True)
-                except (OSError, RuntimeError) as exc:  # dangling link or a link loop
-                    errors.append(ParseError(str(candidate), None, f"cannot resolve link: {exc.__class__.__name__}"))
+                except (OSError, RuntimeError):  # dangling link or a link loop
+                    errors.append(ParseError(shown, None, _link_problem(candidate)))
                     continue
                 if candidate.is_symlink() and not any(path.is_relative_to(r) for r in resolved_roots):
-                    errors.append(ParseError(str(candidate), None, "symlink points outside the corpus: skipped"))
+                    errors.append(ParseError(shown, None, "symlink points outside the corpus: skipped"))
                     continue
                 if not path.is_file():
                     continue
                 found.setdefault(path, CorpusFile(path, root.resolve(), display_path(path, data_dir)))
     return sorted(found.values(), key=lambda f: f.display), errors
+
+
+def _link_problem(link: Path, folder: bool = False) -> str:
+    """Why a symlink is skipped, in words: a loop, a dangling link, or (for folders) our policy."""
+    try:
+        target = link.resolve(strict=True)
+    except RuntimeError:  # Python < 3.13 raises RuntimeError for a loop
+        return "symlink loop: skipped"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink loop: skipped"
+        return "broken symlink (its target does not exist): skipped"
+    if folder:
+        if any(target == p for p in link.absolute().parents):
+            return "symlink loop (the link points at a folder that contains it): skipped"
+        return "symlinked folder is not followed: add its target as a corpus folder instead"
+    return "symlink cannot be read: skipped"
 
 
 def read_bytes(file: CorpusFile) -> bytes:
@@ -97,7 +150,13 @@ def read_bytes(file: CorpusFile) -> bytes:
 
 
 def decode_markdown(data: bytes) -> str:
-    """UTF-8 text, or a FileProblem that names the line of the first bad byte."""
+    """UTF-8 text (or UTF-16 with a byte-order mark, as Windows editors save it), or a FileProblem that
+    names the line of the first bad byte."""
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise FileProblem(f"not valid UTF-16 at byte {exc.start}: save the file as UTF-8") from None
     if b"\x00" in data[:8192]:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise FileProblem("binary data (NUL byte) in a text file: is this really markdown?", line)

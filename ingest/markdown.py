@@ -10,6 +10,7 @@ Nothing here raises for any str input: problems become ParseError entries.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -21,11 +22,17 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from studygraph.ingest import titles as T
-from studygraph.ingest.urls import INVISIBLE_RE, classify_kind, find_arxiv_ids, find_urls, normalize_url
+from studygraph.ingest.urls import INVISIBLE_RE, classify_kind, find_arxiv_spans, find_urls, normalize_url
 from studygraph.models import Mention, ParsedDoc, ParseError, Question, SyllabusItem
 
 MAX_CONTEXT = 300
 MAX_REPARSE_DEPTH = 4
+# Title candidates and classification cues are read from bounded windows of text, so a hostile file (one
+# 5 MB paragraph holding 100k links) costs linear time instead of hanging the ingest.
+MAX_CANDIDATE = 400
+MAX_KIND_CUES = 500
+MAX_ITEM_TEXT = 500  # question and syllabus texts
+MAX_HEADING = 200
 
 
 def _make_md(front_matter: bool) -> MarkdownIt:
@@ -53,6 +60,7 @@ TASK_START_RE = re.compile(
     re.IGNORECASE)
 SYLLABUS_BULLET_RE = re.compile(r"^(?:(?:chapter|lecture|lec|week|unit|module|lesson|part)\s*\d+|\d{1,3}\s*[:：]\s*\S|第\s*[0-9一二三四五六七八九十]+\s*[章课讲周节])", re.IGNORECASE)
 TASK_BOX_RE = re.compile(r"^\[([ xX])\]\s+")
+_DONE_END_RE = re.compile(r"(?:^|(?<=\W))DONE\s*$")
 
 
 @dataclass
@@ -89,7 +97,7 @@ def _scan_inline(tok: Token) -> _Inline:
     plain: list[str] = []
     scan: list[str] = []  # like plain, with link texts and code blanked so bare-URL search skips them
     links: list[_Link] = []
-    open_links: list[tuple[str, int, bool, bool]] = []
+    open_links: list[tuple[str, int, int, bool, bool]] = []  # href, start, index into plain, done, auto
     pos = 0
     for child in tok.children or []:
         kind, piece, scannable = child.type, "", False
@@ -107,30 +115,48 @@ def _scan_inline(tok: Token) -> _Inline:
                 links.append(_Link(m.group(1), pos, pos, "", False, False))
         elif kind == "link_open":
             done = False
-            if plain and re.search(r"(^|[^\w])DONE\s*$", plain[-1]):  # "DONE[title](url)" marks it watched
+            if plain and _done_before(plain[-1], len(plain[-1])):  # "DONE[title](url)" marks it watched
                 cut = plain[-1].rstrip()[:-4]
                 pos -= len(plain[-1]) - len(cut)
                 plain[-1], scan[-1], done = cut, scan[-1][: len(cut)], True
-            open_links.append((str(child.attrGet("href") or ""), pos, done, child.info == "auto"))
+            open_links.append((str(child.attrGet("href") or ""), pos, len(plain), done, child.info == "auto"))
             continue
         elif kind == "link_close" and open_links:
-            href, start, done, auto = open_links.pop()
-            links.append(_Link(href, start, pos, "".join(plain)[start:pos], auto, done))
+            href, start, index, done, auto = open_links.pop()
+            links.append(_Link(href, start, pos, "".join(plain[index:]), auto, done))
             continue
         plain.append(piece)
         scan.append(piece if scannable else " " * len(piece))
         pos += len(piece)
     text, scan_text = "".join(plain), "".join(scan)
+    pieces, cursor = [], 0
     for start, end, url in find_urls(scan_text):
-        done = bool(re.search(r"(^|[^\w])DONE\s*$", text[:start]))
-        links.append(_Link(url, start, end, url, True, done))
-        scan_text = scan_text[:start] + " " * (end - start) + scan_text[end:]
-    for url in find_arxiv_ids(scan_text):
-        m = re.search(re.escape(url.rsplit("/", 1)[1]), scan_text)
-        start = m.start() if m else 0
-        links.append(_Link(url, start, start, "", True, False))
+        links.append(_Link(url, start, end, url, True, _done_before(text, start)))
+        pieces += [scan_text[cursor:start], " " * (end - start)]
+        cursor = end
+    if pieces:  # blank the bare URLs so 'arxiv.org/abs/ID' inside one is not found again as an id
+        scan_text = "".join(pieces) + scan_text[cursor:]
+    seen: set[str] = set()
+    for start, end, url in find_arxiv_spans(scan_text):
+        if url not in seen:  # 'arXiv:ID' names a paper; the span covers 'arXiv:' so it is not in the title
+            seen.add(url)
+            links.append(_Link(url, start, end, "", True, _done_before(text, start)))
     links.sort(key=lambda link: link.start)
     return _Inline(text, links)
+
+
+def _done_before(text: str, end: int) -> bool:
+    """True when text[:end] ends with the word DONE (then spaces): 'DONE[title](url)', 'DONE https://...'."""
+    i = end
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    if i < 4 or text[i - 4:i] != "DONE":
+        return False
+    return i == 4 or not (text[i - 5].isalnum() or text[i - 5] == "_")
+
+
+def _cap(text: str, limit: int = MAX_ITEM_TEXT) -> str:
+    return T.shorten(text, limit) if len(text) > limit else text
 
 
 def _ctx(text: str) -> str:
@@ -171,7 +197,7 @@ class _Walker:
     def heading(self, node: SyntaxTreeNode, off: int) -> None:
         level = int(node.tag[1:]) if node.tag[1:].isdigit() else 6
         inline = node.children[0] if node.children else None
-        text = T.collapse(_scan_inline(inline.token).plain) if inline else ""
+        text = _cap(T.collapse(_scan_inline(inline.token).plain), MAX_HEADING) if inline else ""
         line = _line(node, off)
         while self.headings and self.headings[-1][0] >= level:
             self.headings.pop()
@@ -190,10 +216,10 @@ class _Walker:
         self.walk(SyntaxTreeNode(_MD_BODY.parse(content)), _line(node, off) - 1, depth + 1)
 
     def html(self, node: SyntaxTreeNode, off: int) -> None:
-        for m in re.finditer(r"""<a\s[^>]*href\s*=\s*["'](https?://[^"']+)["'][^>]*>(.*?)</a>""", node.content, re.I | re.S):
+        for m in re.finditer(r"""<a\s[^>]{0,2000}?href\s*=\s*["'](https?://[^"'\s]+)["'][^>]{0,2000}>(.{0,2000}?)</a>""", node.content, re.I | re.S):
             line = _line(node, off) + node.content[: m.start()].count("\n")
-            text = re.sub(r"<[^>]+>", "", m.group(2))
-            self.add_mention(_Link(m.group(1), 0, 0, text, False, False), line, text, [text], text)
+            text = T.collapse(re.sub(r"<[^>]+>", "", m.group(2)))
+            self.add_mention(_Link(m.group(1), 0, 0, text, False, False), line, _ctx(text), [text], text)
 
     def table_row(self, node: SyntaxTreeNode, off: int) -> None:
         cells = [c.children[0] for c in node.children if c.children and c.children[0].type == "inline"]
@@ -219,7 +245,7 @@ class _Walker:
             self.classify_item(item, ordered, start + index, section)
             if item.text and ((ordered and not in_interview) or (not ordered and SYLLABUS_BULLET_RE.match(item.text))):
                 text = T.collapse(T.NOISE_RE.sub(" ", item.text))
-                syllabus.append(SyllabusItem(text, len(syllabus) + 1, item.line, self.heading_path))
+                syllabus.append(SyllabusItem(_cap(text), len(syllabus) + 1, item.line, self.heading_path))
             self.items.append(item)
             for child in item_node.children:
                 if child.type == "paragraph" and child.children:
@@ -246,7 +272,7 @@ class _Walker:
                     seen_link = bool(scanned.links)
         text = T.collapse(" ".join(texts))
         box = TASK_BOX_RE.match(text)
-        prefix = TASK_BOX_RE.sub("", T.collapse(prefix))
+        prefix = TASK_BOX_RE.sub("", T.collapse(prefix))[: 4 * MAX_CANDIDATE]
         done = (box.group(1) in "xX") if box else bool(parent and parent.done)
         return _Item(TASK_BOX_RE.sub("", text), prefix, seen_link, _line(node, off), parent, done)
 
@@ -289,7 +315,7 @@ class _Walker:
         return None, False
 
     def add_question(self, item: _Item, kind: str) -> Question:
-        q = Question(item.text, self.heading_path, item.line, kind)
+        q = Question(_cap(item.text), self.heading_path, item.line, kind)
         self.doc.questions.append(q)
         return q
 
@@ -300,6 +326,8 @@ class _Walker:
 
     def inline(self, node: SyntaxTreeNode, off: int, context: str | None = None, own: bool = False) -> None:
         scanned = _scan_inline(node.token)
+        if not scanned.links:
+            return
         base = _line(node, off)
         item = self.items[-1] if self.items else None
         lines = scanned.plain.split("\n")
@@ -307,37 +335,53 @@ class _Walker:
         for ln in lines[:-1]:
             line_starts.append(line_starts[-1] + len(ln) + 1)
         prev_end: dict[int, int] = {}
-        for link in scanned.links:
-            row = max(0, scanned.plain.count("\n", 0, link.start))
+        first_on_row: dict[int, int] = {}  # start of the first link of each line
+        row_ctx: dict[int, str] = {}
+        own_ctx = _ctx(INVISIBLE_RE.sub("", context[: 4 * MAX_CANDIDATE])) if context is not None else None
+        parent = (item.parent if own else item) if item else None
+        for index, link in enumerate(scanned.links):
+            row = bisect.bisect_right(line_starts, link.start) - 1
             line_text, line_start = lines[row], line_starts[row]
-            before = line_text[prev_end.get(row, 0): max(0, link.start - line_start)]
-            first = next((lk.start for lk in scanned.links if line_start <= lk.start), link.start)
-            candidates = [before, line_text[: max(0, first - line_start)]]
+            first = first_on_row.setdefault(row, link.start)
+            begin = prev_end.get(row, 0)
+            before = _DONE_END_RE.sub("", line_text[begin: min(begin + MAX_CANDIDATE, max(0, link.start - line_start))])
+            if link.bare and not T.meaningful(before):  # 'arXiv:2203.02155 InstructGPT': the name follows
+                stop = link.end - line_start + MAX_CANDIDATE
+                if index + 1 < len(scanned.links):  # up to the next link only
+                    stop = min(stop, max(link.end, scanned.links[index + 1].start) - line_start)
+                after = line_text[link.end - line_start: stop]
+                before = after if T.meaningful(after) else before
+            candidates = [before, line_text[: min(MAX_CANDIDATE, max(0, first - line_start))]]
             if own and item is not None:
                 candidates.append(item.prefix)
-            rest = re.sub(re.escape(link.text), "", line_text, count=1) if link.text else line_text
-            if T.meaningful(rest) and len(line_text) <= 60:
-                candidates.append(line_text)
-            parent = (item.parent if own else item) if item else None
+            if len(line_text) <= 60:
+                rest = line_text.replace(link.text, "", 1) if link.text else line_text
+                if T.meaningful(rest):
+                    candidates.append(line_text)
             if parent is not None:
-                candidates += [parent.prefix, parent.text]
+                candidates += [parent.prefix, parent.text[:MAX_CANDIDATE]]
             if self.headings:
                 candidates.append(self.headings[-1][1])
             prev_end[row] = max(0, link.end - line_start)
-            ctx = context if context is not None else line_text
-            self.add_mention(link, base + row, ctx, candidates, link.text, done=bool(item and item.done))
+            if own_ctx is None and row not in row_ctx:
+                row_ctx[row] = _ctx(INVISIBLE_RE.sub("", line_text))
+            ctx = own_ctx if own_ctx is not None else row_ctx[row]
+            cues = (context if context is not None else line_text)[:MAX_KIND_CUES]
+            self.add_mention(link, base + row, ctx, candidates, link.text, done=bool(item and item.done), cues=cues)
 
-    def add_mention(self, link: _Link, line: int, context: str, candidates: list[str], text: str, done: bool = False) -> None:
+    def add_mention(self, link: _Link, line: int, context: str, candidates: list[str], text: str, done: bool = False,
+                    cues: str | None = None) -> None:
+        """`context` is already tidied (see _ctx): callers compute it once per line, not once per link.
+        `cues` is the raw text around the link that hints at its kind (defaults to the context)."""
         url = normalize_url(link.url)
         if url is None:  # relative links, mailto:, anchors: not resources
             return
-        title = T.link_title(text, url, candidates=candidates, bare=link.bare)
+        title = T.link_title(text[:MAX_CANDIDATE], url, candidates=candidates, bare=link.bare)
         item = self.items[-1] if self.items else None
-        kind = classify_kind(url, f"{text} {context}")
+        kind = classify_kind(url, f"{text[:MAX_KIND_CUES]} {(context if cues is None else cues)[:MAX_KIND_CUES]}")
         if item is not None and item.book and kind in ("website", "docs", "article"):
             kind = "book"
-        self.doc.mentions.append(Mention(url, title, kind, _ctx(INVISIBLE_RE.sub("", context)), self.heading_path,
-                                         max(1, line), link.done or done, link.url))
+        self.doc.mentions.append(Mention(url, title, kind, context, self.heading_path, max(1, line), link.done or done, link.url))
 
 
 class _Only:

@@ -29,7 +29,7 @@ _TERM_RE = re.compile(
 )
 # Punctuation that may trail or lead a title fragment cut out of a sentence.
 _EDGE = " \t\u3000,.;:!?|/\\-–—·•*_~>，。、；：！？…"
-_CONNECTOR_RE = re.compile(r"^(?:(?:and|or|see|also|with)\s+|&\s*|(?:和|与|及|以及|或|或者|还有|另外|参见|详见)\s*)", re.IGNORECASE)
+_CONNECTOR_RE = re.compile(r"^(?:(?:and|or|see|also|with)(?:\s+|$)|&\s*|(?:和|与|及|以及|或|或者|还有|另外|参见|详见)\s*)", re.IGNORECASE)
 _HOST_NOTE_RE = re.compile(r"\s*[(（]\s*(?:[\w-]+\.)+[a-z]{2,}\s*[)）]\s*$", re.IGNORECASE)
 _OPEN, _CLOSE = "([（【《「『“", ")]）】》」』”"
 

@@ -19,7 +19,8 @@ INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 # A bare URL ends at whitespace, quotes/angle brackets or CJK punctuation (people write "见https://x，然后").
 # ')' and ']' are allowed inside and trimmed afterwards only when unbalanced (Wikipedia titles have parens).
 BARE_URL_RE = re.compile(
-    r"https?://[^\s<>\"'`\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+", re.IGNORECASE
+    r"https?://[^\s<>\"'`\x00-\x1f\x7f\ufffd\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+",
+    re.IGNORECASE
 )
 _TRAILING = ".,;:!?'\"*_~，。、；：！？…）】》」』”’"
 
@@ -36,6 +37,7 @@ _HTTPS_HOSTS = {"arxiv.org", "github.com", "www.youtube.com", "www.bilibili.com"
                 "zhuanlan.zhihu.com", "huggingface.co", "twitter.com", "x.com", "medium.com",
                 "openreview.net", "aclanthology.org", "mp.weixin.qq.com", "colab.research.google.com"}
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
+_BAD_CHARS_RE = re.compile(r"[\s\x00-\x1f\x7f\ufffd]")
 
 ARXIV_ID_RE = re.compile(
     r"\barxiv\s*[:：/]?\s*(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?\b", re.IGNORECASE
@@ -45,19 +47,20 @@ _ARXIV_PATH_RE = re.compile(r"^/(?:abs|pdf|html|format)/(?P<id>\d{4}\.\d{4,5}|[a
 
 def strip_trailing(url: str) -> str:
     """Drop punctuation that leaked in after a URL, keeping balanced ')' and ']' (e.g. Wikipedia titles)."""
-    while url:
-        last = url[-1]
-        if last in _TRAILING:
-            url = url[:-1]
-        elif last == ")" and url.count("(") < url.count(")"):
-            url = url[:-1]
-        elif last == "]" and url.count("[") < url.count("]"):
-            url = url[:-1]
-        elif last == ">":
-            url = url[:-1]
+    # Counts are kept up to date as we cut, so a hostile 'x))))...' costs linear, not quadratic, time.
+    opened = {")": url.count("("), "]": url.count("[")}
+    closed = {")": url.count(")"), "]": url.count("]")}
+    end = len(url)
+    while end:
+        last = url[end - 1]
+        if last in _TRAILING or last in "<>":
+            end -= 1
+        elif last in closed and opened[last] < closed[last]:
+            closed[last] -= 1
+            end -= 1
         else:
             break
-    return url
+    return url[:end]
 
 
 def find_urls(text: str) -> list[tuple[int, int, str]]:
@@ -70,14 +73,14 @@ def find_urls(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+def find_arxiv_spans(text: str) -> list[tuple[int, int, str]]:
+    """Every 'arXiv:2303.13648' / 'arxiv 1706.03762v5' as (start, end, canonical abs URL), in order."""
+    return [(m.start(), m.end(), f"https://arxiv.org/abs/{m.group('id')}") for m in ARXIV_ID_RE.finditer(text)]
+
+
 def find_arxiv_ids(text: str) -> list[str]:
     """'arXiv:2303.13648', 'arxiv 1706.03762v5' -> canonical abs URLs, in order, without repeats."""
-    urls: list[str] = []
-    for m in ARXIV_ID_RE.finditer(text):
-        url = f"https://arxiv.org/abs/{m.group('id')}"
-        if url not in urls:
-            urls.append(url)
-    return urls
+    return list(dict.fromkeys(url for _, _, url in find_arxiv_spans(text)))
 
 
 def _clean_query(query: str) -> str:
@@ -96,7 +99,7 @@ def _clean_query(query: str) -> str:
 def _desktop_host(host: str) -> str:
     for prefix in ("m.", "mobile."):
         if host.startswith(prefix) and host.count(".") >= 2:
-            bare = host[len(prefix):]
+            bare = _desktop_host(host[len(prefix):])  # 'm.m.youtube.com' happens when links are re-shared
             return f"www.{bare}" if bare in _WWW_SITES else bare
     if ".m.wikipedia.org" in host:  # en.m.wikipedia.org
         return host.replace(".m.wikipedia.org", ".wikipedia.org")
@@ -108,8 +111,8 @@ def normalize_url(url: str) -> str | None:
     if not isinstance(url, str):
         return None
     s = strip_trailing(INVISIBLE_RE.sub("", url).strip().strip("<>").strip())
-    if not re.match(r"^https?://", s, re.IGNORECASE) or any(c.isspace() for c in s):
-        return None
+    if not re.match(r"^https?://", s, re.IGNORECASE) or _BAD_CHARS_RE.search(s):
+        return None  # whitespace, control characters or U+FFFD (a decoding accident) mean a broken URL
     try:
         parts = urlsplit(s)
         host = (parts.hostname or "").rstrip(".")
@@ -123,9 +126,9 @@ def normalize_url(url: str) -> str | None:
     host = _desktop_host(host.lower())
     path, query, fragment = parts.path, _clean_query(parts.query), parts.fragment
 
-    if host == "youtu.be" and path.strip("/"):
-        video = path.strip("/").split("/")[0]
-        host, path, query = "www.youtube.com", "/watch", "&".join(p for p in (f"v={video}", query) if p)
+    video = re.match(r"/([\w-]+)/?$", path) if host == "youtu.be" else None
+    if video:  # youtu.be/ID -> the watch page (IDs are [A-Za-z0-9_-]; anything else stays as written)
+        host, path, query = "www.youtube.com", "/watch", "&".join(p for p in (f"v={video.group(1)}", query) if p)
     if host in {"arxiv.org", "www.arxiv.org", "export.arxiv.org"}:
         host = "arxiv.org"
         m = _ARXIV_PATH_RE.match(path)
@@ -143,7 +146,11 @@ def normalize_url(url: str) -> str | None:
     # '#/route' and '#!route' are pages of a single-page app; '#section' is only a scroll position.
     if not re.match(r"^[/!]", fragment) or fragment in {"/", "!", "!/"}:
         fragment = ""
-    return urlunsplit((scheme, netloc, path, query, fragment))
+    result = urlunsplit((scheme, netloc, path, query, fragment))
+    # Dropping a query or fragment can expose punctuation ('x].#frag' -> 'x].'): strip again, so that
+    # normalize_url(normalize_url(u)) == normalize_url(u). The URL gets shorter each time, so this ends.
+    stripped = strip_trailing(result)
+    return result if stripped == result else normalize_url(stripped)
 
 
 def resource_key(url: str) -> str:
@@ -181,7 +188,13 @@ _ARTICLE_HOSTS = ("zhuanlan.zhihu.com", "zhihu.com", "mp.weixin.qq.com", "medium
                   "leemeng.tw", "mikecaptain.com", "nlp.seas.harvard.edu")
 _COURSE_HOSTS = ("coursera.org", "edx.org", "udacity.com", "fullstackdeeplearning.com", "deeplearning.ai/short-courses")
 _COURSE_RE = re.compile(r"(?<![a-z])(cs|cse|cos|csci|ee|stat|ece)[\s_-]?\d{3}|/class/|/courses?/|/teaching/|/lessons?/"
-                        r"|/lectures?/|bootcamp|/(sp|fa|wi|su)\d{2,4}\b")
+                        r"|/lectures?/|bootcamp|/(sp|fa|wi|su)\d{2,4}\b"
+                        r"|\b(19|20)\d{2}[-_]?(spring|fall|autumn|winter|summer)\b|\b(spring|fall|autumn|winter|summer)[-_]?(19|20)\d{2}\b")
+# Books: 'book' as a word of the host or path (deeplearningbook.org, /IR-book/, /book/) but not facebook/notebook.
+_BOOK_URL_RE = re.compile(r"(?<![a-z])(?:e?books?|textbook)(?![a-z])|^(?:www\.)?deeplearningbook\.org|^d2l\.ai|^zh\.d2l\.ai")
+_BOOK_TEXT_RE = re.compile(r"(?<![a-z])(?:e?books?|textbooks?)(?![a-z])|书籍|教材|课本|电子书")
+# arXiv pages that are one paper; listings, search and author pages are not.
+_ARXIV_PAPER_PATH = re.compile(r"^/(?:abs|pdf|html|format)/")
 _DOCS_RE = re.compile(r"^docs?\.|readthedocs\.io$|\.readthedocs\.")
 _DOCS_PATHS = ("pytorch.org/tutorials", "pytorch.org/docs", "huggingface.co/docs", "deepspeed.ai/tutorials",
                "deepspeed.ai/docs", "tensorflow.org/tutorials", "tensorflow.org/api_docs", "python.langchain.com")
@@ -205,6 +218,8 @@ def classify_kind(url: str | None, text: str = "") -> str:
     path = parts.path.lower()
     where = host + path
 
+    if host == "arxiv.org" and not _ARXIV_PAPER_PATH.match(path):
+        return "website"  # arxiv.org/list/cs.CL/recent is a feed of papers, not one
     if _on(host, _PAPER_HOSTS) or path.endswith(".pdf"):
         return "paper"
     if _on(host, _VIDEO_HOSTS):
@@ -233,8 +248,12 @@ def classify_kind(url: str | None, text: str = "") -> str:
         return "course"
     if any(where.startswith(p) for p in _DOCS_PATHS) or (_DOCS_RE.search(host) and host != "docs.google.com"):
         return "docs"
+    if _BOOK_URL_RE.search(host) or _BOOK_URL_RE.search(path):
+        return "book"
     if _on(host, _ARTICLE_HOSTS) or _ARTICLE_PATH_RE.search(path) or _ARTICLE_PATH_RE.search(host):
         return "article"
+    if _BOOK_TEXT_RE.search(text_l):
+        return "book"
     if re.search(r"dataset|数据集|语料", text_l):
         return "dataset"
     if re.search(r"视频|\bvideo\b|\blecture video", text_l):
