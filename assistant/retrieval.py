@@ -7,6 +7,8 @@ not in SQLite (an orphan from an interrupted ingest) is dropped.
 """
 from __future__ import annotations
 
+import logging
+
 import re
 import threading
 from collections import defaultdict
@@ -16,6 +18,8 @@ from urllib.parse import unquote, urlsplit
 from studygraph.assistant.query import Query
 from studygraph.models import Resource
 from studygraph.store.meta import MetaStore
+
+log = logging.getLogger(__name__)
 
 RRF_K = 60
 TOPIC_BOOST = 1.0 / (RRF_K + 1)  # resource is about a topic the query names: worth ~half a top-1 vote
@@ -140,6 +144,7 @@ class Retriever:
         self.meta = meta
         self._embedder = embedder
         self._vectors = vectors
+        self.warning: str | None = None
 
     @property
     def embedder(self):
@@ -174,7 +179,13 @@ class Retriever:
         # The embedder is English-only and resource cards carry English topic names: name the resolved
         # topics in English for both sides ("注意力机制" -> "Attention mechanism").
         names = " ".join(self.topic_names.get(t, "") for t in query.topics)
-        dense, _ = self._dense(f"{query.text} {names}".strip(), over, set(chunk_resource))
+        try:
+            dense, _ = self._dense(f"{query.text} {names}".strip(), over, set(chunk_resource))
+            self.warning = None
+        except Exception as exc:  # noqa: BLE001 - a read-only data dir or a Chroma server that is down
+            # BM25 alone still finds most things; say so instead of failing the whole question.
+            dense, self.warning = [], f"vector search unavailable ({' '.join(str(exc).split())[:120]}); lexical results only"
+            log.warning(self.warning)
         tokens = [t for t in tokenize(f"{query.text} {names}") if t not in KIND_WORDS or not query.kind]
         lexical: list[str] = []
         if tokens:

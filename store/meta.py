@@ -7,7 +7,9 @@ lives in its own table that ingest never rewrites, so progress survives any chan
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -54,22 +56,30 @@ class SchemaError(RuntimeError):
     pass
 
 
+class DataDirError(RuntimeError):
+    """The data dir cannot be used as asked (read-only, missing, not a database); one line, names the path."""
+
+
+def writable(directory: Path) -> bool:
+    """os.access alone is not enough: root passes every permission check but not a read-only mount."""
+    if not os.access(directory, os.W_OK):
+        return False
+    try:
+        with tempfile.TemporaryFile(dir=directory):
+            return True
+    except OSError:
+        return False
+
+
 class MetaStore:
     def __init__(self, path: Path, readonly: bool = False):
         self.path = path
-        if readonly:
-            if not path.exists():
-                raise FileNotFoundError(f"no library at {path.parent}: run `studygraph ingest` first")
-            self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30, check_same_thread=False)
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path, timeout=30, check_same_thread=False)
-            # WAL: the app keeps reading the last committed library while an ingest writes the next one.
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(SCHEMA)
-        self.db.row_factory = sqlite3.Row
-        version = self.get_meta("schema_version")
+        try:
+            self.db = self._connect(path, readonly)
+            self.db.row_factory = sqlite3.Row
+            version = self.get_meta("schema_version")
+        except sqlite3.DatabaseError as exc:
+            raise DataDirError(f"{path}: {exc} (is it a studygraph library?)") from None
         if version is None and not readonly:
             self.set_meta("schema_version", str(SCHEMA_VERSION))
             self.db.commit()
@@ -78,6 +88,28 @@ class MetaStore:
                 f"{path} has schema version {version}, this studygraph expects {SCHEMA_VERSION}: "
                 "move the data dir aside and ingest again"
             )
+
+    @staticmethod
+    def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+        if readonly:
+            if not path.exists():
+                raise FileNotFoundError(f"no library at {path.parent}: run `studygraph ingest` first")
+            # A WAL database needs its -shm file even to read; on a read-only data dir nobody can be
+            # writing, so the file may be opened as immutable instead.
+            flags = "mode=ro" if writable(path.parent) else "mode=ro&immutable=1"
+            return sqlite3.connect(f"file:{path}?{flags}", uri=True, timeout=30, check_same_thread=False)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DataDirError(f"cannot create the data dir {path.parent}: {exc.strerror or exc}") from None
+        if not writable(path.parent):
+            raise DataDirError(f"the data dir {path.parent} is read-only: reading works, but ingest and progress need write access")
+        db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        # WAL: the app keeps reading the last committed library while an ingest writes the next one.
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(SCHEMA)
+        return db
 
     def close(self) -> None:
         self.db.close()

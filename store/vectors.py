@@ -21,6 +21,10 @@ class Hit:
     distance: float
 
 
+class VectorStoreError(RuntimeError):
+    """The vector store cannot be opened; the message names it and says what to do."""
+
+
 class VectorStore:
     def __init__(self, path: Path | None = None, url: str | None = None):
         import chromadb
@@ -36,10 +40,19 @@ class VectorStore:
         else:
             assert path is not None
             path.mkdir(parents=True, exist_ok=True)
-            self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-        self.collection = self.client.get_or_create_collection(
-            COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"}
-        )
+        where = url or str(path)
+        try:
+            if not url:
+                self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+            self.collection = self.client.get_or_create_collection(
+                COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"}
+            )
+        except Exception as exc:  # chromadb raises many types; the learner needs one sentence
+            detail = " ".join(str(exc).split())[:160]
+            hint = ("is the Chroma server running?" if url else
+                    "it may come from another Chroma version: move it aside and run `studygraph ingest`, "
+                    "which rebuilds the vectors from the library")
+            raise VectorStoreError(f"cannot open the vector store at {where} ({detail}): {hint}") from None
 
     def ids(self) -> set[str]:
         out: set[str] = set()
@@ -67,10 +80,11 @@ class VectorStore:
             self.collection.delete(ids=ids[start:start + 1000])
 
     def query(self, embedding: list[float], k: int) -> list[Hit]:
-        n = min(k, self.count())
-        if n == 0:
+        # No count() first: Chroma returns fewer hits (or none) when it holds fewer than k, and the extra
+        # round trip cost as much as the query itself (bench/retrieval_bench.py).
+        if k <= 0:
             return []
-        res = self.collection.query(query_embeddings=[embedding], n_results=n, include=["documents", "metadatas", "distances"])
+        res = self.collection.query(query_embeddings=[embedding], n_results=k, include=["documents", "metadatas", "distances"])
         return [
             Hit(cid, (meta or {}).get("resource_id", ""), doc or "", dist)
             for cid, doc, meta, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])

@@ -44,7 +44,7 @@ def _open_graph(settings):
     from studygraph.store.meta import MetaStore
 
     catalogue = load_catalogue()
-    meta = MetaStore(settings.meta_path) if settings.meta_path.exists() else None
+    meta = MetaStore(settings.meta_path, readonly=True) if settings.meta_path.exists() else None
     return build_graph(catalogue, meta), meta
 
 
@@ -325,8 +325,24 @@ def main() -> None:
         if isinstance(exc, click.ClickException):
             exc.show()
             sys.exit(exc.exit_code)
-        typer.echo(f"error: {exc.__class__.__name__}: {exc}", err=True)
+        typer.echo(f"error: {describe_error(exc)}", err=True)
         sys.exit(2)
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line a learner can act on. Our own errors already name the file; OS-level write failures
+    (disk full, file too large) get the advice that matters: the last complete library is intact."""
+    import errno
+
+    text = " ".join(str(exc).split())
+    full = (isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)) or any(
+        sign in text for sign in ("disk is full", "disk I/O error", "No space left", "File too large"))
+    if full:
+        return (f"could not write the data dir ({text}): free some space and run the command again; "
+                "the last complete library is unchanged")
+    if exc.__class__.__name__ in ("DataDirError", "SchemaError", "CatalogueError", "FileNotFoundError", "VectorStoreError"):
+        return text
+    return f"{exc.__class__.__name__}: {text}"
 
 
 if __name__ == "__main__":
