@@ -184,6 +184,9 @@ class Answers:
         if picked:
             lines.append(_t(lang, "Resources:", "推荐资料："))
             lines.extend(f"- {_link(r)} ({r.kind})" for r in picked)
+        else:
+            lines.append(_t(lang, f"Your library has no resource on {topic.name} yet: add a roadmap or paper that covers it.",
+                            f"你的资料库里还没有关于{_name(tg, tid, lang)}的资料：可以添加包含它的路线图或论文。"))
         sources = [PromptSource(r.title, r.url, r.kind, r.context) for r in picked]
         outline = [f"{topic.name}: {topic.description}"[:400]] + [f"Resource [{i}]: {r.title}" for i, r in enumerate(picked, 1)]
         structured = {"topic": {"id": tid, "name": topic.name, "zh": topic.zh, "description": topic.description},

@@ -9,6 +9,7 @@ Loading never raises into the assistant: `load_llm` returns a `NoLLM` carrying a
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import threading
@@ -88,6 +89,17 @@ def check_gguf(path: Path) -> None:
 # -- in-process llama.cpp -----------------------------------------------------------------------------
 _models: dict[tuple, tuple[object, threading.Lock]] = {}
 _models_lock = threading.Lock()
+
+
+@atexit.register
+def _close_models() -> None:
+    # Freed while the interpreter is still whole; Llama.__del__ at shutdown finds its C helpers gone.
+    while _models:
+        llama, _ = _models.popitem()[1]
+        try:
+            llama.close()
+        except Exception:  # noqa: BLE001 - exiting anyway
+            pass
 
 
 def _quiet():

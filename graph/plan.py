@@ -83,7 +83,7 @@ def _ordered(tg: TopicGraph, goal: str, needed: set[str]) -> list[str]:
 
 def pick_resources(tg: TopicGraph, topic_id: str, limit: int = 3) -> list[Resource]:
     """The best few, mixing kinds: a video and a text where the library has both."""
-    pool = tg.resources_by_topic.get(topic_id, [])
+    pool = [r for r in tg.resources_by_topic.get(topic_id, [])[:12] if _about(tg, r, topic_id)]
     picked: list[Resource] = []
     for want in ({"video"}, TEXT_KINDS):
         hit = next((r for r in pool if r.kind in want and r not in picked), None)
@@ -95,6 +95,15 @@ def pick_resources(tg: TopicGraph, topic_id: str, limit: int = 3) -> list[Resour
         if r not in picked:
             picked.append(r)
     return picked[:limit]
+
+
+def _about(tg: TopicGraph, resource: Resource, topic_id: str) -> bool:
+    """A resource mainly about another subject helps here only if that subject is on the same line of
+    study: CLIP's paper mentions pretraining, but it is no step towards RLHF."""
+    main = resource.topics[0] if resource.topics else topic_id
+    if main == topic_id or main not in tg.graph:
+        return True
+    return nx.has_path(tg.graph, main, topic_id) or nx.has_path(tg.graph, topic_id, main)
 
 
 def estimate_hours(topic: Topic, resources: list[Resource]) -> float:

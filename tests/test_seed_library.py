@@ -19,7 +19,7 @@ GENERIC = {"材料", "网站", "代码", "github", "website", "b 站视频", "b�
 def seed_urls() -> dict[str, list[str]]:
     """normalised URL -> the raw spellings found in the seed files."""
     found: dict[str, list[str]] = {}
-    for path in sorted((CORPUS / "roadmaps").glob("*.md")):
+    for path in sorted(CORPUS.rglob("*.md")):
         for raw in RAW_URL.findall(path.read_text(encoding="utf-8")):
             norm = normalize_url(raw.rstrip(".,;:!?*"))
             if norm:
