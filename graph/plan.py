@@ -50,16 +50,18 @@ class NextTopic:
 
 
 def needed_prerequisites(tg: TopicGraph, goal: str, known: set[str]) -> set[str]:
-    """Ancestors of the goal reachable without passing through a known topic."""
+    """Ancestors of the goal that the learner does not know yet.
+
+    Knowing a topic implies knowing what it is built on: nobody knows the transformer without attention,
+    or neural networks without gradient descent. So the prerequisites of known topics count as known too,
+    which also covers "needed only through a known topic".
+    """
     g = tg.plan_graph
-    needed, stack = set(), [goal]
-    while stack:
-        node = stack.pop()
-        for pre in g.predecessors(node):
-            if pre not in known and pre not in needed:
-                needed.add(pre)
-                stack.append(pre)
-    return needed
+    implied = set(known)
+    for topic in known:
+        if topic in g:
+            implied |= nx.ancestors(g, topic)
+    return nx.ancestors(g, goal) - implied if goal in g else set()
 
 
 def _ordered(tg: TopicGraph, goal: str, needed: set[str]) -> list[str]:
@@ -103,7 +105,8 @@ def _about(tg: TopicGraph, resource: Resource, topic_id: str) -> bool:
     main = resource.topics[0] if resource.topics else topic_id
     if main == topic_id or main not in tg.graph:
         return True
-    return nx.has_path(tg.graph, main, topic_id) or nx.has_path(tg.graph, topic_id, main)
+    # One edge away at most: a paper on QLoRA is not where to learn what fine-tuning is.
+    return tg.graph.has_edge(main, topic_id) or tg.graph.has_edge(topic_id, main)
 
 
 def estimate_hours(topic: Topic, resources: list[Resource]) -> float:

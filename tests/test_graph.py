@@ -80,6 +80,8 @@ def test_known_topics_and_what_only_they_need_are_skipped(catalogue):
     assert "self-attention" in full and "self-attention" not in order
     # reinforcement learning is not behind the transformer: still needed
     assert "reinforcement-learning" in order
+    # and knowing the transformer implies knowing what it is built on, such as backpropagation
+    assert "backpropagation" in full and "backpropagation" not in order
 
 
 def test_next_starts_at_the_roots_and_moves_with_progress(catalogue):
