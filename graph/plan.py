@@ -57,11 +57,16 @@ def needed_prerequisites(tg: TopicGraph, goal: str, known: set[str]) -> set[str]
     which also covers "needed only through a known topic".
     """
     g = tg.plan_graph
-    implied = set(known)
+    return nx.ancestors(g, goal) - implied_known(tg, known) if goal in g else set()
+
+
+def implied_known(tg: TopicGraph, known: set[str]) -> set[str]:
+    """The known topics and everything they are built on."""
+    g, implied = tg.plan_graph, set(known)
     for topic in known:
         if topic in g:
             implied |= nx.ancestors(g, topic)
-    return nx.ancestors(g, goal) - implied if goal in g else set()
+    return implied
 
 
 def _ordered(tg: TopicGraph, goal: str, needed: set[str]) -> list[str]:
@@ -133,6 +138,8 @@ def next_topics(tg: TopicGraph, known: set[str], learning: set[str] | None = Non
     """Frontier topics (every prerequisite known, the topic itself not), ranked by what they unlock,
     closeness to what the learner is doing now, and what the library has for them."""
     g, topics = tg.plan_graph, tg.catalogue.topics
+    explicit = set(known)
+    known = implied_known(tg, explicit)
     learning = set(learning or ()) - known
     ranked = []
     for t in g.nodes:
@@ -145,14 +152,19 @@ def next_topics(tg: TopicGraph, known: set[str], learning: set[str] | None = Non
         unlocks = len(nx.descendants(g, t))
         near = [x for x in learning if x == t or g.has_edge(x, t) or g.has_edge(t, x)]
         after_known = [p for p in g.predecessors(t) if p in known]
+        # What the learner named or finished themselves is where they stand; its successors come first.
+        follows = [p for p in g.predecessors(t) if p in explicit]
         library = len(tg.resources_by_topic.get(t, []))
-        score = unlocks / 10 + 3.0 * bool(near) + 1.5 * bool(after_known) + min(library, 5) * 0.3 - LEVEL_ORDER.get(topics[t].level, 2) * 0.2
+        score = (unlocks / 10 + 3.0 * bool(near) + 1.5 * bool(after_known) + 2.0 * bool(follows)
+                 + min(library, 5) * 0.3 - LEVEL_ORDER.get(topics[t].level, 2) * 0.2)
         reasons = []
         if t in learning:
             reasons.append("you are learning it now")
         elif near:
             reasons.append("close to what you are learning: " + ", ".join(topics[x].name for x in near[:2]))
-        if after_known:
+        if follows:
+            reasons.append("builds directly on what you know: " + ", ".join(topics[p].name for p in follows[:3]))
+        elif after_known:
             reasons.append("its prerequisites are done: " + ", ".join(topics[p].name for p in after_known[:3]))
         elif not list(g.predecessors(t)):
             reasons.append("a starting point with no prerequisites")
