@@ -15,6 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+import numpy as np
+
 from studygraph.assistant.query import Query
 from studygraph.models import Resource
 from studygraph.store.meta import MetaStore
@@ -87,11 +89,17 @@ class SearchResult:
 
 @dataclass
 class _Lexical:
+    """Everything a search needs that only changes when an ingest commits, built once per version:
+    per-search work is then the two rankings and the fusion, not re-reading the library."""
     version: tuple
     ids: list[str]
     resource_ids: list[str]
     texts: list[str]
     bm25: object
+    resources: dict[str, Resource] = field(default_factory=dict)
+    chunk_resource: dict[str, str] = field(default_factory=dict)
+    chunk_text: dict[str, str] = field(default_factory=dict)
+    known: frozenset = frozenset()
 
 
 _lexical_cache: dict[str, _Lexical] = {}
@@ -99,9 +107,8 @@ _lexical_lock = threading.Lock()
 
 
 def store_version(meta: MetaStore) -> tuple:
-    """Changes whenever an ingest commits: the commit time plus the chunk list's size and last id."""
-    row = meta.db.execute("SELECT COUNT(*), MAX(id) FROM chunks").fetchone()
-    return (meta.get_meta("ingested_at"), row[0], row[1])
+    """Changes whenever an ingest commits new chunks (one indexed lookup, not a scan of the chunks)."""
+    return (meta.get_meta("library_version"), meta.get_meta("ingested_at"))
 
 
 def lexical_index(meta: MetaStore) -> _Lexical:
@@ -113,7 +120,8 @@ def lexical_index(meta: MetaStore) -> _Lexical:
         cached = _lexical_cache.get(key)
         if cached and cached.version == version:
             return cached
-        urls = {r.id: r.url for r in meta.resources()}
+        resources = {r.id: r for r in meta.resources()}
+        urls = {rid: r.url for rid, r in resources.items()}
         rows = meta.chunks()
         ids = [r["id"] for r in rows]
         rids = [r["resource_id"] for r in rows]
@@ -122,7 +130,7 @@ def lexical_index(meta: MetaStore) -> _Lexical:
         bm25 = bm25s.BM25()
         if docs:
             bm25.index(docs, show_progress=False)
-        built = _Lexical(version, ids, rids, texts, bm25)
+        built = _Lexical(version, ids, rids, texts, bm25, resources, dict(zip(ids, rids)), dict(zip(ids, texts)), frozenset(ids))
         _lexical_cache[key] = built
         return built
 
@@ -163,24 +171,22 @@ class Retriever:
             self._vectors = VectorStore(url=url) if url else VectorStore(path=self.settings.chroma_path)
         return self._vectors
 
-    def _dense(self, text: str, n: int, known: set[str]) -> tuple[list[str], dict[str, str]]:
-        hits = self.vectors.query(self.embedder.encode_one(text), n)
-        hits = [h for h in hits if h.chunk_id in known]  # orphans: vectors SQLite does not list
-        return [h.chunk_id for h in hits], {h.chunk_id: h.resource_id for h in hits}
+    def _dense(self, text: str, n: int, known: frozenset) -> list[str]:
+        hits = self.vectors.query_ids(self.embedder.encode_one(text), n)
+        return [cid for cid, _ in hits if cid in known]  # orphans: vectors SQLite does not list
 
     def search(self, query: Query, k: int = 10, kind: str | None = None) -> list[SearchResult]:
         lex = lexical_index(self.meta)
         if not lex.ids:
             return []
-        chunk_resource = dict(zip(lex.ids, lex.resource_ids))
-        chunk_text = dict(zip(lex.ids, lex.texts))
-        over = max(4 * k, 40)
+        chunk_resource, chunk_text = lex.chunk_resource, lex.chunk_text
+        over = max(3 * k, 30)
 
         # The embedder is English-only and resource cards carry English topic names: name the resolved
         # topics in English for both sides ("注意力机制" -> "Attention mechanism").
         names = " ".join(self.topic_names.get(t, "") for t in query.topics)
         try:
-            dense, _ = self._dense(f"{query.text} {names}".strip(), over, set(chunk_resource))
+            dense = self._dense(f"{query.text} {names}".strip(), over, lex.known)
             self.warning = None
         except Exception as exc:  # noqa: BLE001 - a read-only data dir or a Chroma server that is down
             # BM25 alone still finds most things; say so instead of failing the whole question.
@@ -190,11 +196,12 @@ class Retriever:
         lexical: list[str] = []
         if tokens:
             scores = lex.bm25.get_scores(tokens)
-            order = scores.argsort()[::-1][:over]
+            top = np.argpartition(-scores, over - 1)[:over] if len(scores) > over else np.arange(len(scores))
+            order = top[np.argsort(-scores[top], kind="stable")]
             lexical = [lex.ids[i] for i in order if scores[i] > 0]
 
         fused = rrf([dense, lexical])
-        resources = {r.id: r for r in self.meta.resources()}
+        resources = lex.resources
         wanted = set(query.topics)
         best: dict[str, tuple[float, str]] = {}
         for chunk_id, score in fused.items():

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -198,6 +199,8 @@ def _ingest(settings, meta: MetaStore, paths, notify: Progress, embedder, vector
         _attach_question_topics(meta, catalogue)
         meta.set_meta("catalogue", catalogue.digest)
         meta.set_meta("state", "gc")
+        # Readers cache indexes under this key; it changes in the same transaction as the chunks.
+        meta.set_meta("library_version", uuid.uuid4().hex)
 
     wanted = {c.id for c in chunks}
     extra = sorted(have - wanted)

@@ -79,6 +79,14 @@ class VectorStore:
         for start in range(0, len(ids), 1000):
             self.collection.delete(ids=ids[start:start + 1000])
 
+    def query_ids(self, embedding: list[float], k: int) -> list[tuple[str, float]]:
+        """(chunk id, distance) only: documents and metadata cost a third of a query, and the caller
+        already holds them in its own index."""
+        if k <= 0:
+            return []
+        res = self.collection.query(query_embeddings=[embedding], n_results=k, include=["distances"])
+        return list(zip(res["ids"][0], res["distances"][0]))
+
     def query(self, embedding: list[float], k: int) -> list[Hit]:
         # No count() first: Chroma returns fewer hits (or none) when it holds fewer than k, and the extra
         # round trip cost as much as the query itself (bench/retrieval_bench.py).
