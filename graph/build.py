@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import networkx as nx
 
@@ -23,6 +24,48 @@ from studygraph.store.meta import MetaStore
 SYLLABUS_WEIGHT = 0.5  # one numbered syllabus saying "A, then B"
 SECTION_WEIGHT = 0.25  # one roadmap putting section A before section B
 STRONG = 1.0  # what a plan follows: curated, or learned edges with several independent witnesses
+
+
+class Closure:
+    """Transitive closure of a DAG as Python ints used as bitsets: one pass in topological order each
+    way, then "all ancestors of these 3,000 known topics" is 3,000 ORs instead of 3,000 graph walks."""
+
+    def __init__(self, g: nx.DiGraph):
+        self.nodes = list(nx.topological_sort(g))
+        self.index = {n: i for i, n in enumerate(self.nodes)}
+        self.ancestors = [0] * len(self.nodes)
+        self.descendants = [0] * len(self.nodes)
+        for n in self.nodes:
+            i, bits = self.index[n], 0
+            for p in g.predecessors(n):
+                j = self.index[p]
+                bits |= self.ancestors[j] | (1 << j)
+            self.ancestors[i] = bits
+        for n in reversed(self.nodes):
+            i, bits = self.index[n], 0
+            for s in g.successors(n):
+                j = self.index[s]
+                bits |= self.descendants[j] | (1 << j)
+            self.descendants[i] = bits
+
+    def ancestors_of(self, topics) -> int:
+        bits = 0
+        for t in topics:
+            i = self.index.get(t)
+            if i is not None:
+                bits |= self.ancestors[i]
+        return bits
+
+    def members(self, bits: int) -> set[str]:
+        out, nodes = set(), self.nodes
+        while bits:
+            low = bits & -bits
+            out.add(nodes[low.bit_length() - 1])
+            bits ^= low
+        return out
+
+    def descendant_count(self, topic: str) -> int:
+        return self.descendants[self.index[topic]].bit_count()
 
 
 @dataclass
@@ -43,6 +86,11 @@ class TopicGraph:
             g.add_edges_from(strong)
             self._plan_graph = g
         return self._plan_graph
+
+    @cached_property
+    def closure(self) -> "Closure":
+        """Ancestor/descendant sets of the plan graph as bitsets, computed once per graph."""
+        return Closure(self.plan_graph)
 
     def edge_evidence(self, source: str, target: str) -> dict:
         data = self.graph.edges[source, target]

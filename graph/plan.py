@@ -56,35 +56,46 @@ def needed_prerequisites(tg: TopicGraph, goal: str, known: set[str]) -> set[str]
     or neural networks without gradient descent. So the prerequisites of known topics count as known too,
     which also covers "needed only through a known topic".
     """
-    g = tg.plan_graph
-    return nx.ancestors(g, goal) - implied_known(tg, known) if goal in g else set()
+    closure = tg.closure
+    if goal not in closure.index:
+        return set()
+    known_bits = closure.ancestors_of(known)
+    for t in known:
+        if t in closure.index:
+            known_bits |= 1 << closure.index[t]
+    return closure.members(closure.ancestors_of([goal]) & ~known_bits)
 
 
 def implied_known(tg: TopicGraph, known: set[str]) -> set[str]:
     """The known topics and everything they are built on."""
-    g, implied = tg.plan_graph, set(known)
-    for topic in known:
-        if topic in g:
-            implied |= nx.ancestors(g, topic)
-    return implied
+    return set(known) | tg.closure.members(tg.closure.ancestors_of(known))
 
 
 def _ordered(tg: TopicGraph, goal: str, needed: set[str]) -> list[str]:
+    """Depth-first post-order from the goal: every topic after its prerequisites, and a prerequisite's
+    own prerequisites right before it, so related topics stay together. Iterative: synthetic or merged
+    catalogues can be thousands of topics deep."""
     g, topics = tg.plan_graph, tg.catalogue.topics
-    order: list[str] = []
-    seen: set[str] = set()
+    depth: dict[str, int] = {}
+    for t in tg.closure.nodes:  # longest chain of needed prerequisites below t: deeper subjects first
+        if t in needed:
+            depth[t] = 1 + max((depth[p] for p in g.predecessors(t) if p in needed), default=0)
 
     def key(t: str):
-        return (LEVEL_ORDER.get(topics[t].level, 9), -len(nx.ancestors(g, t) & needed), topics[t].area, t)
+        return (LEVEL_ORDER.get(topics[t].level, 9), -depth[t], topics[t].area, t)
 
-    def visit(node: str) -> None:  # iterative enough: catalogue depth is ~20
-        seen.add(node)
-        for pre in sorted((p for p in g.predecessors(node) if p in needed and p not in seen), key=key):
-            if pre not in seen:
-                visit(pre)
-        order.append(node)
-
-    visit(goal)
+    order: list[str] = []
+    seen = {goal}
+    stack = [(goal, iter(sorted((p for p in g.predecessors(goal) if p in needed), key=key)))]
+    while stack:
+        node, pending = stack[-1]
+        nxt = next((p for p in pending if p not in seen), None)
+        if nxt is None:
+            stack.pop()
+            order.append(node)
+            continue
+        seen.add(nxt)
+        stack.append((nxt, iter(sorted((p for p in g.predecessors(nxt) if p in needed and p not in seen), key=key))))
     return order
 
 
@@ -149,7 +160,7 @@ def next_topics(tg: TopicGraph, known: set[str], learning: set[str] | None = Non
         missing = [p for p in g.predecessors(t) if p not in known]
         if missing:
             continue
-        unlocks = len(nx.descendants(g, t))
+        unlocks = tg.closure.descendant_count(t)
         near = [x for x in learning if x == t or g.has_edge(x, t) or g.has_edge(t, x)]
         after_known = [p for p in g.predecessors(t) if p in known]
         # What the learner named or finished themselves is where they stand; its successors come first.
