@@ -72,7 +72,7 @@ def run(quick: bool, data_dir: str | None = None) -> list[dict]:
     def ntok(text: str) -> int:
         return len(raw_llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
-    runs = 2 if quick else 8
+    runs = 4 if quick else 8  # interleaved; fewer and one noisy neighbour decides the ratio
     ours_ttft, raw_ttft, ours_rate, raw_rate, ours_tok, raw_tok = [], [], [], [], 0, 0
     # Full-length warm-up on both: the first generations of a freshly mmapped model run several times slower.
     for w in range(1 if quick else 2):
