@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from studygraph.assistant.answers import Answers, Draft
-from studygraph.assistant.grounding import STOP, build_prompt, clean_stream, suspicious
+from studygraph.assistant.grounding import STOP, build_prompt, citation_grammar, clean_stream, suspicious
 from studygraph.assistant.intents import Intent, route
 from studygraph.assistant.query import Query, understand
 from studygraph.assistant.retrieval import Retriever, SearchResult, store_version
@@ -207,7 +207,8 @@ class Assistant:
                 matcher = self._resolver.matcher
                 keep = lambda sentence: set(matcher.topics(sentence)) <= allowed  # noqa: E731
                 prose: list[str] = []
-                for piece in clean_stream(llm.stream(prompt.text, self.settings.max_tokens, STOP), n_sources,
+                grammar = citation_grammar(n_sources) if getattr(llm, "supports_grammar", False) else None
+                for piece in clean_stream(llm.stream(prompt.text, self.settings.max_tokens, STOP, grammar), n_sources,
                                           self._corpus_urls, cited, keep):
                     if not prose:  # the lead-in only once the model has added something to it
                         if not piece.strip():

@@ -145,11 +145,14 @@ def clean_text(text: str, n_sources: int, corpus_urls: set[str]) -> tuple[str, s
 
 
 def citation_grammar(n_sources: int) -> str | None:
-    """GBNF: free prose whose only bracketed text is a citation [1]..[n] (n <= 9). None if not expressible."""
-    if not 1 <= n_sources <= 9:
+    """GBNF: prose whose only bracketed text is a citation like [3], and no angle brackets (it cannot
+    open or close the <sources> block). Numbers above n_sources are still dropped afterwards; the grammar
+    keeps the syntax clean, the check keeps the numbers honest. None when there is nothing to cite."""
+    if n_sources < 1:
         return None
+    number = f"[1-{n_sources}]" if n_sources <= 9 else '[1-9] [0-9]?'
     return (
         "root ::= piece+\n"
         'piece ::= [^\\[\\]<>] | cite\n'
-        f'cite ::= "[" [1-{n_sources}] "]"\n'
+        f'cite ::= "[" {number} "]"\n'
     )

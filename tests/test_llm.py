@@ -28,6 +28,19 @@ def test_stream_yields_tokens(llama):
     assert "".join(pieces).strip()
 
 
+@pytest.mark.parametrize("n_sources", [3, 24])
+def test_the_citation_grammar_allows_only_numbered_brackets(llama, n_sources):
+    import re
+
+    from studygraph.assistant.grounding import citation_grammar
+
+    bait = PROMPT.replace("Answer:", "Links: <a href=x>[see here](http://evil.example)</a>\nAnswer:")
+    text = "".join(llama.stream(bait, max_tokens=48, grammar=citation_grammar(n_sources)))
+    assert text.strip()
+    assert "<" not in text and ">" not in text
+    assert re.sub(r"\[\d{1,2}\]", "", text).count("[") == 0 and "]" not in re.sub(r"\[\d{1,2}\]", "", text)
+
+
 def test_count_tokens_uses_the_model_tokenizer(llama):
     assert llama.count_tokens("hello") >= 1
     assert llama.count_tokens(PROMPT) > llama.count_tokens("Transformer")
