@@ -49,7 +49,8 @@ PLAN = _rx(r"\bbefore\b", r"\bprereq", r"\bprerequisites?\b", r"\bhow\s+(do|can|
            r"\bwhat\s+do\s+i\s+need\s+(to\s+know\s+)?(for|to)\b", r"\bstudy\s+plan\b",
            r"之前", r"前置", r"先修", r"怎么学", r"如何学", r"怎样学", r"学习(路线|路径|计划)", r"路线图?",
            r"需要(先)?(学|掌握|会|懂)(什么|哪些|啥)", r"要(先)?(学|掌握|会|懂)(什么|哪些|啥)", r"基础是什么", r"入门需要")
-PROGRESS = _rx(r"\bi\s*('ve|\s+have)?\s+(just\s+|already\s+)?(finished|completed|done\s+with|watched|read|learned|learnt|studied)\b",
+PROGRESS = _rx(r"(?<!can\s)(?<!could\s)(?<!should\s)(?<!would\s)(?<!shall\s)(?<!may\s)(?<!do\s)(?<!where\s)"  # "can I read" asks
+               r"\bi\s*('ve|\s+have)?\s+(just\s+|already\s+)?(finished|completed|done\s+with|watched|read|learned|learnt|studied)\b",
                r"\bi'?m\s+done\s+with\b", r"\bmark\b.*\b(done|finished|learned|complete)\b", r"\bi\s+(already\s+)?know\b",
                r"我?(已经)?(学完|看完|读完|做完|学会|掌握)了", r"(学完|看完|读完|完成)了", r"标记.*(完成|学完|已学)", r"我(已经)?(会|懂)了?")
 EXPLAIN = _rx(r"\bwhat\s+(is|are|'s)\b", r"\bwhat'?s\b", r"\bexplain\b", r"\bdefine\b", r"\bdefinition\b", r"\bmeaning\s+of\b",

@@ -35,6 +35,9 @@ ROUTES = [
     ("transformer 面试题", "quiz", "transformer"),
     ("I finished the transformer lecture", "progress", "transformer"),
     ("我学完了 LoRA", "progress", "lora"),
+    ("I have read the BERT paper", "progress", "bert"),
+    ("Where can I read about tokenization?", "find", "tokenization"),  # "can I read" asks, it does not report
+    ("Can I watch a video about GPT?", "find", "gpt"),
     ("hello", "chitchat", None),
     ("你好", "chitchat", None),
     ("what's the weather", "chitchat", None),
