@@ -185,7 +185,7 @@ def why(source: str, target: str, as_json: JsonOpt = False, data_dir: DataDirOpt
 
     def human() -> None:
         if not data["path"]:
-            typer.echo(f"{a} is not a prerequisite of {b}" + (f" (it is the other way round)" if data["reverse"] else ""))
+            typer.echo(f"{a} is not a prerequisite of {b}" + (" (it is the other way round)" if data["reverse"] else ""))
         for e in data["edges"]:
             typer.echo(f"{e['source']} -> {e['target']} ({e['kind']}, {e['weight']}):")
             for ev in e["evidence"][:4]:

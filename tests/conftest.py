@@ -3,6 +3,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -65,3 +70,43 @@ def gguf_path(tmp_path_factory):
     from studygraph.config import load_settings
 
     return packaged_model_path(load_settings(data_dir=tmp_path_factory.mktemp("gguf-data")))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(cmd: list[str], ready_urls: list[str], log: Path, timeout: float = 60, **popen):
+    """Run a real server (chroma, llama_cpp.server, streamlit) until one of `ready_urls` answers 200;
+    fail with the tail of its log if it exits or never answers; stop it afterwards."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, **popen)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"{Path(cmd[0]).name} exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+            if any(_answers(url) for url in ready_urls):
+                break
+            if time.monotonic() > deadline:
+                pytest.fail(f"{' '.join(cmd[:3])} did not come up in {timeout:.0f} s:\n{log.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.3)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=20)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False

@@ -3,12 +3,11 @@ every intent in both languages, citations only from the corpus, prompt injection
 from __future__ import annotations
 
 import re
-import socket
 import time
 
 import pytest
 
-from conftest import write
+from conftest import free_port, write
 
 QUESTIONS = {
     "plan": ["what should I learn before RLHF", "学 RLHF 之前要学什么？"],
@@ -158,12 +157,6 @@ def test_injection_with_the_real_model(evil_settings, embedder, gguf_path):
 
 
 # -- broken or missing models ---------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.parametrize("case", ["missing", "corrupt", "server-down"])
 def test_broken_model_falls_back(seed_library, tmp_path, case):
     from studygraph.assistant.engine import Assistant
@@ -178,7 +171,7 @@ def test_broken_model_falls_back(seed_library, tmp_path, case):
         update = {"llm_backend": "auto", "model_path": junk}
         reason = "not a GGUF"
     else:
-        update = {"llm_backend": "auto", "llm_url": f"http://127.0.0.1:{_free_port()}/v1", "llm_timeout": 5.0}
+        update = {"llm_backend": "auto", "llm_url": f"http://127.0.0.1:{free_port()}/v1", "llm_timeout": 5.0}
         reason = "not reachable"
     assistant = Assistant(settings.model_copy(update=update))
     start = time.monotonic()

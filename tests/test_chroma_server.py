@@ -3,15 +3,12 @@ produces is the same as the embedded one: same chunk ids, same vector count, sam
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, free_port, serving
 
 pytestmark = pytest.mark.slow
 
@@ -19,48 +16,15 @@ CHROMA = Path(sys.executable).parent / "chroma"
 QUERIES = ["transformer attention", "reinforcement learning from human feedback", "word embeddings word2vec", "BERT 预训练"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for_heartbeat(port: int, proc: subprocess.Popen, timeout: float = 60.0) -> None:
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"chroma run exited with {proc.returncode}: {proc.stdout.read()[-2000:] if proc.stdout else ''}")
-        for path in ("/api/v2/heartbeat", "/api/v1/heartbeat"):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}{path}", timeout=1.0).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-        time.sleep(0.2)
-    raise TimeoutError(f"chroma run on port {port} gave no heartbeat within {timeout:.0f} s")
-
-
 @pytest.fixture
 def chroma_server(tmp_path):
     if not CHROMA.exists():
         pytest.skip(f"no chroma CLI at {CHROMA}")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(tmp_path / "chroma-server"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    try:
-        _wait_for_heartbeat(port, proc)
+    port = free_port()
+    cmd = [str(CHROMA), "run", "--path", str(tmp_path / "chroma-server"), "--host", "127.0.0.1", "--port", str(port)]
+    beats = [f"http://127.0.0.1:{port}/api/v2/heartbeat", f"http://127.0.0.1:{port}/api/v1/heartbeat"]
+    with serving(cmd, beats, tmp_path / "chroma.log"):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def _small_corpus(dest: Path) -> Path:

@@ -2,13 +2,12 @@
 `python -m llama_cpp.server` on 127.0.0.1, both streaming."""
 from __future__ import annotations
 
-import socket
-import subprocess
 import sys
 import threading
 import time
 
 import pytest
+from conftest import free_port, serving
 
 pytestmark = pytest.mark.model
 
@@ -94,46 +93,14 @@ def test_packaged_model_path_is_idempotent(tmp_path):
 
 
 # -- a real OpenAI-compatible server -----------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server_url(gguf_path, tmp_path_factory):
-    import httpx
-
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("server") / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path), "--host", "127.0.0.1", "--port", str(port),
-         "--n_ctx", "2048"],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
+    port = free_port()
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path), "--host", "127.0.0.1", "--port", str(port),
+           "--n_ctx", "2048"]
     url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited with {proc.returncode}; see {log.name}")
-            try:
-                if httpx.get(url + "/models", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("llama_cpp.server did not come up in 120 s")
-            time.sleep(0.5)
+    with serving(cmd, [url + "/models"], tmp_path_factory.mktemp("server") / "server.log", timeout=120):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def test_server_llm_streams(server_url):
