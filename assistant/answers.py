@@ -20,6 +20,7 @@ MAX_QUESTIONS = 8
 FIND_K = 5
 
 PROMPT_STEPS = 12  # plan steps written out in full in a prompt
+LONG_PLAN = 20  # steps; longer plans suggest saying what is already known
 
 
 @dataclass
@@ -85,6 +86,12 @@ class Answers:
                     f"**{goal_name} 学习路线**：共 {len(plan.steps)} 步，约 {plan.hours} 小时。")]
         if plan.skipped:
             lines.append(_t(lang, f"Skipping {len(plan.skipped)} topics you already know.", f"已跳过 {len(plan.skipped)} 个你已掌握的主题。"))
+        elif len(plan.steps) > LONG_PLAN:
+            # A plan from zero is long; most learners know the first part and only need to say so once.
+            lines.append(_t(lang, "Already know some of this? Say \"I know neural networks\" (or use the \"I already know:\" buttons on the "
+                                  "Learning path page) and the plan skips it and everything it builds on.",
+                            "已经会其中一部分？告诉我“我已经会神经网络了”（或在学习路线页用“我已经会：”按钮），"
+                            "路线会跳过它及其全部前置知识。"))
         steps, used, sources, outline = [], [], [], []
         for i, s in enumerate(plan.steps, 1):
             picked = s.resources[:2]
