@@ -59,6 +59,15 @@ def _res(r: Resource, snippet: str = "") -> dict:
     return out
 
 
+def _cite(sources: list[PromptSource], picked: list[Resource]) -> str:
+    """Number the picked resources as prompt sources and return their "[n] [m]" markers."""
+    refs = []
+    for r in picked:
+        sources.append(PromptSource(r.title, r.url, r.kind, r.context))
+        refs.append(f"[{len(sources)}]")
+    return " ".join(refs)
+
+
 def _subjects(tg: TopicGraph, topics: list[str]) -> list[str]:
     """Topics a question is about; catalogue 'meta' topics (interview prep, paper reading) only if alone."""
     real = [t for t in topics if t in tg.catalogue.topics and tg.catalogue.topics[t].level != "meta"]
@@ -101,11 +110,7 @@ class Answers:
             lines.append(f"{i}. **{_name(tg, s.topic.id, lang)}** — {hours}" + (f" — {why}" if why else ""))
             lines.extend(f"   - {_link(r)} ({r.kind})" for r in picked)
             if i > len(plan.steps) - PROMPT_STEPS:  # the model sees the steps nearest the goal in full
-                refs = []
-                for r in picked:
-                    sources.append(PromptSource(r.title, r.url, r.kind, r.context))
-                    refs.append(f"[{len(sources)}]")
-                outline.append(f"{i}. {s.topic.name} ({s.hours} h) {' '.join(refs)}".rstrip())
+                outline.append(f"{i}. {s.topic.name} ({s.hours} h) {_cite(sources, picked)}".rstrip())
             steps.append({"id": s.topic.id, "name": s.topic.name, "zh": s.topic.zh, "hours": s.hours, "why": s.why,
                           "status": s.status, "resources": [_res(r) for r in picked]})
         if len(plan.steps) > PROMPT_STEPS:
@@ -123,12 +128,8 @@ class Answers:
         lang, tg = intent.lang, self.tg
         g = tg.plan_graph
         after = [t for t in _subjects(tg, intent.topics) if t in g]
-        known = set(self.known)
-        if after:
-            # "what after RLHF": treat the named topics and everything before them as known, keep what they unlock.
-            for t in after:
-                known |= nx.ancestors(g, t) | {t}
-        ranked = next_topics(tg, known, self.learning, k=40)
+        # "what after RLHF": the named topics count as known (and with them what they build on).
+        ranked = next_topics(tg, set(self.known) | set(after), self.learning, k=40)
         if after:
             successors = {s for t in after for s in g.successors(t)}
             ranked = [n for n in ranked if n.topic.id in successors] or ranked
@@ -142,11 +143,7 @@ class Answers:
             used.extend(r for r in picked if r not in used)
             lines.append(f"{i}. **{_name(tg, n.topic.id, lang)}** — {n.why}")
             lines.extend(f"   - {_link(r)} ({r.kind})" for r in picked)
-            refs = []
-            for r in picked:
-                sources.append(PromptSource(r.title, r.url, r.kind, r.context))
-                refs.append(f"[{len(sources)}]")
-            outline.append(f"{i}. {n.topic.name}: {n.why} {' '.join(refs)}".rstrip())
+            outline.append(f"{i}. {n.topic.name}: {n.why} {_cite(sources, picked)}".rstrip())
             topics.append({"id": n.topic.id, "name": n.topic.name, "zh": n.topic.zh, "score": n.score, "why": n.why,
                            "resources": [_res(r) for r in picked]})
         lead = f"Next, learn {ranked[0].topic.name}" if ranked else ""

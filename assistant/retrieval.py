@@ -12,6 +12,7 @@ import logging
 import re
 import threading
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -92,14 +93,11 @@ class _Lexical:
     """Everything a search needs that only changes when an ingest commits, built once per version:
     per-search work is then the two rankings and the fusion, not re-reading the library."""
     version: tuple
-    ids: list[str]
-    resource_ids: list[str]
-    texts: list[str]
+    ids: list[str]  # in BM25 document order
     bm25: object
     resources: dict[str, Resource] = field(default_factory=dict)
-    chunk_resource: dict[str, str] = field(default_factory=dict)
+    chunk_resource: dict[str, str] = field(default_factory=dict)  # its keys are the chunk ids SQLite lists
     chunk_text: dict[str, str] = field(default_factory=dict)
-    known: frozenset = frozenset()
 
 
 _lexical_cache: dict[str, _Lexical] = {}
@@ -130,7 +128,7 @@ def lexical_index(meta: MetaStore) -> _Lexical:
         bm25 = bm25s.BM25()
         if docs:
             bm25.index(docs, show_progress=False)
-        built = _Lexical(version, ids, rids, texts, bm25, resources, dict(zip(ids, rids)), dict(zip(ids, texts)), frozenset(ids))
+        built = _Lexical(version, ids, bm25, resources, dict(zip(ids, rids)), dict(zip(ids, texts)))
         _lexical_cache[key] = built
         return built
 
@@ -171,7 +169,7 @@ class Retriever:
             self._vectors = VectorStore(url=url) if url else VectorStore(path=self.settings.chroma_path)
         return self._vectors
 
-    def _dense(self, text: str, n: int, known: frozenset) -> list[str]:
+    def _dense(self, text: str, n: int, known: Container[str]) -> list[str]:
         hits = self.vectors.query_ids(self.embedder.encode_one(text), n)
         return [cid for cid, _ in hits if cid in known]  # orphans: vectors SQLite does not list
 
@@ -186,7 +184,7 @@ class Retriever:
         # topics in English for both sides ("注意力机制" -> "Attention mechanism").
         names = " ".join(self.topic_names.get(t, "") for t in query.topics)
         try:
-            dense = self._dense(f"{query.text} {names}".strip(), over, lex.known)
+            dense = self._dense(f"{query.text} {names}".strip(), over, lex.chunk_resource)
             self.warning = None
         except Exception as exc:  # noqa: BLE001 - a read-only data dir or a Chroma server that is down
             # BM25 alone still finds most things; say so instead of failing the whole question.

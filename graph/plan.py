@@ -56,14 +56,9 @@ def needed_prerequisites(tg: TopicGraph, goal: str, known: set[str]) -> set[str]
     or neural networks without gradient descent. So the prerequisites of known topics count as known too,
     which also covers "needed only through a known topic".
     """
-    closure = tg.closure
-    if goal not in closure.index:
+    if goal not in tg.closure.index:
         return set()
-    known_bits = closure.ancestors_of(known)
-    for t in known:
-        if t in closure.index:
-            known_bits |= 1 << closure.index[t]
-    return closure.members(closure.ancestors_of([goal]) & ~known_bits)
+    return tg.closure.members(tg.closure.ancestors_of([goal])) - implied_known(tg, known)
 
 
 def implied_known(tg: TopicGraph, known: set[str]) -> set[str]:
@@ -134,7 +129,7 @@ def estimate_hours(topic: Topic, resources: list[Resource]) -> float:
 def learning_plan(tg: TopicGraph, goal: str, known: set[str] | None = None, status: dict[str, str] | None = None) -> Plan:
     known = set(known or ()) - {goal}
     needed = needed_prerequisites(tg, goal, known)
-    skipped = sorted(nx.ancestors(tg.plan_graph, goal) - needed)
+    skipped = sorted(tg.closure.members(tg.closure.ancestors_of([goal])) - needed)
     topics = tg.catalogue.topics
     steps = []
     for t in _ordered(tg, goal, needed):
