@@ -8,22 +8,33 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install install-gpu run ingest test test-fast browser bench checks clean
+.PHONY: install install-llama install-gpu run ingest test test-fast browser bench checks clean
 
 install: $(STAMP)
 
 # pip's find-links on this machine kind holds the CPU build of torch==2.13.0, so no CUDA wheel is pulled.
-# llama-cpp-python compiles from source once (~7 min on 2 cores); pip caches the wheel after that.
-$(STAMP): pyproject.toml
+# llama-cpp-python is built first, by scripts/install-llama-cpp.sh, with pinned portable flags (no AMX, no
+# -march=native) into a wheel cache keyed by those flags; `pip install -e` then finds it installed.
+$(STAMP): pyproject.toml scripts/install-llama-cpp.sh build/llama-cpp-minimal.cmake
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip setuptools wheel
+	scripts/install-llama-cpp.sh $(PY) cpu
 	$(PY) -m pip install -e '.[dev]'
+	$(PY) -m studygraph.assistant.llama_build
 	$(PY) -c "from studygraph.assistant.llm import packaged_model_path; print('model:', packaged_model_path())" || true
 	touch $(STAMP)
 
-# Rebuild llama-cpp-python with CUDA offload (on a machine with the CUDA toolkit).
+# Rebuild llama.cpp with the portable flags even if this venv holds another build.
+install-llama: install
+	rm -f $(VENV)/.llama-cpp-python
+	scripts/install-llama-cpp.sh $(PY) cpu
+	$(PY) -m studygraph.assistant.llama_build
+
+# Rebuild llama-cpp-python with CUDA offload (on a machine with the CUDA toolkit), CPU part still portable.
+# CUDA_ARCHITECTURES=90 for an H100; default: the GPUs of this machine.
 install-gpu: install
-	CMAKE_ARGS="-DGGML_CUDA=on" FORCE_CMAKE=1 $(PY) -m pip install --force-reinstall --no-deps --no-cache-dir 'llama-cpp-python[server]==0.3.36'
+	rm -f $(VENV)/.llama-cpp-python
+	scripts/install-llama-cpp.sh $(PY) cuda
 
 ingest: install
 	$(SG) ingest

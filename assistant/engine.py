@@ -38,10 +38,10 @@ class Answer:
 
 
 def no_model_note(lang: str, reason: str) -> str:
-    detail = "" if reason == "no model configured" else f" ({reason})"
-    if lang == "zh":
-        return f"未配置模型：以下为确定性回答{detail}。"
-    return f"No model configured: deterministic answer{detail}."
+    if reason == "no model configured":
+        return "未配置模型：以下为确定性回答。" if lang == "zh" else "No model configured: deterministic answer."
+    # A model is configured but cannot answer (missing file, server down, a remembered crash): say why.
+    return f"模型不可用：以下为确定性回答（{reason}）。" if lang == "zh" else f"No model available: deterministic answer ({reason})."
 
 
 class Assistant:
@@ -200,13 +200,13 @@ class Assistant:
             yield note
         elif draft.lead and intent.name in PROSE_INTENTS:
             budget = min(self.settings.prompt_tokens, self.settings.n_ctx - self.settings.max_tokens - PROMPT_MARGIN)
+            prose: list[str] = []
             try:
                 prompt = build_prompt(intent.raw, draft.lead, draft.outline, draft.sources, llm.count_tokens, budget, intent.lang)
                 n_sources = len(prompt.sources)
                 allowed = self._allowed_topics(draft, intent, self._tg)
                 matcher = self._resolver.matcher
                 keep = lambda sentence: set(matcher.topics(sentence)) <= allowed  # noqa: E731
-                prose: list[str] = []
                 grammar = citation_grammar(n_sources) if getattr(llm, "supports_grammar", False) else None
                 for piece in clean_stream(llm.stream(prompt.text, self.settings.max_tokens, STOP, grammar), n_sources,
                                           self._corpus_urls, cited, keep):
@@ -221,8 +221,8 @@ class Assistant:
                     parts.append("".join(prose).rstrip() + end)
                     yield end
             except Exception as exc:  # noqa: BLE001 - the model failed mid-way: the structured answer still stands
-                line = " ".join(str(exc).split())[:160] or exc.__class__.__name__
-                note = ("\n\n" + ("模型出错，以下为确定性回答" if intent.lang == "zh" else "The model failed; deterministic answer below")
+                line = " ".join(str(exc).split())[:200] or exc.__class__.__name__
+                note = (("\n\n" if prose else "") + ("模型出错，以下为确定性回答" if intent.lang == "zh" else "The model failed; deterministic answer below")
                         + f" ({line}).\n\n")
                 parts.append(note)
                 answer.model = "none"

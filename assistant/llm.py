@@ -1,15 +1,15 @@
-"""Text generation behind one small interface: in-process llama.cpp, an OpenAI-compatible server, or none.
+"""Text generation behind one small interface: a local GGUF through llama.cpp, an OpenAI-compatible server,
+or none.
 
-llama-cpp-python is called directly (not through LangChain's wrapper, which costs ~3x per token here),
-with one process-wide cache of loaded models and a lock per model: a llama.cpp context is not
-thread-safe, and Streamlit serves every browser tab from threads of one process.
+The local GGUF runs in a supervised worker process (assistant/local_llm.py), so a native crash in llama.cpp
+costs one answer's prose, never the app. llama-cpp-python is called directly there (not through
+LangChain's wrapper, which costs ~3x per token here).
 
 Loading never raises into the assistant: `load_llm` returns a `NoLLM` carrying a one-line reason
 (missing file, not a GGUF, server down), and the assistant answers deterministically and says why.
 """
 from __future__ import annotations
 
-import atexit
 import json
 import os
 import threading
@@ -84,92 +84,6 @@ def check_gguf(path: Path) -> None:
     with path.open("rb") as f:
         if f.read(4) != GGUF_MAGIC:
             raise LLMError(f"not a GGUF model file (corrupt or wrong format): {path}")
-
-
-# -- in-process llama.cpp -----------------------------------------------------------------------------
-_models: dict[tuple, tuple[object, threading.Lock]] = {}
-_models_lock = threading.Lock()
-
-
-@atexit.register
-def _close_models() -> None:
-    # Freed while the interpreter is still whole; Llama.__del__ at shutdown finds its C helpers gone.
-    while _models:
-        llama, _ = _models.popitem()[1]
-        try:
-            llama.close()
-        except Exception:  # noqa: BLE001 - exiting anyway
-            pass
-
-
-def _quiet():
-    try:
-        from llama_cpp._utils import suppress_stdout_stderr
-
-        return suppress_stdout_stderr(disable=False)
-    except Exception:  # noqa: BLE001 - a private helper; without it we are only noisier
-        import contextlib
-
-        return contextlib.nullcontext()
-
-
-def default_gpu_layers() -> int:
-    try:
-        import llama_cpp
-
-        return -1 if llama_cpp.llama_supports_gpu_offload() else 0
-    except Exception:  # noqa: BLE001 - a broken build simply means CPU
-        return 0
-
-
-class LlamaCppLLM:
-    supports_grammar = True
-
-    def __init__(self, model_path: Path, n_ctx: int = 2048, n_threads: int | None = None, n_gpu_layers: int | None = None,
-                 temperature: float = 0.2):
-        self.model_path = Path(model_path)
-        self.n_ctx = n_ctx
-        self.n_gpu_layers = default_gpu_layers() if n_gpu_layers is None else n_gpu_layers
-        self.n_threads = n_threads or max(1, min(os.cpu_count() or 1, 8))
-        self.temperature = temperature
-        self.name = f"llama.cpp:{self.model_path.name}"
-        self.llama, self.lock = self._load()
-
-    def _load(self):
-        key = (str(self.model_path.resolve()), self.n_ctx, self.n_gpu_layers)
-        with _models_lock:
-            if key in _models:
-                return _models[key]
-            check_gguf(self.model_path)
-            try:
-                from llama_cpp import Llama
-
-                with _quiet():  # llama.cpp's C side logs to stderr even with verbose=False
-                    llama = Llama(model_path=str(self.model_path), n_ctx=self.n_ctx, n_threads=self.n_threads,
-                                  n_gpu_layers=self.n_gpu_layers, verbose=False)
-            except Exception as exc:  # noqa: BLE001 - llama.cpp raises ValueError/RuntimeError for bad files
-                raise LLMError(f"could not load {self.model_path.name}: {' '.join(str(exc).split())[:200]}") from None
-            _models[key] = (llama, threading.Lock())
-            return _models[key]
-
-    def count_tokens(self, text: str) -> int:
-        return len(self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
-
-    def stream(self, prompt: str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None) -> Iterator[str]:
-        gbnf = None
-        if grammar:
-            from llama_cpp import LlamaGrammar
-
-            gbnf = LlamaGrammar.from_string(grammar, verbose=False)
-        # The lock is held for the whole generation and released when the generator finishes or is closed.
-        with self.lock:
-            for chunk in self.llama.create_completion(
-                prompt, max_tokens=max_tokens, temperature=self.temperature, top_p=0.9, repeat_penalty=1.15,
-                stop=stop or DEFAULT_STOP, stream=True, grammar=gbnf,
-            ):
-                text = chunk["choices"][0].get("text") or ""
-                if text:
-                    yield text
 
 
 # -- an OpenAI-compatible server ------------------------------------------------------------------------
@@ -271,8 +185,11 @@ def load_llm(settings) -> LLM:
             return NoLLM(str(exc))
         return server
     try:
+        from studygraph.assistant.local_llm import LlamaCppLLM
+
         path = Path(settings.model_path) if settings.model_path else packaged_model_path(settings)
-        return LlamaCppLLM(path, settings.n_ctx, settings.n_threads, settings.n_gpu_layers, settings.temperature)
+        return LlamaCppLLM(path, settings.n_ctx, settings.n_threads, settings.n_gpu_layers, settings.temperature,
+                           timeout=settings.llm_timeout, data_dir=settings.data_dir)
     except LLMError as exc:
         return NoLLM(str(exc))
     except Exception as exc:  # noqa: BLE001 - e.g. the packaged model cannot be assembled (disk full)

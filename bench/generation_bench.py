@@ -1,5 +1,6 @@
-"""Generation: tokens/s and time-to-first-token of our path (assistant.llm.LlamaCppLLM.stream, which the
-Assistant uses) vs raw `llama_cpp.Llama(...)(prompt, stream=True)` on the same packaged GGUF.
+"""Generation: tokens/s and time-to-first-token of our path (assistant.local_llm.LlamaCppLLM.stream, which the
+Assistant uses: llama.cpp in a supervised worker process, tokens over a pipe) vs raw in-process
+`llama_cpp.Llama(...)(prompt, stream=True)` on the same packaged GGUF.
 
 Same prompts (a different first line per run, so neither side gets a KV-cache prefix hit), same n_ctx,
 n_threads, n_gpu_layers, max_tokens and sampling (temperature 0 = greedy, same top_p/repeat_penalty/stop),
@@ -49,7 +50,8 @@ def _measure(pieces, t0: float) -> tuple[float, float, str]:
 
 def run(quick: bool, data_dir: str | None = None) -> list[dict]:
     try:
-        from studygraph.assistant.llm import DEFAULT_STOP, LlamaCppLLM, packaged_model_path
+        from studygraph.assistant.llm import DEFAULT_STOP, packaged_model_path
+        from studygraph.assistant.local_llm import LlamaCppLLM
     except ImportError as exc:
         return [_skip("generation", f"assistant.llm not importable: {exc}")]
     from llama_cpp import Llama

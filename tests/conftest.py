@@ -72,6 +72,18 @@ def gguf_path(tmp_path_factory):
     return packaged_model_path(load_settings(data_dir=tmp_path_factory.mktemp("gguf-data")))
 
 
+@pytest.fixture
+def own_gguf(gguf_path, tmp_path):
+    """The packaged GGUF under a path of its own: no model worker another test started is reused for it."""
+    path = tmp_path / "own-model" / gguf_path.name
+    path.parent.mkdir()
+    try:
+        os.link(gguf_path, path)
+    except OSError:
+        shutil.copy(gguf_path, path)
+    return path
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -18,7 +18,7 @@ QUESTIONS = {
     "progress": ["I finished the transformer lecture", "我学完了 LoRA"],
     "chitchat": ["hello", "what's the weather"],
 }
-NOTE = re.compile(r"No model configured|未配置模型")
+NOTE = re.compile(r"No model (configured|available)|(未配置模型|模型不可用)")
 
 
 @pytest.fixture(scope="module")

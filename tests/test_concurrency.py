@@ -92,10 +92,11 @@ def test_questions_during_reingest_see_old_or_new_library(tmp_path, make_setting
 
 @pytest.mark.model
 def test_two_threads_share_the_in_process_model(gguf_path):
-    llm_mod = pytest.importorskip("studygraph.assistant.llm")
-    llm = llm_mod.LlamaCppLLM(gguf_path, n_ctx=512, temperature=0.0)
-    again = llm_mod.LlamaCppLLM(gguf_path, n_ctx=512, temperature=0.0)
-    assert again.llama is llm.llama, "one loaded model is reused (Streamlit sessions share it)"
+    from studygraph.assistant.local_llm import LlamaCppLLM
+
+    llm = LlamaCppLLM(gguf_path, n_ctx=512, temperature=0.0)
+    again = LlamaCppLLM(gguf_path, n_ctx=512, temperature=0.0)
+    assert again.worker is llm.worker, "one loaded model is reused (Streamlit sessions share it)"
     prompts = ["Attention in transformers is", "A recurrent neural network is"]
     reference = ["".join(llm.stream(p, 24, stop=["<end_of_turn>"])) for p in prompts]
     assert all(reference)

@@ -1,4 +1,4 @@
-"""The generation backends on the real packaged GGUF: in-process llama.cpp and a real
+"""The generation backends on the real packaged GGUF: llama.cpp in our supervised worker process and a real
 `python -m llama_cpp.server` on 127.0.0.1, both streaming."""
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ PROMPT = "Study notes.\n1. Neural networks [1]\n2. Transformer [2]\nQuestion: wh
 
 @pytest.fixture(scope="module")
 def llama(gguf_path):
-    from studygraph.assistant.llm import LlamaCppLLM
+    from studygraph.assistant.local_llm import LlamaCppLLM
 
     return LlamaCppLLM(gguf_path, n_ctx=2048)
 
@@ -47,10 +47,10 @@ def test_count_tokens_uses_the_model_tokenizer(llama):
 
 
 def test_models_are_cached_per_process(gguf_path, llama):
-    from studygraph.assistant.llm import LlamaCppLLM
+    from studygraph.assistant.local_llm import LlamaCppLLM
 
     again = LlamaCppLLM(gguf_path, n_ctx=2048)
-    assert again.llama is llama.llama and again.lock is llama.lock
+    assert again.worker is llama.worker and again.lock is llama.lock
 
 
 def test_lock_serialises_two_threads(llama):
@@ -74,7 +74,8 @@ def test_lock_serialises_two_threads(llama):
 
 
 def test_load_llm_picks_the_gguf(tmp_path, gguf_path):
-    from studygraph.assistant.llm import LlamaCppLLM, load_llm
+    from studygraph.assistant.llm import load_llm
+    from studygraph.assistant.local_llm import LlamaCppLLM
     from studygraph.config import load_settings
 
     llm = load_llm(load_settings(data_dir=tmp_path, llm_backend="auto", model_path=gguf_path))

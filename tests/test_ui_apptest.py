@@ -102,9 +102,9 @@ def test_model_status_without_loading_a_model(library_env, monkeypatch):
     assert "no model: deterministic answers" in captions and "GPU layers" not in captions
     monkeypatch.setenv("STUDYGRAPH_LLM_BACKEND", "auto")
     monkeypatch.setenv("STUDYGRAPH_N_GPU_LAYERS", "12")
-    llm = sys.modules.get("studygraph.assistant.llm")
-    if llm is not None:  # earlier tests in this process loaded a GGUF: the sidebar would rightly report it
-        monkeypatch.setattr(llm, "_models", {})
+    local = sys.modules.get("studygraph.assistant.local_llm")
+    if local is not None:  # earlier tests in this process loaded a GGUF: the sidebar would rightly report it
+        monkeypatch.setattr(local, "_workers", {})
     loaded_before = "llama_cpp" in sys.modules
     at = _app()
     captions = "\n".join(c.value for c in at.sidebar.caption)

@@ -12,10 +12,12 @@ from __future__ import annotations
 import os
 import re
 import sys
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, REPO, free_port, serving
+from conftest import CORPUS, FIXTURES, REPO, free_port, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"
@@ -40,19 +42,24 @@ def browser_library(tmp_path_factory, embedder):
     return data
 
 
-@pytest.fixture(scope="module")
-def server(browser_library, tmp_path_factory):
+@contextmanager
+def _streamlit(data_dir: Path, log_dir: Path, **env_extra: str):
     port = free_port()
-    log = tmp_path_factory.mktemp("streamlit-log") / "server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("STUDYGRAPH_")}
-    env.update({"STUDYGRAPH_DATA_DIR": str(browser_library), "STUDYGRAPH_LLM_BACKEND": "auto",
-                "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"})
+    env.update({"STUDYGRAPH_DATA_DIR": str(data_dir), "STUDYGRAPH_LLM_BACKEND": "auto",
+                "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", **env_extra})
     streamlit = Path(sys.executable).with_name("streamlit")
     cmd = [str(streamlit), "run", "ui/app.py", "--server.headless", "true", "--server.address", "127.0.0.1",
            "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     url = f"http://127.0.0.1:{port}"
     # The app must start fast: no torch or model import before the first question.
-    with serving(cmd, [f"{url}/_stcore/health"], log, timeout=30, cwd=REPO, env=env, start_new_session=True):
+    with serving(cmd, [f"{url}/_stcore/health"], log_dir / "server.log", timeout=30, cwd=REPO, env=env, start_new_session=True):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def server(browser_library, tmp_path_factory):
+    with _streamlit(browser_library, tmp_path_factory.mktemp("streamlit-log")) as url:
         yield url
 
 
@@ -176,3 +183,34 @@ def test_upload_markdown_and_find_its_link(page, server, browser_library, tmp_pa
         assert "My unique note on attention" in link.first.inner_text()
     finally:
         _shot(page, "ui-4-library-after-upload.png")
+
+
+def _ask(page, question: str, nth_answer: int):
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(question)
+    box.press("Enter")
+    answer = page.locator("[data-testid=stChatMessage]").nth(nth_answer)
+    answer.locator("a[href^=http]").first.wait_for(timeout=240_000)
+    _settle(page, 240)
+    return answer
+
+
+def test_a_model_that_segfaults_leaves_the_app_answering(page, browser_library, own_gguf, tmp_path):
+    """The model dies of a real SIGSEGV on its first completion (tests/fixtures/segfault_llama): the chat still
+    answers with cited corpus links and the reason, the next question too, and the server stays healthy."""
+    with _streamlit(browser_library, tmp_path, PYTHONPATH=str(FIXTURES / "segfault_llama"),
+                    STUDYGRAPH_MODEL_PATH=str(own_gguf)) as url:
+        _open(page, url, "")
+        try:
+            corpus = _corpus_urls(browser_library)
+            first = _ask(page, "What should I learn before RLHF?", 1)
+            assert "SIGSEGV" in first.inner_text() and "make install-llama" in first.inner_text()
+            second = _ask(page, "学 RLHF 之前要学什么？", 3)
+            assert "SIGSEGV" in second.inner_text(), "the crash is remembered: the model is skipped, with the reason"
+            for answer in (first, second):
+                links = answer.locator("a[href^=http]:visible")
+                assert {links.nth(i).get_attribute("href") for i in range(links.count())} <= corpus
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=10) as health:
+                assert health.status == 200
+        finally:
+            _shot(page, "ui-5-model-crash.png")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import streamlit as st
 
@@ -11,11 +10,10 @@ from studygraph.ui.state import get_settings, one_line
 
 
 def _loaded_gguf() -> tuple[str, int] | None:
-    """(file name, GPU layers) of a GGUF this process has loaded, without importing anything."""
-    llm = sys.modules.get("studygraph.assistant.llm")
-    for key in list(getattr(llm, "_models", {}) or {}):  # (path, n_ctx, n_gpu_layers)
-        return f"llama.cpp:{Path(key[0]).name}", int(key[2])
-    return None
+    """(name, GPU layers) of a GGUF this process has running, without importing anything."""
+    local = sys.modules.get("studygraph.assistant.local_llm")
+    running = local.loaded_models() if local else []
+    return running[0] if running else None
 
 
 def model_status(settings) -> list[str]:

@@ -1,0 +1,107 @@
+"""The child process that runs llama.cpp, so that a native crash (a SIGSEGV in a CPU kernel, a SIGILL from a
+build made for another CPU) costs one answer's prose and never the CLI or the Streamlit server.
+
+Protocol: JSON lines. The parent sends the load request first, then one request at a time:
+    {"model_path", "n_ctx", "n_threads", "n_gpu_layers"}   -> {"ready": true, "n_gpu_layers", "system_info"} | {"error"}
+    {"op": "count", "text"}                                -> {"n"}
+    {"op": "complete", "prompt", "max_tokens", "stop", "grammar", "temperature"}
+                                                           -> {"text"}... then {"done": true} | {"error"}
+    {"op": "cancel"} while a completion streams             -> the completion stops, {"done": true}
+The worker exits when its stdin closes, so it never outlives the process that started it.
+
+This module imports nothing heavy at the top: the parent imports `Lines` from it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import sys
+
+
+class Lines:
+    """Newline-delimited JSON over raw file descriptors, with a timeout on reads.
+
+    Raw `os.read` rather than a buffered file: `select` cannot see what a buffered reader already holds.
+    """
+
+    def __init__(self, read_fd: int, write_fd: int):
+        self.read_fd, self.write_fd = read_fd, write_fd
+        self._buffer = b""
+
+    def send(self, message: dict) -> None:
+        data = (json.dumps(message, ensure_ascii=False) + "\n").encode("utf-8")
+        while data:
+            data = data[os.write(self.write_fd, data):]
+
+    def pending(self) -> bool:
+        return b"\n" in self._buffer or bool(select.select([self.read_fd], [], [], 0)[0])
+
+    def recv(self, timeout: float | None = None) -> dict | None:
+        """The next message; None at end of stream; TimeoutError if nothing complete arrives in `timeout`."""
+        while b"\n" not in self._buffer:
+            if timeout is not None and not select.select([self.read_fd], [], [], timeout)[0]:
+                raise TimeoutError
+            chunk = os.read(self.read_fd, 65536)
+            if not chunk:
+                return None
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return json.loads(line)
+
+
+def _serve(channel: Lines) -> None:
+    from llama_cpp import Llama, LlamaGrammar, llama_print_system_info, llama_supports_gpu_offload
+
+    load = channel.recv()
+    if load is None:
+        return
+    n_gpu_layers = load.get("n_gpu_layers")
+    if n_gpu_layers is None:
+        n_gpu_layers = -1 if llama_supports_gpu_offload() else 0
+    try:
+        llama = Llama(model_path=load["model_path"], n_ctx=load["n_ctx"], n_threads=load["n_threads"],
+                      n_gpu_layers=n_gpu_layers, verbose=False)
+    except Exception as exc:  # noqa: BLE001 - llama.cpp raises ValueError/RuntimeError for bad files
+        channel.send({"error": " ".join(str(exc).split())[:200] or exc.__class__.__name__})
+        return
+    channel.send({"ready": True, "n_gpu_layers": n_gpu_layers, "system_info": llama_print_system_info().decode()})
+
+    while (request := channel.recv()) is not None:
+        op = request.get("op")
+        try:
+            if op == "count":
+                channel.send({"n": len(llama.tokenize(request["text"].encode("utf-8"), add_bos=False, special=False))})
+            elif op == "complete":
+                grammar = LlamaGrammar.from_string(request["grammar"], verbose=False) if request.get("grammar") else None
+                for chunk in llama.create_completion(
+                    request["prompt"], max_tokens=request["max_tokens"], temperature=request["temperature"], top_p=0.9,
+                    repeat_penalty=1.15, stop=request["stop"], stream=True, grammar=grammar,
+                ):
+                    if channel.pending() and (channel.recv() or {}).get("op") == "cancel":
+                        break
+                    text = chunk["choices"][0].get("text") or ""
+                    if text:
+                        channel.send({"text": text})
+                channel.send({"done": True})
+            elif op == "cancel":  # arrived after the completion had ended by itself
+                continue
+            else:
+                channel.send({"error": f"unknown request {op!r}"})
+        except Exception as exc:  # noqa: BLE001 - one bad request (context overflow, bad grammar) is not fatal
+            channel.send({"error": " ".join(str(exc).split())[:200] or exc.__class__.__name__})
+
+
+def main() -> None:
+    # The parent decides when we stop (it closes our stdin); Ctrl-C in its terminal reaches us too.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The protocol gets a private copy of stdout; fd 1 then points at stderr, so anything llama.cpp's
+    # C code prints can never corrupt a message.
+    protocol_fd = os.dup(1)
+    os.dup2(2, 1)
+    _serve(Lines(sys.stdin.fileno(), protocol_fd))
+
+
+if __name__ == "__main__":
+    main()
