@@ -15,7 +15,7 @@ install: $(STAMP)
 # pip's find-links on this machine kind holds the CPU build of torch==2.13.0, so no CUDA wheel is pulled.
 # llama-cpp-python is built first, by scripts/install-llama-cpp.sh, with pinned portable flags (no AMX, no
 # -march=native) into a wheel cache keyed by those flags; `pip install -e` then finds it installed.
-$(STAMP): pyproject.toml scripts/install-llama-cpp.sh build/llama-cpp-minimal.cmake
+$(STAMP): pyproject.toml scripts/install-llama-cpp.sh scripts/llama-cpp-minimal.cmake
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip setuptools wheel
 	scripts/install-llama-cpp.sh $(PY) cpu

@@ -14,7 +14,7 @@ py=${1:?usage: install-llama-cpp.sh PYTHON [cpu|cuda]}
 variant=${2:-cpu}
 version=0.3.36  # keep equal to the pin in pyproject.toml
 here=$(cd "$(dirname "$0")/.." && pwd)
-minimal_cmake="$here/build/llama-cpp-minimal.cmake"
+minimal_cmake="$here/scripts/llama-cpp-minimal.cmake"
 
 flags="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
 flags="$flags -DGGML_AVX512=OFF -DGGML_AVX_VNNI=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF"
