@@ -42,6 +42,7 @@ fi
 
 if ! ls "$cache"/llama_cpp_python-*.whl >/dev/null 2>&1; then
   echo "building llama-cpp-python $version ($variant, portable flags) into $cache"
+  started=$SECONDS
   tmp="$cache.tmp.$$"
   rm -rf "$tmp"
   # --no-cache-dir: never take a wheel pip built earlier with other flags; --no-binary: never a prebuilt one.
@@ -51,6 +52,7 @@ if ! ls "$cache"/llama_cpp_python-*.whl >/dev/null 2>&1; then
   mkdir -p "$cache_root"
   rm -rf "$cache"
   mv "$tmp" "$cache"
+  echo "built in $((SECONDS - started)) s"
 fi
 "$py" -m pip install -q --no-deps --force-reinstall "$cache"/llama_cpp_python-*.whl
 echo "$tag" > "$marker"

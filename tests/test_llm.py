@@ -73,6 +73,24 @@ def test_lock_serialises_two_threads(llama):
     assert not llama.lock.locked()
 
 
+def test_a_stream_closed_early_stops_the_completion_and_frees_the_model(llama):
+    pieces = llama.stream(PROMPT, max_tokens=120)
+    assert next(pieces)
+    pieces.close()  # e.g. the learner navigated away mid-answer
+    assert not llama.lock.locked()
+    assert "".join(llama.stream(PROMPT, max_tokens=8)).strip(), "the next request gets its own tokens only"
+
+
+def test_the_model_runs_in_a_worker_process_not_in_ours(gguf_path):
+    import subprocess
+
+    code = ("import sys; from studygraph.assistant.local_llm import LlamaCppLLM; "
+            "m = LlamaCppLLM(sys.argv[1], n_ctx=512); text = ''.join(m.stream('The transformer is', 8)); "
+            "assert text.strip() and m.worker.proc.pid and 'llama_cpp' not in sys.modules, sorted(sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code, str(gguf_path)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-1500:]
+
+
 def test_load_llm_picks_the_gguf(tmp_path, gguf_path):
     from studygraph.assistant.llm import load_llm
     from studygraph.assistant.local_llm import LlamaCppLLM
