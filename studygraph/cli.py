@@ -299,7 +299,8 @@ def ask(
     assistant = Assistant(settings)
     if as_json:
         answer = assistant.ask(question)
-        data = {"answer": answer.text, "citations": [{"title": c.title, "url": c.url, "kind": c.kind} for c in answer.citations],
+        data = {"answer": answer.text, "prose": answer.prose,
+                "citations": [{"title": c.title, "url": c.url, "kind": c.kind} for c in answer.citations],
                 "intent": answer.intent, "model": answer.model, "structured": answer.structured}
         _emit(True, data, None)
         return

@@ -39,7 +39,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "model_status": ("Model", "模型"),
     "model_none": ("no model: deterministic answers", "未加载模型：确定性回答"),
     "model_lazy": ("{what} — loads on the first question", "{what} — 第一次提问时加载"),
-    "model_packaged": ("Gemma 3 270M (llama.cpp, packaged)", "Gemma 3 270M（llama.cpp，内置）"),
+    "model_packaged": ("{name} (llama.cpp, packaged)", "{name}（llama.cpp，内置）"),
     "model_server": ("server {url}", "服务器 {url}"),
     "model_in_use": ("answering with {model}", "当前模型：{model}"),
     "gpu_layers": ("GPU layers: {n}", "GPU 层数：{n}"),
