@@ -67,7 +67,12 @@ def run(quick: bool, data_dir: str | None = None) -> list[dict]:
     raw_llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, n_gpu_layers=gpu_layers, seed=42, verbose=False)
     sampling = dict(temperature=0.0, top_p=0.9, repeat_penalty=1.15, stop=DEFAULT_STOP)  # what LlamaCppLLM passes
 
-    def raw_stream(prompt: str, n: int):
+    def raw_stream(prompt, n: int):
+        if isinstance(prompt, list):  # chat messages: the model's own template, as LlamaCppLLM.chat_stream does
+            chat_sampling = {**sampling, "repeat_penalty": 1.05, "stop": []}
+            for chunk in raw_llm.create_chat_completion(messages=prompt, max_tokens=n, stream=True, **chat_sampling):
+                yield chunk["choices"][0]["delta"].get("content") or ""
+            return
         for chunk in raw_llm(prompt, max_tokens=n, stream=True, **sampling):
             yield chunk["choices"][0].get("text") or ""
 
@@ -116,20 +121,26 @@ def _ask_path(data_dir, llm, raw_stream, max_tokens: int, runs: int) -> list[dic
     marks: dict[str, float] = {}
 
     class Recording:  # our LLM, remembering the prompt the assistant built and when the model was called
-        name, supports_grammar = llm.name, getattr(llm, "supports_grammar", False)
+        name, supports_grammar, chat = llm.name, getattr(llm, "supports_grammar", False), getattr(llm, "chat", False)
 
         def count_tokens(self, text):
             return llm.count_tokens(text)
 
-        def stream(self, prompt, max_tokens, stop=None, grammar=None):
+        def _record(self, prompt, pieces):
             prompts.append(prompt)
             marks["called"] = time.perf_counter()
-            for piece in llm.stream(prompt, max_tokens, stop, grammar):
+            for piece in pieces:
                 marks.setdefault("first_token", time.perf_counter())
                 yield piece
 
+        def stream(self, prompt, max_tokens, stop=None, grammar=None):
+            return self._record(prompt, llm.stream(prompt, max_tokens, stop, grammar))
+
+        def chat_stream(self, messages, max_tokens, stop=None, grammar=None):
+            return self._record(messages, llm.chat_stream(messages, max_tokens, stop, grammar))
+
     assistant = Assistant(settings, llm=Recording())
-    questions = ["Find me a video about attention", "Any paper about RLHF?", "Any tutorial on tokenization?"]
+    questions = ["Find me a video about attention", "Any paper about RLHF?", "学 RLHF 之前要学什么"]
     assistant.ask(questions[-1])  # warm: graph, embedder, Chroma, BM25 index
     ours, raw, before_llm, buffering, prompt_tokens = [], [], [], [], []
     for i in range(runs):
@@ -141,7 +152,8 @@ def _ask_path(data_dir, llm, raw_stream, max_tokens: int, runs: int) -> list[dic
         if "called" in marks:
             before_llm.append(marks["called"] - t0)
             buffering.append(t0 + ttft - marks.get("first_token", t0 + ttft))
-            prompt_tokens.append(llm.count_tokens(prompts[-1]))
+            prompt = prompts[-1]
+            prompt_tokens.append(llm.count_tokens(prompt if isinstance(prompt, str) else "\n".join(m["content"] for m in prompt)))
         if "called" not in marks:
             return [_skip("generation.ask_ttft_overhead", f"question {q!r} did not reach the model (intent {answer.intent})")]
         ours.append(ttft)
