@@ -156,6 +156,57 @@ def test_injection_with_the_real_model(evil_settings, embedder, gguf_path):
         _assert_clean(answer)
 
 
+@pytest.mark.model
+@pytest.mark.parametrize("style", ["completion", "chat"])
+def test_injection_with_the_real_model_in_both_prompt_styles(evil_settings, embedder, gguf_path, style):
+    from studygraph.assistant.engine import Assistant
+
+    settings = evil_settings.model_copy(update={"llm_backend": "llama_cpp", "model_path": gguf_path, "max_tokens": 48,
+                                                "prompt_style": style})
+    assistant = Assistant(settings, embedder=embedder)
+    assert assistant.llm.chat == (style == "chat")
+    answer = assistant.ask(EVIL_QUESTIONS[0])
+    assert answer.model != "none" and answer.prose
+    _assert_clean(answer)
+    if style == "completion":  # a document to continue: the prose starts with the lead-in the assistant wrote
+        assert answer.prose.startswith(("To learn", "Next, learn", "The best match", answer.structured.get("topic", {}).get("name", "-")))
+
+
+# -- chat prompts -----------------------------------------------------------------------------------------------
+def _words(text: str) -> int:
+    return len(text.split()) + len(re.findall(r"[\u4e00-\u9fff]", text))
+
+
+def test_chat_prompt_puts_rules_history_and_data_where_they_belong():
+    from studygraph.assistant.grounding import PromptSource, build_chat_prompt
+
+    sources = [PromptSource(f"Source {i}", f"https://example.org/{i}", "article", f"about attention, part {i}") for i in range(1, 4)]
+    history = [{"role": "user", "content": "what is attention?"},
+               {"role": "assistant", "content": "Attention weighs inputs; see https://elsewhere.example/x for more."}]
+    prompt = build_chat_prompt("学 RLHF 之前要学什么", ["1. Transformer [1]", "2. RLHF [3]"], sources, history, _words, 10_000, "zh")
+    system, *middle, user = prompt.messages
+    assert system["role"] == "system" and "中文" in system["content"] and "[1]" in system["content"]
+    assert [m["role"] for m in middle] == ["user", "assistant"]
+    assert "elsewhere.example" not in middle[1]["content"], "no link from earlier turns reaches the model"
+    assert user["role"] == "user" and user["content"].index("<sources>") < user["content"].index("学 RLHF 之前要学什么")
+    assert "[3] Source 3" in user["content"] and "https://" not in user["content"]
+    assert len(prompt.sources) == 3
+
+
+def test_chat_prompt_over_budget_drops_earlier_turns_then_sources_never_plan_steps():
+    from studygraph.assistant.grounding import PromptSource, build_chat_prompt
+
+    sources = [PromptSource(f"Source {i}", None, "paper", "word " * 40) for i in range(1, 6)]
+    history = [{"role": "user", "content": "earlier question " * 20}, {"role": "assistant", "content": "earlier answer " * 20}]
+    outline = ["1. Neural networks [1]", "2. Transformer [5]"]
+    full = build_chat_prompt("what before RLHF?", outline, sources, history, _words, 10_000, "en")
+    tight = build_chat_prompt("what before RLHF?", outline, sources, history, _words, _words(str(full.messages)) // 2, "en")
+    assert len(tight.messages) == 2, "earlier turns go first"
+    assert 0 < len(tight.sources) < 5
+    user = tight.messages[-1]["content"]
+    assert "2. Transformer" in user and "[5]" not in user, "a step stays; only its citation of a dropped source goes"
+
+
 # -- broken or missing models ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("case", ["missing", "corrupt", "server-down"])
 def test_broken_model_falls_back(seed_library, tmp_path, case):
