@@ -9,14 +9,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from studygraph.assistant.answers import Answers, Draft
 from studygraph.assistant.grounding import (STOP, build_chat_prompt, build_prompt, citation_grammar, clean_stream,
                                             suspicious)
 from studygraph.assistant.intents import Intent, route
 from studygraph.assistant.query import Query, understand
 from studygraph.assistant.retrieval import Retriever, SearchResult, store_version
 from studygraph.models import Resource
+
+if TYPE_CHECKING:
+    from studygraph.assistant.answers import Draft
 
 PROSE_INTENTS = ("plan", "next", "find", "explain")
 CHAT_STOP = ["<sources>", "</sources>"]
@@ -58,14 +61,15 @@ class Assistant:
         self._meta = None
         self._tg = None
         self._resolver = None
+        self._catalogue = None
         self._retriever = None
         self._quarantined: set[str] = set()
         self._corpus_urls: set[str] = set()
 
     # -- lazy parts -----------------------------------------------------------------------------------
-    def _library(self):
-        """(meta, topic graph, resolver), rebuilt when an ingest has committed a new library version."""
-        from studygraph.graph.build import build_graph
+    def _base(self):
+        """(meta, resolver), renewed when an ingest has committed a new library version; with them the
+        quarantine and the corpus URLs. All a search needs: no topic graph (a cold `search` stays fast)."""
         from studygraph.graph.catalogue import load_catalogue
         from studygraph.graph.resolve import Resolver
         from studygraph.store.meta import MetaStore
@@ -74,27 +78,38 @@ class Assistant:
             if self._meta is None and self.settings.meta_path.exists():
                 self._meta = MetaStore(self.settings.meta_path, readonly=True)
             version = store_version(self._meta) if self._meta else None
-            if self._tg is None or version != self._version:
-                catalogue = load_catalogue()
-                tg = build_graph(catalogue, self._meta)
+            if self._resolver is None or version != self._version:
+                resources = self._meta.resources() if self._meta else []
                 # A resource whose own text addresses a model (prompt injection in a roadmap) is never offered.
-                self._quarantined = {r.id for r in tg.resources.values() if suspicious(r.title) or suspicious(r.context)}
+                self._quarantined = {r.id for r in resources if suspicious(r.title) or suspicious(r.context)}
+                self._corpus_urls = {r.url for r in resources if r.url and r.id not in self._quarantined}
+                self._catalogue = load_catalogue()
+                self._resolver, self._version = Resolver(self._catalogue), version
+                self._tg = self._retriever = None
+            return self._meta, self._resolver
+
+    def _library(self):
+        """(meta, topic graph, resolver): the graph is built on first need per library version."""
+        from studygraph.graph.build import build_graph
+
+        meta, resolver = self._base()
+        with self._lock:
+            if self._tg is None:
+                tg = build_graph(self._catalogue, meta)
                 for t, items in tg.resources_by_topic.items():
                     tg.resources_by_topic[t] = [r for r in items if r.id not in self._quarantined]
                 for rid in self._quarantined:
                     tg.resources.pop(rid, None)
-                self._corpus_urls = {r.url for r in tg.resources.values() if r.url}
-                self._tg, self._resolver, self._version = tg, Resolver(catalogue), version
-                self._retriever = None
-            return self._meta, self._tg, self._resolver
+                self._tg = tg
+            return meta, self._tg, resolver
 
     @property
     def retriever(self) -> Retriever | None:
-        meta, _, _ = self._library()
+        meta, _ = self._base()
         if meta is None:
             return None
         if self._retriever is None:
-            names = {t.id: t.name for t in self._tg.catalogue.topics.values()}
+            names = {t.id: t.name for t in self._catalogue.topics.values()}
             self._retriever = Retriever(self.settings, meta, self._embedder, self._vectors, names)
         return self._retriever
 
@@ -109,7 +124,7 @@ class Assistant:
 
     # -- search -----------------------------------------------------------------------------------------
     def search(self, query: str | Query, k: int = 10, kind: str | None = None) -> list[SearchResult]:
-        _, _, resolver = self._library()
+        _, resolver = self._base()
         retriever = self.retriever
         if retriever is None:
             return []
@@ -135,6 +150,7 @@ class Assistant:
         return answer, self._stream(answer, intent, draft, llm, reason, history)
 
     def _draft(self, intent: Intent, meta, tg) -> Draft:
+        from studygraph.assistant.answers import Answers  # networkx and the plans: not for a bare search
         from studygraph.graph.plan import known_topics
 
         known, learning = known_topics(tg, meta) if meta else (set(), set())

@@ -7,13 +7,17 @@ not in SQLite (an orphan from an interrupted ingest) is dropped.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
-
+import os
 import re
+import shutil
 import threading
 from collections import defaultdict
 from collections.abc import Container
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import numpy as np
@@ -110,8 +114,8 @@ def store_version(meta: MetaStore) -> tuple:
 
 
 def lexical_index(meta: MetaStore) -> _Lexical:
-    import bm25s
-
+    """The BM25 index and chunk maps of the library's current version: from memory, else from the on-disk
+    cache of this version, else built (tokenising every chunk, jieba included: most of a cold search)."""
     version = store_version(meta)
     key = str(meta.path)
     with _lexical_lock:
@@ -124,13 +128,55 @@ def lexical_index(meta: MetaStore) -> _Lexical:
         ids = [r["id"] for r in rows]
         rids = [r["resource_id"] for r in rows]
         texts = [r["text"] for r in rows]
-        docs = [tokenize(f"{t}\n{url_words(urls.get(rid))}") or [""] for t, rid in zip(texts, rids)]
-        bm25 = bm25s.BM25()
-        if docs:
-            bm25.index(docs, show_progress=False)
+        cache_dir = Path(meta.path).parent / "cache" / "bm25" / hashlib.sha256(repr(version).encode()).hexdigest()[:16]
+        bm25 = _load_bm25(cache_dir, ids)
+        if bm25 is None:
+            bm25 = _build_bm25([tokenize(f"{t}\n{url_words(urls.get(rid))}") or [""] for t, rid in zip(texts, rids)])
+            _save_bm25(bm25, ids, cache_dir)
         built = _Lexical(version, ids, bm25, resources, dict(zip(ids, rids)), dict(zip(ids, texts)))
         _lexical_cache[key] = built
         return built
+
+
+def _build_bm25(docs: list[list[str]]):
+    import bm25s
+
+    bm25 = bm25s.BM25()
+    if docs:
+        bm25.index(docs, show_progress=False)
+    return bm25
+
+
+def _load_bm25(cache_dir: Path, ids: list[str]):
+    """The cached index if it was built for exactly these chunks, in this order; else None."""
+    import bm25s
+
+    try:
+        if json.loads((cache_dir / "ids.json").read_text()) != ids or not ids:
+            return None
+        return bm25s.BM25.load(str(cache_dir), show_progress=False)
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _save_bm25(bm25, ids: list[str], cache_dir: Path) -> None:
+    """Written under a temporary name and renamed, so a reader finds a whole index or none; older
+    versions' indexes are removed. A read-only data dir simply keeps the index in memory."""
+    if not ids:
+        return
+    tmp = cache_dir.with_name(f".{cache_dir.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        tmp.mkdir(parents=True, exist_ok=True)
+        bm25.save(str(tmp), show_progress=False)
+        (tmp / "ids.json").write_text(json.dumps(ids))
+        os.replace(tmp, cache_dir)
+        for old in cache_dir.parent.iterdir():
+            if old.name != cache_dir.name and not old.name.startswith("."):
+                shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        pass
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def rrf(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
@@ -154,10 +200,12 @@ class Retriever:
 
     @property
     def embedder(self):
+        """Embeds queries: MiniLM in numpy (no torch: a cold search in about a second), the same vectors
+        as the sentence-transformers Embedder that ingest uses."""
         if self._embedder is None:
-            from studygraph.store.embedder import Embedder
+            from studygraph.store.minilm import NumpyMiniLM
 
-            self._embedder = Embedder(batch_size=self.settings.embed_batch_size)
+            self._embedder = NumpyMiniLM()
         return self._embedder
 
     @property

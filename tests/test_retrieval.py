@@ -100,3 +100,32 @@ def test_orphan_vectors_are_ignored(make_settings, embedder, tmp_path):
     vectors.upsert(["c-orphan"], embedder.encode([text]), [text], ["r-orphan"])
     results = Assistant(settings, embedder=embedder, vectors=vectors).search("illustrated transformer", k=10)
     assert results and all(r.chunk_id != "c-orphan" and r.resource.id != "r-orphan" for r in results)
+
+
+def test_the_bm25_index_is_cached_on_disk_per_library_version(tmp_path, embedder):
+    """A second process loads the index instead of tokenising every chunk again; a new ingest (a new library
+    version) gets a new index and the old one is removed."""
+    from conftest import write
+
+    from studygraph.assistant import retrieval
+    from studygraph.config import load_settings
+    from studygraph.ingest.pipeline import ingest
+    from studygraph.store.meta import MetaStore
+
+    corpus = write(tmp_path / "corpus" / "a.md", "# A\n- [Attention explained](https://example.org/attention)\n").parent
+    settings = load_settings(data_dir=tmp_path / "data", corpus_dirs=[corpus], llm_backend="none")
+    ingest(settings, embedder=embedder)
+    cache = settings.data_dir / "cache" / "bm25"
+    meta = MetaStore(settings.meta_path, readonly=True)
+    first = retrieval.lexical_index(meta)
+    [built] = list(cache.iterdir())
+    retrieval._lexical_cache.clear()  # as a new process would start
+    loaded = retrieval.lexical_index(meta)
+    assert loaded.bm25 is not first.bm25 and loaded.ids == first.ids
+    tokens = retrieval.tokenize("attention")
+    assert list(loaded.bm25.get_scores(tokens)) == list(first.bm25.get_scores(tokens))
+
+    write(corpus / "b.md", "# B\n- [Tokenization guide](https://example.org/tokens)\n")
+    ingest(settings, embedder=embedder)
+    retrieval.lexical_index(MetaStore(settings.meta_path, readonly=True))
+    assert [p.name for p in cache.iterdir()] != [built.name] and len(list(cache.iterdir())) == 1

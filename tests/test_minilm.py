@@ -1,0 +1,66 @@
+"""Queries are embedded by MiniLM in numpy (store/minilm.py), documents by sentence-transformers at ingest:
+the two must give the same vectors, or the store would silently stop matching. And a cold `search` must
+not import torch: that is the point of the numpy path."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def numpy_minilm():
+    from studygraph.store.minilm import NumpyMiniLM
+
+    return NumpyMiniLM()
+
+
+def test_numpy_and_sentence_transformers_agree_on_corpus_texts(seed_library, embedder, numpy_minilm):
+    from studygraph.store.meta import MetaStore
+
+    settings, _ = seed_library
+    meta = MetaStore(settings.meta_path, readonly=True)
+    texts = [r["text"] for r in meta.chunks()] + [r.title for r in meta.resources()]  # long chunks, short titles
+    texts += ["attention explained", "注意力机制", "RLHF", "a" * 5000, "what should I learn before RLHF?"]
+    assert len(texts) >= 200
+    ours = np.array([numpy_minilm.encode_one(t) for t in texts[:20]] + numpy_minilm.encode(texts[20:]))
+    reference = np.array(embedder.encode(texts))
+    cosine = (ours * reference).sum(1)
+    assert cosine.min() >= 0.999, f"worst: {texts[int(cosine.argmin())][:80]!r} at {cosine.min():.5f}"
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_a_cold_search_imports_no_torch(seed_library):
+    settings, _ = seed_library
+    code = (
+        "import sys; from studygraph.cli import main; sys.argv=['studygraph','search','attention explained','-k','3','--json'];\n"
+        "import contextlib, io\nbuf = io.StringIO()\n"
+        "with contextlib.redirect_stdout(buf):\n    try: main()\n    except SystemExit: pass\n"
+        "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers', 'llama_cpp') if m in sys.modules]\n"
+        "print(heavy); print(buf.getvalue())"
+    )
+    env = dict(os.environ, STUDYGRAPH_DATA_DIR=str(settings.data_dir))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO, check=True).stdout
+    heavy, results = out.split("\n", 1)
+    assert heavy == "[]", f"a search imported {heavy}"
+    assert any("attention" in (r["title"] + r["snippet"]).lower() for r in json.loads(results))
+
+
+def test_the_labelled_queries_find_the_same_with_numpy_query_vectors(seed_library, embedder):
+    """The retrieval test's labelled set, once with each query embedder: same top 5."""
+    from test_retrieval import LABELLED
+
+    from studygraph.assistant.engine import Assistant
+
+    settings, _ = seed_library
+    with_torch, without = Assistant(settings, embedder=embedder), Assistant(settings)
+    for query in LABELLED:
+        a = [r.resource.id for r in with_torch.search(query, k=5)]
+        b = [r.resource.id for r in without.search(query, k=5)]
+        assert a == b, query
+    assert type(without.retriever.embedder).__name__ == "NumpyMiniLM"
