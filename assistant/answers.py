@@ -11,10 +11,13 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from studygraph.assistant.grounding import PromptSource
+from studygraph.assistant.payloads import (ChitchatPayload, Confirm, ExplainPayload, FindPayload, FoundResource, NextItem,
+                                           NextPayload, Payload, PlanPayload, ProgressPayload, QuizPayload, QuizQuestion,
+                                           ResourceRef, TopicCard, TopicRef)
 from studygraph.assistant.intents import Intent
 from studygraph.graph.build import TopicGraph
 from studygraph.graph.plan import learning_plan, next_topics, pick_resources
-from studygraph.models import Resource
+from studygraph.models import Resource, topic_key
 
 MAX_QUESTIONS = 8
 FIND_K = 5
@@ -30,7 +33,7 @@ class Draft:
 
     intent: str
     text: str
-    structured: dict
+    payload: Payload
     resources: list[Resource] = field(default_factory=list)  # every resource the text links: the citations
     lead: str = ""  # the first words of the model's answer; "" means no prose for this intent
     outline: list[str] = field(default_factory=list)  # structured lines for the prompt, citing [n]
@@ -53,13 +56,6 @@ def _link(r: Resource) -> str:
     return f"[{title}]({r.url})" if r.url else title
 
 
-def _res(r: Resource, snippet: str = "") -> dict:
-    out = {"id": r.id, "title": r.title, "url": r.url, "kind": r.kind}
-    if snippet:
-        out["snippet"] = snippet
-    return out
-
-
 def _cite(sources: list[PromptSource], picked: list[Resource]) -> str:
     """Number the picked resources as prompt sources and return their "[n] [m]" markers."""
     refs = []
@@ -69,6 +65,11 @@ def _cite(sources: list[PromptSource], picked: list[Resource]) -> str:
     return " ".join(refs)
 
 
+def _topic_ref(tg: TopicGraph, topic_id: str) -> TopicRef:
+    t = tg.catalogue.topics[topic_id]
+    return TopicRef(t.id, t.name, t.zh)
+
+
 def _subjects(tg: TopicGraph, topics: list[str]) -> list[str]:
     """Topics a question is about; catalogue 'meta' topics (interview prep, paper reading) only if alone."""
     real = [t for t in topics if t in tg.catalogue.topics and tg.catalogue.topics[t].level != "meta"]
@@ -76,6 +77,10 @@ def _subjects(tg: TopicGraph, topics: list[str]) -> list[str]:
 
 
 class Answers:
+    """The deterministic answer of each intent (plan, next, find, explain, quiz, progress, chitchat) for a
+    learner who knows `known` and is on `learning`: the text, its structured payload, the resources it
+    links (its citations) and what a model needs to write prose in front of it."""
+
     def __init__(self, tg: TopicGraph, known: set[str], learning: set[str], status: dict[str, str]):
         self.tg = tg
         self.known = known
@@ -102,7 +107,7 @@ class Answers:
                                   "Learning path page) and the plan skips it and everything it builds on.",
                             "已经会其中一部分？告诉我“我已经会神经网络了”（或在学习路线页用“我已经会：”按钮），"
                             "路线会跳过它及其全部前置知识。"))
-        steps, used, sources, outline = [], [], [], []
+        used, sources, outline = [], [], []
         for i, s in enumerate(plan.steps, 1):
             picked = s.resources[:2]
             used.extend(r for r in picked if r not in used)
@@ -112,8 +117,6 @@ class Answers:
             lines.extend(f"   - {_link(r)} ({r.kind})" for r in picked)
             if i > len(plan.steps) - PROMPT_STEPS:  # the model sees the steps nearest the goal in full
                 outline.append(f"{i}. {_name(tg, s.topic.id, lang)} ({hours}) {_cite(sources, picked)}".rstrip())
-            steps.append({"id": s.topic.id, "name": s.topic.name, "zh": s.topic.zh, "hours": s.hours, "why": s.why,
-                          "status": s.status, "resources": [_res(r) for r in picked]})
         if len(plan.steps) > PROMPT_STEPS:
             # A small model loses the thread in a 70-line list (and every token costs prefill time): the plan's
             # start by name, a count for the middle, the steps nearest the goal in full.
@@ -124,11 +127,10 @@ class Answers:
                                        + (f"; then {middle} more steps" if middle else "") + ", then:",
                                  f"{goal_name} 学习路线：共 {len(plan.steps)} 步。第 1-{first} 步：{names}"
                                  + (f"；然后还有 {middle} 步" if middle else "") + "，最后："))
-        structured = {"goal": {"id": goal, "name": plan.goal.name, "zh": plan.goal.zh}, "steps": steps,
-                      "hours": plan.hours, "skipped": plan.skipped, "topics": [s["id"] for s in steps]}
         first = plan.steps[0].topic.name if plan.steps else plan.goal.name
-        lead = _t(lang, f"To learn {plan.goal.name}, start with {first}", f"To learn {plan.goal.name}, start with {first}")
-        return Draft("plan", "\n".join(lines), structured, used, lead, outline, sources)
+        # English in both languages: the lead-in primes a base model's continuation, which is English anyway.
+        lead = f"To learn {plan.goal.name}, start with {first}"
+        return Draft("plan", "\n".join(lines), PlanPayload.of(plan, resources_per_step=2), used, lead, outline, sources)
 
     # -- next -------------------------------------------------------------------------------------
     def next(self, intent: Intent) -> Draft:
@@ -153,16 +155,16 @@ class Answers:
             # The reasons are English sentences; a Chinese prompt gets the names alone rather than text to copy.
             why = f": {n.why}" if lang == "en" else ""
             outline.append(f"{i}. {_name(tg, n.topic.id, lang)}{why} {_cite(sources, picked)}".rstrip())
-            topics.append({"id": n.topic.id, "name": n.topic.name, "zh": n.topic.zh, "score": n.score, "why": n.why,
-                           "resources": [_res(r) for r in picked]})
+            topics.append(NextItem(n.topic.id, n.topic.name, n.topic.zh, n.score, n.why, [ResourceRef.of(r) for r in picked]))
         lead = f"Next, learn {ranked[0].topic.name}" if ranked else ""
-        return Draft("next", "\n".join(lines), {"topics": topics}, used, lead, outline, sources)
+        return Draft("next", "\n".join(lines), NextPayload(topics), used, lead, outline, sources)
 
     # -- find -------------------------------------------------------------------------------------
     def find(self, intent: Intent, results: list) -> Draft:
         lang = intent.lang
         if not results:
-            return Draft("find", _t(lang, "Nothing in your library matches that.", "资料库里没有找到相关资料。"), {"resources": []})
+            return Draft("find", _t(lang, "Nothing in your library matches that.", "资料库里没有找到相关资料。"),
+                         FindPayload([], list(intent.topics), intent.kind))
         lines = [_t(lang, "From your library:", "资料库中的相关资料：")]
         resources, used, sources, outline = [], [], [], []
         for i, res in enumerate(results, 1):
@@ -171,10 +173,10 @@ class Answers:
             lines.append(f"{i}. {_link(r)} ({r.kind})" + (f" — {res.source}" if res.source else ""))
             sources.append(PromptSource(r.title, r.url, r.kind, res.snippet))
             outline.append(f"{i}. {r.title} ({r.kind}) [{i}]")
-            resources.append({**_res(r, res.snippet), "source": res.source, "score": round(res.score, 4)})
-        structured = {"resources": resources, "topics": list(intent.topics), "kind": intent.kind}
+            resources.append(FoundResource(r.id, r.title, r.url, r.kind, res.snippet, res.source, round(res.score, 4)))
+        payload = FindPayload(resources, list(intent.topics), intent.kind)
         lead = f"The best match is {results[0].resource.title} [1]"
-        return Draft("find", "\n".join(lines), structured, used, lead, outline, sources)
+        return Draft("find", "\n".join(lines), payload, used, lead, outline, sources)
 
     # -- explain ----------------------------------------------------------------------------------
     def explain(self, intent: Intent) -> Draft:
@@ -202,9 +204,9 @@ class Answers:
                             f"你的资料库里还没有关于{_name(tg, tid, lang)}的资料：可以添加包含它的路线图或论文。"))
         sources = [PromptSource(r.title, r.url, r.kind, r.context) for r in picked]
         outline = [f"{topic.name}: {topic.description}"[:400]] + [f"Resource [{i}]: {r.title}" for i, r in enumerate(picked, 1)]
-        structured = {"topic": {"id": tid, "name": topic.name, "zh": topic.zh, "description": topic.description},
-                      "prerequisites": pre, "leads_to": post, "resources": [_res(r) for r in picked]}
-        return Draft("explain", "\n".join(lines), structured, picked, f"{topic.name} is", outline, sources)
+        payload = ExplainPayload(TopicCard(tid, topic.name, topic.zh, topic.description), pre, post,
+                                 [ResourceRef.of(r) for r in picked])
+        return Draft("explain", "\n".join(lines), payload, picked, f"{topic.name} is", outline, sources)
 
     # -- quiz -------------------------------------------------------------------------------------
     def quiz(self, intent: Intent, all_questions: list[dict]) -> Draft:
@@ -233,26 +235,24 @@ class Answers:
         if picked:
             lines.append("\n" + _t(lang, "To prepare:", "复习资料："))
             lines.extend(f"- {_link(r)} ({r.kind})" for r in picked)
-        structured = {"questions": [{"text": q["text"], "source": f"{q['file']}:{q['line']}"} for q in questions],
-                      "topics": [{"id": t, "name": tg.catalogue.topics[t].name} for t in subjects],
-                      "resources": [_res(r) for r in picked]}
-        return Draft("quiz", "\n".join(lines), structured, picked)
+        payload = QuizPayload([QuizQuestion(q["text"], f"{q['file']}:{q['line']}") for q in questions],
+                              [_topic_ref(tg, t) for t in subjects], [ResourceRef.of(r) for r in picked])
+        return Draft("quiz", "\n".join(lines), payload, picked)
 
     # -- progress ---------------------------------------------------------------------------------
     def progress(self, intent: Intent, resources: list[Resource]) -> Draft:
         lang, tg = intent.lang, self.tg
         subjects = _subjects(tg, intent.topics)
-        items = [f"topic:{t}" for t in subjects] + [r.id for r in resources]
+        items = [topic_key(t) for t in subjects] + [r.id for r in resources]
         names = [_name(tg, t, lang) for t in subjects] + [r.title for r in resources]
         if not items:
             return self.chitchat(intent)
         joined = ("、" if lang == "zh" else ", ").join(names)
         text = _t(lang, f"Mark {joined} as done? Confirm below (or run `studygraph mark`); plans will then skip it.",
                   f"要把 {joined} 标记为已完成吗？请在下方确认（或运行 `studygraph mark`），之后的学习路线会跳过它。")
-        structured = {"confirm": {"items": items, "status": "done"},
-                      "topics": [{"id": t, "name": tg.catalogue.topics[t].name} for t in subjects],
-                      "resources": [_res(r) for r in resources]}
-        return Draft("progress", text, structured, list(resources))
+        payload = ProgressPayload(Confirm(items, "done"), [_topic_ref(tg, t) for t in subjects],
+                                  [ResourceRef.of(r) for r in resources])
+        return Draft("progress", text, payload, list(resources))
 
     # -- chitchat ---------------------------------------------------------------------------------
     def chitchat(self, intent: Intent) -> Draft:
@@ -269,7 +269,7 @@ class Answers:
                   "- 找资料（“BERT 论文”、“哪里有讲注意力机制的视频”）\n"
                   "- 概念解释（“LoRA 是什么”）或面试题（“考考我 Transformer 的面试题”）\n"
                   "- 记录进度（“我学完了 LoRA”）")
-        return Draft("chitchat", text, {})
+        return Draft("chitchat", text, ChitchatPayload())
 
 
 def _why_zh(tg: TopicGraph, topic_id: str, goal: str, plan) -> str:

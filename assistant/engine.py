@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from studygraph.assistant.grounding import (STOP, build_chat_prompt, build_prompt, citation_grammar, clean_stream,
                                             suspicious)
 from studygraph.assistant.intents import Intent, route
+from studygraph.assistant.payloads import ChitchatPayload, Payload
 from studygraph.assistant.query import Query, understand
 from studygraph.assistant.retrieval import Retriever, SearchResult, store_version
 from studygraph.models import Resource
@@ -36,11 +37,16 @@ class Citation:
 @dataclass
 class Answer:
     text: str  # prose (if any) + the deterministic answer
+    payload: Payload = field(default_factory=ChitchatPayload)  # the intent's structured result, typed
     citations: list[Citation] = field(default_factory=list)
     intent: str = ""
     model: str = "none"
-    structured: dict = field(default_factory=dict)
     prose: str = ""  # the model-written part alone, cleaned; "" without a model
+
+    @property
+    def structured(self) -> dict:
+        """The payload as JSON data (`ask --json`'s "structured")."""
+        return self.payload.to_dict()
 
 
 def no_model_note(lang: str, reason: str) -> str:
@@ -51,6 +57,14 @@ def no_model_note(lang: str, reason: str) -> str:
 
 
 class Assistant:
+    """Answers questions about one library: `ask` / `ask_stream` route a question to an intent, build the
+    deterministic answer and let the model (if any) write grounded prose in front of it; `search` is the
+    hybrid retrieval alone. One instance serves many threads (Streamlit sessions); everything heavy is
+    loaded on first need, and renewed when an ingest commits a new library version.
+
+    `llm`, `embedder` and `vectors` replace the configured components (tests pass a scripted model).
+    """
+
     def __init__(self, settings, llm=None, embedder=None, vectors=None):
         self.settings = settings
         self._llm = llm
@@ -143,7 +157,7 @@ class Assistant:
         meta, tg, resolver = self._library()
         intent = route(question, resolver, history)
         draft = self._draft(intent, meta, tg)
-        answer = Answer(text="", intent=draft.intent, structured=draft.structured)
+        answer = Answer(text="", payload=draft.payload, intent=draft.intent)
         llm = self.llm
         reason = getattr(llm, "reason", None)
         answer.model = "none" if reason is not None else llm.name
@@ -201,14 +215,8 @@ class Assistant:
         """Topics the prose may name: those of the answer, and everything the asked-about topics build on."""
         import networkx as nx
 
-        s = draft.structured
-        allowed = set(intent.topics)
+        allowed = set(intent.topics) | draft.payload.topic_ids()
         allowed |= {a for t in intent.topics if t in tg.plan_graph for a in nx.ancestors(tg.plan_graph, t)}
-        allowed |= {x["id"] if isinstance(x, dict) else x for x in s.get("topics") or [] if x}
-        allowed |= {x["id"] for x in s.get("steps") or []}
-        allowed |= set(s.get("skipped") or []) | set(s.get("prerequisites") or []) | set(s.get("leads_to") or [])
-        if s.get("topic"):
-            allowed.add(s["topic"]["id"])
         for r in draft.resources:
             allowed |= set(r.topics)
         return allowed

@@ -12,17 +12,13 @@ from typing import Annotated, Optional
 
 import typer
 
+from studygraph.errors import CliError, StudygraphError
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="studygraph: an offline study assistant for NLP and LLMs.")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 DataDirOpt = Annotated[Optional[Path], typer.Option("--data-dir", help="Data dir (default: STUDYGRAPH_DATA_DIR or a per-user dir).")]
 KnownOpt = Annotated[Optional[str], typer.Option("--known", help="Comma-separated topics you already know (names or ids).")]
-
-
-class CliError(Exception):
-    def __init__(self, message: str, code: int = 2):
-        super().__init__(message)
-        self.code = code
 
 
 def _settings(data_dir: Path | None):
@@ -64,9 +60,6 @@ def _known(tg, meta, resolver, known: str | None) -> tuple[set[str], set[str]]:
     return done, learning
 
 
-def _res(r) -> dict:
-    return {"id": r.id, "title": r.title, "url": r.url, "kind": r.kind}
-
 
 @app.command()
 def ingest(
@@ -74,7 +67,12 @@ def ingest(
     as_json: JsonOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """Ingest roadmaps (markdown) and papers (PDF) incrementally."""
+    """Ingest roadmaps (markdown) and papers (PDF) incrementally.
+
+    Example: studygraph ingest
+
+    Example: studygraph ingest ~/notes/roadmap.md papers/ --json
+    """
     from studygraph.ingest.pipeline import ingest as run_ingest
 
     settings = _settings(data_dir)
@@ -109,7 +107,10 @@ def ingest(
 
 @app.command()
 def resolve(names: Annotated[list[str], typer.Argument(help="Words naming a topic, in any language.")], as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
-    """Map free text to catalogue topics."""
+    """Map free text to catalogue topics.
+
+    Example: studygraph resolve "self attention" 强化学习
+    """
     from studygraph.graph.catalogue import load_catalogue
     from studygraph.graph.resolve import Resolver
 
@@ -128,7 +129,13 @@ def resolve(names: Annotated[list[str], typer.Argument(help="Words naming a topi
 
 @app.command()
 def path(goal: str, known: KnownOpt = None, as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
-    """A learning plan: every prerequisite of GOAL in learning order, minus what you know."""
+    """A learning plan: every prerequisite of GOAL in learning order, minus what you know.
+
+    Example: studygraph path RLHF
+
+    Example: studygraph path "instruction tuning" --known "neural networks,transformer"
+    """
+    from studygraph.assistant.payloads import PlanPayload
     from studygraph.graph.plan import learning_plan
     from studygraph.graph.resolve import Resolver
 
@@ -138,16 +145,7 @@ def path(goal: str, known: KnownOpt = None, as_json: JsonOpt = False, data_dir: 
     done, learning = _known(tg, meta, resolver, known)
     status = {**{t: "learning" for t in learning}, **{t: "done" for t in done}}
     plan = learning_plan(tg, goal_id, done, status)
-    data = {
-        "goal": {"id": plan.goal.id, "name": plan.goal.name, "zh": plan.goal.zh},
-        "steps": [
-            {"id": s.topic.id, "name": s.topic.name, "zh": s.topic.zh, "hours": s.hours, "why": s.why, "status": s.status,
-             "resources": [_res(r) for r in s.resources]}
-            for s in plan.steps
-        ],
-        "skipped": plan.skipped,
-        "hours": plan.hours,
-    }
+    data = PlanPayload.of(plan).to_dict()  # the same payload as a plan answer of `ask`, every resource listed
 
     def human() -> None:
         typer.echo(f"Plan for {plan.goal.name} ({plan.goal.zh}), about {plan.hours} h:")
@@ -161,7 +159,10 @@ def path(goal: str, known: KnownOpt = None, as_json: JsonOpt = False, data_dir: 
 
 @app.command("next")
 def next_(known: KnownOpt = None, k: Annotated[int, typer.Option("-k")] = 5, as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
-    """What to learn next: frontier topics ranked by what they unlock and what you are doing."""
+    """What to learn next: frontier topics ranked by what they unlock and what you are doing.
+
+    Example: studygraph next --known "linear algebra,probability" -k 3
+    """
     from studygraph.graph.plan import next_topics
     from studygraph.graph.resolve import Resolver
 
@@ -174,7 +175,10 @@ def next_(known: KnownOpt = None, k: Annotated[int, typer.Option("-k")] = 5, as_
 
 @app.command()
 def why(source: str, target: str, as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
-    """Explain why SOURCE comes before TARGET: the path and each edge's evidence."""
+    """Explain why SOURCE comes before TARGET: the path and each edge's evidence.
+
+    Example: studygraph why attention RLHF
+    """
     from studygraph.graph.plan import explain_path
     from studygraph.graph.resolve import Resolver
 
@@ -196,7 +200,10 @@ def why(source: str, target: str, as_json: JsonOpt = False, data_dir: DataDirOpt
 
 @app.command()
 def graph(as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
-    """The whole prerequisite graph (source -> target: source is a prerequisite of target)."""
+    """The whole prerequisite graph (source -> target: source is a prerequisite of target).
+
+    Example: studygraph graph --json
+    """
     tg, _ = _open_graph(_settings(data_dir))
     topics = tg.catalogue.topics
     data = {
@@ -213,10 +220,15 @@ def mark(
     as_json: JsonOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """Record progress on topics or resources; it survives every re-ingest."""
+    """Record progress on topics or resources; it survives every re-ingest.
+
+    Example: studygraph mark transformer
+
+    Example: studygraph mark https://jalammar.github.io/illustrated-transformer/ --status learning
+    """
     from studygraph.graph.catalogue import load_catalogue
     from studygraph.graph.resolve import Resolver
-    from studygraph.models import STATUSES
+    from studygraph.models import STATUSES, topic_key
     from studygraph.store.meta import MetaStore
 
     if status not in STATUSES:
@@ -233,14 +245,17 @@ def mark(
         elif item in by_url:
             keys.append(by_url[item])
         else:
-            keys.append("topic:" + _resolve_or_fail(resolver, item))
+            keys.append(topic_key(_resolve_or_fail(resolver, item)))
     meta.set_progress(keys, status)
     _emit(as_json, {"marked": keys, "status": status}, lambda: typer.echo(f"marked {', '.join(keys)} as {status}"))
 
 
 @app.command()
 def library(as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
-    """Every resource with kind, topics, sources and status."""
+    """Every resource with kind, topics, sources and status.
+
+    Example: studygraph library --json
+    """
     from studygraph.store.meta import MetaStore
 
     settings = _settings(data_dir)
@@ -257,7 +272,10 @@ def library(as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
 
 @app.command()
 def stats(as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
-    """Counts of files, resources, chunks, topics, edges."""
+    """Counts of files, resources, chunks, topics, edges.
+
+    Example: studygraph stats
+    """
     settings = _settings(data_dir)
     tg, meta = _open_graph(settings)
     counts = meta.counts() if meta else {"files": 0, "resources": 0, "chunks": 0, "questions": 0, "done": 0}
@@ -274,7 +292,12 @@ def search(
     as_json: JsonOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """Hybrid search over the library (dense + BM25), one result per resource."""
+    """Hybrid search over the library (dense + BM25), one result per resource.
+
+    Example: studygraph search "attention explained" -k 5
+
+    Example: studygraph search 注意力机制 --kind video
+    """
     from studygraph.assistant.engine import Assistant
 
     results = Assistant(_settings(data_dir)).search(query, k=k, kind=kind)
@@ -290,7 +313,12 @@ def ask(
     data_dir: DataDirOpt = None,
     no_llm: Annotated[bool, typer.Option("--no-llm", help="Deterministic answer, no model.")] = False,
 ) -> None:
-    """Ask in English or Chinese: plans, what next, find, explain, quiz."""
+    """Ask in English or Chinese: plans, what next, find, explain, quiz.
+
+    Example: studygraph ask "学 RLHF 之前要学什么"
+
+    Example: studygraph ask "where is a good explanation of attention?" --json
+    """
     from studygraph.assistant.engine import Assistant
 
     settings = _settings(data_dir)
@@ -341,7 +369,7 @@ def describe_error(exc: BaseException) -> str:
     if full:
         return (f"could not write the data dir ({text}): free some space and run the command again; "
                 "the last complete library is unchanged")
-    if exc.__class__.__name__ in ("DataDirError", "SchemaError", "CatalogueError", "FileNotFoundError", "VectorStoreError"):
+    if isinstance(exc, (StudygraphError, FileNotFoundError)):  # ours say what to do; a missing file names itself
         return text
     return f"{exc.__class__.__name__}: {text}"
 

@@ -124,7 +124,8 @@ def test_language_toggle_switches_ui_strings(library_env):
 
 # -- chat --------------------------------------------------------------------------------------------
 class FakeAssistant:
-    """Stands in for assistant.engine.Assistant: the chat page's rendering, without retrieval or a model."""
+    """Stands in for assistant.engine.Assistant: the chat page's rendering, without retrieval or a model.
+    "I finished ..." gets a progress answer to confirm; anything else an RLHF plan."""
 
     def __init__(self):
         from types import SimpleNamespace as NS
@@ -135,16 +136,23 @@ class FakeAssistant:
     def ask_stream(self, question, history=None):
         from types import SimpleNamespace as NS
 
+        from studygraph.assistant.payloads import (Confirm, PlanPayload, PlanStep, ProgressPayload, ResourceRef,
+                                                   TopicRef)
+
         self.calls.append((question, history))
+        if question.startswith("I finished"):
+            payload = ProgressPayload(Confirm(["topic:transformer"], "done"), [TopicRef("transformer", "Transformer")], [])
+            return NS(text="Mark Transformer as done?", intent="progress", model="none", citations=[], payload=payload), iter(["Mark it?"])
+        payload = PlanPayload(
+            TopicRef("rlhf", "RLHF"),
+            [PlanStep("transformer", "Transformer", "", 3.0, "needed for RLHF", "todo",
+                      [ResourceRef("r1", "Attention Is All You Need", "https://arxiv.org/abs/1706.03762", "paper")]),
+             PlanStep("rlhf", "RLHF", "", 3.0, "the goal", "todo")],
+            hours=6.0)
         answer = NS(
-            text="Learn the transformer first, then RLHF.", intent="plan", model="llama.cpp:tiny.gguf",
+            text="Learn the transformer first, then RLHF.", intent="plan", model="llama.cpp:tiny.gguf", payload=payload,
             citations=[NS(title="The Illustrated Transformer", url="https://jalammar.github.io/illustrated-transformer/", kind="article"),
                        NS(title="A [tricky] title_with*marks", url="https://example.org/a(b)", kind="paper")],
-            structured={"steps": [{"id": "transformer", "name": "Transformer", "hours": 3.0, "why": "needed for RLHF",
-                                   "resources": [{"title": "Attention Is All You Need", "url": "https://arxiv.org/abs/1706.03762", "kind": "paper"}]},
-                                  {"id": "rlhf", "name": "RLHF", "hours": 3.0}],
-                        "hours": 6.0, "goal": {"id": "rlhf", "name": "RLHF"},
-                        "confirm": {"items": ["topic:transformer"], "status": "done"}},
         )
         return answer, iter(["Learn the transformer ", "first, then RLHF."])
 
@@ -173,14 +181,14 @@ def test_chat_renders_stream_citations_plan_and_confirm(library_env, fake_assist
     assert any("step by step" in e.label for e in at.expander)
     status = "\n".join(c.value for c in at.sidebar.caption)
     assert "answering with llama.cpp:tiny.gguf" in status and "GPU layers: all" in status, status
-    at.button(key="confirm-1").click().run()
-    _ok(at)
-    assert MetaStore(_settings().meta_path, readonly=True).progress().get("topic:transformer") == "done"
-    assert any("Marked" in s.value for s in at.success)
-    at.chat_input(key="chat_input").set_value("and then?").run()
+    at.chat_input(key="chat_input").set_value("I finished the transformer lecture").run()
     _ok(at)
     assert fake_assistant.calls[1][1][0] == {"role": "user", "content": "what should I learn before RLHF"}, "history is passed"
     assert len(at.chat_message) == 4
+    at.button(key="confirm-3").click().run()
+    _ok(at)
+    assert MetaStore(_settings().meta_path, readonly=True).progress().get("topic:transformer") == "done"
+    assert any("Marked" in s.value for s in at.success)
     from studygraph.ui.state import set_progress
 
     set_progress(_settings(), ["topic:transformer"], "todo")

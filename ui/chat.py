@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from studygraph.assistant.payloads import (ChitchatPayload, NextItem, NextPayload, Payload, PlanPayload, PlanStep,
+                                           ProgressPayload, QuizPayload, ResourceRef)
+from studygraph.models import TOPIC_PREFIX
 from studygraph.ui.components import citation_md, guard, link, md_escape
 from studygraph.ui.i18n import kind_badge, status_badge, status_label, t
 from studygraph.ui.state import get_assistant, get_settings, has_library, one_line, set_progress
@@ -32,79 +35,54 @@ def render_citations(citations: list[dict]) -> None:
     st.markdown(f"**{t('chat_sources')}**\n\n" + "\n".join(lines))
 
 
-def _resource_line(item) -> str:
-    if isinstance(item, dict):
-        title = item.get("title") or item.get("name") or item.get("url") or ""
-        text = f"{kind_badge(item.get('kind') or 'website')} {link(title, item.get('url'))}"
-        extra = item.get("snippet") or item.get("why")
-        return text + (f" — {md_escape(str(extra)[:160])}" if extra else "")
-    return md_escape(str(item))
+def _resource_line(r: ResourceRef) -> str:
+    text = f"{kind_badge(r.kind or 'website')} {link(r.title or r.url or '', r.url)}"
+    return text + (f" — {md_escape(r.snippet[:160])}" if r.snippet else "")
 
 
-def _step_md(i: int, step: dict) -> str:
-    """A plan step or a "next" topic: **n. name / zh** · hours, its why, its resources."""
-    name = step.get("name") or step.get("id", "")
-    zh = step.get("zh")
-    head = f"**{i}. {md_escape(name)}**" + (f" / {md_escape(zh)}" if zh and zh != name else "")
-    if step.get("hours"):
-        head += f" · {t('path_step_hours', h=step['hours'])}"
-    if step.get("status") and step["status"] != "todo":
-        head += f" {status_badge(step['status'])}"
+def _step_md(i: int, step: PlanStep | NextItem) -> str:
+    """A plan step or a "next" topic: **n. name / zh** · hours, its status, its why, its resources."""
+    head = f"**{i}. {md_escape(step.name)}**" + (f" / {md_escape(step.zh)}" if step.zh and step.zh != step.name else "")
+    if isinstance(step, PlanStep):
+        head += f" · {t('path_step_hours', h=step.hours)}"
+        if step.status != "todo":
+            head += f" {status_badge(step.status)}"
     lines = [head]
-    if step.get("why"):
-        lines.append(f"  \n_{md_escape(step['why'])}_")
-    for r in step.get("resources") or []:
-        lines.append(f"\n    - {_resource_line(r)}")
+    if step.why:
+        lines.append(f"  \n_{md_escape(step.why)}_")
+    lines.extend(f"\n    - {_resource_line(r)}" for r in step.resources)
     return "".join(lines)
 
 
-def render_structured(structured: dict, index: int = 0) -> None:
+def render_structured(payload: Payload, index: int = 0) -> None:
     """The structured result under the prose: plan steps, next topics, questions or resources."""
-    if not structured:
+    steps = payload.steps if isinstance(payload, PlanPayload) else payload.topics if isinstance(payload, NextPayload) else []
+    questions = payload.questions if isinstance(payload, QuizPayload) else []
+    resources = [] if steps else getattr(payload, "resources", [])
+    if not (steps or questions or resources):
         return
-    steps = structured.get("steps")
-    topics = [x for x in structured.get("topics") or [] if isinstance(x, dict) and ("why" in x or "resources" in x)]
-    questions = structured.get("questions")
-    resources = structured.get("resources") or structured.get("results")
-    if not (steps or topics or questions or resources):
-        return
-    label = t("chat_plan_details") if steps or topics else t("chat_resource_details") if resources and not questions else t("chat_details")
+    label = t("chat_plan_details") if steps else t("chat_resource_details") if not questions else t("chat_details")
     with st.expander(label, expanded=False):
-        if steps and structured.get("hours"):
-            st.caption(t("path_total", n=len(steps), h=structured["hours"]))
-        for i, step in enumerate(steps or topics, 1):
-            st.markdown(_step_md(i, step) if isinstance(step, dict) else f"{i}. {md_escape(str(step))}")
+        if isinstance(payload, PlanPayload) and payload.hours:
+            st.caption(t("path_total", n=len(steps), h=payload.hours))
+        for i, step in enumerate(steps, 1):
+            st.markdown(_step_md(i, step))
         if questions:
-            st.markdown("\n".join(f"{i}. {md_escape(q.get('text', ''))} <small>{md_escape(q.get('source', ''))}</small>"
-                                   for i, q in enumerate(questions, 1) if isinstance(q, dict)), unsafe_allow_html=True)
-        if resources and not (steps or topics):
+            st.markdown("\n".join(f"{i}. {md_escape(q.text)} <small>{md_escape(q.source)}</small>"
+                                   for i, q in enumerate(questions, 1)), unsafe_allow_html=True)
+        if resources:
             st.markdown("\n".join(f"- {_resource_line(r)}" for r in resources))
-    goal = (structured.get("goal") or {}).get("id") if steps else None
-    if goal and st.button(t("chat_open_plan"), key=f"open-plan-{index}", icon=":material/route:"):
-        st.session_state["path_goal_request"] = goal  # path_page moves it into its selectbox before drawing it
+    if isinstance(payload, PlanPayload) and st.button(t("chat_open_plan"), key=f"open-plan-{index}", icon=":material/route:"):
+        st.session_state["path_goal_request"] = payload.goal.id  # path_page moves it into its selectbox before drawing it
         st.switch_page("path_page.py")
 
 
-def _confirm_payload(structured: dict) -> tuple[list[str], str] | None:
-    """`structured["confirm"]`: {"items": [...], "status": "done"} (or a bare list of items)."""
-    confirm = (structured or {}).get("confirm")
-    if not confirm:
-        return None
-    if isinstance(confirm, dict):
-        items = confirm.get("items") or confirm.get("keys") or []
-        status = confirm.get("status") or "done"
-    else:
-        items, status = list(confirm), "done"
-    items = [str(i) for i in items]
-    return (items, status) if items else None
-
-
-def render_confirm(structured: dict, index: int) -> None:
-    payload = _confirm_payload(structured)
-    if not payload:
+def render_confirm(payload: Payload, index: int) -> None:
+    """A progress answer asks before it records anything: one button marks the items."""
+    if not isinstance(payload, ProgressPayload) or not payload.confirm.items:
         return
-    items, status = payload
-    names = ", ".join(i.removeprefix("topic:") for i in items)
+    items, status = payload.confirm.items, payload.confirm.status
+    names = ", ".join(i.removeprefix(TOPIC_PREFIX) for i in items)
     done_key = f"confirmed-{index}"
     if st.session_state.get(done_key):
         st.success(t("chat_confirmed", items=names, status=status_label(status)))
@@ -120,8 +98,9 @@ def render_message(message: dict, index: int) -> None:
         st.markdown(message["content"] or t("chat_no_answer"))
         if message["role"] == "assistant":
             render_citations(message.get("citations") or [])
-            render_structured(message.get("structured") or {}, index)
-            render_confirm(message.get("structured") or {}, index)
+            payload = message.get("payload") or ChitchatPayload()
+            render_structured(payload, index)
+            render_confirm(payload, index)
 
 
 def _answer(question: str) -> None:
@@ -146,15 +125,14 @@ def _answer(question: str) -> None:
             return
         text = text if isinstance(text, str) and text.strip() else (answer.text or "")
         citations = [{"title": c.title, "url": c.url, "kind": c.kind} for c in answer.citations]
-        structured = answer.structured or {}
         llm = getattr(assistant, "llm", None)  # loaded by ask_stream already; read for the sidebar's status
         st.session_state["model_info"] = {"model": answer.model or "none", "reason": getattr(llm, "reason", None),
                                           "gpu_layers": getattr(llm, "n_gpu_layers", None)}
-        messages.append({"role": "assistant", "content": text, "citations": citations, "structured": structured,
+        messages.append({"role": "assistant", "content": text, "citations": citations, "payload": answer.payload,
                          "intent": answer.intent, "model": answer.model})
         render_citations(citations)
-        render_structured(structured, len(messages) - 1)
-        render_confirm(structured, len(messages) - 1)
+        render_structured(answer.payload, len(messages) - 1)
+        render_confirm(answer.payload, len(messages) - 1)
 
 
 def _page() -> None:
