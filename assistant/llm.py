@@ -15,12 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
+from studygraph.errors import LLMError
+
 GGUF_MAGIC = b"GGUF"
 DEFAULT_STOP = ["\n\n\n", "Question:", "###", "<end_of_turn>", "<eos>"]
-
-
-class LLMError(RuntimeError):
-    """Generation or loading failed; the message is one line a learner can act on."""
 
 
 class LLM(Protocol):

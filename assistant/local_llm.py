@@ -27,7 +27,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from studygraph.assistant.llm import DEFAULT_STOP, LLMError, check_gguf
+from studygraph.assistant.llm import DEFAULT_STOP, check_gguf
+from studygraph.errors import LLMError, WorkerCrash
 from studygraph.assistant.llm_worker import Lines
 
 # A process killed by one of these died in native code; the same build, model and CPU will die again.
@@ -95,14 +96,6 @@ class CrashLog:
             os.replace(tmp, self.path)
         except OSError:
             tmp.unlink(missing_ok=True)
-
-
-class WorkerCrash(LLMError):
-    """The worker died of a native crash (`signal` is its name)."""
-
-    def __init__(self, message: str, signal_name: str):
-        super().__init__(message)
-        self.signal = signal_name
 
 
 def _signal_name(returncode: int) -> str:

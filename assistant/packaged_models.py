@@ -16,9 +16,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-
-class ModelUnavailable(RuntimeError):
-    """The packaged model is not installed, or its bytes are not what they should be (one line)."""
+from studygraph.errors import ModelUnavailable
 
 
 @dataclass(frozen=True)

@@ -26,14 +26,11 @@ from pathlib import Path
 import networkx as nx
 
 from studygraph.config import DEFAULT_CORPUS
+from studygraph.errors import CatalogueError
 
 DEFAULT_TOPICS_DIR = DEFAULT_CORPUS / "topics"
 LEVELS = ("foundation", "basic", "intermediate", "advanced", "meta")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-
-
-class CatalogueError(ValueError):
-    """The catalogue cannot be used; the message names the file and topic."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studygraph.config import REPO_ROOT
+from studygraph.errors import FileProblem
 from studygraph.models import ParseError
 
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".txt"}
@@ -16,14 +17,6 @@ PDF_SUFFIXES = {".pdf"}
 SUPPORTED = MARKDOWN_SUFFIXES | PDF_SUFFIXES
 MAX_MARKDOWN_BYTES = 5 * 1024 * 1024  # the largest real roadmap we know is ~100 KB
 MAX_PDF_BYTES = 60 * 1024 * 1024
-
-
-class FileProblem(ValueError):
-    """A reason to skip one file, with the line it was found at when there is one."""
-
-    def __init__(self, message: str, line: int | None = None):
-        super().__init__(message)
-        self.line = line
 
 
 @dataclass

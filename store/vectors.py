@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from studygraph.errors import VectorStoreError
+
 COLLECTION = "studygraph_chunks"
 
 
@@ -19,10 +21,6 @@ class Hit:
     resource_id: str
     text: str
     distance: float
-
-
-class VectorStoreError(RuntimeError):
-    """The vector store cannot be opened; the message names it and says what to do."""
 
 
 class VectorStore:
