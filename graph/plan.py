@@ -13,7 +13,7 @@ import networkx as nx
 
 from studygraph.graph.build import TopicGraph
 from studygraph.graph.catalogue import Topic
-from studygraph.models import Resource
+from studygraph.models import Resource, topic_marks
 from studygraph.store.meta import MetaStore
 
 LEVEL_ORDER = {"foundation": 0, "basic": 1, "intermediate": 2, "advanced": 3, "meta": 4}
@@ -127,6 +127,9 @@ def estimate_hours(topic: Topic, resources: list[Resource]) -> float:
 
 
 def learning_plan(tg: TopicGraph, goal: str, known: set[str] | None = None, status: dict[str, str] | None = None) -> Plan:
+    """Every prerequisite of `goal` the learner still needs, in an order where each step comes after all of
+    its own prerequisites (curated edges only), ending at the goal; what `known` implies is skipped.
+    `status` marks steps done/learning for display."""
     known = set(known or ()) - {goal}
     needed = needed_prerequisites(tg, goal, known)
     skipped = sorted(tg.closure.members(tg.closure.ancestors_of([goal])) - needed)
@@ -189,8 +192,9 @@ def known_topics(tg: TopicGraph, meta: MetaStore) -> tuple[set[str], set[str]]:
     finishing some of its resources means the learner is on it, not through it.
     """
     progress = meta.progress()
-    known = {k.removeprefix("topic:") for k, v in progress.items() if k.startswith("topic:") and v in ("done", "skipped")}
-    learning = {k.removeprefix("topic:") for k, v in progress.items() if k.startswith("topic:") and v == "learning"}
+    marks = topic_marks(progress)
+    known = {t for t, v in marks.items() if v in ("done", "skipped")}
+    learning = {t for t, v in marks.items() if v == "learning"}
     finished = {r.id for r in tg.resources.values() if r.done or progress.get(r.id) == "done"}
     for topic, resources in tg.resources_by_topic.items():
         primary = [r for r in resources if r.topics and r.topics[0] == topic]

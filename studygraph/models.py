@@ -14,6 +14,19 @@ KINDS = ("paper", "video", "course", "code", "book", "article", "docs", "dataset
 # Learner status for a topic or a resource; "todo" is the absence of a mark.
 STATUSES = ("done", "learning", "skipped", "todo")
 
+# Progress is kept per item: a resource by its id, a topic under this prefix (the two share one table).
+TOPIC_PREFIX = "topic:"
+
+
+def topic_key(topic_id: str) -> str:
+    """The progress key of a topic."""
+    return TOPIC_PREFIX + topic_id
+
+
+def topic_marks(progress: dict[str, str]) -> dict[str, str]:
+    """{topic id: status} for the topic keys of a progress table (resource keys left out)."""
+    return {k.removeprefix(TOPIC_PREFIX): v for k, v in progress.items() if k.startswith(TOPIC_PREFIX)}
+
 
 @dataclass(frozen=True)
 class Source:

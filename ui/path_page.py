@@ -6,6 +6,7 @@ import datetime as _dt
 
 import streamlit as st
 
+from studygraph.models import topic_key
 from studygraph.ui.components import guard, link, md_escape, resource_md
 from studygraph.ui.i18n import status_badge, status_label, t, topic_label
 from studygraph.ui.state import get_graph, get_resolver, get_settings, progress, set_progress, sorted_topics, topic_status
@@ -111,7 +112,7 @@ def _known_presets(tg, goal: str | None) -> None:
 
 
 def _mark(topic_id: str, status: str) -> None:
-    set_progress(get_settings(), ["topic:" + topic_id], status)
+    set_progress(get_settings(), [topic_key(topic_id)], status)
     st.session_state["path_flash"] = (topic_id, status)
 
 

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from studygraph.config import Settings, load_settings
+from studygraph.models import topic_marks
 
 
 def _env_key() -> tuple[tuple[str, str], ...]:
@@ -124,7 +125,7 @@ def topic_status(settings: Settings, tg) -> dict[str, str]:
         done, learning = known_topics(tg, meta)
     status = {t: "learning" for t in learning}
     status.update({t: "done" for t in done})
-    status.update({k.removeprefix("topic:"): v for k, v in marks.items() if k.startswith("topic:") and v == "skipped"})
+    status.update({t: v for t, v in topic_marks(marks).items() if v == "skipped"})
     return status
 
 
