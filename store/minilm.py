@@ -86,9 +86,20 @@ class NumpyMiniLM:
         out = dense("output.dense", _gelu(dense("intermediate.dense", x)))
         return _layer_norm(x + out, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
 
-    def encode(self, texts: list[str]) -> list[list[float]]:
+    def encode(self, texts: list[str], batch_size: int = 16) -> list[list[float]]:
+        """Unit vectors, in the order of `texts`. Batched by length: attention memory grows with
+        batch x length², and padding a short text to a long one's length is wasted work."""
         if not texts:
             return []
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out: list[list[float]] = [[] for _ in texts]
+        for start in range(0, len(order), batch_size):
+            batch = order[start:start + batch_size]
+            for i, vector in zip(batch, self._encode_batch([texts[i] for i in batch])):
+                out[i] = vector
+        return out
+
+    def _encode_batch(self, texts: list[str]) -> list[list[float]]:
         with self._lock:
             encodings = self.tokenizer.encode_batch(texts)
             w = self.weights
