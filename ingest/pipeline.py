@@ -23,20 +23,23 @@ ingest produces. Learner progress lives in its own table and is never rewritten 
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studygraph.config import Settings
 from studygraph.graph.catalogue import Catalogue, load_catalogue
 from studygraph.graph.matcher import matcher_for
 from studygraph.ingest.files import CorpusFile, FileProblem, content_hash, decode_markdown, discover, read_bytes
 from studygraph.models import Chunk, ParsedDoc, ParseError, Resource, Source
-from studygraph.store.meta import PER_FILE_TABLES, MetaStore
+from studygraph.store.meta import DocTextRow, FileRow, MentionRow, MetaStore
+
+if TYPE_CHECKING:
+    import sqlite3
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -99,33 +102,88 @@ def ingest(
     return report
 
 
-def _ingest(settings, meta: MetaStore, paths, notify: Progress, embedder, vectors, catalogue: Catalogue) -> IngestReport:
+def _ingest(
+    settings: Settings, meta: MetaStore, paths: list[Path] | None, notify: Progress, embedder, vectors, catalogue: Catalogue,
+) -> IngestReport:
+    """The commit protocol above, one step per function."""
     report = IngestReport(topics=len(catalogue.topics))
+    scan = _scan(settings, meta, paths, report)
+    changed = _read_changed(scan, notify, report)
+    removed = _removed(scan, report)
+    report.files = len(set(scan.known) - set(removed) | set(changed))
+    if _up_to_date(meta, catalogue, changed, removed):
+        _fill_counts(report, meta, catalogue)
+        return report
+
+    _mark_dirty(meta)
+    library = _new_library(meta, changed, removed, catalogue)
+    vectors = vectors or _vector_store(settings)
+    have = vectors.ids()
+    report.vectors_written = _embed_missing(settings, embedder, vectors, have, library.chunks, notify)
+    _commit(meta, changed, removed, library, catalogue, notify)
+    report.vectors_deleted = _collect_garbage(meta, vectors, have, library.chunks, notify)
+    notify("done", 1, 1)
+    _fill_counts(report, meta, catalogue)
+    return report
+
+
+@dataclass
+class Scan:
+    """The library's files as recorded, and the files this ingest reads now."""
+
+    known: dict[str, sqlite3.Row]  # path -> its `files` row
+    files: dict[str, CorpusFile]  # path -> file to read
+    scope: set[Path] | None  # the known files an explicit ingest answers for; None: a default ingest, all of them
+
+
+@dataclass
+class ChangedFile:
+    """A file whose content the library does not hold yet, parsed and resolved to the rows it adds."""
+
+    file: CorpusFile
+    digest: str
+    doc: ParsedDoc
+    mentions: list[MentionRow]
+    doc_text: list[DocTextRow]
+
+
+@dataclass
+class Library:
+    """The whole library after this ingest, computed in memory before anything is committed."""
+
+    resources: list[Resource]
+    chunks: list[Chunk]
+
+
+def _scan(settings: Settings, meta: MetaStore, paths: list[Path] | None, report: IngestReport) -> Scan:
+    """Decide what to read, so that files which vanished can be told from files this ingest did not look at."""
     roots = [Path(p) for p in paths] if paths else default_roots(settings)
     found, discover_errors = discover(roots, settings.data_dir)
     report.errors += [_error(e) for e in discover_errors]
     known = meta.files()
 
     # A default ingest re-checks every file the library knows; an explicit one only what it names.
-    scope = {f.path for f in found}
-    found_by_path = {str(f.path): f for f in found}
+    files = {str(f.path): f for f in found}
+    scope = None
     if not paths:
         for path, row in known.items():
-            if path not in found_by_path and Path(path).is_file():
-                cf = CorpusFile(Path(path), Path(row["root"]), _display_of(meta, path))
-                found_by_path[path] = cf
+            if path not in files and Path(path).is_file():
+                files[path] = CorpusFile(Path(path), Path(row["root"]), row["display"])
     else:
         scanned_dirs = [r.resolve() for r in roots if r.is_dir()]
-        scope |= {Path(p) for p in known if any(Path(p).is_relative_to(d) for d in scanned_dirs)}
+        scope = {f.path for f in found} | {Path(p) for p in known if any(Path(p).is_relative_to(d) for d in scanned_dirs)}
+    return Scan(known, files, scope)
 
-    changed: dict[str, tuple[CorpusFile, str, ParsedDoc]] = {}
-    failed: set[str] = set()
-    for i, (path, cf) in enumerate(sorted(found_by_path.items())):
-        notify("reading", i + 1, len(found_by_path))
+
+def _read_changed(scan: Scan, notify: Progress, report: IngestReport) -> dict[str, ChangedFile]:
+    """Parse only files whose content hash differs from the library's, which keeps a re-ingest cheap."""
+    changed: dict[str, ChangedFile] = {}
+    for i, (path, cf) in enumerate(sorted(scan.files.items())):
+        notify("reading", i + 1, len(scan.files))
         try:
             data = read_bytes(cf)
             digest = content_hash(data)
-            if path in known and known[path]["hash"] == digest and not known[path]["error"]:
+            if path in scan.known and scan.known[path]["hash"] == digest and not scan.known[path]["error"]:
                 report.unchanged += 1
                 report.file_status[cf.display] = "unchanged"
                 continue
@@ -133,41 +191,72 @@ def _ingest(settings, meta: MetaStore, paths, notify: Progress, embedder, vector
         except FileProblem as exc:
             report.errors.append({"file": cf.display, "line": exc.line, "message": str(exc)})
             report.file_status[cf.display] = "error"
-            failed.add(path)
             continue
         except OSError as exc:
             report.errors.append({"file": cf.display, "line": None, "message": f"cannot read: {exc.strerror or exc}"})
             report.file_status[cf.display] = "error"
-            failed.add(path)
             continue
         report.errors += [_error(e) for e in doc.errors]
-        changed[path] = (cf, digest, doc)
-        status = "updated" if path in known else "added"
+        changed[path] = _resolve(cf, digest, doc)
+        status = "updated" if path in scan.known else "added"
         setattr(report, status, getattr(report, status) + 1)
         report.file_status[cf.display] = status
+    return changed
 
-    all_paths = set(found_by_path)
-    removed = [p for p in known if p not in all_paths and p not in failed and (not paths or Path(p) in scope)]
-    for p in removed:
-        report.file_status[_display_of(meta, p)] = "removed"
+
+def _resolve(cf: CorpusFile, digest: str, doc: ParsedDoc) -> ChangedFile:
+    """Resource ids are worked out once, for both the in-memory library and the rows committed later."""
+    f = cf.display
+    mentions = [
+        MentionRow(f, m.line, _rid(m.url, m.title), m.url, m.title, m.kind, m.context, " > ".join(m.headings), m.done)
+        for m in doc.mentions
+    ]
+    # A paper's free text belongs to the paper itself: the file's first mention.
+    doc_text = [DocTextRow(f, line, mentions[0].resource_id, text) for text, line in doc.text_chunks] if mentions else []
+    return ChangedFile(cf, digest, doc, mentions, doc_text)
+
+
+def _removed(scan: Scan, report: IngestReport) -> dict[str, str]:
+    """Known files this ingest answers for that are no longer there (path -> display); a file that failed
+    to read is still there, so its old rows stay."""
+    removed = {
+        path: row["display"] for path, row in scan.known.items()
+        if path not in scan.files and (scan.scope is None or Path(path) in scan.scope)
+    }
+    for display in removed.values():
+        report.file_status[display] = "removed"
     report.removed = len(removed)
-    report.files = len(set(known) - set(removed) | set(changed))
+    return removed
 
+
+def _up_to_date(meta: MetaStore, catalogue: Catalogue, changed: dict[str, ChangedFile], removed: dict[str, str]) -> bool:
+    """Step 1: nothing to do leaves Chroma unopened, which keeps a no-change ingest well under a second."""
     state = meta.get_meta("state")
     catalogue_changed = meta.get_meta("catalogue") != catalogue.digest
-    if not changed and not removed and state == "clean" and not catalogue_changed:
-        _fill_counts(report, meta, catalogue)
-        return report
+    return not changed and not removed and state == "clean" and not catalogue_changed
 
-    meta.set_meta("state", "dirty")
-    meta.db.commit()
 
-    mentions, doc_text = _current_rows(meta, changed, removed)
+def _mark_dirty(meta: MetaStore) -> None:
+    """Step 2: committed before any vector is written, so a crash from here on makes the next run reconcile."""
+    with meta.transaction():
+        meta.set_meta("state", "dirty")
+
+
+def _new_library(meta: MetaStore, changed: dict[str, ChangedFile], removed: dict[str, str], catalogue: Catalogue) -> Library:
+    """Step 3: resources merge mentions across files, so the new library needs the unchanged files' rows too."""
+    gone = {f.file.display for f in changed.values()} | set(removed.values())
+    mentions = [m for m in meta.mentions() if m.file not in gone]
+    doc_text = [t for t in meta.doc_text() if t.file not in gone]
+    for f in changed.values():
+        mentions += f.mentions
+        doc_text += f.doc_text
+    mentions.sort(key=lambda m: (m.file, m.line))
     resources = merge_resources(mentions, catalogue)
-    chunks = make_chunks(resources, doc_text, catalogue)
+    return Library(resources, make_chunks(resources, doc_text, catalogue))
 
-    vectors = vectors or _vector_store(settings)
-    have = vectors.ids()
+
+def _embed_missing(settings: Settings, embedder, vectors, have: set[str], chunks: list[Chunk], notify: Progress) -> int:
+    """Step 4: vectors go in before the metadata that names them; readers ignore them until the commit."""
     missing = [c for c in chunks if c.id not in have]
     if missing:
         embedder = embedder or _embedder(settings)
@@ -176,70 +265,53 @@ def _ingest(settings, meta: MetaStore, paths, notify: Progress, embedder, vector
             part = missing[start:start + batch]
             notify("embedding", start + len(part), len(missing))
             vectors.upsert([c.id for c in part], embedder.encode([c.text for c in part]), [c.text for c in part], [c.resource_id for c in part])
-    report.vectors_written = len(missing)
+    return len(missing)
 
+
+def _commit(
+    meta: MetaStore, changed: dict[str, ChangedFile], removed: dict[str, str], library: Library, catalogue: Catalogue,
+    notify: Progress,
+) -> None:
+    """Step 5: one transaction, so readers see the old library or the new one, never a mix."""
     notify("committing", 0, 1)
-    with meta.db:  # step 5: one transaction
-        for path in [*changed, *removed]:
-            display = changed[path][0].display if path in changed else _display_of(meta, path)
-            for table in PER_FILE_TABLES:
-                meta.db.execute(f"DELETE FROM {table} WHERE file=?", (display,))
-            meta.db.execute("DELETE FROM files WHERE path=?", (path,))
-        for i, (path, (cf, digest, doc)) in enumerate(changed.items()):
-            _insert_doc(meta, cf, digest, doc)
+    with meta.transaction():
+        for path, display in {**{p: f.file.display for p, f in changed.items()}, **removed}.items():
+            meta.remove_file(path, display)
+        for i, f in enumerate(changed.values()):
+            meta.add_file(
+                _file_row(f), mentions=f.mentions, doc_text=f.doc_text,
+                questions=f.doc.questions, syllabi=f.doc.syllabi, sections=f.doc.sections,
+            )
             notify("committing", i + 1, len(changed))
-        meta.db.execute("DELETE FROM resources")
-        meta.db.executemany(
-            "INSERT INTO resources(id, url, title, kind, context, done, topics, sources) VALUES(?,?,?,?,?,?,?,?)",
-            [(r.id, r.url, r.title, r.kind, r.context, int(r.done), json.dumps(r.topics),
-              json.dumps([[s.file, s.line, s.heading] for s in r.sources], ensure_ascii=False)) for r in resources],
-        )
-        meta.db.execute("DELETE FROM chunks")
-        meta.db.executemany("INSERT INTO chunks(id, resource_id, text) VALUES(?,?,?)", [(c.id, c.resource_id, c.text) for c in chunks])
-        _attach_question_topics(meta, catalogue)
+        meta.replace_library(library.resources, library.chunks)
+        matcher = matcher_for(catalogue)
+        meta.set_question_topics(lambda text, heading: matcher.topics(text) or matcher.topics(heading.split(" > ")[-1]))
         meta.set_meta("catalogue", catalogue.digest)
         meta.set_meta("state", "gc")
         # Readers cache indexes under this key; it changes in the same transaction as the chunks.
         meta.set_meta("library_version", uuid.uuid4().hex)
 
-    wanted = {c.id for c in chunks}
-    extra = sorted(have - wanted)
+
+def _file_row(f: ChangedFile) -> FileRow:
+    """The stat is taken at commit time, so the row describes the file as committed."""
+    cf = f.file
+    stat = cf.path.stat()
+    return FileRow(str(cf.path), str(cf.root), cf.display, f.digest, stat.st_size, stat.st_mtime_ns, f.doc.title)
+
+
+def _collect_garbage(meta: MetaStore, vectors, have: set[str], chunks: list[Chunk], notify: Progress) -> int:
+    """Step 6: once committed, vectors no chunk names are unreachable; deleting them is all that is left."""
+    extra = sorted(have - {c.id for c in chunks})
     notify("cleaning", 0, len(extra))
     vectors.delete(extra)
-    report.vectors_deleted = len(extra)
-    meta.set_meta("state", "clean")
-    meta.set_meta("ingested_at", str(time.time()))
-    meta.db.commit()
-    notify("done", 1, 1)
-    _fill_counts(report, meta, catalogue)
-    return report
+    with meta.transaction():
+        meta.set_meta("state", "clean")
+        meta.set_meta("ingested_at", str(time.time()))
+    return len(extra)
 
 
 def _error(e: ParseError) -> dict:
     return {"file": e.file, "line": e.line, "message": e.message}
-
-
-def _display_of(meta: MetaStore, path: str) -> str:
-    row = meta.db.execute("SELECT display FROM files WHERE path=?", (path,)).fetchone()
-    return row[0] if row else path
-
-
-def _current_rows(meta: MetaStore, changed: dict, removed: list[str]) -> tuple[list[tuple], list[tuple]]:
-    """Mentions and paper text of the library as it will be after this ingest: old rows + new docs."""
-    gone = {changed[p][0].display for p in changed} | {_display_of(meta, p) for p in removed}
-    mentions = [
-        (r["file"], r["line"], r["url"], r["title"], r["kind"], r["context"], r["heading"], bool(r["done"]), r["resource_id"])
-        for r in meta.mentions() if r["file"] not in gone
-    ]
-    doc_text = [(r["file"], r["line"], r["resource_id"], r["text"]) for r in meta.db.execute("SELECT * FROM doc_text") if r["file"] not in gone]
-    for cf, _, doc in changed.values():
-        for m in doc.mentions:
-            mentions.append((cf.display, m.line, m.url, m.title, m.kind, m.context, " > ".join(m.headings), m.done, _rid(m.url, m.title)))
-        if doc.text_chunks and doc.mentions:
-            owner = _rid(doc.mentions[0].url, doc.mentions[0].title)
-            doc_text += [(cf.display, line, owner, text) for text, line in doc.text_chunks]
-    mentions.sort(key=lambda m: (m[0], m[1]))
-    return mentions, doc_text
 
 
 def _rid(url: str | None, title: str) -> str:
@@ -248,21 +320,21 @@ def _rid(url: str | None, title: str) -> str:
     return resource_id(url, title)
 
 
-def merge_resources(mentions: list[tuple], catalogue: Catalogue) -> list[Resource]:
+def merge_resources(mentions: list[MentionRow], catalogue: Catalogue) -> list[Resource]:
     """One resource per id; the first mention (by file, line) names it, every mention is a source."""
-    grouped: dict[str, list[tuple]] = defaultdict(list)
+    grouped: dict[str, list[MentionRow]] = defaultdict(list)
     for m in mentions:
-        grouped[m[8]].append(m)
+        grouped[m.resource_id].append(m)
     matcher = matcher_for(catalogue)
     resources = []
     for rid, ms in grouped.items():
         first = ms[0]
-        kinds = Counter(m[4] for m in ms if m[4] != "website")
-        contexts = list(dict.fromkeys(m[5] for m in ms if m[5]))
-        headings = list(dict.fromkeys(m[6] for m in ms if m[6]))
+        kinds = Counter(m.kind for m in ms if m.kind != "website")
+        contexts = list(dict.fromkeys(m.context for m in ms if m.context))
+        headings = list(dict.fromkeys(m.heading for m in ms if m.heading))
         resource = Resource(
-            id=rid, url=first[2], title=first[3], kind=kinds.most_common(1)[0][0] if kinds else first[4],
-            sources=[Source(m[0], m[1], m[6]) for m in ms], context=" | ".join(contexts)[:800], done=any(m[7] for m in ms),
+            id=rid, url=first.url, title=first.title, kind=kinds.most_common(1)[0][0] if kinds else first.kind,
+            sources=[Source(m.file, m.line, m.heading) for m in ms], context=" | ".join(contexts)[:800], done=any(m.done for m in ms),
         )
         # Title and context say what a resource is about; the heading only where they say nothing.
         topics = matcher.topics(f"{resource.title}\n{resource.context}")
@@ -275,7 +347,7 @@ def merge_resources(mentions: list[tuple], catalogue: Catalogue) -> list[Resourc
     return resources
 
 
-def make_chunks(resources: list[Resource], doc_text: list[tuple], catalogue: Catalogue) -> list[Chunk]:
+def make_chunks(resources: list[Resource], doc_text: list[DocTextRow], catalogue: Catalogue) -> list[Chunk]:
     """A resource card per resource, plus windows of paper text. Topic names in English go into the card
     so that the English-only embedder can place Chinese-titled resources."""
     chunks = []
@@ -284,11 +356,11 @@ def make_chunks(resources: list[Resource], doc_text: list[tuple], catalogue: Cat
         heading = r.sources[0].heading if r.sources else ""
         text = "\n".join(x for x in (r.title, f"{r.kind}; topics: {topic_names}" if topic_names else r.kind, heading, r.context) if x)
         chunks.append(_chunk(r.id, text))
-    for _file, _page, owner, text in doc_text:
-        for start in range(0, len(text), PAPER_CHUNK_CHARS - 200):
-            piece = text[start:start + PAPER_CHUNK_CHARS]
+    for t in doc_text:
+        for start in range(0, len(t.text), PAPER_CHUNK_CHARS - 200):
+            piece = t.text[start:start + PAPER_CHUNK_CHARS]
             if len(piece) > 80:
-                chunks.append(_chunk(owner, piece))
+                chunks.append(_chunk(t.resource_id, piece))
     unique = {c.id: c for c in chunks}
     return sorted(unique.values(), key=lambda c: c.id)
 
@@ -296,39 +368,6 @@ def make_chunks(resources: list[Resource], doc_text: list[tuple], catalogue: Cat
 def _chunk(resource_id: str, text: str) -> Chunk:
     digest = hashlib.sha1(f"{resource_id}\0{text}".encode()).hexdigest()[:20]
     return Chunk(id=f"c{digest}", resource_id=resource_id, text=text)
-
-
-def _insert_doc(meta: MetaStore, cf: CorpusFile, digest: str, doc: ParsedDoc) -> None:
-    stat = cf.path.stat()
-    meta.db.execute(
-        "INSERT INTO files(path, root, display, hash, size, mtime_ns, title, error) VALUES(?,?,?,?,?,?,?,NULL)",
-        (str(cf.path), str(cf.root), cf.display, digest, stat.st_size, stat.st_mtime_ns, doc.title),
-    )
-    f = cf.display
-    meta.db.executemany(
-        "INSERT INTO mentions(file, line, resource_id, url, title, kind, context, heading, done) VALUES(?,?,?,?,?,?,?,?,?)",
-        [(f, m.line, _rid(m.url, m.title), m.url, m.title, m.kind, m.context, " > ".join(m.headings), int(m.done)) for m in doc.mentions],
-    )
-    if doc.text_chunks and doc.mentions:
-        owner = _rid(doc.mentions[0].url, doc.mentions[0].title)
-        meta.db.executemany("INSERT INTO doc_text(file, line, resource_id, text) VALUES(?,?,?,?)", [(f, line, owner, t) for t, line in doc.text_chunks])
-    meta.db.executemany(
-        "INSERT INTO questions(file, line, text, heading, kind) VALUES(?,?,?,?,?)",
-        [(f, q.line, q.text, " > ".join(q.headings), q.kind) for q in doc.questions],
-    )
-    meta.db.executemany(
-        "INSERT INTO syllabi(file, syllabus, position, line, text, heading) VALUES(?,?,?,?,?,?)",
-        [(f, n, item.position, item.line, item.text, " > ".join(item.headings)) for n, syl in enumerate(doc.syllabi) for item in syl],
-    )
-    meta.db.executemany("INSERT INTO sections(file, line, heading) VALUES(?,?,?)", [(f, line, " > ".join(h)) for h, line in doc.sections])
-
-
-def _attach_question_topics(meta: MetaStore, catalogue: Catalogue) -> None:
-    matcher = matcher_for(catalogue)
-    rows = meta.db.execute("SELECT rowid, text, heading FROM questions").fetchall()
-    for rowid, text, heading in rows:
-        topics = matcher.topics(text) or matcher.topics(heading.split(" > ")[-1])
-        meta.db.execute("UPDATE questions SET topics=? WHERE rowid=?", (json.dumps(topics), rowid))
 
 
 def _fill_counts(report: IngestReport, meta: MetaStore, catalogue: Catalogue) -> None:

@@ -10,10 +10,12 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
-from studygraph.models import Resource, Source
+from studygraph.models import Chunk, Question, Resource, Source, SyllabusItem
 
 SCHEMA_VERSION = 1
 
@@ -49,6 +51,41 @@ CREATE TABLE IF NOT EXISTS progress(item TEXT PRIMARY KEY, status TEXT NOT NULL,
 
 # Tables that hold what one file contributed; replaced as a whole when that file changes.
 PER_FILE_TABLES = ("mentions", "doc_text", "questions", "syllabi", "sections")
+
+
+class FileRow(NamedTuple):
+    """A file as the library last read it: the hash says whether it changed, the stat when."""
+
+    path: str  # resolved absolute path: the file's identity
+    root: str
+    display: str  # the name per-file rows and sources use
+    hash: str
+    size: int
+    mtime_ns: int
+    title: str
+
+
+class MentionRow(NamedTuple):
+    """One occurrence of a resource in a file, already resolved to the resource it names."""
+
+    file: str  # display path
+    line: int
+    resource_id: str
+    url: str | None
+    title: str
+    kind: str
+    context: str
+    heading: str  # heading path joined with " > "
+    done: bool
+
+
+class DocTextRow(NamedTuple):
+    """Free text of a paper, kept so its chunks can be rebuilt without parsing the PDF again."""
+
+    file: str  # display path
+    line: int
+    resource_id: str  # the resource the text belongs to
+    text: str
 
 
 class SchemaError(RuntimeError):
@@ -146,8 +183,14 @@ class MetaStore:
     def sections(self) -> list[sqlite3.Row]:
         return list(self.db.execute("SELECT * FROM sections ORDER BY file, line"))
 
-    def mentions(self) -> list[sqlite3.Row]:
-        return list(self.db.execute("SELECT * FROM mentions ORDER BY file, line"))
+    def mentions(self) -> list[MentionRow]:
+        return [
+            MentionRow(r["file"], r["line"], r["resource_id"], r["url"], r["title"], r["kind"], r["context"], r["heading"], bool(r["done"]))
+            for r in self.db.execute("SELECT * FROM mentions ORDER BY file, line")
+        ]
+
+    def doc_text(self) -> list[DocTextRow]:
+        return [DocTextRow(r["file"], r["line"], r["resource_id"], r["text"]) for r in self.db.execute("SELECT * FROM doc_text")]
 
     def counts(self) -> dict[str, int]:
         one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
@@ -158,6 +201,67 @@ class MetaStore:
             "questions": one("SELECT COUNT(*) FROM questions"),
             "done": one("SELECT COUNT(*) FROM resources WHERE done=1"),
         }
+
+    # -- ingest writes ----------------------------------------------------------------------------
+    # None of these commits: ingest groups them in `transaction()` so a library changes all at once.
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything written inside commits together, or (on an exception or a crash) not at all."""
+        with self.db:
+            yield
+
+    def remove_file(self, path: str, display: str) -> None:
+        """Forget a file and every row it contributed."""
+        for table in PER_FILE_TABLES:
+            self.db.execute(f"DELETE FROM {table} WHERE file=?", (display,))
+        self.db.execute("DELETE FROM files WHERE path=?", (path,))
+
+    def add_file(
+        self,
+        file: FileRow,
+        *,
+        mentions: list[MentionRow],
+        doc_text: list[DocTextRow],
+        questions: list[Question],
+        syllabi: list[list[SyllabusItem]],
+        sections: list[tuple[tuple[str, ...], int]],
+    ) -> None:
+        """Record a freshly parsed file and its rows; its old rows must be gone (remove_file)."""
+        self.db.execute(
+            "INSERT INTO files(path, root, display, hash, size, mtime_ns, title, error) VALUES(?,?,?,?,?,?,?,NULL)", file,
+        )
+        f = file.display
+        self.db.executemany(
+            "INSERT INTO mentions(file, line, resource_id, url, title, kind, context, heading, done) VALUES(?,?,?,?,?,?,?,?,?)",
+            [(m.file, m.line, m.resource_id, m.url, m.title, m.kind, m.context, m.heading, int(m.done)) for m in mentions],
+        )
+        self.db.executemany("INSERT INTO doc_text(file, line, resource_id, text) VALUES(?,?,?,?)", doc_text)
+        self.db.executemany(
+            "INSERT INTO questions(file, line, text, heading, kind) VALUES(?,?,?,?,?)",
+            [(f, q.line, q.text, " > ".join(q.headings), q.kind) for q in questions],
+        )
+        self.db.executemany(
+            "INSERT INTO syllabi(file, syllabus, position, line, text, heading) VALUES(?,?,?,?,?,?)",
+            [(f, n, item.position, item.line, item.text, " > ".join(item.headings)) for n, syl in enumerate(syllabi) for item in syl],
+        )
+        self.db.executemany("INSERT INTO sections(file, line, heading) VALUES(?,?,?)", [(f, line, " > ".join(h)) for h, line in sections])
+
+    def replace_library(self, resources: list[Resource], chunks: list[Chunk]) -> None:
+        """Resources and chunks are derived from all files together, so they are replaced as a whole."""
+        self.db.execute("DELETE FROM resources")
+        self.db.executemany(
+            "INSERT INTO resources(id, url, title, kind, context, done, topics, sources) VALUES(?,?,?,?,?,?,?,?)",
+            [(r.id, r.url, r.title, r.kind, r.context, int(r.done), json.dumps(r.topics),
+              json.dumps([[s.file, s.line, s.heading] for s in r.sources], ensure_ascii=False)) for r in resources],
+        )
+        self.db.execute("DELETE FROM chunks")
+        self.db.executemany("INSERT INTO chunks(id, resource_id, text) VALUES(?,?,?)", [(c.id, c.resource_id, c.text) for c in chunks])
+
+    def set_question_topics(self, topics_of: Callable[[str, str], list[str]]) -> None:
+        """Tag every question with topics_of(text, heading); topics depend on the catalogue, not only the file."""
+        rows = self.db.execute("SELECT rowid, text, heading FROM questions").fetchall()
+        for rowid, text, heading in rows:
+            self.db.execute("UPDATE questions SET topics=? WHERE rowid=?", (json.dumps(topics_of(text, heading)), rowid))
 
     # -- progress (never touched by ingest) ---------------------------------------------------------
     def progress(self) -> dict[str, str]:
