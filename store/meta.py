@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
+from studygraph.errors import DataDirError, SchemaError
 from studygraph.models import Chunk, Question, Resource, Source, SyllabusItem
 
 SCHEMA_VERSION = 1
@@ -88,20 +89,17 @@ class DocTextRow(NamedTuple):
     text: str
 
 
-class SchemaError(RuntimeError):
-    pass
-
-
-class DataDirError(RuntimeError):
-    """The data dir cannot be used as asked (read-only, missing, not a database); one line, names the path."""
-
-
 def writable(directory: Path) -> bool:
     """Permission bits, and also a read-only mount: access(2) answers EROFS there even for root."""
     return os.access(directory, os.W_OK)
 
 
 class MetaStore:
+    """The library's metadata in SQLite (WAL), the source of truth: files and what each contributed,
+    resources, chunks, questions, syllabi, sections, and the learner's progress (which ingest never
+    rewrites). `readonly=True` for readers such as the app while an ingest runs; ingest groups its writes
+    in `transaction()` so readers see the old or the new library, never a half one."""
+
     def __init__(self, path: Path, readonly: bool = False):
         self.path = path
         try:
