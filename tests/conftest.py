@@ -122,3 +122,60 @@ def _answers(url: str) -> bool:
             return r.status == 200
     except OSError:
         return False
+
+
+class FakeLLM:
+    """A scripted stand-in for a model (the `LLM` protocol in assistant/llm.py), like simonw/llm's MockModel.
+
+    Each reply is a list of text pieces streamed one by one; an exception instance in the list is raised at
+    that point, after the pieces before it (a model that fails mid-answer). A bare string or exception is a
+    one-item reply. Every call pops the next reply, through `stream` (a prompt string) or `chat_stream`
+    (chat messages) alike, and is recorded: `prompts` holds what the model was given, `calls` the rest.
+    A call beyond the scripted replies fails the test (through pytest.fail, which the assistant's own
+    `except Exception` around generation cannot swallow into a fallback note).
+    """
+
+    name = "fake"
+    supports_grammar = False  # the grammar the assistant passes is recorded anyway
+
+    def __init__(self, *replies, chat: bool = False):
+        self.chat = chat
+        self.replies: list[list] = []
+        self.prompts: list = []  # str for stream, list[dict] for chat_stream, in call order
+        self.calls: list[dict] = []
+        for reply in replies:
+            self.enqueue(reply)
+
+    def enqueue(self, reply) -> FakeLLM:
+        self.replies.append([reply] if isinstance(reply, (str, BaseException)) else list(reply))
+        return self
+
+    def stream(self, prompt: str, max_tokens: int, stop=None, grammar=None):
+        return self._reply("stream", prompt, max_tokens, stop, grammar)
+
+    def chat_stream(self, messages: list[dict], max_tokens: int, stop=None, grammar=None):
+        return self._reply("chat_stream", [dict(m) for m in messages], max_tokens, stop, grammar)
+
+    def count_tokens(self, text: str) -> int:
+        return max(1, len(text) // 4)  # a rough chars-per-token estimate: cheap and deterministic
+
+    def _reply(self, method: str, prompt, max_tokens: int, stop, grammar):
+        self.prompts.append(prompt)
+        self.calls.append({"method": method, "prompt": prompt, "max_tokens": max_tokens, "stop": stop, "grammar": grammar})
+        if not self.replies:
+            pytest.fail(f"FakeLLM: call {len(self.calls)} ({method}) but no scripted reply is left; "
+                        f"enqueue one per generation the test expects")
+        return self._play(self.replies.pop(0))
+
+    @staticmethod
+    def _play(reply: list):
+        for item in reply:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+
+@pytest.fixture
+def fake_llm():
+    """Make a FakeLLM: `fake_llm(["To", " learn..."], RuntimeError("boom"), chat=True)`."""
+    return FakeLLM
