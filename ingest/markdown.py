@@ -130,7 +130,15 @@ def _scan_inline(tok: Token) -> _Inline:
         pos += len(piece)
     text, scan_text = "".join(plain), "".join(scan)
     pieces, cursor = [], 0
+    written = None  # the URLs as the source spells them, found only when the rendered text disagrees
     for start, end, url in find_urls(scan_text):
+        if url not in tok.content:
+            # Emphasis markers inside a bare URL were parsed away ("a _note on .../wiki/A_(b)" reads as emphasis):
+            # take the URL as written, never one the text does not contain.
+            written = written if written is not None else [u for _, _, u in find_urls(tok.content)]
+            url = next((u for u in written if _unmarked(u) == _unmarked(url)), None)
+            if url is None:
+                continue
         links.append(_Link(url, start, end, url, True, _done_before(text, start)))
         pieces += [scan_text[cursor:start], " " * (end - start)]
         cursor = end
@@ -143,6 +151,10 @@ def _scan_inline(tok: Token) -> _Inline:
             links.append(_Link(url, start, end, "", True, _done_before(text, start)))
     links.sort(key=lambda link: link.start)
     return _Inline(text, links)
+
+
+def _unmarked(url: str) -> str:
+    return url.replace("_", "").replace("*", "")
 
 
 def _done_before(text: str, end: int) -> bool:

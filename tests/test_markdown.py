@@ -87,6 +87,15 @@ def test_bare_urls_and_autolinks():
     assert [m.line for m in doc.mentions] == [2, 3, 4]
 
 
+def test_a_bare_url_keeps_its_underscores_when_markdown_reads_them_as_emphasis():
+    """Found by the fuzz test: an underscore before a Wikipedia URL makes markdown-it pair it with the URL's
+    own as emphasis; the URL must still be the one the text spells, never an invented 'Attention(...)'."""
+    for text in ("- a _note on https://en.wikipedia.org/wiki/Attention_(machine_learning) here\n",
+                 "- see [_]( and https://en.wikipedia.org/wiki/Attention_(machine_learning) for more\n"):
+        urls = [m.url for m in parse_markdown(text, "r.md").mentions]
+        assert urls == ["https://en.wikipedia.org/wiki/Attention_(machine_learning)"], (text, urls)
+
+
 def test_links_in_code_and_images_are_not_resources():
     doc = parse("""
         ```python
