@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install install-llama install-quality install-gpu run ingest test test-fast browser bench checks clean
+.PHONY: install install-llama install-quality install-gpu run ingest lint test test-fast browser bench checks clean
 
 install: $(STAMP)
 
@@ -55,7 +55,12 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi; }
 
-test: install browser
+# ruff: lint rules and formatting are in pyproject.toml; `ruff format .` and `ruff check --fix .` mend most of it.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install browser lint
 	$(VENV)/bin/pytest
 
 test-fast: install
