@@ -4,6 +4,7 @@ This is the part of every answer that can be trusted: plans come from the curate
 library. The model (if any) only writes a short paragraph in front of it. Framing text follows the
 question's language; topic names use the catalogue's Chinese names for Chinese questions.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,10 +12,24 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from studygraph.assistant.grounding import PromptSource
-from studygraph.assistant.payloads import (ChitchatPayload, Confirm, ExplainPayload, FindPayload, FoundResource, NextItem,
-                                           NextPayload, Payload, PlanPayload, ProgressPayload, QuizPayload, QuizQuestion,
-                                           ResourceRef, TopicCard, TopicRef)
 from studygraph.assistant.intents import Intent
+from studygraph.assistant.payloads import (
+    ChitchatPayload,
+    Confirm,
+    ExplainPayload,
+    FindPayload,
+    FoundResource,
+    NextItem,
+    NextPayload,
+    Payload,
+    PlanPayload,
+    ProgressPayload,
+    QuizPayload,
+    QuizQuestion,
+    ResourceRef,
+    TopicCard,
+    TopicRef,
+)
 from studygraph.graph.build import TopicGraph
 from studygraph.graph.plan import learning_plan, next_topics, pick_resources
 from studygraph.models import Resource, topic_key
@@ -97,16 +112,32 @@ class Answers:
         goal = max(subjects, key=lambda t: (len(nx.ancestors(g, t)), -subjects.index(t)))
         plan = learning_plan(tg, goal, self.known, self.status)
         goal_name = _name(tg, goal, lang)
-        lines = [_t(lang, f"**Plan for {goal_name}**: {len(plan.steps)} steps, about {plan.hours} h.",
-                    f"**{goal_name} 学习路线**：共 {len(plan.steps)} 步，约 {plan.hours} 小时。")]
+        lines = [
+            _t(
+                lang,
+                f"**Plan for {goal_name}**: {len(plan.steps)} steps, about {plan.hours} h.",
+                f"**{goal_name} 学习路线**：共 {len(plan.steps)} 步，约 {plan.hours} 小时。",
+            )
+        ]
         if plan.skipped:
-            lines.append(_t(lang, f"Skipping {len(plan.skipped)} topics you already know.", f"已跳过 {len(plan.skipped)} 个你已掌握的主题。"))
+            lines.append(
+                _t(
+                    lang,
+                    f"Skipping {len(plan.skipped)} topics you already know.",
+                    f"已跳过 {len(plan.skipped)} 个你已掌握的主题。",
+                )
+            )
         elif len(plan.steps) > LONG_PLAN:
             # A plan from zero is long; most learners know the first part and only need to say so once.
-            lines.append(_t(lang, "Already know some of this? Say \"I know neural networks\" (or use the \"I already know:\" buttons on the "
-                                  "Learning path page) and the plan skips it and everything it builds on.",
-                            "已经会其中一部分？告诉我“我已经会神经网络了”（或在学习路线页用“我已经会：”按钮），"
-                            "路线会跳过它及其全部前置知识。"))
+            lines.append(
+                _t(
+                    lang,
+                    "Already know some of this? Say \"I know neural networks\" (or use the \"I already know:\" buttons on the "
+                    "Learning path page) and the plan skips it and everything it builds on.",
+                    "已经会其中一部分？告诉我“我已经会神经网络了”（或在学习路线页用“我已经会：”按钮），"
+                    "路线会跳过它及其全部前置知识。",
+                )
+            )
         used, sources, outline = [], [], []
         for i, s in enumerate(plan.steps, 1):
             picked = s.resources[:2]
@@ -123,10 +154,18 @@ class Answers:
             first = min(PROMPT_FIRST_STEPS, len(plan.steps) - PROMPT_STEPS)
             names = ", ".join(_name(tg, s.topic.id, lang) for s in plan.steps[:first])
             middle = len(plan.steps) - PROMPT_STEPS - first
-            outline.insert(0, _t(lang, f"Plan for {goal_name}: {len(plan.steps)} steps. Steps 1-{first}: {names}"
-                                       + (f"; then {middle} more steps" if middle else "") + ", then:",
-                                 f"{goal_name} 学习路线：共 {len(plan.steps)} 步。第 1-{first} 步：{names}"
-                                 + (f"；然后还有 {middle} 步" if middle else "") + "，最后："))
+            outline.insert(
+                0,
+                _t(
+                    lang,
+                    f"Plan for {goal_name}: {len(plan.steps)} steps. Steps 1-{first}: {names}"
+                    + (f"; then {middle} more steps" if middle else "")
+                    + ", then:",
+                    f"{goal_name} 学习路线：共 {len(plan.steps)} 步。第 1-{first} 步：{names}"
+                    + (f"；然后还有 {middle} 步" if middle else "")
+                    + "，最后：",
+                ),
+            )
         first = plan.steps[0].topic.name if plan.steps else plan.goal.name
         # English in both languages: the lead-in primes a base model's continuation, which is English anyway.
         lead = f"To learn {plan.goal.name}, start with {first}"
@@ -143,9 +182,15 @@ class Answers:
             successors = {s for t in after for s in g.successors(t)}
             ranked = [n for n in ranked if n.topic.id in successors] or ranked
         ranked = ranked[:5]
-        head = (_t(lang, f"After {', '.join(_name(tg, t, lang) for t in after)}, learn next:",
-                   f"学完{'、'.join(_name(tg, t, lang) for t in after)}之后，建议接着学：") if after
-                else _t(lang, "What to learn next:", "下一步建议学习："))
+        head = (
+            _t(
+                lang,
+                f"After {', '.join(_name(tg, t, lang) for t in after)}, learn next:",
+                f"学完{'、'.join(_name(tg, t, lang) for t in after)}之后，建议接着学：",
+            )
+            if after
+            else _t(lang, "What to learn next:", "下一步建议学习：")
+        )
         lines, topics, used, sources, outline = [head], [], [], [], []
         for i, n in enumerate(ranked, 1):
             picked = pick_resources(tg, n.topic.id, 1)
@@ -155,7 +200,9 @@ class Answers:
             # The reasons are English sentences; a Chinese prompt gets the names alone rather than text to copy.
             why = f": {n.why}" if lang == "en" else ""
             outline.append(f"{i}. {_name(tg, n.topic.id, lang)}{why} {_cite(sources, picked)}".rstrip())
-            topics.append(NextItem(n.topic.id, n.topic.name, n.topic.zh, n.score, n.why, [ResourceRef.of(r) for r in picked]))
+            topics.append(
+                NextItem(n.topic.id, n.topic.name, n.topic.zh, n.score, n.why, [ResourceRef.of(r) for r in picked])
+            )
         lead = f"Next, learn {ranked[0].topic.name}" if ranked else ""
         return Draft("next", "\n".join(lines), NextPayload(topics), used, lead, outline, sources)
 
@@ -163,8 +210,11 @@ class Answers:
     def find(self, intent: Intent, results: list) -> Draft:
         lang = intent.lang
         if not results:
-            return Draft("find", _t(lang, "Nothing in your library matches that.", "资料库里没有找到相关资料。"),
-                         FindPayload([], list(intent.topics), intent.kind))
+            return Draft(
+                "find",
+                _t(lang, "Nothing in your library matches that.", "资料库里没有找到相关资料。"),
+                FindPayload([], list(intent.topics), intent.kind),
+            )
         lines = [_t(lang, "From your library:", "资料库中的相关资料：")]
         resources, used, sources, outline = [], [], [], []
         for i, res in enumerate(results, 1):
@@ -190,8 +240,11 @@ class Answers:
         pre = sorted(g.predecessors(tid))
         post = sorted(g.successors(tid))[:6]
         picked = pick_resources(tg, tid, 3)
-        lines = [f"**{_name(tg, tid, lang)}**" + (f" ({topic.name})" if lang == "zh" and topic.name not in _name(tg, tid, lang) else ""),
-                 topic.description or _t(lang, "(no description in the catalogue)", "（目录中暂无描述）")]
+        lines = [
+            f"**{_name(tg, tid, lang)}**"
+            + (f" ({topic.name})" if lang == "zh" and topic.name not in _name(tg, tid, lang) else ""),
+            topic.description or _t(lang, "(no description in the catalogue)", "（目录中暂无描述）"),
+        ]
         if pre:
             lines.append(_t(lang, "Prerequisites: ", "前置知识：") + ", ".join(_name(tg, p, lang) for p in pre))
         if post:
@@ -200,12 +253,20 @@ class Answers:
             lines.append(_t(lang, "Resources:", "推荐资料："))
             lines.extend(f"- {_link(r)} ({r.kind})" for r in picked)
         else:
-            lines.append(_t(lang, f"Your library has no resource on {topic.name} yet: add a roadmap or paper that covers it.",
-                            f"你的资料库里还没有关于{_name(tg, tid, lang)}的资料：可以添加包含它的路线图或论文。"))
+            lines.append(
+                _t(
+                    lang,
+                    f"Your library has no resource on {topic.name} yet: add a roadmap or paper that covers it.",
+                    f"你的资料库里还没有关于{_name(tg, tid, lang)}的资料：可以添加包含它的路线图或论文。",
+                )
+            )
         sources = [PromptSource(r.title, r.url, r.kind, r.context) for r in picked]
-        outline = [f"{topic.name}: {topic.description}"[:400]] + [f"Resource [{i}]: {r.title}" for i, r in enumerate(picked, 1)]
-        payload = ExplainPayload(TopicCard(tid, topic.name, topic.zh, topic.description), pre, post,
-                                 [ResourceRef.of(r) for r in picked])
+        outline = [f"{topic.name}: {topic.description}"[:400]] + [
+            f"Resource [{i}]: {r.title}" for i, r in enumerate(picked, 1)
+        ]
+        payload = ExplainPayload(
+            TopicCard(tid, topic.name, topic.zh, topic.description), pre, post, [ResourceRef.of(r) for r in picked]
+        )
         return Draft("explain", "\n".join(lines), payload, picked, f"{topic.name} is", outline, sources)
 
     # -- quiz -------------------------------------------------------------------------------------
@@ -219,13 +280,23 @@ class Answers:
         if general:
             questions = [q for q in all_questions if q.get("kind") == "interview"] or list(all_questions)
         seen: set[str] = set()  # the same question copied into two roadmaps is asked once
-        questions = [q for q in questions if not (" ".join(q["text"].split()).casefold() in seen
-                                                 or seen.add(" ".join(q["text"].split()).casefold()))]
+        questions = [
+            q
+            for q in questions
+            if not (" ".join(q["text"].split()).casefold() in seen or seen.add(" ".join(q["text"].split()).casefold()))
+        ]
         questions = questions[:MAX_QUESTIONS]
-        names = "、".join(_name(tg, t, lang) for t in subjects) if lang == "zh" else ", ".join(_name(tg, t, lang) for t in subjects)
+        names = (
+            "、".join(_name(tg, t, lang) for t in subjects)
+            if lang == "zh"
+            else ", ".join(_name(tg, t, lang) for t in subjects)
+        )
         if general and subjects:
-            head = _t(lang, f"No interview questions about {names} in your library; general ones:",
-                      f"资料库中没有关于{names}的面试题，以下是通用面试题：")
+            head = _t(
+                lang,
+                f"No interview questions about {names} in your library; general ones:",
+                f"资料库中没有关于{names}的面试题，以下是通用面试题：",
+            )
         elif subjects:
             head = _t(lang, f"Interview questions on {names}:", f"关于{names}的面试题：")
         else:
@@ -235,8 +306,11 @@ class Answers:
         if picked:
             lines.append("\n" + _t(lang, "To prepare:", "复习资料："))
             lines.extend(f"- {_link(r)} ({r.kind})" for r in picked)
-        payload = QuizPayload([QuizQuestion(q["text"], f"{q['file']}:{q['line']}") for q in questions],
-                              [_topic_ref(tg, t) for t in subjects], [ResourceRef.of(r) for r in picked])
+        payload = QuizPayload(
+            [QuizQuestion(q["text"], f"{q['file']}:{q['line']}") for q in questions],
+            [_topic_ref(tg, t) for t in subjects],
+            [ResourceRef.of(r) for r in picked],
+        )
         return Draft("quiz", "\n".join(lines), payload, picked)
 
     # -- progress ---------------------------------------------------------------------------------
@@ -248,27 +322,33 @@ class Answers:
         if not items:
             return self.chitchat(intent)
         joined = ("、" if lang == "zh" else ", ").join(names)
-        text = _t(lang, f"Mark {joined} as done? Confirm below (or run `studygraph mark`); plans will then skip it.",
-                  f"要把 {joined} 标记为已完成吗？请在下方确认（或运行 `studygraph mark`），之后的学习路线会跳过它。")
-        payload = ProgressPayload(Confirm(items, "done"), [_topic_ref(tg, t) for t in subjects],
-                                  [ResourceRef.of(r) for r in resources])
+        text = _t(
+            lang,
+            f"Mark {joined} as done? Confirm below (or run `studygraph mark`); plans will then skip it.",
+            f"要把 {joined} 标记为已完成吗？请在下方确认（或运行 `studygraph mark`），之后的学习路线会跳过它。",
+        )
+        payload = ProgressPayload(
+            Confirm(items, "done"), [_topic_ref(tg, t) for t in subjects], [ResourceRef.of(r) for r in resources]
+        )
         return Draft("progress", text, payload, list(resources))
 
     # -- chitchat ---------------------------------------------------------------------------------
     def chitchat(self, intent: Intent) -> Draft:
-        text = _t(intent.lang,
-                  "I'm studygraph, a study assistant for NLP and LLMs over your own library. Ask me:\n"
-                  "- what to learn before a topic (\"what should I learn before RLHF\")\n"
-                  "- what to learn next (\"what should I learn next?\")\n"
-                  "- for resources (\"a video about attention\", \"BERT paper\")\n"
-                  "- what a topic is (\"what is LoRA\") or for interview questions (\"quiz me on transformers\")\n"
-                  "- to record progress (\"I finished the transformer lecture\")",
-                  "我是 studygraph，基于你自己资料库的 NLP / 大模型学习助手。你可以问我：\n"
-                  "- 学某个主题之前要学什么（“学 RLHF 之前要学什么？”）\n"
-                  "- 下一步学什么（“下一步学什么”）\n"
-                  "- 找资料（“BERT 论文”、“哪里有讲注意力机制的视频”）\n"
-                  "- 概念解释（“LoRA 是什么”）或面试题（“考考我 Transformer 的面试题”）\n"
-                  "- 记录进度（“我学完了 LoRA”）")
+        text = _t(
+            intent.lang,
+            "I'm studygraph, a study assistant for NLP and LLMs over your own library. Ask me:\n"
+            "- what to learn before a topic (\"what should I learn before RLHF\")\n"
+            "- what to learn next (\"what should I learn next?\")\n"
+            "- for resources (\"a video about attention\", \"BERT paper\")\n"
+            "- what a topic is (\"what is LoRA\") or for interview questions (\"quiz me on transformers\")\n"
+            "- to record progress (\"I finished the transformer lecture\")",
+            "我是 studygraph，基于你自己资料库的 NLP / 大模型学习助手。你可以问我：\n"
+            "- 学某个主题之前要学什么（“学 RLHF 之前要学什么？”）\n"
+            "- 下一步学什么（“下一步学什么”）\n"
+            "- 找资料（“BERT 论文”、“哪里有讲注意力机制的视频”）\n"
+            "- 概念解释（“LoRA 是什么”）或面试题（“考考我 Transformer 的面试题”）\n"
+            "- 记录进度（“我学完了 LoRA”）",
+        )
         return Draft("chitchat", text, ChitchatPayload())
 
 

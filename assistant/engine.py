@@ -4,6 +4,7 @@ grounded paragraph in front of it, and return only citations that are corpus URL
 Everything heavy is lazy: the topic graph loads on the first question (fast); the embedder and Chroma only
 for `find` and `search`; the model only when an intent has prose to write and a backend is configured.
 """
+
 from __future__ import annotations
 
 import threading
@@ -11,8 +12,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from studygraph.assistant.grounding import (STOP, build_chat_prompt, build_prompt, citation_grammar, clean_stream,
-                                            suspicious)
+from studygraph.assistant.grounding import (
+    STOP,
+    build_chat_prompt,
+    build_prompt,
+    citation_grammar,
+    clean_stream,
+    suspicious,
+)
 from studygraph.assistant.intents import Intent, route
 from studygraph.assistant.payloads import ChitchatPayload, Payload
 from studygraph.assistant.query import Query, understand
@@ -53,7 +60,11 @@ def no_model_note(lang: str, reason: str) -> str:
     if reason == "no model configured":
         return "未配置模型：以下为确定性回答。" if lang == "zh" else "No model configured: deterministic answer."
     # A model is configured but cannot answer (missing file, server down, a remembered crash): say why.
-    return f"模型不可用：以下为确定性回答（{reason}）。" if lang == "zh" else f"No model available: deterministic answer ({reason})."
+    return (
+        f"模型不可用：以下为确定性回答（{reason}）。"
+        if lang == "zh"
+        else f"No model available: deterministic answer ({reason})."
+    )
 
 
 class Assistant:
@@ -221,8 +232,9 @@ class Assistant:
             allowed |= set(r.topics)
         return allowed
 
-    def _stream(self, answer: Answer, intent: Intent, draft: Draft, llm, reason: str | None,
-                history: list[dict] | None = None) -> Iterator[str]:
+    def _stream(
+        self, answer: Answer, intent: Intent, draft: Draft, llm, reason: str | None, history: list[dict] | None = None
+    ) -> Iterator[str]:
         parts: list[str] = []
         cited: set[int] = set()
         n_sources = 0
@@ -252,8 +264,15 @@ class Assistant:
                     yield end
             except Exception as exc:  # noqa: BLE001 - the model failed mid-way: the structured answer still stands
                 line = " ".join(str(exc).split())[:200] or exc.__class__.__name__
-                note = (("\n\n" if prose else "") + ("模型出错，以下为确定性回答" if intent.lang == "zh" else "The model failed; deterministic answer below")
-                        + f" ({line}).\n\n")
+                note = (
+                    ("\n\n" if prose else "")
+                    + (
+                        "模型出错，以下为确定性回答"
+                        if intent.lang == "zh"
+                        else "The model failed; deterministic answer below"
+                    )
+                    + f" ({line}).\n\n"
+                )
                 parts.append(note)
                 answer.model = "none"
                 answer.prose = ""
@@ -271,10 +290,18 @@ class Assistant:
         grammar = getattr(llm, "supports_grammar", False)
         max_tokens = self.settings.max_tokens
         if getattr(llm, "chat", False):
-            chat = build_chat_prompt(intent.raw, draft.outline, draft.sources, history, llm.count_tokens, budget, intent.lang)
+            chat = build_chat_prompt(
+                intent.raw, draft.outline, draft.sources, history, llm.count_tokens, budget, intent.lang
+            )
             n = len(chat.sources)
-            return llm.chat_stream(chat.messages, max_tokens, CHAT_STOP, citation_grammar(n) if grammar else None), n, ""
-        prompt = build_prompt(intent.raw, draft.lead, draft.outline, draft.sources, llm.count_tokens, budget, intent.lang)
+            return (
+                llm.chat_stream(chat.messages, max_tokens, CHAT_STOP, citation_grammar(n) if grammar else None),
+                n,
+                "",
+            )
+        prompt = build_prompt(
+            intent.raw, draft.lead, draft.outline, draft.sources, llm.count_tokens, budget, intent.lang
+        )
         n = len(prompt.sources)
         return llm.stream(prompt.text, max_tokens, STOP, citation_grammar(n) if grammar else None), n, draft.lead
 

@@ -9,6 +9,7 @@ Follow-ups ("and after that?", "换成视频") carry no topic of their own: they
 previous user turn, which is routed again from the history (stateless, so one Assistant can serve many
 conversations).
 """
+
 from __future__ import annotations
 
 import re
@@ -34,37 +35,154 @@ def _rx(*parts: str) -> re.Pattern[str]:
     return re.compile("|".join(parts), re.I)
 
 
-QUIZ = _rx(r"\bquiz\b", r"interview\s+questions?", r"\btest\s+me\b", r"\bask\s+me\b.*questions?", r"\bexercises?\b",
-           r"面试题", r"面经", r"考考我", r"考我", r"出.{0,3}题", r"八股", r"练习题", r"问我")
-AFTER_FOLLOWUP = _rx(r"^\W*(and\s+)?(then\s+)?(what(\s+comes|'s|\s+is)?\s+)?(after\s+(that|this)|next)\W*$",
-                     r"^\W*and\s+then\W*$", r"^\W*then\s+what\W*$",
-                     r"^\W*(那)?(然后|接下来|之后|再之后|再然后|那之后|下一步)(呢|学什么|学啥)?\W*$")
-NEXT = _rx(r"\bwhat(\s+should|\s+do|\s+can)?\s+i\s+(learn|study|do|read)\s+next\b", r"\bnext\s+(topic|step)s?\b",
-           r"\bwhat\s+next\b", r"\bwhat'?s\s+next\b", r"\bwhere\s+(should|do)\s+i\s+(start|begin)\b",
-           r"\bafter\s+(learning|finishing|i\s+(learn|finish))", r"\blearn\s+after\b", r"\bafter\s+\S+\s*\?*$",
-           r"下一步", r"接下来", r"(之后|以后|然后)(该|要|应该|可以)?(学|看)", r"从哪(里|儿)?(开始|入门)", r"先学什么$",
-           r"学完.{0,30}(之后|以后|后)", r"再学什么")
-PLAN = _rx(r"\bbefore\b", r"\bprereq", r"\bprerequisites?\b", r"\bhow\s+(do|can|should|would)\s+i\s+(get\s+to|learn|master|start\s+with|understand)\b",
-           r"\bpath\s+to\b", r"\broadmap\s+(to|for)\b", r"\blearning\s+(plan|path)\b", r"\bplan\s+for\b", r"\bget\s+to\b",
-           r"\bwhat\s+do\s+i\s+need\s+(to\s+know\s+)?(for|to)\b", r"\bstudy\s+plan\b",
-           r"之前", r"前置", r"先修", r"怎么学", r"如何学", r"怎样学", r"学习(路线|路径|计划)", r"路线图?",
-           r"需要(先)?(学|掌握|会|懂)(什么|哪些|啥)", r"要(先)?(学|掌握|会|懂)(什么|哪些|啥)", r"基础是什么", r"入门需要")
-PROGRESS = _rx(r"(?<!can\s)(?<!could\s)(?<!should\s)(?<!would\s)(?<!shall\s)(?<!may\s)(?<!do\s)(?<!where\s)"  # "can I read" asks
-               r"\bi\s*('ve|\s+have)?\s+(just\s+|already\s+)?(finished|completed|done\s+with|watched|read|learned|learnt|studied)\b",
-               r"\bi'?m\s+done\s+with\b", r"\bmark\b.*\b(done|finished|learned|complete)\b", r"\bi\s+(already\s+)?know\b",
-               r"我?(已经)?(学完|看完|读完|做完|学会|掌握)了", r"(学完|看完|读完|完成)了", r"标记.*(完成|学完|已学)", r"我(已经)?(会|懂)了?")
-EXPLAIN = _rx(r"\bwhat\s+(is|are|'s)\b", r"\bwhat'?s\b", r"\bexplain\b", r"\bdefine\b", r"\bdefinition\b", r"\bmeaning\s+of\b",
-              r"\btell\s+me\s+about\b", r"\bhow\s+does\b.*\bwork", r"\bintro(duction)?\s+to\b", r"\boverview\s+of\b",
-              r"是什么", r"什么是", r"啥是", r"是啥", r"解释", r"介绍一下", r"介绍", r"原理", r"讲讲", r"讲一下", r"含义", r"概念")
-FIND = _rx(r"\bfind\b", r"\brecommend", r"\bresources?\b", r"\bmaterials?\b", r"\blinks?\b", r"\bwhere\s+can\s+i\b",
-           r"\bany\s+good\b", r"\bshow\s+me\b", r"\bgive\s+me\b", r"\blooking\s+for\b", r"\bsearch\b", r"\bsuggest",
-           r"哪里有", r"哪有", r"推荐", r"资料", r"资源", r"教程", r"找", r"链接", r"有没有", r"给我")
-KIND_FOLLOWUP = _rx(r"\binstead\b", r"^\W*(what|how)\s+about\s+(a|an|some)\b", r"^\W*(a|an|any|some)\s+\w+\s*(instead)?\W*$",
-                    r"换成", r"换个", r"换一个", r"^\W*(那)?有没有.{0,6}(视频|论文|课程|代码|书|数据集)", r"^\W*(给我)?(来个|来点)")
+QUIZ = _rx(
+    r"\bquiz\b",
+    r"interview\s+questions?",
+    r"\btest\s+me\b",
+    r"\bask\s+me\b.*questions?",
+    r"\bexercises?\b",
+    r"面试题",
+    r"面经",
+    r"考考我",
+    r"考我",
+    r"出.{0,3}题",
+    r"八股",
+    r"练习题",
+    r"问我",
+)
+AFTER_FOLLOWUP = _rx(
+    r"^\W*(and\s+)?(then\s+)?(what(\s+comes|'s|\s+is)?\s+)?(after\s+(that|this)|next)\W*$",
+    r"^\W*and\s+then\W*$",
+    r"^\W*then\s+what\W*$",
+    r"^\W*(那)?(然后|接下来|之后|再之后|再然后|那之后|下一步)(呢|学什么|学啥)?\W*$",
+)
+NEXT = _rx(
+    r"\bwhat(\s+should|\s+do|\s+can)?\s+i\s+(learn|study|do|read)\s+next\b",
+    r"\bnext\s+(topic|step)s?\b",
+    r"\bwhat\s+next\b",
+    r"\bwhat'?s\s+next\b",
+    r"\bwhere\s+(should|do)\s+i\s+(start|begin)\b",
+    r"\bafter\s+(learning|finishing|i\s+(learn|finish))",
+    r"\blearn\s+after\b",
+    r"\bafter\s+\S+\s*\?*$",
+    r"下一步",
+    r"接下来",
+    r"(之后|以后|然后)(该|要|应该|可以)?(学|看)",
+    r"从哪(里|儿)?(开始|入门)",
+    r"先学什么$",
+    r"学完.{0,30}(之后|以后|后)",
+    r"再学什么",
+)
+PLAN = _rx(
+    r"\bbefore\b",
+    r"\bprereq",
+    r"\bprerequisites?\b",
+    r"\bhow\s+(do|can|should|would)\s+i\s+(get\s+to|learn|master|start\s+with|understand)\b",
+    r"\bpath\s+to\b",
+    r"\broadmap\s+(to|for)\b",
+    r"\blearning\s+(plan|path)\b",
+    r"\bplan\s+for\b",
+    r"\bget\s+to\b",
+    r"\bwhat\s+do\s+i\s+need\s+(to\s+know\s+)?(for|to)\b",
+    r"\bstudy\s+plan\b",
+    r"之前",
+    r"前置",
+    r"先修",
+    r"怎么学",
+    r"如何学",
+    r"怎样学",
+    r"学习(路线|路径|计划)",
+    r"路线图?",
+    r"需要(先)?(学|掌握|会|懂)(什么|哪些|啥)",
+    r"要(先)?(学|掌握|会|懂)(什么|哪些|啥)",
+    r"基础是什么",
+    r"入门需要",
+)
+PROGRESS = _rx(
+    r"(?<!can\s)(?<!could\s)(?<!should\s)(?<!would\s)(?<!shall\s)(?<!may\s)(?<!do\s)(?<!where\s)"  # "can I read" asks
+    r"\bi\s*('ve|\s+have)?\s+(just\s+|already\s+)?(finished|completed|done\s+with|watched|read|learned|learnt|studied)\b",
+    r"\bi'?m\s+done\s+with\b",
+    r"\bmark\b.*\b(done|finished|learned|complete)\b",
+    r"\bi\s+(already\s+)?know\b",
+    r"我?(已经)?(学完|看完|读完|做完|学会|掌握)了",
+    r"(学完|看完|读完|完成)了",
+    r"标记.*(完成|学完|已学)",
+    r"我(已经)?(会|懂)了?",
+)
+EXPLAIN = _rx(
+    r"\bwhat\s+(is|are|'s)\b",
+    r"\bwhat'?s\b",
+    r"\bexplain\b",
+    r"\bdefine\b",
+    r"\bdefinition\b",
+    r"\bmeaning\s+of\b",
+    r"\btell\s+me\s+about\b",
+    r"\bhow\s+does\b.*\bwork",
+    r"\bintro(duction)?\s+to\b",
+    r"\boverview\s+of\b",
+    r"是什么",
+    r"什么是",
+    r"啥是",
+    r"是啥",
+    r"解释",
+    r"介绍一下",
+    r"介绍",
+    r"原理",
+    r"讲讲",
+    r"讲一下",
+    r"含义",
+    r"概念",
+)
+FIND = _rx(
+    r"\bfind\b",
+    r"\brecommend",
+    r"\bresources?\b",
+    r"\bmaterials?\b",
+    r"\blinks?\b",
+    r"\bwhere\s+can\s+i\b",
+    r"\bany\s+good\b",
+    r"\bshow\s+me\b",
+    r"\bgive\s+me\b",
+    r"\blooking\s+for\b",
+    r"\bsearch\b",
+    r"\bsuggest",
+    r"哪里有",
+    r"哪有",
+    r"推荐",
+    r"资料",
+    r"资源",
+    r"教程",
+    r"找",
+    r"链接",
+    r"有没有",
+    r"给我",
+)
+KIND_FOLLOWUP = _rx(
+    r"\binstead\b",
+    r"^\W*(what|how)\s+about\s+(a|an|some)\b",
+    r"^\W*(a|an|any|some)\s+\w+\s*(instead)?\W*$",
+    r"换成",
+    r"换个",
+    r"换一个",
+    r"^\W*(那)?有没有.{0,6}(视频|论文|课程|代码|书|数据集)",
+    r"^\W*(给我)?(来个|来点)",
+)
 TOPIC_FOLLOWUP = _rx(r"^\W*(and\s+)?(what|how)\s+about\b", r"^\W*那.{1,30}呢\W*$", r"^\W*.{1,30}呢\W*$")
-CHITCHAT = _rx(r"^\W*(hi|hello|hey|thanks|thank\s+you|good\s+(morning|evening)|bye)\b", r"^\W*(你好|您好|嗨|谢谢|再见|早上好)",
-               r"\bweather\b", r"\bjoke\b", r"天气", r"笑话", r"\bwho\s+are\s+you\b", r"你是谁",
-               r"\bwhat\s+can\s+you\s+do\b", r"^\W*help\W*$", r"你能做什么", r"你会什么", r"怎么用")
+CHITCHAT = _rx(
+    r"^\W*(hi|hello|hey|thanks|thank\s+you|good\s+(morning|evening)|bye)\b",
+    r"^\W*(你好|您好|嗨|谢谢|再见|早上好)",
+    r"\bweather\b",
+    r"\bjoke\b",
+    r"天气",
+    r"笑话",
+    r"\bwho\s+are\s+you\b",
+    r"你是谁",
+    r"\bwhat\s+can\s+you\s+do\b",
+    r"^\W*help\W*$",
+    r"你能做什么",
+    r"你会什么",
+    r"怎么用",
+)
 
 
 def _topics(text: str, resolver: Resolver | None) -> list[str]:
@@ -104,16 +222,21 @@ def route_one(text: str, resolver: Resolver | None) -> Intent:
 
 
 _CONTENT = re.compile(r"[a-z]{3,}|[\u3400-\u9fff]{2,}", re.I)
-_GENERIC = set("find recommend resource resources material materials link links video videos paper papers course courses "
-               "code book books dataset datasets tutorial tutorials good best some any show give want need about please "
-               "the and for with where can search looking suggest instead".split())
+_GENERIC = set(
+    "find recommend resource resources material materials link links video videos paper papers course courses "
+    "code book books dataset datasets tutorial tutorials good best some any show give want need about please "
+    "the and for with where can search looking suggest instead".split()
+)
 
 
 def _has_content(text: str) -> bool:
     """Anything beyond 'find me a video': words a search could use."""
     words = [w.lower() for w in _CONTENT.findall(text)]
-    return any(w not in _GENERIC for w in words if w.isascii()) or any(not w.isascii() for w in words
-                                                                          if not re.fullmatch(r"(哪里有|推荐|资料|资源|视频|论文|教程|课程|有没有|给我|换成)+", w))
+    return any(w not in _GENERIC for w in words if w.isascii()) or any(
+        not w.isascii()
+        for w in words
+        if not re.fullmatch(r"(哪里有|推荐|资料|资源|视频|论文|教程|课程|有没有|给我|换成)+", w)
+    )
 
 
 def previous_intent(history: list[dict] | None, resolver: Resolver | None) -> Intent | None:

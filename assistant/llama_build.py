@@ -7,6 +7,7 @@ llama.cpp compiled in (`llama_print_system_info`: the pinned AVX2 baseline, noth
 
     python -m studygraph.assistant.llama_build    # one line: ok, or what is wrong; exit 1 if wrong
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -30,7 +31,9 @@ def cpu_library() -> Path | None:
 
 
 def amx_symbols(library: Path) -> list[str]:
-    out = subprocess.run(["nm", "-D", "--defined-only", str(library)], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["nm", "-D", "--defined-only", str(library)], capture_output=True, text=True, check=True
+    ).stdout
     return [line.split()[-1] for line in out.splitlines() if any(m in line for m in AMX_SYMBOL_MARKERS)]
 
 
@@ -38,7 +41,7 @@ def compiled_features() -> dict[str, str]:
     """The CPU features llama.cpp was compiled with, e.g. {"AVX2": "1", ...}, read in a child process."""
     code = "import json, llama_cpp; print(json.dumps(llama_cpp.llama_print_system_info().decode()))"
     info = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
-    cpu = info[info.find("CPU :"):] if "CPU :" in info else info  # "CPU : SSE3 = 1 | AVX = 1 | ..."
+    cpu = info[info.find("CPU :") :] if "CPU :" in info else info  # "CPU : SSE3 = 1 | AVX = 1 | ..."
     return dict(re.findall(r"([A-Z][A-Z0-9_]+) = (\w+)", cpu))
 
 

@@ -8,6 +8,7 @@ LangChain's wrapper, which costs ~3x per token here).
 Loading never raises into the assistant: `load_llm` returns a `NoLLM` carrying a one-line reason
 (missing file, not a GGUF, server down), and the assistant answers deterministically and says why.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,10 +26,13 @@ class LLM(Protocol):
     name: str
     chat: bool  # prompt through the model's chat template (chat_stream), else as a document to continue (stream)
 
-    def stream(self, prompt: str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None) -> Iterator[str]: ...
+    def stream(
+        self, prompt: str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None
+    ) -> Iterator[str]: ...
 
-    def chat_stream(self, messages: list[dict], max_tokens: int, stop: list[str] | None = None,
-                    grammar: str | None = None) -> Iterator[str]: ...
+    def chat_stream(
+        self, messages: list[dict], max_tokens: int, stop: list[str] | None = None, grammar: str | None = None
+    ) -> Iterator[str]: ...
 
     def count_tokens(self, text: str) -> int: ...
 
@@ -43,11 +47,14 @@ class NoLLM:
     def __init__(self, reason: str = "no model configured"):
         self.reason = reason
 
-    def stream(self, prompt: str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None) -> Iterator[str]:
+    def stream(
+        self, prompt: str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None
+    ) -> Iterator[str]:
         return iter(())
 
-    def chat_stream(self, messages: list[dict], max_tokens: int, stop: list[str] | None = None,
-                    grammar: str | None = None) -> Iterator[str]:
+    def chat_stream(
+        self, messages: list[dict], max_tokens: int, stop: list[str] | None = None, grammar: str | None = None
+    ) -> Iterator[str]:
         return iter(())
 
     def count_tokens(self, text: str) -> int:
@@ -91,8 +98,14 @@ class ServerLLM:
 
     supports_grammar = True  # llama.cpp servers accept a `grammar` field; others ignore unknown fields
 
-    def __init__(self, url: str, timeout: float = 60.0, temperature: float = 0.2, model: str | None = None,
-                 chat: bool | None = None):
+    def __init__(
+        self,
+        url: str,
+        timeout: float = 60.0,
+        temperature: float = 0.2,
+        model: str | None = None,
+        chat: bool | None = None,
+    ):
         base = url.rstrip("/")
         self.base = base if base.endswith("/v1") else base + "/v1"
         self.timeout = timeout
@@ -118,7 +131,9 @@ class ServerLLM:
                 r.raise_for_status()
                 models = r.json().get("data") or []
         except (httpx.HTTPError, ValueError) as exc:
-            raise LLMError(f"LLM server {self.base} is not reachable ({exc.__class__.__name__}: {' '.join(str(exc).split())[:120]})") from None
+            raise LLMError(
+                f"LLM server {self.base} is not reachable ({exc.__class__.__name__}: {' '.join(str(exc).split())[:120]})"
+            ) from None
         if models and not self.model:
             self.model = models[0].get("id")
         if self.model:
@@ -144,7 +159,10 @@ class ServerLLM:
         if self._tokenize_ok:
             try:
                 with self._client(read_timeout=10.0) as client:
-                    for url, body in ((root + "/extras/tokenize", {"input": text}), (root + "/tokenize", {"content": text})):
+                    for url, body in (
+                        (root + "/extras/tokenize", {"input": text}),
+                        (root + "/tokenize", {"content": text}),
+                    ):
                         r = client.post(url, json=body)
                         if r.status_code == 200:
                             return len(r.json().get("tokens", []))
@@ -153,14 +171,19 @@ class ServerLLM:
             self._tokenize_ok = False  # neither endpoint: estimate from now on
         return max(1, len(text) // 3)
 
-    def stream(self, prompt: str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None) -> Iterator[str]:
+    def stream(
+        self, prompt: str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None
+    ) -> Iterator[str]:
         body = {"prompt": prompt, "stop": stop or DEFAULT_STOP}
         return self._events("/completions", body, max_tokens, grammar, lambda choice: choice.get("text"))
 
-    def chat_stream(self, messages: list[dict], max_tokens: int, stop: list[str] | None = None,
-                    grammar: str | None = None) -> Iterator[str]:
+    def chat_stream(
+        self, messages: list[dict], max_tokens: int, stop: list[str] | None = None, grammar: str | None = None
+    ) -> Iterator[str]:
         body = {"messages": messages, **({"stop": stop} if stop else {})}
-        return self._events("/chat/completions", body, max_tokens, grammar, lambda choice: (choice.get("delta") or {}).get("content"))
+        return self._events(
+            "/chat/completions", body, max_tokens, grammar, lambda choice: (choice.get("delta") or {}).get("content")
+        )
 
     def _events(self, path: str, body: dict, max_tokens: int, grammar: str | None, text_of) -> Iterator[str]:
         """Stream a request's server-sent events, yielding each choice's text."""
@@ -213,8 +236,16 @@ def load_llm(settings) -> LLM:
         from studygraph.assistant.local_llm import LlamaCppLLM
 
         path = Path(settings.model_path) if settings.model_path else packaged_model_path(settings)
-        return LlamaCppLLM(path, settings.n_ctx, settings.n_threads, settings.n_gpu_layers, settings.temperature,
-                           timeout=settings.llm_timeout, data_dir=settings.data_dir, chat=chat)
+        return LlamaCppLLM(
+            path,
+            settings.n_ctx,
+            settings.n_threads,
+            settings.n_gpu_layers,
+            settings.temperature,
+            timeout=settings.llm_timeout,
+            data_dir=settings.data_dir,
+            chat=chat,
+        )
     except LLMError as exc:
         return NoLLM(str(exc))
     except Exception as exc:  # noqa: BLE001 - e.g. the packaged model cannot be assembled (disk full)

@@ -14,6 +14,7 @@ The worker exits when its stdin closes, so it never outlives the process that st
 
 This module imports nothing heavy at the top: the parent imports `Lines` from it.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,7 +37,7 @@ class Lines:
     def send(self, message: dict) -> None:
         data = (json.dumps(message, ensure_ascii=False) + "\n").encode("utf-8")
         while data:
-            data = data[os.write(self.write_fd, data):]
+            data = data[os.write(self.write_fd, data) :]
 
     def pending(self) -> bool:
         return b"\n" in self._buffer or bool(select.select([self.read_fd], [], [], 0)[0])
@@ -64,13 +65,24 @@ def _serve(channel: Lines) -> None:
     if n_gpu_layers is None:
         n_gpu_layers = -1 if llama_supports_gpu_offload() else 0
     try:
-        llama = Llama(model_path=load["model_path"], n_ctx=load["n_ctx"], n_threads=load["n_threads"],
-                      n_gpu_layers=n_gpu_layers, verbose=False)
+        llama = Llama(
+            model_path=load["model_path"],
+            n_ctx=load["n_ctx"],
+            n_threads=load["n_threads"],
+            n_gpu_layers=n_gpu_layers,
+            verbose=False,
+        )
     except Exception as exc:  # noqa: BLE001 - llama.cpp raises ValueError/RuntimeError for bad files
         channel.send({"error": " ".join(str(exc).split())[:200] or exc.__class__.__name__})
         return
-    channel.send({"ready": True, "n_gpu_layers": n_gpu_layers, "system_info": llama_print_system_info().decode(),
-                  "chat_template": bool(llama.metadata.get("tokenizer.chat_template"))})
+    channel.send(
+        {
+            "ready": True,
+            "n_gpu_layers": n_gpu_layers,
+            "system_info": llama_print_system_info().decode(),
+            "chat_template": bool(llama.metadata.get("tokenizer.chat_template")),
+        }
+    )
 
     while (request := channel.recv()) is not None:
         op = request.get("op")
@@ -78,10 +90,18 @@ def _serve(channel: Lines) -> None:
             if op == "count":
                 channel.send({"n": len(llama.tokenize(request["text"].encode("utf-8"), add_bos=False, special=False))})
             elif op in ("complete", "chat"):
-                grammar = LlamaGrammar.from_string(request["grammar"], verbose=False) if request.get("grammar") else None
-                sampling = dict(max_tokens=request["max_tokens"], temperature=request["temperature"], top_p=0.9,
-                                repeat_penalty=request.get("repeat_penalty", 1.15), stop=request["stop"], stream=True,
-                                grammar=grammar)
+                grammar = (
+                    LlamaGrammar.from_string(request["grammar"], verbose=False) if request.get("grammar") else None
+                )
+                sampling = dict(
+                    max_tokens=request["max_tokens"],
+                    temperature=request["temperature"],
+                    top_p=0.9,
+                    repeat_penalty=request.get("repeat_penalty", 1.15),
+                    stop=request["stop"],
+                    stream=True,
+                    grammar=grammar,
+                )
                 if op == "chat":
                     chunks = llama.create_chat_completion(messages=request["messages"], **sampling)
                     texts = (chunk["choices"][0]["delta"].get("content") for chunk in chunks)

@@ -11,6 +11,7 @@ One worker per (model, n_ctx, n_gpu_layers, n_threads) per process, shared by ev
 serves all tabs from one process), and a lock per worker: it answers one request at a time. Tokens
 cross a pipe as JSON lines; that costs microseconds against tens of milliseconds per token.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -28,8 +29,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from studygraph.assistant.llm import DEFAULT_STOP, check_gguf
-from studygraph.errors import LLMError, WorkerCrash
 from studygraph.assistant.llm_worker import Lines
+from studygraph.errors import LLMError, WorkerCrash
 
 # A process killed by one of these died in native code; the same build, model and CPU will die again.
 NATIVE_CRASHES = {signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGABRT}
@@ -110,10 +111,17 @@ class _Worker:
     def __init__(self, model_path: Path, n_ctx: int, n_threads: int, n_gpu_layers: int | None, timeout: float):
         self.timeout = timeout
         self.log = tempfile.TemporaryFile()  # llama.cpp's own messages, for the error line if it dies
-        self.proc = subprocess.Popen([sys.executable, "-m", "studygraph.assistant.llm_worker"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=self.log, close_fds=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "studygraph.assistant.llm_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            close_fds=True,
+        )
         self.channel = Lines(self.proc.stdout.fileno(), self.proc.stdin.fileno())
-        self.channel.send({"model_path": str(model_path), "n_ctx": n_ctx, "n_threads": n_threads, "n_gpu_layers": n_gpu_layers})
+        self.channel.send(
+            {"model_path": str(model_path), "n_ctx": n_ctx, "n_threads": n_threads, "n_gpu_layers": n_gpu_layers}
+        )
         ready = self.recv(timeout=max(timeout, 120.0))  # loading a 1 GB GGUF from a cold disk takes a while
         if "error" in ready:
             self.close()
@@ -137,7 +145,9 @@ class _Worker:
         if code < 0 and -code in NATIVE_CRASHES:
             name = _signal_name(code)
             raise WorkerCrash(f"the model process crashed ({name}) in llama.cpp native code; {REBUILD_HINT}", name)
-        raise LLMError(f"the model process exited ({_signal_name(code) if code < 0 else f'status {code}'}): {self._log_tail()}")
+        raise LLMError(
+            f"the model process exited ({_signal_name(code) if code < 0 else f'status {code}'}): {self._log_tail()}"
+        )
 
     def _log_tail(self) -> str:
         try:
@@ -182,8 +192,17 @@ class LlamaCppLLM:
 
     supports_grammar = True
 
-    def __init__(self, model_path: Path, n_ctx: int = 2048, n_threads: int | None = None, n_gpu_layers: int | None = None,
-                 temperature: float = 0.2, timeout: float = 60.0, data_dir: Path | None = None, chat: bool | None = None):
+    def __init__(
+        self,
+        model_path: Path,
+        n_ctx: int = 2048,
+        n_threads: int | None = None,
+        n_gpu_layers: int | None = None,
+        temperature: float = 0.2,
+        timeout: float = 60.0,
+        data_dir: Path | None = None,
+        chat: bool | None = None,
+    ):
         self.model_path = Path(model_path)
         self.n_ctx = n_ctx
         self.n_threads = n_threads or max(1, min(os.cpu_count() or 1, 8))
@@ -217,8 +236,10 @@ class LlamaCppLLM:
             return worker, lock
 
     def _remember(self, crash: WorkerCrash) -> None:
-        self.crashes.record(self.crash_key, f"{self.model_path.name} crashed this build of llama.cpp on this CPU "
-                                            f"({crash.signal}); {REBUILD_HINT}")
+        self.crashes.record(
+            self.crash_key,
+            f"{self.model_path.name} crashed this build of llama.cpp on this CPU ({crash.signal}); {REBUILD_HINT}",
+        )
 
     def _request(self, message: dict) -> Iterator[dict]:
         """Send one request and yield its replies; a crash is remembered before the error goes up."""
@@ -244,17 +265,38 @@ class LlamaCppLLM:
         with self.lock:
             return next(self._request({"op": "count", "text": text}))["n"]
 
-    def stream(self, prompt: str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None) -> Iterator[str]:
+    def stream(
+        self, prompt: str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None
+    ) -> Iterator[str]:
         """Continue `prompt` (a base model's way of answering)."""
-        return self._generate({"op": "complete", "prompt": prompt, "max_tokens": max_tokens, "stop": stop or DEFAULT_STOP,
-                               "grammar": grammar, "temperature": self.temperature, "repeat_penalty": 1.15})
+        return self._generate(
+            {
+                "op": "complete",
+                "prompt": prompt,
+                "max_tokens": max_tokens,
+                "stop": stop or DEFAULT_STOP,
+                "grammar": grammar,
+                "temperature": self.temperature,
+                "repeat_penalty": 1.15,
+            }
+        )
 
-    def chat_stream(self, messages: list[dict], max_tokens: int, stop: list[str] | None = None,
-                    grammar: str | None = None) -> Iterator[str]:
+    def chat_stream(
+        self, messages: list[dict], max_tokens: int, stop: list[str] | None = None, grammar: str | None = None
+    ) -> Iterator[str]:
         """The assistant's turn after `messages`, through the GGUF's chat template."""
         # A milder repeat penalty than for the base model: a Chinese answer repeats characters legitimately.
-        return self._generate({"op": "chat", "messages": messages, "max_tokens": max_tokens, "stop": stop or [],
-                               "grammar": grammar, "temperature": self.temperature, "repeat_penalty": 1.05})
+        return self._generate(
+            {
+                "op": "chat",
+                "messages": messages,
+                "max_tokens": max_tokens,
+                "stop": stop or [],
+                "grammar": grammar,
+                "temperature": self.temperature,
+                "repeat_penalty": 1.05,
+            }
+        )
 
     def _generate(self, request: dict) -> Iterator[str]:
         # The lock is held for the whole generation and released when the generator finishes or is closed.

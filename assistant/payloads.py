@@ -3,6 +3,7 @@
 The CLI prints `to_dict()` (the JSON contract of `ask --json` and `path --json`), the chat page renders the
 fields, the engine asks `topic_ids()` which topics the prose may name. Nobody reads a payload by guessing keys.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -64,8 +65,15 @@ class PlanStep:
     resources: list[ResourceRef] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "name": self.name, "zh": self.zh, "hours": self.hours, "why": self.why,
-                "status": self.status, "resources": _dicts(self.resources)}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "zh": self.zh,
+            "hours": self.hours,
+            "why": self.why,
+            "status": self.status,
+            "resources": _dicts(self.resources),
+        }
 
 
 @dataclass
@@ -78,16 +86,31 @@ class PlanPayload:
     @classmethod
     def of(cls, plan, resources_per_step: int | None = None) -> PlanPayload:
         """From a graph.plan.Plan; `resources_per_step` caps each step's resources (None: all)."""
-        steps = [PlanStep(s.topic.id, s.topic.name, s.topic.zh, s.hours, s.why, s.status,
-                          [ResourceRef.of(r) for r in s.resources[:resources_per_step]]) for s in plan.steps]
+        steps = [
+            PlanStep(
+                s.topic.id,
+                s.topic.name,
+                s.topic.zh,
+                s.hours,
+                s.why,
+                s.status,
+                [ResourceRef.of(r) for r in s.resources[:resources_per_step]],
+            )
+            for s in plan.steps
+        ]
         return cls(TopicRef(plan.goal.id, plan.goal.name, plan.goal.zh), steps, plan.hours, list(plan.skipped))
 
     def topic_ids(self) -> set[str]:
         return {self.goal.id, *(s.id for s in self.steps), *self.skipped}
 
     def to_dict(self) -> dict:
-        return {"goal": self.goal.to_dict(), "steps": _dicts(self.steps), "hours": self.hours, "skipped": self.skipped,
-                "topics": [s.id for s in self.steps]}
+        return {
+            "goal": self.goal.to_dict(),
+            "steps": _dicts(self.steps),
+            "hours": self.hours,
+            "skipped": self.skipped,
+            "topics": [s.id for s in self.steps],
+        }
 
 
 @dataclass
@@ -100,8 +123,14 @@ class NextItem:
     resources: list[ResourceRef] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "name": self.name, "zh": self.zh, "score": self.score, "why": self.why,
-                "resources": _dicts(self.resources)}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "zh": self.zh,
+            "score": self.score,
+            "why": self.why,
+            "resources": _dicts(self.resources),
+        }
 
 
 @dataclass
@@ -147,8 +176,12 @@ class ExplainPayload:
         return {self.topic.id, *self.prerequisites, *self.leads_to}
 
     def to_dict(self) -> dict:
-        return {"topic": self.topic.to_dict(), "prerequisites": self.prerequisites, "leads_to": self.leads_to,
-                "resources": _dicts(self.resources)}
+        return {
+            "topic": self.topic.to_dict(),
+            "prerequisites": self.prerequisites,
+            "leads_to": self.leads_to,
+            "resources": _dicts(self.resources),
+        }
 
 
 @dataclass

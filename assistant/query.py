@@ -3,6 +3,7 @@
 Rules only (no model): topic mentions come from the catalogue matcher, kind hints from a short bilingual
 word list. Everything downstream (routing, retrieval boosts, answer language) reads this one object.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,10 @@ KIND_HINTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"论文|\bpapers?\b|\barxiv\b", re.I), "paper"),
     (re.compile(r"数据集|\bdatasets?\b|\bdata\s?sets?\b", re.I), "dataset"),
     (re.compile(r"课程|网课|\bcourses?\b|\bclass(es)?\b|\bmooc\b", re.I), "course"),
-    (re.compile(r"代码|源码|实现|\bcode\b|\bgithub\b|\brepo(sitory)?\b|\bimplementation\b|\bnotebooks?\b", re.I), "code"),
+    (
+        re.compile(r"代码|源码|实现|\bcode\b|\bgithub\b|\brepo(sitory)?\b|\bimplementation\b|\bnotebooks?\b", re.I),
+        "code",
+    ),
     (re.compile(r"课本|教材|书|\bbooks?\b|\btextbooks?\b", re.I), "book"),
     (re.compile(r"博客|文章|\bblogs?\b|\barticles?\b|\bposts?\b|\btutorials?\b", re.I), "article"),
 ]

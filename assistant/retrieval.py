@@ -5,6 +5,7 @@ tokens; BM25 misses paraphrases ("how attention works") that the vectors catch. 
 needs no score calibration between the two. SQLite is the source of truth: a Chroma hit whose chunk id is
 not in SQLite (an orphan from an interrupted ingest) is dropped.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -40,10 +41,14 @@ STOPWORDS = frozenset(
     "a an the of to in on for and or is are was be it this that with about me my i you what which how why "
     "do does can should could would where there here any some give find show want need learn learning "
     "good best please from by at as into".split()
-) | frozenset("的 了 是 在 和 与 及 吗 呢 吧 啊 什么 哪里 哪些 有 有没有 一个 一些 我 你 要 讲 好 的好 资料 一下 关于".split())
+) | frozenset(
+    "的 了 是 在 和 与 及 吗 呢 吧 啊 什么 哪里 哪些 有 有没有 一个 一些 我 你 要 讲 好 的好 资料 一下 关于".split()
+)
 
 # Words that name a kind: every card says its kind, so they match everything; the kind boost handles them.
-KIND_WORDS = frozenset("video paper course code book dataset article tutorial lecture blog 视频 论文 课程 代码 书 数据集 教程 博客 精读".split())
+KIND_WORDS = frozenset(
+    "video paper course code book dataset article tutorial lecture blog 视频 论文 课程 代码 书 数据集 教程 博客 精读".split()
+)
 
 _jieba_lock = threading.Lock()
 
@@ -96,6 +101,7 @@ class SearchResult:
 class _Lexical:
     """Everything a search needs that only changes when an ingest commits, built once per version:
     per-search work is then the two rankings and the fusion, not re-reading the library."""
+
     version: tuple
     ids: list[str]  # in BM25 document order
     bm25: object
@@ -190,7 +196,9 @@ def rrf(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
 class Retriever:
     """Search over one library. The embedder and Chroma are created on the first search, not before."""
 
-    def __init__(self, settings, meta: MetaStore, embedder=None, vectors=None, topic_names: dict[str, str] | None = None):
+    def __init__(
+        self, settings, meta: MetaStore, embedder=None, vectors=None, topic_names: dict[str, str] | None = None
+    ):
         self.settings = settings
         self.topic_names = topic_names or {}
         self.meta = meta
@@ -236,7 +244,10 @@ class Retriever:
             self.warning = None
         except Exception as exc:  # noqa: BLE001 - a read-only data dir or a Chroma server that is down
             # BM25 alone still finds most things; say so instead of failing the whole question.
-            dense, self.warning = [], f"vector search unavailable ({' '.join(str(exc).split())[:120]}); lexical results only"
+            dense, self.warning = (
+                [],
+                f"vector search unavailable ({' '.join(str(exc).split())[:120]}); lexical results only",
+            )
             log.warning(self.warning)
         tokens = [t for t in tokenize(f"{query.text} {names}") if t not in KIND_WORDS or not query.kind]
         lexical: list[str] = []

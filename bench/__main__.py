@@ -4,6 +4,7 @@ Order: ingest first (its library feeds cold start and the ask-path TTFT), then c
 retrieval, generation. A benchmark that fails prints {"name": ..., "error": ...} and the rest still run;
 the exit status is 1 if any failed.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -9,6 +9,7 @@ Same packaged GGUF, prompt, n_ctx, threads and greedy sampling; each build runs 
 (two builds cannot share one process), the two alternating so that a noisy neighbour hits both.
 "ours" is the installed build, "raw" the other one.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,13 @@ def _run(site: str | None, model: str, n_threads: int, max_tokens: int, runs: in
     env = dict(os.environ)
     if site:
         env["PYTHONPATH"] = site + os.pathsep + env.get("PYTHONPATH", "")
-    out = subprocess.run([sys.executable, "-c", CHILD, model, str(n_threads), str(max_tokens), str(runs)],
-                         capture_output=True, text=True, env=env, timeout=600)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, model, str(n_threads), str(max_tokens), str(runs)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     if out.returncode != 0:
         raise RuntimeError(f"{site or 'installed build'} exited {out.returncode}: {out.stderr[-500:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -61,15 +67,22 @@ def run(other_site: str, quick: bool) -> list[dict]:
     other: dict[str, list] = {"rates": [], "ttfts": []}
     for i in range(rounds):
         pair = [(ours, None), (other, other_site)]
-        for side, site in (pair if i % 2 == 0 else pair[::-1]):
+        for side, site in pair if i % 2 == 0 else pair[::-1]:
             result = _run(site, model, n_threads, max_tokens, runs=3)
             side["rates"] += result["rates"]
             side["ttfts"] += result["ttfts"]
             side["features"] = result["features"]
-    extra = {"model": os.path.basename(model), "n_threads": n_threads, "max_tokens": max_tokens,
-             "ours_build": ours["features"], "raw_build": other["features"]}
-    return [report("build.tok_per_s", p50(ours["rates"]), p50(other["rates"]), "tokens/s", "report", "higher", **extra),
-            report("build.ttft", p50(ours["ttfts"]) * 1e3, p50(other["ttfts"]) * 1e3, "ms", "report", "lower", **extra)]
+    extra = {
+        "model": os.path.basename(model),
+        "n_threads": n_threads,
+        "max_tokens": max_tokens,
+        "ours_build": ours["features"],
+        "raw_build": other["features"],
+    }
+    return [
+        report("build.tok_per_s", p50(ours["rates"]), p50(other["rates"]), "tokens/s", "report", "higher", **extra),
+        report("build.ttft", p50(ours["ttfts"]) * 1e3, p50(other["ttfts"]) * 1e3, "ms", "report", "lower", **extra),
+    ]
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 RLHF`) vs `python -c pass`; `search` (English and Chinese) and `ask --no-llm` on a find question vs that same
 cold `path` (target: search <= 1.5 s and <= 3x path on 2 cores); whether each imports torch; and the time
 from starting `ask` with the default model to its first printed prose."""
+
 from __future__ import annotations
 
 import os
@@ -28,8 +29,10 @@ def _wall(cmd: list[str], env: dict, repeat: int) -> tuple[list[float], list[flo
 
 
 def _imports_torch(argv: list[str], env: dict) -> bool:
-    probe = (f"import sys; sys.argv={argv!r}\nfrom studygraph.cli import app\ntry: app()\nexcept SystemExit: pass\n"
-             "print('TORCH', 'torch' in sys.modules, file=sys.stderr)")
+    probe = (
+        f"import sys; sys.argv={argv!r}\nfrom studygraph.cli import app\ntry: app()\nexcept SystemExit: pass\n"
+        "print('TORCH', 'torch' in sys.modules, file=sys.stderr)"
+    )
     return "TORCH True" in subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True).stderr
 
 
@@ -52,15 +55,45 @@ def run(quick: bool, data_dir: str) -> list[dict]:
     path_argv = ["studygraph", "path", "RLHF", "--json"]
     ours, ours_cpu = _wall([sg, *path_argv[1:]], env, repeat)
     raw, raw_cpu = _wall([sys.executable, "-c", "pass"], env, repeat)
-    out = [report("cold_start.path_rlhf", p50(ours), p50(raw), "s", "< 1 s wall, no torch import", "lower",
-                  imports_torch=_imports_torch(path_argv, env), cpu_s_ours=round(p50(ours_cpu), 3), cpu_s_raw=round(p50(raw_cpu), 3))]
-    for name, argv in (("search_en", ["studygraph", "search", "attention explained", "-k", "5", "--json"]),
-                       ("search_zh", ["studygraph", "search", "注意力机制", "-k", "5", "--json"]),
-                       ("ask_find_no_llm", ["studygraph", "ask", "Any paper about RLHF?", "--no-llm", "--json"])):
+    out = [
+        report(
+            "cold_start.path_rlhf",
+            p50(ours),
+            p50(raw),
+            "s",
+            "< 1 s wall, no torch import",
+            "lower",
+            imports_torch=_imports_torch(path_argv, env),
+            cpu_s_ours=round(p50(ours_cpu), 3),
+            cpu_s_raw=round(p50(raw_cpu), 3),
+        )
+    ]
+    for name, argv in (
+        ("search_en", ["studygraph", "search", "attention explained", "-k", "5", "--json"]),
+        ("search_zh", ["studygraph", "search", "注意力机制", "-k", "5", "--json"]),
+        ("ask_find_no_llm", ["studygraph", "ask", "Any paper about RLHF?", "--no-llm", "--json"]),
+    ):
         wall, cpu = _wall([sg, *argv[1:]], env, repeat)
-        out.append(report(f"cold_start.{name}", p50(wall), p50(ours), "s", "<= 1.5 s wall and <= 3x cold path", "lower",
-                          vs_python_pass=round(p50(wall) / p50(raw), 1), imports_torch=_imports_torch(argv, env),
-                          cpu_s_ours=round(p50(cpu), 3)))
-    first = [_first_output([sg, "ask", "学 RLHF 之前要学什么"], dict(env, STUDYGRAPH_LLM_BACKEND="auto")) for _ in range(2 if quick else 3)]
-    out.append(report("cold_start.ask_first_prose", p50(first), p50(ours), "s", "report (default model, plan question)", "lower"))
+        out.append(
+            report(
+                f"cold_start.{name}",
+                p50(wall),
+                p50(ours),
+                "s",
+                "<= 1.5 s wall and <= 3x cold path",
+                "lower",
+                vs_python_pass=round(p50(wall) / p50(raw), 1),
+                imports_torch=_imports_torch(argv, env),
+                cpu_s_ours=round(p50(cpu), 3),
+            )
+        )
+    first = [
+        _first_output([sg, "ask", "学 RLHF 之前要学什么"], dict(env, STUDYGRAPH_LLM_BACKEND="auto"))
+        for _ in range(2 if quick else 3)
+    ]
+    out.append(
+        report(
+            "cold_start.ask_first_prose", p50(first), p50(ours), "s", "report (default model, plan question)", "lower"
+        )
+    )
     return out

@@ -1,4 +1,5 @@
 """Timing helpers and the one-JSON-line-per-benchmark output format."""
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,15 @@ def p95(xs: list[float]) -> float:
 
 def report(name: str, ours: float, raw: float, unit: str, target: float | str, better: str, **extra) -> dict:
     """Print one line: ours vs the raw baseline of the same run, and the ratio the target applies to."""
-    line = {"name": name, "ours": round(ours, 6), "raw": round(raw, 6), "unit": unit,
-            "ratio": round(ours / raw, 4) if raw else None, "target": target, "better": better, **extra}
+    line = {
+        "name": name,
+        "ours": round(ours, 6),
+        "raw": round(raw, 6),
+        "unit": unit,
+        "ratio": round(ours / raw, 4) if raw else None,
+        "target": target,
+        "better": better,
+        **extra,
+    }
     print(json.dumps(line, ensure_ascii=False), flush=True)
     return line

@@ -10,6 +10,7 @@ Separately: TTFT of the full `Assistant.ask_stream` path (intent routing, hybrid
 our cleaning of the stream) vs raw TTFT on the very prompt the assistant built; the difference is the
 overhead a learner waits for on top of the model itself.
 """
+
 from __future__ import annotations
 
 import os
@@ -64,7 +65,9 @@ def run(quick: bool, data_dir: str | None = None) -> list[dict]:
     n_threads = settings.n_threads or max(1, min(os.cpu_count() or 1, 8))
     ours_llm = LlamaCppLLM(path, n_ctx=n_ctx, n_threads=n_threads, n_gpu_layers=settings.n_gpu_layers, temperature=0.0)
     gpu_layers = ours_llm.n_gpu_layers
-    raw_llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, n_gpu_layers=gpu_layers, seed=42, verbose=False)
+    raw_llm = Llama(
+        model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, n_gpu_layers=gpu_layers, seed=42, verbose=False
+    )
     sampling = dict(temperature=0.0, top_p=0.9, repeat_penalty=1.15, stop=DEFAULT_STOP)  # what LlamaCppLLM passes
 
     def raw_stream(prompt, n: int):
@@ -83,24 +86,55 @@ def run(quick: bool, data_dir: str | None = None) -> list[dict]:
     ours_ttft, raw_ttft, ours_rate, raw_rate, ours_tok, raw_tok = [], [], [], [], 0, 0
     # Full-length warm-up on both: the first generations of a freshly mmapped model run several times slower.
     for w in range(1 if quick else 2):
-        list(raw_stream(f"Warm up {w}.\n{PROMPT_BODY}", max_tokens)), list(ours_llm.stream(f"Warm up {w}.\n{PROMPT_BODY}", max_tokens))
+        (
+            list(raw_stream(f"Warm up {w}.\n{PROMPT_BODY}", max_tokens)),
+            list(ours_llm.stream(f"Warm up {w}.\n{PROMPT_BODY}", max_tokens)),
+        )
     for i in range(runs):
         prompt = f"Session {i + 1}.\n{PROMPT_BODY}"
         sides = [("raw", lambda: raw_stream(prompt, max_tokens)), ("ours", lambda: ours_llm.stream(prompt, max_tokens))]
-        for side, make in (sides if i % 2 == 0 else sides[::-1]):  # alternate who goes first
+        for side, make in sides if i % 2 == 0 else sides[::-1]:  # alternate who goes first
             t0 = time.perf_counter()
             ttft, dec, text = _measure(make(), t0)
             n = max(0, ntok(text) - 1)  # tokens after the first, over the time after the first
             if side == "raw":
-                raw_ttft.append(ttft); raw_rate.append(n / dec if dec else 0.0); raw_tok += n
+                raw_ttft.append(ttft)
+                raw_rate.append(n / dec if dec else 0.0)
+                raw_tok += n
             else:
-                ours_ttft.append(ttft); ours_rate.append(n / dec if dec else 0.0); ours_tok += n
-    extra = {"model": path.name, "n_ctx": n_ctx, "n_threads": n_threads, "n_gpu_layers": gpu_layers,
-             "prompt_tokens": ntok(f"Session 1.\n{PROMPT_BODY}"), "max_tokens": max_tokens, "runs": runs}
+                ours_ttft.append(ttft)
+                ours_rate.append(n / dec if dec else 0.0)
+                ours_tok += n
+    extra = {
+        "model": path.name,
+        "n_ctx": n_ctx,
+        "n_threads": n_threads,
+        "n_gpu_layers": gpu_layers,
+        "prompt_tokens": ntok(f"Session 1.\n{PROMPT_BODY}"),
+        "max_tokens": max_tokens,
+        "runs": runs,
+    }
     out = [
-        report("generation.tok_per_s", p50(ours_rate), p50(raw_rate), "tokens/s", ">= 0.95x raw", "higher",
-               tokens_ours=ours_tok, tokens_raw=raw_tok, **extra),
-        report("generation.ttft", p50(ours_ttft) * 1e3, p50(raw_ttft) * 1e3, "ms", "report (LLM call only)", "lower", **extra),
+        report(
+            "generation.tok_per_s",
+            p50(ours_rate),
+            p50(raw_rate),
+            "tokens/s",
+            ">= 0.95x raw",
+            "higher",
+            tokens_ours=ours_tok,
+            tokens_raw=raw_tok,
+            **extra,
+        ),
+        report(
+            "generation.ttft",
+            p50(ours_ttft) * 1e3,
+            p50(raw_ttft) * 1e3,
+            "ms",
+            "report (LLM call only)",
+            "lower",
+            **extra,
+        ),
     ]
     out += _ask_path(data_dir, ours_llm, raw_stream, max_tokens, runs)
     return out
@@ -153,19 +187,34 @@ def _ask_path(data_dir, llm, raw_stream, max_tokens: int, runs: int) -> list[dic
             before_llm.append(marks["called"] - t0)
             buffering.append(t0 + ttft - marks.get("first_token", t0 + ttft))
             prompt = prompts[-1]
-            prompt_tokens.append(llm.count_tokens(prompt if isinstance(prompt, str) else "\n".join(m["content"] for m in prompt)))
+            prompt_tokens.append(
+                llm.count_tokens(prompt if isinstance(prompt, str) else "\n".join(m["content"] for m in prompt))
+            )
         if "called" not in marks:
-            return [_skip("generation.ask_ttft_overhead", f"question {q!r} did not reach the model (intent {answer.intent})")]
+            return [
+                _skip(
+                    "generation.ask_ttft_overhead", f"question {q!r} did not reach the model (intent {answer.intent})"
+                )
+            ]
         ours.append(ttft)
         t0 = time.perf_counter()
         raw.append(_measure(raw_stream(prompts[-1], max_tokens), t0)[0])
         prompts.clear()
-    return [report("generation.ask_ttft", p50(ours) * 1e3, p50(raw) * 1e3, "ms",
-                   "report: overhead = ours - raw (routing + retrieval + prompt build + stream cleaning)", "lower",
-                   overhead_ms=round((p50(ours) - p50(raw)) * 1e3, 1),
-                   before_llm_ms=round(p50(before_llm) * 1e3, 1),  # routing + retrieval + prompt build
-                   first_token_to_first_piece_ms=round(p50(buffering) * 1e3, 1),  # sentence-at-a-time cleaning
-                   prompt_tokens=int(p50(prompt_tokens)), runs=runs)]
+    return [
+        report(
+            "generation.ask_ttft",
+            p50(ours) * 1e3,
+            p50(raw) * 1e3,
+            "ms",
+            "report: overhead = ours - raw (routing + retrieval + prompt build + stream cleaning)",
+            "lower",
+            overhead_ms=round((p50(ours) - p50(raw)) * 1e3, 1),
+            before_llm_ms=round(p50(before_llm) * 1e3, 1),  # routing + retrieval + prompt build
+            first_token_to_first_piece_ms=round(p50(buffering) * 1e3, 1),  # sentence-at-a-time cleaning
+            prompt_tokens=int(p50(prompt_tokens)),
+            runs=runs,
+        )
+    ]
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 The raw baseline is networkx's own ancestor query + topological sort on the same graph: the least any
 plan must do. Target: < 10 ms p95 at 10k topics.
 """
+
 from __future__ import annotations
 
 import random
@@ -35,6 +36,7 @@ class _Slow(Exception):
 
 def _bounded(fn, repeat: int, budget_s: float) -> tuple[list[float], bool]:
     """timings(fn, repeat), unless one call takes longer than budget_s: then ([budget_s], True), a lower bound."""
+
     def alarm(signum, frame):
         raise _Slow
 
@@ -67,12 +69,35 @@ def run(quick: bool) -> list[dict]:
         raw = timings(lambda: list(nx.topological_sort(g.subgraph(nx.ancestors(g, goal) | {goal}))), repeat)
         ours, cut = _bounded(lambda: learning_plan(tg, goal, known=set()), repeat, budget)
         extra = {"timed_out_lower_bound": True} if cut else {}
-        out.append(report(f"graph.plan.{label}.p95", p95(ours) * 1e3, p95(raw) * 1e3, "ms", "< 10 ms p95 at 10k topics", "lower",
-                          topics=g.number_of_nodes(), edges=g.number_of_edges(), plan_topics=len(nx.ancestors(g, goal)) + 1, **extra))
+        out.append(
+            report(
+                f"graph.plan.{label}.p95",
+                p95(ours) * 1e3,
+                p95(raw) * 1e3,
+                "ms",
+                "< 10 ms p95 at 10k topics",
+                "lower",
+                topics=g.number_of_nodes(),
+                edges=g.number_of_edges(),
+                plan_topics=len(nx.ancestors(g, goal)) + 1,
+                **extra,
+            )
+        )
         if label == "10k.goal300":
             continue
         known = set(list(nx.topological_sort(g))[: g.number_of_nodes() // 3])
-        raw_next = timings(lambda: [t for t in g if t not in known and all(p in known for p in g.predecessors(t))], repeat)
+        raw_next = timings(
+            lambda: [t for t in g if t not in known and all(p in known for p in g.predecessors(t))], repeat
+        )
         ours_next = timings(lambda: next_topics(tg, known, set(), 5), max(3, repeat // 4))
-        out.append(report(f"graph.next.{label}.p95", p95(ours_next) * 1e3, p95(raw_next) * 1e3, "ms", "< 10 ms p95 at 10k topics", "lower"))
+        out.append(
+            report(
+                f"graph.next.{label}.p95",
+                p95(ours_next) * 1e3,
+                p95(raw_next) * 1e3,
+                "ms",
+                "< 10 ms p95 at 10k topics",
+                "lower",
+            )
+        )
     return out

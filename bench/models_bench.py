@@ -7,6 +7,7 @@ evaluation of tests/prose_eval.py through the real assistant (its figures and th
 question to the first prose). DATA_DIR is an ingested library (default: the configured data dir).
 One JSON line per model.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,21 +42,33 @@ def run(data_dir: str | None = None) -> list[dict]:
         settings = base.model_copy(update={"model": key, "llm_backend": "llama_cpp", "model_path": None})
         path = packaged_model_path(settings)
         start = time.perf_counter()
-        llm = LlamaCppLLM(path, settings.n_ctx, settings.n_threads, settings.n_gpu_layers, temperature=0.0, data_dir=None)
+        llm = LlamaCppLLM(
+            path, settings.n_ctx, settings.n_threads, settings.n_gpu_layers, temperature=0.0, data_dir=None
+        )
         load_s = time.perf_counter() - start
         list(llm.stream(f"Warm up.\n{PROMPT_BODY}", 16))
         rates, ttfts = [], []
         for i in range(3):
-            ttft, decode_s, text = _measure(llm.stream(f"Session {i} {time.time()}.\n{PROMPT_BODY}", 64), time.perf_counter())
+            ttft, decode_s, text = _measure(
+                llm.stream(f"Session {i} {time.time()}.\n{PROMPT_BODY}", 64), time.perf_counter()
+            )
             n = max(0, llm.count_tokens(text) - 1)
             rates.append(n / decode_s if decode_s else 0.0)
             ttfts.append(ttft)
         recording = Recording(llm)
         figures = summary(evaluate(Assistant(settings, llm=recording), recording, corpus))
-        line = {"name": f"models.{key}", "title": model.title, "default": key == DEFAULT_MODEL, "bytes": model.size,
-                "licence": model.licence, "prompting": "chat template" if llm.chat else "completion",
-                "load_s": round(load_s, 2), "tok_per_s": round(sorted(rates)[1], 1),
-                "raw_ttft_ms": round(sorted(ttfts)[1] * 1e3), **figures}
+        line = {
+            "name": f"models.{key}",
+            "title": model.title,
+            "default": key == DEFAULT_MODEL,
+            "bytes": model.size,
+            "licence": model.licence,
+            "prompting": "chat template" if llm.chat else "completion",
+            "load_s": round(load_s, 2),
+            "tok_per_s": round(sorted(rates)[1], 1),
+            "raw_ttft_ms": round(sorted(ttfts)[1] * 1e3),
+            **figures,
+        }
         print(json.dumps(line, ensure_ascii=False), flush=True)
         lines.append(line)
     return lines

@@ -10,6 +10,7 @@ own line; the latency lines are the steady state.
 
 Target: ours p50 and p95 <= 1.5x raw at each size.
 """
+
 from __future__ import annotations
 
 import json
@@ -65,15 +66,20 @@ def build_library(n_chunks: int, data_dir: Path, seed: int = 11):
     pos = 0
     for i in range(n_chunks):
         rid = f"r{i % n_res:07d}"
-        words = " ".join(vocab[j] for j in zipf[pos:pos + 40])
+        words = " ".join(vocab[j] for j in zipf[pos : pos + 40])
         pos += 40
         chunks.append((f"c{i:08d}", rid, words))
     for i in range(n_res):
         title = " ".join(rng.sample(vocab, 4)).title()
         sources = json.dumps([[f"synthetic-{i % 7}.md", i + 1, "Synthetic > Section"]])
-        resources.append((f"r{i:07d}", f"https://example.org/r{i}", title, KINDS[i % len(KINDS)], title, 0, "[]", sources))
+        resources.append(
+            (f"r{i:07d}", f"https://example.org/r{i}", title, KINDS[i % len(KINDS)], title, 0, "[]", sources)
+        )
     with meta.db:
-        meta.db.executemany("INSERT INTO resources(id, url, title, kind, context, done, topics, sources) VALUES(?,?,?,?,?,?,?,?)", resources)
+        meta.db.executemany(
+            "INSERT INTO resources(id, url, title, kind, context, done, topics, sources) VALUES(?,?,?,?,?,?,?,?)",
+            resources,
+        )
         meta.db.executemany("INSERT INTO chunks(id, resource_id, text) VALUES(?,?,?)", chunks)
         meta.set_meta("state", "clean")
         meta.set_meta("ingested_at", str(time.time()))
@@ -84,8 +90,10 @@ def build_library(n_chunks: int, data_dir: Path, seed: int = 11):
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
     step = 5000
     for start in range(0, n_chunks, step):
-        part = chunks[start:start + step]
-        vectors.upsert([c[0] for c in part], vecs[start:start + step].tolist(), [c[2] for c in part], [c[1] for c in part])
+        part = chunks[start : start + step]
+        vectors.upsert(
+            [c[0] for c in part], vecs[start : start + step].tolist(), [c[2] for c in part], [c[1] for c in part]
+        )
     return settings, vectors, vocab
 
 
@@ -112,7 +120,9 @@ def run_size(n_chunks: int, repeat: int) -> list[dict]:
         setup_s = time.perf_counter() - t
         queries = _queries(vocab, 16)
         embedder = _FixedEmbedder()
-        retriever = Retriever(settings, MetaStore(settings.meta_path, readonly=True), embedder=embedder, vectors=vectors)
+        retriever = Retriever(
+            settings, MetaStore(settings.meta_path, readonly=True), embedder=embedder, vectors=vectors
+        )
         coll = vectors.collection
 
         def ours(i: int):
@@ -133,15 +143,30 @@ def run_size(n_chunks: int, repeat: int) -> list[dict]:
             ours(i)
         ours_t, raw_t = [], []
         for i in range(repeat):  # interleaved, so machine noise hits both sides alike
-            s = time.perf_counter(); raw(i); raw_t.append(time.perf_counter() - s)
-            s = time.perf_counter(); ours(i); ours_t.append(time.perf_counter() - s)
+            s = time.perf_counter()
+            raw(i)
+            raw_t.append(time.perf_counter() - s)
+            s = time.perf_counter()
+            ours(i)
+            ours_t.append(time.perf_counter() - s)
         label = f"{n_chunks // 1000}k"
         extra = {"chunks": n_chunks, "k": K, "queries": repeat}
         out = [
-            report(f"retrieval.{label}.p50", p50(ours_t) * 1e3, p50(raw_t) * 1e3, "ms", "<= 1.5x raw", "lower", **extra),
-            report(f"retrieval.{label}.p95", p95(ours_t) * 1e3, p95(raw_t) * 1e3, "ms", "<= 1.5x raw", "lower", **extra),
-            report(f"retrieval.{label}.bm25_build", build_s * 1e3, p50(raw_t) * 1e3, "ms",
-                   "report (one-off per library version; raw = one raw query)", "lower", setup_s=round(setup_s, 2)),
+            report(
+                f"retrieval.{label}.p50", p50(ours_t) * 1e3, p50(raw_t) * 1e3, "ms", "<= 1.5x raw", "lower", **extra
+            ),
+            report(
+                f"retrieval.{label}.p95", p95(ours_t) * 1e3, p95(raw_t) * 1e3, "ms", "<= 1.5x raw", "lower", **extra
+            ),
+            report(
+                f"retrieval.{label}.bm25_build",
+                build_s * 1e3,
+                p50(raw_t) * 1e3,
+                "ms",
+                "report (one-off per library version; raw = one raw query)",
+                "lower",
+                setup_s=round(setup_s, 2),
+            ),
         ]
         retriever.meta.close()
         return out

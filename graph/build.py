@@ -7,6 +7,7 @@ with independent evidence. A learned edge that would close a cycle is dropped, h
 contradicting roadmaps never crash anything. Plans follow only `strong` edges (curated, or learned with
 enough evidence); the weaker ones explain, order and rank, but never add a topic to a plan.
 """
+
 from __future__ import annotations
 
 import json
@@ -94,7 +95,13 @@ class TopicGraph:
 
     def edge_evidence(self, source: str, target: str) -> dict:
         data = self.graph.edges[source, target]
-        return {"source": source, "target": target, "weight": round(data["weight"], 3), "kind": data["kind"], "evidence": data["evidence"]}
+        return {
+            "source": source,
+            "target": target,
+            "weight": round(data["weight"], 3),
+            "kind": data["kind"],
+            "evidence": data["evidence"],
+        }
 
 
 def build_graph(catalogue: Catalogue, meta: MetaStore | None = None) -> TopicGraph:
@@ -129,7 +136,12 @@ def _learned_candidates(catalogue: Catalogue, meta: MetaStore) -> dict[tuple[str
         mapped = [(t, r) for t, r in mapped if t]
         for (a, ra), (b, rb) in zip(mapped, mapped[1:]):
             if a != b:
-                found[(a, b)].append((SYLLABUS_WEIGHT, f"{file}:{ra['line']}-{rb['line']} syllabus order: {ra['text'][:60]} → {rb['text'][:60]}"))
+                found[(a, b)].append(
+                    (
+                        SYLLABUS_WEIGHT,
+                        f"{file}:{ra['line']}-{rb['line']} syllabus order: {ra['text'][:60]} → {rb['text'][:60]}",
+                    )
+                )
 
     sections: dict[str, list] = defaultdict(list)
     for row in meta.sections():
@@ -140,7 +152,12 @@ def _learned_candidates(catalogue: Catalogue, meta: MetaStore) -> dict[tuple[str
         for (a, ra), (b, rb) in zip(mapped, mapped[1:]):
             same_parent = ra["heading"].rsplit(" > ", 1)[0] == rb["heading"].rsplit(" > ", 1)[0]
             if a != b and same_parent:
-                found[(a, b)].append((SECTION_WEIGHT, f"{file}:{ra['line']}-{rb['line']} roadmap order: {ra['heading'].split(' > ')[-1]} → {rb['heading'].split(' > ')[-1]}"))
+                found[(a, b)].append(
+                    (
+                        SECTION_WEIGHT,
+                        f"{file}:{ra['line']}-{rb['line']} roadmap order: {ra['heading'].split(' > ')[-1]} → {rb['heading'].split(' > ')[-1]}",
+                    )
+                )
     return found
 
 
@@ -175,10 +192,22 @@ def _attach_resources(tg: TopicGraph, meta: MetaStore) -> None:
             if t in tg.catalogue.topics:
                 by_topic[t].append((rank, r))
     # A resource whose main subject is the topic first; then books/courses over bare websites.
-    kind_order = {"course": 0, "video": 1, "article": 2, "paper": 3, "book": 4, "docs": 5, "code": 6, "dataset": 7, "website": 8}
+    kind_order = {
+        "course": 0,
+        "video": 1,
+        "article": 2,
+        "paper": 3,
+        "book": 4,
+        "docs": 5,
+        "code": 6,
+        "dataset": 7,
+        "website": 8,
+    }
     for t, items in by_topic.items():
         items.sort(key=lambda x: (x[0], x[1].url is None, kind_order.get(x[1].kind, 9), x[1].title))
         tg.resources_by_topic[t] = [r for _, r in items]
     for q in meta.questions():
         for t in json.loads(q["topics"]):
-            tg.questions_by_topic.setdefault(t, []).append({"text": q["text"], "file": q["file"], "line": q["line"], "kind": q["kind"]})
+            tg.questions_by_topic.setdefault(t, []).append(
+                {"text": q["text"], "file": q["file"], "line": q["line"], "kind": q["kind"]}
+            )

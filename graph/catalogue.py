@@ -15,6 +15,7 @@ The cards live in `corpus/topics/*.toml`, one `[[topic]]` table per topic:
 Loading validates the whole catalogue at once (unknown prerequisite ids, duplicate ids, cycles) and
 names the file of every problem, because a broken catalogue would silently produce wrong plans.
 """
+
 from __future__ import annotations
 
 import hashlib

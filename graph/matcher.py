@@ -4,6 +4,7 @@ One compiled alternation, longest alias first, so "自注意力" wins over "注�
 over "attention". ASCII aliases must stand as whole words ("RL" does not fire inside "RLHF"); CJK aliases
 have no word boundaries to respect.
 """
+
 from __future__ import annotations
 
 import re

@@ -5,6 +5,7 @@ the learner already knows is not needed. The order is a depth-first post-order f
 topic comes right after its own prerequisites and related topics stay together, instead of a flat
 breadth-first sort that jumps between areas.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -17,7 +18,17 @@ from studygraph.models import Resource, topic_marks
 from studygraph.store.meta import MetaStore
 
 LEVEL_ORDER = {"foundation": 0, "basic": 1, "intermediate": 2, "advanced": 3, "meta": 4}
-HOURS_BY_KIND = {"video": 1.5, "article": 0.5, "paper": 3.0, "course": 8.0, "book": 10.0, "docs": 1.0, "code": 2.0, "dataset": 1.0, "website": 1.0}
+HOURS_BY_KIND = {
+    "video": 1.5,
+    "article": 0.5,
+    "paper": 3.0,
+    "course": 8.0,
+    "book": 10.0,
+    "docs": 1.0,
+    "code": 2.0,
+    "dataset": 1.0,
+    "website": 1.0,
+}
 HOURS_BY_LEVEL = {"foundation": 10.0, "basic": 4.0, "intermediate": 3.0, "advanced": 3.0, "meta": 1.0}
 TEXT_KINDS = {"article", "paper", "book", "docs", "course", "website"}
 
@@ -126,7 +137,9 @@ def estimate_hours(topic: Topic, resources: list[Resource]) -> float:
     return round(sum(HOURS_BY_KIND.get(r.kind, 1.0) for r in resources[:2]), 1)
 
 
-def learning_plan(tg: TopicGraph, goal: str, known: set[str] | None = None, status: dict[str, str] | None = None) -> Plan:
+def learning_plan(
+    tg: TopicGraph, goal: str, known: set[str] | None = None, status: dict[str, str] | None = None
+) -> Plan:
     """Every prerequisite of `goal` the learner still needs, in an order where each step comes after all of
     its own prerequisites (curated edges only), ending at the goal; what `known` implies is skipped.
     `status` marks steps done/learning for display."""
@@ -139,7 +152,9 @@ def learning_plan(tg: TopicGraph, goal: str, known: set[str] | None = None, stat
         resources = pick_resources(tg, t)
         unlocks = [s for s in tg.plan_graph.successors(t) if s in needed or s == goal]
         why = "the goal" if t == goal else "needed for " + ", ".join(topics[s].name for s in unlocks[:3])
-        steps.append(Step(topics[t], resources, estimate_hours(topics[t], resources), why, (status or {}).get(t, "todo")))
+        steps.append(
+            Step(topics[t], resources, estimate_hours(topics[t], resources), why, (status or {}).get(t, "todo"))
+        )
     return Plan(topics[goal], steps, skipped)
 
 
@@ -164,8 +179,14 @@ def next_topics(tg: TopicGraph, known: set[str], learning: set[str] | None = Non
         # What the learner named or finished themselves is where they stand; its successors come first.
         follows = [p for p in g.predecessors(t) if p in explicit]
         library = len(tg.resources_by_topic.get(t, []))
-        score = (unlocks / 10 + 3.0 * bool(near) + 1.5 * bool(after_known) + 2.0 * bool(follows)
-                 + min(library, 5) * 0.3 - LEVEL_ORDER.get(topics[t].level, 2) * 0.2)
+        score = (
+            unlocks / 10
+            + 3.0 * bool(near)
+            + 1.5 * bool(after_known)
+            + 2.0 * bool(follows)
+            + min(library, 5) * 0.3
+            - LEVEL_ORDER.get(topics[t].level, 2) * 0.2
+        )
         reasons = []
         if t in learning:
             reasons.append("you are learning it now")

@@ -4,6 +4,7 @@ The ladder stops at the first rung that answers; each rung has its own score so 
 match from a guess. Nonsense must resolve to nothing: the fuzzy rung has a high cutoff, and the optional
 embedding rung (the assistant passes an encoder; graph-only commands never load a model) a threshold.
 """
+
 from __future__ import annotations
 
 import re
@@ -67,7 +68,11 @@ class Resolver:
             return self._hit(best.topic, 0.9, "mention")
         # Typos: fuzzy-match what the learner wrote, with and without the filler words stripped.
         candidates = {c for c in (singular, " ".join(_singular(w) for w in query.split())) if len(c) >= 3}
-        found = [f for c in candidates if (f := process.extractOne(c, self.keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF))]
+        found = [
+            f
+            for c in candidates
+            if (f := process.extractOne(c, self.keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF))
+        ]
         if found:
             best = max(found, key=lambda f: f[1])
             return self._hit(self.matcher.by_alias[best[0]], 0.9 * best[1] / 100, "fuzzy")

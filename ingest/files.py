@@ -1,4 +1,5 @@
 """Finding and reading corpus files safely: one bad file becomes an error line, never a stopped ingest."""
+
 from __future__ import annotations
 
 import codecs
@@ -71,13 +72,18 @@ def discover(roots: list[Path], data_dir: Path | None = None) -> tuple[list[Corp
         if root.is_file():
             path = root.resolve()
             if path.suffix.lower() not in SUPPORTED:
-                errors.append(ParseError(printable(root), None, f"unsupported file type {path.suffix or '(none)'}: use .md or .pdf"))
+                errors.append(
+                    ParseError(
+                        printable(root), None, f"unsupported file type {path.suffix or '(none)'}: use .md or .pdf"
+                    )
+                )
                 continue
             if problem := _name_problem(path):
                 errors.append(ParseError(printable(root), None, problem))
                 continue
             found.setdefault(path, CorpusFile(path, path.parent, display_path(path, data_dir)))
             continue
+
         def walk_error(exc: OSError) -> None:
             where = printable(display_path(Path(exc.filename or root), data_dir))
             errors.append(ParseError(where, None, f"cannot read folder: {exc.strerror or exc}"))
@@ -89,7 +95,9 @@ def discover(roots: list[Path], data_dir: Path | None = None) -> tuple[list[Corp
                     continue
                 sub = Path(dirpath) / d
                 if sub.is_symlink():  # never followed: a link loop must not hang (or multiply) an ingest
-                    errors.append(ParseError(printable(display_path(sub, data_dir)), None, _link_problem(sub, folder=True)))
+                    errors.append(
+                        ParseError(printable(display_path(sub, data_dir)), None, _link_problem(sub, folder=True))
+                    )
                     continue
                 kept.append(d)
             dirnames[:] = kept

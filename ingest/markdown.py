@@ -8,6 +8,7 @@ are what a renderer would see. Two habits of real roadmaps need care:
   see titles.py.
 Nothing here raises for any str input: problems become ParseError entries.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -53,12 +54,18 @@ NOT_QUESTIONS_HEAD_RE = re.compile(r"公司|compan|资源|resources?|链接|link
 STRICT_QUESTION_RE = re.compile(r"什么|如何|怎么|怎样|为什么|为何|哪些|哪几|\b(how|what|why|which)\b", re.IGNORECASE)
 QUESTION_WORDS_RE = re.compile(
     r"什么|如何|怎么|怎样|为什么|为何|哪些|哪几|哪个|是否|原理|区别|解释|介绍|简介|优缺点|对比"
-    r"|\b(how|what|why|explain|describe|compare|difference|which|when)\b", re.IGNORECASE)
+    r"|\b(how|what|why|explain|describe|compare|difference|which|when)\b",
+    re.IGNORECASE,
+)
 TASK_START_RE = re.compile(
     r"^(请|完成|实现|使用|选择|进一步|尝试|阅读|复现|训练|部署|编写|搭建|下载|掌握|理解|比较|调研|动手"
     r"|implement|write|build|train|use|try|read|reproduce|deploy|compare|choose|select|download|fine-?tune)",
-    re.IGNORECASE)
-SYLLABUS_BULLET_RE = re.compile(r"^(?:(?:chapter|lecture|lec|week|unit|module|lesson|part)\s*\d+|\d{1,3}\s*[:：]\s*\S|第\s*[0-9一二三四五六七八九十]+\s*[章课讲周节])", re.IGNORECASE)
+    re.IGNORECASE,
+)
+SYLLABUS_BULLET_RE = re.compile(
+    r"^(?:(?:chapter|lecture|lec|week|unit|module|lesson|part)\s*\d+|\d{1,3}\s*[:：]\s*\S|第\s*[0-9一二三四五六七八九十]+\s*[章课讲周节])",
+    re.IGNORECASE,
+)
 TASK_BOX_RE = re.compile(r"^\[([ xX])\]\s+")
 _DONE_END_RE = re.compile(r"(?:^|(?<=\W))DONE\s*$")
 
@@ -162,7 +169,7 @@ def _done_before(text: str, end: int) -> bool:
     i = end
     while i > 0 and text[i - 1].isspace():
         i -= 1
-    if i < 4 or text[i - 4:i] != "DONE":
+    if i < 4 or text[i - 4 : i] != "DONE":
         return False
     return i == 4 or not (text[i - 5].isalnum() or text[i - 5] == "_")
 
@@ -228,7 +235,11 @@ class _Walker:
         self.walk(SyntaxTreeNode(_MD_BODY.parse(content)), _line(node, off) - 1, depth + 1)
 
     def html(self, node: SyntaxTreeNode, off: int) -> None:
-        for m in re.finditer(r"""<a\s[^>]{0,2000}?href\s*=\s*["'](https?://[^"'\s]+)["'][^>]{0,2000}>(.{0,2000}?)</a>""", node.content, re.I | re.S):
+        for m in re.finditer(
+            r"""<a\s[^>]{0,2000}?href\s*=\s*["'](https?://[^"'\s]+)["'][^>]{0,2000}>(.{0,2000}?)</a>""",
+            node.content,
+            re.I | re.S,
+        ):
             line = _line(node, off) + node.content[: m.start()].count("\n")
             text = T.collapse(re.sub(r"<[^>]+>", "", m.group(2)))
             self.add_mention(_Link(m.group(1), 0, 0, text, False, False), line, _ctx(text), [text], text)
@@ -319,7 +330,13 @@ class _Walker:
         """('interview'|'exercise'|None, topical): topical when a plain subheading ('LLM') sits under 面经."""
         path = self.heading_path
         for i in range(len(path) - 1, -1, -1):
-            kind = "exercise" if EXERCISE_HEAD_RE.search(path[i]) else "interview" if INTERVIEW_HEAD_RE.search(path[i]) else None
+            kind = (
+                "exercise"
+                if EXERCISE_HEAD_RE.search(path[i])
+                else "interview"
+                if INTERVIEW_HEAD_RE.search(path[i])
+                else None
+            )
             if kind:
                 if NOT_QUESTIONS_HEAD_RE.search(path[-1]):
                     return None, False
@@ -356,12 +373,14 @@ class _Walker:
             line_text, line_start = lines[row], line_starts[row]
             first = first_on_row.setdefault(row, link.start)
             begin = prev_end.get(row, 0)
-            before = _DONE_END_RE.sub("", line_text[begin: min(begin + MAX_CANDIDATE, max(0, link.start - line_start))])
+            before = _DONE_END_RE.sub(
+                "", line_text[begin : min(begin + MAX_CANDIDATE, max(0, link.start - line_start))]
+            )
             if link.bare and not T.meaningful(before):  # 'arXiv:2203.02155 InstructGPT': the name follows
                 stop = link.end - line_start + MAX_CANDIDATE
                 if index + 1 < len(scanned.links):  # up to the next link only
                     stop = min(stop, max(link.end, scanned.links[index + 1].start) - line_start)
-                after = line_text[link.end - line_start: stop]
+                after = line_text[link.end - line_start : stop]
                 before = after if T.meaningful(after) else before
             candidates = [before, line_text[: min(MAX_CANDIDATE, max(0, first - line_start))]]
             if own and item is not None:
@@ -381,8 +400,16 @@ class _Walker:
             cues = (context if context is not None else line_text)[:MAX_KIND_CUES]
             self.add_mention(link, base + row, ctx, candidates, link.text, done=bool(item and item.done), cues=cues)
 
-    def add_mention(self, link: _Link, line: int, context: str, candidates: list[str], text: str, done: bool = False,
-                    cues: str | None = None) -> None:
+    def add_mention(
+        self,
+        link: _Link,
+        line: int,
+        context: str,
+        candidates: list[str],
+        text: str,
+        done: bool = False,
+        cues: str | None = None,
+    ) -> None:
         """`context` is already tidied (see _ctx): callers compute it once per line, not once per link.
         `cues` is the raw text around the link that hints at its kind (defaults to the context)."""
         url = normalize_url(link.url)
@@ -393,7 +420,9 @@ class _Walker:
         kind = classify_kind(url, f"{text[:MAX_KIND_CUES]} {(context if cues is None else cues)[:MAX_KIND_CUES]}")
         if item is not None and item.book and kind in ("website", "docs", "article"):
             kind = "book"
-        self.doc.mentions.append(Mention(url, title, kind, context, self.heading_path, max(1, line), link.done or done, link.url))
+        self.doc.mentions.append(
+            Mention(url, title, kind, context, self.heading_path, max(1, line), link.done or done, link.url)
+        )
 
 
 class _Only:
@@ -446,7 +475,9 @@ def _front_matter(walker: _Walker, tokens: list[Token], path: str) -> None:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = 2 + mark.line if mark is not None else 1
-            walker.doc.errors.append(ParseError(path, line, f"front matter is not valid YAML: {getattr(exc, 'problem', None) or exc}"))
+            walker.doc.errors.append(
+                ParseError(path, line, f"front matter is not valid YAML: {getattr(exc, 'problem', None) or exc}")
+            )
             return
         if isinstance(data, dict) and isinstance(data.get("title"), (str, int, float)):
             walker.doc.title = T.collapse(str(data["title"]))
@@ -460,7 +491,7 @@ def parse_markdown(text: str, path: str) -> ParsedDoc:
         tokens = _MD.parse(text)
         _front_matter(walker, tokens, path)
         walker.walk(SyntaxTreeNode(tokens), 0)
-    except Exception as exc:  # a parser bug must cost one file's extras, never the whole ingest
+    except Exception as exc:  # noqa: BLE001 - a parser bug must cost one file's extras, never the whole ingest
         walker.doc.errors.append(ParseError(path, None, f"markdown parse failed: {exc.__class__.__name__}: {exc}"))
     if not walker.doc.title:
         walker.doc.title = walker.first_heading

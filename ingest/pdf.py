@@ -1,4 +1,5 @@
 """Papers as PDFs: text with pypdf, a title and an abstract, an arXiv URL when the paper names its id."""
+
 from __future__ import annotations
 
 import io
@@ -11,7 +12,9 @@ from studygraph.models import Mention, ParsedDoc
 # The stamp arXiv prints in the margin of a paper's first page ("arXiv:1706.03762v7 [cs.CL] 2 Aug 2023"):
 # only that says "this PDF *is* that paper"; an id cited in the text is just a reference.
 ARXIV_STAMP = re.compile(r"arXiv:\s*(\d{4}\.\d{4,5})(?:v\d+)?\s*\[[A-Za-z.\-]+\]")
-ABSTRACT = re.compile(r"\babstract\b[\s.:—-]*(.+?)(?:\n\s*(?:1\.?|I\.?)?\s*introduction\b|\Z)", re.IGNORECASE | re.DOTALL)
+ABSTRACT = re.compile(
+    r"\babstract\b[\s.:—-]*(.+?)(?:\n\s*(?:1\.?|I\.?)?\s*introduction\b|\Z)", re.IGNORECASE | re.DOTALL
+)
 
 
 def _clean(text: str) -> str:

@@ -20,6 +20,7 @@ back; after 5 only garbage remains. Any state other than `clean` makes the next 
 against SQLite (embed what is missing, delete what is extra), so it converges to exactly what a clean
 ingest produces. Learner progress lives in its own table and is never rewritten here.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -103,7 +104,13 @@ def ingest(
 
 
 def _ingest(
-    settings: Settings, meta: MetaStore, paths: list[Path] | None, notify: Progress, embedder, vectors, catalogue: Catalogue,
+    settings: Settings,
+    meta: MetaStore,
+    paths: list[Path] | None,
+    notify: Progress,
+    embedder,
+    vectors,
+    catalogue: Catalogue,
 ) -> IngestReport:
     """The commit protocol above, one step per function."""
     report = IngestReport(topics=len(catalogue.topics))
@@ -171,7 +178,9 @@ def _scan(settings: Settings, meta: MetaStore, paths: list[Path] | None, report:
                 files[path] = CorpusFile(Path(path), Path(row["root"]), row["display"])
     else:
         scanned_dirs = [r.resolve() for r in roots if r.is_dir()]
-        scope = {f.path for f in found} | {Path(p) for p in known if any(Path(p).is_relative_to(d) for d in scanned_dirs)}
+        scope = {f.path for f in found} | {
+            Path(p) for p in known if any(Path(p).is_relative_to(d) for d in scanned_dirs)
+        }
     return Scan(known, files, scope)
 
 
@@ -212,7 +221,9 @@ def _resolve(cf: CorpusFile, digest: str, doc: ParsedDoc) -> ChangedFile:
         for m in doc.mentions
     ]
     # A paper's free text belongs to the paper itself: the file's first mention.
-    doc_text = [DocTextRow(f, line, mentions[0].resource_id, text) for text, line in doc.text_chunks] if mentions else []
+    doc_text = (
+        [DocTextRow(f, line, mentions[0].resource_id, text) for text, line in doc.text_chunks] if mentions else []
+    )
     return ChangedFile(cf, digest, doc, mentions, doc_text)
 
 
@@ -220,7 +231,8 @@ def _removed(scan: Scan, report: IngestReport) -> dict[str, str]:
     """Known files this ingest answers for that are no longer there (path -> display); a file that failed
     to read is still there, so its old rows stay."""
     removed = {
-        path: row["display"] for path, row in scan.known.items()
+        path: row["display"]
+        for path, row in scan.known.items()
         if path not in scan.files and (scan.scope is None or Path(path) in scan.scope)
     }
     for display in removed.values():
@@ -229,7 +241,9 @@ def _removed(scan: Scan, report: IngestReport) -> dict[str, str]:
     return removed
 
 
-def _up_to_date(meta: MetaStore, catalogue: Catalogue, changed: dict[str, ChangedFile], removed: dict[str, str]) -> bool:
+def _up_to_date(
+    meta: MetaStore, catalogue: Catalogue, changed: dict[str, ChangedFile], removed: dict[str, str]
+) -> bool:
     """Step 1: nothing to do leaves Chroma unopened, which keeps a no-change ingest well under a second."""
     state = meta.get_meta("state")
     catalogue_changed = meta.get_meta("catalogue") != catalogue.digest
@@ -242,7 +256,9 @@ def _mark_dirty(meta: MetaStore) -> None:
         meta.set_meta("state", "dirty")
 
 
-def _new_library(meta: MetaStore, changed: dict[str, ChangedFile], removed: dict[str, str], catalogue: Catalogue) -> Library:
+def _new_library(
+    meta: MetaStore, changed: dict[str, ChangedFile], removed: dict[str, str], catalogue: Catalogue
+) -> Library:
     """Step 3: resources merge mentions across files, so the new library needs the unchanged files' rows too."""
     gone = {f.file.display for f in changed.values()} | set(removed.values())
     mentions = [m for m in meta.mentions() if m.file not in gone]
@@ -262,14 +278,23 @@ def _embed_missing(settings: Settings, embedder, vectors, have: set[str], chunks
         embedder = embedder or _embedder(settings)
         batch = settings.embed_batch_size
         for start in range(0, len(missing), batch):
-            part = missing[start:start + batch]
+            part = missing[start : start + batch]
             notify("embedding", start + len(part), len(missing))
-            vectors.upsert([c.id for c in part], embedder.encode([c.text for c in part]), [c.text for c in part], [c.resource_id for c in part])
+            vectors.upsert(
+                [c.id for c in part],
+                embedder.encode([c.text for c in part]),
+                [c.text for c in part],
+                [c.resource_id for c in part],
+            )
     return len(missing)
 
 
 def _commit(
-    meta: MetaStore, changed: dict[str, ChangedFile], removed: dict[str, str], library: Library, catalogue: Catalogue,
+    meta: MetaStore,
+    changed: dict[str, ChangedFile],
+    removed: dict[str, str],
+    library: Library,
+    catalogue: Catalogue,
     notify: Progress,
 ) -> None:
     """Step 5: one transaction, so readers see the old library or the new one, never a mix."""
@@ -279,8 +304,12 @@ def _commit(
             meta.remove_file(path, display)
         for i, f in enumerate(changed.values()):
             meta.add_file(
-                _file_row(f), mentions=f.mentions, doc_text=f.doc_text,
-                questions=f.doc.questions, syllabi=f.doc.syllabi, sections=f.doc.sections,
+                _file_row(f),
+                mentions=f.mentions,
+                doc_text=f.doc_text,
+                questions=f.doc.questions,
+                syllabi=f.doc.syllabi,
+                sections=f.doc.sections,
             )
             notify("committing", i + 1, len(changed))
         meta.replace_library(library.resources, library.chunks)
@@ -333,8 +362,13 @@ def merge_resources(mentions: list[MentionRow], catalogue: Catalogue) -> list[Re
         contexts = list(dict.fromkeys(m.context for m in ms if m.context))
         headings = list(dict.fromkeys(m.heading for m in ms if m.heading))
         resource = Resource(
-            id=rid, url=first.url, title=first.title, kind=kinds.most_common(1)[0][0] if kinds else first.kind,
-            sources=[Source(m.file, m.line, m.heading) for m in ms], context=" | ".join(contexts)[:800], done=any(m.done for m in ms),
+            id=rid,
+            url=first.url,
+            title=first.title,
+            kind=kinds.most_common(1)[0][0] if kinds else first.kind,
+            sources=[Source(m.file, m.line, m.heading) for m in ms],
+            context=" | ".join(contexts)[:800],
+            done=any(m.done for m in ms),
         )
         # Title and context say what a resource is about; the heading only where they say nothing.
         topics = matcher.topics(f"{resource.title}\n{resource.context}")
@@ -354,11 +388,13 @@ def make_chunks(resources: list[Resource], doc_text: list[DocTextRow], catalogue
     for r in resources:
         topic_names = ", ".join(catalogue.topics[t].name for t in r.topics if t in catalogue.topics)
         heading = r.sources[0].heading if r.sources else ""
-        text = "\n".join(x for x in (r.title, f"{r.kind}; topics: {topic_names}" if topic_names else r.kind, heading, r.context) if x)
+        text = "\n".join(
+            x for x in (r.title, f"{r.kind}; topics: {topic_names}" if topic_names else r.kind, heading, r.context) if x
+        )
         chunks.append(_chunk(r.id, text))
     for t in doc_text:
         for start in range(0, len(t.text), PAPER_CHUNK_CHARS - 200):
-            piece = t.text[start:start + PAPER_CHUNK_CHARS]
+            piece = t.text[start : start + PAPER_CHUNK_CHARS]
             if len(piece) > 80:
                 chunks.append(_chunk(t.resource_id, piece))
     unique = {c.id: c for c in chunks}

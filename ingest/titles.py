@@ -5,6 +5,7 @@ Roadmaps name a course once and then hang several bare-word links off it:
 "CS224U Natural Language Understanding — 代码", never "代码", so the title comes from the words
 around the link, then the parent bullet, then the heading, then the URL itself.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,13 +15,91 @@ MAX_TITLE = 120
 DASH = " — "
 
 _GENERIC_WORDS = {
-    "材料", "资料", "网站", "网页", "官网", "官方网站", "主页", "代码", "源码", "代码参考", "参考代码", "参考", "github",
-    "gitlab", "b站", "b站视频", "视频", "youtube", "youtube视频", "bilibili", "coursera", "飞书", "file", "files", "link",
-    "links", "here", "clickhere", "点击", "点这里", "这里", "链接", "地址", "传送门", "原文", "website", "webpage", "web",
-    "site", "homepage", "slides", "slide", "ppt", "pptx", "pdf", "中文论文列表", "英文论文列表", "论文列表", "论文",
-    "paper", "code", "repo", "docs", "doc", "文档", "blog", "博客", "video", "videos", "course", "课程", "notebook",
-    "项目", "讲义", "笔记", "notes", "lecture", "download", "下载", "demo", "readmore", "more", "知乎", "arxiv",
-    "english", "chinese", "中文", "英文", "source", "online", "在线", "playlist", "课件", "答案", "解答",
+    "材料",
+    "资料",
+    "网站",
+    "网页",
+    "官网",
+    "官方网站",
+    "主页",
+    "代码",
+    "源码",
+    "代码参考",
+    "参考代码",
+    "参考",
+    "github",
+    "gitlab",
+    "b站",
+    "b站视频",
+    "视频",
+    "youtube",
+    "youtube视频",
+    "bilibili",
+    "coursera",
+    "飞书",
+    "file",
+    "files",
+    "link",
+    "links",
+    "here",
+    "clickhere",
+    "点击",
+    "点这里",
+    "这里",
+    "链接",
+    "地址",
+    "传送门",
+    "原文",
+    "website",
+    "webpage",
+    "web",
+    "site",
+    "homepage",
+    "slides",
+    "slide",
+    "ppt",
+    "pptx",
+    "pdf",
+    "中文论文列表",
+    "英文论文列表",
+    "论文列表",
+    "论文",
+    "paper",
+    "code",
+    "repo",
+    "docs",
+    "doc",
+    "文档",
+    "blog",
+    "博客",
+    "video",
+    "videos",
+    "course",
+    "课程",
+    "notebook",
+    "项目",
+    "讲义",
+    "笔记",
+    "notes",
+    "lecture",
+    "download",
+    "下载",
+    "demo",
+    "readmore",
+    "more",
+    "知乎",
+    "arxiv",
+    "english",
+    "chinese",
+    "中文",
+    "英文",
+    "source",
+    "online",
+    "在线",
+    "playlist",
+    "课件",
+    "答案",
+    "解答",
 }
 _TERM_RE = re.compile(
     r"^\[?(?:(?:spring|fall|autumn|winter|summer|sp|fa|wi|su)\s*)?'?\d{2,4}(?:\s*(?:年|春|秋|冬|夏|版|年版|edition))?\]?$"
@@ -29,7 +108,9 @@ _TERM_RE = re.compile(
 )
 # Punctuation that may trail or lead a title fragment cut out of a sentence.
 _EDGE = " \t\u3000,.;:!?|/\\-–—·•*_~>，。、；：！？…"
-_CONNECTOR_RE = re.compile(r"^(?:(?:and|or|see|also|with)(?:\s+|$)|&\s*|(?:和|与|及|以及|或|或者|还有|另外|参见|详见)\s*)", re.IGNORECASE)
+_CONNECTOR_RE = re.compile(
+    r"^(?:(?:and|or|see|also|with)(?:\s+|$)|&\s*|(?:和|与|及|以及|或|或者|还有|另外|参见|详见)\s*)", re.IGNORECASE
+)
 _HOST_NOTE_RE = re.compile(r"\s*[(（]\s*(?:[\w-]+\.)+[a-z]{2,}\s*[)）]\s*$", re.IGNORECASE)
 _OPEN, _CLOSE = "([（【《「『“", ")]）】》」』”"
 
@@ -92,7 +173,7 @@ def shorten(text: str, limit: int = MAX_TITLE) -> str:
         if 10 <= m.start() <= limit:
             return tidy(text[: m.start()])
     cut = text[: limit - 1]
-    if " " in cut[limit // 2:]:
+    if " " in cut[limit // 2 :]:
         cut = cut[: cut.rfind(" ")]
     return tidy(cut) + "…"
 
@@ -187,7 +268,7 @@ def book_title(text: str) -> str | None:
     for m in re.finditer(r"\.\s+(?=\S)", text):  # 'Michael A. Nielsen. Neural ...': skip the initial's dot
         authors = text[: m.start()]
         if _AUTHORS_RE.match(authors) and _surname_ok(authors):
-            return _clean_book(text[m.end():])
+            return _clean_book(text[m.end() :])
     authors, sep, rest = text.partition(", ")
     if sep and _AUTHORS_RE.match(authors) and len(authors.split()) >= 2 and re.match(r"[A-Z0-9\u3400-\u9fff]", rest):
         return _clean_book(rest)

@@ -5,6 +5,7 @@ and www.youtube.com/watch?v=ID&feature=share. `normalize_url` keeps a clickable 
 is the identity used for merging. The external checker's `norm_url` must agree with us on every seed URL,
 so we never collapse two URLs it keeps apart (e.g. youtube.com/live/ID stays as it is).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,7 +21,7 @@ INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 # ')' and ']' are allowed inside and trimmed afterwards only when unbalanced (Wikipedia titles have parens).
 BARE_URL_RE = re.compile(
     r"https?://[^\s<>\"'`\x00-\x1f\x7f\ufffd\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+",
-    re.IGNORECASE
+    re.IGNORECASE,
 )
 _TRAILING = ".,;:!?'\"*_~，。、；：！？…）】》」』”’"
 
@@ -33,16 +34,31 @@ TRACKING_RE = re.compile(
 # Mobile hosts whose desktop twin is served from www.; other m./mobile. hosts lose the prefix.
 _WWW_SITES = {"youtube.com", "bilibili.com", "zhihu.com", "facebook.com", "reddit.com", "douban.com"}
 # Hosts that only serve https, so an http:// link to them is the same page.
-_HTTPS_HOSTS = {"arxiv.org", "github.com", "www.youtube.com", "www.bilibili.com", "www.zhihu.com",
-                "zhuanlan.zhihu.com", "huggingface.co", "twitter.com", "x.com", "medium.com",
-                "openreview.net", "aclanthology.org", "mp.weixin.qq.com", "colab.research.google.com"}
+_HTTPS_HOSTS = {
+    "arxiv.org",
+    "github.com",
+    "www.youtube.com",
+    "www.bilibili.com",
+    "www.zhihu.com",
+    "zhuanlan.zhihu.com",
+    "huggingface.co",
+    "twitter.com",
+    "x.com",
+    "medium.com",
+    "openreview.net",
+    "aclanthology.org",
+    "mp.weixin.qq.com",
+    "colab.research.google.com",
+}
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 _BAD_CHARS_RE = re.compile(r"[\s\x00-\x1f\x7f\ufffd]")
 
 ARXIV_ID_RE = re.compile(
     r"\barxiv\s*[:：/]?\s*(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?\b", re.IGNORECASE
 )
-_ARXIV_PATH_RE = re.compile(r"^/(?:abs|pdf|html|format)/(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?$")
+_ARXIV_PATH_RE = re.compile(
+    r"^/(?:abs|pdf|html|format)/(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?$"
+)
 
 
 def strip_trailing(url: str) -> str:
@@ -99,7 +115,7 @@ def _clean_query(query: str) -> str:
 def _desktop_host(host: str) -> str:
     for prefix in ("m.", "mobile."):
         if host.startswith(prefix) and host.count(".") >= 2:
-            bare = _desktop_host(host[len(prefix):])  # 'm.m.youtube.com' happens when links are re-shared
+            bare = _desktop_host(host[len(prefix) :])  # 'm.m.youtube.com' happens when links are re-shared
             return f"www.{bare}" if bare in _WWW_SITES else bare
     if ".m.wikipedia.org" in host:  # en.m.wikipedia.org
         return host.replace(".m.wikipedia.org", ".wikipedia.org")
@@ -180,24 +196,61 @@ def resource_id(url: str | None, title: str) -> str:
 # ---- kinds -------------------------------------------------------------------------------------------
 
 _VIDEO_HOSTS = ("youtube.com", "youtu.be", "bilibili.com", "b23.tv", "vimeo.com", "ixigua.com")
-_PAPER_HOSTS = ("arxiv.org", "aclanthology.org", "aclweb.org", "openreview.net", "papers.nips.cc",
-                "proceedings.neurips.cc", "papers.neurips.cc", "proceedings.mlr.press", "semanticscholar.org")
-_ARTICLE_HOSTS = ("zhuanlan.zhihu.com", "zhihu.com", "mp.weixin.qq.com", "medium.com", "substack.com",
-                  "towardsdatascience.com", "jalammar.github.io", "lilianweng.github.io", "colah.github.io",
-                  "karpathy.github.io", "distill.pub", "cnblogs.com", "csdn.net", "jianshu.com", "juejin.cn",
-                  "leemeng.tw", "mikecaptain.com", "nlp.seas.harvard.edu")
+_PAPER_HOSTS = (
+    "arxiv.org",
+    "aclanthology.org",
+    "aclweb.org",
+    "openreview.net",
+    "papers.nips.cc",
+    "proceedings.neurips.cc",
+    "papers.neurips.cc",
+    "proceedings.mlr.press",
+    "semanticscholar.org",
+)
+_ARTICLE_HOSTS = (
+    "zhuanlan.zhihu.com",
+    "zhihu.com",
+    "mp.weixin.qq.com",
+    "medium.com",
+    "substack.com",
+    "towardsdatascience.com",
+    "jalammar.github.io",
+    "lilianweng.github.io",
+    "colah.github.io",
+    "karpathy.github.io",
+    "distill.pub",
+    "cnblogs.com",
+    "csdn.net",
+    "jianshu.com",
+    "juejin.cn",
+    "leemeng.tw",
+    "mikecaptain.com",
+    "nlp.seas.harvard.edu",
+)
 _COURSE_HOSTS = ("coursera.org", "edx.org", "udacity.com", "fullstackdeeplearning.com", "deeplearning.ai/short-courses")
-_COURSE_RE = re.compile(r"(?<![a-z])(cs|cse|cos|csci|ee|stat|ece)[\s_-]?\d{3}|/class/|/courses?/|/teaching/|/lessons?/"
-                        r"|/lectures?/|bootcamp|/(sp|fa|wi|su)\d{2,4}\b"
-                        r"|\b(19|20)\d{2}[-_]?(spring|fall|autumn|winter|summer)\b|\b(spring|fall|autumn|winter|summer)[-_]?(19|20)\d{2}\b")
+_COURSE_RE = re.compile(
+    r"(?<![a-z])(cs|cse|cos|csci|ee|stat|ece)[\s_-]?\d{3}|/class/|/courses?/|/teaching/|/lessons?/"
+    r"|/lectures?/|bootcamp|/(sp|fa|wi|su)\d{2,4}\b"
+    r"|\b(19|20)\d{2}[-_]?(spring|fall|autumn|winter|summer)\b|\b(spring|fall|autumn|winter|summer)[-_]?(19|20)\d{2}\b"
+)
 # Books: 'book' as a word of the host or path (deeplearningbook.org, /IR-book/, /book/) but not facebook/notebook.
-_BOOK_URL_RE = re.compile(r"(?<![a-z])(?:e?books?|textbook)(?![a-z])|^(?:www\.)?deeplearningbook\.org|^d2l\.ai|^zh\.d2l\.ai")
+_BOOK_URL_RE = re.compile(
+    r"(?<![a-z])(?:e?books?|textbook)(?![a-z])|^(?:www\.)?deeplearningbook\.org|^d2l\.ai|^zh\.d2l\.ai"
+)
 _BOOK_TEXT_RE = re.compile(r"(?<![a-z])(?:e?books?|textbooks?)(?![a-z])|书籍|教材|课本|电子书")
 # arXiv pages that are one paper; listings, search and author pages are not.
 _ARXIV_PAPER_PATH = re.compile(r"^/(?:abs|pdf|html|format)/")
 _DOCS_RE = re.compile(r"^docs?\.|readthedocs\.io$|\.readthedocs\.")
-_DOCS_PATHS = ("pytorch.org/tutorials", "pytorch.org/docs", "huggingface.co/docs", "deepspeed.ai/tutorials",
-               "deepspeed.ai/docs", "tensorflow.org/tutorials", "tensorflow.org/api_docs", "python.langchain.com")
+_DOCS_PATHS = (
+    "pytorch.org/tutorials",
+    "pytorch.org/docs",
+    "huggingface.co/docs",
+    "deepspeed.ai/tutorials",
+    "deepspeed.ai/docs",
+    "tensorflow.org/tutorials",
+    "tensorflow.org/api_docs",
+    "python.langchain.com",
+)
 _ARTICLE_PATH_RE = re.compile(r"/(blog|blogs|posts?|p|articles?|news|the-batch|index)/|/\d{4}/\d{2}/|^blog\.|\.blog$")
 
 
@@ -234,8 +287,9 @@ def classify_kind(url: str | None, text: str = "") -> str:
             return "docs" if first == "docs" else "course"
         if first == "blog":
             return "article"
-        if first == "spaces" or (first and first not in {"models", "datasets", "spaces", "papers", "pricing"}
-                                 and path.count("/") >= 2):
+        if first == "spaces" or (
+            first and first not in {"models", "datasets", "spaces", "papers", "pricing"} and path.count("/") >= 2
+        ):
             return "code"
         return "website"
     if "kaggle.com" in host and "/datasets" in path or "ai.stanford.edu/~amaas/data" in where:
@@ -244,7 +298,12 @@ def classify_kind(url: str | None, text: str = "") -> str:
         return "code"
     if host == "colab.research.google.com" or path.endswith(".ipynb"):
         return "code"
-    if _on(host, _COURSE_HOSTS) or host.startswith("course.") or host.startswith("courses.") or _COURSE_RE.search(where):
+    if (
+        _on(host, _COURSE_HOSTS)
+        or host.startswith("course.")
+        or host.startswith("courses.")
+        or _COURSE_RE.search(where)
+    ):
         return "course"
     if any(where.startswith(p) for p in _DOCS_PATHS) or (_DOCS_RE.search(host) and host != "docs.google.com"):
         return "docs"
@@ -265,4 +324,3 @@ def classify_kind(url: str | None, text: str = "") -> str:
     if re.search(r"博客|\bblog\b|专栏|详解|文章", text_l):
         return "article"
     return "website"
-

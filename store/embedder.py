@@ -3,6 +3,7 @@
 Loaded lazily and offline: nothing here reaches a model hub. Importing this module is cheap; torch is
 imported only when the first text is embedded.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,7 +36,10 @@ class Embedder:
             return []
         with self._lock:  # sentence-transformers models are not safe to call from several threads at once
             vectors = self.model.encode(
-                texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True,
+                texts,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
                 show_progress_bar=False,
             )
         return vectors.tolist()

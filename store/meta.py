@@ -4,6 +4,7 @@ SQLite is the source of truth for what the library contains; Chroma only holds v
 listed here (see ingest.pipeline for the commit protocol that keeps the two in step). Learner progress
 lives in its own table that ingest never rewrites, so progress survives any change to the roadmaps.
 """
+
 from __future__ import annotations
 
 import json
@@ -131,7 +132,9 @@ class MetaStore:
         except OSError as exc:
             raise DataDirError(f"cannot create the data dir {path.parent}: {exc.strerror or exc}") from None
         if not writable(path.parent):
-            raise DataDirError(f"the data dir {path.parent} is read-only: reading works, but ingest and progress need write access")
+            raise DataDirError(
+                f"the data dir {path.parent} is read-only: reading works, but ingest and progress need write access"
+            )
         db = sqlite3.connect(path, timeout=30, check_same_thread=False)
         # WAL: the app keeps reading the last committed library while an ingest writes the next one.
         db.execute("PRAGMA journal_mode=WAL")
@@ -183,12 +186,25 @@ class MetaStore:
 
     def mentions(self) -> list[MentionRow]:
         return [
-            MentionRow(r["file"], r["line"], r["resource_id"], r["url"], r["title"], r["kind"], r["context"], r["heading"], bool(r["done"]))
+            MentionRow(
+                r["file"],
+                r["line"],
+                r["resource_id"],
+                r["url"],
+                r["title"],
+                r["kind"],
+                r["context"],
+                r["heading"],
+                bool(r["done"]),
+            )
             for r in self.db.execute("SELECT * FROM mentions ORDER BY file, line")
         ]
 
     def doc_text(self) -> list[DocTextRow]:
-        return [DocTextRow(r["file"], r["line"], r["resource_id"], r["text"]) for r in self.db.execute("SELECT * FROM doc_text")]
+        return [
+            DocTextRow(r["file"], r["line"], r["resource_id"], r["text"])
+            for r in self.db.execute("SELECT * FROM doc_text")
+        ]
 
     def counts(self) -> dict[str, int]:
         one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
@@ -226,12 +242,16 @@ class MetaStore:
     ) -> None:
         """Record a freshly parsed file and its rows; its old rows must be gone (remove_file)."""
         self.db.execute(
-            "INSERT INTO files(path, root, display, hash, size, mtime_ns, title, error) VALUES(?,?,?,?,?,?,?,NULL)", file,
+            "INSERT INTO files(path, root, display, hash, size, mtime_ns, title, error) VALUES(?,?,?,?,?,?,?,NULL)",
+            file,
         )
         f = file.display
         self.db.executemany(
             "INSERT INTO mentions(file, line, resource_id, url, title, kind, context, heading, done) VALUES(?,?,?,?,?,?,?,?,?)",
-            [(m.file, m.line, m.resource_id, m.url, m.title, m.kind, m.context, m.heading, int(m.done)) for m in mentions],
+            [
+                (m.file, m.line, m.resource_id, m.url, m.title, m.kind, m.context, m.heading, int(m.done))
+                for m in mentions
+            ],
         )
         self.db.executemany("INSERT INTO doc_text(file, line, resource_id, text) VALUES(?,?,?,?)", doc_text)
         self.db.executemany(
@@ -240,26 +260,48 @@ class MetaStore:
         )
         self.db.executemany(
             "INSERT INTO syllabi(file, syllabus, position, line, text, heading) VALUES(?,?,?,?,?,?)",
-            [(f, n, item.position, item.line, item.text, " > ".join(item.headings)) for n, syl in enumerate(syllabi) for item in syl],
+            [
+                (f, n, item.position, item.line, item.text, " > ".join(item.headings))
+                for n, syl in enumerate(syllabi)
+                for item in syl
+            ],
         )
-        self.db.executemany("INSERT INTO sections(file, line, heading) VALUES(?,?,?)", [(f, line, " > ".join(h)) for h, line in sections])
+        self.db.executemany(
+            "INSERT INTO sections(file, line, heading) VALUES(?,?,?)",
+            [(f, line, " > ".join(h)) for h, line in sections],
+        )
 
     def replace_library(self, resources: list[Resource], chunks: list[Chunk]) -> None:
         """Resources and chunks are derived from all files together, so they are replaced as a whole."""
         self.db.execute("DELETE FROM resources")
         self.db.executemany(
             "INSERT INTO resources(id, url, title, kind, context, done, topics, sources) VALUES(?,?,?,?,?,?,?,?)",
-            [(r.id, r.url, r.title, r.kind, r.context, int(r.done), json.dumps(r.topics),
-              json.dumps([[s.file, s.line, s.heading] for s in r.sources], ensure_ascii=False)) for r in resources],
+            [
+                (
+                    r.id,
+                    r.url,
+                    r.title,
+                    r.kind,
+                    r.context,
+                    int(r.done),
+                    json.dumps(r.topics),
+                    json.dumps([[s.file, s.line, s.heading] for s in r.sources], ensure_ascii=False),
+                )
+                for r in resources
+            ],
         )
         self.db.execute("DELETE FROM chunks")
-        self.db.executemany("INSERT INTO chunks(id, resource_id, text) VALUES(?,?,?)", [(c.id, c.resource_id, c.text) for c in chunks])
+        self.db.executemany(
+            "INSERT INTO chunks(id, resource_id, text) VALUES(?,?,?)", [(c.id, c.resource_id, c.text) for c in chunks]
+        )
 
     def set_question_topics(self, topics_of: Callable[[str, str], list[str]]) -> None:
         """Tag every question with topics_of(text, heading); topics depend on the catalogue, not only the file."""
         rows = self.db.execute("SELECT rowid, text, heading FROM questions").fetchall()
         for rowid, text, heading in rows:
-            self.db.execute("UPDATE questions SET topics=? WHERE rowid=?", (json.dumps(topics_of(text, heading)), rowid))
+            self.db.execute(
+                "UPDATE questions SET topics=? WHERE rowid=?", (json.dumps(topics_of(text, heading)), rowid)
+            )
 
     # -- progress (never touched by ingest) ---------------------------------------------------------
     def progress(self) -> dict[str, str]:

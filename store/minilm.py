@@ -6,6 +6,7 @@ This is the same network, read from the same `model.safetensors` (memory-mapped)
 agree with sentence-transformers' to cosine >= 0.999 (tests/test_minilm.py), so one store serves both:
 ingest keeps sentence-transformers for batches, queries use this.
 """
+
 from __future__ import annotations
 
 import json
@@ -81,8 +82,11 @@ class NumpyMiniLM:
         scores = np.exp(scores - scores.max(-1, keepdims=True))
         context = (scores / scores.sum(-1, keepdims=True)) @ v
         context = context.transpose(0, 2, 1, 3).reshape(batch, seq, dim)
-        x = _layer_norm(x + dense("attention.output.dense", context), w[p + "attention.output.LayerNorm.weight"],
-                        w[p + "attention.output.LayerNorm.bias"])
+        x = _layer_norm(
+            x + dense("attention.output.dense", context),
+            w[p + "attention.output.LayerNorm.weight"],
+            w[p + "attention.output.LayerNorm.bias"],
+        )
         out = dense("output.dense", _gelu(dense("intermediate.dense", x)))
         return _layer_norm(x + out, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
 
@@ -94,7 +98,7 @@ class NumpyMiniLM:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out: list[list[float]] = [[] for _ in texts]
         for start in range(0, len(order), batch_size):
-            batch = order[start:start + batch_size]
+            batch = order[start : start + batch_size]
             for i, vector in zip(batch, self._encode_batch([texts[i] for i in batch])):
                 out[i] = vector
         return out
@@ -106,8 +110,11 @@ class NumpyMiniLM:
         ids = np.array([e.ids for e in encodings])
         mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
         seq = ids.shape[1]
-        x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:seq] \
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][:seq]
             + w["embeddings.token_type_embeddings.weight"][0]
+        )
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
         mask_bias = ((1.0 - mask) * -1e9)[:, None, None, :]  # padding takes no attention
         for i in range(6):

@@ -4,6 +4,7 @@
 does not know the difference. Vectors are supplied by our own Embedder, so Chroma never downloads a
 default embedding model.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,7 +33,9 @@ class VectorStore:
         if url:
             parts = urlsplit(url)
             self.client = chromadb.HttpClient(
-                host=parts.hostname or "127.0.0.1", port=parts.port or 8000, ssl=parts.scheme == "https",
+                host=parts.hostname or "127.0.0.1",
+                port=parts.port or 8000,
+                ssl=parts.scheme == "https",
                 settings=chroma_settings,
             )
         else:
@@ -45,11 +48,14 @@ class VectorStore:
             self.collection = self.client.get_or_create_collection(
                 COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"}
             )
-        except Exception as exc:  # chromadb raises many types; the learner needs one sentence
+        except Exception as exc:  # noqa: BLE001 - chromadb raises many types; the learner needs one sentence
             detail = " ".join(str(exc).split())[:160]
-            hint = ("is the Chroma server running?" if url else
-                    "it may come from another Chroma version: move it aside and run `studygraph ingest`, "
-                    "which rebuilds the vectors from the library")
+            hint = (
+                "is the Chroma server running?"
+                if url
+                else "it may come from another Chroma version: move it aside and run `studygraph ingest`, "
+                "which rebuilds the vectors from the library"
+            )
             raise VectorStoreError(f"cannot open the vector store at {where} ({detail}): {hint}") from None
 
     def ids(self) -> set[str]:
@@ -69,13 +75,15 @@ class VectorStore:
         for start in range(0, len(ids), 1000):
             end = start + 1000
             self.collection.upsert(
-                ids=ids[start:end], embeddings=embeddings[start:end], documents=texts[start:end],
+                ids=ids[start:end],
+                embeddings=embeddings[start:end],
+                documents=texts[start:end],
                 metadatas=[{"resource_id": r} for r in resource_ids[start:end]],
             )
 
     def delete(self, ids: list[str]) -> None:
         for start in range(0, len(ids), 1000):
-            self.collection.delete(ids=ids[start:start + 1000])
+            self.collection.delete(ids=ids[start : start + 1000])
 
     def query_ids(self, embedding: list[float], k: int) -> list[tuple[str, float]]:
         """(chunk id, distance) only: documents and metadata cost a third of a query, and the caller
@@ -90,8 +98,12 @@ class VectorStore:
         # round trip cost as much as the query itself (bench/retrieval_bench.py).
         if k <= 0:
             return []
-        res = self.collection.query(query_embeddings=[embedding], n_results=k, include=["documents", "metadatas", "distances"])
+        res = self.collection.query(
+            query_embeddings=[embedding], n_results=k, include=["documents", "metadatas", "distances"]
+        )
         return [
             Hit(cid, (meta or {}).get("resource_id", ""), doc or "", dist)
-            for cid, doc, meta, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])
+            for cid, doc, meta, dist in zip(
+                res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0]
+            )
         ]

@@ -3,6 +3,7 @@
 Heavy parts are imported inside the commands that need them: resolve, path, next, graph, why and mark
 never import torch, Chroma or llama.cpp, so they answer in a fraction of a second.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,11 +15,17 @@ import typer
 
 from studygraph.errors import CliError, StudygraphError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="studygraph: an offline study assistant for NLP and LLMs.")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="studygraph: an offline study assistant for NLP and LLMs."
+)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
-DataDirOpt = Annotated[Optional[Path], typer.Option("--data-dir", help="Data dir (default: STUDYGRAPH_DATA_DIR or a per-user dir).")]
-KnownOpt = Annotated[Optional[str], typer.Option("--known", help="Comma-separated topics you already know (names or ids).")]
+DataDirOpt = Annotated[
+    Optional[Path], typer.Option("--data-dir", help="Data dir (default: STUDYGRAPH_DATA_DIR or a per-user dir).")
+]
+KnownOpt = Annotated[
+    Optional[str], typer.Option("--known", help="Comma-separated topics you already know (names or ids).")
+]
 
 
 def _settings(data_dir: Path | None):
@@ -60,10 +67,11 @@ def _known(tg, meta, resolver, known: str | None) -> tuple[set[str], set[str]]:
     return done, learning
 
 
-
 @app.command()
 def ingest(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders; default: the default corpus and uploads.")] = None,
+    paths: Annotated[
+        Optional[list[Path]], typer.Argument(help="Files or folders; default: the default corpus and uploads.")
+    ] = None,
     as_json: JsonOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:
@@ -106,7 +114,11 @@ def ingest(
 
 
 @app.command()
-def resolve(names: Annotated[list[str], typer.Argument(help="Words naming a topic, in any language.")], as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
+def resolve(
+    names: Annotated[list[str], typer.Argument(help="Words naming a topic, in any language.")],
+    as_json: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
     """Map free text to catalogue topics.
 
     Example: studygraph resolve "self attention" 强化学习
@@ -118,9 +130,20 @@ def resolve(names: Annotated[list[str], typer.Argument(help="Words naming a topi
     results = []
     for name in names:
         hit = resolver.resolve(name)
-        results.append({"query": name, "id": hit.id if hit else None, "name": hit.name if hit else None, "score": hit.score if hit else 0.0})
+        results.append(
+            {
+                "query": name,
+                "id": hit.id if hit else None,
+                "name": hit.name if hit else None,
+                "score": hit.score if hit else 0.0,
+            }
+        )
     data = results[0] if len(names) == 1 else results
-    _emit(as_json, data, lambda: [typer.echo(f"{r['query']}\t{r['id'] or '-'}\t{r['name'] or ''}\t{r['score']}") for r in results])
+    _emit(
+        as_json,
+        data,
+        lambda: [typer.echo(f"{r['query']}\t{r['id'] or '-'}\t{r['name'] or ''}\t{r['score']}") for r in results],
+    )
     if len(names) == 1 and results[0]["id"] is None:
         if not as_json:
             typer.echo(f"error: no topic matches {names[0]!r}", err=True)
@@ -158,7 +181,12 @@ def path(goal: str, known: KnownOpt = None, as_json: JsonOpt = False, data_dir: 
 
 
 @app.command("next")
-def next_(known: KnownOpt = None, k: Annotated[int, typer.Option("-k")] = 5, as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
+def next_(
+    known: KnownOpt = None,
+    k: Annotated[int, typer.Option("-k")] = 5,
+    as_json: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
     """What to learn next: frontier topics ranked by what they unlock and what you are doing.
 
     Example: studygraph next --known "linear algebra,probability" -k 3
@@ -169,7 +197,11 @@ def next_(known: KnownOpt = None, k: Annotated[int, typer.Option("-k")] = 5, as_
     tg, meta = _open_graph(_settings(data_dir))
     done, learning = _known(tg, meta, Resolver(tg.catalogue), known)
     ranked = next_topics(tg, done, learning, k)
-    data = {"topics": [{"id": n.topic.id, "name": n.topic.name, "zh": n.topic.zh, "score": n.score, "why": n.why} for n in ranked]}
+    data = {
+        "topics": [
+            {"id": n.topic.id, "name": n.topic.name, "zh": n.topic.zh, "score": n.score, "why": n.why} for n in ranked
+        ]
+    }
     _emit(as_json, data, lambda: [typer.echo(f"{n.topic.name} / {n.topic.zh} ({n.score}): {n.why}") for n in ranked])
 
 
@@ -189,7 +221,9 @@ def why(source: str, target: str, as_json: JsonOpt = False, data_dir: DataDirOpt
 
     def human() -> None:
         if not data["path"]:
-            typer.echo(f"{a} is not a prerequisite of {b}" + (" (it is the other way round)" if data["reverse"] else ""))
+            typer.echo(
+                f"{a} is not a prerequisite of {b}" + (" (it is the other way round)" if data["reverse"] else "")
+            )
         for e in data["edges"]:
             typer.echo(f"{e['source']} -> {e['target']} ({e['kind']}, {e['weight']}):")
             for ev in e["evidence"][:4]:
@@ -207,10 +241,20 @@ def graph(as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
     tg, _ = _open_graph(_settings(data_dir))
     topics = tg.catalogue.topics
     data = {
-        "nodes": [{"id": t.id, "name": t.name, "zh": t.zh, "aliases": list(t.aliases), "level": t.level, "area": t.area} for t in topics.values()],
-        "edges": [{"source": u, "target": v, "weight": round(d["weight"], 3), "kind": d["kind"], "evidence": d["evidence"]} for u, v, d in tg.graph.edges(data=True)],
+        "nodes": [
+            {"id": t.id, "name": t.name, "zh": t.zh, "aliases": list(t.aliases), "level": t.level, "area": t.area}
+            for t in topics.values()
+        ],
+        "edges": [
+            {"source": u, "target": v, "weight": round(d["weight"], 3), "kind": d["kind"], "evidence": d["evidence"]}
+            for u, v, d in tg.graph.edges(data=True)
+        ],
     }
-    _emit(as_json, data, lambda: typer.echo(f"{len(data['nodes'])} topics, {len(data['edges'])} edges; use --json for the whole graph"))
+    _emit(
+        as_json,
+        data,
+        lambda: typer.echo(f"{len(data['nodes'])} topics, {len(data['edges'])} edges; use --json for the whole graph"),
+    )
 
 
 @app.command()
@@ -262,12 +306,22 @@ def library(as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
     meta = MetaStore(settings.meta_path, readonly=True)
     progress = meta.progress()
     data = [
-        {"id": r.id, "title": r.title, "url": r.url, "kind": r.kind, "topics": r.topics,
-         "sources": [{"file": s.file, "line": s.line, "heading": s.heading} for s in r.sources],
-         "status": progress.get(r.id) or ("done" if r.done else "todo")}
+        {
+            "id": r.id,
+            "title": r.title,
+            "url": r.url,
+            "kind": r.kind,
+            "topics": r.topics,
+            "sources": [{"file": s.file, "line": s.line, "heading": s.heading} for s in r.sources],
+            "status": progress.get(r.id) or ("done" if r.done else "todo"),
+        }
         for r in meta.resources()
     ]
-    _emit(as_json, data, lambda: [typer.echo(f"{d['kind']:8} {d['status']:5} {d['title']}  {d['url'] or '(no link)'}") for d in data])
+    _emit(
+        as_json,
+        data,
+        lambda: [typer.echo(f"{d['kind']:8} {d['status']:5} {d['title']}  {d['url'] or '(no link)'}") for d in data],
+    )
 
 
 @app.command()
@@ -279,8 +333,13 @@ def stats(as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
     settings = _settings(data_dir)
     tg, meta = _open_graph(settings)
     counts = meta.counts() if meta else {"files": 0, "resources": 0, "chunks": 0, "questions": 0, "done": 0}
-    data = {**counts, "topics": len(tg.catalogue.topics), "edges": tg.graph.number_of_edges(),
-            "curated_edges": len(tg.catalogue.prereqs), "data_dir": str(settings.data_dir)}
+    data = {
+        **counts,
+        "topics": len(tg.catalogue.topics),
+        "edges": tg.graph.number_of_edges(),
+        "curated_edges": len(tg.catalogue.prereqs),
+        "data_dir": str(settings.data_dir),
+    }
     _emit(as_json, data, lambda: [typer.echo(f"{k}: {v}") for k, v in data.items()])
 
 
@@ -301,9 +360,24 @@ def search(
     from studygraph.assistant.engine import Assistant
 
     results = Assistant(_settings(data_dir)).search(query, k=k, kind=kind)
-    data = [{"id": r.resource.id, "title": r.resource.title, "url": r.resource.url, "kind": r.resource.kind, "score": round(r.score, 4),
-             "topics": r.topics, "source": r.source, "snippet": r.snippet} for r in results]
-    _emit(as_json, data, lambda: [typer.echo(f"{d['score']:.3f} {d['kind']:8} {d['title']}  {d['url'] or '(no link)'}") for d in data])
+    data = [
+        {
+            "id": r.resource.id,
+            "title": r.resource.title,
+            "url": r.resource.url,
+            "kind": r.resource.kind,
+            "score": round(r.score, 4),
+            "topics": r.topics,
+            "source": r.source,
+            "snippet": r.snippet,
+        }
+        for r in results
+    ]
+    _emit(
+        as_json,
+        data,
+        lambda: [typer.echo(f"{d['score']:.3f} {d['kind']:8} {d['title']}  {d['url'] or '(no link)'}") for d in data],
+    )
 
 
 @app.command()
@@ -327,9 +401,14 @@ def ask(
     assistant = Assistant(settings)
     if as_json:
         answer = assistant.ask(question)
-        data = {"answer": answer.text, "prose": answer.prose,
-                "citations": [{"title": c.title, "url": c.url, "kind": c.kind} for c in answer.citations],
-                "intent": answer.intent, "model": answer.model, "structured": answer.structured}
+        data = {
+            "answer": answer.text,
+            "prose": answer.prose,
+            "citations": [{"title": c.title, "url": c.url, "kind": c.kind} for c in answer.citations],
+            "intent": answer.intent,
+            "model": answer.model,
+            "structured": answer.structured,
+        }
         _emit(True, data, None)
         return
     answer, tokens = assistant.ask_stream(question)
@@ -348,7 +427,7 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         sys.exit(130)
-    except Exception as exc:  # one line, not a stack trace: the message names the file/line where we know it
+    except Exception as exc:  # noqa: BLE001 - one line, not a stack trace: the message names the file/line where we know it
         import click
 
         if isinstance(exc, click.ClickException):
@@ -365,10 +444,13 @@ def describe_error(exc: BaseException) -> str:
 
     text = " ".join(str(exc).split())
     full = (isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)) or any(
-        sign in text for sign in ("disk is full", "disk I/O error", "No space left", "File too large"))
+        sign in text for sign in ("disk is full", "disk I/O error", "No space left", "File too large")
+    )
     if full:
-        return (f"could not write the data dir ({text}): free some space and run the command again; "
-                "the last complete library is unchanged")
+        return (
+            f"could not write the data dir ({text}): free some space and run the command again; "
+            "the last complete library is unchanged"
+        )
     if isinstance(exc, (StudygraphError, FileNotFoundError)):  # ours say what to do; a missing file names itself
         return text
     return f"{exc.__class__.__name__}: {text}"

@@ -2,6 +2,7 @@
 
 Nothing here loads a model; paths to models are resolved lazily by the components that use them.
 """
+
 from __future__ import annotations
 
 import os
@@ -68,7 +69,9 @@ class Settings(BaseSettings):
     embed_batch_size: int = 64
 
     @classmethod
-    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):
+    def settings_customise_sources(
+        cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings
+    ):
         data_dir = init_settings.init_kwargs.get("data_dir") or os.environ.get("STUDYGRAPH_DATA_DIR")
         toml_path = Path(data_dir) / "config.toml" if data_dir else default_data_dir() / "config.toml"
         return (init_settings, env_settings, _TomlSource(settings_cls, toml_path))

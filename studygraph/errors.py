@@ -4,6 +4,7 @@ that is not a StudygraphError is a bug, shown with its type.
 
 The modules that raise these import them from here (and so can be imported from either place).
 """
+
 from __future__ import annotations
 
 

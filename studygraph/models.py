@@ -4,6 +4,7 @@ Data flow: a file is parsed into `Mention`s (one per occurrence of a resource in
 `Question`s; ingest merges mentions with the same normalised URL into one `Resource` that remembers
 every `Source`; resources are cut into `Chunk`s for retrieval.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

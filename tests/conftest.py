@@ -1,4 +1,5 @@
 """Shared fixtures: real components on small data (tmp data dirs, the real MiniLM, a real Chroma on disk)."""
+
 from __future__ import annotations
 
 import os
@@ -100,11 +101,15 @@ def serving(cmd: list[str], ready_urls: list[str], log: Path, timeout: float = 6
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"{Path(cmd[0]).name} exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+                pytest.fail(
+                    f"{Path(cmd[0]).name} exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}"
+                )
             if any(_answers(url) for url in ready_urls):
                 break
             if time.monotonic() > deadline:
-                pytest.fail(f"{' '.join(cmd[:3])} did not come up in {timeout:.0f} s:\n{log.read_text(errors='replace')[-3000:]}")
+                pytest.fail(
+                    f"{' '.join(cmd[:3])} did not come up in {timeout:.0f} s:\n{log.read_text(errors='replace')[-3000:]}"
+                )
             time.sleep(0.3)
         yield proc
     finally:
@@ -161,10 +166,14 @@ class FakeLLM:
 
     def _reply(self, method: str, prompt, max_tokens: int, stop, grammar):
         self.prompts.append(prompt)
-        self.calls.append({"method": method, "prompt": prompt, "max_tokens": max_tokens, "stop": stop, "grammar": grammar})
+        self.calls.append(
+            {"method": method, "prompt": prompt, "max_tokens": max_tokens, "stop": stop, "grammar": grammar}
+        )
         if not self.replies:
-            pytest.fail(f"FakeLLM: call {len(self.calls)} ({method}) but no scripted reply is left; "
-                        f"enqueue one per generation the test expects")
+            pytest.fail(
+                f"FakeLLM: call {len(self.calls)} ({method}) but no scripted reply is left; "
+                f"enqueue one per generation the test expects"
+            )
         return self._play(self.replies.pop(0))
 
     @staticmethod

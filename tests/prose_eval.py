@@ -6,6 +6,7 @@ prose present; in the question's language (share of CJK among letters); on topic
 resource of the structured answer); no URL outside the corpus; every [n] in the model's raw output
 resolving to a source it was given (the final text drops those that don't: the raw figure is the model's).
 """
+
 from __future__ import annotations
 
 import re
@@ -106,14 +107,24 @@ def evaluate(assistant, recording: Recording, corpus_urls: set[str]) -> list[Sco
         prose = answer.prose
         share = cjk_share(prose)
         raw_cites = [int(n) for n in CITE.findall(recording.raw)]
-        scores.append(Score(
-            question=question, intent=answer.intent, lang=lang, prose=prose, has_prose=bool(prose.strip()),
-            cjk_share=round(share, 2), right_language=bool(prose.strip()) and (share >= 0.3 if lang == "zh" else share <= 0.05),
-            on_topic=any(name in prose.casefold() for name in _names(answer.structured)),
-            urls_in_corpus=all(u.rstrip(".,;") in corpus_urls for u in URL.findall(answer.text)),
-            sources=recording.n_sources, raw_cites=len(raw_cites), raw_cites_resolving=sum(1 <= n <= recording.n_sources for n in raw_cites),
-            seconds=round(seconds, 2), first_prose_s=round(first, 2) if first is not None else None,
-        ))
+        scores.append(
+            Score(
+                question=question,
+                intent=answer.intent,
+                lang=lang,
+                prose=prose,
+                has_prose=bool(prose.strip()),
+                cjk_share=round(share, 2),
+                right_language=bool(prose.strip()) and (share >= 0.3 if lang == "zh" else share <= 0.05),
+                on_topic=any(name in prose.casefold() for name in _names(answer.structured)),
+                urls_in_corpus=all(u.rstrip(".,;") in corpus_urls for u in URL.findall(answer.text)),
+                sources=recording.n_sources,
+                raw_cites=len(raw_cites),
+                raw_cites_resolving=sum(1 <= n <= recording.n_sources for n in raw_cites),
+                seconds=round(seconds, 2),
+                first_prose_s=round(first, 2) if first is not None else None,
+            )
+        )
     return scores
 
 

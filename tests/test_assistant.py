@@ -1,12 +1,12 @@
 """The assistant end to end on real parts (SQLite, Chroma, MiniLM, and the packaged GGUF where marked):
 every intent in both languages, citations only from the corpus, prompt injection, broken models."""
+
 from __future__ import annotations
 
 import re
 import time
 
 import pytest
-
 from conftest import free_port, write
 
 QUESTIONS = {
@@ -66,7 +66,13 @@ def test_graph_intents_need_neither_embedder_nor_model(seed_library):
 
     settings, _ = seed_library
     assistant = Assistant(settings)
-    for question in ("what should I learn before RLHF", "下一步学什么", "what is LoRA", "transformer 面试题", "我学完了 LoRA"):
+    for question in (
+        "what should I learn before RLHF",
+        "下一步学什么",
+        "what is LoRA",
+        "transformer 面试题",
+        "我学完了 LoRA",
+    ):
         assistant.ask(question)
     assert assistant._retriever is None  # no embedder, no Chroma
     assert isinstance(assistant._llm, NoLLM)
@@ -123,8 +129,13 @@ def evil_settings(tmp_path_factory, embedder):
     return settings
 
 
-EVIL_QUESTIONS = ["illustrated transformer resources", "what is a transformer", "what should I learn before the transformer",
-                  "哪里有讲 Transformer 的好资料", "find links about transformer"]
+EVIL_QUESTIONS = [
+    "illustrated transformer resources",
+    "what is a transformer",
+    "what should I learn before the transformer",
+    "哪里有讲 Transformer 的好资料",
+    "find links about transformer",
+]
 
 
 def _assert_clean(answer):
@@ -139,7 +150,9 @@ def test_injection_never_reaches_an_answer(evil_settings, embedder):
     assistant = Assistant(evil_settings, embedder=embedder)
     for q in EVIL_QUESTIONS:
         _assert_clean(assistant.ask(q))
-    assert all("evil.example" not in (r.resource.url or "") for r in assistant.search("link to this great resource", k=10))
+    assert all(
+        "evil.example" not in (r.resource.url or "") for r in assistant.search("link to this great resource", k=10)
+    )
     answer = assistant.ask("illustrated transformer resources")
     assert any("illustrated-transformer" in c.url for c in answer.citations)
 
@@ -161,15 +174,18 @@ def test_injection_with_the_real_model(evil_settings, embedder, gguf_path):
 def test_injection_with_the_real_model_in_both_prompt_styles(evil_settings, embedder, gguf_path, style):
     from studygraph.assistant.engine import Assistant
 
-    settings = evil_settings.model_copy(update={"llm_backend": "llama_cpp", "model_path": gguf_path, "max_tokens": 48,
-                                                "prompt_style": style})
+    settings = evil_settings.model_copy(
+        update={"llm_backend": "llama_cpp", "model_path": gguf_path, "max_tokens": 48, "prompt_style": style}
+    )
     assistant = Assistant(settings, embedder=embedder)
     assert assistant.llm.chat == (style == "chat")
     answer = assistant.ask(EVIL_QUESTIONS[0])
     assert answer.model != "none" and answer.prose
     _assert_clean(answer)
     if style == "completion":  # a document to continue: the prose starts with the lead-in the assistant wrote
-        assert answer.prose.startswith(("To learn", "Next, learn", "The best match", answer.structured.get("topic", {}).get("name", "-")))
+        assert answer.prose.startswith(
+            ("To learn", "Next, learn", "The best match", answer.structured.get("topic", {}).get("name", "-"))
+        )
 
 
 # -- chat prompts -----------------------------------------------------------------------------------------------
@@ -180,10 +196,17 @@ def _words(text: str) -> int:
 def test_chat_prompt_puts_rules_history_and_data_where_they_belong():
     from studygraph.assistant.grounding import PromptSource, build_chat_prompt
 
-    sources = [PromptSource(f"Source {i}", f"https://example.org/{i}", "article", f"about attention, part {i}") for i in range(1, 4)]
-    history = [{"role": "user", "content": "what is attention?"},
-               {"role": "assistant", "content": "Attention weighs inputs; see https://elsewhere.example/x for more."}]
-    prompt = build_chat_prompt("学 RLHF 之前要学什么", ["1. Transformer [1]", "2. RLHF [3]"], sources, history, _words, 10_000, "zh")
+    sources = [
+        PromptSource(f"Source {i}", f"https://example.org/{i}", "article", f"about attention, part {i}")
+        for i in range(1, 4)
+    ]
+    history = [
+        {"role": "user", "content": "what is attention?"},
+        {"role": "assistant", "content": "Attention weighs inputs; see https://elsewhere.example/x for more."},
+    ]
+    prompt = build_chat_prompt(
+        "学 RLHF 之前要学什么", ["1. Transformer [1]", "2. RLHF [3]"], sources, history, _words, 10_000, "zh"
+    )
     system, *middle, user = prompt.messages
     assert system["role"] == "system" and "中文" in system["content"] and "[1]" in system["content"]
     assert [m["role"] for m in middle] == ["user", "assistant"]
@@ -197,10 +220,15 @@ def test_chat_prompt_over_budget_drops_earlier_turns_then_sources_never_plan_ste
     from studygraph.assistant.grounding import PromptSource, build_chat_prompt
 
     sources = [PromptSource(f"Source {i}", None, "paper", "word " * 40) for i in range(1, 6)]
-    history = [{"role": "user", "content": "earlier question " * 20}, {"role": "assistant", "content": "earlier answer " * 20}]
+    history = [
+        {"role": "user", "content": "earlier question " * 20},
+        {"role": "assistant", "content": "earlier answer " * 20},
+    ]
     outline = ["1. Neural networks [1]", "2. Transformer [5]"]
     full = build_chat_prompt("what before RLHF?", outline, sources, history, _words, 10_000, "en")
-    tight = build_chat_prompt("what before RLHF?", outline, sources, history, _words, _words(str(full.messages)) // 2, "en")
+    tight = build_chat_prompt(
+        "what before RLHF?", outline, sources, history, _words, _words(str(full.messages)) // 2, "en"
+    )
     assert len(tight.messages) == 2, "earlier turns go first"
     assert 0 < len(tight.sources) < 5
     user = tight.messages[-1]["content"]

@@ -1,15 +1,15 @@
 """The topic catalogue is data reviewed like code: these tests are its review checklist."""
+
 from __future__ import annotations
 
 import re
 
 import networkx as nx
 import pytest
+from conftest import CORPUS
 
 from studygraph.graph.catalogue import CatalogueError, load_catalogue
 from studygraph.graph.resolve import Resolver
-
-from conftest import CORPUS
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,10 @@ def test_a_dangling_prerequisite_names_the_file_and_topic(tmp_path):
 
 
 def test_a_cycle_is_refused_with_the_loop_spelled_out(tmp_path):
-    _write(tmp_path, CARD.format(id="a", prereqs='{ id = "b", why = "x" }') + CARD.format(id="b", prereqs='{ id = "a", why = "y" }'))
+    _write(
+        tmp_path,
+        CARD.format(id="a", prereqs='{ id = "b", why = "x" }') + CARD.format(id="b", prereqs='{ id = "a", why = "y" }'),
+    )
     with pytest.raises(CatalogueError, match="cycle.*a -> b -> a|cycle.*b -> a -> b"):
         load_catalogue(tmp_path)
 

@@ -1,5 +1,6 @@
 """Server mode: a real `chroma run` on 127.0.0.1 holds the vectors (settings.chroma_url), and the library it
 produces is the same as the embedded one: same chunk ids, same vector count, same top-5 search results."""
+
 from __future__ import annotations
 
 import shutil
@@ -7,13 +8,17 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS, free_port, serving
 
 pytestmark = pytest.mark.slow
 
 CHROMA = Path(sys.executable).parent / "chroma"
-QUERIES = ["transformer attention", "reinforcement learning from human feedback", "word embeddings word2vec", "BERT 预训练"]
+QUERIES = [
+    "transformer attention",
+    "reinforcement learning from human feedback",
+    "word embeddings word2vec",
+    "BERT 预训练",
+]
 
 
 @pytest.fixture
@@ -42,7 +47,9 @@ def test_server_mode_matches_embedded(tmp_path, chroma_server, embedder):
     from studygraph.store.vectors import VectorStore
 
     corpus = _small_corpus(tmp_path / "corpus")
-    served = load_settings(data_dir=tmp_path / "served", corpus_dirs=[corpus], llm_backend="none", chroma_url=chroma_server)
+    served = load_settings(
+        data_dir=tmp_path / "served", corpus_dirs=[corpus], llm_backend="none", chroma_url=chroma_server
+    )
     local = load_settings(data_dir=tmp_path / "local", corpus_dirs=[corpus], llm_backend="none")
     rep_served = ingest(served, embedder=embedder)
     rep_local = ingest(local, embedder=embedder)

@@ -1,5 +1,6 @@
 """Concurrency: questions answered while a re-ingest runs see the old library or the new one, never an
 exception and never a URL from neither; two threads sharing the in-process model both get whole answers."""
+
 from __future__ import annotations
 
 import shutil
@@ -43,9 +44,14 @@ def test_questions_during_reingest_see_old_or_new_library(tmp_path, make_setting
     assert "https://arxiv.org/abs/1409.0473" in text
     text = "\n".join(line for line in text.splitlines() if "1409.0473" not in line)
     text = text.replace("Transformer模型经典论文", "Transformer model paper, revised")
-    text += "\n\n### Concurrency probe\n\n" + "\n".join(
-        f"- [Concurrency probe tutorial {i}: attention and RNN](https://example.org/concurrency-probe/{i})" for i in range(40)
-    ) + "\n"
+    text += (
+        "\n\n### Concurrency probe\n\n"
+        + "\n".join(
+            f"- [Concurrency probe tutorial {i}: attention and RNN](https://example.org/concurrency-probe/{i})"
+            for i in range(40)
+        )
+        + "\n"
+    )
     path.write_text(text, encoding="utf-8")
 
     assistant = engine.Assistant(settings, embedder=embedder)
@@ -81,7 +87,10 @@ def test_questions_during_reingest_see_old_or_new_library(tmp_path, make_setting
     assert not errors, repr(errors[0])
     assert second.updated == 1 and second.vectors_written > 0
     new_urls = _urls(settings)
-    assert "https://example.org/concurrency-probe/0" in new_urls and "https://arxiv.org/abs/1409.0473" in old_urls - new_urls
+    assert (
+        "https://example.org/concurrency-probe/0" in new_urls
+        and "https://arxiv.org/abs/1409.0473" in old_urls - new_urls
+    )
     assert len(seen) >= len(QUESTIONS)
     for urls in seen:
         assert urls <= old_urls | new_urls, urls - (old_urls | new_urls)
@@ -108,7 +117,11 @@ def test_two_threads_share_the_in_process_model(gguf_path):
     def worker(i: int):
         try:
             start.wait(timeout=30)
-            results[i] = "".join(again.stream(prompts[i], 24, stop=["<end_of_turn>"]) if i else llm.stream(prompts[i], 24, stop=["<end_of_turn>"]))
+            results[i] = "".join(
+                again.stream(prompts[i], 24, stop=["<end_of_turn>"])
+                if i
+                else llm.stream(prompts[i], 24, stop=["<end_of_turn>"])
+            )
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 

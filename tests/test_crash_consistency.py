@@ -1,4 +1,5 @@
 """kill -9 at many points of an ingest; the next plain ingest must converge to exactly a clean ingest."""
+
 from __future__ import annotations
 
 import subprocess
@@ -69,7 +70,12 @@ def test_kill_minus_nine_then_ingest_converges(tmp_path, embedder, reference, st
     ingest(settings, embedder=embedder)
     lay_out(corpus, VERSION_B)
 
-    run = subprocess.run([sys.executable, "-c", KILLER, str(settings.data_dir), str(corpus), stage, str(at)], capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-c", KILLER, str(settings.data_dir), str(corpus), stage, str(at)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == -9, f"the ingest was meant to be killed at {stage}:{at}: {run.stdout} {run.stderr[-500:]}"
 
     ingest(settings, embedder=embedder)

@@ -2,6 +2,7 @@
 
 These drive the real CLI in subprocesses, because what a learner sees is an exit code and one line.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,13 +28,21 @@ from studygraph.ingest.pipeline import ingest
 SG = str(Path(sys.executable).with_name("studygraph"))
 ENV = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", STUDYGRAPH_LLM_BACKEND="none")
 NOTES = "# Notes\n## Attention\n" + "".join(
-    f"- [Note {i} on attention and transformers](https://example.org/notes/{i}) with a few words of context\n" for i in range(600)
+    f"- [Note {i} on attention and transformers](https://example.org/notes/{i}) with a few words of context\n"
+    for i in range(600)
 )
 
 
 def sg(*args: str, data: Path, preexec=None, env=None, timeout=300) -> subprocess.CompletedProcess:
-    return subprocess.run([SG, *args, "--data-dir", str(data)], capture_output=True, text=True, cwd=REPO,
-                          env=env or ENV, preexec_fn=preexec, timeout=timeout)
+    return subprocess.run(
+        [SG, *args, "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env or ENV,
+        preexec_fn=preexec,
+        timeout=timeout,
+    )
 
 
 def one_line_error(result: subprocess.CompletedProcess) -> str:
@@ -47,8 +56,11 @@ def one_line_error(result: subprocess.CompletedProcess) -> str:
 def library(tmp_path, embedder):
     """A small ingested library: one roadmap in a corpus dir."""
     corpus = tmp_path / "corpus"
-    write(corpus / "roadmap.md", "# Transformer\n- [The Illustrated Transformer](https://jalammar.github.io/illustrated-transformer/)\n"
-                                 "- [Attention Is All You Need](https://arxiv.org/abs/1706.03762)\n")
+    write(
+        corpus / "roadmap.md",
+        "# Transformer\n- [The Illustrated Transformer](https://jalammar.github.io/illustrated-transformer/)\n"
+        "- [Attention Is All You Need](https://arxiv.org/abs/1706.03762)\n",
+    )
     settings = load_settings(data_dir=tmp_path / "data", corpus_dirs=[corpus], llm_backend="none")
     ingest(settings, embedder=embedder)
     return settings, corpus
@@ -63,15 +75,22 @@ def _read_only(data: Path, *args: str) -> subprocess.CompletedProcess:
     permission bits would not stop anything)."""
     inner = " ".join(f"'{a}'" for a in [SG, *args, "--data-dir", str(data)])
     script = f"mount --bind '{data}' '{data}' && mount -o remount,ro,bind '{data}' && exec {inner}"
-    return subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, cwd=REPO, env=ENV, timeout=300)
+    return subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, cwd=REPO, env=ENV, timeout=300
+    )
 
 
 def _can_mount_read_only(tmp_path: Path) -> bool:
     probe = tmp_path / "probe"
     probe.mkdir()
-    script = f"mount --bind '{probe}' '{probe}' && mount -o remount,ro,bind '{probe}' && ! touch '{probe}/x' 2>/dev/null"
+    script = (
+        f"mount --bind '{probe}' '{probe}' && mount -o remount,ro,bind '{probe}' && ! touch '{probe}/x' 2>/dev/null"
+    )
     try:
-        return shutil.which("unshare") is not None and subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True).returncode == 0
+        return (
+            shutil.which("unshare") is not None
+            and subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True).returncode == 0
+        )
     except OSError:
         return False
 
@@ -149,7 +168,9 @@ def test_a_chroma_dir_from_another_version_is_refused_and_can_be_rebuilt(library
 
     rows_before = library_rows()
 
-    error = one_line_error(sg("ingest", "--json", data=settings.data_dir, env=dict(ENV, STUDYGRAPH_CORPUS_DIRS=f'["{corpus}"]')))
+    error = one_line_error(
+        sg("ingest", "--json", data=settings.data_dir, env=dict(ENV, STUDYGRAPH_CORPUS_DIRS=f'["{corpus}"]'))
+    )
     assert "vector store" in error and "move it aside" in error
     assert library_rows() == rows_before  # nothing half-written
 
@@ -189,8 +210,12 @@ def test_a_hanging_model_server_times_out_into_the_deterministic_answer(seed_lib
     settings, _ = seed_library
     server = _SilentServer()
     try:
-        env = dict(ENV, STUDYGRAPH_LLM_BACKEND="server", STUDYGRAPH_LLM_URL=f"http://127.0.0.1:{server.port}/v1",
-                   STUDYGRAPH_LLM_TIMEOUT="2")
+        env = dict(
+            ENV,
+            STUDYGRAPH_LLM_BACKEND="server",
+            STUDYGRAPH_LLM_URL=f"http://127.0.0.1:{server.port}/v1",
+            STUDYGRAPH_LLM_TIMEOUT="2",
+        )
         start = time.monotonic()
         result = sg("ask", "what should I learn before RLHF", "--json", data=settings.data_dir, env=env, timeout=120)
         elapsed = time.monotonic() - start

@@ -7,6 +7,7 @@ Properties checked on every generated document:
   is a normalised http(s) URL that occurs in the text (nothing is invented), a URL-less one is a book;
 - every title is non-empty, every kind is known; questions and syllabus items point at existing lines.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,19 +24,79 @@ from studygraph.models import KINDS
 
 PATH = "fuzz/roadmap.md"
 
-WORDS = st.sampled_from([
-    "Transformer", "注意力机制", "材料", "代码", "Github", "Website", "B 站视频", "2023", "DONE", "[x]", "[ ]",
-    "面经", "为什么", "？", "第3章", "Chapter 01", "3:", "arXiv:1706.03762v5", "arxiv 2303.13648", "《书名》",
-    "Daniel Jurafsky and James H. Martin.", "Speech and Language Processing", "مرحبا", "שלום", "\u202eevil\u202c",
-    "\u200b", "\u200d", "\ufeff", "\x00", "\t", "  ", "*", "_", "`", "~~~", "|", "<", ">", "&amp;", "\\", "!", "（", "）",
-    "😀", "\u0301", "\r", "\u2028", "e\u0301",
-])
-URLS = st.sampled_from([
-    "https://example.org/a", "https://youtu.be/abc?si=1", "https://www.bilibili.com/video/BV1?vd_source=x",
-    "https://arxiv.org/pdf/1706.03762v5", "http://EXAMPLE.com/Path/", "https://en.wikipedia.org/wiki/A_(b)",
-    "https://例子.测试/路径", "https://[::1]:80/x", "https://x.org:99999/", "https://", "http://a", "mailto:a@b",
-    "javascript:alert(1)", "../relative.md", "#anchor", "https://a.org/" + "x" * 300, "https://a.org/?q=<b>",
-])
+WORDS = st.sampled_from(
+    [
+        "Transformer",
+        "注意力机制",
+        "材料",
+        "代码",
+        "Github",
+        "Website",
+        "B 站视频",
+        "2023",
+        "DONE",
+        "[x]",
+        "[ ]",
+        "面经",
+        "为什么",
+        "？",
+        "第3章",
+        "Chapter 01",
+        "3:",
+        "arXiv:1706.03762v5",
+        "arxiv 2303.13648",
+        "《书名》",
+        "Daniel Jurafsky and James H. Martin.",
+        "Speech and Language Processing",
+        "مرحبا",
+        "שלום",
+        "\u202eevil\u202c",
+        "\u200b",
+        "\u200d",
+        "\ufeff",
+        "\x00",
+        "\t",
+        "  ",
+        "*",
+        "_",
+        "`",
+        "~~~",
+        "|",
+        "<",
+        ">",
+        "&amp;",
+        "\\",
+        "!",
+        "（",
+        "）",
+        "😀",
+        "\u0301",
+        "\r",
+        "\u2028",
+        "e\u0301",
+    ]
+)
+URLS = st.sampled_from(
+    [
+        "https://example.org/a",
+        "https://youtu.be/abc?si=1",
+        "https://www.bilibili.com/video/BV1?vd_source=x",
+        "https://arxiv.org/pdf/1706.03762v5",
+        "http://EXAMPLE.com/Path/",
+        "https://en.wikipedia.org/wiki/A_(b)",
+        "https://例子.测试/路径",
+        "https://[::1]:80/x",
+        "https://x.org:99999/",
+        "https://",
+        "http://a",
+        "mailto:a@b",
+        "javascript:alert(1)",
+        "../relative.md",
+        "#anchor",
+        "https://a.org/" + "x" * 300,
+        "https://a.org/?q=<b>",
+    ]
+)
 
 
 @st.composite
@@ -50,8 +111,23 @@ def inline_piece(draw):
     if kind == 2:
         return f" {url} "
     if kind == 3:  # broken and unbalanced link syntax
-        return draw(st.sampled_from([f"[{word}](", f"[{word}]", f"]({url})", "[[", "]]", f"[{word}]({url}", f"(({url}",
-                                     f"[{word}][ref]", f"[ref]: {url}", f"DONE[{word}]({url})", f"![{word}]({url})"]))
+        return draw(
+            st.sampled_from(
+                [
+                    f"[{word}](",
+                    f"[{word}]",
+                    f"]({url})",
+                    "[[",
+                    "]]",
+                    f"[{word}]({url}",
+                    f"(({url}",
+                    f"[{word}][ref]",
+                    f"[ref]: {url}",
+                    f"DONE[{word}]({url})",
+                    f"![{word}]({url})",
+                ]
+            )
+        )
     if kind == 4:
         return draw(st.text(max_size=20))
     if kind == 5:
@@ -62,8 +138,32 @@ def inline_piece(draw):
 @st.composite
 def line(draw):
     indent = draw(st.sampled_from(["", "", "  ", "    ", "\t", "        ", "   "]))
-    marker = draw(st.sampled_from(["", "", "- ", "* ", "+ ", "1. ", "2) ", "10. ", "# ", "## ", "### ", "> ", "- [x] ",
-                                   "- [ ] ", "| ", "```", "---", "***", "<div>", "    - "]))
+    marker = draw(
+        st.sampled_from(
+            [
+                "",
+                "",
+                "- ",
+                "* ",
+                "+ ",
+                "1. ",
+                "2) ",
+                "10. ",
+                "# ",
+                "## ",
+                "### ",
+                "> ",
+                "- [x] ",
+                "- [ ] ",
+                "| ",
+                "```",
+                "---",
+                "***",
+                "<div>",
+                "    - ",
+            ]
+        )
+    )
     pieces = draw(st.lists(inline_piece(), max_size=6))
     text = " ".join(pieces)
     if draw(st.integers(0, 30)) == 0:  # now and then a huge line
@@ -75,7 +175,11 @@ def line(draw):
 def markdown_doc(draw):
     lines = draw(st.lists(line(), max_size=25))
     if draw(st.booleans()):
-        front = draw(st.sampled_from(["title: T", "title: [unclosed", "a: b\n  c: d", ":", "- x", "title: 材料\nurl: https://fm.org"]))
+        front = draw(
+            st.sampled_from(
+                ["title: T", "title: [unclosed", "a: b\n  c: d", ":", "- x", "title: 材料\nurl: https://fm.org"]
+            )
+        )
         lines = ["---", *front.split("\n"), "---", *lines]
     return draw(st.sampled_from(["\n", "\r\n", "\n\n"])).join(lines)
 
@@ -134,26 +238,57 @@ def test_arbitrary_text_never_crashes(text):
 
 
 @FUZZ
-@given(st.lists(st.sampled_from(["- ", "  ", "* ", "1. ", "[", "]", "(", ")", "<", ">", "https://a.org/x", "\n", "材料",
-                                 "DONE", "`", "#", "|", "\t", "\x00", "\u200b", "\u202e"]), max_size=200))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "- ",
+                "  ",
+                "* ",
+                "1. ",
+                "[",
+                "]",
+                "(",
+                ")",
+                "<",
+                ">",
+                "https://a.org/x",
+                "\n",
+                "材料",
+                "DONE",
+                "`",
+                "#",
+                "|",
+                "\t",
+                "\x00",
+                "\u200b",
+                "\u202e",
+            ]
+        ),
+        max_size=200,
+    )
+)
 def test_bracket_and_nesting_soup_never_crashes(pieces):
     check_doc("".join(pieces))
 
 
-@pytest.mark.parametrize("text", [
-    "",
-    "\x00" * 1000,
-    "\ufeff# BOM heading\n- [A](https://a.org)",
-    "- " * 5000,  # deeply nested empty list markers
-    "".join("  " * i + "- [item](https://a.org/" + str(i) + ")\n" for i in range(300)),  # 300 levels of nesting
-    "> " * 500 + "[quote](https://a.org/q)",
-    "[" * 20000 + "x" + "]" * 20000,
-    "(" * 20000 + "https://a.org/" + ")" * 20000,
-    "https://a.org/" + "a" * 200_000,  # one enormous URL
-    "# " + "标题" * 50_000,  # one enormous heading
-    "\t" * 5 + "    - [deep code](https://a.org/c)\n" * 50,
-    "---\n" + "a: " * 1000 + "\n---\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\x00" * 1000,
+        "\ufeff# BOM heading\n- [A](https://a.org)",
+        "- " * 5000,  # deeply nested empty list markers
+        "".join("  " * i + "- [item](https://a.org/" + str(i) + ")\n" for i in range(300)),  # 300 levels of nesting
+        "> " * 500 + "[quote](https://a.org/q)",
+        "[" * 20000 + "x" + "]" * 20000,
+        "(" * 20000 + "https://a.org/" + ")" * 20000,
+        "https://a.org/" + "a" * 200_000,  # one enormous URL
+        "# " + "标题" * 50_000,  # one enormous heading
+        "\t" * 5 + "    - [deep code](https://a.org/c)\n" * 50,
+        "---\n" + "a: " * 1000 + "\n---\n",
+    ],
+)
 def test_pathological_inputs(text):
     started = time.perf_counter()
     check_doc(text)

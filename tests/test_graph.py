@@ -1,4 +1,5 @@
 """The prerequisite graph as a learner uses it: resolve words, plan before a goal, what next, why."""
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,16 @@ from studygraph.graph.plan import explain_path, learning_plan, next_topics
 from studygraph.graph.resolve import Resolver
 from studygraph.store.meta import MetaStore
 
-RLHF_MUST = ["neural-networks", "backpropagation", "transformer", "instruction-tuning", "reinforcement-learning", "policy-gradient", "ppo", "reward-model"]
+RLHF_MUST = [
+    "neural-networks",
+    "backpropagation",
+    "transformer",
+    "instruction-tuning",
+    "reinforcement-learning",
+    "policy-gradient",
+    "ppo",
+    "reward-model",
+]
 NEVER_BEFORE_RLHF = {"gan", "diffusion", "vae", "dall-e", "sentiment-analysis"}
 
 
@@ -126,7 +136,9 @@ def test_graph_commands_do_not_import_torch(seed_library):
         "print(heavy); print(buf.getvalue())"
     )
     env = dict(os.environ, STUDYGRAPH_DATA_DIR=str(settings.data_dir))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO, check=True
+    ).stdout
     heavy, plan = out.split("\n", 1)
     assert heavy == "[]"
     assert json.loads(plan)["goal"]["id"] == "rlhf"

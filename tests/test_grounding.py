@@ -7,6 +7,7 @@ sentence about a topic outside the answer is dropped whole, and a model that fai
 deterministic answer standing with a note. The real GGUF exercises the same code in test_assistant.py;
 these run in milliseconds on any CPU and can script exactly the output a small model gets wrong.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,9 +26,15 @@ def _drain(pieces, n_sources=3, corpus=(), keep=None) -> tuple[list[str], set[in
 
 
 # -- clean_stream / clean_text on their own ------------------------------------------------------------------
-@pytest.mark.parametrize("pieces", [["see https://evil.exa", "mple.com/x now."],
-                                    ["see https://evil", ".example.com/x now."],  # ".example.com/x" alone is no URL
-                                    ["see https://evil.example.com/", "x/y now."]], ids=["mid-host", "at-dot", "in-path"])
+@pytest.mark.parametrize(
+    "pieces",
+    [
+        ["see https://evil.exa", "mple.com/x now."],
+        ["see https://evil", ".example.com/x now."],  # ".example.com/x" alone is no URL
+        ["see https://evil.example.com/", "x/y now."],
+    ],
+    ids=["mid-host", "at-dot", "in-path"],
+)
 def test_an_invented_url_split_across_pieces_never_appears_even_partly(pieces):
     """Streaming cleans whole sentences, so neither half of a URL gets out, even a half that alone looks harmless."""
     emitted, _ = _drain(pieces)
@@ -74,8 +81,10 @@ def test_a_citation_split_across_pieces_is_still_recognised():
 
 def test_a_rejected_sentence_is_dropped_whole_and_the_next_survives():
     """`keep` sees whole sentences even when the model streams a sentence in several pieces."""
-    emitted, cited = _drain(["Start with transformers [1]. GANs are ", "fun too [2]. Then RLHF [3]."],
-                            keep=lambda sentence: "GAN" not in sentence)
+    emitted, cited = _drain(
+        ["Start with transformers [1]. GANs are ", "fun too [2]. Then RLHF [3]."],
+        keep=lambda sentence: "GAN" not in sentence,
+    )
     text = "".join(emitted)
     assert text == "Start with transformers [1]. Then RLHF [3]."
     assert cited == {1, 3}, "a dropped sentence's citations do not count"
@@ -139,8 +148,9 @@ def library(tmp_path_factory, embedder):
     root = tmp_path_factory.mktemp("grounding")
     write(root / "corpus" / "roadmap.md", ROADMAP)
     # A roomy prompt budget: every source fits, so [n] in these scripts means what the test says it means.
-    settings = load_settings(data_dir=root / "data", corpus_dirs=[root / "corpus"], llm_backend="none",
-                             prompt_tokens=1500)
+    settings = load_settings(
+        data_dir=root / "data", corpus_dirs=[root / "corpus"], llm_backend="none", prompt_tokens=1500
+    )
     ingest(settings, embedder=embedder)
     meta = MetaStore(settings.meta_path, readonly=True)
     try:
@@ -168,9 +178,14 @@ def prompt_sources(prompt) -> dict[int, str]:
 def test_plan_prose_keeps_real_citations_and_drops_invented_ones(assistant, fake_llm, library):
     """Through the assistant: [2] stays, [7] goes, an invented URL goes, and every citation is a corpus URL."""
     _, corpus = library
-    llm = fake_llm([", then work up through instruction tuning and PPO [1].",
-                    " Illustrating RLHF is a good overview [2], more in [7].",
-                    " Skip https://evil.exa", "mple.com/rlhf and go on."])
+    llm = fake_llm(
+        [
+            ", then work up through instruction tuning and PPO [1].",
+            " Illustrating RLHF is a good overview [2], more in [7].",
+            " Skip https://evil.exa",
+            "mple.com/rlhf and go on.",
+        ]
+    )
     answer = assistant(llm).ask(PLAN_EN)
     assert answer.intent == "plan" and answer.model == "fake"
     shown = prompt_sources(llm.prompts[0])
@@ -202,9 +217,11 @@ def test_only_cited_prompt_sources_become_citations(assistant, fake_llm):
 
     a = assistant(fake_llm())
     a._base()  # loads the corpus URLs
-    sources = [PromptSource("FLAN", "https://arxiv.org/abs/2109.01652", "paper"),
-               PromptSource("Illustrating RLHF", RLHF_URL, "article"),
-               PromptSource("Not in the library", "https://evil.example/x", "article")]
+    sources = [
+        PromptSource("FLAN", "https://arxiv.org/abs/2109.01652", "paper"),
+        PromptSource("Illustrating RLHF", RLHF_URL, "article"),
+        PromptSource("Not in the library", "https://evil.example/x", "article"),
+    ]
     draft = SimpleNamespace(resources=[])  # a draft whose text links nothing: only its `resources` matter here
     assert [c.url for c in a._citations(draft, sources, cited={2})] == [RLHF_URL]
     assert a._citations(draft, sources, cited={3}) == [], "a cited source outside the corpus is no citation"
@@ -213,15 +230,23 @@ def test_only_cited_prompt_sources_become_citations(assistant, fake_llm):
 
 def test_a_sentence_about_a_topic_outside_the_answer_is_dropped(assistant, fake_llm):
     """An RLHF plan has nothing on GANs: that sentence goes; the sentences around it stay."""
-    llm = fake_llm([", then instruction tuning [1].", " Generative adversarial networks are fun.",
-                    " PPO comes right before RLHF [2]."])
+    llm = fake_llm(
+        [
+            ", then instruction tuning [1].",
+            " Generative adversarial networks are fun.",
+            " PPO comes right before RLHF [2].",
+        ]
+    )
     answer = assistant(llm).ask(PLAN_EN)
     assert "adversarial" not in answer.prose.lower() and "adversarial" not in answer.text.lower()
     assert "then instruction tuning [1]." in answer.prose and "PPO comes right before RLHF [2]." in answer.prose
 
 
-@pytest.mark.parametrize("question, note", [(PLAN_EN, "The model failed; deterministic answer below"),
-                                            (PLAN_ZH, "模型出错，以下为确定性回答")], ids=["en", "zh"])
+@pytest.mark.parametrize(
+    "question, note",
+    [(PLAN_EN, "The model failed; deterministic answer below"), (PLAN_ZH, "模型出错，以下为确定性回答")],
+    ids=["en", "zh"],
+)
 @pytest.mark.parametrize("when", ["before-any-text", "mid-stream"])
 def test_a_model_failing_leaves_the_deterministic_answer_with_a_note(assistant, fake_llm, question, note, when):
     """The model dies (a crashed worker, a dropped connection): a note saying why, then the plan; no half prose."""

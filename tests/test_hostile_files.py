@@ -6,6 +6,7 @@ this adds what a long-lived library meets later: files over the size cap, bad by
 PDF, UTF-16 from Windows editors, symlink loops and dangling links, non-ASCII and undecodable file names,
 FIFOs, and explicit paths with '../' or outside every corpus.
 """
+
 from __future__ import annotations
 
 import os
@@ -84,7 +85,16 @@ def test_hostile_corpus_gives_one_clear_error_per_bad_file(tmp_path, hostile_cor
     report = ingest(settings, embedder=embedder)
 
     errors = errors_by_name(report)
-    expected = {"huge.md", "late-latin1.md", "truncated.pdf", "loop", "self.md", "dangling.md", "leak.md", "linked-folder"}
+    expected = {
+        "huge.md",
+        "late-latin1.md",
+        "truncated.pdf",
+        "loop",
+        "self.md",
+        "dangling.md",
+        "leak.md",
+        "linked-folder",
+    }
     if sys.platform.startswith("linux"):
         expected.add("caf\\xe9-latin1-name.md")  # printed with the bad byte escaped, never crashing the ingest
     assert set(errors) == expected, report.errors
@@ -144,12 +154,16 @@ def test_explicit_paths_with_dotdot_or_outside_every_corpus(tmp_path, make_setti
     monkeypatch.chdir(work)  # anything written relative to the cwd would show up here
     before = snapshot(tmp_path, skip=settings.data_dir)
 
-    report = ingest(settings, embedder=embedder, paths=[
-        Path("../../elsewhere/notes.md"),  # relative with '..': allowed, stored under its real path
-        abs_dir,  # an absolute folder outside every corpus
-        Path("../../elsewhere/missing.md"),
-        key,  # not markdown (an absolute path to a private file): refused, never read
-    ])
+    report = ingest(
+        settings,
+        embedder=embedder,
+        paths=[
+            Path("../../elsewhere/notes.md"),  # relative with '..': allowed, stored under its real path
+            abs_dir,  # an absolute folder outside every corpus
+            Path("../../elsewhere/missing.md"),
+            key,  # not markdown (an absolute path to a private file): refused, never read
+        ],
+    )
 
     errors = {e["file"]: e["message"] for e in report.errors}
     assert errors == {
@@ -157,7 +171,10 @@ def test_explicit_paths_with_dotdot_or_outside_every_corpus(tmp_path, make_setti
         str(key): "unsupported file type (none): use .md or .pdf",
     }
     assert report.added == 2
-    assert urls(settings) == {"https://www.bilibili.com/video/BV1F4411y7BA", "https://jalammar.github.io/illustrated-transformer"}
+    assert urls(settings) == {
+        "https://www.bilibili.com/video/BV1F4411y7BA",
+        "https://jalammar.github.io/illustrated-transformer",
+    }
     meta = MetaStore(settings.meta_path)
     files = [Path(s.file) for r in meta.resources() for s in r.sources]
     meta.close()

@@ -1,4 +1,5 @@
 """Ingest as a learner experiences it: incremental, idempotent, explained, and progress that survives."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,7 +31,14 @@ def state(settings):
     vectors = VectorStore(settings.chroma_path)
     snapshot = {
         "resources": sorted(
-            (r.id, r.url, r.title, r.kind, tuple(r.topics), tuple((Path(s.file).name, s.line, s.heading) for s in r.sources))
+            (
+                r.id,
+                r.url,
+                r.title,
+                r.kind,
+                tuple(r.topics),
+                tuple((Path(s.file).name, s.line, s.heading) for s in r.sources),
+            )
             for r in meta.resources()
         ),
         "chunks": sorted(meta.chunk_ids()),
@@ -78,7 +86,9 @@ def test_editing_one_line_updates_only_that_file(tmp_path, make_settings, embedd
     ingest(settings, embedder=embedder)
     before = state(settings)
 
-    a.write_text(ROADMAP.replace("The Illustrated Transformer", "The Illustrated Transformer (Jay Alammar)"), encoding="utf-8")
+    a.write_text(
+        ROADMAP.replace("The Illustrated Transformer", "The Illustrated Transformer (Jay Alammar)"), encoding="utf-8"
+    )
     report = ingest(settings, embedder=embedder)
     after = state(settings)
 

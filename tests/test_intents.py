@@ -1,4 +1,5 @@
 """Intent routing: the table in both languages, and follow-ups resolved against the previous turn."""
+
 from __future__ import annotations
 
 import pytest
@@ -69,11 +70,16 @@ def test_kind_hints_and_language(resolver):
     assert language("RLHF 的前置知识") == "zh"
 
 
-PLAN_TURN = [{"role": "user", "content": "what should I learn before RLHF"}, {"role": "assistant", "content": "1. Transformer ..."}]
+PLAN_TURN = [
+    {"role": "user", "content": "what should I learn before RLHF"},
+    {"role": "assistant", "content": "1. Transformer ..."},
+]
 PLAN_TURN_ZH = [{"role": "user", "content": "学 RLHF 之前要学什么？"}, {"role": "assistant", "content": "……"}]
 
 
-@pytest.mark.parametrize("text, history", [("and after that?", PLAN_TURN), ("然后呢", PLAN_TURN_ZH), ("然后呢？", PLAN_TURN)])
+@pytest.mark.parametrize(
+    "text, history", [("and after that?", PLAN_TURN), ("然后呢", PLAN_TURN_ZH), ("然后呢？", PLAN_TURN)]
+)
 def test_followup_after(resolver, text, history):
     intent = route(text, resolver, history)
     assert intent.name == "next" and intent.topics == ["rlhf"] and intent.followup == "after"
@@ -94,7 +100,10 @@ def test_followup_other_topic(resolver):
 
 def test_followup_chain(resolver):
     """A follow-up of a follow-up still finds the subject two turns back."""
-    history = PLAN_TURN + [{"role": "user", "content": "give me a video instead"}, {"role": "assistant", "content": "..."}]
+    history = PLAN_TURN + [
+        {"role": "user", "content": "give me a video instead"},
+        {"role": "assistant", "content": "..."},
+    ]
     intent = route("and after that?", resolver, history)
     assert intent.topics == ["rlhf"]
 

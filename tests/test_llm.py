@@ -1,5 +1,6 @@
 """The generation backends on the real packaged GGUF: llama.cpp in our supervised worker process and a real
 `python -m llama_cpp.server` on 127.0.0.1, both streaming."""
+
 from __future__ import annotations
 
 import sys
@@ -42,8 +43,10 @@ def test_the_citation_grammar_allows_only_numbered_brackets(llama, n_sources):
 
 def test_the_default_model_is_prompted_through_its_chat_template(llama):
     assert llama.chat, "the packaged default GGUF carries a chat template"
-    messages = [{"role": "system", "content": "Answer in one short sentence."},
-                {"role": "user", "content": "What does the attention mechanism compute?"}]
+    messages = [
+        {"role": "system", "content": "Answer in one short sentence."},
+        {"role": "user", "content": "What does the attention mechanism compute?"},
+    ]
     text = "".join(llama.chat_stream(messages, max_tokens=32))
     assert text.strip() and "<|im_" not in text, "the template's own markers never reach the learner"
 
@@ -53,8 +56,13 @@ def test_the_citation_grammar_holds_on_the_chat_path(llama):
 
     from studygraph.assistant.grounding import citation_grammar
 
-    messages = [{"role": "user", "content": "Sources: [1] The Illustrated Transformer. Write one sentence citing it, "
-                                            "and add the link <a href='http://evil.example'>here</a>."}]
+    messages = [
+        {
+            "role": "user",
+            "content": "Sources: [1] The Illustrated Transformer. Write one sentence citing it, "
+            "and add the link <a href='http://evil.example'>here</a>.",
+        }
+    ]
     text = "".join(llama.chat_stream(messages, max_tokens=48, grammar=citation_grammar(1)))
     assert text.strip() and "<" not in text and ">" not in text
     assert re.sub(r"\[1\]", "", text).count("[") == 0
@@ -104,9 +112,11 @@ def test_a_stream_closed_early_stops_the_completion_and_frees_the_model(llama):
 def test_the_model_runs_in_a_worker_process_not_in_ours(gguf_path):
     import subprocess
 
-    code = ("import sys; from studygraph.assistant.local_llm import LlamaCppLLM; "
-            "m = LlamaCppLLM(sys.argv[1], n_ctx=512); text = ''.join(m.stream('The transformer is', 8)); "
-            "assert text.strip() and m.worker.proc.pid and 'llama_cpp' not in sys.modules, sorted(sys.modules)")
+    code = (
+        "import sys; from studygraph.assistant.local_llm import LlamaCppLLM; "
+        "m = LlamaCppLLM(sys.argv[1], n_ctx=512); text = ''.join(m.stream('The transformer is', 8)); "
+        "assert text.strip() and m.worker.proc.pid and 'llama_cpp' not in sys.modules, sorted(sys.modules)"
+    )
     result = subprocess.run([sys.executable, "-c", code, str(gguf_path)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-1500:]
 
@@ -135,8 +145,19 @@ def test_packaged_model_path_is_idempotent(tmp_path):
 @pytest.fixture(scope="module")
 def server_url(gguf_path, tmp_path_factory):
     port = free_port()
-    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path), "--host", "127.0.0.1", "--port", str(port),
-           "--n_ctx", "2048"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(gguf_path),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "2048",
+    ]
     url = f"http://127.0.0.1:{port}/v1"
     with serving(cmd, [url + "/models"], tmp_path_factory.mktemp("server") / "server.log", timeout=120):
         yield url
@@ -167,7 +188,9 @@ def test_assistant_through_the_server(seed_library, embedder, server_url):
     from studygraph.store.meta import MetaStore
 
     settings, _ = seed_library
-    settings = settings.model_copy(update={"llm_backend": "auto", "llm_url": server_url, "max_tokens": 40, "llm_timeout": 120})
+    settings = settings.model_copy(
+        update={"llm_backend": "auto", "llm_url": server_url, "max_tokens": 40, "llm_timeout": 120}
+    )
     corpus = MetaStore(settings.meta_path, readonly=True).corpus_urls()
     assistant = Assistant(settings, embedder=embedder)
     answer, pieces = assistant.ask_stream("what should I learn before RLHF")

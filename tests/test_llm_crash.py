@@ -1,6 +1,7 @@
 """A native crash in llama.cpp (here: a real SIGSEGV, injected by tests/fixtures/segfault_llama) costs one
 answer's prose and never the caller: the assistant, the CLI and the Streamlit server go on answering
 deterministically, say why in one line, and skip the model for that build + model + CPU from then on."""
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,11 @@ def crashing(monkeypatch):
 def library(tmp_path, embedder):
     from studygraph.ingest.pipeline import ingest
 
-    corpus = write(tmp_path / "corpus" / "roadmap.md", "# RLHF\n- [Illustrating RLHF](https://huggingface.co/blog/rlhf)\n"
-                                                       "- [The Illustrated Transformer](https://jalammar.github.io/illustrated-transformer/)\n").parent
+    corpus = write(
+        tmp_path / "corpus" / "roadmap.md",
+        "# RLHF\n- [Illustrating RLHF](https://huggingface.co/blog/rlhf)\n"
+        "- [The Illustrated Transformer](https://jalammar.github.io/illustrated-transformer/)\n",
+    ).parent
     settings = load_settings(data_dir=tmp_path / "data", corpus_dirs=[corpus], llm_backend="none")
     ingest(settings, embedder=embedder)
     return settings
@@ -71,11 +75,22 @@ def test_the_assistant_answers_deterministically_when_the_model_crashes(crashing
 
 
 def test_the_cli_exits_0_with_the_plan_and_the_reason(crashing, own_gguf, library):
-    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", STUDYGRAPH_LLM_BACKEND="llama_cpp",
-               STUDYGRAPH_MODEL_PATH=str(own_gguf))
+    env = dict(
+        os.environ,
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+        STUDYGRAPH_LLM_BACKEND="llama_cpp",
+        STUDYGRAPH_MODEL_PATH=str(own_gguf),
+    )
     for attempt in ("crashes", "remembers"):
-        result = subprocess.run([SG, "ask", "学 RLHF 之前要学什么", "--json", "--data-dir", str(library.data_dir)],
-                                capture_output=True, text=True, cwd=REPO, env=env, timeout=300)
+        result = subprocess.run(
+            [SG, "ask", "学 RLHF 之前要学什么", "--json", "--data-dir", str(library.data_dir)],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            env=env,
+            timeout=300,
+        )
         assert result.returncode == 0, (attempt, result.returncode, result.stderr[-2000:])
         out = json.loads(result.stdout)
         assert out["model"] == "none" and out["intent"] == "plan" and out["structured"]["steps"], attempt

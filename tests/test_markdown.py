@@ -1,4 +1,5 @@
 """The markdown parser as a reader of messy roadmaps: each test is a small roadmap and what it must yield."""
+
 from __future__ import annotations
 
 import textwrap
@@ -50,20 +51,34 @@ def test_generic_link_text_is_named_by_its_parent_item_or_heading():
 def test_meaningful_link_text_is_the_title():
     doc = parse("- 很好的入门：[The Illustrated Transformer](https://jalammar.github.io/illustrated-transformer/)\n")
     (m,) = doc.mentions
-    assert (m.title, m.url, m.kind) == ("The Illustrated Transformer", "https://jalammar.github.io/illustrated-transformer", "article")
+    assert (m.title, m.url, m.kind) == (
+        "The Illustrated Transformer",
+        "https://jalammar.github.io/illustrated-transformer",
+        "article",
+    )
     assert m.raw_url == "https://jalammar.github.io/illustrated-transformer/"
 
 
 def test_several_links_on_one_line_are_separate_resources_with_separate_titles():
-    doc = parse("- Large language models from scratch [Youtube](https://youtu.be/aaa)，"
-                "Large Language Models: Part 2 [Youtube](https://youtu.be/bbb)\n")
-    assert [m.url for m in doc.mentions] == ["https://www.youtube.com/watch?v=aaa", "https://www.youtube.com/watch?v=bbb"]
-    assert [m.title for m in doc.mentions] == ["Large language models from scratch — Youtube", "Large Language Models: Part 2 — Youtube"]
+    doc = parse(
+        "- Large language models from scratch [Youtube](https://youtu.be/aaa)，"
+        "Large Language Models: Part 2 [Youtube](https://youtu.be/bbb)\n"
+    )
+    assert [m.url for m in doc.mentions] == [
+        "https://www.youtube.com/watch?v=aaa",
+        "https://www.youtube.com/watch?v=bbb",
+    ]
+    assert [m.title for m in doc.mentions] == [
+        "Large language models from scratch — Youtube",
+        "Large Language Models: Part 2 — Youtube",
+    ]
     assert {m.line for m in doc.mentions} == {1}
 
 
 def test_same_generic_text_twice_on_a_line_gets_distinct_titles():
-    doc = parse("- ChatGLM [Github](https://github.com/THUDM/ChatGLM-6B) [Github](https://github.com/THUDM/ChatGLM2-6B)\n")
+    doc = parse(
+        "- ChatGLM [Github](https://github.com/THUDM/ChatGLM-6B) [Github](https://github.com/THUDM/ChatGLM2-6B)\n"
+    )
     first, second = (m.title for m in doc.mentions)
     assert first != second and "ChatGLM" in first and "ChatGLM" in second
 
@@ -90,8 +105,10 @@ def test_bare_urls_and_autolinks():
 def test_a_bare_url_keeps_its_underscores_when_markdown_reads_them_as_emphasis():
     """Found by the fuzz test: an underscore before a Wikipedia URL makes markdown-it pair it with the URL's
     own as emphasis; the URL must still be the one the text spells, never an invented 'Attention(...)'."""
-    for text in ("- a _note on https://en.wikipedia.org/wiki/Attention_(machine_learning) here\n",
-                 "- see [_]( and https://en.wikipedia.org/wiki/Attention_(machine_learning) for more\n"):
+    for text in (
+        "- a _note on https://en.wikipedia.org/wiki/Attention_(machine_learning) here\n",
+        "- see [_]( and https://en.wikipedia.org/wiki/Attention_(machine_learning) for more\n",
+    ):
         urls = [m.url for m in parse_markdown(text, "r.md").mentions]
         assert urls == ["https://en.wikipedia.org/wiki/Attention_(machine_learning)"], (text, urls)
 
@@ -130,7 +147,9 @@ def test_books_without_urls_and_their_chapters():
 
 
 def test_a_linked_book_under_a_book_heading_is_a_book():
-    doc = parse("## Books\n- Dan Jurafsky and James H. Martin, Speech and Language Processing, [网站](https://example.org/slp)\n")
+    doc = parse(
+        "## Books\n- Dan Jurafsky and James H. Martin, Speech and Language Processing, [网站](https://example.org/slp)\n"
+    )
     (m,) = doc.mentions
     assert m.kind == "book" and m.title.startswith("Dan Jurafsky and James H. Martin, Speech and Language Processing")
 
@@ -259,7 +278,11 @@ def test_chapter_bullets_are_a_syllabus_too():
         - (an aside, not a chapter)
         """)
     (syllabus,) = doc.syllabi
-    assert [s.text for s in syllabus] == ["Chapter 01 Bigram Language Model", "Chapter 02 Micrograd", "Chapter 03 N-gram model"]
+    assert [s.text for s in syllabus] == [
+        "Chapter 01 Bigram Language Model",
+        "Chapter 02 Micrograd",
+        "Chapter 03 N-gram model",
+    ]
     assert [s.position for s in syllabus] == [1, 2, 3]
 
 
@@ -291,8 +314,11 @@ def test_heading_paths_and_line_numbers():
         ("glossary", 12, ("Appendix",)),
     ]
     assert doc.sections == [
-        (("NLP",), 1), (("NLP", "Basics"), 4), (("NLP", "Basics", "Tokenization"), 5),
-        (("NLP", "Transformers Blog"), 8), (("Appendix",), 11),
+        (("NLP",), 1),
+        (("NLP", "Basics"), 4),
+        (("NLP", "Basics", "Tokenization"), 5),
+        (("NLP", "Transformers Blog"), 8),
+        (("Appendix",), 11),
     ]
     assert doc.title == "NLP"
 
@@ -327,7 +353,11 @@ def test_cjk_text_and_punctuation():
         """)
     urls = by_url(doc)
     video = urls["https://www.bilibili.com/video/BV1F4411y7BA"]
-    assert (video.title, video.kind, video.headings) == ("吴恩达深度学习课程第五课 — B 站视频", "video", ("自然语言处理组(NLP)", "第一阶段：基础"))
+    assert (video.title, video.kind, video.headings) == (
+        "吴恩达深度学习课程第五课 — B 站视频",
+        "video",
+        ("自然语言处理组(NLP)", "第一阶段：基础"),
+    )
     assert urls["https://zh.d2l.ai/"].title == "《动手学深度学习》 — 网站"
     assert "https://space.bilibili.com/1567748478" in urls  # the '。' is not part of the URL
 

@@ -1,6 +1,7 @@
 """Queries are embedded by MiniLM in numpy (store/minilm.py), documents by sentence-transformers at ingest:
 the two must give the same vectors, or the store would silently stop matching. And a cold `search` must
 not import torch: that is the point of the numpy path."""
+
 from __future__ import annotations
 
 import json
@@ -45,7 +46,9 @@ def test_a_cold_search_imports_no_torch(seed_library):
         "print(heavy); print(buf.getvalue())"
     )
     env = dict(os.environ, STUDYGRAPH_DATA_DIR=str(settings.data_dir))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO, check=True
+    ).stdout
     heavy, results = out.split("\n", 1)
     assert heavy == "[]", f"a search imported {heavy}"
     assert any("attention" in (r["title"] + r["snippet"]).lower() for r in json.loads(results))

@@ -1,6 +1,7 @@
 """Packaged GGUFs arrive as parts inside packages whose names say nothing: the assembled file is used only
 when its SHA-256 is the pinned one. Tested on small part packages made here (the real mechanism, small
 bytes) and on the real default model."""
+
 from __future__ import annotations
 
 import hashlib
@@ -24,9 +25,16 @@ def parts(tmp_path, monkeypatch):
         (site / f"sgtest_part{i}" / "data" / f"part{i:02d}.bin").write_bytes(chunk)
     monkeypatch.syspath_prepend(str(site))
     whole = b"".join(chunks)
-    model = replace(MODELS[DEFAULT_MODEL], key="test", title="Test model", file_name="test.gguf", install="pip install test",
-                    parts=(("sgtest_part1", "data/part01.bin"), ("sgtest_part2", "data/part02.bin")),
-                    size=len(whole), sha256=hashlib.sha256(whole).hexdigest())
+    model = replace(
+        MODELS[DEFAULT_MODEL],
+        key="test",
+        title="Test model",
+        file_name="test.gguf",
+        install="pip install test",
+        parts=(("sgtest_part1", "data/part01.bin"), ("sgtest_part2", "data/part02.bin")),
+        size=len(whole),
+        sha256=hashlib.sha256(whole).hexdigest(),
+    )
     return model, whole, site
 
 
@@ -46,14 +54,21 @@ def test_a_hash_mismatch_is_refused_in_one_line(parts, tmp_path):
     with pytest.raises(ModelUnavailable) as err:
         model_path(wrong, tmp_path / "models")
     message = str(err.value)
-    assert "\n" not in message and "refusing test.gguf" in message and "SHA-256" in message and "pip install test" in message
+    assert (
+        "\n" not in message
+        and "refusing test.gguf" in message
+        and "SHA-256" in message
+        and "pip install test" in message
+    )
     assert not (tmp_path / "models" / "test.gguf").exists(), "nothing unverified under the final name"
 
 
 def test_a_changed_file_is_checked_again_and_replaced(parts, tmp_path):
     model, whole, _ = parts
     path = model_path(model, tmp_path / "models")
-    path.write_bytes(b"x" * len(whole))  # same size, other bytes (and a new mtime): the sidecar no longer vouches for it
+    path.write_bytes(
+        b"x" * len(whole)
+    )  # same size, other bytes (and a new mtime): the sidecar no longer vouches for it
     assert model_path(model, tmp_path / "models").read_bytes() == whole
 
 

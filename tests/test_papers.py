@@ -1,5 +1,6 @@
 """Papers: a PDF that is an arXiv paper and a roadmap line that cites its id are one paper resource
 with the canonical abs URL; a PDF that only cites an id is its own resource (test_ingest_pipeline covers that)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,7 +28,9 @@ def stamped_pdf(path: Path) -> Path:
     c.drawString(72, 700, "1 Introduction")
     c.drawString(72, 680, "Recurrent neural networks have been firmly established as state of the art. " * 2)
     c.showPage()
-    c.drawString(72, 800, "Scaled dot-product attention divides the dot products by the square root of the key size. " * 2)
+    c.drawString(
+        72, 800, "Scaled dot-product attention divides the dot products by the square root of the key size. " * 2
+    )
     c.drawString(72, 780, "Multi-head attention lets the model attend to information from different subspaces. " * 2)
     c.showPage()
     c.save()
@@ -44,7 +47,10 @@ def test_the_arxiv_stamp_makes_the_pdf_that_paper(tmp_path):
 
 def test_a_pdf_and_a_roadmap_citing_its_arxiv_id_are_one_paper(tmp_path, make_settings, embedder):
     corpus = tmp_path / "corpus"
-    write(corpus / "roadmap.md", "# Transformer\n- 必读论文 arXiv:1706.03762v5\n- [BERT](https://arxiv.org/pdf/1810.04805v2.pdf)\n")
+    write(
+        corpus / "roadmap.md",
+        "# Transformer\n- 必读论文 arXiv:1706.03762v5\n- [BERT](https://arxiv.org/pdf/1810.04805v2.pdf)\n",
+    )
     stamped_pdf(corpus / "attention.pdf")
     settings = make_settings(corpus)
 

@@ -1,5 +1,6 @@
 """The bilingual prose evaluation (tests/prose_eval.py) on the default packaged model, through the real
 assistant and the real GGUF: it prints its figures and asserts floors the default meets with margin."""
+
 from __future__ import annotations
 
 import json
@@ -56,8 +57,14 @@ def test_ask_json_carries_chinese_prose_for_a_chinese_question(seed_library):
     sg = str(Path(sys.executable).with_name("studygraph"))
     corpus_urls = None
     for question, chinese in (("学 RLHF 之前要学什么", True), ("what should I learn before RLHF?", False)):
-        result = subprocess.run([sg, "ask", question, "--json", "--data-dir", str(settings.data_dir)],
-                                capture_output=True, text=True, cwd=REPO, env=env, timeout=300)
+        result = subprocess.run(
+            [sg, "ask", question, "--json", "--data-dir", str(settings.data_dir)],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            env=env,
+            timeout=300,
+        )
         assert result.returncode == 0, result.stderr[-1500:]
         out = json.loads(result.stdout)
         assert out["model"].startswith("llama.cpp:qwen2.5-coder-0.5b"), out["model"]

@@ -1,5 +1,6 @@
 """Hybrid retrieval on the seed library: a labelled query set (written before looking at any ranking),
 one result per resource, the kind filter, and Chroma orphans ignored."""
+
 from __future__ import annotations
 
 import pytest
@@ -45,12 +46,15 @@ def test_recall_at_5(assistant):
     assert recall >= 0.8, f"recall@5 = {recall:.2f}; misses: {misses}"
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("illustrated transformer", "illustrated-transformer"),
-    ("InstructGPT 论文精读", "zfIGAwD1jOQ"),
-    ("DeepSpeed Chat 中文", "deepspeed-chat/chinese"),
-    ("IMDB dataset", "amaas/data/sentiment"),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("illustrated transformer", "illustrated-transformer"),
+        ("InstructGPT 论文精读", "zfIGAwD1jOQ"),
+        ("DeepSpeed Chat 中文", "deepspeed-chat/chinese"),
+        ("IMDB dataset", "amaas/data/sentiment"),
+    ],
+)
 def test_acceptance_queries_top5(assistant, query, expected):
     urls = [r.resource.url or "" for r in assistant.search(query, k=5)]
     assert any(expected in u for u in urls), urls
@@ -92,7 +96,10 @@ def test_orphan_vectors_are_ignored(make_settings, embedder, tmp_path):
     from studygraph.store.vectors import VectorStore
 
     corpus = tmp_path / "corpus"
-    write(corpus / "notes.md", "# Notes\n\n## Transformer\n\n[The Illustrated Transformer](https://jalammar.github.io/illustrated-transformer/)\n")
+    write(
+        corpus / "notes.md",
+        "# Notes\n\n## Transformer\n\n[The Illustrated Transformer](https://jalammar.github.io/illustrated-transformer/)\n",
+    )
     settings = make_settings(corpus)
     ingest(settings, embedder=embedder)
     vectors = VectorStore(path=settings.chroma_path)

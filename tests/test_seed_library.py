@@ -3,6 +3,7 @@
 The expected URLs come from a plain regex over the raw files, independent of the markdown parser, so a
 link the AST walk misses (or invents) shows up here.
 """
+
 from __future__ import annotations
 
 import re

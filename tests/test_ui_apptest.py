@@ -4,6 +4,7 @@ One session-scoped fixture ingests the default corpus into a tmp data dir; every
 at it through STUDYGRAPH_DATA_DIR (and STUDYGRAPH_LLM_BACKEND=none, so the chat answers fast and
 deterministically). Pages are reached the way a learner reaches them: through the app's navigation.
 """
+
 from __future__ import annotations
 
 import re
@@ -136,23 +137,45 @@ class FakeAssistant:
     def ask_stream(self, question, history=None):
         from types import SimpleNamespace as NS
 
-        from studygraph.assistant.payloads import (Confirm, PlanPayload, PlanStep, ProgressPayload, ResourceRef,
-                                                   TopicRef)
+        from studygraph.assistant.payloads import Confirm, PlanPayload, PlanStep, ProgressPayload, ResourceRef, TopicRef
 
         self.calls.append((question, history))
         if question.startswith("I finished"):
-            payload = ProgressPayload(Confirm(["topic:transformer"], "done"), [TopicRef("transformer", "Transformer")], [])
-            return NS(text="Mark Transformer as done?", intent="progress", model="none", citations=[], payload=payload), iter(["Mark it?"])
+            payload = ProgressPayload(
+                Confirm(["topic:transformer"], "done"), [TopicRef("transformer", "Transformer")], []
+            )
+            return NS(
+                text="Mark Transformer as done?", intent="progress", model="none", citations=[], payload=payload
+            ), iter(["Mark it?"])
         payload = PlanPayload(
             TopicRef("rlhf", "RLHF"),
-            [PlanStep("transformer", "Transformer", "", 3.0, "needed for RLHF", "todo",
-                      [ResourceRef("r1", "Attention Is All You Need", "https://arxiv.org/abs/1706.03762", "paper")]),
-             PlanStep("rlhf", "RLHF", "", 3.0, "the goal", "todo")],
-            hours=6.0)
+            [
+                PlanStep(
+                    "transformer",
+                    "Transformer",
+                    "",
+                    3.0,
+                    "needed for RLHF",
+                    "todo",
+                    [ResourceRef("r1", "Attention Is All You Need", "https://arxiv.org/abs/1706.03762", "paper")],
+                ),
+                PlanStep("rlhf", "RLHF", "", 3.0, "the goal", "todo"),
+            ],
+            hours=6.0,
+        )
         answer = NS(
-            text="Learn the transformer first, then RLHF.", intent="plan", model="llama.cpp:tiny.gguf", payload=payload,
-            citations=[NS(title="The Illustrated Transformer", url="https://jalammar.github.io/illustrated-transformer/", kind="article"),
-                       NS(title="A [tricky] title_with*marks", url="https://example.org/a(b)", kind="paper")],
+            text="Learn the transformer first, then RLHF.",
+            intent="plan",
+            model="llama.cpp:tiny.gguf",
+            payload=payload,
+            citations=[
+                NS(
+                    title="The Illustrated Transformer",
+                    url="https://jalammar.github.io/illustrated-transformer/",
+                    kind="article",
+                ),
+                NS(title="A [tricky] title_with*marks", url="https://example.org/a(b)", kind="paper"),
+            ],
         )
         return answer, iter(["Learn the transformer ", "first, then RLHF."])
 
@@ -183,7 +206,9 @@ def test_chat_renders_stream_citations_plan_and_confirm(library_env, fake_assist
     assert "answering with llama.cpp:tiny.gguf" in status and "GPU layers: all" in status, status
     at.chat_input(key="chat_input").set_value("I finished the transformer lecture").run()
     _ok(at)
-    assert fake_assistant.calls[1][1][0] == {"role": "user", "content": "what should I learn before RLHF"}, "history is passed"
+    assert fake_assistant.calls[1][1][0] == {"role": "user", "content": "what should I learn before RLHF"}, (
+        "history is passed"
+    )
     assert len(at.chat_message) == 4
     at.button(key="confirm-3").click().run()
     _ok(at)
@@ -398,8 +423,21 @@ def test_library_upload_saves_safely_and_reingests(library_env):
 
 
 # -- the upload sanitiser ------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["../x.md", "/etc/passwd", "a/../../b.md", "x\x00.md", "..\\..\\x.md", "C:\\x.md",
-                                  "notes.exe", "", "....md", "line\nbreak.md"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../x.md",
+        "/etc/passwd",
+        "a/../../b.md",
+        "x\x00.md",
+        "..\\..\\x.md",
+        "C:\\x.md",
+        "notes.exe",
+        "",
+        "....md",
+        "line\nbreak.md",
+    ],
+)
 def test_safe_upload_path_refuses(tmp_path, name):
     from studygraph.ui.uploads import safe_upload_path
 
@@ -407,8 +445,15 @@ def test_safe_upload_path_refuses(tmp_path, name):
         safe_upload_path(tmp_path, name)
 
 
-@pytest.mark.parametrize("name,saved", [("我的路线图.md", "我的路线图.md"), ("roadmap v2.markdown", "roadmap v2.markdown"),
-                                        ("paper (final).PDF", "paper _final.pdf"), ("a/b.md", "b.md")])
+@pytest.mark.parametrize(
+    "name,saved",
+    [
+        ("我的路线图.md", "我的路线图.md"),
+        ("roadmap v2.markdown", "roadmap v2.markdown"),
+        ("paper (final).PDF", "paper _final.pdf"),
+        ("a/b.md", "b.md"),
+    ],
+)
 def test_safe_upload_path_keeps_good_names(tmp_path, name, saved):
     from studygraph.ui.uploads import safe_upload_path
 

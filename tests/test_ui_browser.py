@@ -7,6 +7,7 @@ roadmap and finds its link in the library. Screenshots of each step go to test-a
 The server runs the default LLM backend (the packaged GGUF through llama.cpp, or NoLLM where it cannot
 load), so the chat test is the one test that goes through a real model; the other pages never load it.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,13 +22,21 @@ from conftest import CORPUS, FIXTURES, REPO, free_port, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 UNIQUE_URL = "https://example.org/my-unique-note"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium: run `make browser`"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium: run `make browser`"
+    ),
 ]
 
 
@@ -46,14 +55,37 @@ def browser_library(tmp_path_factory, embedder):
 def _streamlit(data_dir: Path, log_dir: Path, **env_extra: str):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("STUDYGRAPH_")}
-    env.update({"STUDYGRAPH_DATA_DIR": str(data_dir), "STUDYGRAPH_LLM_BACKEND": "auto",
-                "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", **env_extra})
+    env.update(
+        {
+            "STUDYGRAPH_DATA_DIR": str(data_dir),
+            "STUDYGRAPH_LLM_BACKEND": "auto",
+            "HF_HUB_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1",
+            "ANONYMIZED_TELEMETRY": "False",
+            **env_extra,
+        }
+    )
     streamlit = Path(sys.executable).with_name("streamlit")
-    cmd = [str(streamlit), "run", "ui/app.py", "--server.headless", "true", "--server.address", "127.0.0.1",
-           "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    cmd = [
+        str(streamlit),
+        "run",
+        "ui/app.py",
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     url = f"http://127.0.0.1:{port}"
     # The app must start fast: no torch or model import before the first question.
-    with serving(cmd, [f"{url}/_stcore/health"], log_dir / "server.log", timeout=30, cwd=REPO, env=env, start_new_session=True):
+    with serving(
+        cmd, [f"{url}/_stcore/health"], log_dir / "server.log", timeout=30, cwd=REPO, env=env, start_new_session=True
+    ):
         yield url
 
 
@@ -152,15 +184,19 @@ def test_build_rlhf_plan_and_see_the_graph(page, server):
         # one click on "Done" colours that step green in the drawing
         main.locator("[class*=st-key-done-] button").first.click()
         _settle(page)
-        page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stGraphVizChart] svg g.node path, "
-                               "[data-testid=stGraphVizChart] svg g.node polygon')].some(e => e.getAttribute('fill') === '#c8e6c9')")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=stGraphVizChart] svg g.node path, "
+            "[data-testid=stGraphVizChart] svg g.node polygon')].some(e => e.getAttribute('fill') === '#c8e6c9')"
+        )
     finally:
         _shot(page, "ui-2b-rlhf-plan-progress.png")
 
 
 def test_upload_markdown_and_find_its_link(page, server, browser_library, tmp_path):
     note = tmp_path / "my-roadmap.md"
-    note.write_text("# My roadmap\n\n## Attention\n\n- [My unique note on attention](" + UNIQUE_URL + ")\n", encoding="utf-8")
+    note.write_text(
+        "# My roadmap\n\n## Attention\n\n- [My unique note on attention](" + UNIQUE_URL + ")\n", encoding="utf-8"
+    )
     _open(page, server, "library")
     try:
         page.get_by_text("Add roadmaps or papers").click()
@@ -198,8 +234,9 @@ def _ask(page, question: str, nth_answer: int):
 def test_a_model_that_segfaults_leaves_the_app_answering(page, browser_library, own_gguf, tmp_path):
     """The model dies of a real SIGSEGV on its first completion (tests/fixtures/segfault_llama): the chat still
     answers with cited corpus links and the reason, the next question too, and the server stays healthy."""
-    with _streamlit(browser_library, tmp_path, PYTHONPATH=str(FIXTURES / "segfault_llama"),
-                    STUDYGRAPH_MODEL_PATH=str(own_gguf)) as url:
+    with _streamlit(
+        browser_library, tmp_path, PYTHONPATH=str(FIXTURES / "segfault_llama"), STUDYGRAPH_MODEL_PATH=str(own_gguf)
+    ) as url:
         _open(page, url, "")
         try:
             corpus = _corpus_urls(browser_library)

@@ -1,4 +1,5 @@
 """URL normalisation, identity and kind: one table per promise, read top to bottom as the spec."""
+
 from __future__ import annotations
 
 import os
@@ -23,12 +24,18 @@ NORMALIZE = [
     ("https://example.com/a?utm_source=x&utm_medium=y&id=3", "https://example.com/a?id=3"),
     ("https://example.com/a?id=3&UTM_Campaign=z", "https://example.com/a?id=3"),
     ("https://example.com/s?q=a+b&utm_term=t", "https://example.com/s?q=a+b"),
-    ("https://www.bilibili.com/video/BV1xx411c7mD/?spm_id_from=333.999.0.0&vd_source=abc",
-     "https://www.bilibili.com/video/BV1xx411c7mD"),
-    ("https://www.bilibili.com/video/BV1xx411c7mD?p=2&vd_source=abc&share_source=copy_web",
-     "https://www.bilibili.com/video/BV1xx411c7mD?p=2"),
-    ("https://www.bilibili.com/video/BV1?share_medium=android&share_plat=android&bbid=x&ts=1",
-     "https://www.bilibili.com/video/BV1"),
+    (
+        "https://www.bilibili.com/video/BV1xx411c7mD/?spm_id_from=333.999.0.0&vd_source=abc",
+        "https://www.bilibili.com/video/BV1xx411c7mD",
+    ),
+    (
+        "https://www.bilibili.com/video/BV1xx411c7mD?p=2&vd_source=abc&share_source=copy_web",
+        "https://www.bilibili.com/video/BV1xx411c7mD?p=2",
+    ),
+    (
+        "https://www.bilibili.com/video/BV1?share_medium=android&share_plat=android&bbid=x&ts=1",
+        "https://www.bilibili.com/video/BV1",
+    ),
     ("https://www.youtube.com/watch?v=abc123&feature=share", "https://www.youtube.com/watch?v=abc123"),
     ("https://www.youtube.com/watch?feature=share&v=abc123", "https://www.youtube.com/watch?v=abc123"),
     ("https://zhuanlan.zhihu.com/p/123?utm_id=0", "https://zhuanlan.zhihu.com/p/123"),
@@ -49,8 +56,10 @@ NORMALIZE = [
     ("https://m.bilibili.com/video/BV1xx411c7mD?vd_source=aaa", "https://www.bilibili.com/video/BV1xx411c7mD"),
     ("https://m.zhihu.com/question/1", "https://www.zhihu.com/question/1"),
     ("https://mobile.twitter.com/karpathy", "https://twitter.com/karpathy"),
-    ("https://en.m.wikipedia.org/wiki/Transformer_(machine_learning_model)",
-     "https://en.wikipedia.org/wiki/Transformer_(machine_learning_model)"),
+    (
+        "https://en.m.wikipedia.org/wiki/Transformer_(machine_learning_model)",
+        "https://en.wikipedia.org/wiki/Transformer_(machine_learning_model)",
+    ),
     # arXiv: abs/pdf/versions/mirrors are one paper
     ("https://arxiv.org/pdf/1706.03762v5", "https://arxiv.org/abs/1706.03762"),
     ("https://arxiv.org/pdf/1706.03762v5.pdf", "https://arxiv.org/abs/1706.03762"),
@@ -61,7 +70,10 @@ NORMALIZE = [
     ("https://arxiv.org/abs/2303.13648.", "https://arxiv.org/abs/2303.13648"),
     ("<https://example.com/x>", "https://example.com/x"),
     ("https://exa\u200bmple.com/x\ufeff", "https://example.com/x"),
-    ("https://en.wikipedia.org/wiki/Attention_(machine_learning))", "https://en.wikipedia.org/wiki/Attention_(machine_learning)"),
+    (
+        "https://en.wikipedia.org/wiki/Attention_(machine_learning))",
+        "https://en.wikipedia.org/wiki/Attention_(machine_learning)",
+    ),
 ]
 
 
@@ -71,8 +83,21 @@ def test_normalize_url(raw, expected):
     assert normalize_url(expected) == expected  # idempotent
 
 
-@pytest.mark.parametrize("raw", ["mailto:a@b.org", "/relative/link", "#anchor", "ftp://x.org/f", "javascript:alert(1)",
-                                 "https://example.com/a b", "https://", "https://example.com:99999/", "", "   "])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "mailto:a@b.org",
+        "/relative/link",
+        "#anchor",
+        "ftp://x.org/f",
+        "javascript:alert(1)",
+        "https://example.com/a b",
+        "https://",
+        "https://example.com:99999/",
+        "",
+        "   ",
+    ],
+)
 def test_not_a_web_url(raw):
     assert normalize_url(raw) is None
 
@@ -80,7 +105,10 @@ def test_not_a_web_url(raw):
 SAME_RESOURCE = [
     ("https://youtu.be/zfIGAwD1jOQ", "https://www.youtube.com/watch?v=zfIGAwD1jOQ&feature=share"),
     ("https://m.youtube.com/watch?v=zfIGAwD1jOQ", "https://youtube.com/watch?v=zfIGAwD1jOQ"),
-    ("https://www.bilibili.com/video/BV1ts4y1T7UH/?vd_source=1", "https://m.bilibili.com/video/BV1ts4y1T7UH?share_source=copy"),
+    (
+        "https://www.bilibili.com/video/BV1ts4y1T7UH/?vd_source=1",
+        "https://m.bilibili.com/video/BV1ts4y1T7UH?share_source=copy",
+    ),
     ("https://arxiv.org/pdf/1706.03762v5", "https://arxiv.org/abs/1706.03762"),
     ("http://Example.com/A/", "https://www.example.com/A"),
     ("https://github.com/karpathy/nanoGPT", "http://www.github.com/karpathy/nanoGPT/"),
@@ -203,14 +231,34 @@ def test_find_arxiv_ids():
     assert find_arxiv_ids("version 1706.03762 without the word") == []
 
 
-URL_CHARS = st.sampled_from(list("aZ09./?#&=_-~%()[]<>:;,!'*+@$ \t") + ["utm_source=x", "vd_source=1", "v=", "www.", "m.",
-                                                                   "youtu.be/", "arxiv.org/pdf/1706.03762v2", "。", "）",
-                                                                   "\u200b", "\ufffd", "\x00", "é", "中"])
+URL_CHARS = st.sampled_from(
+    list("aZ09./?#&=_-~%()[]<>:;,!'*+@$ \t")
+    + [
+        "utm_source=x",
+        "vd_source=1",
+        "v=",
+        "www.",
+        "m.",
+        "youtu.be/",
+        "arxiv.org/pdf/1706.03762v2",
+        "。",
+        "）",
+        "\u200b",
+        "\ufffd",
+        "\x00",
+        "é",
+        "中",
+    ]
+)
 
 
 @settings(max_examples=int(os.environ.get("SG_FUZZ_EXAMPLES", "300")), database=None, deadline=None)
-@given(st.sampled_from(["https://", "http://", "HTTPS://www.", "https://m.", "https://youtu.be/", "https://arxiv.org/abs/"]),
-       st.lists(URL_CHARS, max_size=30))
+@given(
+    st.sampled_from(
+        ["https://", "http://", "HTTPS://www.", "https://m.", "https://youtu.be/", "https://arxiv.org/abs/"]
+    ),
+    st.lists(URL_CHARS, max_size=30),
+)
 def test_normalize_url_is_idempotent_and_total(prefix, parts):
     raw = prefix + "".join(parts)
     norm = normalize_url(raw)  # never raises

@@ -5,6 +5,7 @@ This file is run as a script, so it imports everything through the installed pac
 the page picked in the navigation. Each page lives in its own file next to this one and is also an
 importable module with a `render()` function.
 """
+
 from __future__ import annotations
 
 import streamlit as st
@@ -25,4 +26,3 @@ page = st.navigation(pages, position="sidebar")
 model_block = render_sidebar()
 page.run()
 render_model_status(model_block)  # again: a first answer has just said which backend it used
-

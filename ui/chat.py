@@ -2,12 +2,22 @@
 
 The assistant (and with it the embedder and the model) is created on the first question, not before.
 """
+
 from __future__ import annotations
 
 import streamlit as st
 
-from studygraph.assistant.payloads import (ChitchatPayload, NextItem, NextPayload, Payload, PlanPayload, PlanStep,
-                                           ProgressPayload, QuizPayload, ResourceRef)
+from studygraph.assistant.payloads import (
+    ChitchatPayload,
+    NextItem,
+    NextPayload,
+    Payload,
+    PlanPayload,
+    PlanStep,
+    ProgressPayload,
+    QuizPayload,
+    ResourceRef,
+)
 from studygraph.models import TOPIC_PREFIX
 from studygraph.ui.components import citation_md, guard, link, md_escape
 from studygraph.ui.i18n import kind_badge, status_badge, status_label, t
@@ -56,7 +66,13 @@ def _step_md(i: int, step: PlanStep | NextItem) -> str:
 
 def render_structured(payload: Payload, index: int = 0) -> None:
     """The structured result under the prose: plan steps, next topics, questions or resources."""
-    steps = payload.steps if isinstance(payload, PlanPayload) else payload.topics if isinstance(payload, NextPayload) else []
+    steps = (
+        payload.steps
+        if isinstance(payload, PlanPayload)
+        else payload.topics
+        if isinstance(payload, NextPayload)
+        else []
+    )
     questions = payload.questions if isinstance(payload, QuizPayload) else []
     resources = [] if steps else getattr(payload, "resources", [])
     if not (steps or questions or resources):
@@ -68,12 +84,20 @@ def render_structured(payload: Payload, index: int = 0) -> None:
         for i, step in enumerate(steps, 1):
             st.markdown(_step_md(i, step))
         if questions:
-            st.markdown("\n".join(f"{i}. {md_escape(q.text)} <small>{md_escape(q.source)}</small>"
-                                   for i, q in enumerate(questions, 1)), unsafe_allow_html=True)
+            st.markdown(
+                "\n".join(
+                    f"{i}. {md_escape(q.text)} <small>{md_escape(q.source)}</small>" for i, q in enumerate(questions, 1)
+                ),
+                unsafe_allow_html=True,
+            )
         if resources:
             st.markdown("\n".join(f"- {_resource_line(r)}" for r in resources))
-    if isinstance(payload, PlanPayload) and st.button(t("chat_open_plan"), key=f"open-plan-{index}", icon=":material/route:"):
-        st.session_state["path_goal_request"] = payload.goal.id  # path_page moves it into its selectbox before drawing it
+    if isinstance(payload, PlanPayload) and st.button(
+        t("chat_open_plan"), key=f"open-plan-{index}", icon=":material/route:"
+    ):
+        st.session_state["path_goal_request"] = (
+            payload.goal.id
+        )  # path_page moves it into its selectbox before drawing it
         st.switch_page("path_page.py")
 
 
@@ -126,10 +150,21 @@ def _answer(question: str) -> None:
         text = text if isinstance(text, str) and text.strip() else (answer.text or "")
         citations = [{"title": c.title, "url": c.url, "kind": c.kind} for c in answer.citations]
         llm = getattr(assistant, "llm", None)  # loaded by ask_stream already; read for the sidebar's status
-        st.session_state["model_info"] = {"model": answer.model or "none", "reason": getattr(llm, "reason", None),
-                                          "gpu_layers": getattr(llm, "n_gpu_layers", None)}
-        messages.append({"role": "assistant", "content": text, "citations": citations, "payload": answer.payload,
-                         "intent": answer.intent, "model": answer.model})
+        st.session_state["model_info"] = {
+            "model": answer.model or "none",
+            "reason": getattr(llm, "reason", None),
+            "gpu_layers": getattr(llm, "n_gpu_layers", None),
+        }
+        messages.append(
+            {
+                "role": "assistant",
+                "content": text,
+                "citations": citations,
+                "payload": answer.payload,
+                "intent": answer.intent,
+                "model": answer.model,
+            }
+        )
         render_citations(citations)
         render_structured(answer.payload, len(messages) - 1)
         render_confirm(answer.payload, len(messages) - 1)

@@ -1,4 +1,5 @@
 """Small rendering helpers shared by the pages: resource links with kind badges, the error guard."""
+
 from __future__ import annotations
 
 import re

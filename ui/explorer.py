@@ -1,5 +1,6 @@
 """Graph explorer: one topic at a time — what it needs (with the evidence for each edge), what it
 unlocks, its resources and its interview questions, plus "why does A come before B"."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -34,9 +35,12 @@ def neighbourhood_dot(tg, topic_id: str, status: dict[str, str]) -> str:
     """The topic with its direct prerequisites and dependants (curated and learned edges)."""
     g, topics = tg.graph, tg.catalogue.topics
     pre, post = list(g.predecessors(topic_id)), list(g.successors(topic_id))
-    lines = ["digraph n {", '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.2, ranksep=0.5];',
-             '  node [shape=box, style="rounded,filled", fontname="Noto Sans CJK SC", fontsize=10];',
-             '  edge [color="#90a4ae", arrowsize=0.6];']
+    lines = [
+        "digraph n {",
+        '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.2, ranksep=0.5];',
+        '  node [shape=box, style="rounded,filled", fontname="Noto Sans CJK SC", fontsize=10];',
+        '  edge [color="#90a4ae", arrowsize=0.6];',
+    ]
     for n in [*pre, topic_id, *post]:
         fill, border = COLOURS.get(status.get(n, "todo"), COLOURS["todo"])
         extra = ", penwidth=2.5, fontsize=12" if n == topic_id else ""
@@ -64,8 +68,14 @@ def _why(tg, topic_id: str) -> None:
 
     topics = tg.catalogue.topics
     st.markdown(f"**{t('ex_why')}**")
-    other = st.selectbox(t("ex_why_from"), sorted_topics(tg), index=None, key="ex_why_from",
-                         format_func=lambda x: topic_label(topics[x]), placeholder=t("path_goal_placeholder"))
+    other = st.selectbox(
+        t("ex_why_from"),
+        sorted_topics(tg),
+        index=None,
+        key="ex_why_from",
+        format_func=lambda x: topic_label(topics[x]),
+        placeholder=t("path_goal_placeholder"),
+    )
     if not other or other == topic_id:
         return
     data = explain_path(tg, other, topic_id)
@@ -89,8 +99,14 @@ def _page() -> None:
     with left:
         st.text_input(t("ex_search"), key="ex_text", placeholder=t("ex_search_ph"), on_change=_search)
     with right:
-        st.selectbox(t("ex_pick"), sorted_topics(tg), index=None, key="ex_topic", placeholder=t("path_goal_placeholder"),
-                     format_func=lambda x: topic_label(topics[x]))
+        st.selectbox(
+            t("ex_pick"),
+            sorted_topics(tg),
+            index=None,
+            key="ex_topic",
+            placeholder=t("path_goal_placeholder"),
+            format_func=lambda x: topic_label(topics[x]),
+        )
     if st.session_state.get("ex_unresolved"):
         st.warning(t("ex_none", text=st.session_state["ex_unresolved"]), icon=":material/search_off:")
     topic_id = st.session_state.get("ex_topic")
@@ -102,7 +118,11 @@ def _page() -> None:
     status = topic_status(settings, tg)
     marks = progress(settings)
     st.header(topic_label(topic))
-    badges = [f"{t('ex_level')}: **{topic.level}**", f"{t('ex_area')}: **{topic.area}**", status_badge(status.get(topic_id, "todo"))]
+    badges = [
+        f"{t('ex_level')}: **{topic.level}**",
+        f"{t('ex_area')}: **{topic.area}**",
+        status_badge(status.get(topic_id, "todo")),
+    ]
     st.markdown(" &nbsp;·&nbsp; ".join(badges))
     if getattr(topic, "description", ""):
         st.markdown(topic.description)
@@ -141,7 +161,10 @@ def _page() -> None:
         if not questions:
             st.caption(t("ex_no_questions"))
         for q in questions[:MAX_QUESTIONS]:
-            st.markdown(f"- {md_escape(q['text'])}  \n  <small>{md_escape(q['file'])}:{q['line']}</small>", unsafe_allow_html=True)
+            st.markdown(
+                f"- {md_escape(q['text'])}  \n  <small>{md_escape(q['file'])}:{q['line']}</small>",
+                unsafe_allow_html=True,
+            )
         if len(questions) > MAX_QUESTIONS:
             st.caption(t("ex_more", n=len(questions) - MAX_QUESTIONS))
     st.divider()

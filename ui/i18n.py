@@ -3,6 +3,7 @@
 `t("key")` reads the language from st.session_state["lang"] ("en" or "zh"); every string the app shows
 goes through it, so the sidebar toggle switches the whole UI on the next rerun.
 """
+
 from __future__ import annotations
 
 import streamlit as st
@@ -12,18 +13,44 @@ DEFAULT_LANG = "en"
 
 # Material Symbols (bundled with Streamlit, so they render without any emoji font) and badge colours.
 KIND_ICONS = {
-    "paper": "description", "video": "smart_display", "course": "school", "code": "code", "book": "menu_book",
-    "article": "article", "docs": "library_books", "dataset": "dataset", "website": "language",
+    "paper": "description",
+    "video": "smart_display",
+    "course": "school",
+    "code": "code",
+    "book": "menu_book",
+    "article": "article",
+    "docs": "library_books",
+    "dataset": "dataset",
+    "website": "language",
 }
 KIND_COLOURS = {
-    "paper": "blue", "video": "red", "course": "violet", "code": "gray", "book": "orange",
-    "article": "green", "docs": "blue", "dataset": "gray", "website": "gray",
+    "paper": "blue",
+    "video": "red",
+    "course": "violet",
+    "code": "gray",
+    "book": "orange",
+    "article": "green",
+    "docs": "blue",
+    "dataset": "gray",
+    "website": "gray",
 }
 KIND_ZH = {
-    "paper": "论文", "video": "视频", "course": "课程", "code": "代码", "book": "书",
-    "article": "文章", "docs": "文档", "dataset": "数据集", "website": "网站",
+    "paper": "论文",
+    "video": "视频",
+    "course": "课程",
+    "code": "代码",
+    "book": "书",
+    "article": "文章",
+    "docs": "文档",
+    "dataset": "数据集",
+    "website": "网站",
 }
-STATUS_ICONS = {"done": "check_circle", "learning": "auto_stories", "skipped": "skip_next", "todo": "radio_button_unchecked"}
+STATUS_ICONS = {
+    "done": "check_circle",
+    "learning": "auto_stories",
+    "skipped": "skip_next",
+    "todo": "radio_button_unchecked",
+}
 STATUS_COLOURS = {"done": "green", "learning": "orange", "skipped": "blue", "todo": "gray"}
 STATUS_ZH = {"done": "已完成", "learning": "学习中", "skipped": "跳过", "todo": "待学"}
 
@@ -60,7 +87,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chat_examples": ("Try one of these:", "试试这些问题："),
     "chat_placeholder": ("Ask in English or 中文…", "用中文或 English 提问……"),
     "chat_thinking": ("Thinking…", "思考中……"),
-    "chat_loading": ("Loading the search index and model (first question only)…", "正在加载检索索引和模型（仅第一次）……"),
+    "chat_loading": (
+        "Loading the search index and model (first question only)…",
+        "正在加载检索索引和模型（仅第一次）……",
+    ),
     "chat_sources": ("Sources", "来源"),
     "chat_details": ("Details", "详细结果"),
     "chat_plan_details": ("The plan, step by step", "学习计划（逐步）"),
@@ -82,7 +112,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "path_goal_text_ph": ("e.g. RLHF, 注意力机制, LoRA", "例如 RLHF、注意力机制、LoRA"),
     "path_quick": ("Popular goals:", "热门目标："),
     "path_resolved": ("“{text}” → **{name}**", "“{text}” → **{name}**"),
-    "path_unresolved": ("No topic matches “{text}”. Pick one from the list instead.", "没有主题匹配“{text}”，请从列表里选择。"),
+    "path_unresolved": (
+        "No topic matches “{text}”. Pick one from the list instead.",
+        "没有主题匹配“{text}”，请从列表里选择。",
+    ),
     "path_known": ("What you already know (left out of the plan)", "已经掌握的主题（不放进计划）"),
     "path_presets": ("I already know:", "我已经会："),
     "path_preset_math": ("maths & Python", "数学和 Python"),
@@ -93,7 +126,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "path_hours": ("Estimated time", "预计时间"),
     "path_done": ("Done", "已完成"),
     "path_graph": ("The plan as a graph", "计划图"),
-    "path_legend": ("green: done · orange: learning · grey: to do · arrows: learn first → then", "绿色：已完成 · 橙色：学习中 · 灰色：待学 · 箭头：先学 → 后学"),
+    "path_legend": (
+        "green: done · orange: learning · grey: to do · arrows: learn first → then",
+        "绿色：已完成 · 橙色：学习中 · 灰色：待学 · 箭头：先学 → 后学",
+    ),
     "path_step_hours": ("{h} h", "{h} 小时"),
     "path_total": ("{n} steps · about {h} h", "共 {n} 步 · 约 {h} 小时"),
     "path_no_resources": ("No resource in your library for this topic yet.", "资料库里暂时没有这个主题的资料。"),
@@ -111,7 +147,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "path_goal_only": ("Nothing else to learn first: go straight for it.", "没有需要先学的内容，直接开始吧。"),
     # explorer
     "ex_title": ("Graph explorer", "知识图谱浏览"),
-    "ex_intro": ("Look up a topic: what it needs, what it unlocks, and why.", "查一个主题：它依赖什么、能解锁什么，以及原因。"),
+    "ex_intro": (
+        "Look up a topic: what it needs, what it unlocks, and why.",
+        "查一个主题：它依赖什么、能解锁什么，以及原因。",
+    ),
     "ex_search": ("Search a topic", "搜索主题"),
     "ex_search_ph": ("e.g. transformer, 注意力机制", "例如 transformer、注意力机制"),
     "ex_pick": ("…or choose one", "……或者从列表选择"),
@@ -216,6 +255,6 @@ def status_badge(status: str) -> str:
 
 
 def topic_label(topic) -> str:
-    """"name / zh" as the brief asks, or just the name where both are the same."""
+    """ "name / zh" as the brief asks, or just the name where both are the same."""
     zh = getattr(topic, "zh", "") or ""
     return f"{topic.name} / {zh}" if zh and zh != topic.name else topic.name

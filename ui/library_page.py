@@ -1,5 +1,6 @@
 """Library: every resource with kind, topics, sources and status (filterable, markable), the counts of
 `studygraph stats`, and uploads of markdown roadmaps / PDF papers followed by a re-ingest."""
+
 from __future__ import annotations
 
 import os
@@ -25,8 +26,12 @@ def library_rows(settings, tg) -> list[dict]:
     names = tg.catalogue.topics
     return [
         {
-            "id": r.id, "title": r.title, "url": r.url, "kind": r.kind,
-            "topics": [names[x].name if x in names else x for x in r.topics], "topic_ids": list(r.topics),
+            "id": r.id,
+            "title": r.title,
+            "url": r.url,
+            "kind": r.kind,
+            "topics": [names[x].name if x in names else x for x in r.topics],
+            "topic_ids": list(r.topics),
             "sources": [f"{s.file}:{s.line}" for s in r.sources],
             "status": marks.get(r.id) or ("done" if r.done else "todo"),
         }
@@ -43,7 +48,9 @@ def filter_rows(rows: list[dict], kinds: list[str], statuses: list[str], text: s
         if statuses and row["status"] not in statuses:
             return False
         if needle:
-            hay = " ".join([row["title"], row["url"] or "", *row["topics"], *row["topic_ids"], *row["sources"]]).casefold()
+            hay = " ".join(
+                [row["title"], row["url"] or "", *row["topics"], *row["topic_ids"], *row["sources"]]
+            ).casefold()
             return needle in hay
         return True
 
@@ -87,7 +94,11 @@ def _show_report(report: dict, uploaded: list[str], rows: list[dict]) -> None:
     errors = report.get("errors") or []
     if errors:
         with st.expander(t("lib_errors", n=len(errors)), expanded=True, icon=":material/error:"):
-            st.markdown("\n".join(f"- `{md_escape(e['file'])}:{e.get('line') or '-'}` — {md_escape(e['message'])}" for e in errors))
+            st.markdown(
+                "\n".join(
+                    f"- `{md_escape(e['file'])}:{e.get('line') or '-'}` — {md_escape(e['message'])}" for e in errors
+                )
+            )
     for display in uploaded:
         mine = [r for r in rows if any(s.rsplit(":", 1)[0] == display for s in r["sources"])]
         st.markdown(f"**{t('lib_new_links')}: `{md_escape(display)}`**")
@@ -102,8 +113,9 @@ def _upload_section(settings) -> None:
 
     st.caption(t("lib_upload_help"))
     generation = st.session_state.setdefault("lib_upload_gen", 0)
-    files = st.file_uploader(t("lib_uploader"), type=["md", "markdown", "pdf"], accept_multiple_files=True,
-                             key=f"lib_upload_{generation}")
+    files = st.file_uploader(
+        t("lib_uploader"), type=["md", "markdown", "pdf"], accept_multiple_files=True, key=f"lib_upload_{generation}"
+    )
     c1, c2, _ = st.columns([1, 1, 3])
     go = c1.button(t("lib_save_ingest"), type="primary", disabled=not files, key="lib_save", icon=":material/upload:")
     again = c2.button(t("lib_reingest"), key="lib_reingest", icon=":material/refresh:")
@@ -118,8 +130,11 @@ def _upload_section(settings) -> None:
         except Exception as exc:  # noqa: BLE001
             st.error(t("error", msg=one_line(exc)), icon=":material/error:")
             return
-        st.session_state["lib_last"] = {"report": report, "uploaded": [display_path(p, settings.data_dir) for p in saved],
-                                        "refused": refused}
+        st.session_state["lib_last"] = {
+            "report": report,
+            "uploaded": [display_path(p, settings.data_dir) for p in saved],
+            "refused": refused,
+        }
         if saved:
             st.session_state["lib_upload_gen"] = generation + 1  # a fresh, empty uploader
         st.rerun()
@@ -160,10 +175,15 @@ def _page() -> None:
         st.info(t("library_empty"), icon=":material/local_library:")
 
     f1, f2, f3 = st.columns([2, 2, 3])
-    kinds = f1.multiselect(t("lib_filter_kind"), sorted({r["kind"] for r in rows} | set(KIND_ICONS)), key="lib_kind",
-                           format_func=kind_label)
-    statuses = f2.multiselect(t("lib_filter_status"), ["todo", "learning", "done", "skipped"], key="lib_status",
-                              format_func=status_label)
+    kinds = f1.multiselect(
+        t("lib_filter_kind"),
+        sorted({r["kind"] for r in rows} | set(KIND_ICONS)),
+        key="lib_kind",
+        format_func=kind_label,
+    )
+    statuses = f2.multiselect(
+        t("lib_filter_status"), ["todo", "learning", "done", "skipped"], key="lib_status", format_func=status_label
+    )
     text = f3.text_input(t("lib_filter_text"), key="lib_text", placeholder=t("lib_filter_text_ph"))
     shown = filter_rows(rows, kinds, statuses, text or "")
     st.caption(t("lib_showing", n=len(shown), total=len(rows)))
@@ -175,17 +195,33 @@ def _page() -> None:
         if shown:
             import pandas as pd
 
-            frame = pd.DataFrame([{
-                t("lib_col_title"): r["title"], t("lib_col_kind"): kind_label(r["kind"]),
-                t("lib_col_status"): status_label(r["status"]), t("lib_col_topics"): ", ".join(r["topics"]),
-                t("lib_col_url"): r["url"], t("lib_col_sources"): ", ".join(r["sources"]),
-            } for r in shown])
+            frame = pd.DataFrame(
+                [
+                    {
+                        t("lib_col_title"): r["title"],
+                        t("lib_col_kind"): kind_label(r["kind"]),
+                        t("lib_col_status"): status_label(r["status"]),
+                        t("lib_col_topics"): ", ".join(r["topics"]),
+                        t("lib_col_url"): r["url"],
+                        t("lib_col_sources"): ", ".join(r["sources"]),
+                    }
+                    for r in shown
+                ]
+            )
             selection = st.dataframe(
-                frame, hide_index=True, width="stretch", height=min(560, 38 + 35 * len(shown)), key="lib_table",
-                on_select="rerun", selection_mode="multi-row", placeholder="—",
+                frame,
+                hide_index=True,
+                width="stretch",
+                height=min(560, 38 + 35 * len(shown)),
+                key="lib_table",
+                on_select="rerun",
+                selection_mode="multi-row",
+                placeholder="—",
                 column_config={
                     t("lib_col_title"): st.column_config.TextColumn(width="large"),
-                    t("lib_col_url"): st.column_config.LinkColumn(width="medium", display_text=r"https?://(?:www\.)?([^/?#]+)"),
+                    t("lib_col_url"): st.column_config.LinkColumn(
+                        width="medium", display_text=r"https?://(?:www\.)?([^/?#]+)"
+                    ),
                     t("lib_col_topics"): st.column_config.TextColumn(width="medium"),
                 },
             )
@@ -196,7 +232,9 @@ def _page() -> None:
             lines = []
             for r in by_id.values():
                 extra = f" · {md_escape(', '.join(r['topics'][:3]))}" if r["topics"] else ""
-                lines.append(f"- {kind_badge(r['kind'])} {link(r['title'], r['url'])} {status_badge(r['status'])}{extra}")
+                lines.append(
+                    f"- {kind_badge(r['kind'])} {link(r['title'], r['url'])} {status_badge(r['status'])}{extra}"
+                )
             st.markdown("\n".join(lines))
             if len(shown) > MAX_LINKS:
                 st.caption(t("lib_links_cap", n=MAX_LINKS))

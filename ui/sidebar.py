@@ -1,4 +1,5 @@
 """The sidebar every page shares: language toggle, model status, where the data lives."""
+
 from __future__ import annotations
 
 import sys
@@ -65,7 +66,7 @@ def render_sidebar():
         st.caption(t("tagline"))
         try:
             settings = get_settings()
-        except Exception as exc:  # a broken config.toml or env value: say so, keep the app up
+        except Exception as exc:  # noqa: BLE001 - a broken config.toml or env value: say so, keep the app up
             st.error(t("error", msg=one_line(exc)), icon=":material/error:")
             return None
         placeholder = st.empty()

@@ -5,6 +5,7 @@ Nothing here loads the embedder or the LLM at import or at app start: `get_assis
 cached under the library's version (SQLite `meta` keys `ingested_at` + `catalogue`), so a re-ingest —
 from this app or from the CLI — shows up on the next rerun without restarting anything.
 """
+
 from __future__ import annotations
 
 import os
@@ -75,7 +76,9 @@ def counts(settings: Settings) -> dict[str, int]:
     """What `studygraph stats` prints: files, resources, chunks, questions, topics, edges."""
     tg = get_graph(settings)
     with open_meta(settings) as meta:
-        base = meta.counts() if meta is not None else {"files": 0, "resources": 0, "chunks": 0, "questions": 0, "done": 0}
+        base = (
+            meta.counts() if meta is not None else {"files": 0, "resources": 0, "chunks": 0, "questions": 0, "done": 0}
+        )
     return {**base, "topics": len(tg.catalogue.topics), "edges": tg.graph.number_of_edges()}
 
 

@@ -5,6 +5,7 @@ such names are refused outright (not silently rewritten), so a learner sees why.
 letters of any script (我的路线图.md stays 我的路线图.md), digits, "_", "-", ".", and spaces; anything
 else becomes "_".
 """
+
 from __future__ import annotations
 
 import re
@@ -23,7 +24,12 @@ def safe_upload_path(uploads_dir: Path, filename: str) -> Path:
     if any(unicodedata.category(ch) == "Cc" for ch in filename):
         raise ValueError("file name contains control characters (NUL, newline, ...)")
     name = unicodedata.normalize("NFC", filename.strip())
-    if PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute() or PureWindowsPath(name).drive or name.startswith(("/", "\\", "~")):
+    if (
+        PurePosixPath(name).is_absolute()
+        or PureWindowsPath(name).is_absolute()
+        or PureWindowsPath(name).drive
+        or name.startswith(("/", "\\", "~"))
+    ):
         raise ValueError(f"absolute paths are not allowed: {filename!r}")
     parts = [p for p in re.split(r"[/\\]", name)]
     if any(p.strip() == ".." for p in parts):
@@ -31,7 +37,9 @@ def safe_upload_path(uploads_dir: Path, filename: str) -> Path:
     base = parts[-1].strip()
     suffix = Path(base).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
-        raise ValueError(f"only {', '.join(ALLOWED_SUFFIXES)} files can be uploaded, not {suffix or 'a file without extension'}")
+        raise ValueError(
+            f"only {', '.join(ALLOWED_SUFFIXES)} files can be uploaded, not {suffix or 'a file without extension'}"
+        )
     stem = base[: -len(suffix)]
     stem = _UNSAFE.sub("_", stem)
     stem = re.sub(r"_+", "_", stem).strip(" ._")[:MAX_NAME].strip(" ._")
