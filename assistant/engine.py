@@ -176,11 +176,10 @@ class Assistant:
 
     def _draft(self, intent: Intent, meta, tg) -> Draft:
         from studygraph.assistant.answers import Answers  # networkx and the plans: not for a bare search
-        from studygraph.graph.plan import known_topics
+        from studygraph.graph.plan import known_topics, status_map
 
         known, learning = known_topics(tg, meta) if meta else (set(), set())
-        status = {**{t: "learning" for t in learning}, **{t: "done" for t in known}}
-        answers = Answers(tg, known, learning, status)
+        answers = Answers(tg, known, learning, status_map(known, learning))
         name = intent.name
         if name == "plan":
             return answers.plan(intent)

@@ -206,6 +206,11 @@ def next_topics(tg: TopicGraph, known: set[str], learning: set[str] | None = Non
     return ranked[:k]
 
 
+def status_map(known: set[str], learning: set[str]) -> dict[str, str]:
+    """{topic: "done" | "learning"} for showing a plan; what is known wins over what is being learned."""
+    return {**dict.fromkeys(learning, "learning"), **dict.fromkeys(known, "done")}
+
+
 def known_topics(tg: TopicGraph, meta: MetaStore) -> tuple[set[str], set[str]]:
     """(known, learning) from explicit marks and finished resources.
 

@@ -159,15 +159,14 @@ def path(goal: str, known: KnownOpt = None, as_json: JsonOpt = False, data_dir: 
     Example: studygraph path "instruction tuning" --known "neural networks,transformer"
     """
     from studygraph.assistant.payloads import PlanPayload
-    from studygraph.graph.plan import learning_plan
+    from studygraph.graph.plan import learning_plan, status_map
     from studygraph.graph.resolve import Resolver
 
     tg, meta = _open_graph(_settings(data_dir))
     resolver = Resolver(tg.catalogue)
     goal_id = _resolve_or_fail(resolver, goal)
     done, learning = _known(tg, meta, resolver, known)
-    status = {**{t: "learning" for t in learning}, **{t: "done" for t in done}}
-    plan = learning_plan(tg, goal_id, done, status)
+    plan = learning_plan(tg, goal_id, done, status_map(done, learning))
     data = PlanPayload.of(plan).to_dict()  # the same payload as a plan answer of `ask`, every resource listed
 
     def human() -> None:

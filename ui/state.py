@@ -119,15 +119,14 @@ def get_resolver(settings: Settings):
 
 def topic_status(settings: Settings, tg) -> dict[str, str]:
     """Topic id -> done / learning / skipped from explicit marks and finished resources."""
-    from studygraph.graph.plan import known_topics
+    from studygraph.graph.plan import known_topics, status_map
 
     with open_meta(settings) as meta:
         if meta is None:
             return {}
         marks = meta.progress()
         done, learning = known_topics(tg, meta)
-    status = {t: "learning" for t in learning}
-    status.update({t: "done" for t in done})
+    status = status_map(done, learning)
     status.update({t: v for t, v in topic_marks(marks).items() if v == "skipped"})
     return status
 
