@@ -6,28 +6,43 @@ fields, the engine asks `topic_ids()` which topics the prose may name. Nobody re
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Union
 
 from studygraph.models import Resource
 
 
+def _plain(value):
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+class _Plain:
+    """`to_dict()`: the dataclass's fields in order, nested payloads (and lists of them) as dicts too."""
+
+    def to_dict(self) -> dict:
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+
+
 @dataclass
-class ResourceRef:
+class ResourceRef(_Plain):
     id: str
     title: str
     url: str | None
     kind: str
-    snippet: str = ""
+    snippet: str = ""  # left out of the dict when empty
 
     @classmethod
     def of(cls, r: Resource, snippet: str = "") -> ResourceRef:
         return cls(r.id, r.title, r.url, r.kind, snippet)
 
     def to_dict(self) -> dict:
-        out = {"id": self.id, "title": self.title, "url": self.url, "kind": self.kind}
-        if self.snippet:
-            out["snippet"] = self.snippet
+        out = super().to_dict()
+        if not self.snippet:
+            del out["snippet"]
         return out
 
 
@@ -36,26 +51,16 @@ class FoundResource(ResourceRef):
     source: str = ""  # "file.md:12": where the resource was first seen
     score: float = 0.0
 
-    def to_dict(self) -> dict:
-        return {**super().to_dict(), "source": self.source, "score": self.score}
-
 
 @dataclass
-class TopicRef:
+class TopicRef(_Plain):
     id: str
     name: str
     zh: str = ""
 
-    def to_dict(self) -> dict:
-        return {"id": self.id, "name": self.name, "zh": self.zh}
-
-
-def _dicts(items) -> list[dict]:
-    return [item.to_dict() for item in items]
-
 
 @dataclass
-class PlanStep:
+class PlanStep(_Plain):
     id: str
     name: str
     zh: str
@@ -64,20 +69,9 @@ class PlanStep:
     status: str
     resources: list[ResourceRef] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "zh": self.zh,
-            "hours": self.hours,
-            "why": self.why,
-            "status": self.status,
-            "resources": _dicts(self.resources),
-        }
-
 
 @dataclass
-class PlanPayload:
+class PlanPayload(_Plain):
     goal: TopicRef
     steps: list[PlanStep]
     hours: float
@@ -104,17 +98,11 @@ class PlanPayload:
         return {self.goal.id, *(s.id for s in self.steps), *self.skipped}
 
     def to_dict(self) -> dict:
-        return {
-            "goal": self.goal.to_dict(),
-            "steps": _dicts(self.steps),
-            "hours": self.hours,
-            "skipped": self.skipped,
-            "topics": [s.id for s in self.steps],
-        }
+        return {**super().to_dict(), "topics": [s.id for s in self.steps]}
 
 
 @dataclass
-class NextItem:
+class NextItem(_Plain):
     id: str
     name: str
     zh: str
@@ -122,30 +110,17 @@ class NextItem:
     why: str
     resources: list[ResourceRef] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "zh": self.zh,
-            "score": self.score,
-            "why": self.why,
-            "resources": _dicts(self.resources),
-        }
-
 
 @dataclass
-class NextPayload:
+class NextPayload(_Plain):
     topics: list[NextItem]
 
     def topic_ids(self) -> set[str]:
         return {t.id for t in self.topics}
 
-    def to_dict(self) -> dict:
-        return {"topics": _dicts(self.topics)}
-
 
 @dataclass
-class FindPayload:
+class FindPayload(_Plain):
     resources: list[FoundResource]
     topics: list[str] = field(default_factory=list)  # the topics the question named
     kind: str | None = None  # the kind it asked for
@@ -153,20 +128,14 @@ class FindPayload:
     def topic_ids(self) -> set[str]:
         return set(self.topics)
 
-    def to_dict(self) -> dict:
-        return {"resources": _dicts(self.resources), "topics": self.topics, "kind": self.kind}
-
 
 @dataclass
 class TopicCard(TopicRef):
     description: str = ""
 
-    def to_dict(self) -> dict:
-        return {**super().to_dict(), "description": self.description}
-
 
 @dataclass
-class ExplainPayload:
+class ExplainPayload(_Plain):
     topic: TopicCard
     prerequisites: list[str]
     leads_to: list[str]
@@ -175,26 +144,15 @@ class ExplainPayload:
     def topic_ids(self) -> set[str]:
         return {self.topic.id, *self.prerequisites, *self.leads_to}
 
-    def to_dict(self) -> dict:
-        return {
-            "topic": self.topic.to_dict(),
-            "prerequisites": self.prerequisites,
-            "leads_to": self.leads_to,
-            "resources": _dicts(self.resources),
-        }
-
 
 @dataclass
-class QuizQuestion:
+class QuizQuestion(_Plain):
     text: str
     source: str  # "file.md:12"
 
-    def to_dict(self) -> dict:
-        return {"text": self.text, "source": self.source}
-
 
 @dataclass
-class QuizPayload:
+class QuizPayload(_Plain):
     questions: list[QuizQuestion]
     topics: list[TopicRef]
     resources: list[ResourceRef]
@@ -202,23 +160,17 @@ class QuizPayload:
     def topic_ids(self) -> set[str]:
         return {t.id for t in self.topics}
 
-    def to_dict(self) -> dict:
-        return {"questions": _dicts(self.questions), "topics": _dicts(self.topics), "resources": _dicts(self.resources)}
-
 
 @dataclass
-class Confirm:
+class Confirm(_Plain):
     """Progress the learner is asked to confirm: topic keys (models.topic_key) and resource ids."""
 
     items: list[str]
     status: str = "done"
 
-    def to_dict(self) -> dict:
-        return {"items": self.items, "status": self.status}
-
 
 @dataclass
-class ProgressPayload:
+class ProgressPayload(_Plain):
     confirm: Confirm
     topics: list[TopicRef]
     resources: list[ResourceRef]
@@ -226,17 +178,11 @@ class ProgressPayload:
     def topic_ids(self) -> set[str]:
         return {t.id for t in self.topics}
 
-    def to_dict(self) -> dict:
-        return {"confirm": self.confirm.to_dict(), "topics": _dicts(self.topics), "resources": _dicts(self.resources)}
-
 
 @dataclass
-class ChitchatPayload:
+class ChitchatPayload(_Plain):
     def topic_ids(self) -> set[str]:
         return set()
-
-    def to_dict(self) -> dict:
-        return {}
 
 
 Payload = Union[PlanPayload, NextPayload, FindPayload, ExplainPayload, QuizPayload, ProgressPayload, ChitchatPayload]

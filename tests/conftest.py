@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -83,6 +85,22 @@ def own_gguf(gguf_path, tmp_path):
     except OSError:
         shutil.copy(gguf_path, path)
     return path
+
+
+def cli_in_fresh_process(argv: list[str], data_dir: Path, watch: tuple[str, ...]) -> tuple[list[str], str]:
+    """Run `studygraph ARGV` in a fresh interpreter: (which of the `watch` modules it imported, its stdout)."""
+    code = (
+        f"import sys; from studygraph.cli import main; sys.argv={['studygraph', *argv]!r}\n"
+        "import contextlib, io\nbuf = io.StringIO()\n"
+        "with contextlib.redirect_stdout(buf):\n    try: main()\n    except SystemExit: pass\n"
+        f"import json; print(json.dumps([m for m in {watch!r} if m in sys.modules])); print(buf.getvalue())"
+    )
+    env = dict(os.environ, STUDYGRAPH_DATA_DIR=str(data_dir))
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO, check=True
+    ).stdout
+    imported, stdout = out.split("\n", 1)
+    return json.loads(imported), stdout
 
 
 def free_port() -> int:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
-from conftest import REPO
+from conftest import cli_in_fresh_process
 
 from studygraph.graph.build import build_graph
 from studygraph.graph.catalogue import load_catalogue
@@ -128,17 +125,8 @@ def test_learned_edges_carry_file_line_evidence(seed_library, catalogue):
 
 def test_graph_commands_do_not_import_torch(seed_library):
     settings, _ = seed_library
-    code = (
-        "import sys; from studygraph.cli import main; sys.argv=['studygraph','path','RLHF','--json'];\n"
-        "import contextlib, io\nbuf = io.StringIO()\n"
-        "with contextlib.redirect_stdout(buf):\n    try: main()\n    except SystemExit: pass\n"
-        "heavy = [m for m in ('torch', 'chromadb', 'llama_cpp', 'sentence_transformers') if m in sys.modules]\n"
-        "print(heavy); print(buf.getvalue())"
+    heavy, plan = cli_in_fresh_process(
+        ["path", "RLHF", "--json"], settings.data_dir, ("torch", "chromadb", "llama_cpp", "sentence_transformers")
     )
-    env = dict(os.environ, STUDYGRAPH_DATA_DIR=str(settings.data_dir))
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO, check=True
-    ).stdout
-    heavy, plan = out.split("\n", 1)
-    assert heavy == "[]"
+    assert heavy == []
     assert json.loads(plan)["goal"]["id"] == "rlhf"

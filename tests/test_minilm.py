@@ -5,13 +5,10 @@ not import torch: that is the point of the numpy path."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
-from conftest import REPO
+from conftest import cli_in_fresh_process
 
 
 @pytest.fixture(scope="module")
@@ -38,19 +35,12 @@ def test_numpy_and_sentence_transformers_agree_on_corpus_texts(seed_library, emb
 
 def test_a_cold_search_imports_no_torch(seed_library):
     settings, _ = seed_library
-    code = (
-        "import sys; from studygraph.cli import main; sys.argv=['studygraph','search','attention explained','-k','3','--json'];\n"
-        "import contextlib, io\nbuf = io.StringIO()\n"
-        "with contextlib.redirect_stdout(buf):\n    try: main()\n    except SystemExit: pass\n"
-        "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers', 'llama_cpp') if m in sys.modules]\n"
-        "print(heavy); print(buf.getvalue())"
+    heavy, results = cli_in_fresh_process(
+        ["search", "attention explained", "-k", "3", "--json"],
+        settings.data_dir,
+        ("torch", "sentence_transformers", "transformers", "llama_cpp"),
     )
-    env = dict(os.environ, STUDYGRAPH_DATA_DIR=str(settings.data_dir))
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO, check=True
-    ).stdout
-    heavy, results = out.split("\n", 1)
-    assert heavy == "[]", f"a search imported {heavy}"
+    assert heavy == [], f"a search imported {heavy}"
     assert any("attention" in (r["title"] + r["snippet"]).lower() for r in json.loads(results))
 
 
