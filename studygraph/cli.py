@@ -52,10 +52,14 @@ def _open_graph(settings):
 
 
 def _resolve_or_fail(resolver, name: str) -> str:
+    """A topic id for `name`, or exit 1 naming the closest topics: a near miss is never used silently."""
     hit = resolver.resolve(name)
+    if hit is not None and hit.confident:
+        return hit.id
+    closest = ", ".join(f"{n} ({t})" for t, n in (hit.closest if hit else resolver.closest(name)))
     if hit is None:
-        raise CliError(f"no topic matches {name!r}; try `studygraph graph` to list topics", 1)
-    return hit.id
+        raise CliError(f"no topic matches {name!r}; closest: {closest}; try `studygraph graph` to list topics", 1)
+    raise CliError(f"{name!r} is not in the topic map; closest: {closest}", 1)
 
 
 def _known(tg, meta, resolver, known: str | None) -> tuple[set[str], set[str]]:
@@ -130,12 +134,16 @@ def resolve(
     results = []
     for name in names:
         hit = resolver.resolve(name)
+        closest = hit.closest if hit else resolver.closest(name)
         results.append(
             {
                 "query": name,
                 "id": hit.id if hit else None,
                 "name": hit.name if hit else None,
                 "score": hit.score if hit else 0.0,
+                "how": hit.how if hit else "none",  # exact | alias | fuzzy | partial | none
+                "confident": bool(hit and hit.confident),
+                "closest": [{"id": t, "name": n} for t, n in closest],
             }
         )
     data = results[0] if len(names) == 1 else results

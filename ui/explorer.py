@@ -19,9 +19,11 @@ def _search() -> None:
     st.session_state.pop("ex_unresolved", None)
     if not text:
         return
-    hit = get_resolver(get_settings()).resolve(text)
-    if hit is None:
-        st.session_state["ex_unresolved"] = text
+    resolver = get_resolver(get_settings())
+    hit = resolver.resolve(text)
+    if hit is None or not hit.confident:
+        closest = hit.closest if hit else resolver.closest(text)
+        st.session_state["ex_unresolved"] = (text, ", ".join(name for _, name in closest))
     else:
         st.session_state["ex_topic"] = hit.id
 
@@ -108,7 +110,8 @@ def _page() -> None:
             format_func=lambda x: topic_label(topics[x]),
         )
     if st.session_state.get("ex_unresolved"):
-        st.warning(t("ex_none", text=st.session_state["ex_unresolved"]), icon=":material/search_off:")
+        text, closest = st.session_state["ex_unresolved"]
+        st.warning(t("ex_none", text=text, closest=closest), icon=":material/search_off:")
     topic_id = st.session_state.get("ex_topic")
     if topic_id not in topics:
         st.info(t("ex_pick_prompt"), icon=":material/touch_app:")

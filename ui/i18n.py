@@ -113,8 +113,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "path_quick": ("Popular goals:", "热门目标："),
     "path_resolved": ("“{text}” → **{name}**", "“{text}” → **{name}**"),
     "path_unresolved": (
-        "No topic matches “{text}”. Pick one from the list instead.",
-        "没有主题匹配“{text}”，请从列表里选择。",
+        "“{text}” is not in the topic map (closest: {closest}). Pick one from the list instead.",
+        "主题图里没有“{text}”（最接近：{closest}），请从列表里选择。",
     ),
     "path_known": ("What you already know (left out of the plan)", "已经掌握的主题（不放进计划）"),
     "path_presets": ("I already know:", "我已经会："),
@@ -154,7 +154,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ex_search": ("Search a topic", "搜索主题"),
     "ex_search_ph": ("e.g. transformer, 注意力机制", "例如 transformer、注意力机制"),
     "ex_pick": ("…or choose one", "……或者从列表选择"),
-    "ex_none": ("No topic matches “{text}”.", "没有主题匹配“{text}”。"),
+    "ex_none": (
+        "“{text}” is not in the topic map (closest: {closest}).",
+        "主题图里没有“{text}”（最接近：{closest}）。",
+    ),
     "ex_prereqs": ("Prerequisites", "前置知识"),
     "ex_dependants": ("Unlocks", "后续主题"),
     "ex_no_prereqs": ("None: a starting point.", "无：可以直接开始。"),

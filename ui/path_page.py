@@ -93,9 +93,11 @@ def _resolve_goal_text() -> None:
     st.session_state.pop("path_unresolved", None)
     if not text:
         return
-    hit = get_resolver(get_settings()).resolve(text)
-    if hit is None:
-        st.session_state["path_unresolved"] = text
+    resolver = get_resolver(get_settings())
+    hit = resolver.resolve(text)
+    if hit is None or not hit.confident:  # a name inside a longer one is the closest topic, not the one asked for
+        closest = hit.closest if hit else resolver.closest(text)
+        st.session_state["path_unresolved"] = (text, ", ".join(name for _, name in closest))
         return
     st.session_state["path_goal"] = hit.id
     st.session_state["path_resolved"] = (text, hit.id)
@@ -164,7 +166,8 @@ def _goal_picker(tg) -> str | None:
                 type="primary" if st.session_state.get("path_goal") == g else "secondary",
             )
     if st.session_state.get("path_unresolved"):
-        st.warning(t("path_unresolved", text=st.session_state["path_unresolved"]), icon=":material/search_off:")
+        text, closest = st.session_state["path_unresolved"]
+        st.warning(t("path_unresolved", text=text, closest=closest), icon=":material/search_off:")
     resolved = st.session_state.get("path_resolved")
     goal = st.session_state.get("path_goal")
     if resolved and resolved[1] == goal:

@@ -1,0 +1,90 @@
+"""How names resolve, on a labelled list written to tune the cutoffs (both languages): true names, aliases and
+typos resolve confidently to the right topic; near-misses (a known name inside a longer, different one, a
+look-alike) are never used as a topic silently, and say which topics are closest."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from studygraph.graph.catalogue import load_catalogue
+from studygraph.graph.resolve import Resolver
+
+TRUE = {  # what a learner writes -> the topic it means
+    "RLHF": "rlhf",
+    "self attention": "self-attention",
+    "transformers": "transformer",
+    "强化学习": "reinforcement-learning",
+    "注意力机制": "attention",
+    "BERT paper": "bert",
+    "InstructGPT paper": "instructgpt",
+    "what is RLHF": "rlhf",
+    "learning about transformers": "transformer",
+    "学习 Transformer": "transformer",
+    "学 RLHF 之前要学什么": "rlhf",
+    "the attention mechanism": "attention",
+    "tranformer": "transformer",  # typos
+    "reinforcment learning": "reinforcement-learning",
+    "词向量": "word-embeddings",
+    "微积分": "calculus",
+    "backprop": "backpropagation",
+    "few-shot learning": "in-context-learning",
+}
+NEAR_MISSES = [  # a different topic that the map does not have
+    "graph neural networks",
+    "graph neural network",
+    "Recursive Neural Network",
+    "递归神经网络",
+    "图神经网络",
+    "One-shot learning",
+    "reinforcement learning from AI feedback",
+    "diffusion language models",
+    "transformer xl",
+    "知识图谱",
+    "语音识别",
+    "quantum computing",
+]
+
+
+@pytest.fixture(scope="module")
+def resolver():
+    return Resolver(load_catalogue())
+
+
+@pytest.mark.parametrize("text, topic", TRUE.items())
+def test_true_names_and_typos_resolve_confidently(resolver, text, topic):
+    hit = resolver.resolve(text)
+    assert hit is not None and hit.id == topic and hit.confident, hit
+
+
+@pytest.mark.parametrize("text", NEAR_MISSES)
+def test_near_misses_are_never_used_silently(resolver, text):
+    hit = resolver.resolve(text)
+    assert hit is None or (not hit.confident and hit.how == "partial"), hit
+    closest = hit.closest if hit else resolver.closest(text)
+    assert len(closest) == 3 and all(resolver.catalogue.topics[t].name == n for t, n in closest)
+
+
+def test_a_partial_match_names_the_topic_it_contains_first(resolver):
+    hit = resolver.resolve("graph neural networks")
+    assert hit.how == "partial" and hit.closest[0][0] == "neural-networks"
+
+
+def test_path_to_a_near_miss_exits_1_naming_the_closest_topics(tmp_path):
+    sg = str(Path(sys.executable).with_name("studygraph"))
+    for args in (
+        ["path", "graph neural networks"],
+        ["path", "graph neural networks", "--json"],
+        ["path", "RLHF", "--known", "图神经网络"],
+    ):
+        result = subprocess.run(
+            [sg, *args, "--data-dir", str(tmp_path)], capture_output=True, text=True, cwd=REPO, timeout=120
+        )
+        assert result.returncode == 1, (args, result.stdout[:200])
+        errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+        assert len(errors) == 1 and "is not in the topic map; closest: Neural networks (neural-networks)" in errors[0]
+        assert result.stdout == ""
