@@ -7,7 +7,7 @@ question's language; topic names use the catalogue's Chinese names for Chinese q
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
@@ -103,6 +103,49 @@ class Answers:
         self.status = status
 
     # -- plan -------------------------------------------------------------------------------------
+    def missing_plan(self, intent: Intent, closest: list[tuple[str, str]], results: list) -> Draft:
+        """A plan asked for a subject the topic map lacks: say so, name the closest topics, offer the plan for a
+        known topic the subject contains ("neural networks" in "graph neural networks"), and show what the
+        library has on the subject itself. Never a plan for something else presented as the answer."""
+        lang, tg, phrase = intent.lang, self.tg, intent.missing
+        sep = "、" if lang == "zh" else ", "
+        names = sep.join(_name(tg, t, lang) for t, _ in closest)
+        lines = [
+            _t(
+                lang,
+                f"“{phrase}” is not in the topic map, so there is no plan for it. Closest topics: {names}.",
+                f"主题图里没有“{phrase}”，所以没有它的学习路线。最接近的主题：{names}。",
+            )
+        ]
+        contained = _subjects(tg, intent.topics)
+        closest_plan = self.plan(replace(intent, missing=None, topics=contained)) if contained else None
+        if closest_plan is not None:
+            lines.append(_t(lang, "The closest plan I have:", "最接近的学习路线：") + "\n\n" + closest_plan.text)
+        found = [res.resource for res in results]
+        if found:
+            lines.append(_t(lang, f"In your library about “{phrase}”:", f"资料库中与“{phrase}”相关的资料："))
+            lines.extend(f"{i}. {_link(r)} ({r.kind})" for i, r in enumerate(found, 1))
+        else:
+            lines.append(
+                _t(
+                    lang,
+                    f"Nothing in your library mentions “{phrase}” yet: add a roadmap or paper that covers it.",
+                    f"资料库里还没有提到“{phrase}”的资料：可以添加包含它的路线图或论文。",
+                )
+            )
+        resources = (closest_plan.resources if closest_plan else []) + [r for r in found]
+        payload = (
+            closest_plan.payload
+            if closest_plan
+            else FindPayload(
+                [
+                    FoundResource(r.id, r.title, r.url, r.kind, res.snippet, res.source, round(res.score, 4))
+                    for r, res in zip(found, results)
+                ]
+            )
+        )
+        return Draft("plan", "\n\n".join(lines), payload, resources)
+
     def plan(self, intent: Intent) -> Draft:
         lang, tg = intent.lang, self.tg
         subjects = _subjects(tg, intent.topics)

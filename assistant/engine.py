@@ -181,6 +181,10 @@ class Assistant:
         known, learning = known_topics(tg, meta) if meta else (set(), set())
         answers = Answers(tg, known, learning, status_map(known, learning))
         name = intent.name
+        if name == "plan" and intent.missing:  # a subject the map lacks: say so, and search the library for it
+            return answers.missing_plan(
+                intent, self._resolver.closest(intent.missing), self.search(intent.missing, k=5)
+            )
         if name == "plan":
             return answers.plan(intent)
         if name == "next":

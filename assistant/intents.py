@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 from studygraph.assistant.query import kind_hint, language
-from studygraph.graph.resolve import Resolver
+from studygraph.graph.matcher import normalise
+from studygraph.graph.resolve import QUESTION_WORDS, Resolver
 
 INTENTS = ("plan", "next", "find", "explain", "quiz", "progress", "chitchat")
 
@@ -29,6 +30,7 @@ class Intent:
     raw: str = ""
     lang: str = "en"
     followup: str | None = None  # "after" | "kind" | "topic": how it was derived from the previous turn
+    missing: str | None = None  # a plan's subject as written, when the topic map does not have it
 
 
 def _rx(*parts: str) -> re.Pattern[str]:
@@ -185,6 +187,47 @@ CHITCHAT = _rx(
 )
 
 
+# What asks for a plan, taken out of the question to leave its subject ("学习知识图谱之前要学什么" -> "知识图谱").
+PLAN_WORDS = _rx(
+    r"\bbefore\b",
+    r"\bprereq\w*",
+    r"\bpath\s+to\b",
+    r"\broadmap\s+(to|for)\b",
+    r"\blearning\s+(plan|path)\b",
+    r"\bstudy\s+plan\b",
+    r"\bplan\s+for\b",
+    r"\bget\s+to\b",
+    r"\b(master|start\s+with|understand)\b",
+    r"之前|前置(知识)?|先修|怎么学|如何学|需要|应该|掌握",
+)
+_SUBJECT_CONTENT = re.compile(r"[0-9a-z\u3400-\u9fff]")
+
+
+def missing_subject(text: str, resolver: Resolver) -> str | None:
+    """The subject of a plan question when the topic map does not have it: a name it lacks ("知识图谱") or a
+    known name inside a longer one ("graph neural networks"). None when every subject is a known topic
+    (a typo of one included)."""
+    phrase = normalise(PLAN_WORDS.sub(" ", normalise(text)))  # normalised again: match positions index this string
+    rest = phrase
+    for m in sorted(resolver.matcher.find(phrase), key=lambda m: -m.start):
+        rest = rest[: m.start] + " " + rest[m.end :]
+    if not _SUBJECT_CONTENT.search(_VAGUE.sub(" ", QUESTION_WORDS.sub(" ", rest))):
+        return None  # every word names a known topic, or asks something
+    subject = " ".join(QUESTION_WORDS.sub(" ", phrase).split())
+    # "learning" is a question word and part of names ("reinforcment learning", a typo): try it both ways.
+    loose = " ".join(
+        re.sub(r"^(what|how|which|where)?\s*(should|do|can)?\s*(i|we)?\s*(learn|study)?\s*", "", phrase).split()
+    )
+    if any((hit := resolver.resolve(c)) is not None and hit.confident for c in (subject, loose) if c):
+        return None
+    return subject
+
+
+_VAGUE = re.compile(
+    r"哪些|哪|知识|东西|内容|方面|我|想|你|\b(things?|stuff|topics?|which|know|first|want|we|you|that|this|these|those|it|them|there|then|so|well)\b"
+)
+
+
 def _topics(text: str, resolver: Resolver | None) -> list[str]:
     return resolver.mentions(text) if resolver else []
 
@@ -203,6 +246,8 @@ def route_one(text: str, resolver: Resolver | None) -> Intent:
         return make("quiz")
     if NEXT.search(text) and not re.search(r"\bbefore\b|之前|前置", text, re.I):
         return make("next")
+    if PLAN.search(text) and resolver is not None and (missing := missing_subject(text, resolver)):
+        return replace(make("plan"), missing=missing)
     if PLAN.search(text) and topics:
         return make("plan")
     if PROGRESS.search(text) and topics:

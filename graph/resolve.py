@@ -26,7 +26,7 @@ EMBED_THRESHOLD = 0.62
 QUESTION_WORDS = re.compile(
     r"\b(what|whats|is|are|the|a|an|about|learn|learning|to|for|before|after|of|on|in|and|paper|papers|model|models|"
     r"how|does|do|i|me|my|should|need|know|explain|tell|topic|intro|introduction|basics|tutorial)\b"
-    r"|学习?|关于|什么是|是什么|什么|之前|之后|以前|要|先|的|了|吗|呢|怎么|如何|介绍|入门|基础|知识|相关|论文|模型|[?？!！,，.。:：]"
+    r"|学习?|关于|什么是|是什么|什么|之前|之后|以前|要|先|的|了|吗|呢|怎么|如何|介绍|入门|基础|相关|论文|模型|[?？!！,，.。:：]"
 )
 FILLER = re.compile(
     r"^(the|a|an|learn(ing)?|about|topic|学习?|关于|什么是)\s*|\s*(model|models|paper|papers|是什么|的?知识|相关)$"

@@ -60,6 +60,22 @@ def test_plan_for_rlhf_walks_the_curated_path(seed):
             assert {"id", "name", "zh", "hours", "why", "status", "resources"} <= set(step)
 
 
+def test_a_plan_for_a_subject_the_map_lacks_says_so_and_searches_the_library(seed):
+    assistant, corpus = seed
+    zh = assistant.ask("学习知识图谱之前要学什么？")
+    assert zh.intent == "plan" and "主题图里没有“知识图谱”" in zh.text and "最接近的主题" in zh.text
+    assert "学习路线**" not in zh.text, "no plan for some other topic presented as the answer"
+    en = assistant.ask("what should I learn before graph neural networks?")
+    assert "“graph neural networks” is not in the topic map" in en.text and "Closest topics: Neural networks" in en.text
+    assert en.structured["goal"]["id"] == "neural-networks", "the closest plan is offered, under its own name"
+    assert en.text.index("not in the topic map") < en.text.index("The closest plan I have")
+    for answer in (zh, en):
+        assert all(c.url in corpus for c in answer.citations)
+    assert assistant.ask("what should I learn before RLHF?").structured["goal"]["id"] == "rlhf", (
+        "known subjects unchanged"
+    )
+
+
 def test_graph_intents_need_neither_embedder_nor_model(seed_library):
     from studygraph.assistant.engine import Assistant
     from studygraph.assistant.llm import NoLLM
