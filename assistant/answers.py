@@ -31,7 +31,7 @@ from studygraph.assistant.payloads import (
     TopicRef,
 )
 from studygraph.graph.build import TopicGraph
-from studygraph.graph.plan import learning_plan, next_topics, pick_resources
+from studygraph.graph.plan import learning_plan, next_topics, pick_resources, reasons_text
 from studygraph.models import Resource, topic_key
 
 MAX_QUESTIONS = 8
@@ -238,13 +238,12 @@ class Answers:
         for i, n in enumerate(ranked, 1):
             picked = pick_resources(tg, n.topic.id, 1)
             used.extend(r for r in picked if r not in used)
-            lines.append(f"{i}. **{_name(tg, n.topic.id, lang)}** — {n.why}")
+            why = reasons_text(n.reasons, lambda t: _name(tg, t, lang), lang)
+            lines.append(f"{i}. **{_name(tg, n.topic.id, lang)}** — {why}")
             lines.extend(f"   - {_link(r)} ({r.kind})" for r in picked)
-            # The reasons are English sentences; a Chinese prompt gets the names alone rather than text to copy.
-            why = f": {n.why}" if lang == "en" else ""
-            outline.append(f"{i}. {_name(tg, n.topic.id, lang)}{why} {_cite(sources, picked)}".rstrip())
+            outline.append(f"{i}. {_name(tg, n.topic.id, lang)}: {why} {_cite(sources, picked)}".rstrip())
             topics.append(
-                NextItem(n.topic.id, n.topic.name, n.topic.zh, n.score, n.why, [ResourceRef.of(r) for r in picked])
+                NextItem(n.topic.id, n.topic.name, n.topic.zh, n.score, why, [ResourceRef.of(r) for r in picked])
             )
         lead = f"Next, learn {ranked[0].topic.name}" if ranked else ""
         return Draft("next", "\n".join(lines), NextPayload(topics), used, lead, outline, sources)

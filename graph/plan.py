@@ -57,7 +57,10 @@ class Plan:
 class NextTopic:
     topic: Topic
     score: float
-    why: str
+    why: str  # the reasons as one English line (the CLI prints it)
+    # The same reasons as data, for other languages: (kind, topic ids or a count), kind one of learning_now,
+    # near, follows, after_known, start, unlocks, library.
+    reasons: list[tuple[str, tuple]] = field(default_factory=list)
 
 
 def needed_prerequisites(tg: TopicGraph, goal: str, known: set[str]) -> set[str]:
@@ -187,23 +190,45 @@ def next_topics(tg: TopicGraph, known: set[str], learning: set[str] | None = Non
             + min(library, 5) * 0.3
             - LEVEL_ORDER.get(topics[t].level, 2) * 0.2
         )
-        reasons = []
+        reasons: list[tuple[str, tuple]] = []
         if t in learning:
-            reasons.append("you are learning it now")
+            reasons.append(("learning_now", ()))
         elif near:
-            reasons.append("close to what you are learning: " + ", ".join(topics[x].name for x in near[:2]))
+            reasons.append(("near", tuple(near[:2])))
         if follows:
-            reasons.append("builds directly on what you know: " + ", ".join(topics[p].name for p in follows[:3]))
+            reasons.append(("follows", tuple(follows[:3])))
         elif after_known:
-            reasons.append("its prerequisites are done: " + ", ".join(topics[p].name for p in after_known[:3]))
+            reasons.append(("after_known", tuple(after_known[:3])))
         elif not list(g.predecessors(t)):
-            reasons.append("a starting point with no prerequisites")
-        reasons.append(f"unlocks {unlocks} later topics")
+            reasons.append(("start", ()))
+        reasons.append(("unlocks", (unlocks,)))
         if library:
-            reasons.append(f"{library} resources in your library")
-        ranked.append(NextTopic(topics[t], round(score, 3), "; ".join(reasons)))
+            reasons.append(("library", (library,)))
+        why = reasons_text(reasons, lambda x: topics[x].name, "en")
+        ranked.append(NextTopic(topics[t], round(score, 3), why, reasons))
     ranked.sort(key=lambda n: (-n.score, n.topic.id))
     return ranked[:k]
+
+
+REASONS = {  # kind -> (English, Chinese); {names} are topic names, {n} a count
+    "learning_now": ("you are learning it now", "你正在学"),
+    "near": ("close to what you are learning: {names}", "与你正在学的内容相关：{names}"),
+    "follows": ("builds directly on what you know: {names}", "直接建立在你已掌握的内容上：{names}"),
+    "after_known": ("its prerequisites are done: {names}", "前置知识已完成：{names}"),
+    "start": ("a starting point with no prerequisites", "起点，无需前置知识"),
+    "unlocks": ("unlocks {n} later topics", "解锁后续 {n} 个主题"),
+    "library": ("{n} resources in your library", "资料库中有 {n} 份资料"),
+}
+
+
+def reasons_text(reasons: list[tuple[str, tuple]], name, lang: str = "en") -> str:
+    """Why a topic is next, as one line in `lang` ("en" or "zh"); `name(topic_id)` spells a topic."""
+    parts = []
+    for kind, args in reasons:
+        template = REASONS[kind][1 if lang == "zh" else 0]
+        names = ("、" if lang == "zh" else ", ").join(name(a) for a in args if isinstance(a, str))
+        parts.append(template.format(names=names, n=args[0] if args else ""))
+    return ("；" if lang == "zh" else "; ").join(parts)
 
 
 def status_map(known: set[str], learning: set[str]) -> dict[str, str]:

@@ -76,6 +76,69 @@ def test_a_plan_for_a_subject_the_map_lacks_says_so_and_searches_the_library(see
     )
 
 
+# Fixed phrases of the deterministic answers, by language: a Chinese question must get none of the English
+# ones and the other way round (names and resource titles may be in either language; templates may not).
+EN_TEMPLATES = [
+    "needed for",
+    "starting point",
+    "unlocks",
+    "in your library",
+    "builds directly on",
+    "prerequisites are done",
+    "close to what you are learning",
+    "learning it now",
+    "Plan for",
+    "steps, about",
+    "What to learn next",
+    "learn next:",
+    "From your library",
+    "Interview questions",
+    "To prepare:",
+    "Prerequisites:",
+    "Leads to:",
+    "Resources:",
+    "Mark ",
+    "Already know some",
+    "No model configured",
+    "not in the topic map",
+    "Closest topics",
+]
+ZH_TEMPLATES = [
+    "学习路线**",
+    "下一步建议学习",
+    "建议接着学",
+    "资料库中的相关资料",
+    "前置知识：",
+    "后续主题：",
+    "推荐资料：",
+    "复习资料：",
+    "后续需要：",
+    "起点，无需前置知识",
+    "解锁后续",
+    "未配置模型",
+    "主题图里没有",
+    "要把",
+]
+
+
+def test_every_intent_speaks_the_questions_language_all_the_way(seed):
+    assistant, _ = seed
+    questions = [q for qs in QUESTIONS.values() for q in qs]
+    questions += [
+        "学完 RLHF 之后学什么",
+        "what should I learn after RLHF?",
+        "学习知识图谱之前要学什么？",
+        "what should I learn before graph neural networks?",
+        "我学完了 Transformer",
+        "考考我 LoRA",
+    ]
+    for question in questions:
+        text = assistant.ask(question).text
+        chinese = bool(re.search(r"[\u4e00-\u9fff]", question))
+        leaked = [t for t in (EN_TEMPLATES if chinese else ZH_TEMPLATES) if t in text]
+        assert not leaked, (question, leaked, text[:300])
+
+
 def test_graph_intents_need_neither_embedder_nor_model(seed_library):
     from studygraph.assistant.engine import Assistant
     from studygraph.assistant.llm import NoLLM
