@@ -133,17 +133,8 @@ class Answers:
                     f"资料库里还没有提到“{phrase}”的资料：可以添加包含它的路线图或论文。",
                 )
             )
-        resources = (closest_plan.resources if closest_plan else []) + [r for r in found]
-        payload = (
-            closest_plan.payload
-            if closest_plan
-            else FindPayload(
-                [
-                    FoundResource(r.id, r.title, r.url, r.kind, res.snippet, res.source, round(res.score, 4))
-                    for r, res in zip(found, results)
-                ]
-            )
-        )
+        resources = (closest_plan.resources if closest_plan else []) + found
+        payload = closest_plan.payload if closest_plan else FindPayload([FoundResource.of(res) for res in results])
         return Draft("plan", "\n\n".join(lines), payload, resources)
 
     def plan(self, intent: Intent) -> Draft:
@@ -265,7 +256,7 @@ class Answers:
             lines.append(f"{i}. {_link(r)} ({r.kind})" + (f" — {res.source}" if res.source else ""))
             sources.append(PromptSource(r.title, r.url, r.kind, res.snippet))
             outline.append(f"{i}. {r.title} ({r.kind}) [{i}]")
-            resources.append(FoundResource(r.id, r.title, r.url, r.kind, res.snippet, res.source, round(res.score, 4)))
+            resources.append(FoundResource.of(res))
         payload = FindPayload(resources, list(intent.topics), intent.kind)
         lead = f"The best match is {results[0].resource.title} [1]"
         return Draft("find", "\n".join(lines), payload, used, lead, outline, sources)

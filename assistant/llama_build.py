@@ -22,11 +22,17 @@ BASELINE = {"AVX", "AVX2", "FMA", "F16C", "BMI2"}  # x86-64-v3, what scripts/ins
 ABOVE_BASELINE = ("AVX512", "AVX_VNNI", "AMX")  # present only in builds for newer CPUs (or -march=native on one)
 
 
-def cpu_library() -> Path | None:
-    spec = importlib.util.find_spec("llama_cpp")  # without importing it
+def library_dir() -> Path | None:
+    """llama_cpp/lib of the installed llama-cpp-python, found without importing it; None if not installed."""
+    spec = importlib.util.find_spec("llama_cpp")
     if spec is None or not spec.submodule_search_locations:
         return None
-    libs = sorted((Path(next(iter(spec.submodule_search_locations))) / "lib").glob("libggml-cpu*.so*"))
+    return Path(next(iter(spec.submodule_search_locations))) / "lib"
+
+
+def cpu_library() -> Path | None:
+    lib_dir = library_dir()
+    libs = sorted(lib_dir.glob("libggml-cpu*.so*")) if lib_dir else []
     return libs[0] if libs else None
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import atexit
 import hashlib
 import importlib.metadata
-import importlib.util
 import json
 import os
 import signal
@@ -28,6 +27,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from studygraph.assistant.llama_build import library_dir
 from studygraph.assistant.llm import DEFAULT_STOP, check_gguf
 from studygraph.assistant.llm_worker import Lines
 from studygraph.errors import LLMError, WorkerCrash
@@ -39,13 +39,6 @@ CRASHES_FILE = "llm-crashes.json"
 
 
 # -- which build, model and CPU -----------------------------------------------------------------------------
-def _llama_lib_dir() -> Path | None:
-    spec = importlib.util.find_spec("llama_cpp")  # finds the package without importing it
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations))) / "lib"
-
-
 def _cpu_flags() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text(errors="replace").splitlines():
@@ -60,8 +53,8 @@ def _cpu_flags() -> str:
 
 def crash_key(model_path: Path, n_gpu_layers: int | None) -> str:
     """(llama-cpp-python version, its native libraries, the model file, GPU layers, CPU flags) as one hash."""
-    parts = [importlib.metadata.version("llama_cpp_python") if _llama_lib_dir() else "absent"]
-    lib_dir = _llama_lib_dir()
+    lib_dir = library_dir()
+    parts = [importlib.metadata.version("llama_cpp_python") if lib_dir else "absent"]
     if lib_dir and lib_dir.is_dir():
         parts += [f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(lib_dir.glob("lib*.so*"))]
     st = model_path.stat()

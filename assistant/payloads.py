@@ -51,6 +51,12 @@ class FoundResource(ResourceRef):
     source: str = ""  # "file.md:12": where the resource was first seen
     score: float = 0.0
 
+    @classmethod
+    def of(cls, result) -> FoundResource:
+        """From a retrieval.SearchResult: the resource, its best snippet, where it was seen, its score."""
+        r = result.resource
+        return cls(r.id, r.title, r.url, r.kind, result.snippet, result.source, round(result.score, 4))
+
 
 @dataclass
 class TopicRef(_Plain):

@@ -80,6 +80,11 @@ class Resolver:
             out.setdefault(self.matcher.by_alias[key], None)
         return [(t, self.catalogue.topics[t].name) for t in list(out)[:k]]
 
+    def closest_to(self, text: str, hit: Resolution | None) -> list[tuple[str, str]]:
+        """What to suggest when `hit` (resolve's answer for `text`) is not one to use: a partial match's own
+        closest topics (the contained one first), else the nearest names."""
+        return list(hit.closest) if hit is not None and hit.closest else self.closest(text)
+
     def resolve(self, text: str) -> Resolution | None:
         query = normalise(text)
         if not query:

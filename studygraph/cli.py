@@ -56,7 +56,7 @@ def _resolve_or_fail(resolver, name: str) -> str:
     hit = resolver.resolve(name)
     if hit is not None and hit.confident:
         return hit.id
-    closest = ", ".join(f"{n} ({t})" for t, n in (hit.closest if hit else resolver.closest(name)))
+    closest = ", ".join(f"{n} ({t})" for t, n in resolver.closest_to(name, hit))
     if hit is None:
         raise CliError(f"no topic matches {name!r}; closest: {closest}; try `studygraph graph` to list topics", 1)
     raise CliError(f"{name!r} is not in the topic map; closest: {closest}", 1)
@@ -134,7 +134,7 @@ def resolve(
     results = []
     for name in names:
         hit = resolver.resolve(name)
-        closest = hit.closest if hit else resolver.closest(name)
+        closest = resolver.closest_to(name, hit)
         results.append(
             {
                 "query": name,

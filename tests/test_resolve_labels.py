@@ -65,7 +65,7 @@ def test_true_names_and_typos_resolve_confidently(resolver, text, topic):
 def test_near_misses_are_never_used_silently(resolver, text):
     hit = resolver.resolve(text)
     assert hit is None or (not hit.confident and hit.how == "partial"), hit
-    closest = hit.closest if hit else resolver.closest(text)
+    closest = resolver.closest_to(text, hit)
     assert len(closest) == 3 and all(resolver.catalogue.topics[t].name == n for t, n in closest)
 
 

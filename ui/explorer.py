@@ -22,7 +22,7 @@ def _search() -> None:
     resolver = get_resolver(get_settings())
     hit = resolver.resolve(text)
     if hit is None or not hit.confident:
-        closest = hit.closest if hit else resolver.closest(text)
+        closest = resolver.closest_to(text, hit)
         st.session_state["ex_unresolved"] = (text, ", ".join(name for _, name in closest))
     else:
         st.session_state["ex_topic"] = hit.id

@@ -96,7 +96,7 @@ def _resolve_goal_text() -> None:
     resolver = get_resolver(get_settings())
     hit = resolver.resolve(text)
     if hit is None or not hit.confident:  # a name inside a longer one is the closest topic, not the one asked for
-        closest = hit.closest if hit else resolver.closest(text)
+        closest = resolver.closest_to(text, hit)
         st.session_state["path_unresolved"] = (text, ", ".join(name for _, name in closest))
         return
     st.session_state["path_goal"] = hit.id
