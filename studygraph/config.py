@@ -68,6 +68,15 @@ class Settings(BaseSettings):
     chroma_url: str | None = None  # a Chroma server (chroma run) instead of the embedded store
     embed_batch_size: int = 64
 
+    # Fetching linked pages (`ingest --fetch`); without it ingest never touches the network.
+    fetch_timeout: float = 8.0  # connect, and each read: a dead host costs seconds
+    fetch_page_seconds: float = 25.0  # a whole page, however slowly it trickles in
+    fetch_max_bytes: int = 8_000_000  # per page; larger pages are refused, not truncated
+    fetch_concurrency: int = 8
+    fetch_per_host: int = 2
+    fetch_fresh_hours: float = 24.0  # a page fetched this recently is used without asking its server again
+    fetch_allow_private: bool = False  # loopback/private/link-local addresses (tests use a loopback server)
+
     @classmethod
     def settings_customise_sources(
         cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings
@@ -87,6 +96,10 @@ class Settings(BaseSettings):
     @property
     def uploads_dir(self) -> Path:
         return self.data_dir / "corpus"
+
+    @property
+    def pages_path(self) -> Path:
+        return self.data_dir / "pages.sqlite"
 
     @property
     def models_dir(self) -> Path:
