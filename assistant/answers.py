@@ -31,6 +31,7 @@ from studygraph.assistant.payloads import (
     TopicRef,
 )
 from studygraph.graph.build import TopicGraph
+from studygraph.graph.learned import seen_at
 from studygraph.graph.plan import learning_plan, next_topics, pick_resources, reasons_text
 from studygraph.models import Resource, topic_key
 
@@ -66,6 +67,15 @@ def _name(tg: TopicGraph, topic_id: str, lang: str) -> str:
     return t.name
 
 
+def _learned(tg: TopicGraph, topic_id: str, lang: str) -> str:
+    """A mark after a learned topic's name: the map did not have it, a roadmap section taught it."""
+    t = tg.catalogue.topics[topic_id]
+    if not t.learned:
+        return ""
+    where = seen_at(t)
+    return _t(lang, f" (learned from your roadmap, {where})", f"（从你的路线图学到，{where}）")
+
+
 def _link(r: Resource) -> str:
     title = r.title.replace("[", "(").replace("]", ")")
     return f"[{title}]({r.url})" if r.url else title
@@ -82,7 +92,7 @@ def _cite(sources: list[PromptSource], picked: list[Resource]) -> str:
 
 def _topic_ref(tg: TopicGraph, topic_id: str) -> TopicRef:
     t = tg.catalogue.topics[topic_id]
-    return TopicRef(t.id, t.name, t.zh)
+    return TopicRef.of(t)
 
 
 def _subjects(tg: TopicGraph, topics: list[str]) -> list[str]:
@@ -178,7 +188,8 @@ class Answers:
             used.extend(r for r in picked if r not in used)
             why = s.why if lang == "en" else _why_zh(tg, s.topic.id, goal, plan)
             hours = _t(lang, f"{s.hours} h", f"{s.hours} 小时")
-            lines.append(f"{i}. **{_name(tg, s.topic.id, lang)}** — {hours}" + (f" — {why}" if why else ""))
+            mark = _learned(tg, s.topic.id, lang)
+            lines.append(f"{i}. **{_name(tg, s.topic.id, lang)}**{mark} — {hours}" + (f" — {why}" if why else ""))
             lines.extend(f"   - {_link(r)} ({r.kind})" for r in picked)
             if i > len(plan.steps) - PROMPT_STEPS:  # the model sees the steps nearest the goal in full
                 outline.append(f"{i}. {_name(tg, s.topic.id, lang)} ({hours}) {_cite(sources, picked)}".rstrip())
@@ -230,11 +241,19 @@ class Answers:
             picked = pick_resources(tg, n.topic.id, 1)
             used.extend(r for r in picked if r not in used)
             why = reasons_text(n.reasons, lambda t: _name(tg, t, lang), lang)
-            lines.append(f"{i}. **{_name(tg, n.topic.id, lang)}** — {why}")
+            lines.append(f"{i}. **{_name(tg, n.topic.id, lang)}**{_learned(tg, n.topic.id, lang)} — {why}")
             lines.extend(f"   - {_link(r)} ({r.kind})" for r in picked)
             outline.append(f"{i}. {_name(tg, n.topic.id, lang)}: {why} {_cite(sources, picked)}".rstrip())
             topics.append(
-                NextItem(n.topic.id, n.topic.name, n.topic.zh, n.score, why, [ResourceRef.of(r) for r in picked])
+                NextItem(
+                    n.topic.id,
+                    n.topic.name,
+                    n.topic.zh,
+                    n.score,
+                    why,
+                    [ResourceRef.of(r) for r in picked],
+                    n.topic.learned,
+                )
             )
         lead = f"Next, learn {ranked[0].topic.name}" if ranked else ""
         return Draft("next", "\n".join(lines), NextPayload(topics), used, lead, outline, sources)
@@ -273,15 +292,18 @@ class Answers:
         pre = sorted(g.predecessors(tid))
         post = sorted(g.successors(tid))[:6]
         picked = pick_resources(tg, tid, 3)
+        sep = "、" if lang == "zh" else ", "
         lines = [
             f"**{_name(tg, tid, lang)}**"
             + (f" ({topic.name})" if lang == "zh" and topic.name not in _name(tg, tid, lang) else ""),
-            topic.description or _t(lang, "(no description in the catalogue)", "（目录中暂无描述）"),
+            _learned(tg, tid, lang).strip(" （）()").capitalize()
+            if topic.learned
+            else topic.description or _t(lang, "(no description in the catalogue)", "（目录中暂无描述）"),
         ]
         if pre:
-            lines.append(_t(lang, "Prerequisites: ", "前置知识：") + ", ".join(_name(tg, p, lang) for p in pre))
+            lines.append(_t(lang, "Prerequisites: ", "前置知识：") + sep.join(_name(tg, p, lang) for p in pre))
         if post:
-            lines.append(_t(lang, "Leads to: ", "后续主题：") + ", ".join(_name(tg, p, lang) for p in post))
+            lines.append(_t(lang, "Leads to: ", "后续主题：") + sep.join(_name(tg, p, lang) for p in post))
         if picked:
             lines.append(_t(lang, "Resources:", "推荐资料："))
             lines.extend(f"- {_link(r)} ({r.kind})" for r in picked)
@@ -297,9 +319,7 @@ class Answers:
         outline = [f"{topic.name}: {topic.description}"[:400]] + [
             f"Resource [{i}]: {r.title}" for i, r in enumerate(picked, 1)
         ]
-        payload = ExplainPayload(
-            TopicCard(tid, topic.name, topic.zh, topic.description), pre, post, [ResourceRef.of(r) for r in picked]
-        )
+        payload = ExplainPayload(TopicCard.of(topic), pre, post, [ResourceRef.of(r) for r in picked])
         return Draft("explain", "\n".join(lines), payload, picked, f"{topic.name} is", outline, sources)
 
     # -- quiz -------------------------------------------------------------------------------------

@@ -96,6 +96,7 @@ class Assistant:
         """(meta, resolver), renewed when an ingest has committed a new library version; with them the
         quarantine and the corpus URLs. All a search needs: no topic graph (a cold `search` stays fast)."""
         from studygraph.graph.catalogue import load_catalogue
+        from studygraph.graph.learned import library_catalogue
         from studygraph.graph.resolve import Resolver
         from studygraph.store.meta import MetaStore
 
@@ -108,7 +109,7 @@ class Assistant:
                 # A resource whose own text addresses a model (prompt injection in a roadmap) is never offered.
                 self._quarantined = {r.id for r in resources if suspicious(r.title) or suspicious(r.context)}
                 self._corpus_urls = {r.url for r in resources if r.url and r.id not in self._quarantined}
-                self._catalogue = load_catalogue()
+                self._catalogue = library_catalogue(load_catalogue(), self._meta)
                 self._resolver, self._version = Resolver(self._catalogue), version
                 self._tg = self._retriever = None
             return self._meta, self._resolver

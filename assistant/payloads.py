@@ -63,6 +63,11 @@ class TopicRef(_Plain):
     id: str
     name: str
     zh: str = ""
+    learned: bool = False  # learned from a roadmap section, not curated (graph/learned.py)
+
+    @classmethod
+    def of(cls, topic) -> TopicRef:
+        return cls(topic.id, topic.name, topic.zh, topic.learned)
 
 
 @dataclass
@@ -74,6 +79,8 @@ class PlanStep(_Plain):
     why: str
     status: str
     resources: list[ResourceRef] = field(default_factory=list)
+    learned: bool = False
+    evidence: list[str] = field(default_factory=list)  # a learned topic's: where it was seen, why its prerequisites
 
 
 @dataclass
@@ -95,10 +102,12 @@ class PlanPayload(_Plain):
                 s.why,
                 s.status,
                 [ResourceRef.of(r) for r in s.resources[:resources_per_step]],
+                s.topic.learned,
+                list(s.topic.evidence),
             )
             for s in plan.steps
         ]
-        return cls(TopicRef(plan.goal.id, plan.goal.name, plan.goal.zh), steps, plan.hours, list(plan.skipped))
+        return cls(TopicRef.of(plan.goal), steps, plan.hours, list(plan.skipped))
 
     def topic_ids(self) -> set[str]:
         return {self.goal.id, *(s.id for s in self.steps), *self.skipped}
@@ -115,6 +124,7 @@ class NextItem(_Plain):
     score: float
     why: str
     resources: list[ResourceRef] = field(default_factory=list)
+    learned: bool = False
 
 
 @dataclass
@@ -138,6 +148,11 @@ class FindPayload(_Plain):
 @dataclass
 class TopicCard(TopicRef):
     description: str = ""
+    evidence: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, topic) -> TopicCard:
+        return cls(topic.id, topic.name, topic.zh, topic.learned, topic.description, list(topic.evidence))
 
 
 @dataclass

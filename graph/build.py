@@ -18,6 +18,7 @@ from functools import cached_property
 import networkx as nx
 
 from studygraph.graph.catalogue import Catalogue
+from studygraph.graph.learned import library_catalogue
 from studygraph.graph.matcher import matcher_for
 from studygraph.models import Resource
 from studygraph.store.meta import MetaStore
@@ -105,6 +106,9 @@ class TopicGraph:
 
 
 def build_graph(catalogue: Catalogue, meta: MetaStore | None = None) -> TopicGraph:
+    """The graph of `catalogue`, and with a library (`meta`) its learned topics, edges and resources."""
+    if meta is not None:
+        catalogue = library_catalogue(catalogue, meta)
     g = nx.DiGraph()
     for topic in catalogue.topics.values():
         g.add_node(topic.id)
@@ -113,9 +117,24 @@ def build_graph(catalogue: Catalogue, meta: MetaStore | None = None) -> TopicGra
     tg = TopicGraph(catalogue, g)
     if meta is None:
         return tg
+    _add_learned_topics(tg)
     _add_learned_edges(tg, meta)
     _attach_resources(tg, meta)
     return tg
+
+
+def _add_learned_topics(tg: TopicGraph) -> None:
+    """A learned topic's prerequisites are all the map knows of it, so plans follow them (weight 1.0); each
+    says where in the library it comes from. One that would close a cycle (two roadmaps disagreeing) is left out."""
+    learned = tg.catalogue.learned
+    if learned is None:
+        return
+    g = tg.graph
+    for source, target, evidence in learned.edges:
+        if g.has_edge(source, target):
+            g.edges[source, target]["evidence"].append(evidence)
+        elif not nx.has_path(g, target, source):
+            g.add_edge(source, target, weight=STRONG, kind="learned-topic", evidence=[evidence])
 
 
 def _learned_candidates(catalogue: Catalogue, meta: MetaStore) -> dict[tuple[str, str], list[tuple[float, str]]]:
@@ -203,6 +222,12 @@ def _attach_resources(tg: TopicGraph, meta: MetaStore) -> None:
         "dataset": 7,
         "website": 8,
     }
+    learned = tg.catalogue.learned
+    for t, rids in (learned.resources if learned else {}).items():
+        # The roadmap put them in this topic's section: that is what they are about, first of all.
+        for r in (tg.resources[rid] for rid in rids if rid in tg.resources):
+            r.topics = [t, *(x for x in r.topics if x != t)]
+            by_topic[t].append((0, r))
     for t, items in by_topic.items():
         items.sort(key=lambda x: (x[0], x[1].url is None, kind_order.get(x[1].kind, 9), x[1].title))
         tg.resources_by_topic[t] = [r for _, r in items]

@@ -23,11 +23,15 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from studygraph.config import DEFAULT_CORPUS
 from studygraph.errors import CatalogueError
+
+if TYPE_CHECKING:
+    from studygraph.graph.learned import LearnedTopics
 
 DEFAULT_TOPICS_DIR = DEFAULT_CORPUS / "topics"
 LEVELS = ("foundation", "basic", "intermediate", "advanced", "meta")
@@ -44,6 +48,8 @@ class Topic:
     area: str = ""
     description: str = ""
     file: str = ""
+    learned: bool = False  # not curated: a roadmap section on a subject the map lacks (graph/learned.py)
+    evidence: tuple[str, ...] = ()  # for a learned topic: where it was seen and why it has its prerequisites
 
     def label(self, lang: str = "en") -> str:
         return self.zh if lang == "zh" and self.zh else self.name
@@ -63,6 +69,7 @@ class Catalogue:
     prereqs: list[Prereq]
     digest: str
     areas: dict[str, list[str]] = field(default_factory=dict)
+    learned: LearnedTopics | None = None  # set once the library's learned topics are added (library_catalogue)
 
     def __contains__(self, topic_id: str) -> bool:
         return topic_id in self.topics

@@ -38,7 +38,7 @@ class Resolution:
     id: str
     name: str
     score: float
-    how: str  # exact | alias | fuzzy | partial | embedding
+    how: str  # exact | alias | fuzzy | partial | embedding | learned (a sure match on a learned topic)
     closest: tuple[tuple[str, str], ...] = ()  # (id, name) of the nearest topics, for a partial match or none
 
     @property
@@ -64,7 +64,10 @@ class Resolver:
         self._topic_vectors = None
 
     def _hit(self, topic_id: str, score: float, how: str, closest=()) -> Resolution:
-        return Resolution(topic_id, self.catalogue.topics[topic_id].name, round(score, 3), how, tuple(closest))
+        topic = self.catalogue.topics[topic_id]
+        if topic.learned and how != "partial":
+            how = "learned"  # a sure match, on a topic the library taught the map
+        return Resolution(topic_id, topic.name, round(score, 3), how, tuple(closest))
 
     def _exact_or_alias(self, topic_id: str, key: str) -> str:
         topic = self.catalogue.topics[topic_id]
@@ -85,7 +88,9 @@ class Resolver:
         closest topics (the contained one first), else the nearest names."""
         return list(hit.closest) if hit is not None and hit.closest else self.closest(text)
 
-    def resolve(self, text: str) -> Resolution | None:
+    def resolve(self, text: str, suggest: bool = True) -> Resolution | None:
+        """The topic `text` names, and how sure that is; `suggest=False` skips a partial match's closest
+        topics (a fuzzy search over every name), for callers that classify many names and never show them."""
         query = normalise(text)
         if not query:
             return None
@@ -103,7 +108,7 @@ class Resolver:
             best = max(mentions, key=lambda m: (m.end - m.start, -m.start))
             rest = QUESTION_WORDS.sub(" ", query[: best.start] + " " + query[best.end :])
             if re.search(r"[0-9a-z\u3400-\u9fff]", rest):  # other content words: a longer, different name
-                return self._hit(best.topic, 0.5, "partial", self.closest(text))
+                return self._hit(best.topic, 0.5, "partial", self.closest(text) if suggest else ())
             return self._hit(best.topic, 0.9, "alias")
         # Typos: fuzzy-match what the learner wrote, with and without the filler words stripped.
         candidates = {c for c in (singular, " ".join(_singular(w) for w in query.split())) if len(c) >= 3}

@@ -51,6 +51,28 @@ def _open_graph(settings):
     return build_graph(catalogue, meta), meta
 
 
+def _open_catalogue(settings, meta=None):
+    """The curated catalogue plus the topics learned from the library (no graph built: resolve stays quick)."""
+    from studygraph.graph.catalogue import load_catalogue
+    from studygraph.graph.learned import library_catalogue
+    from studygraph.store.meta import MetaStore
+
+    if meta is None and settings.meta_path.exists():
+        meta = MetaStore(settings.meta_path, readonly=True)
+    return library_catalogue(load_catalogue(), meta)
+
+
+def _names(topic) -> str:
+    """ "Name / 中文名", or the one name where there is only one."""
+    return f"{topic.name} / {topic.zh}" if topic.zh and topic.zh != topic.name else topic.name
+
+
+def _learned_note(topic) -> str:
+    from studygraph.graph.learned import seen_at
+
+    return f" [learned from {seen_at(topic)}]" if topic.learned else ""
+
+
 def _resolve_or_fail(resolver, name: str) -> str:
     """A topic id for `name`, or exit 1 naming the closest topics: a near miss is never used silently."""
     hit = resolver.resolve(name)
@@ -127,10 +149,9 @@ def resolve(
 
     Example: studygraph resolve "self attention" 强化学习
     """
-    from studygraph.graph.catalogue import load_catalogue
     from studygraph.graph.resolve import Resolver
 
-    resolver = Resolver(load_catalogue())
+    resolver = Resolver(_open_catalogue(_settings(data_dir)))
     results = []
     for name in names:
         hit = resolver.resolve(name)
@@ -141,8 +162,9 @@ def resolve(
                 "id": hit.id if hit else None,
                 "name": hit.name if hit else None,
                 "score": hit.score if hit else 0.0,
-                "how": hit.how if hit else "none",  # exact | alias | fuzzy | partial | none
+                "how": hit.how if hit else "none",  # exact | alias | fuzzy | partial | learned | none
                 "confident": bool(hit and hit.confident),
+                "learned": bool(hit and resolver.catalogue.topics[hit.id].learned),
                 "closest": [{"id": t, "name": n} for t, n in closest],
             }
         )
@@ -178,9 +200,9 @@ def path(goal: str, known: KnownOpt = None, as_json: JsonOpt = False, data_dir: 
     data = PlanPayload.of(plan).to_dict()  # the same payload as a plan answer of `ask`, every resource listed
 
     def human() -> None:
-        typer.echo(f"Plan for {plan.goal.name} ({plan.goal.zh}), about {plan.hours} h:")
+        typer.echo(f"Plan for {_names(plan.goal)}{_learned_note(plan.goal)}, about {plan.hours} h:")
         for i, s in enumerate(plan.steps, 1):
-            typer.echo(f"{i:2}. {s.topic.name} / {s.topic.zh}  [{s.hours} h]  — {s.why}")
+            typer.echo(f"{i:2}. {_names(s.topic)}{_learned_note(s.topic)}  [{s.hours} h]  — {s.why}")
             for r in s.resources:
                 typer.echo(f"      {r.kind:8} {r.title}  {r.url or '(no link)'}")
 
@@ -206,10 +228,22 @@ def next_(
     ranked = next_topics(tg, done, learning, k)
     data = {
         "topics": [
-            {"id": n.topic.id, "name": n.topic.name, "zh": n.topic.zh, "score": n.score, "why": n.why} for n in ranked
+            {
+                "id": n.topic.id,
+                "name": n.topic.name,
+                "zh": n.topic.zh,
+                "score": n.score,
+                "why": n.why,
+                "learned": n.topic.learned,
+            }
+            for n in ranked
         ]
     }
-    _emit(as_json, data, lambda: [typer.echo(f"{n.topic.name} / {n.topic.zh} ({n.score}): {n.why}") for n in ranked])
+    _emit(
+        as_json,
+        data,
+        lambda: [typer.echo(f"{_names(n.topic)}{_learned_note(n.topic)} ({n.score}): {n.why}") for n in ranked],
+    )
 
 
 @app.command()
@@ -249,7 +283,16 @@ def graph(as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
     topics = tg.catalogue.topics
     data = {
         "nodes": [
-            {"id": t.id, "name": t.name, "zh": t.zh, "aliases": list(t.aliases), "level": t.level, "area": t.area}
+            {
+                "id": t.id,
+                "name": t.name,
+                "zh": t.zh,
+                "aliases": list(t.aliases),
+                "level": t.level,
+                "area": t.area,
+                "learned": t.learned,
+                **({"evidence": list(t.evidence)} if t.learned else {}),
+            }
             for t in topics.values()
         ],
         "edges": [
@@ -277,7 +320,6 @@ def mark(
 
     Example: studygraph mark https://jalammar.github.io/illustrated-transformer/ --status learning
     """
-    from studygraph.graph.catalogue import load_catalogue
     from studygraph.graph.resolve import Resolver
     from studygraph.models import STATUSES, topic_key
     from studygraph.store.meta import MetaStore
@@ -288,7 +330,7 @@ def mark(
     meta = MetaStore(settings.meta_path)
     by_url = {r.url: r.id for r in meta.resources() if r.url}
     ids = {r.id for r in meta.resources()}
-    resolver = Resolver(load_catalogue())
+    resolver = Resolver(_open_catalogue(settings, meta))
     keys = []
     for item in items:
         if item in ids:
@@ -345,6 +387,7 @@ def stats(as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
         "topics": len(tg.catalogue.topics),
         "edges": tg.graph.number_of_edges(),
         "curated_edges": len(tg.catalogue.prereqs),
+        "learned_topics": sum(t.learned for t in tg.catalogue.topics.values()),
         "data_dir": str(settings.data_dir),
     }
     _emit(as_json, data, lambda: [typer.echo(f"{k}: {v}") for k, v in data.items()])

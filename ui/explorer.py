@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from studygraph.ui.components import guard, md_escape, resource_md
-from studygraph.ui.i18n import status_badge, t, topic_label
+from studygraph.ui.i18n import learned_badge, status_badge, t, topic_label
 from studygraph.ui.path_page import COLOURS, _q
 from studygraph.ui.state import get_graph, get_resolver, get_settings, progress, sorted_topics, topic_status
 
@@ -46,6 +46,7 @@ def neighbourhood_dot(tg, topic_id: str, status: dict[str, str]) -> str:
     for n in [*pre, topic_id, *post]:
         fill, border = COLOURS.get(status.get(n, "todo"), COLOURS["todo"])
         extra = ", penwidth=2.5, fontsize=12" if n == topic_id else ""
+        extra += ', style="rounded,filled,dashed"' if topics[n].learned else ""
         lines.append(f"  {_q(n)} [label={_q(topics[n].name)}, fillcolor={_q(fill)}, color={_q(border)}{extra}];")
     for u, v in [(p, topic_id) for p in pre] + [(topic_id, s) for s in post]:
         style = "" if g.edges[u, v].get("kind") == "curated" else " [style=dashed]"
@@ -57,7 +58,7 @@ def neighbourhood_dot(tg, topic_id: str, status: dict[str, str]) -> str:
 def _edge_block(tg, u: str, v: str, other: str) -> None:
     topics = tg.catalogue.topics
     ev = tg.edge_evidence(u, v)
-    tag = "curated" if ev["kind"] == "curated" else f"learned · {ev['weight']}"
+    tag = ev["kind"] if ev["kind"] in ("curated", "learned-topic") else f"learned · {ev['weight']}"
     with st.expander(f"{topic_label(topics[other])} · {tag}"):
         st.button(f"→ {topics[other].name}", key=f"go-{u}-{v}", on_click=_go, args=(other,), type="tertiary")
         st.markdown("\n".join(f"- {md_escape(e)}" for e in ev["evidence"][:8]) or "-")
@@ -126,9 +127,14 @@ def _page() -> None:
         f"{t('ex_area')}: **{topic.area}**",
         status_badge(status.get(topic_id, "todo")),
     ]
+    if topic.learned:
+        badges.append(learned_badge(topic))
     st.markdown(" &nbsp;·&nbsp; ".join(badges))
     if getattr(topic, "description", ""):
         st.markdown(topic.description)
+    if topic.learned:
+        with st.expander(t("learned_evidence"), expanded=True):
+            st.markdown("\n".join(f"- {md_escape(e)}" for e in topic.evidence))
 
     g = tg.graph
     pre, post = sorted(g.predecessors(topic_id)), sorted(g.successors(topic_id))

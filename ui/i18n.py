@@ -127,9 +127,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "path_done": ("Done", "已完成"),
     "path_graph": ("The plan as a graph", "计划图"),
     "path_legend": (
-        "green: done · orange: learning · grey: to do · arrows: learn first → then",
-        "绿色：已完成 · 橙色：学习中 · 灰色：待学 · 箭头：先学 → 后学",
+        "green: done · orange: learning · grey: to do · dashed: learned from your roadmaps · arrows: learn first → then",
+        "绿色：已完成 · 橙色：学习中 · 灰色：待学 · 虚线框：从你的路线图学到的主题 · 箭头：先学 → 后学",
     ),
+    "learned_badge": ("learned from your roadmap · {where}", "从你的路线图学到 · {where}"),
+    "learned_evidence": ("Where this topic comes from", "这个主题的来源"),
     "path_step_hours": ("{h} h", "{h} 小时"),
     "path_total": ("{n} steps · about {h} h", "共 {n} 步 · 约 {h} 小时"),
     "path_no_resources": ("No resource in your library for this topic yet.", "资料库里暂时没有这个主题的资料。"),
@@ -261,3 +263,10 @@ def topic_label(topic) -> str:
     """ "name / zh" as the brief asks, or just the name where both are the same."""
     zh = getattr(topic, "zh", "") or ""
     return f"{topic.name} / {zh}" if zh and zh != topic.name else topic.name
+
+
+def learned_badge(topic) -> str:
+    """A learned topic's mark: not curated, and where in the learner's roadmaps it was seen."""
+    from studygraph.graph.learned import seen_at
+
+    return f":violet-badge[:material/auto_awesome: {t('learned_badge', where=seen_at(topic))}]"

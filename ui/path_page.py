@@ -9,7 +9,7 @@ import streamlit as st
 
 from studygraph.models import topic_key
 from studygraph.ui.components import guard, link, md_escape, resource_md
-from studygraph.ui.i18n import status_badge, status_label, t, topic_label
+from studygraph.ui.i18n import learned_badge, status_badge, status_label, t, topic_label
 from studygraph.ui.state import (
     get_graph,
     get_resolver,
@@ -54,6 +54,8 @@ def plan_dot(tg, plan, status: dict[str, str] | None = None) -> str:
         zh = step.topic.zh if step.topic.zh and step.topic.zh != step.topic.name else ""
         label = f"{i}. {step.topic.name}" + (f"\\n{zh}" if zh else "")
         extra = ', penwidth=2.5, fontsize=13' if tid == plan.goal.id else ""
+        if step.topic.learned:  # not curated: a roadmap section taught the map this topic
+            extra += ', style="rounded,filled,dashed"'
         label_q = '"' + label.replace('"', '\\"') + '"'
         lines.append(f"  {_q(tid)} [label={label_q}, fillcolor={_q(fill)}, color={_q(border)}{extra}];")
     for u, v in sorted(display_edges(tg, set(nodes))):
@@ -182,6 +184,8 @@ def _render_step(i: int, step, status: str, marks: dict[str, str]) -> None:
         with left:
             head = f"**{i}. {md_escape(topic_label(step.topic))}** &nbsp; {status_badge(status)} &nbsp; :gray[:material/schedule: {t('path_step_hours', h=step.hours)}]"
             st.markdown(head)
+            if step.topic.learned:
+                st.markdown(learned_badge(step.topic))
             st.caption(t("path_why", why=step.why))
             if step.resources:
                 st.markdown("\n".join(f"- {resource_md(r, marks.get(r.id))}" for r in step.resources))
