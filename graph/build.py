@@ -231,8 +231,11 @@ def _attach_resources(tg: TopicGraph, meta: MetaStore) -> None:
     for t, items in by_topic.items():
         items.sort(key=lambda x: (x[0], x[1].url is None, kind_order.get(x[1].kind, 9), x[1].title))
         tg.resources_by_topic[t] = [r for _, r in items]
+    sections = learned.sections if learned else {}
     for q in meta.questions():
-        for t in json.loads(q["topics"]):
+        # A question in a learned topic's section is about that topic, whatever names it happens to contain.
+        own = sections.get((q["file"], q["heading"]))
+        for t in [own] if own else json.loads(q["topics"]):
             tg.questions_by_topic.setdefault(t, []).append(
                 {"text": q["text"], "file": q["file"], "line": q["line"], "kind": q["kind"]}
             )

@@ -66,6 +66,7 @@ class LearnedTopics:
     topics: dict[str, Topic] = field(default_factory=dict)
     edges: list[tuple[str, str, str]] = field(default_factory=list)  # (prerequisite, learned topic, evidence)
     resources: dict[str, list[str]] = field(default_factory=dict)  # learned topic -> resource ids, roadmap order
+    sections: dict[tuple[str, str], str] = field(default_factory=dict)  # (file, heading path) -> learned topic
 
     @property
     def digest(self) -> str:
@@ -179,6 +180,7 @@ def learn_topics(catalogue: Catalogue, meta: MetaStore) -> LearnedTopics:
             if not rids:
                 continue
             s.topic = learned_id(s.name)
+            out.sections[(file, " > ".join(s.path))] = s.topic
             out.resources.setdefault(s.topic, [])
             out.resources[s.topic] += [r for r in rids if r in resources and r not in out.resources[s.topic]]
             first_seen.setdefault(s.topic, s)
