@@ -142,6 +142,8 @@ FIND = _rx(
     r"\bmaterials?\b",
     r"\blinks?\b",
     r"\bwhere\s+can\s+i\b",
+    r"\bwhere\s+(is|are)\s+(a|an|the|some|any)\b",  # "where is a good explanation of attention?"
+    r"\b(good|best|clear)\s+(explanation|introduction|tutorial|write-?up)s?\b",
     r"\bany\s+good\b",
     r"\bshow\s+me\b",
     r"\bgive\s+me\b",

@@ -19,7 +19,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-SUITES = ("ingest", "cold_start", "graph", "retrieval", "generation")
+SUITES = ("ingest", "cold_start", "graph", "retrieval", "generation", "fetch")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,6 +66,10 @@ def main(argv: list[str] | None = None) -> int:
             from bench import generation_bench
 
             guard("generation", lambda: generation_bench.run(args.quick, data_dir))
+        if "fetch" in wanted:
+            from bench import fetch_bench
+
+            guard("fetch", lambda: fetch_bench.run(args.quick))
     finally:
         if data_dir:
             shutil.rmtree(data_dir, ignore_errors=True)

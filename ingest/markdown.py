@@ -421,7 +421,17 @@ class _Walker:
         if item is not None and item.book and kind in ("website", "docs", "article"):
             kind = "book"
         self.doc.mentions.append(
-            Mention(url, title, kind, context, self.heading_path, max(1, line), link.done or done, link.url)
+            Mention(
+                url,
+                title,
+                kind,
+                context,
+                self.heading_path,
+                max(1, line),
+                link.done or done,
+                link.url,
+                named=T.names_itself(text[:MAX_CANDIDATE], link.bare),
+            )
         )
 
 

@@ -38,6 +38,7 @@ from studygraph.graph.matcher import matcher_for
 from studygraph.ingest.files import CorpusFile, FileProblem, content_hash, decode_markdown, discover, read_bytes
 from studygraph.models import Chunk, ParsedDoc, ParseError, Resource, Source
 from studygraph.store.meta import DocTextRow, FileRow, MentionRow, MetaStore
+from studygraph.store.pages import Page
 
 if TYPE_CHECKING:
     import sqlite3
@@ -45,6 +46,27 @@ if TYPE_CHECKING:
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 PAPER_CHUNK_CHARS = 1200
+# A page's first 12,000 characters (about ten chunks): what a page is about is said early, and embedding
+# every word of 200 long pages would make a fetch ingest minutes slower for little recall.
+PAGE_TEXT_CHARS = 12_000
+
+
+def page_text(page: Page) -> str:
+    """A fetched page's text as library text: lines that address a model (prompt injection) never enter the
+    index, the same quarantine roadmap lines get; the links inside the page were never kept."""
+    from studygraph.assistant.grounding import suspicious
+
+    lines = [ln for ln in page.text.splitlines() if ln.strip() and not suspicious(ln)]
+    return "\n".join(lines)[:PAGE_TEXT_CHARS]
+
+
+def page_title(page: Page) -> str:
+    """A page's title, if it is one a learner should see (not empty, not an instruction to a model)."""
+    from studygraph.assistant.grounding import suspicious
+    from studygraph.ingest.titles import shorten
+
+    title = " ".join(page.title.split())
+    return "" if not title or suspicious(title) else shorten(title)
 
 
 @dataclass
@@ -64,6 +86,9 @@ class IngestReport:
     seconds: float = 0.0
     errors: list[dict] = field(default_factory=list)
     file_status: dict[str, str] = field(default_factory=dict)  # display path -> added/updated/unchanged/removed/error
+    # `--fetch` only: {"fetched", "cached", "failed", "skipped", "seconds", "failures": [{"url", "reason"}]}
+    fetch: dict | None = None
+    pages: int = 0  # resources whose fetched page text is in the library (from this fetch or the cache)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -91,12 +116,15 @@ def ingest(
     embedder=None,
     vectors=None,
     catalogue: Catalogue | None = None,
+    fetch: bool = False,
 ) -> IngestReport:
+    """Ingest `paths` (default: the corpus dirs and uploads). `fetch=True` first fetches the linked pages
+    (ingest/fetch.py); without it nothing touches the network and pages already in the cache are used."""
     started = time.perf_counter()
     notify = progress or (lambda stage, done, total: None)
     meta = MetaStore(settings.meta_path)
     try:
-        report = _ingest(settings, meta, paths, notify, embedder, vectors, catalogue or load_catalogue())
+        report = _ingest(settings, meta, paths, notify, embedder, vectors, catalogue or load_catalogue(), fetch)
     finally:
         meta.close()
     report.seconds = round(time.perf_counter() - started, 3)
@@ -111,6 +139,7 @@ def _ingest(
     embedder,
     vectors,
     catalogue: Catalogue,
+    fetch: bool,
 ) -> IngestReport:
     """The commit protocol above, one step per function."""
     report = IngestReport(topics=len(catalogue.topics))
@@ -118,16 +147,22 @@ def _ingest(
     changed = _read_changed(scan, notify, report)
     removed = _removed(scan, report)
     report.files = len(set(scan.known) - set(removed) | set(changed))
-    if _up_to_date(meta, catalogue, changed, removed):
+    mentions, doc_text = _mentions_after(meta, changed, removed)
+    if fetch:
+        report.fetch = _fetch(settings, scan, mentions, notify)
+    pages = _cached_pages(settings, mentions)
+    if _up_to_date(meta, catalogue, changed, removed, pages.generation):
         _fill_counts(report, meta, catalogue)
+        report.pages = int(meta.get_meta("pages_used") or 0)
         return report
 
     _mark_dirty(meta)
-    library = _new_library(meta, changed, removed, catalogue)
+    library = _new_library(mentions, doc_text, catalogue, pages.held)
+    report.pages = library.pages
     vectors = vectors or _vector_store(settings)
     have = vectors.ids()
     report.vectors_written = _embed_missing(settings, embedder, vectors, have, library.chunks, notify)
-    _commit(meta, changed, removed, library, catalogue, notify)
+    _commit(meta, changed, removed, library, catalogue, pages.generation, notify)
     report.vectors_deleted = _collect_garbage(meta, vectors, have, library.chunks, notify)
     notify("done", 1, 1)
     _fill_counts(report, meta, catalogue)
@@ -160,6 +195,7 @@ class Library:
 
     resources: list[Resource]
     chunks: list[Chunk]
+    pages: int = 0  # resources with fetched page text
 
 
 def _scan(settings: Settings, meta: MetaStore, paths: list[Path] | None, report: IngestReport) -> Scan:
@@ -217,7 +253,9 @@ def _resolve(cf: CorpusFile, digest: str, doc: ParsedDoc) -> ChangedFile:
     """Resource ids are worked out once, for both the in-memory library and the rows committed later."""
     f = cf.display
     mentions = [
-        MentionRow(f, m.line, _rid(m.url, m.title), m.url, m.title, m.kind, m.context, " > ".join(m.headings), m.done)
+        MentionRow(
+            f, m.line, _rid(m.url, m.title), m.url, m.title, m.kind, m.context, " > ".join(m.headings), m.done, m.named
+        )
         for m in doc.mentions
     ]
     # A paper's free text belongs to the paper itself: the file's first mention.
@@ -242,12 +280,13 @@ def _removed(scan: Scan, report: IngestReport) -> dict[str, str]:
 
 
 def _up_to_date(
-    meta: MetaStore, catalogue: Catalogue, changed: dict[str, ChangedFile], removed: dict[str, str]
+    meta: MetaStore, catalogue: Catalogue, changed: dict[str, ChangedFile], removed: dict[str, str], pages: str
 ) -> bool:
     """Step 1: nothing to do leaves Chroma unopened, which keeps a no-change ingest well under a second."""
     state = meta.get_meta("state")
     catalogue_changed = meta.get_meta("catalogue") != catalogue.digest
-    return not changed and not removed and state == "clean" and not catalogue_changed
+    pages_changed = (meta.get_meta("pages") or "") != pages
+    return not changed and not removed and state == "clean" and not catalogue_changed and not pages_changed
 
 
 def _mark_dirty(meta: MetaStore) -> None:
@@ -256,10 +295,11 @@ def _mark_dirty(meta: MetaStore) -> None:
         meta.set_meta("state", "dirty")
 
 
-def _new_library(
-    meta: MetaStore, changed: dict[str, ChangedFile], removed: dict[str, str], catalogue: Catalogue
-) -> Library:
-    """Step 3: resources merge mentions across files, so the new library needs the unchanged files' rows too."""
+def _mentions_after(
+    meta: MetaStore, changed: dict[str, ChangedFile], removed: dict[str, str]
+) -> tuple[list[MentionRow], list[DocTextRow]]:
+    """Every mention and paper text of the library as this ingest leaves it: resources merge mentions across
+    files, so the new library needs the unchanged files' rows too."""
     gone = {f.file.display for f in changed.values()} | set(removed.values())
     mentions = [m for m in meta.mentions() if m.file not in gone]
     doc_text = [t for t in meta.doc_text() if t.file not in gone]
@@ -267,8 +307,53 @@ def _new_library(
         mentions += f.mentions
         doc_text += f.doc_text
     mentions.sort(key=lambda m: (m.file, m.line))
-    resources = merge_resources(mentions, catalogue)
-    return Library(resources, make_chunks(resources, doc_text, catalogue))
+    return mentions, doc_text
+
+
+def _fetch(settings: Settings, scan: Scan, mentions: list[MentionRow], notify: Progress) -> dict:
+    """`--fetch`: the linked pages of the files this ingest looks at, fetched (or revalidated) into the cache."""
+    from studygraph.ingest.fetch import fetch_pages
+
+    displays = {cf.display for cf in scan.files.values()}
+    urls = list(dict.fromkeys(m.url for m in mentions if m.url and m.file in displays))
+    result = fetch_pages(urls, settings, progress=notify)
+    failures = [{"url": o.url, "reason": o.reason} for o in result.outcomes if o.status == "failed"]
+    return {
+        "fetched": result.fetched,
+        "cached": result.unchanged + result.fresh,
+        "failed": result.failed,
+        "skipped": result.skipped,
+        "seconds": round(result.seconds, 3),
+        "failures": failures,
+    }
+
+
+@dataclass
+class CachedPages:
+    held: dict[str, Page]  # normalised URL -> page, for the library's URLs
+    generation: str  # the cache's content version, recorded with the library that used it
+
+
+def _cached_pages(settings: Settings, mentions: list[MentionRow]) -> CachedPages:
+    """What the fetch cache holds for the library's URLs; never the network."""
+    if not settings.pages_path.exists():
+        return CachedPages({}, "")
+    from studygraph.store.pages import PageCache
+
+    cache = PageCache(settings.pages_path, readonly=True)
+    try:
+        return CachedPages(cache.pages({m.url for m in mentions if m.url}), cache.generation())
+    finally:
+        cache.close()
+
+
+def _new_library(
+    mentions: list[MentionRow], doc_text: list[DocTextRow], catalogue: Catalogue, pages: dict[str, Page]
+) -> Library:
+    """Step 3: the whole library in memory: merged resources, their chunks (paper and page text included)."""
+    resources = merge_resources(mentions, catalogue, pages)
+    chunks = make_chunks(resources, doc_text, catalogue, pages)
+    return Library(resources, chunks, sum(1 for r in resources if r.url in pages))
 
 
 def _embed_missing(settings: Settings, embedder, vectors, have: set[str], chunks: list[Chunk], notify: Progress) -> int:
@@ -295,6 +380,7 @@ def _commit(
     removed: dict[str, str],
     library: Library,
     catalogue: Catalogue,
+    pages: str,
     notify: Progress,
 ) -> None:
     """Step 5: one transaction, so readers see the old library or the new one, never a mix."""
@@ -316,6 +402,8 @@ def _commit(
         matcher = matcher_for(catalogue)
         meta.set_question_topics(lambda text, heading: matcher.topics(text) or matcher.topics(heading.split(" > ")[-1]))
         meta.set_meta("catalogue", catalogue.digest)
+        meta.set_meta("pages", pages)
+        meta.set_meta("pages_used", str(library.pages))
         meta.set_meta("state", "gc")
         # Readers cache indexes under this key; it changes in the same transaction as the chunks.
         meta.set_meta("library_version", uuid.uuid4().hex)
@@ -349,8 +437,11 @@ def _rid(url: str | None, title: str) -> str:
     return resource_id(url, title)
 
 
-def merge_resources(mentions: list[MentionRow], catalogue: Catalogue) -> list[Resource]:
-    """One resource per id; the first mention (by file, line) names it, every mention is a source."""
+def merge_resources(
+    mentions: list[MentionRow], catalogue: Catalogue, pages: dict[str, Page] | None = None
+) -> list[Resource]:
+    """One resource per id; the first mention (by file, line) names it, every mention is a source. Where no
+    mention's link text names it (材料, a bare URL), a fetched page's own title does."""
     grouped: dict[str, list[MentionRow]] = defaultdict(list)
     for m in mentions:
         grouped[m.resource_id].append(m)
@@ -361,10 +452,12 @@ def merge_resources(mentions: list[MentionRow], catalogue: Catalogue) -> list[Re
         kinds = Counter(m.kind for m in ms if m.kind != "website")
         contexts = list(dict.fromkeys(m.context for m in ms if m.context))
         headings = list(dict.fromkeys(m.heading for m in ms if m.heading))
+        page = (pages or {}).get(first.url) if first.url else None
+        unnamed = not any(m.named for m in ms)
         resource = Resource(
             id=rid,
             url=first.url,
-            title=first.title,
+            title=page_title(page) if unnamed and page and page_title(page) else first.title,
             kind=kinds.most_common(1)[0][0] if kinds else first.kind,
             sources=[Source(m.file, m.line, m.heading) for m in ms],
             context=" | ".join(contexts)[:800],
@@ -381,9 +474,11 @@ def merge_resources(mentions: list[MentionRow], catalogue: Catalogue) -> list[Re
     return resources
 
 
-def make_chunks(resources: list[Resource], doc_text: list[DocTextRow], catalogue: Catalogue) -> list[Chunk]:
-    """A resource card per resource, plus windows of paper text. Topic names in English go into the card
-    so that the English-only embedder can place Chinese-titled resources."""
+def make_chunks(
+    resources: list[Resource], doc_text: list[DocTextRow], catalogue: Catalogue, pages: dict[str, Page] | None = None
+) -> list[Chunk]:
+    """A resource card per resource, plus windows of paper text and of fetched page text. Topic names in
+    English go into the card so that the English-only embedder can place Chinese-titled resources."""
     chunks = []
     for r in resources:
         topic_names = ", ".join(catalogue.topics[t].name for t in r.topics if t in catalogue.topics)
@@ -392,11 +487,13 @@ def make_chunks(resources: list[Resource], doc_text: list[DocTextRow], catalogue
             x for x in (r.title, f"{r.kind}; topics: {topic_names}" if topic_names else r.kind, heading, r.context) if x
         )
         chunks.append(_chunk(r.id, text))
-    for t in doc_text:
-        for start in range(0, len(t.text), PAPER_CHUNK_CHARS - 200):
-            piece = t.text[start : start + PAPER_CHUNK_CHARS]
+    texts = [(t.resource_id, t.text) for t in doc_text]
+    texts += [(r.id, page_text(pages[r.url])) for r in resources if pages and r.url in pages]
+    for resource_id, text in texts:
+        for start in range(0, len(text), PAPER_CHUNK_CHARS - 200):
+            piece = text[start : start + PAPER_CHUNK_CHARS]
             if len(piece) > 80:
-                chunks.append(_chunk(t.resource_id, piece))
+                chunks.append(_chunk(resource_id, piece))
     unique = {c.id: c for c in chunks}
     return sorted(unique.values(), key=lambda c: c.id)
 

@@ -212,6 +212,12 @@ def url_title(url: str) -> str:
     return shorten(f"{host}{DASH}{' '.join(words)}")
 
 
+def names_itself(link_text: str, bare: bool = False) -> bool:
+    """The link's own text is a title ("The Illustrated Transformer"), not 材料, a URL or nothing."""
+    text = tidy(link_text)
+    return not bare and bool(text) and not looks_like_url(text) and not is_generic(text)
+
+
 def link_title(
     link_text: str,
     url: str,
@@ -225,7 +231,7 @@ def link_title(
     text before its first link, the whole short line, the parent item, the heading.
     """
     text = tidy(link_text)
-    if not bare and not looks_like_url(text) and text and not is_generic(text):
+    if names_itself(link_text, bare):
         return shorten(text)
     label = "" if bare or looks_like_url(text) else text
     for cand in candidates:

@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS files(
     mtime_ns INTEGER NOT NULL, title TEXT NOT NULL DEFAULT '', error TEXT);
 CREATE TABLE IF NOT EXISTS mentions(
     file TEXT NOT NULL, line INTEGER NOT NULL, resource_id TEXT NOT NULL, url TEXT, title TEXT NOT NULL,
-    kind TEXT NOT NULL, context TEXT NOT NULL, heading TEXT NOT NULL, done INTEGER NOT NULL);
+    kind TEXT NOT NULL, context TEXT NOT NULL, heading TEXT NOT NULL, done INTEGER NOT NULL,
+    named INTEGER NOT NULL DEFAULT 1);
 CREATE INDEX IF NOT EXISTS mentions_file ON mentions(file);
 CREATE INDEX IF NOT EXISTS mentions_resource ON mentions(resource_id);
 CREATE TABLE IF NOT EXISTS resources(
@@ -79,6 +80,7 @@ class MentionRow(NamedTuple):
     context: str
     heading: str  # heading path joined with " > "
     done: bool
+    named: bool = True  # the link's own text named it (not 材料, a bare URL): a fetched page's title never replaces it
 
 
 class DocTextRow(NamedTuple):
@@ -88,6 +90,16 @@ class DocTextRow(NamedTuple):
     line: int
     resource_id: str  # the resource the text belongs to
     text: str
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Columns added since a library was written. Rows of old files cannot know the new fact, so their
+    hashes are cleared: the next ingest parses every file again (seconds), then the library is current."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(mentions)")}
+    if "named" not in columns:
+        with db:
+            db.execute("ALTER TABLE mentions ADD COLUMN named INTEGER NOT NULL DEFAULT 1")
+            db.execute("UPDATE files SET hash = ''")
 
 
 def writable(directory: Path) -> bool:
@@ -140,6 +152,7 @@ class MetaStore:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.executescript(SCHEMA)
+        _migrate(db)
         return db
 
     def close(self) -> None:
@@ -196,6 +209,7 @@ class MetaStore:
                 r["context"],
                 r["heading"],
                 bool(r["done"]),
+                bool(r["named"]) if "named" in r.keys() else True,  # a library written before the column
             )
             for r in self.db.execute("SELECT * FROM mentions ORDER BY file, line")
         ]
@@ -247,9 +261,10 @@ class MetaStore:
         )
         f = file.display
         self.db.executemany(
-            "INSERT INTO mentions(file, line, resource_id, url, title, kind, context, heading, done) VALUES(?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO mentions(file, line, resource_id, url, title, kind, context, heading, done, named) "
+            "VALUES(?,?,?,?,?,?,?,?,?,?)",
             [
-                (m.file, m.line, m.resource_id, m.url, m.title, m.kind, m.context, m.heading, int(m.done))
+                (m.file, m.line, m.resource_id, m.url, m.title, m.kind, m.context, m.heading, int(m.done), int(m.named))
                 for m in mentions
             ],
         )

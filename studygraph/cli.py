@@ -98,6 +98,14 @@ def ingest(
     paths: Annotated[
         Optional[list[Path]], typer.Argument(help="Files or folders; default: the default corpus and uploads.")
     ] = None,
+    fetch: Annotated[
+        bool,
+        typer.Option(
+            "--fetch",
+            help="Also fetch each linked page (HTML, PDF, arXiv abstract) once, so search knows what a link is "
+            "about; later fetches only ask whether a page changed. Without it ingest never uses the network.",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:
@@ -106,12 +114,14 @@ def ingest(
     Example: studygraph ingest
 
     Example: studygraph ingest ~/notes/roadmap.md papers/ --json
+
+    Example: studygraph ingest --fetch
     """
     from studygraph.ingest.pipeline import ingest as run_ingest
 
     settings = _settings(data_dir)
     if as_json or not sys.stderr.isatty():
-        report = run_ingest(settings, paths or None)
+        report = run_ingest(settings, paths or None, fetch=fetch)
     else:
         from rich.progress import Progress
 
@@ -121,7 +131,7 @@ def ingest(
             def progress(stage: str, done: int, total: int) -> None:
                 bar.update(task, description=stage, completed=done, total=total)
 
-            report = run_ingest(settings, paths or None, progress=progress)
+            report = run_ingest(settings, paths or None, progress=progress, fetch=fetch)
     out = report.to_json()
     out.pop("file_status") if as_json and len(out["file_status"]) > 200 else None
 
@@ -131,6 +141,14 @@ def ingest(
             f"{report.removed} removed; {report.resources} resources, {report.chunks} chunks, {report.topics} topics, "
             f"{report.edges} edges ({report.seconds}s)"
         )
+        if report.fetch is not None:
+            f = report.fetch
+            typer.echo(
+                f"pages: {f['fetched']} fetched, {f['cached']} unchanged, {f['failed']} failed, {f['skipped']} skipped "
+                f"({f['seconds']}s); {report.pages} resources carry their page's text"
+            )
+            for failure in f["failures"]:
+                typer.echo(f"warning: {failure['url']}: {failure['reason']}", err=True)
         for e in report.errors:
             typer.echo(f"error: {e['file']}:{e['line'] or '-'}: {e['message']}", err=True)
 

@@ -50,6 +50,9 @@ class Mention:
     line: int
     done: bool = False  # DONE[...] or a checked task box
     raw_url: str | None = None  # the URL as written, for error messages and debugging
+    named: bool = (
+        True  # False when the title is made up (generic anchor like 材料, a bare URL): a page title may replace it
+    )
 
 
 @dataclass

@@ -38,6 +38,7 @@ ROUTES = [
     ("我学完了 LoRA", "progress", "lora"),
     ("I have read the BERT paper", "progress", "bert"),
     ("Where can I read about tokenization?", "find", "tokenization"),  # "can I read" asks, it does not report
+    ("Where is a good explanation of attention?", "find", "attention"),
     ("Can I watch a video about GPT?", "find", "gpt"),
     ("hello", "chitchat", None),
     ("你好", "chitchat", None),

@@ -220,6 +220,17 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{files} 个文件：新增 {added}，更新 {updated}，未变 {unchanged}，删除 {removed}；共 {resources} 条资料（{seconds} 秒）",
     ),
     "lib_errors": ("{n} problem(s) while reading files", "读取文件时有 {n} 个问题"),
+    "lib_fetch": ("Fetch linked pages", "抓取链接的网页"),
+    "lib_fetch_help": (
+        "Download each linked page once (HTML, PDF, arXiv abstract) so search knows what a link is about. Later "
+        "runs only ask whether a page changed. Off: nothing is downloaded.",
+        "把每个链接的网页（HTML、PDF、arXiv 摘要）下载一次，让搜索知道链接讲的是什么；之后只询问网页是否有变化。关闭时不下载任何东西。",
+    ),
+    "lib_fetch_report": (
+        "Pages: {fetched} fetched, {cached} unchanged, {failed} failed, {skipped} skipped ({seconds}s)",
+        "网页：抓取 {fetched}，未变 {cached}，失败 {failed}，跳过 {skipped}（{seconds} 秒）",
+    ),
+    "lib_fetch_failures": ("{n} page(s) could not be fetched", "{n} 个网页未能抓取"),
     "lib_new_links": ("From your upload", "来自你上传的文件"),
     "lib_no_links": ("No links were found in {name}.", "{name} 里没有找到链接。"),
     "lib_no_match": ("Nothing matches these filters.", "没有符合筛选条件的资料。"),

@@ -74,8 +74,9 @@ def save_uploads(settings, files) -> tuple[list[Path], list[str]]:
     return saved, refused
 
 
-def run_ingest(settings) -> dict:
-    """Re-ingest the default roots (corpus + uploads) with a progress bar; the report as a dict."""
+def run_ingest(settings, fetch: bool = False) -> dict:
+    """Re-ingest the default roots (corpus + uploads) with a progress bar, fetching linked pages first when
+    asked; the report as a dict."""
     from studygraph.ingest.pipeline import ingest
 
     bar = st.progress(0.0, text=t("lib_ingesting"))
@@ -84,13 +85,21 @@ def run_ingest(settings) -> dict:
         fraction = min(1.0, done / total) if total else 0.0
         bar.progress(fraction, text=t("lib_stage", stage=stage, done=done, total=total))
 
-    report = ingest(settings, progress=progress, embedder=get_embedder())
+    report = ingest(settings, progress=progress, embedder=get_embedder(), fetch=fetch)
     bar.progress(1.0, text=t("lib_report", **report.to_json()))
     return report.to_json()
 
 
 def _show_report(report: dict, uploaded: list[str], rows: list[dict]) -> None:
     st.success(t("lib_report", **report), icon=":material/download_done:")
+    fetched = report.get("fetch")
+    if fetched:
+        st.info(t("lib_fetch_report", **fetched), icon=":material/travel_explore:")
+        if fetched["failures"]:
+            with st.expander(t("lib_fetch_failures", n=len(fetched["failures"])), icon=":material/link_off:"):
+                st.markdown(
+                    "\n".join(f"- `{md_escape(f['url'])}` — {md_escape(f['reason'])}" for f in fetched["failures"])
+                )
     errors = report.get("errors") or []
     if errors:
         with st.expander(t("lib_errors", n=len(errors)), expanded=True, icon=":material/error:"):
@@ -116,9 +125,10 @@ def _upload_section(settings) -> None:
     files = st.file_uploader(
         t("lib_uploader"), type=["md", "markdown", "pdf"], accept_multiple_files=True, key=f"lib_upload_{generation}"
     )
-    c1, c2, _ = st.columns([1, 1, 3])
+    c1, c2, c3 = st.columns([1, 1, 3], vertical_alignment="center")
     go = c1.button(t("lib_save_ingest"), type="primary", disabled=not files, key="lib_save", icon=":material/upload:")
     again = c2.button(t("lib_reingest"), key="lib_reingest", icon=":material/refresh:")
+    fetch = c3.toggle(t("lib_fetch"), key="lib_fetch", help=t("lib_fetch_help"))
     if go or again:
         saved, refused = save_uploads(settings, files or []) if go else ([], [])
         for line in refused:
@@ -126,7 +136,7 @@ def _upload_section(settings) -> None:
         for path in saved:
             st.toast(t("lib_saved", name=path.name))
         try:
-            report = run_ingest(settings)
+            report = run_ingest(settings, fetch=fetch)
         except Exception as exc:  # noqa: BLE001
             st.error(t("error", msg=one_line(exc)), icon=":material/error:")
             return
