@@ -31,6 +31,7 @@ from studygraph.store.meta import MetaStore
 
 LEARNED_PREFIX = "learned-"
 MAX_RESOURCE_PREREQS = 3
+MAX_NAME = 60  # a longer heading is a sentence ("How I got into NLP in three months"), not a subject's name
 
 # Words that say how a page is arranged, not what it teaches. A heading made only of these is not a subject.
 GENERIC_WORDS = set(
@@ -118,6 +119,13 @@ def _leftover(resolver: Resolver, name: str) -> str:
     return " ".join(words)
 
 
+def _names_a_subject(name: str) -> bool:
+    """Long enough to name something ("AI" is not), short enough not to be a sentence about it."""
+    from studygraph.ingest.titles import meaningful
+
+    return meaningful(name) and len(name) <= MAX_NAME
+
+
 def _composite(resolver: Resolver, name: str) -> bool:
     """Parts joined by "and", commas, 与/和, where at least one part is a topic the map has."""
     parts = [p for p in _JOINS.split(name) if p.strip()]
@@ -201,7 +209,7 @@ def _classify(sections: list[_Section], resolver: Resolver, held: dict) -> None:
     # One level-1 heading above everything else is the document's title ("Key papers, one per idea").
     title = top[0] if len(top) == 1 and sections[0] is top[0] and len(sections) > 1 else None
     for s in sections:
-        if s is title or is_generic_heading(s.name) or names_a_resource(s.name):
+        if s is title or is_generic_heading(s.name) or names_a_resource(s.name) or not _names_a_subject(s.name):
             s.subject = False
             continue
         hit = resolver.resolve(s.name, suggest=False)

@@ -78,7 +78,8 @@ class IngestReport:
     removed: int = 0
     resources: int = 0
     chunks: int = 0
-    topics: int = 0
+    topics: int = 0  # curated and learned
+    learned_topics: int = 0  # topics learned from roadmap sections (graph/learned.py)
     edges: int = 0
     questions: int = 0
     vectors_written: int = 0
@@ -508,7 +509,10 @@ def _fill_counts(report: IngestReport, meta: MetaStore, catalogue: Catalogue) ->
 
     counts = meta.counts()
     report.resources, report.chunks, report.questions = counts["resources"], counts["chunks"], counts["questions"]
-    report.edges = build_graph(catalogue, meta).graph.number_of_edges()
+    tg = build_graph(catalogue, meta)
+    report.edges = tg.graph.number_of_edges()
+    report.topics = len(tg.catalogue.topics)
+    report.learned_topics = sum(t.learned for t in tg.catalogue.topics.values())
 
 
 def _vector_store(settings: Settings):

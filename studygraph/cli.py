@@ -138,8 +138,9 @@ def ingest(
     def human() -> None:
         typer.echo(
             f"{report.files} files: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
-            f"{report.removed} removed; {report.resources} resources, {report.chunks} chunks, {report.topics} topics, "
-            f"{report.edges} edges ({report.seconds}s)"
+            f"{report.removed} removed; {report.resources} resources, {report.chunks} chunks, {report.topics} topics"
+            + (f" ({report.learned_topics} learned from your roadmaps)" if report.learned_topics else "")
+            + f", {report.edges} edges ({report.seconds}s)"
         )
         if report.fetch is not None:
             f = report.fetch
