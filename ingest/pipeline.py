@@ -23,10 +23,8 @@ ingest produces. Learner progress lives in its own table and is never rewritten 
 
 from __future__ import annotations
 
-import hashlib
 import time
 import uuid
-from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -36,7 +34,8 @@ from studygraph.config import Settings
 from studygraph.graph.catalogue import Catalogue, load_catalogue
 from studygraph.graph.matcher import matcher_for
 from studygraph.ingest.files import CorpusFile, FileProblem, content_hash, decode_markdown, discover, read_bytes
-from studygraph.models import Chunk, ParsedDoc, ParseError, Resource, Source
+from studygraph.ingest.library import make_chunks, merge_resources
+from studygraph.models import Chunk, ParsedDoc, ParseError, Resource
 from studygraph.store.meta import DocTextRow, FileRow, MentionRow, MetaStore
 from studygraph.store.pages import Page
 
@@ -44,29 +43,6 @@ if TYPE_CHECKING:
     import sqlite3
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-
-PAPER_CHUNK_CHARS = 1200
-# A page's first 12,000 characters (about ten chunks): what a page is about is said early, and embedding
-# every word of 200 long pages would make a fetch ingest minutes slower for little recall.
-PAGE_TEXT_CHARS = 12_000
-
-
-def page_text(page: Page) -> str:
-    """A fetched page's text as library text: lines that address a model (prompt injection) never enter the
-    index, the same quarantine roadmap lines get; the links inside the page were never kept."""
-    from studygraph.assistant.grounding import suspicious
-
-    lines = [ln for ln in page.text.splitlines() if ln.strip() and not suspicious(ln)]
-    return "\n".join(lines)[:PAGE_TEXT_CHARS]
-
-
-def page_title(page: Page) -> str:
-    """A page's title, if it is one a learner should see (not empty, not an instruction to a model)."""
-    from studygraph.assistant.grounding import suspicious
-    from studygraph.ingest.titles import shorten
-
-    title = " ".join(page.title.split())
-    return "" if not title or suspicious(title) else shorten(title)
 
 
 @dataclass
@@ -436,72 +412,6 @@ def _rid(url: str | None, title: str) -> str:
     from studygraph.ingest.urls import resource_id
 
     return resource_id(url, title)
-
-
-def merge_resources(
-    mentions: list[MentionRow], catalogue: Catalogue, pages: dict[str, Page] | None = None
-) -> list[Resource]:
-    """One resource per id; the first mention (by file, line) names it, every mention is a source. Where no
-    mention's link text names it (材料, a bare URL), a fetched page's own title does."""
-    grouped: dict[str, list[MentionRow]] = defaultdict(list)
-    for m in mentions:
-        grouped[m.resource_id].append(m)
-    matcher = matcher_for(catalogue)
-    resources = []
-    for rid, ms in grouped.items():
-        first = ms[0]
-        kinds = Counter(m.kind for m in ms if m.kind != "website")
-        contexts = list(dict.fromkeys(m.context for m in ms if m.context))
-        headings = list(dict.fromkeys(m.heading for m in ms if m.heading))
-        page = (pages or {}).get(first.url) if first.url else None
-        unnamed = not any(m.named for m in ms)
-        resource = Resource(
-            id=rid,
-            url=first.url,
-            title=page_title(page) if unnamed and page and page_title(page) else first.title,
-            kind=kinds.most_common(1)[0][0] if kinds else first.kind,
-            sources=[Source(m.file, m.line, m.heading) for m in ms],
-            context=" | ".join(contexts)[:800],
-            done=any(m.done for m in ms),
-        )
-        # Title and context say what a resource is about; the heading only where they say nothing.
-        topics = matcher.topics(f"{resource.title}\n{resource.context}")
-        for heading in headings:
-            innermost = heading.split(" > ")[-1]
-            topics += [t for t in matcher.topics(innermost) if t not in topics]
-        resource.topics = topics[:6]
-        resources.append(resource)
-    resources.sort(key=lambda r: r.id)
-    return resources
-
-
-def make_chunks(
-    resources: list[Resource], doc_text: list[DocTextRow], catalogue: Catalogue, pages: dict[str, Page] | None = None
-) -> list[Chunk]:
-    """A resource card per resource, plus windows of paper text and of fetched page text. Topic names in
-    English go into the card so that the English-only embedder can place Chinese-titled resources."""
-    chunks = []
-    for r in resources:
-        topic_names = ", ".join(catalogue.topics[t].name for t in r.topics if t in catalogue.topics)
-        heading = r.sources[0].heading if r.sources else ""
-        text = "\n".join(
-            x for x in (r.title, f"{r.kind}; topics: {topic_names}" if topic_names else r.kind, heading, r.context) if x
-        )
-        chunks.append(_chunk(r.id, text))
-    texts = [(t.resource_id, t.text) for t in doc_text]
-    texts += [(r.id, page_text(pages[r.url])) for r in resources if pages and r.url in pages]
-    for resource_id, text in texts:
-        for start in range(0, len(text), PAPER_CHUNK_CHARS - 200):
-            piece = text[start : start + PAPER_CHUNK_CHARS]
-            if len(piece) > 80:
-                chunks.append(_chunk(resource_id, piece))
-    unique = {c.id: c for c in chunks}
-    return sorted(unique.values(), key=lambda c: c.id)
-
-
-def _chunk(resource_id: str, text: str) -> Chunk:
-    digest = hashlib.sha1(f"{resource_id}\0{text}".encode()).hexdigest()[:20]
-    return Chunk(id=f"c{digest}", resource_id=resource_id, text=text)
 
 
 def _fill_counts(report: IngestReport, meta: MetaStore, catalogue: Catalogue) -> None:

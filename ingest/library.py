@@ -1,0 +1,102 @@
+"""The library from its rows: mentions merged into resources, resources and texts cut into chunks.
+
+Pure functions of what the files contributed (and of the fetched pages the cache holds), so that ingest
+can compute the whole new library in memory before committing any of it (see ingest/pipeline.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+
+from studygraph.assistant.grounding import suspicious
+from studygraph.graph.catalogue import Catalogue
+from studygraph.graph.matcher import matcher_for
+from studygraph.ingest.titles import shorten
+from studygraph.models import Chunk, Resource, Source
+from studygraph.store.meta import DocTextRow, MentionRow
+from studygraph.store.pages import Page
+
+PAPER_CHUNK_CHARS = 1200
+# A page's first 12,000 characters (about ten chunks): what a page is about is said early, and embedding
+# every word of 200 long pages would make a fetch ingest minutes slower for little recall.
+PAGE_TEXT_CHARS = 12_000
+
+
+def page_text(page: Page) -> str:
+    """A fetched page's text as library text: lines that address a model (prompt injection) never enter the
+    index, the same quarantine roadmap lines get; the links inside the page were never kept."""
+    lines = [ln for ln in page.text.splitlines() if ln.strip() and not suspicious(ln)]
+    return "\n".join(lines)[:PAGE_TEXT_CHARS]
+
+
+def page_title(page: Page) -> str:
+    """A page's title, if it is one a learner should see (not empty, not an instruction to a model)."""
+    title = " ".join(page.title.split())
+    return "" if not title or suspicious(title) else shorten(title)
+
+
+def merge_resources(
+    mentions: list[MentionRow], catalogue: Catalogue, pages: dict[str, Page] | None = None
+) -> list[Resource]:
+    """One resource per id; the first mention (by file, line) names it, every mention is a source. Where no
+    mention's link text names it (材料, a bare URL), a fetched page's own title does."""
+    grouped: dict[str, list[MentionRow]] = defaultdict(list)
+    for m in mentions:
+        grouped[m.resource_id].append(m)
+    matcher = matcher_for(catalogue)
+    resources = []
+    for rid, ms in grouped.items():
+        first = ms[0]
+        kinds = Counter(m.kind for m in ms if m.kind != "website")
+        contexts = list(dict.fromkeys(m.context for m in ms if m.context))
+        headings = list(dict.fromkeys(m.heading for m in ms if m.heading))
+        page = (pages or {}).get(first.url) if first.url else None
+        unnamed = not any(m.named for m in ms)
+        resource = Resource(
+            id=rid,
+            url=first.url,
+            title=page_title(page) if unnamed and page and page_title(page) else first.title,
+            kind=kinds.most_common(1)[0][0] if kinds else first.kind,
+            sources=[Source(m.file, m.line, m.heading) for m in ms],
+            context=" | ".join(contexts)[:800],
+            done=any(m.done for m in ms),
+        )
+        # Title and context say what a resource is about; the heading only where they say nothing.
+        topics = matcher.topics(f"{resource.title}\n{resource.context}")
+        for heading in headings:
+            innermost = heading.split(" > ")[-1]
+            topics += [t for t in matcher.topics(innermost) if t not in topics]
+        resource.topics = topics[:6]
+        resources.append(resource)
+    resources.sort(key=lambda r: r.id)
+    return resources
+
+
+def make_chunks(
+    resources: list[Resource], doc_text: list[DocTextRow], catalogue: Catalogue, pages: dict[str, Page] | None = None
+) -> list[Chunk]:
+    """A resource card per resource, plus windows of paper text and of fetched page text. Topic names in
+    English go into the card so that the English-only embedder can place Chinese-titled resources."""
+    chunks = []
+    for r in resources:
+        topic_names = ", ".join(catalogue.topics[t].name for t in r.topics if t in catalogue.topics)
+        heading = r.sources[0].heading if r.sources else ""
+        text = "\n".join(
+            x for x in (r.title, f"{r.kind}; topics: {topic_names}" if topic_names else r.kind, heading, r.context) if x
+        )
+        chunks.append(_chunk(r.id, text))
+    texts = [(t.resource_id, t.text) for t in doc_text]
+    texts += [(r.id, page_text(pages[r.url])) for r in resources if pages and r.url in pages]
+    for resource_id, text in texts:
+        for start in range(0, len(text), PAPER_CHUNK_CHARS - 200):
+            piece = text[start : start + PAPER_CHUNK_CHARS]
+            if len(piece) > 80:
+                chunks.append(_chunk(resource_id, piece))
+    unique = {c.id: c for c in chunks}
+    return sorted(unique.values(), key=lambda c: c.id)
+
+
+def _chunk(resource_id: str, text: str) -> Chunk:
+    digest = hashlib.sha1(f"{resource_id}\0{text}".encode()).hexdigest()[:20]
+    return Chunk(id=f"c{digest}", resource_id=resource_id, text=text)
