@@ -57,6 +57,17 @@ GENERIC_ZH = sorted(
     reverse=True,
 )
 _DOMAIN = re.compile(r"\b[\w-]+\.(?:com|org|io|ai|net|cn|edu|dev|me|co)\b|\w/\w", re.IGNORECASE)
+# Outline numbering and decoration in front of a heading's words: "一、", "3.", "1.2", "第三章", "Week 5:",
+# "Part II —", "(2)", emoji. A renumbered roadmap keeps its topics (and their ids, and the progress on them).
+_NUMBERING = re.compile(
+    r"^(?:[^\w\u3400-\u9fff(（]+"
+    r"|第\s*[0-9一二三四五六七八九十百]+\s*[章节部分课讲周篇步阶段]+"
+    r"|[0-9一二三四五六七八九十百]+(?:[.．][0-9]+)*\s*[、.．)）:：]"
+    r"|[(（]\s*[0-9一二三四五六七八九十]+\s*[)）]"
+    r"|(?:part|week|chapter|ch|unit|module|lesson|lecture|step|stage|phase|day)\s*[0-9ivxlc]+\b"
+    r"|\d+(?:\.\d+)*\s+(?=\D))[\s:：.—–-]*",
+    re.IGNORECASE,
+)
 _JOINS = re.compile(r"\s+(?:and|&)\s+|[,，、;；/]|以及|与|和|及")
 
 
@@ -86,6 +97,17 @@ def learned_id(name: str) -> str:
     if not slug or not key.isascii():
         slug = (slug[:24] + "-" if slug else "") + hashlib.sha1(key.encode()).hexdigest()[:8]
     return LEARNED_PREFIX + slug[:60].strip("-")
+
+
+def subject_name(heading: str) -> str:
+    """The words of a heading without its outline numbering: "二、深度学习" -> "深度学习"."""
+    name = heading.strip()
+    for _ in range(3):  # "📚 3. Week 2: ..." has several layers
+        stripped = _NUMBERING.sub("", name, count=1).strip()
+        if stripped == name:
+            break
+        name = stripped
+    return name or heading.strip()
 
 
 def seen_at(topic: Topic) -> str:
@@ -156,7 +178,7 @@ class _Section:
 
     @property
     def name(self) -> str:
-        return self.path[-1]
+        return subject_name(self.path[-1])
 
     @property
     def where(self) -> str:

@@ -71,6 +71,27 @@ def test_subject_headings_are_not_generic(heading):
     assert not is_generic_heading(heading)
 
 
+@pytest.mark.parametrize(
+    "heading, name",
+    [
+        ("二、深度学习", "深度学习"),
+        ("3. Graph Neural Networks", "Graph Neural Networks"),
+        ("Week 5: Speech Recognition", "Speech Recognition"),
+        ("第三章 图神经网络", "图神经网络"),
+        ("1.2 Transformer", "Transformer"),
+        ("🔥 (3) 知识图谱", "知识图谱"),
+        ("Part II — Reinforcement Learning", "Reinforcement Learning"),
+        ("3D vision", "3D vision"),
+        ("GPT-3 and few-shot", "GPT-3 and few-shot"),
+    ],
+)
+def test_outline_numbering_is_not_part_of_a_topics_name(heading, name):
+    """So a renumbered roadmap keeps its topics, their ids and the progress on them."""
+    from studygraph.graph.learned import subject_name
+
+    assert subject_name(heading) == name
+
+
 def test_learned_ids_are_stable_and_readable():
     from studygraph.graph.learned import learned_id
 
@@ -152,7 +173,7 @@ def test_progress_on_a_learned_topic_survives_reingest_and_the_topic_goes_with_i
     # The roadmap changes around the section: the topic, its id and the learner's progress stay.
     text = (corpus / ROADMAP.name).read_text(encoding="utf-8")
     (corpus / ROADMAP.name).write_text(
-        text.replace("## 图神经网络", "## 注意\n- [x](https://example.org/x)\n\n## 图神经网络"), encoding="utf-8"
+        text.replace("## 图神经网络", "## 注意\n- [x](https://example.org/x)\n\n## 二、图神经网络"), encoding="utf-8"
     )
     report = ingest(settings, embedder=embedder)
     assert report.updated == 1
