@@ -276,7 +276,7 @@ def _add_prerequisites(
         add(t, f"{s.where} the heading “{s.name}” names {catalogue.topics[t].name}")
 
     counts = Counter(t for r in resources for t in r.topics[:3] if t in catalogue.topics)
-    floor = 1 if len(resources) <= 2 else 2
+    floor = len(resources) // 2 + 1  # most of them: one paper's side remark ("图注意力") is no prerequisite
     for t, n in [(t, n) for t, n in counts.most_common() if n >= floor and usable(t)][:MAX_RESOURCE_PREREQS]:
         titles = ", ".join(r.title[:50] for r in resources if t in r.topics[:3])[:160]
         add(t, f"{s.where} {n} of its {len(resources)} resources are about {catalogue.topics[t].name}: {titles}")
