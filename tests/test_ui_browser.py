@@ -251,3 +251,52 @@ def test_a_model_that_segfaults_leaves_the_app_answering(page, browser_library, 
                 assert health.status == 200
         finally:
             _shot(page, "ui-5-model-crash.png")
+
+
+def test_upload_with_fetch_then_find_the_learned_topic(page, tmp_path):
+    """A learner's roadmap with a 材料 link and a section the map lacks, uploaded with "Fetch linked pages" on:
+    the link takes its page's title, and the explorer shows the section as a learned topic with its evidence."""
+    from fetch_site import LoopbackSite
+
+    with LoopbackSite() as site:
+        note = tmp_path / "gnn-notes.md"
+        note.write_text(
+            f"# 我的笔记\n\n## 神经网络基础\n- [CS231n 神经网络](https://cs231n.github.io/neural-networks-1/)\n\n"
+            f"## 图神经网络\n- 材料: {site.url('/en.html')}\n"
+            f"- [A Gentle Introduction to Graph Neural Networks](https://distill.pub/2021/gnn-intro/)\n",
+            encoding="utf-8",
+        )
+        with _streamlit(
+            tmp_path / "data",
+            tmp_path,
+            STUDYGRAPH_CORPUS_DIRS="[]",
+            STUDYGRAPH_FETCH_ALLOW_PRIVATE="1",
+            STUDYGRAPH_LLM_BACKEND="none",
+        ) as url:
+            _open(page, url, "library")
+            try:
+                # An empty library opens the upload section by itself.
+                page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(note))
+                page.get_by_test_id("stFileChip").filter(has_text="gnn-notes.md").first.wait_for()
+                page.get_by_test_id("stFileChipIconSpinner").wait_for(state="detached")
+                page.locator(".st-key-lib_fetch label").first.click()
+                _settle(page)
+                page.get_by_role("button", name="Save and ingest").click()
+                page.get_by_text(re.compile(r"Pages: \d+ fetched")).first.wait_for(timeout=180_000)
+                _settle(page, 180)
+                assert site.count("/en.html") == 1
+                link = page.locator(f"a[href='{site.url('/en.html')}']").first
+                assert "Gradient Tricks for Small Transformers" in link.inner_text()
+                _shot(page, "ui-6-upload-with-fetch.png")
+
+                _open(page, url, "explorer")
+                search = page.get_by_label("Search a topic")
+                search.fill("图神经网络")
+                search.press("Enter")
+                page.get_by_text("learned from your roadmap").first.wait_for(timeout=60_000)
+                _settle(page)
+                evidence = page.get_by_text("Where this topic comes from")
+                assert evidence.first.is_visible()
+                assert page.locator("[data-testid=stGraphVizChart] svg").count() >= 1
+            finally:
+                _shot(page, "ui-7-learned-topic.png")
