@@ -124,22 +124,26 @@ def _ingest(
     changed = _read_changed(scan, notify, report)
     removed = _removed(scan, report)
     report.files = len(set(scan.known) - set(removed) | set(changed))
-    mentions, doc_text = _mentions_after(meta, changed, removed)
+    # The library's rows are read only when something needs them: a no-change ingest stays at a few queries.
+    mentions = None
     if fetch:
+        mentions = _mentions_after(meta, changed, removed)
         report.fetch = _fetch(settings, scan, mentions, notify)
-    pages = _cached_pages(settings, mentions)
-    if _up_to_date(meta, catalogue, changed, removed, pages.generation):
+    generation = _pages_generation(settings)
+    if _up_to_date(meta, catalogue, changed, removed, generation):
         _fill_counts(report, meta, catalogue)
         report.pages = int(meta.get_meta("pages_used") or 0)
         return report
 
     _mark_dirty(meta)
-    library = _new_library(mentions, doc_text, catalogue, pages.held)
+    mentions = mentions if mentions is not None else _mentions_after(meta, changed, removed)
+    doc_text = _doc_text_after(meta, changed, removed)
+    library = _new_library(mentions, doc_text, catalogue, _cached_pages(settings, mentions))
     report.pages = library.pages
     vectors = vectors or _vector_store(settings)
     have = vectors.ids()
     report.vectors_written = _embed_missing(settings, embedder, vectors, have, library.chunks, notify)
-    _commit(meta, changed, removed, library, catalogue, pages.generation, notify)
+    _commit(meta, changed, removed, library, catalogue, generation, notify)
     report.vectors_deleted = _collect_garbage(meta, vectors, have, library.chunks, notify)
     notify("done", 1, 1)
     _fill_counts(report, meta, catalogue)
@@ -272,19 +276,26 @@ def _mark_dirty(meta: MetaStore) -> None:
         meta.set_meta("state", "dirty")
 
 
-def _mentions_after(
-    meta: MetaStore, changed: dict[str, ChangedFile], removed: dict[str, str]
-) -> tuple[list[MentionRow], list[DocTextRow]]:
-    """Every mention and paper text of the library as this ingest leaves it: resources merge mentions across
-    files, so the new library needs the unchanged files' rows too."""
-    gone = {f.file.display for f in changed.values()} | set(removed.values())
+def _gone(changed: dict[str, ChangedFile], removed: dict[str, str]) -> set[str]:
+    """Files whose stored rows this ingest replaces or drops (display paths)."""
+    return {f.file.display for f in changed.values()} | set(removed.values())
+
+
+def _mentions_after(meta: MetaStore, changed: dict[str, ChangedFile], removed: dict[str, str]) -> list[MentionRow]:
+    """Every mention of the library as this ingest leaves it: resources merge mentions across files, so the new
+    library needs the unchanged files' rows too."""
+    gone = _gone(changed, removed)
     mentions = [m for m in meta.mentions() if m.file not in gone]
-    doc_text = [t for t in meta.doc_text() if t.file not in gone]
     for f in changed.values():
         mentions += f.mentions
-        doc_text += f.doc_text
     mentions.sort(key=lambda m: (m.file, m.line))
-    return mentions, doc_text
+    return mentions
+
+
+def _doc_text_after(meta: MetaStore, changed: dict[str, ChangedFile], removed: dict[str, str]) -> list[DocTextRow]:
+    """Every paper text of the library as this ingest leaves it."""
+    gone = _gone(changed, removed)
+    return [t for t in meta.doc_text() if t.file not in gone] + [t for f in changed.values() for t in f.doc_text]
 
 
 def _fetch(settings: Settings, scan: Scan, mentions: list[MentionRow], notify: Progress) -> dict:
@@ -305,23 +316,26 @@ def _fetch(settings: Settings, scan: Scan, mentions: list[MentionRow], notify: P
     }
 
 
-@dataclass
-class CachedPages:
-    held: dict[str, Page]  # normalised URL -> page, for the library's URLs
-    generation: str  # the cache's content version, recorded with the library that used it
-
-
-def _cached_pages(settings: Settings, mentions: list[MentionRow]) -> CachedPages:
-    """What the fetch cache holds for the library's URLs; never the network."""
+def _pages_generation(settings: Settings) -> str:
+    """The fetch cache's content version ("" without a cache), recorded with the library built from it: a
+    fetch that changed a page makes the next ingest rebuild, with or without --fetch."""
     if not settings.pages_path.exists():
-        return CachedPages({}, "")
+        return ""
     from studygraph.store.pages import PageCache
 
-    cache = PageCache(settings.pages_path, readonly=True)
-    try:
-        return CachedPages(cache.pages({m.url for m in mentions if m.url}), cache.generation())
-    finally:
-        cache.close()
+    with PageCache(settings.pages_path, readonly=True) as cache:
+        return cache.generation()
+
+
+def _cached_pages(settings: Settings, mentions: list[MentionRow]) -> dict[str, Page]:
+    """What the fetch cache holds for the library's URLs (normalised URL -> page); never the network. A fetch
+    that lands between this and the generation read above only makes the next ingest rebuild once more."""
+    if not settings.pages_path.exists():
+        return {}
+    from studygraph.store.pages import PageCache
+
+    with PageCache(settings.pages_path, readonly=True) as cache:
+        return cache.pages({m.url for m in mentions if m.url})
 
 
 def _new_library(
