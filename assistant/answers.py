@@ -67,13 +67,23 @@ def _name(tg: TopicGraph, topic_id: str, lang: str) -> str:
     return t.name
 
 
+def _learned_from(topic, lang: str) -> str:
+    """Where a learned topic comes from: the map did not have it, a roadmap section taught it."""
+    where = seen_at(topic)
+    return _t(lang, f"learned from your roadmap, {where}", f"从你的路线图学到，{where}")
+
+
+def _sentence(text: str) -> str:
+    """First letter up, nothing else touched (str.capitalize would lower a file name's capitals)."""
+    return text[:1].upper() + text[1:]
+
+
 def _learned(tg: TopicGraph, topic_id: str, lang: str) -> str:
-    """A mark after a learned topic's name: the map did not have it, a roadmap section taught it."""
+    """The mark after a learned topic's name ("" for a curated topic)."""
     t = tg.catalogue.topics[topic_id]
     if not t.learned:
         return ""
-    where = seen_at(t)
-    return _t(lang, f" (learned from your roadmap, {where})", f"（从你的路线图学到，{where}）")
+    return _t(lang, f" ({_learned_from(t, lang)})", f"（{_learned_from(t, lang)}）")
 
 
 def _link(r: Resource) -> str:
@@ -296,7 +306,7 @@ class Answers:
         lines = [
             f"**{_name(tg, tid, lang)}**"
             + (f" ({topic.name})" if lang == "zh" and topic.name not in _name(tg, tid, lang) else ""),
-            _learned(tg, tid, lang).strip(" （）()").capitalize()
+            _sentence(_learned_from(topic, lang))
             if topic.learned
             else topic.description or _t(lang, "(no description in the catalogue)", "（目录中暂无描述）"),
         ]

@@ -55,6 +55,12 @@ class Topic:
         return self.zh if lang == "zh" and self.zh else self.name
 
 
+def both_names(topic) -> str:
+    """ "name / zh", or just the name where there is one (a Topic, or anything with `name` and `zh`)."""
+    zh = getattr(topic, "zh", "") or ""
+    return f"{topic.name} / {zh}" if zh and zh != topic.name else topic.name
+
+
 @dataclass(frozen=True)
 class Prereq:
     source: str  # learn this first

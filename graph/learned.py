@@ -111,8 +111,8 @@ def subject_name(heading: str) -> str:
 
 
 def seen_at(topic: Topic) -> str:
-    """Where a learned topic was first seen, "file:line"."""
-    return topic.evidence[0].split(" ", 1)[0] if topic.evidence else topic.file
+    """Where a learned topic was first seen, "file:line" (a curated topic: its card file)."""
+    return topic.file
 
 
 def is_generic_heading(name: str) -> bool:
@@ -301,7 +301,7 @@ def _topic(tid: str, s: _Section, out: LearnedTopics, catalogue: Catalogue) -> T
     level = LEVELS[min(max(levels) + 1, LEVELS.index("advanced"))] if levels else "basic"
     areas = Counter(catalogue.topics[p].area for p in prereqs)
     cjk = any("\u3400" <= ch <= "\u9fff" for ch in s.name)
-    evidence = [f"{e[2]}" for e in out.edges if e[1] == tid]
+    evidence = [e[2] for e in out.edges if e[1] == tid]
     return Topic(
         id=tid,
         name=s.name,
@@ -309,7 +309,7 @@ def _topic(tid: str, s: _Section, out: LearnedTopics, catalogue: Catalogue) -> T
         level=level,
         area=areas.most_common(1)[0][0] if areas else "learned",
         description="",  # nothing to say beyond its evidence; answers say "learned from your roadmap" in both languages
-        file=s.file,
+        file=s.where,  # where it is defined, as a curated topic's file is its card
         learned=True,
         evidence=(f"{s.where} section “{' > '.join(s.path)}”", *evidence),
     )

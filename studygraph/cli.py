@@ -62,11 +62,6 @@ def _open_catalogue(settings, meta=None):
     return library_catalogue(load_catalogue(), meta)
 
 
-def _names(topic) -> str:
-    """ "Name / 中文名", or the one name where there is only one."""
-    return f"{topic.name} / {topic.zh}" if topic.zh and topic.zh != topic.name else topic.name
-
-
 def _learned_note(topic) -> str:
     from studygraph.graph.learned import seen_at
 
@@ -208,6 +203,7 @@ def path(goal: str, known: KnownOpt = None, as_json: JsonOpt = False, data_dir: 
     Example: studygraph path "instruction tuning" --known "neural networks,transformer"
     """
     from studygraph.assistant.payloads import PlanPayload
+    from studygraph.graph.catalogue import both_names
     from studygraph.graph.plan import learning_plan, status_map
     from studygraph.graph.resolve import Resolver
 
@@ -219,9 +215,9 @@ def path(goal: str, known: KnownOpt = None, as_json: JsonOpt = False, data_dir: 
     data = PlanPayload.of(plan).to_dict()  # the same payload as a plan answer of `ask`, every resource listed
 
     def human() -> None:
-        typer.echo(f"Plan for {_names(plan.goal)}{_learned_note(plan.goal)}, about {plan.hours} h:")
+        typer.echo(f"Plan for {both_names(plan.goal)}{_learned_note(plan.goal)}, about {plan.hours} h:")
         for i, s in enumerate(plan.steps, 1):
-            typer.echo(f"{i:2}. {_names(s.topic)}{_learned_note(s.topic)}  [{s.hours} h]  — {s.why}")
+            typer.echo(f"{i:2}. {both_names(s.topic)}{_learned_note(s.topic)}  [{s.hours} h]  — {s.why}")
             for r in s.resources:
                 typer.echo(f"      {r.kind:8} {r.title}  {r.url or '(no link)'}")
 
@@ -239,6 +235,7 @@ def next_(
 
     Example: studygraph next --known "linear algebra,probability" -k 3
     """
+    from studygraph.graph.catalogue import both_names
     from studygraph.graph.plan import next_topics
     from studygraph.graph.resolve import Resolver
 
@@ -261,7 +258,7 @@ def next_(
     _emit(
         as_json,
         data,
-        lambda: [typer.echo(f"{_names(n.topic)}{_learned_note(n.topic)} ({n.score}): {n.why}") for n in ranked],
+        lambda: [typer.echo(f"{both_names(n.topic)}{_learned_note(n.topic)} ({n.score}): {n.why}") for n in ranked],
     )
 
 

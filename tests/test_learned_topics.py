@@ -117,6 +117,9 @@ def test_a_section_the_map_lacks_becomes_a_topic_with_evidenced_prerequisites(le
     gnn = learned["图神经网络"]
     assert gnn.zh == "图神经网络" and gnn.learned
     assert gnn.evidence[0].endswith("gnn-speech.md:6 section “我的深度学习路线 > 图神经网络”")
+    from studygraph.graph.learned import seen_at
+
+    assert seen_at(gnn).endswith("gnn-speech.md:6")
     # Its heading names neural networks, its resources are about them: a prerequisite, with file:line evidence.
     edge = tg.edge_evidence("neural-networks", gnn.id)
     assert edge["kind"] == "learned-topic" and edge["weight"] == 1.0

@@ -272,8 +272,9 @@ def status_badge(status: str) -> str:
 
 def topic_label(topic) -> str:
     """ "name / zh" as the brief asks, or just the name where both are the same."""
-    zh = getattr(topic, "zh", "") or ""
-    return f"{topic.name} / {zh}" if zh and zh != topic.name else topic.name
+    from studygraph.graph.catalogue import both_names
+
+    return both_names(topic)
 
 
 def learned_badge(topic) -> str:
