@@ -202,7 +202,7 @@ def learn_topics(catalogue: Catalogue, meta: MetaStore) -> LearnedTopics:
     first_seen: dict[str, _Section] = {}
     for file, sections in by_file.items():
         sections.sort(key=lambda s: s.line)
-        _classify(sections, resolver, held)
+        _classify(sections, resolver)
         for s in sections:
             if s.topic is not None or not s.subject:
                 continue
@@ -225,7 +225,7 @@ def learn_topics(catalogue: Catalogue, meta: MetaStore) -> LearnedTopics:
     return out
 
 
-def _classify(sections: list[_Section], resolver: Resolver, held: dict) -> None:
+def _classify(sections: list[_Section], resolver: Resolver) -> None:
     """Which sections name a catalogue topic, and which are no subject at all; the rest may be learned."""
     top = [s for s in sections if len(s.path) == 1]
     # One level-1 heading above everything else is the document's title ("Key papers, one per idea").
@@ -266,7 +266,14 @@ def _add_prerequisites(
     resources: list[Resource],
 ) -> None:
     target = s.topic
-    usable = lambda t: t and t != target and (t not in catalogue.topics or catalogue.topics[t].level != "meta")  # noqa: E731
+
+    def usable(topic: str | None) -> bool:
+        """Another topic, and not a way of studying (meta: interview prep, paper reading)."""
+        return (
+            bool(topic)
+            and topic != target
+            and (topic not in catalogue.topics or catalogue.topics[topic].level != "meta")
+        )
 
     def add(source: str | None, evidence: str) -> None:
         if usable(source) and not any(e[0] == source and e[1] == target and e[2] == evidence for e in out.edges):
