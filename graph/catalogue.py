@@ -10,6 +10,7 @@ The cards live in `corpus/topics/*.toml`, one `[[topic]]` table per topic:
     level = "intermediate"           # foundation | basic | intermediate | advanced | meta
     area = "transformers"
     description = "..."
+    description_zh = "..."           # the same in Chinese, written by us (never a model's translation)
     prereqs = [{ id = "attention", why = "..." }]
 
 Loading validates the whole catalogue at once (unknown prerequisite ids, duplicate ids, cycles) and
@@ -47,12 +48,33 @@ class Topic:
     level: str = "basic"
     area: str = ""
     description: str = ""
+    description_zh: str = ""
     file: str = ""
     learned: bool = False  # not curated: a roadmap section on a subject the map lacks (graph/learned.py)
     evidence: tuple[str, ...] = ()  # for a learned topic: where it was seen and why it has its prerequisites
 
     def label(self, lang: str = "en") -> str:
         return self.zh if lang == "zh" and self.zh else self.name
+
+    def describe(self, lang: str = "en") -> str:
+        """The description in `lang`; the English one where there is no Chinese one ("" for a learned topic)."""
+        return self.description_zh if lang == "zh" and self.description_zh else self.description
+
+    def to_dict(self) -> dict:
+        out = {
+            "id": self.id,
+            "name": self.name,
+            "zh": self.zh,
+            "aliases": list(self.aliases),
+            "level": self.level,
+            "area": self.area,
+            "description": self.description,
+            "description_zh": self.description_zh,
+            "learned": self.learned,
+        }
+        if self.learned:
+            out["evidence"] = list(self.evidence)
+        return out
 
 
 def both_names(topic) -> str:
@@ -95,6 +117,9 @@ def _topic_from(table: dict, file: str) -> tuple[Topic, list[dict]]:
     aliases = table.get("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
         raise CatalogueError(f"{file}: topic {topic_id!r} aliases must be a list of strings")
+    for key in ("description", "description_zh"):
+        if not isinstance(table.get(key, ""), str):
+            raise CatalogueError(f"{file}: topic {topic_id!r} {key} must be a string")
     topic = Topic(
         id=topic_id,
         name=name,
@@ -103,6 +128,7 @@ def _topic_from(table: dict, file: str) -> tuple[Topic, list[dict]]:
         level=level,
         area=table.get("area", ""),
         description=table.get("description", "").strip(),
+        description_zh=table.get("description_zh", "").strip(),
         file=file,
     )
     return topic, list(table.get("prereqs", []))

@@ -24,6 +24,36 @@ def test_the_catalogue_is_large_bilingual_and_described(catalogue):
         assert len(topic.description) > 60, topic.id
 
 
+def _cjk_share(text: str) -> float:
+    letters = [ch for ch in text if ch.isalpha()]
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in letters) / max(1, len(letters))
+
+
+def test_every_curated_topic_is_described_in_english_and_in_chinese(catalogue):
+    """A Chinese learner reads our own Chinese description, never a model's translation of the English one."""
+    for topic in catalogue.topics.values():
+        en, zh = topic.description, topic.description_zh
+        assert len(en) > 60, topic.id
+        assert _cjk_share(zh) >= 0.3, (topic.id, zh)
+        # the same content as the English: not a stub, not an essay, one to three sentences
+        assert 30 <= len(zh) <= 300 and 0.15 <= len(zh) / len(en) <= 1.0, (topic.id, len(zh), len(en))
+        assert zh.endswith("。") and 1 <= zh.count("。") <= 3, (topic.id, zh)
+        assert topic.describe("zh") == zh and topic.describe("en") == en
+
+
+def test_a_topic_without_a_chinese_description_falls_back_to_the_english_one(tmp_path):
+    _write(tmp_path, '[[topic]]\nid = "a"\nname = "A"\ndescription = "Only in English."\n')
+    topic = load_catalogue(tmp_path).topics["a"]
+    assert topic.describe("zh") == topic.describe("en") == "Only in English."
+    assert topic.to_dict()["description_zh"] == ""
+
+
+def test_a_description_that_is_not_text_names_the_file_and_topic(tmp_path):
+    _write(tmp_path, '[[topic]]\nid = "a"\nname = "A"\ndescription_zh = ["not", "text"]\n')
+    with pytest.raises(CatalogueError, match=r"cards.toml: topic 'a' description_zh must be a string"):
+        load_catalogue(tmp_path)
+
+
 def test_it_covers_what_the_seeds_teach_and_assume(catalogue):
     required = """linear-algebra calculus probability optimization linear-regression classification overfitting
     gradient-descent neural-networks backpropagation cnn rnn lstm attention word-embeddings regularization adam adamw
