@@ -308,7 +308,7 @@ class Answers:
             + (f" ({topic.name})" if lang == "zh" and topic.name not in _name(tg, tid, lang) else ""),
             _sentence(_learned_from(topic, lang))
             if topic.learned
-            else topic.description or _t(lang, "(no description in the catalogue)", "（目录中暂无描述）"),
+            else topic.describe(lang) or _t(lang, "(no description in the catalogue)", "（目录中暂无描述）"),
         ]
         if pre:
             lines.append(_t(lang, "Prerequisites: ", "前置知识：") + sep.join(_name(tg, p, lang) for p in pre))
@@ -326,7 +326,9 @@ class Answers:
                 )
             )
         sources = [PromptSource(r.title, r.url, r.kind, r.context) for r in picked]
-        outline = [f"{topic.name}: {topic.description}"[:400]] + [
+        # A Chinese answer is grounded in our Chinese description: a small model translating the English one
+        # gets it wrong ("词向量……由相似的单词构成").
+        outline = [f"{_name(tg, tid, lang)}: {topic.describe(lang)}"[:400]] + [
             f"Resource [{i}]: {r.title}" for i, r in enumerate(picked, 1)
         ]
         payload = ExplainPayload(TopicCard.of(topic), pre, post, [ResourceRef.of(r) for r in picked])

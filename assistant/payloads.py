@@ -148,11 +148,14 @@ class FindPayload(_Plain):
 @dataclass
 class TopicCard(TopicRef):
     description: str = ""
+    description_zh: str = ""
     evidence: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, topic) -> TopicCard:
-        return cls(topic.id, topic.name, topic.zh, topic.learned, topic.description, list(topic.evidence))
+        return cls(
+            topic.id, topic.name, topic.zh, topic.learned, topic.description, topic.description_zh, list(topic.evidence)
+        )
 
 
 @dataclass

@@ -7,7 +7,9 @@ import re
 import time
 
 import pytest
-from conftest import free_port, write
+from conftest import FakeLLM, free_port, write
+
+from studygraph.graph.catalogue import load_catalogue
 
 QUESTIONS = {
     "plan": ["what should I learn before RLHF", "学 RLHF 之前要学什么？"],
@@ -131,12 +133,34 @@ def test_every_intent_speaks_the_questions_language_all_the_way(seed):
         "what should I learn before graph neural networks?",
         "我学完了 Transformer",
         "考考我 LoRA",
+        "什么是词向量？为什么重要？",
+        "what are word embeddings?",
     ]
+    topics = load_catalogue().topics.values()
     for question in questions:
         text = assistant.ask(question).text
         chinese = bool(re.search(r"[\u4e00-\u9fff]", question))
         leaked = [t for t in (EN_TEMPLATES if chinese else ZH_TEMPLATES) if t in text]
+        # nor a topic description of the other language, in any intent that shows one
+        leaked += [t.id for t in topics if (t.description if chinese else t.description_zh)[:40] in text]
         assert not leaked, (question, leaked, text[:300])
+
+
+@pytest.mark.parametrize(
+    "question, topic_id",
+    [("什么是词向量？为什么重要？", "word-embeddings"), ("LoRA 是什么", "lora"), ("what is LoRA", "lora")],
+)
+def test_explain_shows_the_catalogues_description_in_the_questions_language(seed, question, topic_id):
+    """With no model at all, a Chinese learner reads our own Chinese description, an English one the English."""
+    assistant, _ = seed
+    topic = load_catalogue().topics[topic_id]
+    answer = assistant.ask(question)
+    assert answer.intent == "explain" and answer.structured["topic"]["id"] == topic_id
+    chinese = bool(re.search(r"[\u4e00-\u9fff]", question))
+    shown, other = (topic.description_zh, topic.description) if chinese else (topic.description, topic.description_zh)
+    assert shown in answer.text and other not in answer.text
+    assert answer.structured["topic"]["description"] == topic.description
+    assert answer.structured["topic"]["description_zh"] == topic.description_zh
 
 
 def test_graph_intents_need_neither_embedder_nor_model(seed_library):
@@ -338,3 +362,20 @@ def test_broken_model_falls_back(seed_library, tmp_path, case):
         assert answer.model == "none" and NOTE.search(answer.text) and reason in answer.text
         assert answer.structured
     assert time.monotonic() - start < 15
+
+
+@pytest.mark.parametrize("chat", [True, False], ids=["chat", "completion"])
+def test_explain_prompt_gives_the_model_the_description_in_the_questions_language(seed_library, embedder, chat):
+    """The model writes Chinese prose from our Chinese description, so it never translates the English one."""
+    from studygraph.assistant.engine import Assistant
+
+    settings, _ = seed_library
+    lora = load_catalogue().topics["lora"]
+    for question, shown, other in (
+        ("LoRA 是什么", lora.description_zh, lora.description),
+        ("what is LoRA", lora.description, lora.description_zh),
+    ):
+        llm = FakeLLM("LoRA.", chat=chat)
+        Assistant(settings, llm=llm, embedder=embedder).ask(question)
+        prompt = str(llm.prompts[0])
+        assert shown in prompt and other not in prompt, question
