@@ -389,6 +389,25 @@ def test_explorer_shows_prerequisites_of_transformer(library_env):
     assert LINK.search(_texts(at)), "resources about the transformer are links"
 
 
+def test_explorer_and_path_describe_topics_in_the_ui_language(library_env):
+    """A Chinese learner reads the catalogue's own Chinese description, with no model at all."""
+    from studygraph.graph.catalogue import load_catalogue
+
+    topics = load_catalogue().topics
+    attention, transformer = topics["attention"], topics["transformer"]
+    at = _app()
+    at.switch_page("explorer.py").run()
+    at.text_input(key="ex_text").input("attention").run()
+    _ok(at)
+    assert at.session_state["ex_topic"] == "attention"
+    assert attention.description in _texts(at) and attention.description_zh not in _texts(at)
+    at.sidebar.radio(key="lang").set_value("zh").run()
+    _ok(at)
+    assert attention.description_zh in _texts(at) and attention.description not in _texts(at)
+    at = _rlhf_plan(at)
+    assert transformer.description_zh in _texts(at) and transformer.description not in _texts(at)
+
+
 # -- library -----------------------------------------------------------------------------------------
 def test_library_lists_and_filters_resources(library_env):
     from studygraph.store.meta import MetaStore

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from studygraph.ui.components import guard, md_escape, resource_md
-from studygraph.ui.i18n import learned_badge, status_badge, t, topic_label
+from studygraph.ui.i18n import learned_badge, status_badge, t, topic_description, topic_label
 from studygraph.ui.path_page import COLOURS, _q
 from studygraph.ui.state import get_graph, get_resolver, get_settings, progress, sorted_topics, topic_status
 
@@ -130,8 +130,9 @@ def _page() -> None:
     if topic.learned:
         badges.append(learned_badge(topic))
     st.markdown(" &nbsp;·&nbsp; ".join(badges))
-    if getattr(topic, "description", ""):
-        st.markdown(topic.description)
+    description = topic_description(topic)
+    if description:
+        st.markdown(description)
     if topic.learned:
         with st.expander(t("learned_evidence"), expanded=True):
             st.markdown("\n".join(f"- {md_escape(e)}" for e in topic.evidence))

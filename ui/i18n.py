@@ -277,6 +277,11 @@ def topic_label(topic) -> str:
     return both_names(topic)
 
 
+def topic_description(topic) -> str:
+    """The catalogue's description in the UI language ("" for a learned topic: it shows its evidence instead)."""
+    return topic.describe(lang())
+
+
 def learned_badge(topic) -> str:
     """A learned topic's mark: not curated, and where in the learner's roadmaps it was seen."""
     from studygraph.graph.learned import seen_at

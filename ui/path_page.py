@@ -9,7 +9,7 @@ import streamlit as st
 
 from studygraph.models import topic_key
 from studygraph.ui.components import guard, link, md_escape, resource_md
-from studygraph.ui.i18n import learned_badge, status_badge, status_label, t, topic_label
+from studygraph.ui.i18n import learned_badge, status_badge, status_label, t, topic_description, topic_label
 from studygraph.ui.state import (
     get_graph,
     get_resolver,
@@ -186,6 +186,9 @@ def _render_step(i: int, step, status: str, marks: dict[str, str]) -> None:
             st.markdown(head)
             if step.topic.learned:
                 st.markdown(learned_badge(step.topic))
+            description = topic_description(step.topic)
+            if description:  # what the step is about, before why it is in the plan
+                st.caption(description)
             st.caption(t("path_why", why=step.why))
             if step.resources:
                 st.markdown("\n".join(f"- {resource_md(r, marks.get(r.id))}" for r in step.resources))
