@@ -179,6 +179,8 @@ def resolve(
                 "how": hit.how if hit else "none",  # exact | alias | fuzzy | partial | learned | none
                 "confident": bool(hit and hit.confident),
                 "learned": bool(hit and resolver.catalogue.topics[hit.id].learned),
+                "description": resolver.catalogue.topics[hit.id].description if hit else "",
+                "description_zh": resolver.catalogue.topics[hit.id].description_zh if hit else "",
                 "closest": [{"id": t, "name": n} for t, n in closest],
             }
         )
@@ -298,19 +300,7 @@ def graph(as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
     tg, _ = _open_graph(_settings(data_dir))
     topics = tg.catalogue.topics
     data = {
-        "nodes": [
-            {
-                "id": t.id,
-                "name": t.name,
-                "zh": t.zh,
-                "aliases": list(t.aliases),
-                "level": t.level,
-                "area": t.area,
-                "learned": t.learned,
-                **({"evidence": list(t.evidence)} if t.learned else {}),
-            }
-            for t in topics.values()
-        ],
+        "nodes": [t.to_dict() for t in topics.values()],  # with both descriptions (description, description_zh)
         "edges": [
             {"source": u, "target": v, "weight": round(d["weight"], 3), "kind": d["kind"], "evidence": d["evidence"]}
             for u, v, d in tg.graph.edges(data=True)

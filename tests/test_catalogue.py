@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import networkx as nx
@@ -124,3 +125,22 @@ def test_the_digest_changes_when_a_card_changes(tmp_path):
     before = load_catalogue(tmp_path).digest
     _write(tmp_path, CARD.format(id="a", prereqs="").replace('name = "a"', 'name = "A"'))
     assert load_catalogue(tmp_path).digest != before
+
+
+def test_resolve_and_graph_json_carry_both_descriptions(catalogue, tmp_path):
+    from typer.testing import CliRunner
+
+    from studygraph.cli import app
+
+    env = {"STUDYGRAPH_DATA_DIR": str(tmp_path / "data"), "STUDYGRAPH_LLM_BACKEND": "none"}
+    words = catalogue.topics["word-embeddings"]
+    result = CliRunner().invoke(app, ["resolve", "词向量", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    hit = json.loads(result.stdout)
+    assert hit["id"] == words.id
+    assert (hit["description"], hit["description_zh"]) == (words.description, words.describe("zh"))
+    result = CliRunner().invoke(app, ["graph", "--json"], env=env)
+    nodes = {n["id"]: n for n in json.loads(result.stdout)["nodes"]}
+    assert len(nodes) == len(catalogue.topics)
+    assert all(n["description"] and n["description_zh"] for n in nodes.values())
+    assert nodes[words.id] == words.to_dict()
