@@ -197,13 +197,26 @@ def resolve(
 
 
 @app.command()
-def path(goal: str, known: KnownOpt = None, as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
+def path(
+    goal: str,
+    known: KnownOpt = None,
+    hours_per_week: Annotated[
+        Optional[float], typer.Option("--hours-per-week", help="Split the plan into dated weeks of N hours.")
+    ] = None,
+    start: Annotated[Optional[str], typer.Option("--start", help="First day of week 1 (YYYY-MM-DD; today).")] = None,
+    ics: Annotated[Optional[Path], typer.Option("--ics", help="Write the weeks' study blocks as an .ics file.")] = None,
+    as_json: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
     """A learning plan: every prerequisite of GOAL in learning order, minus what you know.
 
     Example: studygraph path RLHF
 
     Example: studygraph path "instruction tuning" --known "neural networks,transformer"
+
+    Example: studygraph path RLHF --hours-per-week 6 --start 2026-12-07 --ics rlhf.ics
     """
+    weeks_of = _week_options(hours_per_week, start, ics)
     from studygraph.assistant.payloads import PlanPayload
     from studygraph.graph.catalogue import both_names
     from studygraph.graph.plan import learning_plan, status_map
@@ -215,6 +228,11 @@ def path(goal: str, known: KnownOpt = None, as_json: JsonOpt = False, data_dir: 
     done, learning = _known(tg, meta, resolver, known)
     plan = learning_plan(tg, goal_id, done, status_map(done, learning))
     data = PlanPayload.of(plan).to_dict()  # the same payload as a plan answer of `ask`, every resource listed
+    weeks = weeks_of(plan) if weeks_of else None
+    if weeks is not None:
+        data["weeks"] = [w.to_dict() for w in weeks]
+        data["hours_per_week"] = hours_per_week
+        data["ics"] = str(ics) if ics else None
 
     def human() -> None:
         typer.echo(f"Plan for {both_names(plan.goal)}{_learned_note(plan.goal)}, about {plan.hours} h:")
@@ -222,8 +240,44 @@ def path(goal: str, known: KnownOpt = None, as_json: JsonOpt = False, data_dir: 
             typer.echo(f"{i:2}. {both_names(s.topic)}{_learned_note(s.topic)}  [{s.hours} h]  — {s.why}")
             for r in s.resources:
                 typer.echo(f"      {r.kind:8} {r.title}  {r.url or '(no link)'}")
+        for w in weeks or ():
+            typer.echo(f"week {w.number} ({w.start} – {w.end}, {w.hours:g} h):")
+            for b in w.steps:
+                part = f" ({b.part}/{b.parts})" if b.parts > 1 else ""
+                typer.echo(f"    {b.start:%a %m-%d}–{b.end:%a %m-%d}  {b.name}{part}  [{b.hours:g} h]")
+        if ics:
+            typer.echo(f"wrote {sum(len(w.steps) for w in weeks)} study blocks to {ics}")
 
     _emit(as_json, data, human)
+
+
+def _week_options(hours_per_week: float | None, start: str | None, ics: Path | None):
+    """Check --hours-per-week/--start/--ics before any work; returns plan -> weeks (writing the .ics), or None."""
+    import datetime as dt
+
+    if hours_per_week is None:
+        if start or ics:
+            raise CliError("--start and --ics need --hours-per-week N")
+        return None
+    if not 0 < hours_per_week <= 7 * 24:
+        raise CliError(f"--hours-per-week must be more than 0 and at most 168, not {hours_per_week:g}")
+    try:
+        first = dt.date.fromisoformat(start) if start else dt.date.today()
+    except ValueError:
+        raise CliError(f"--start must be a date like 2026-12-07, not {start!r}") from None
+
+    def weeks_of(plan):
+        from studygraph.graph.schedule import plan_ics, weekly_plan
+
+        weeks = weekly_plan(plan, hours_per_week, first)
+        if ics:
+            try:
+                ics.write_bytes(plan_ics(plan, weeks))
+            except OSError as exc:
+                raise CliError(f"cannot write {ics}: {exc.strerror or exc}") from None
+        return weeks
+
+    return weeks_of
 
 
 @app.command("next")

@@ -345,6 +345,18 @@ def test_path_goal_typed_in_chinese_and_nonsense(library_env):
     assert at.session_state["path_goal"] == "rlhf", "and does not become the goal"
 
 
+def test_path_page_splits_the_plan_into_dated_weeks(library_env):
+    import datetime as dt
+
+    at = _rlhf_plan(_app())
+    at.number_input(key="path_hours_week").set_value(10.0).run()
+    at.date_input(key="path_start").set_value(dt.date(2026, 12, 7)).run()
+    _ok(at)
+    weeks = [e.label for e in at.expander if e.label.startswith("Week ")]
+    assert weeks[0].startswith("Week 1 · from 2026-12-07") and weeks[1].startswith("Week 2 · from 2026-12-14")
+    assert any(b.proto.label.endswith("(.ics)") for b in at.get("download_button")), "the weeks go to a calendar"
+
+
 def test_plan_export_is_a_checklist_ingest_reads_back(library_env, tmp_path):
     from studygraph.graph.plan import learning_plan
     from studygraph.ingest.markdown import parse_markdown

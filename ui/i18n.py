@@ -147,6 +147,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "path_skipped": ("Left out because you know them: {names}", "因为已掌握而省略：{names}"),
     "path_marked": ("Marked {name} as {status}.", "已把 {name} 标记为{status}。"),
     "path_goal_only": ("Nothing else to learn first: go straight for it.", "没有需要先学的内容，直接开始吧。"),
+    "path_weeks": ("Week by week", "按周安排"),
+    "path_hours_week": ("Hours per week", "每周学习小时数"),
+    "path_start": ("Starting on", "开始日期"),
+    "path_ics": ("Download the weeks as a calendar (.ics)", "下载日历文件（.ics）"),
+    "path_ics_help": (
+        "{n} all-day study blocks; importing it again updates the same events.",
+        "共 {n} 个全天学习块；再次导入会更新同一批日程。",
+    ),
+    "path_weeks_total": ("{n} weeks, done by {end}.", "共 {n} 周，预计 {end} 完成。"),
+    "path_week": ("Week {n} · from {start} · {h} h", "第 {n} 周 · {start} 起 · {h} 小时"),
     # explorer
     "ex_title": ("Graph explorer", "知识图谱浏览"),
     "ex_intro": (

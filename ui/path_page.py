@@ -19,6 +19,7 @@ from studygraph.ui.state import (
     sorted_topics,
     topic_status,
 )
+from studygraph.ui.weeks import render_weeks
 
 POPULAR_GOALS = ["rlhf", "transformer", "lora", "rag", "bert", "attention"]
 WIDE_PLAN = 30  # steps from which the drawn plan is stretched to the page width
@@ -273,6 +274,7 @@ def _page() -> None:
         icon=":material/download:",
         key="path_export",
     )
+    render_weeks(plan, topics)
     if len(plan.steps) == 1:
         st.success(t("path_goal_only"), icon=":material/flag:")
     for i, step in enumerate(plan.steps, 1):
