@@ -16,6 +16,7 @@ from studygraph.graph.build import TopicGraph
 from studygraph.graph.catalogue import Topic
 from studygraph.models import Resource, topic_marks
 from studygraph.store.meta import MetaStore
+from studygraph.store.review import reviewed_topics
 
 LEVEL_ORDER = {"foundation": 0, "basic": 1, "intermediate": 2, "advanced": 3, "meta": 4}
 HOURS_BY_KIND = {
@@ -240,7 +241,8 @@ def known_topics(tg: TopicGraph, meta: MetaStore) -> tuple[set[str], set[str]]:
     """(known, learning) from explicit marks and finished resources.
 
     A topic is known when marked done/skipped, or when every library resource about it is finished;
-    finishing some of its resources means the learner is on it, not through it.
+    finishing some of its resources means the learner is on it, not through it. Its review cards count
+    the same way: all of them mature -> known, any reviewed -> learning (store.review.reviewed_topics).
     """
     progress = meta.progress()
     marks = topic_marks(progress)
@@ -254,6 +256,9 @@ def known_topics(tg: TopicGraph, meta: MetaStore) -> tuple[set[str], set[str]]:
             known.add(topic)
         elif done_here:
             learning.add(topic)
+    reviewed_done, reviewed_learning = reviewed_topics(meta)  # interview cards reviewed well (store/review.py)
+    known |= reviewed_done
+    learning |= reviewed_learning
     known &= set(tg.catalogue.topics)
     return known, (learning - known) & set(tg.catalogue.topics)
 

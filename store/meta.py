@@ -50,6 +50,14 @@ CREATE INDEX IF NOT EXISTS syllabi_file ON syllabi(file);
 CREATE TABLE IF NOT EXISTS sections(file TEXT NOT NULL, line INTEGER NOT NULL, heading TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS sections_file ON sections(file);
 CREATE TABLE IF NOT EXISTS progress(item TEXT PRIMARY KEY, status TEXT NOT NULL, updated REAL NOT NULL);
+-- Review cards (store/review.py): like progress, never touched by ingest; created in old libraries too.
+CREATE TABLE IF NOT EXISTS review_cards(
+    id INTEGER PRIMARY KEY, topic TEXT NOT NULL, text TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1, card TEXT NOT NULL, created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS review_logs(
+    card_id INTEGER NOT NULL, rating INTEGER NOT NULL, reviewed TEXT NOT NULL, duration INTEGER,
+    answer TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS review_logs_card ON review_logs(card_id);
 """
 
 # Tables that hold what one file contributed; replaced as a whole when that file changes.

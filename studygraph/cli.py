@@ -527,6 +527,11 @@ def ask(
     typer.echo("")
 
 
+from studygraph.review_cli import review_app  # noqa: E402 - the review commands live in their own module
+
+app.add_typer(review_app, name="review")
+
+
 def main() -> None:
     try:
         app(standalone_mode=False)
