@@ -148,3 +148,14 @@ def test_review_cli_lists_due_cards_and_grades_one(make_settings, tmp_path, embe
     after = json.loads(out)
     assert after["due"] == 2 and first["id"] not in [c["id"] for c in after["cards"]]
     assert after["next_due"] == graded["due"]
+
+
+def test_a_library_from_before_reviews_reads_as_no_reviews(tmp_path):
+    meta = MetaStore(tmp_path / "meta.sqlite")
+    meta.db.executescript("DROP TABLE review_cards; DROP TABLE review_logs;")
+    meta.close()
+    old = MetaStore(tmp_path / "meta.sqlite", readonly=True)
+    assert reviewed_topics(old) == (set(), set()) and ReviewStore(old).cards() == []
+    old.close()
+    MetaStore(tmp_path / "meta.sqlite").close()  # the next writable open creates the tables
+    assert ReviewStore(MetaStore(tmp_path / "meta.sqlite", readonly=True)).cards() == []

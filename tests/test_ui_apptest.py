@@ -15,7 +15,7 @@ from conftest import CORPUS, REPO
 from streamlit.testing.v1 import AppTest
 
 APP = str(REPO / "ui" / "app.py")
-PAGES = ["chat.py", "path_page.py", "explorer.py", "library_page.py"]
+PAGES = ["chat.py", "path_page.py", "explorer.py", "library_page.py", "review_page.py"]
 LINK = re.compile(r"\[[^\]]+\]\((https?://[^)\s]+)\)")
 TIMEOUT = 120
 
@@ -378,6 +378,47 @@ def test_plan_export_is_a_checklist_ingest_reads_back(library_env, tmp_path):
     assert done_urls and all(m.done for m in doc.mentions if m.url in done_urls)
     dot = plan_dot(tg, plan, {"transformer": "done"})
     assert dot.startswith("digraph") and dot.count("->") >= len(plan.steps) - 1
+
+
+# -- review ------------------------------------------------------------------------------------------
+def test_review_page_grades_three_cards_as_fsrs_schedules_them(library_env):
+    """Reveal, grade, next card: three times; each card's next due date is the fsrs Scheduler's own."""
+    import datetime as dt
+
+    from fsrs import Card, Rating, Scheduler
+
+    from studygraph.graph.catalogue import load_catalogue
+    from studygraph.store.meta import MetaStore
+    from studygraph.store.review import ReviewStore
+
+    at = _app()
+    at.switch_page("review_page.py").run()
+    _ok(at)
+    due_before = int(at.metric[0].value)
+    assert due_before >= 3
+    graded = []
+    for rating in ("good", "again", "easy"):
+        question = at.subheader[0].value
+        at.text_area(key=next(k for k in at.session_state if str(k).startswith("review_answer_"))).input("my answer")
+        at.button(key="review_reveal").click().run()
+        _ok(at)
+        assert any(b.key == "review-easy" for b in at.button), "the reveal offers the four grades"
+        topic = next(c.topic for c in ReviewStore(MetaStore(_settings().meta_path)).cards() if c.text == question)
+        assert load_catalogue().topics[topic].description in _texts(at), "and the topic's description"
+        at.button(key=f"review-{rating}").click().run()
+        _ok(at)
+        graded.append((question, rating))
+        assert at.subheader[0].value != question, "the next card comes up"
+    assert int(at.metric[0].value) == due_before - 3  # even Again: FSRS's first learning step is a minute away
+    store = ReviewStore(MetaStore(_settings().meta_path, readonly=True))
+    reference = Scheduler(enable_fuzzing=False)
+    for question, rating in graded:
+        card = next(c for c in store.cards() if c.text == question)
+        (log,) = store.logs(card.id)
+        assert log["rating"] == rating and log["answer"] == "my answer"
+        when = dt.datetime.fromisoformat(log["reviewed"])
+        expected, _ = reference.review_card(Card(card_id=card.id, due=when), Rating[rating.title()], when)
+        assert card.due == expected.due
 
 
 # -- explorer ----------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ pages = [
     st.Page("chat.py", title=t("nav_chat"), icon=":material/forum:", url_path="chat", default=True),
     st.Page("path_page.py", title=t("nav_path"), icon=":material/route:", url_path="path"),
     st.Page("explorer.py", title=t("nav_explorer"), icon=":material/hub:", url_path="explorer"),
+    st.Page("review_page.py", title=t("nav_review"), icon=":material/style:", url_path="review"),
     st.Page("library_page.py", title=t("nav_library"), icon=":material/local_library:", url_path="library"),
 ]
 page = st.navigation(pages, position="sidebar")

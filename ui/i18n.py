@@ -62,6 +62,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav_path": ("Learning path", "学习路径"),
     "nav_explorer": ("Graph explorer", "知识图谱"),
     "nav_library": ("Library", "资料库"),
+    "nav_review": ("Review", "复习"),
     "language": ("Language / 语言", "语言 / Language"),
     "model_status": ("Model", "模型"),
     "model_none": ("no model: deterministic answers", "未加载模型：确定性回答"),
@@ -157,6 +158,32 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "path_weeks_total": ("{n} weeks, done by {end}.", "共 {n} 周，预计 {end} 完成。"),
     "path_week": ("Week {n} · from {start} · {h} h", "第 {n} 周 · {start} 起 · {h} 小时"),
+    # review
+    "review_title": ("Review", "复习"),
+    "review_intro": (
+        "Interview questions from your roadmaps, scheduled by FSRS: answer in your head or in the box, reveal, "
+        "then say how it went. Cards you know come back later and later; the ones you miss come back soon.",
+        "来自路线图的面经题，由 FSRS 安排复习：先在心里或输入框里作答，再看提示，然后给自己打分。"
+        "答得好的题间隔越来越长，答不上的很快会再出现。",
+    ),
+    "review_due": ("Due now", "待复习"),
+    "review_new": ("New", "新卡片"),
+    "review_total": ("Cards", "卡片总数"),
+    "review_none_due": ("Nothing is due: come back later.", "现在没有要复习的卡片，稍后再来。"),
+    "review_no_cards": ("Your roadmaps have no interview questions yet.", "路线图里还没有面经题。"),
+    "review_card_new": ("new card", "新卡片"),
+    "review_card_seen": ("reviewed {n}×", "已复习 {n} 次"),
+    "review_answer": ("Your answer (optional, kept with the review)", "你的回答（可选，会随复习记录保存）"),
+    "review_answer_ph": ("Write what you would say in the interview…", "写下你在面试中会怎么回答……"),
+    "review_reveal": ("Show the topic and resources", "查看主题和资料"),
+    "review_resources": ("Best resources:", "推荐资料："),
+    "review_no_topic": ("This question is not about a topic of the map.", "这道题不属于图谱中的任何主题。"),
+    "review_no_description": ("No description for this topic yet.", "这个主题暂时没有简介。"),
+    "review_again": ("Again", "忘了"),
+    "review_hard": ("Hard", "困难"),
+    "review_good": ("Good", "良好"),
+    "review_easy": ("Easy", "简单"),
+    "review_graded": ("{rating}: next review {due} (UTC)", "{rating}：下次复习 {due}（UTC）"),
     # explorer
     "ex_title": ("Graph explorer", "知识图谱浏览"),
     "ex_intro": (
