@@ -422,6 +422,47 @@ def test_review_page_grades_three_cards_as_fsrs_schedules_them(library_env):
 
 
 # -- explorer ----------------------------------------------------------------------------------------
+def test_explorer_opens_on_the_whole_map_with_status_colours_and_the_goals_plan(library_env):
+    from studygraph.graph.plan import learning_plan
+    from studygraph.store.meta import MetaStore
+    from studygraph.ui.state import _graph, library_version
+
+    settings = _settings()
+    tg = _graph(str(settings.meta_path), library_version(settings))
+    topics, areas = tg.catalogue.topics, {topic.area for topic in tg.catalogue.topics.values()}
+    node = lambda dot: re.findall(r'^\s+"([^"]+)" \[label=', dot, re.M)  # noqa: E731
+    MetaStore(settings.meta_path).set_progress(["topic:attention"], "done")
+    try:
+        at = _app()
+        at.switch_page("explorer.py").run()
+        _ok(at)
+        dot = at.get("graphviz_chart")[0].proto.spec
+        assert dot.count("subgraph cluster_") == len(areas) and set(node(dot)) == set(topics), "every topic, by area"
+        assert re.search(r'"attention" \[[^\]]*#c8e6c9', dot), "done is green on the map"
+        assert re.search(r'"rlhf" \[[^\]]*#f1f3f4', dot), "to do is grey"
+        assert len(at.get("progress")) == len(areas), "progress per area beside the map"
+
+        at.selectbox(key="map_goal").select("rlhf").run()
+        _ok(at)
+        dot = at.get("graphviz_chart")[0].proto.spec
+        plan = learning_plan(tg, "rlhf", {"attention"})
+        assert all(re.search(rf'"{s.topic.id}" \[[^\]]*#1565c0', dot) for s in plan.steps), "the plan is outlined"
+        assert "h to the goal" in "\n".join(p.proto.text for p in at.get("progress"))
+        at.toggle(key="map_only_plan").set_value(True).run()
+        assert set(node(at.get("graphviz_chart")[0].proto.spec)) == {s.topic.id for s in plan.steps}
+        at.toggle(key="map_only_plan").set_value(False).run()
+        at.multiselect(key="map_areas").set_value(["math"]).run()
+        assert {topics[x].area for x in node(at.get("graphviz_chart")[0].proto.spec)} == {"math"}
+
+        at.selectbox(key="ex_topic").select("attention").run()
+        assert at.header[0].value.startswith("Attention"), "choosing a topic opens it"
+        at.button(key="ex_back").click().run()
+        _ok(at)
+        assert "subgraph cluster_" in at.get("graphviz_chart")[0].proto.spec, "and back to the map"
+    finally:
+        MetaStore(settings.meta_path).set_progress(["topic:attention"], "todo")
+
+
 def test_explorer_shows_prerequisites_of_transformer(library_env):
     from studygraph.ui.state import _graph, library_version
 

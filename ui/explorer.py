@@ -1,5 +1,6 @@
-"""Graph explorer: one topic at a time — what it needs (with the evidence for each edge), what it
-unlocks, its resources and its interview questions, plus "why does A come before B"."""
+"""Graph explorer: first the whole map (ui/topic_map.py), then one topic at a time — what it needs (with the
+evidence for each edge), what it unlocks, its resources and its interview questions, plus "why does A come
+before B"."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from studygraph.ui.components import guard, md_escape, resource_md
 from studygraph.ui.i18n import learned_badge, status_badge, t, topic_description, topic_label
 from studygraph.ui.path_page import COLOURS, _q
 from studygraph.ui.state import get_graph, get_resolver, get_settings, progress, sorted_topics, topic_status
+from studygraph.ui.topic_map import render_map
 
 MAX_RESOURCES = 25
 MAX_QUESTIONS = 30
@@ -98,6 +100,8 @@ def _page() -> None:
     settings = get_settings()
     tg = get_graph(settings)
     topics = tg.catalogue.topics
+    if st.query_params.get("topic") in topics:  # a click on the map's node (a link to ?topic=ID)
+        _go(st.query_params.pop("topic"))
     left, right = st.columns(2)
     with left:
         st.text_input(t("ex_search"), key="ex_text", placeholder=t("ex_search_ph"), on_change=_search)
@@ -114,12 +118,13 @@ def _page() -> None:
         text, closest = st.session_state["ex_unresolved"]
         st.warning(t("ex_none", text=text, closest=closest), icon=":material/search_off:")
     topic_id = st.session_state.get("ex_topic")
-    if topic_id not in topics:
-        st.info(t("ex_pick_prompt"), icon=":material/touch_app:")
+    status = topic_status(settings, tg)
+    if topic_id not in topics:  # the first view: the whole map
+        render_map(tg, status)
         return
 
     topic = topics[topic_id]
-    status = topic_status(settings, tg)
+    st.button(t("map_back"), key="ex_back", on_click=_go, args=(None,), icon=":material/hub:", type="tertiary")
     marks = progress(settings)
     st.header(topic_label(topic))
     badges = [

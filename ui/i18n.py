@@ -184,6 +184,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     "review_good": ("Good", "良好"),
     "review_easy": ("Easy", "简单"),
     "review_graded": ("{rating}: next review {due} (UTC)", "{rating}：下次复习 {due}（UTC）"),
+    # the whole map (explorer's first view)
+    "map_areas": ("Areas", "领域"),
+    "map_all": ("All areas", "全部领域"),
+    "map_goal": ("Highlight the plan for", "高亮学习目标的计划"),
+    "map_goal_none": ("No goal", "不设目标"),
+    "map_only_plan": ("Only the plan", "只看计划"),
+    "map_progress": ("Progress per area", "各领域进度"),
+    "map_learning": ("{n} learning", "{n} 个在学"),
+    "map_hours_left": ("{h} h to the goal", "距目标 {h} 小时"),
+    "map_plan_left": ("{h} h left to {name}.", "距离 {name} 还需约 {h} 小时。"),
+    "map_legend": (
+        "green: done · orange: learning · light blue: skipped · grey: to do · dashed: learned from your roadmaps · "
+        "blue outline: the goal's plan · click a topic (or choose one above) to open it",
+        "绿色：已完成 · 橙色：学习中 · 浅蓝：跳过 · 灰色：待学 · 虚线框：从你的路线图学到的主题 · "
+        "蓝色边框：目标的学习计划 · 点击主题（或在上方选择）即可打开",
+    ),
+    "map_back": ("Whole map", "返回全图"),
     # explorer
     "ex_title": ("Graph explorer", "知识图谱浏览"),
     "ex_intro": (
@@ -274,6 +291,28 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lib_mark": ("Mark the selected rows", "标记选中的行"),
     "lib_select_hint": ("Select rows in the table to mark them.", "在表格中选择行即可标记。"),
 }
+
+
+AREA_NAMES = {  # catalogue area -> (English, Chinese)
+    "math": ("Mathematics", "数学"),
+    "programming": ("Programming", "编程"),
+    "learning": ("How to study", "学习方法"),
+    "ml": ("Machine learning", "机器学习"),
+    "dl": ("Deep learning", "深度学习"),
+    "nlp": ("NLP", "自然语言处理"),
+    "transformers": ("Transformers", "Transformer"),
+    "generative": ("Generative models", "生成模型"),
+    "llm-models": ("LLM families", "大模型家族"),
+    "llm-training": ("LLM training", "大模型训练"),
+    "alignment": ("Alignment", "对齐"),
+    "applications": ("Applications", "应用"),
+    "learned": ("Learned from your roadmaps", "从路线图学到"),
+}
+
+
+def area_label(area: str) -> str:
+    en, zh = AREA_NAMES.get(area, (area, area))
+    return zh if lang() == "zh" else en
 
 
 def lang() -> str:

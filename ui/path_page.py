@@ -239,6 +239,7 @@ def _page() -> None:
         st.info(t("path_pick_goal"), icon=":material/touch_app:")
         return
 
+    st.session_state["current_goal"] = goal  # the explorer's map highlights this plan
     known = set(st.session_state.get("path_known") or [])
     plan = learning_plan(tg, goal, known, status)
     marks = progress(settings)
