@@ -300,3 +300,82 @@ def test_upload_with_fetch_then_find_the_learned_topic(page, tmp_path):
                 assert page.locator("[data-testid=stGraphVizChart] svg").count() >= 1
             finally:
                 _shot(page, "ui-7-learned-topic.png")
+
+
+def _big_roadmap(path: Path, sections: int = 130) -> Path:
+    """A roadmap with `sections` subjects the map lacks: the catalogue's 202 topics + that many learned ones."""
+    import random
+
+    rng, syllables = random.Random(3), "ka lo mi ren tu sha vex dor pli zan quo bri fen gar hol".split()
+    lines = ["# Big roadmap", ""]
+    for i in range(sections):
+        name = "".join(rng.choice(syllables) for _ in range(3)).title() + f" {''.join(rng.sample(syllables, 2))} models"
+        lines += [f"## {name}", f"- [{name} with transformers and attention](https://example.org/big/{i})", ""]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _map_nodes(page) -> int:
+    return page.locator("[data-testid=stGraphVizChart] svg g.node").count()
+
+
+def test_explorer_opens_on_the_whole_map_at_300_topics(page, tmp_path, embedder):
+    """332 topics (130 learned from a generated roadmap): the explorer's first view is the whole map with the
+    learner's status colours; a click on a node opens that topic; "Whole map" draws it all again."""
+    import time
+
+    from studygraph.config import load_settings
+    from studygraph.graph.build import build_graph
+    from studygraph.graph.catalogue import load_catalogue
+    from studygraph.graph.learned import library_catalogue
+    from studygraph.ingest.pipeline import ingest
+    from studygraph.store.meta import MetaStore
+
+    roadmap = _big_roadmap(tmp_path / "corpus" / "big.md")
+    settings = load_settings(data_dir=tmp_path / "data", corpus_dirs=[CORPUS, roadmap.parent], llm_backend="none")
+    ingest(settings, embedder=embedder)
+    meta = MetaStore(settings.meta_path)
+    meta.set_progress(["topic:linear-algebra"], "done")
+    meta.set_progress(["topic:transformer"], "learning")
+    total = len(build_graph(library_catalogue(load_catalogue(), meta), meta).catalogue.topics)
+    meta.close()
+    assert total >= 300
+    with _streamlit(settings.data_dir, tmp_path, STUDYGRAPH_CORPUS_DIRS="[]", STUDYGRAPH_LLM_BACKEND="none") as url:
+        started = time.perf_counter()
+        _open(page, url, "explorer")
+        try:
+            page.wait_for_function(
+                f"() => document.querySelectorAll('[data-testid=stGraphVizChart] svg g.node').length >= {total}"
+            )
+            first_view = time.perf_counter() - started
+            assert _map_nodes(page) == total, "every topic is on the first view"
+            assert page.locator("[data-testid=stGraphVizChart] svg g.cluster").count() >= 10, "areas are clusters"
+            fills = page.evaluate(
+                "() => [...document.querySelectorAll('[data-testid=stGraphVizChart] svg g.node')]"
+                ".map(g => [g.id, g.querySelector('path, polygon')?.getAttribute('fill'), g.textContent.trim()])"
+            )
+            by_text = {text: fill for _, fill, text in fills}
+            assert by_text.get("Linear algebra") == "#c8e6c9", "done is green"
+            assert by_text.get("Transformer") == "#ffe0b2", "learning is orange"
+            assert by_text.get("RLHF", by_text.get("Reinforcement learning from human feedback (RLHF)")) == "#f1f3f4"
+            dashed = page.evaluate(
+                "() => [...document.querySelectorAll('[data-testid=stGraphVizChart] svg g.node path[stroke-dasharray]')].length"
+            )
+            assert dashed >= 100, "learned topics are dashed"
+            _shot(page, "ui-8-whole-map.png")
+
+            page.locator("[data-testid=stGraphVizChart] svg g.node a").filter(has_text="Linear algebra").first.click()
+            page.get_by_role("heading", name=re.compile("Linear algebra")).first.wait_for(timeout=60_000)
+            _settle(page)
+            _shot(page, "ui-9-map-click-opens-topic.png")
+            clicked = time.perf_counter()
+            page.locator(".st-key-ex_back button").click()
+            page.wait_for_function(
+                f"() => document.querySelectorAll('[data-testid=stGraphVizChart] svg g.node').length >= {total}"
+            )
+            redraw = time.perf_counter() - clicked
+            print(f"map of {total} topics: first view {first_view:.2f} s (page load included), redraw {redraw:.2f} s")
+            assert redraw < 10, "drawn in about a second; wide margin for a loaded CI box"
+        finally:
+            _shot(page, "ui-10-map-again.png")

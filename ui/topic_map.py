@@ -9,6 +9,8 @@ A node links to `?topic=ID`, which the explorer opens; the "open a topic" select
 
 from __future__ import annotations
 
+import textwrap
+
 import streamlit as st
 
 from studygraph.ui.i18n import area_label, lang, status_label, t
@@ -20,6 +22,8 @@ AREA_ORDER = (
     "llm-models", "llm-training", "alignment", "applications",
 )  # fmt: skip
 PLAN_BORDER = "#1565c0"
+LABEL_WIDTH = 18  # characters per line of a node label: long names would widen every band
+WRAP = 8  # topics side by side in one rank of an area, at most
 
 
 def ordered_areas(tg) -> list[str]:
@@ -28,44 +32,76 @@ def ordered_areas(tg) -> list[str]:
 
 
 def map_dot(tg, status: dict[str, str], plan: set[str] = frozenset(), nodes: set[str] | None = None) -> str:
-    """DOT of the topics in `nodes` (all when None), one cluster per area, coloured by `status`."""
+    """DOT of the topics in `nodes` (all when None), one cluster per area, coloured by `status`.
+
+    Only edges inside an area constrain the layout, so each area stays one compact band (areas top to
+    bottom in learning order, prerequisites left to right inside); edges between areas would pull the
+    bands apart into a flat tangle, so they are drawn only for the goal's plan, without constraining.
+    """
     from studygraph.graph.plan import display_edges
 
     topics = tg.catalogue.topics
     shown = set(topics) if nodes is None else set(nodes) & set(topics)
     areas = {topics[x].area for x in shown}
+    edges = sorted(display_edges(tg, shown))
+    inside = [(u, v) for u, v in edges if topics[u].area == topics[v].area]
+    inside_set = set(inside)
     zh = lang() == "zh"
     lines = [
         "digraph map {",
-        '  graph [rankdir=LR, newrank=true, bgcolor="transparent", nodesep=0.08, ranksep=0.45, '
-        'fontname="Noto Sans CJK SC", fontsize=13, labeljust=l, style="rounded", color="#cfd8dc"];',
-        '  node [shape=box, style="rounded,filled", fontname="Noto Sans CJK SC", fontsize=10, height=0.25, '
-        'margin="0.08,0.03"];',
+        '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.06, ranksep=0.3, fontname="Noto Sans CJK SC", '
+        'fontsize=14, labeljust=l, style="rounded", color="#cfd8dc"];',
+        '  node [shape=box, style="rounded,filled", fontname="Noto Sans CJK SC", fontsize=11, height=0.24, '
+        'margin="0.06,0.02"];',
         '  edge [color="#b0bec5", arrowsize=0.5, penwidth=0.7];',
     ]
-    for n, area in enumerate(a for a in ordered_areas(tg) if a in areas):
+    # dot stacks the clusters of a left-to-right graph bottom-up: listed in reverse, maths comes out on top
+    for n, area in enumerate(reversed([a for a in ordered_areas(tg) if a in areas])):
         lines.append(f"  subgraph cluster_{n} {{ label={_q(area_label(area))};")
         for x in sorted((x for x in shown if topics[x].area == area), key=lambda x: topics[x].name.casefold()):
             topic, state = topics[x], status.get(x, "todo")
             fill, border = COLOURS.get(state, COLOURS["todo"])
             style = "rounded,filled,dashed" if topic.learned else "rounded,filled"
             extra = f", color={_q(PLAN_BORDER)}, penwidth=2.2" if x in plan else f", color={_q(border)}"
-            label = topic.zh if zh and topic.zh else topic.name
+            name = topic.zh if zh and topic.zh else topic.name
+            label = '"' + "\\n".join(_q(line)[1:-1] for line in textwrap.wrap(name, LABEL_WIDTH) or [x]) + '"'
             lines.append(
-                f"    {_q(x)} [label={_q(label)}, fillcolor={_q(fill)}, style={_q(style)}{extra}, "
+                f"    {_q(x)} [label={label}, fillcolor={_q(fill)}, style={_q(style)}{extra}, "
                 f"tooltip={_q(f'{topic.name} · {status_label(state)}')}, URL={_q('?topic=' + x)}, target=_self];"
             )
         lines.append("  }")
-    for u, v in sorted(display_edges(tg, shown)):
-        if u in plan and v in plan:
-            attrs = f" [color={_q(PLAN_BORDER)}, penwidth=1.4]"
-        elif topics[u].area != topics[v].area:
-            attrs = ' [color="#e0e0e0"]'
+    for u, v in edges:
+        if (u, v) in inside_set:
+            attrs = f" [color={_q(PLAN_BORDER)}, penwidth=1.4]" if u in plan and v in plan else ""
+        elif u in plan and v in plan:
+            attrs = f" [color={_q(PLAN_BORDER)}, penwidth=1.0, constraint=false]"
         else:
-            attrs = ""
+            continue
         lines.append(f"  {_q(u)} -> {_q(v)}{attrs};")
+    lines += [f"  {_q(u)} -> {_q(v)} [style=invis];" for u, v in _wrap_wide_ranks(topics, shown, inside)]
     lines.append("}")
     return "\n".join(lines)
+
+
+def _wrap_wide_ranks(topics, shown: set[str], inside: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Invisible edges that fold a rank of more than WRAP topics (130 sections learned after one topic, an
+    area with many roots) into several ranks of WRAP, so no area becomes one endless column."""
+    import networkx as nx
+
+    g = nx.DiGraph(inside)
+    g.add_nodes_from(shown)
+    depth: dict[str, int] = {}
+    for x in nx.topological_sort(g):
+        depth[x] = 1 + max((depth[p] for p in g.predecessors(x)), default=-1)
+    groups: dict[tuple[str, int], list[str]] = {}
+    for x in sorted(shown, key=lambda x: topics[x].name.casefold()):
+        groups.setdefault((topics[x].area, depth[x]), []).append(x)
+    invisible = []
+    for members in groups.values():
+        chunks = [members[i : i + WRAP] for i in range(0, len(members), WRAP)]
+        for before, after in zip(chunks, chunks[1:]):
+            invisible += [(before[i % len(before)], x) for i, x in enumerate(after)]
+    return invisible
 
 
 def area_progress(tg, status: dict[str, str], plan_steps=()) -> list[dict]:
