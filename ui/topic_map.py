@@ -9,6 +9,7 @@ A node links to `?topic=ID`, which the explorer opens; the "open a topic" select
 
 from __future__ import annotations
 
+import math
 import textwrap
 
 import streamlit as st
@@ -23,7 +24,7 @@ AREA_ORDER = (
 )  # fmt: skip
 PLAN_BORDER = "#1565c0"
 LABEL_WIDTH = 18  # characters per line of a node label: long names would widen every band
-WRAP = 8  # topics side by side in one rank of an area, at most
+WRAP = 10  # topics side by side in one rank of an area before it is folded (more for a very wide rank)
 
 
 def ordered_areas(tg) -> list[str]:
@@ -85,7 +86,7 @@ def map_dot(tg, status: dict[str, str], plan: set[str] = frozenset(), nodes: set
 
 def _wrap_wide_ranks(topics, shown: set[str], inside: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Invisible edges that fold a rank of more than WRAP topics (130 sections learned after one topic, an
-    area with many roots) into several ranks of WRAP, so no area becomes one endless column."""
+    area with many roots) into several ranks, so no area becomes one endless column."""
     import networkx as nx
 
     g = nx.DiGraph(inside)
@@ -98,7 +99,9 @@ def _wrap_wide_ranks(topics, shown: set[str], inside: list[tuple[str, str]]) -> 
         groups.setdefault((topics[x].area, depth[x]), []).append(x)
     invisible = []
     for members in groups.values():
-        chunks = [members[i : i + WRAP] for i in range(0, len(members), WRAP)]
+        # about square: a rank of n boxes folded into ~sqrt(n)/2 ranks of ~2*sqrt(n) (a box is ~4x wider than tall)
+        size = max(WRAP, math.ceil(2 * math.sqrt(len(members))))
+        chunks = [members[i : i + size] for i in range(0, len(members), size)]
         for before, after in zip(chunks, chunks[1:]):
             invisible += [(before[i % len(before)], x) for i, x in enumerate(after)]
     return invisible
