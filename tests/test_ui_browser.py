@@ -320,63 +320,132 @@ def _map_nodes(page) -> int:
     return page.locator("[data-testid=stGraphVizChart] svg g.node").count()
 
 
-def test_explorer_opens_on_the_whole_map_at_300_topics(page, tmp_path, embedder):
-    """332 topics (130 learned from a generated roadmap): the explorer's first view is the whole map with the
-    learner's status colours; a click on a node opens that topic; "Whole map" draws it all again."""
-    import time
-
+@pytest.fixture(scope="module")
+def big_server(tmp_path_factory, embedder):
+    """The default corpus plus a generated roadmap of 130 subjects the map lacks (332 topics), with some
+    progress marked; served by a real `streamlit run`."""
     from studygraph.config import load_settings
-    from studygraph.graph.build import build_graph
-    from studygraph.graph.catalogue import load_catalogue
-    from studygraph.graph.learned import library_catalogue
     from studygraph.ingest.pipeline import ingest
     from studygraph.store.meta import MetaStore
 
-    roadmap = _big_roadmap(tmp_path / "corpus" / "big.md")
-    settings = load_settings(data_dir=tmp_path / "data", corpus_dirs=[CORPUS, roadmap.parent], llm_backend="none")
+    tmp = tmp_path_factory.mktemp("big-map")
+    roadmap = _big_roadmap(tmp / "corpus" / "big.md")
+    settings = load_settings(data_dir=tmp / "data", corpus_dirs=[CORPUS, roadmap.parent], llm_backend="none")
     ingest(settings, embedder=embedder)
     meta = MetaStore(settings.meta_path)
     meta.set_progress(["topic:linear-algebra"], "done")
     meta.set_progress(["topic:transformer"], "learning")
+    meta.close()
+    with _streamlit(settings.data_dir, tmp, STUDYGRAPH_CORPUS_DIRS="[]", STUDYGRAPH_LLM_BACKEND="none") as url:
+        yield url, settings
+
+
+def _cards(settings):
+    from studygraph.store.meta import MetaStore
+    from studygraph.store.review import ReviewStore
+
+    meta = MetaStore(settings.meta_path, readonly=True)
+    try:
+        return ReviewStore(meta).cards()
+    finally:
+        meta.close()
+
+
+def _map_fills(page) -> dict[str, str]:
+    """Node id (graphviz writes it as the node's <title>) -> its fill colour, for the map on the page."""
+    return dict(
+        page.evaluate(
+            "() => [...document.querySelectorAll('[data-testid=stGraphVizChart] svg g.node')]"
+            ".map(g => [g.querySelector('title').textContent, g.querySelector('path, polygon')?.getAttribute('fill')])"
+        )
+    )
+
+
+def test_explorer_opens_on_the_whole_map_at_300_topics(page, big_server):
+    """332 topics (130 learned from a generated roadmap): the explorer's first view is the whole map with the
+    learner's status colours; a click on a node opens that topic; "Whole map" draws it all again."""
+    import time
+
+    from studygraph.graph.build import build_graph
+    from studygraph.graph.catalogue import load_catalogue
+    from studygraph.graph.learned import library_catalogue
+    from studygraph.store.meta import MetaStore
+
+    url, settings = big_server
+    meta = MetaStore(settings.meta_path, readonly=True)
     total = len(build_graph(library_catalogue(load_catalogue(), meta), meta).catalogue.topics)
     meta.close()
     assert total >= 300
-    with _streamlit(settings.data_dir, tmp_path, STUDYGRAPH_CORPUS_DIRS="[]", STUDYGRAPH_LLM_BACKEND="none") as url:
-        started = time.perf_counter()
-        _open(page, url, "explorer")
-        try:
-            page.wait_for_function(
-                f"() => document.querySelectorAll('[data-testid=stGraphVizChart] svg g.node').length >= {total}"
-            )
-            first_view = time.perf_counter() - started
-            assert _map_nodes(page) == total, "every topic is on the first view"
-            assert page.locator("[data-testid=stGraphVizChart] svg g.cluster").count() >= 10, "areas are clusters"
-            fill = dict(  # node id (graphviz writes it as the node's <title>) -> its fill colour
-                page.evaluate(
-                    "() => [...document.querySelectorAll('[data-testid=stGraphVizChart] svg g.node')]"
-                    ".map(g => [g.querySelector('title').textContent, g.querySelector('path, polygon')?.getAttribute('fill')])"
-                )
-            )
-            assert fill["linear-algebra"] == "#c8e6c9", "done is green"
-            assert fill["transformer"] == "#ffe0b2", "learning is orange"
-            assert fill["rlhf"] == "#f1f3f4", "to do is grey"
-            dashed = page.evaluate(
-                "() => [...document.querySelectorAll('[data-testid=stGraphVizChart] svg g.node path[stroke-dasharray]')].length"
-            )
-            assert dashed >= 100, "learned topics are dashed"
-            _shot(page, "ui-8-whole-map.png")
+    started = time.perf_counter()
+    _open(page, url, "explorer")
+    try:
+        page.wait_for_function(
+            f"() => document.querySelectorAll('[data-testid=stGraphVizChart] svg g.node').length >= {total}"
+        )
+        first_view = time.perf_counter() - started
+        assert _map_nodes(page) == total, "every topic is on the first view"
+        assert page.locator("[data-testid=stGraphVizChart] svg g.cluster").count() >= 10, "areas are clusters"
+        fill = _map_fills(page)
+        assert fill["linear-algebra"] == "#c8e6c9", "done is green"
+        assert fill["transformer"] == "#ffe0b2", "learning is orange"
+        assert fill["rlhf"] == "#f1f3f4", "to do is grey"
+        dashed = page.evaluate(
+            "() => [...document.querySelectorAll('[data-testid=stGraphVizChart] svg g.node path[stroke-dasharray]')].length"
+        )
+        assert dashed >= 100, "learned topics are dashed"
+        _shot(page, "ui-8-whole-map.png")
 
-            page.locator("[data-testid=stGraphVizChart] svg g.node a").filter(has_text="Linear algebra").first.click()
-            page.get_by_role("heading", name=re.compile("Linear algebra")).first.wait_for(timeout=60_000)
+        page.locator("[data-testid=stGraphVizChart] svg g.node a").filter(has_text="Linear algebra").first.click()
+        page.get_by_role("heading", name=re.compile("Linear algebra")).first.wait_for(timeout=60_000)
+        _settle(page)
+        _shot(page, "ui-9-map-click-opens-topic.png")
+        clicked = time.perf_counter()
+        page.locator(".st-key-ex_back button").click()
+        page.wait_for_function(
+            f"() => document.querySelectorAll('[data-testid=stGraphVizChart] svg g.node').length >= {total}"
+        )
+        redraw = time.perf_counter() - clicked
+        print(f"map of {total} topics: first view {first_view:.2f} s (page load included), redraw {redraw:.2f} s")
+        assert redraw < 10, "drawn in about a second; wide margin for a loaded CI box"
+    finally:
+        _shot(page, "ui-10-map-again.png")
+
+
+def test_a_review_session_grades_three_cards_and_the_map_shows_it(page, big_server):
+    """Reveal and grade three interview questions on the Review page; their topics turn orange on the map."""
+    from studygraph.graph.catalogue import load_catalogue
+    from studygraph.store.meta import MetaStore
+    from studygraph.store.review import ReviewStore
+
+    url, settings = big_server
+    _open(page, url, "review")
+    try:
+        main = page.locator("[data-testid=stMainBlockContainer]")
+        questions = []
+        for rating in ("Good", "Hard", "Easy"):
+            questions.append(main.get_by_role("heading").nth(1).inner_text().strip())
+            main.get_by_role("textbox").first.fill("my answer to " + questions[-1])
+            page.locator(".st-key-review_reveal button").click()
+            page.locator(f".st-key-review-{rating.lower()} button").wait_for()
             _settle(page)
-            _shot(page, "ui-9-map-click-opens-topic.png")
-            clicked = time.perf_counter()
-            page.locator(".st-key-ex_back button").click()
-            page.wait_for_function(
-                f"() => document.querySelectorAll('[data-testid=stGraphVizChart] svg g.node').length >= {total}"
-            )
-            redraw = time.perf_counter() - clicked
-            print(f"map of {total} topics: first view {first_view:.2f} s (page load included), redraw {redraw:.2f} s")
-            assert redraw < 10, "drawn in about a second; wide margin for a loaded CI box"
-        finally:
-            _shot(page, "ui-10-map-again.png")
+            topic = next(c.topic for c in _cards(settings) if c.text == questions[-1])
+            description = load_catalogue().topics[topic].description if topic in load_catalogue().topics else ""
+            assert " ".join(description.split()[:6]) in main.inner_text(), "the reveal shows the topic's description"
+            page.locator(f".st-key-review-{rating.lower()} button").click()
+            _settle(page)
+            _shot(page, f"ui-11-review-after-{rating.lower()}.png")
+        meta = MetaStore(settings.meta_path, readonly=True)
+        store = ReviewStore(meta)
+        graded = [c for c in store.cards() if c.reviews]
+        assert sorted(c.text for c in graded) == sorted(questions), "three cards graded, one review each"
+        assert [log["rating"] for log in store.logs()] == ["good", "hard", "easy"]
+        meta.close()
+        _open(page, url, "explorer")
+        page.locator("[data-testid=stGraphVizChart] svg g.node").first.wait_for()
+        _settle(page)
+        fill = _map_fills(page)
+        for card in graded:
+            if card.topic in fill and card.topic != "linear-algebra":
+                assert fill[card.topic] == "#ffe0b2", f"{card.topic}: a reviewed topic is learning on the map"
+    finally:
+        _shot(page, "ui-12-map-after-review.png")
