@@ -159,3 +159,34 @@ def test_a_library_from_before_reviews_reads_as_no_reviews(tmp_path):
     old.close()
     MetaStore(tmp_path / "meta.sqlite").close()  # the next writable open creates the tables
     assert ReviewStore(MetaStore(tmp_path / "meta.sqlite", readonly=True)).cards() == []
+
+
+def test_review_study_grades_cards_in_the_terminal(make_settings, tmp_path, embedder):
+    """The interactive loop: answer, reveal (the topic's description in the question's language), grade."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    from studygraph.graph.catalogue import load_catalogue
+    from studygraph.ingest.pipeline import ingest
+
+    settings = make_settings(corpus=write(tmp_path / "corpus" / "llm.md", ROADMAP).parent)
+    ingest(settings, embedder=embedder)
+    run = subprocess.run(
+        [sys.executable, "-m", "studygraph.cli", "review", "study"],
+        input="我的回答\ng\n\ne\n\nq\n",
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=dict(os.environ, STUDYGRAPH_DATA_DIR=str(settings.data_dir)),
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.rstrip().endswith("2 graded; 1 still due")
+    assert load_catalogue().topics["transformer"].description_zh[:20] in run.stdout
+    meta = MetaStore(settings.meta_path, readonly=True)
+    logs = ReviewStore(meta).logs()
+    assert [(log["rating"], log["answer"]) for log in logs] == [("good", "我的回答"), ("easy", "")]
+    meta.close()
