@@ -117,36 +117,47 @@ def grade(
 @review_app.command("study")
 def study(
     limit: Annotated[int, typer.Option("--limit", "-n", help="Stop after N cards.", min=1)] = 20,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="The session's grades as JSON on stdout (prompts on stderr).")
+    ] = False,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Review the due cards one by one in the terminal: answer, reveal, grade (a/h/g/e; q stops).
 
     Example: studygraph review study -n 10
     """
+    import functools
+
     from studygraph.cli import _open_graph, _settings
     from studygraph.graph.plan import pick_resources
+
+    echo = functools.partial(typer.echo, err=as_json)  # with --json, stdout holds only the JSON
+    prompt = functools.partial(typer.prompt, err=as_json)
 
     store, catalogue = open_reviews(data_dir)
     tg, _ = _open_graph(_settings(data_dir))
     keys = {"a": "again", "h": "hard", "g": "good", "e": "easy", "1": "again", "2": "hard", "3": "good", "4": "easy"}
-    done = 0
+    graded_cards = []
     for card in store.due()[:limit]:
         topic = tg.catalogue.topics.get(card.topic)
-        typer.echo(f"\n#{card.id} [{topic.name if topic else '-'}] {card.text}")
-        answer = typer.prompt("your answer (Enter to reveal)", default="", show_default=False)
+        echo(f"\n#{card.id} [{topic.name if topic else '-'}] {card.text}")
+        answer = prompt("your answer (Enter to reveal)", default="", show_default=False)
         if topic:  # described in the question's language, as `ask` answers
-            typer.echo(
-                f"  {topic.describe('zh' if any(chr(0x4E00) <= ch <= chr(0x9FFF) for ch in card.text) else 'en')}"
-            )
+            echo(f"  {topic.describe('zh' if any(chr(0x4E00) <= ch <= chr(0x9FFF) for ch in card.text) else 'en')}")
             for r in pick_resources(tg, topic.id):
-                typer.echo(f"  - {r.kind:8} {r.title}  {r.url or '(no link)'}")
-        choice = typer.prompt("grade: [a]gain [h]ard [g]ood [e]asy, [q]uit", default="g").strip().lower()[:1]
+                echo(f"  - {r.kind:8} {r.title}  {r.url or '(no link)'}")
+        choice = prompt("grade: [a]gain [h]ard [g]ood [e]asy, [q]uit", default="g").strip().lower()[:1]
         if choice == "q":
             break
         if choice not in keys:
-            typer.echo("  not graded")
+            echo("  not graded")
             continue
         graded = store.grade(card.id, keys[choice], answer=answer)
-        done += 1
-        typer.echo(f"  {keys[choice]}: next review {graded.due:%Y-%m-%d %H:%M} UTC")
-    typer.echo(f"{done} graded; {len(store.due())} still due")
+        graded_cards.append(card_json(graded, catalogue) | {"rating": keys[choice]})
+        echo(f"  {keys[choice]}: next review {graded.due:%Y-%m-%d %H:%M} UTC")
+    still_due = len(store.due())
+    echo(f"{len(graded_cards)} graded; {still_due} still due")
+    if as_json:
+        from studygraph.cli import _emit
+
+        _emit(True, {"graded": graded_cards, "due": still_due}, None)
