@@ -128,7 +128,14 @@ def test_ingest_names_a_missing_path_and_still_ingests_the_others(capsys, tmp_pa
 
 # -- no library -------------------------------------------------------------------------------------------
 NEEDS_A_LIBRARY = [["search", "attention"], ["stats"], ["library"], ["mark", "transformer"]]
-CATALOGUE_ALONE = [["path", "rlhf"], ["next"], ["why", "attention", "transformer"], ["graph"], ["resolve", "lora"]]
+CATALOGUE_ALONE = [
+    ["path", "rlhf"],
+    ["next"],
+    ["why", "attention", "transformer"],
+    ["graph"],
+    ["resolve", "lora"],
+    ["ask", "what should I learn before RLHF", "--no-llm"],
+]
 
 
 @pytest.mark.parametrize("argv", NEEDS_A_LIBRARY, ids=lambda a: a[0])
@@ -157,9 +164,11 @@ def test_a_deleted_library_is_the_same_error(capsys, tmp_path, embedder, argv):
 
 @pytest.mark.parametrize("argv", CATALOGUE_ALONE, ids=lambda a: a[0])
 def test_plans_and_the_graph_answer_from_the_catalogue_without_a_library(capsys, tmp_path, argv):
-    code, out, err = run_cli(capsys, tmp_path / "never-ingested", *argv, "--json")
+    data = tmp_path / "never-ingested"
+    code, out, err = run_cli(capsys, data, *argv, "--json")
     assert code == 0, err
     assert json.loads(out)
+    assert not (data / "meta.sqlite").exists()
 
 
 # -- long input -----------------------------------------------------------------------------------------------

@@ -289,3 +289,10 @@ def test_no_app_page_shows_an_evil_url(hostile, monkeypatch):
         at.text_input(key="ex_text").input(topic).run()
         page = shown()
         assert not EVIL.search(page), page
+
+    at.switch_page("library_page.py").run()
+    page = shown() + "".join(d.value.to_csv() for d in at.dataframe)
+    assert "illustrated-transformer" in page
+    assert not EVIL.search(page), "held back links are named by file:line, never linked"
+    (warning,) = [w.value for w in at.warning]
+    assert f"{INJECTION.name}:" in warning
