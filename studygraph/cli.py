@@ -84,6 +84,20 @@ def _open_library(settings, readonly: bool = True):
     return meta
 
 
+def _held_back(settings) -> list[str]:
+    """Where the library's quarantined resources were seen ("file:line"), for the ingest report."""
+    from studygraph.store.meta import MetaStore
+
+    if not settings.meta_path.is_file():
+        return []
+    meta = MetaStore(settings.meta_path, readonly=True)
+    try:
+        seen = sorted((r.sources[0].file, r.sources[0].line) for r in meta.quarantined() if r.sources)
+        return [f"{file}:{line}" for file, line in seen]
+    finally:
+        meta.close()
+
+
 def _open_catalogue(settings, meta=None):
     """The curated catalogue plus the topics learned from the library (no graph built: resolve stays quick)."""
     from studygraph.graph.catalogue import load_catalogue
@@ -166,6 +180,8 @@ def ingest(
             report = run_ingest(settings, paths or None, progress=progress, fetch=fetch)
     out = report.to_json()
     out.pop("file_status") if as_json and len(out["file_status"]) > 200 else None
+    held = _held_back(settings)
+    out["quarantined"] = len(held)
 
     def human() -> None:
         typer.echo(
@@ -182,6 +198,14 @@ def ingest(
             )
             for failure in f["failures"]:
                 typer.echo(f"warning: {failure['url']}: {failure['reason']}", err=True)
+        if held:
+            typer.echo(
+                f"warning: {len(held)} links held back, their lines address a model (prompt injection): "
+                + ", ".join(held[:5])
+                + (", ..." if len(held) > 5 else "")
+                + "; see `studygraph library`",
+                err=True,
+            )
         for e in report.errors:
             typer.echo(f"error: {e['file']}:{e['line'] or '-'}: {e['message']}", err=True)
 

@@ -41,13 +41,13 @@ _MARKERS: tuple[_Rule, ...] = (
     _rule("|", r"<\s*\|\s*[\w▁.\- ]{1,40}\s*\|\s*>"),  # <|im_start|> <|system|> <|endoftext|> <|eot_id|> ...
     _rule("inst", r"\[\s*/?\s*inst\s*\]"),  # Llama 2, Mistral
     _rule("sys", r"<<\s*/?\s*sys\s*>>"),
-    _rule("<", r"<\s*/?\s*(?:start_of_turn|end_of_turn|bos|eos|system|im_start|im_end)\s*>"),  # Gemma, bare tags
+    # Gemma's turns and bare ChatML tags; not <bos>/<eos>/<s>, which NLP notes write about
+    _rule("<", r"<\s*/?\s*(?:start_of_turn|end_of_turn|im_start|im_end)\s*>"),
     _rule("#", r"^\W{0,6}#{1,6}\s*(?:system|instructions?|response|human|assistant|user|input)\s*[:：]", re.M),
-    _rule(
-        "human assistant system",
-        r"^(?:\s*(?:[-*+>]|\d{1,3}[.)])\s+)*\**\s*(?:human|assistant|system)\s*\**\s*[:：]",
-        re.M,
-    ),
+    # Role lines: "Human:" / "Assistant:" open a turn; "System:" only alone on its line ("System: Ubuntu 22.04"
+    # in setup notes is no role)
+    _rule("human assistant", r"^(?:\s*(?:[-*+>]|\d{1,3}[.)])\s+)*\**\s*(?:human|assistant)\s*\**\s*[:：]", re.M),
+    _rule("system", r"^(?:\s*(?:[-*+>]|\d{1,3}[.)])\s+)*\**\s*system\s*\**\s*[:：]\s*$", re.M),
 )
 
 # Markers that end a message: what follows them is not the injected message any more.

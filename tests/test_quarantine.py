@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-from pathlib import Path
 
 import pytest
 from conftest import CORPUS, FIXTURES, REPO, SHARED, write
+from test_cli_input import run_cli as cli
 
 from studygraph.quarantine import flagged_lines, quarantined, suspicious
 
@@ -91,6 +90,9 @@ def test_the_line_after_a_marker_belongs_to_the_injection():
         "Instruction tuning: FLAN, T0 and Alpaca",
         "## System design for ML",
         "User: the learner; Item: a resource (recommender systems notation)",
+        "- System: Ubuntu 22.04 with CUDA 12 ([setup guide](https://example.org/setup))",
+        "Seq2seq decoders stop at the <eos> token; <bos> starts the target",
+        "A signore and a bayou: words that only contain a trigger",
     ],
 )
 def test_words_about_the_subject_are_not_instructions(text):
@@ -150,23 +152,6 @@ def hostile(tmp_path_factory, embedder):
     report = ingest(settings, embedder=embedder)
     assert not report.errors, report.errors
     return settings
-
-
-def cli(capsys, data_dir: Path, *argv: str) -> tuple[int, str, str]:
-    """`studygraph ARGV --data-dir D` in this process: (exit code, stdout, stderr)."""
-    from studygraph.cli import main
-
-    old = sys.argv
-    sys.argv = ["studygraph", *argv, "--data-dir", str(data_dir)]
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code or 0
-    finally:
-        sys.argv = old
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_the_store_offers_the_real_links_and_holds_back_every_injected_one(hostile):
@@ -229,6 +214,16 @@ def test_library_lists_the_held_back_resources_marked_with_where_they_are(capsys
     assert {r["url"] for r in rows if not r["quarantined"]} == REAL
     _, out, _ = cli(capsys, hostile.data_dir, "stats", "--json")
     assert json.loads(out)["quarantined"] == len(evil)
+
+
+def test_ingest_says_which_lines_it_held_back(capsys, tmp_path):
+    write(tmp_path / "corpus" / INJECTION.name, INJECTION.read_text(encoding="utf-8"))
+    code, out, err = cli(capsys, tmp_path / "data", "ingest", str(tmp_path / "corpus"))
+    assert code == 0
+    (warning,) = err.strip().splitlines()
+    assert warning.startswith("warning: 36 links held back") and f"{INJECTION.name}:14" in warning
+    _, out, _ = cli(capsys, tmp_path / "data", "ingest", str(tmp_path / "corpus"), "--json")
+    assert json.loads(out)["quarantined"] == 36
 
 
 @pytest.mark.parametrize("chat", [True, False], ids=["chat", "completion"])
