@@ -206,7 +206,9 @@ def learn_topics(catalogue: Catalogue, meta: MetaStore) -> LearnedTopics:
         for s in sections:
             if s.topic is not None or not s.subject:
                 continue
-            rids = _resources_of(s, sections, held)
+            # Only offered resources count (meta.resources() leaves the quarantined out): a section of
+            # injected links teaches no topic.
+            rids = [r for r in _resources_of(s, sections, held) if r in resources]
             if not rids:
                 continue
             s.topic = learned_id(s.name)

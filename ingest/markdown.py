@@ -25,6 +25,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from studygraph.ingest import titles as T
 from studygraph.ingest.urls import INVISIBLE_RE, classify_kind, find_arxiv_spans, find_urls, normalize_url
 from studygraph.models import Mention, ParsedDoc, ParseError, Question, SyllabusItem
+from studygraph.quarantine import flagged_lines, suspicious
 
 MAX_CONTEXT = 300
 MAX_REPARSE_DEPTH = 4
@@ -476,6 +477,28 @@ def _dedupe_titles(doc: ParsedDoc) -> None:
         seen.setdefault(key, m.url)
 
 
+def _hold_injections(doc: ParsedDoc, text: str) -> None:
+    """Lines that address a model (studygraph/quarantine.py), and the line after a chat-template marker,
+    never become questions, syllabus items or sections; a link on such a line or under such a heading
+    carries the flagging words in its context, so the library quarantines its resource whatever the
+    renderer made of the line (the marker may sit on the line before, or be markup it drops)."""
+    flagged = flagged_lines(text)
+    if not flagged:
+        return
+    held = {path: flagged[line] for path, line in doc.sections if line in flagged}
+
+    def why(line: int, headings: tuple[str, ...]) -> str:
+        return flagged.get(line) or next((w for path, w in held.items() if headings[: len(path)] == path), "")
+
+    for m in doc.mentions:
+        words = why(m.line, m.headings)
+        if words and not suspicious(m.context):
+            m.context = _ctx(f"{words} | {m.context}")
+    doc.questions = [q for q in doc.questions if not why(q.line, q.headings)]
+    doc.syllabi = [kept for s in doc.syllabi if (kept := [i for i in s if not why(i.line, i.headings)])]
+    doc.sections = [(path, line) for path, line in doc.sections if not why(line, path)]
+
+
 def _front_matter(walker: _Walker, tokens: list[Token], path: str) -> None:
     for tok in tokens[:1]:
         if tok.type != "front_matter":
@@ -506,4 +529,5 @@ def parse_markdown(text: str, path: str) -> ParsedDoc:
     if not walker.doc.title:
         walker.doc.title = walker.first_heading
     _dedupe_titles(walker.doc)
+    _hold_injections(walker.doc, text if isinstance(text, str) else str(text))
     return walker.doc

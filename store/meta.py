@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from studygraph.errors import DataDirError, SchemaError
 from studygraph.models import Chunk, Question, Resource, Source, SyllabusItem
+from studygraph.quarantine import quarantined
 
 SCHEMA_VERSION = 1
 
@@ -171,16 +172,30 @@ class MetaStore:
         return {r["path"]: r for r in self.db.execute("SELECT * FROM files")}
 
     # -- resources --------------------------------------------------------------------------------
+    # The one place resources are read back, so the one place the quarantine is applied: every surface
+    # (graph, plans, search, ask, the app) gets the resources the library offers, never one whose words
+    # address a model. Decided from the stored title and context, so a library written by an older
+    # detector is judged by the current one without a re-ingest.
     def resources(self) -> list[Resource]:
+        """The resources the library offers (quarantined ones left out)."""
+        return [r for r in self._all_resources() if not quarantined(r.title, r.context)]
+
+    def quarantined(self) -> list[Resource]:
+        """The resources held back because their words address a model (for `library` and `stats` to show)."""
+        return [r for r in self._all_resources() if quarantined(r.title, r.context)]
+
+    def _all_resources(self) -> list[Resource]:
         rows = self.db.execute("SELECT * FROM resources ORDER BY title COLLATE NOCASE, id")
         return [_resource(r) for r in rows]
 
     def resource(self, resource_id: str) -> Resource | None:
         row = self.db.execute("SELECT * FROM resources WHERE id=?", (resource_id,)).fetchone()
-        return _resource(row) if row else None
+        r = _resource(row) if row else None
+        return r if r is not None and not quarantined(r.title, r.context) else None
 
     def corpus_urls(self) -> set[str]:
-        return {r[0] for r in self.db.execute("SELECT url FROM resources WHERE url IS NOT NULL")}
+        """The URLs an answer may cite: those of the offered resources."""
+        return {r.url for r in self.resources() if r.url}
 
     def chunk_ids(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT id FROM chunks")}
