@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -34,10 +35,36 @@ MAX_CANDIDATE = 400
 MAX_KIND_CUES = 500
 MAX_ITEM_TEXT = 500  # question and syllabus texts
 MAX_HEADING = 200
+# Block nesting (token levels: a list level costs two, a quote one) past which lines are read as flat text.
+# Real roadmaps stay under ~12 list levels; markdown-it's own limit (commonmark: 20) silently drops the rest
+# of the file, so ours sits below a raised `maxNesting` and turns what is deeper into plain paragraphs, which
+# keeps markdown-it's recursion (and ours over the tree) bounded.
+MAX_NESTING = 64
+_MD_MAX_NESTING = MAX_NESTING + 16
+MAX_DEEP_ERRORS = 10
+_DEEP_MARKERS_RE = re.compile(r"^(?:[ \t]*(?:>|[*+-](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*[ \t]*")
+
+
+def _too_deep(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Past MAX_NESTING, one line is one paragraph of its text with the list/quote markers taken off."""
+    if silent or state.level <= MAX_NESTING:
+        return False
+    text = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]]
+    state.line = start + 1
+    token = state.push("paragraph_open", "p", 1)
+    token.map = [start, state.line]
+    token.meta = {"too_deep": True}
+    token = state.push("inline", "", 0)
+    token.content = _DEEP_MARKERS_RE.sub("", text, count=1)
+    token.map = [start, state.line]
+    token.children = []
+    state.push("paragraph_close", "p", -1)
+    return True
 
 
 def _make_md(front_matter: bool) -> MarkdownIt:
-    md = MarkdownIt("commonmark").enable("table")
+    md = MarkdownIt("commonmark", {"maxNesting": _MD_MAX_NESTING}).enable("table")
+    md.block.ruler.before("table", "too_deep", _too_deep)
     if front_matter:
         md.use(front_matter_plugin)
     md.normalizeLink = lambda url: url  # keep hrefs as written; percent-encoding them would change identities
@@ -232,7 +259,29 @@ class _Walker:
     def reparse(self, node: SyntaxTreeNode, off: int, depth: int) -> None:
         # Indented "code" in a roadmap is almost always an over-indented list or link line.
         content = textwrap.dedent(node.content.expandtabs(4))
-        self.walk(SyntaxTreeNode(_MD_BODY.parse(content)), _line(node, off) - 1, depth + 1)
+        tokens = _MD_BODY.parse(content)
+        self.note_too_deep(tokens, _line(node, off) - 1)
+        self.walk(SyntaxTreeNode(tokens), _line(node, off) - 1, depth + 1)
+
+    def note_too_deep(self, tokens: list[Token], off: int) -> None:
+        """One error per run of lines that _too_deep flattened: the file is read, but not as written."""
+        lines = [t.map[0] + off + 1 for t in tokens if t.meta.get("too_deep") and t.map]
+        runs: list[list[int]] = []
+        for ln in lines:
+            if runs and ln <= runs[-1][1] + 1:
+                runs[-1][1] = ln
+            else:
+                runs.append([ln, ln])
+        for first, last in runs[:MAX_DEEP_ERRORS]:
+            where = f"line {first}" if first == last else f"lines {first}-{last}"
+            self.doc.errors.append(
+                ParseError(
+                    self.doc.path,
+                    first,
+                    f"{where}: nested deeper than {MAX_NESTING // 2} list (or {MAX_NESTING} quote) levels: "
+                    "read as plain text there",
+                )
+            )
 
     def html(self, node: SyntaxTreeNode, off: int) -> None:
         for m in re.finditer(
@@ -500,6 +549,7 @@ def parse_markdown(text: str, path: str) -> ParsedDoc:
         text = INVISIBLE_RE.sub("", text if isinstance(text, str) else str(text)).replace("\x00", "\ufffd")
         tokens = _MD.parse(text)
         _front_matter(walker, tokens, path)
+        walker.note_too_deep(tokens, 0)
         walker.walk(SyntaxTreeNode(tokens), 0)
     except Exception as exc:  # noqa: BLE001 - a parser bug must cost one file's extras, never the whole ingest
         walker.doc.errors.append(ParseError(path, None, f"markdown parse failed: {exc.__class__.__name__}: {exc}"))
