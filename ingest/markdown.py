@@ -23,7 +23,9 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from studygraph.ingest import rows as R
 from studygraph.ingest import titles as T
+from studygraph.ingest.htmlblock import HtmlLink, html_units
 from studygraph.ingest.urls import INVISIBLE_RE, classify_kind, find_arxiv_spans, find_urls, normalize_url
 from studygraph.models import Mention, ParsedDoc, ParseError, Question, SyllabusItem
 
@@ -105,12 +107,29 @@ class _Link:
     text: str
     bare: bool
     done: bool
+    alts: list[str] = field(default_factory=list)  # alt texts of images inside the link text (a badge)
+    srcs: list[str] = field(default_factory=list)  # and their sources
 
 
 @dataclass
 class _Inline:
     plain: str  # text as a reader sees it; '\n' at each soft/hard break so lines can be counted
     links: list[_Link]
+    words: str = ""  # plain without image alt texts: what a reader reads, not what pictures say
+    has_image: bool = False
+
+
+@dataclass
+class _Open:
+    """A link whose text is still being read."""
+
+    href: str
+    start: int
+    index: int  # into the plain pieces
+    done: bool = False
+    auto: bool = False
+    alts: list[str] = field(default_factory=list)
+    srcs: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -126,42 +145,76 @@ class _Item:
     sub_texts: list[str] = field(default_factory=list)
 
 
+_A_OPEN_RE = re.compile(r"""^<a\s[^>]*?href\s*=\s*["']?(https?://[^"'\s>]+)""", re.IGNORECASE)
+_A_CLOSE_RE = re.compile(r"^</a\s*>$", re.IGNORECASE)
+_IMG_RE = re.compile(r"^<img\s", re.IGNORECASE)
+_BR_RE = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
+
+
+def _attr(tag: str, name: str) -> str:
+    m = re.search(rf"""\b{name}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", tag, re.IGNORECASE)
+    return (m.group(1) or m.group(2) or m.group(3) or "") if m else ""
+
+
 def _scan_inline(tok: Token) -> _Inline:
     """Plain text plus every link, autolink, bare URL and 'arXiv:ID' of one inline token."""
     plain: list[str] = []
     scan: list[str] = []  # like plain, with link texts and code blanked so bare-URL search skips them
+    words: list[str] = []  # like plain, without image alt texts
     links: list[_Link] = []
-    open_links: list[tuple[str, int, int, bool, bool]] = []  # href, start, index into plain, done, auto
+    open_links: list[_Open] = []  # markdown links
+    open_html: list[_Open] = []  # <a href> ... </a>
+    has_image = False
     pos = 0
     for child in tok.children or []:
-        kind, piece, scannable = child.type, "", False
+        kind, piece, scannable, word = child.type, "", False, True
         if kind in ("text", "text_special"):
-            piece, scannable = child.content, not open_links
+            piece, scannable = child.content, not open_links and not open_html
         elif kind == "code_inline":
             piece = child.content
         elif kind in ("softbreak", "hardbreak"):
             piece, scannable = "\n", True
         elif kind == "image":
-            piece = child.content
+            piece, word, has_image = child.content, False, True
+            holder = open_links[-1] if open_links else open_html[-1] if open_html else None
+            if holder is not None:
+                holder.alts.append(child.content)
+                holder.srcs.append(str(child.attrGet("src") or ""))
         elif kind == "html_inline":
-            piece = "\n" * child.content.count("\n")
-            for m in re.finditer(r"""href\s*=\s*["']?(https?://[^"'\s>]+)""", child.content, re.IGNORECASE):
-                links.append(_Link(m.group(1), pos, pos, "", False, False))
+            tag = child.content
+            piece = "\n" * tag.count("\n")
+            opened = _A_OPEN_RE.match(tag)
+            if opened:
+                open_html.append(_Open(opened.group(1), pos, len(plain)))
+            elif _A_CLOSE_RE.match(tag) and open_html:
+                a = open_html.pop()
+                links.append(_Link(a.href, a.start, pos, "".join(plain[a.index :]), False, False, a.alts, a.srcs))
+            elif _IMG_RE.match(tag):
+                has_image = True
+                holder = open_links[-1] if open_links else open_html[-1] if open_html else None
+                if holder is not None:
+                    holder.alts.append(_attr(tag, "alt"))
+                    holder.srcs.append(_attr(tag, "src"))
+            elif _BR_RE.match(tag):
+                piece = " "  # a line break inside a table cell, not a new source line
         elif kind == "link_open":
             done = False
             if plain and _done_before(plain[-1], len(plain[-1])):  # "DONE[title](url)" marks it watched
                 cut = plain[-1].rstrip()[:-4]
                 pos -= len(plain[-1]) - len(cut)
-                plain[-1], scan[-1], done = cut, scan[-1][: len(cut)], True
-            open_links.append((str(child.attrGet("href") or ""), pos, len(plain), done, child.info == "auto"))
+                plain[-1], scan[-1], words[-1], done = cut, scan[-1][: len(cut)], cut, True
+            open_links.append(_Open(str(child.attrGet("href") or ""), pos, len(plain), done, child.info == "auto"))
             continue
         elif kind == "link_close" and open_links:
-            href, start, index, done, auto = open_links.pop()
-            links.append(_Link(href, start, pos, "".join(plain[index:]), auto, done))
+            a = open_links.pop()
+            links.append(_Link(a.href, a.start, pos, "".join(plain[a.index :]), a.auto, a.done, a.alts, a.srcs))
             continue
         plain.append(piece)
         scan.append(piece if scannable else " " * len(piece))
+        words.append(piece if word else "")
         pos += len(piece)
+    for a in open_html:  # an <a href> never closed: the link stands, its text is unknown
+        links.append(_Link(a.href, a.start, a.start, "", False, False, a.alts, a.srcs))
     text, scan_text = "".join(plain), "".join(scan)
     pieces, cursor = [], 0
     written = None  # the URLs as the source spells them, found only when the rendered text disagrees
@@ -184,7 +237,18 @@ def _scan_inline(tok: Token) -> _Inline:
             seen.add(url)
             links.append(_Link(url, start, end, "", True, _done_before(text, start)))
     links.sort(key=lambda link: link.start)
-    return _Inline(text, links)
+    return _Inline(text, links, "".join(words), has_image)
+
+
+def _without_links(line_text: str, line_start: int, links: list[_Link], starts: list[int]) -> str:
+    """The line's own words, link texts cut out (`links` sorted by start, `starts` their starts)."""
+    end = line_start + len(line_text)
+    keep, cursor = [], line_start
+    for k in links[bisect.bisect_left(starts, line_start) : bisect.bisect_left(starts, end)]:
+        keep.append(line_text[max(0, cursor - line_start) : max(0, k.start - line_start)])
+        cursor = max(cursor, min(k.end, end))
+    keep.append(line_text[max(0, cursor - line_start) :])
+    return " ".join(keep)
 
 
 def _unmarked(url: str) -> str:
@@ -215,6 +279,7 @@ class _Walker:
         self.headings: list[tuple[int, str]] = []
         self.items: list[_Item] = []
         self.first_heading = ""
+        self.prose = ""  # the last paragraph's text when it had no link: a link line below it may be its link
 
     # ---- structure ---------------------------------------------------------------------------------
 
@@ -225,19 +290,24 @@ class _Walker:
     def walk(self, node: SyntaxTreeNode, off: int, depth: int = 0) -> None:
         for child in node.children:
             kind = child.type
+            if kind != "paragraph":
+                self.prose = ""  # a description is the paragraph right before a link line, nothing further
             if kind == "heading":
                 self.heading(child, off)
             elif kind == "paragraph" and child.children:
-                self.inline(child.children[0], off)
+                self.inline(child.children[0], off, after=self.prose)
+                scanned = _scan_inline(child.children[0].token)
+                self.prose = "" if scanned.links else scanned.plain.split("\n")[-1][:MAX_CANDIDATE]
+                continue
             elif kind in ("bullet_list", "ordered_list"):
                 self.list(child, off, depth)
             elif kind == "code_block" and depth < MAX_REPARSE_DEPTH:
                 self.reparse(child, off, depth)
             elif kind == "html_block":
                 self.html(child, off)
-            elif kind == "tr":
-                self.table_row(child, off)
-            elif kind in ("blockquote", "table", "thead", "tbody"):
+            elif kind == "table":
+                self.table(child, off)
+            elif kind == "blockquote":
                 self.walk(child, off, depth)
 
     def heading(self, node: SyntaxTreeNode, off: int) -> None:
@@ -284,22 +354,76 @@ class _Walker:
             )
 
     def html(self, node: SyntaxTreeNode, off: int) -> None:
-        for m in re.finditer(
-            r"""<a\s[^>]{0,2000}?href\s*=\s*["'](https?://[^"'\s]+)["'][^>]{0,2000}>(.{0,2000}?)</a>""",
-            node.content,
-            re.I | re.S,
-        ):
-            line = _line(node, off) + node.content[: m.start()].count("\n")
-            text = T.collapse(re.sub(r"<[^>]+>", "", m.group(2)))
-            self.add_mention(_Link(m.group(1), 0, 0, text, False, False), line, _ctx(text), [text], text)
+        """An HTML block: its <tr> rows are table rows, its other block elements lines of text."""
+        base, headers = _line(node, off), []
+        for unit in html_units(node.content):
+            cells = [_Cell(T.collapse(c.words), [_html_link(k) for k in c.links]) for c in unit.cells]
+            line = base + unit.line - 1
+            if unit.row:
+                if all(c.header for c in unit.cells):
+                    headers = [c.words for c in cells]
+                    self.row(cells, [], line)
+                else:
+                    self.row(cells, headers, line)
+                continue
+            (cell,) = cells
+            ctx = _ctx(cell.words)
+            for link in cell.links:
+                candidates = [cell.words, unit.summary] + ([self.headings[-1][1]] if self.headings else [])
+                self.add_mention(link, line, ctx, candidates, link.text)
 
-    def table_row(self, node: SyntaxTreeNode, off: int) -> None:
-        cells = [c.children[0] for c in node.children if c.children and c.children[0].type == "inline"]
-        texts = [T.collapse(_scan_inline(c.token).plain) for c in cells]
-        row = _Item(" | ".join(t for t in texts if t), texts[0] if texts else "", False, _line(node, off), None, False)
-        self.items.append(row)
-        for cell in cells:
-            self.inline(cell, off, context=row.text, own=True)
+    # ---- tables: a row is one resource line --------------------------------------------------------
+
+    def table(self, node: SyntaxTreeNode, off: int) -> None:
+        headers: list[str] = []
+        for part in node.children:
+            for tr in (t for t in part.children if t.type == "tr"):
+                cells = [_cell(c) for c in tr.children]
+                if part.type == "thead":
+                    headers = [c.words for c in cells]
+                    self.row(cells, [], _line(tr, off))  # links in a header row are links all the same
+                else:
+                    self.row(cells, headers, _line(tr, off))
+
+    def row(self, cells: list[_Cell], headers: list[str], line: int) -> None:
+        """Links whose own text names nothing (Article, a Colab badge, 视频) take the row's title cell's name
+        and their column's or badge's kind; the row's other text is their context; a duration cell their length."""
+        heads = headers[: len(cells)] + [""] * (len(cells) - len(headers))
+        texts = [c.words for c in cells]
+        at = R.title_cell(texts, heads)
+        name = T.shorten(texts[at]) if at is not None else ""
+        said = " | ".join(t for t in texts if R.says_something(t) or R.is_filler(t))
+        context = _ctx(INVISIBLE_RE.sub("", said[: 4 * MAX_CANDIDATE]))
+        minutes = next((m for m in map(R.duration_minutes, texts) if m), None)
+        links = [(link, head) for cell, head in zip(cells, heads) for link in cell.links]
+        item = _Item(texts[at] if at is not None else said[:MAX_ITEM_TEXT], name, bool(links), line, None, False)
+        self.classify_item(item, False, 0, self.section_kind())  # a row of questions under 面经 is questions
+        planned = []
+        for link, head in links:
+            url = normalize_url(link.url)
+            if url is None or R.is_badge_url(url):
+                continue
+            kind = R.link_kind(classify_kind(url, ""), head, link.alts, link.srcs, url)
+            planned.append((link, head, url, kind or classify_kind(url, f"{link.text} {head} {said}"[:MAX_KIND_CUES])))
+        # A row's duration is its video's length where it has one (the paper beside it takes longer to read).
+        timed = {id(p[0]) for p in planned if p[3] == "video"} or {id(p[0]) for p in planned}
+        heading = [self.headings[-1][1]] if self.headings else []
+        self.items.append(item)
+        for link, head, url, kind in planned:
+            own = T.names_itself(link.text[:MAX_CANDIDATE], link.bare) and not link.alts
+            label = "" if own else R.link_label(link.text, link.alts, link.srcs, head, url)
+            title = None if own or not name else T.shorten(f"{name}{T.DASH}{label}")
+            self.add_mention(
+                link,
+                line,
+                context,
+                [name, *heading],
+                link.text if own else label,
+                title=title,
+                kind=kind,
+                named=own,
+                minutes=minutes if id(link) in timed else None,
+            )
         self.items.pop()
 
     # ---- lists: books, questions, syllabi ----------------------------------------------------------
@@ -402,7 +526,10 @@ class _Walker:
 
     # ---- links -------------------------------------------------------------------------------------
 
-    def inline(self, node: SyntaxTreeNode, off: int, context: str | None = None, own: bool = False) -> None:
+    def inline(
+        self, node: SyntaxTreeNode, off: int, context: str | None = None, own: bool = False, after: str = ""
+    ) -> None:
+        """`after`: the text of the paragraph just before, which a line of bare links may be describing."""
         scanned = _scan_inline(node.token)
         if not scanned.links:
             return
@@ -415,6 +542,8 @@ class _Walker:
         prev_end: dict[int, int] = {}
         first_on_row: dict[int, int] = {}  # start of the first link of each line
         row_ctx: dict[int, str] = {}
+        bare_line: dict[int, bool] = {}  # lines holding nothing but links
+        starts = [link.start for link in scanned.links]
         own_ctx = _ctx(INVISIBLE_RE.sub("", context[: 4 * MAX_CANDIDATE])) if context is not None else None
         parent = (item.parent if own else item) if item else None
         for index, link in enumerate(scanned.links):
@@ -432,6 +561,16 @@ class _Walker:
                 after = line_text[link.end - line_start : stop]
                 before = after if T.meaningful(after) else before
             candidates = [before, line_text[: min(MAX_CANDIDATE, max(0, first - line_start))]]
+            # "Description\n[here](url)": a line of nothing but links is named by the line above it.
+            above = lines[row - 1][:MAX_CANDIDATE] if row else after
+            if row and bisect.bisect_left(starts, line_starts[row - 1]) < bisect.bisect_left(starts, line_start):
+                above = ""  # the line above holds links of its own: it is a sibling, not a description
+            if above and row not in bare_line:  # once per line: a line may hold thousands of links
+                own_words = _without_links(line_text[: 4 * MAX_CANDIDATE], line_start, scanned.links, starts)
+                bare_line[row] = not T.meaningful(own_words)
+            link_line = bool(above) and bare_line.get(row, False)
+            if link_line:
+                candidates.append(above)
             if own and item is not None:
                 candidates.append(item.prefix)
             if len(line_text) <= 60:
@@ -444,7 +583,7 @@ class _Walker:
                 candidates.append(self.headings[-1][1])
             prev_end[row] = max(0, link.end - line_start)
             if own_ctx is None and row not in row_ctx:
-                row_ctx[row] = _ctx(INVISIBLE_RE.sub("", line_text))
+                row_ctx[row] = _ctx(INVISIBLE_RE.sub("", f"{above} {line_text}" if link_line else line_text))
             ctx = own_ctx if own_ctx is not None else row_ctx[row]
             cues = (context if context is not None else line_text)[:MAX_KIND_CUES]
             self.add_mention(link, base + row, ctx, candidates, link.text, done=bool(item and item.done), cues=cues)
@@ -458,15 +597,22 @@ class _Walker:
         text: str,
         done: bool = False,
         cues: str | None = None,
+        *,
+        title: str | None = None,
+        kind: str | None = None,
+        named: bool | None = None,
+        minutes: float | None = None,
     ) -> None:
         """`context` is already tidied (see _ctx): callers compute it once per line, not once per link.
-        `cues` is the raw text around the link that hints at its kind (defaults to the context)."""
+        `cues` is the raw text around the link that hints at its kind (defaults to the context); a table row
+        decides `title`, `kind` and `named` itself."""
         url = normalize_url(link.url)
-        if url is None:  # relative links, mailto:, anchors: not resources
+        if url is None or R.is_badge_url(url):  # relative links, mailto:, anchors, badge pictures: not resources
             return
-        title = T.link_title(text[:MAX_CANDIDATE], url, candidates=candidates, bare=link.bare)
+        title = title or T.link_title(text[:MAX_CANDIDATE], url, candidates=candidates, bare=link.bare)
         item = self.items[-1] if self.items else None
-        kind = classify_kind(url, f"{text[:MAX_KIND_CUES]} {(context if cues is None else cues)[:MAX_KIND_CUES]}")
+        cue_text = f"{text[:MAX_KIND_CUES]} {(context if cues is None else cues)[:MAX_KIND_CUES]}"
+        kind = kind or classify_kind(url, cue_text)
         if item is not None and item.book and kind in ("website", "docs", "article"):
             kind = "book"
         self.doc.mentions.append(
@@ -479,9 +625,30 @@ class _Walker:
                 max(1, line),
                 link.done or done,
                 link.url,
-                named=T.names_itself(text[:MAX_CANDIDATE], link.bare),
+                named=T.names_itself(text[:MAX_CANDIDATE], link.bare) if named is None else named,
+                minutes=minutes,
             )
         )
+
+
+@dataclass
+class _Cell:
+    """A table cell as a row reads it: its words (images left out) and its links."""
+
+    words: str
+    links: list[_Link]
+
+
+def _cell(node: SyntaxTreeNode) -> _Cell:
+    inline = node.children[0] if node.children and node.children[0].type == "inline" else None
+    if inline is None:
+        return _Cell("", [])
+    scanned = _scan_inline(inline.token)
+    return _Cell(T.collapse(scanned.words), scanned.links)
+
+
+def _html_link(link: HtmlLink) -> _Link:
+    return _Link(link.url, 0, 0, T.collapse(link.text), False, False, link.alts, link.srcs)
 
 
 class _Only:
