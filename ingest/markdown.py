@@ -362,7 +362,7 @@ class _Walker:
             if unit.row:
                 if all(c.header for c in unit.cells):
                     headers = [c.words for c in cells]
-                    self.row(cells, [], line)
+                    self.row(cells, [], line, header=True)
                 else:
                     self.row(cells, headers, line)
                 continue
@@ -381,15 +381,15 @@ class _Walker:
                 cells = [_cell(c) for c in tr.children]
                 if part.type == "thead":
                     headers = [c.words for c in cells]
-                    self.row(cells, [], _line(tr, off))  # links in a header row are links all the same
+                    self.row(cells, [], _line(tr, off), header=True)  # its links are links all the same
                 else:
                     self.row(cells, headers, _line(tr, off))
 
-    def row(self, cells: list[_Cell], headers: list[str], line: int) -> None:
+    def row(self, cells: list[_Cell], headers: list[str], line: int, header: bool = False) -> None:
         """Links whose own text names nothing (Article, a Colab badge, 视频) take the row's title cell's name
         and their column's or badge's kind; the row's other text is their context; a duration cell their length."""
         heads = headers[: len(cells)] + [""] * (len(cells) - len(headers))
-        texts = [c.words for c in cells]
+        texts = [c.words[: 4 * MAX_CANDIDATE] for c in cells]  # bounded work for a hostile 5 MB cell
         at = R.title_cell(texts, heads)
         name = T.shorten(texts[at]) if at is not None else ""
         said = " | ".join(t for t in texts if R.says_something(t) or R.is_filler(t))
@@ -397,7 +397,8 @@ class _Walker:
         minutes = next((m for m in map(R.duration_minutes, texts) if m), None)
         links = [(link, head) for cell, head in zip(cells, heads) for link in cell.links]
         item = _Item(texts[at] if at is not None else said[:MAX_ITEM_TEXT], name, bool(links), line, None, False)
-        self.classify_item(item, False, 0, self.section_kind())  # a row of questions under 面经 is questions
+        if not header:  # a row of questions under 面经 is questions; a header row names columns
+            self.classify_item(item, False, 0, self.section_kind())
         planned = []
         for link, head in links:
             url = normalize_url(link.url)

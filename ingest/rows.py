@@ -100,6 +100,8 @@ def duration_minutes(text: str) -> float | None:
 def is_filler(text: str) -> bool:
     """A date, a number (a count of views, a row number) or a duration: never the row's name."""
     t = T.collapse(text).strip()
+    if len(t) > 40:
+        return False
     return bool(_DATE_RE.match(t) or _NUMBER_RE.match(t)) or duration_minutes(t) is not None
 
 

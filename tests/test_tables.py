@@ -227,3 +227,12 @@ def test_a_plans_time_estimate_uses_the_length_the_roadmap_gives(table_library):
     expected = sum(r.minutes / 60 if r.minutes else HOURS_BY_KIND[r.kind] for r in counted)
     assert step.hours == round(expected, 1)
     assert step.hours != round(sum(HOURS_BY_KIND[r.kind] for r in counted), 1)  # the length changed the estimate
+
+
+def test_a_header_row_under_an_interview_subheading_is_no_question():
+    doc = parse_markdown(
+        "# 面经\n## LLM\n| 问题 | 答案 |\n| --- | --- |\n| LoRA 的原理是什么？ | [解答](https://example.cn/lora) |\n",
+        "q.md",
+    )
+    assert [q.text for q in doc.questions] == ["LoRA 的原理是什么？"]
+    assert doc.mentions[0].title == "LoRA 的原理是什么 — 解答"
