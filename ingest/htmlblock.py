@@ -95,10 +95,11 @@ class _Units(HTMLParser):
             self.in_summary = tag == "summary"
         elif tag == "br":
             self.words.append(" ")
-        elif tag == "a" and attr.get("href", "").startswith(("http://", "https://")):
-            link = HtmlLink(attr["href"].strip())
+        elif tag == "a":  # every <a> is pushed so each </a> closes its own; only http(s) ones are links
+            link = HtmlLink(attr.get("href", "").strip())
             self.open_links.append(link)
-            self.links.append(link)
+            if link.url.startswith(("http://", "https://")):
+                self.links.append(link)
         elif tag == "img" and self.open_links:
             self.open_links[-1].alts.append(attr.get("alt", ""))
             self.open_links[-1].srcs.append(attr.get("src", ""))

@@ -6,6 +6,9 @@ are what a renderer would see. Two habits of real roadmaps need care:
   markdown (fenced code is left alone, it is deliberate);
 - a link's text is often a bare word ("材料", "Github") that only means something next to the bullet text,
   see titles.py.
+Tables are read a row at a time (a row is one resource line, see rows.py), raw HTML blocks by element
+(htmlblock.py), and nesting deeper than any real roadmap is read as flat text with an error naming the
+line, instead of markdown-it's silent stop.
 Nothing here raises for any str input: problems become ParseError entries.
 """
 
@@ -145,7 +148,7 @@ class _Item:
     sub_texts: list[str] = field(default_factory=list)
 
 
-_A_OPEN_RE = re.compile(r"""^<a\s[^>]*?href\s*=\s*["']?(https?://[^"'\s>]+)""", re.IGNORECASE)
+_A_OPEN_RE = re.compile(r"""^<a(?=[\s>])(?:[^>]*?href\s*=\s*["']?(https?://[^"'\s>]+))?""", re.IGNORECASE)
 _A_CLOSE_RE = re.compile(r"^</a\s*>$", re.IGNORECASE)
 _IMG_RE = re.compile(r"^<img\s", re.IGNORECASE)
 _BR_RE = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
@@ -184,11 +187,12 @@ def _scan_inline(tok: Token) -> _Inline:
             tag = child.content
             piece = "\n" * tag.count("\n")
             opened = _A_OPEN_RE.match(tag)
-            if opened:
-                open_html.append(_Open(opened.group(1), pos, len(plain)))
+            if opened:  # every <a> is pushed, so each </a> closes its own, even <a name=x> or a relative one
+                open_html.append(_Open(opened.group(1) or "", pos, len(plain)))
             elif _A_CLOSE_RE.match(tag) and open_html:
                 a = open_html.pop()
-                links.append(_Link(a.href, a.start, pos, "".join(plain[a.index :]), False, False, a.alts, a.srcs))
+                if a.href:
+                    links.append(_Link(a.href, a.start, pos, "".join(plain[a.index :]), False, False, a.alts, a.srcs))
             elif _IMG_RE.match(tag):
                 has_image = True
                 holder = open_links[-1] if open_links else open_html[-1] if open_html else None
@@ -213,7 +217,7 @@ def _scan_inline(tok: Token) -> _Inline:
         scan.append(piece if scannable else " " * len(piece))
         words.append(piece if word else "")
         pos += len(piece)
-    for a in open_html:  # an <a href> never closed: the link stands, its text is unknown
+    for a in (a for a in open_html if a.href):  # an <a href> never closed: the link stands, its text is unknown
         links.append(_Link(a.href, a.start, a.start, "", False, False, a.alts, a.srcs))
     text, scan_text = "".join(plain), "".join(scan)
     pieces, cursor = [], 0

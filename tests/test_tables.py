@@ -236,3 +236,15 @@ def test_a_header_row_under_an_interview_subheading_is_no_question():
     )
     assert [q.text for q in doc.questions] == ["LoRA 的原理是什么？"]
     assert doc.mentions[0].title == "LoRA 的原理是什么 — 解答"
+
+
+def test_html_anchors_pair_up_even_when_some_are_no_links():
+    doc = parse_markdown(
+        '- Course notes <a name="notes"></a> and slides <a href="https://example.org/slides">材料</a>\n\n'
+        '<p><a href="#top">top</a> <a href="https://example.org/att">Attention in pictures</a></p>\n',
+        "a.md",
+    )
+    assert [(m.title, m.url) for m in doc.mentions] == [
+        ("Course notes and slides — 材料", "https://example.org/slides"),
+        ("Attention in pictures", "https://example.org/att"),
+    ]
