@@ -11,8 +11,9 @@ one topic), and prerequisites only where the library shows evidence, each with i
   nothing else speaks for it (order alone is weak evidence).
 
 What is not a subject never becomes one: a document's title heading, headings made only of generic words
-("其他", "Tools", "所有论文"), headings that are a resource's own name ("owner/repo (github.com)"), and
-headings that only list catalogue topics ("Fine-tuning and PEFT"). Everything here is recomputed from the
+("其他", "Tools", "所有论文", "录制完成的论文"), headings that are a resource's own name ("owner/repo
+(github.com)", a heading that is itself a link: "## [The Annotated Transformer](url)"), and headings that
+only list catalogue topics ("Fine-tuning and PEFT"). Everything here is recomputed from the
 library on every load, so removing a roadmap removes its topics.
 """
 

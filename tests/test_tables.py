@@ -248,3 +248,18 @@ def test_html_anchors_pair_up_even_when_some_are_no_links():
         ("Course notes and slides — 材料", "https://example.org/slides"),
         ("Attention in pictures", "https://example.org/att"),
     ]
+
+
+def test_table_sections_and_link_headings_teach_no_learned_topic(table_library):
+    from studygraph.graph.catalogue import load_catalogue
+    from studygraph.graph.learned import learn_topics
+    from studygraph.store.meta import MetaStore
+
+    settings, _ = table_library
+    meta = MetaStore(settings.meta_path, readonly=True)
+    try:
+        learned = learn_topics(load_catalogue(), meta)
+    finally:
+        meta.close()
+    # "录制完成的论文" is how the page is arranged; "## [The Annotated Transformer](url)" names a resource.
+    assert {t.name for t in learned.topics.values()} == set()
