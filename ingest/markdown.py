@@ -395,7 +395,7 @@ class _Walker:
         heads = headers[: len(cells)] + [""] * (len(cells) - len(headers))
         texts = [c.words[: 4 * MAX_CANDIDATE] for c in cells]  # bounded work for a hostile 5 MB cell
         at = R.title_cell(texts, heads)
-        name = T.shorten(texts[at]) if at is not None else ""
+        name = R.row_name(texts[at]) if at is not None else ""
         said = " | ".join(t for t in texts if R.says_something(t) or R.is_filler(t))
         context = _ctx(INVISIBLE_RE.sub("", said[: 4 * MAX_CANDIDATE]))
         minutes = next((m for m in map(R.duration_minutes, texts) if m), None)

@@ -10,6 +10,7 @@ and HTML `<table>`s share them (see markdown.py).
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from studygraph.ingest import titles as T
@@ -43,6 +44,9 @@ _HOST_LABELS = (
     ("huggingface.co", "Hugging Face", None),
     ("arxiv.org", "arXiv", "paper"),
     ("zhihu.com", "知乎", "article"),
+    ("semanticscholar.org", "Semantic Scholar", "paper"),
+    ("openreview.net", "OpenReview", "paper"),
+    ("paperswithcode.com", "Papers with Code", None),
 )
 # Badge alt texts and image hosts: a badge is a picture of a button, never a resource or a title.
 _BADGE_WORDS = (
@@ -110,6 +114,16 @@ def says_something(text: str) -> bool:
     return T.meaningful(text) and not T.is_label(text)
 
 
+def row_name(text: str) -> str:
+    """A title cell as a name: the emoji or check marks decorating it ('🧐 LLM AutoEval', '✅') left out."""
+    chars = list(T.collapse(text))
+    while chars and (unicodedata.category(chars[0]) in ("So", "Sk", "Mn", "Cf") or chars[0].isspace()):
+        chars.pop(0)
+    while chars and (unicodedata.category(chars[-1]) in ("So", "Sk", "Mn", "Cf") or chars[-1].isspace()):
+        chars.pop()
+    return T.shorten("".join(chars))
+
+
 def title_cell(texts: list[str], headers: list[str]) -> int | None:
     """Index of the cell that names the row: a Title/Name/标题 column first, else the first cell whose text
     (images left out) says something and is no date, number or duration."""
@@ -148,7 +162,7 @@ def host_label(url: str) -> tuple[str, str | None] | None:
 
 def badge(alts: list[str], srcs: list[str]) -> tuple[str, str | None] | None:
     """(label, kind) a badge image says ('Open In Colab' -> Colab, code), from its alt text or image URL."""
-    said = " ".join(alts + srcs)
+    said = " ".join(alts + [src.split("?", 1)[0] for src in srcs])  # a badge's query is its data, not its label
     for pattern, label, kind in _BADGE_WORDS:
         if pattern.search(said):
             return label, kind

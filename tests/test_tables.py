@@ -65,6 +65,10 @@ def test_a_notebook_table_names_each_link_after_its_row_with_its_column_kind_and
         ("Attention Is All You Need — Video", "video"),
     ]
     assert all(not m.named for m in paper)  # made-up names: a fetched page's title may replace them
+    # Emoji in a title cell decorate it; they are not part of the name.
+    merge = doc["https://colab.research.google.com/drive/mergekit?usp=sharing"]
+    assert (merge.title, merge.kind) == ("LazyMergekit — Colab", "code") and "MergeKit in one click" in merge.context
+    assert doc["https://github.com/example/llm-autoeval"].title == "LLM AutoEval"
 
 
 def test_a_paper_reading_table_with_badges_dates_covers_and_durations():
@@ -86,6 +90,12 @@ def test_a_paper_reading_table_with_badges_dates_covers_and_durations():
     assert [m.title for m in d2l] == ["动手学深度学习 — 网站", "动手学深度学习 — 这里", "动手学深度学习 — 链接"]
     assert [m.kind for m in d2l][1:] == ["code", "video"]
     assert all("覆盖注意力机制" in m.context for m in d2l)
+    # A citation-count badge linking to the paper's page: named by the host, a check-mark cell is no title.
+    cited = urls[
+        "https://www.semanticscholar.org/paper/Attention-is-All-you-Need/204e3073870fae3d05bcbc2f6a8e263d9b72e776"
+    ]
+    assert (cited.title, cited.kind) == ("Transformer — Semantic Scholar", "paper")
+    assert "第四大类架构" in cited.context and "✅" not in cited.title
 
 
 def test_the_other_shapes_reference_links_html_blocks_heading_links_and_links_below_their_text():
