@@ -398,7 +398,7 @@ class _Walker:
         name = R.row_name(texts[at]) if at is not None else ""
         said = " | ".join(t for t in texts if R.says_something(t) or R.is_filler(t))
         context = _ctx(INVISIBLE_RE.sub("", said[: 4 * MAX_CANDIDATE]))
-        minutes = next((m for m in map(R.duration_minutes, texts) if m), None)
+        minutes = R.row_minutes(texts, heads)
         links = [(link, head) for cell, head in zip(cells, heads) for link in cell.links]
         item = _Item(texts[at] if at is not None else said[:MAX_ITEM_TEXT], name, bool(links), line, None, False)
         if not header:  # a row of questions under 面经 is questions; a header row names columns

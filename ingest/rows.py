@@ -141,8 +141,14 @@ def column_kind(header: str) -> str | None:
     return None
 
 
-def is_duration_column(header: str) -> bool:
-    return bool(_DURATION_HEAD_RE.search(header or ""))
+def row_minutes(texts: list[str], headers: list[str]) -> float | None:
+    """The row's length: the cell under a 时长/Duration/Time header first, else any cell that is a duration."""
+    timed = [t for t, h in zip(texts, headers) if _DURATION_HEAD_RE.search(h or "")]
+    for text in timed + texts:
+        minutes = duration_minutes(text)
+        if minutes:
+            return minutes
+    return None
 
 
 def _host(url: str) -> str:

@@ -273,3 +273,13 @@ def test_table_sections_and_link_headings_teach_no_learned_topic(table_library):
         meta.close()
     # "录制完成的论文" is how the page is arranged; "## [The Annotated Transformer](url)" names a resource.
     assert {t.name for t in learned.topics.values()} == set()
+
+
+def test_the_duration_column_wins_over_a_clock_time_elsewhere_in_the_row():
+    doc = parse_markdown(
+        "| Lecture | Starts | Length | Video |\n| --- | --- | --- | --- |\n"
+        "| Attention and transformers | 10:30 | 1:05:00 | [Video](https://www.youtube.com/watch?v=lecture7) |\n",
+        "l.md",
+    )
+    (m,) = doc.mentions
+    assert (m.title, m.kind, m.minutes) == ("Attention and transformers — Video", "video", 65.0)
