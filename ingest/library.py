@@ -62,6 +62,7 @@ def merge_resources(
             sources=[Source(m.file, m.line, m.heading) for m in ms],
             context=" | ".join(contexts)[:800],
             done=any(m.done for m in ms),
+            minutes=next((m.minutes for m in ms if m.minutes), None),
         )
         # Title and context say what a resource is about; the heading only where they say nothing.
         topics = matcher.topics(f"{resource.title}\n{resource.context}")

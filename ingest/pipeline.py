@@ -235,7 +235,17 @@ def _resolve(cf: CorpusFile, digest: str, doc: ParsedDoc) -> ChangedFile:
     f = cf.display
     mentions = [
         MentionRow(
-            f, m.line, _rid(m.url, m.title), m.url, m.title, m.kind, m.context, " > ".join(m.headings), m.done, m.named
+            f,
+            m.line,
+            _rid(m.url, m.title),
+            m.url,
+            m.title,
+            m.kind,
+            m.context,
+            " > ".join(m.headings),
+            m.done,
+            m.named,
+            m.minutes,
         )
         for m in doc.mentions
     ]

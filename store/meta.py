@@ -30,12 +30,12 @@ CREATE TABLE IF NOT EXISTS files(
 CREATE TABLE IF NOT EXISTS mentions(
     file TEXT NOT NULL, line INTEGER NOT NULL, resource_id TEXT NOT NULL, url TEXT, title TEXT NOT NULL,
     kind TEXT NOT NULL, context TEXT NOT NULL, heading TEXT NOT NULL, done INTEGER NOT NULL,
-    named INTEGER NOT NULL DEFAULT 1);
+    named INTEGER NOT NULL DEFAULT 1, minutes REAL);
 CREATE INDEX IF NOT EXISTS mentions_file ON mentions(file);
 CREATE INDEX IF NOT EXISTS mentions_resource ON mentions(resource_id);
 CREATE TABLE IF NOT EXISTS resources(
     id TEXT PRIMARY KEY, url TEXT, title TEXT NOT NULL, kind TEXT NOT NULL, context TEXT NOT NULL,
-    done INTEGER NOT NULL, topics TEXT NOT NULL, sources TEXT NOT NULL);
+    done INTEGER NOT NULL, topics TEXT NOT NULL, sources TEXT NOT NULL, minutes REAL);
 CREATE TABLE IF NOT EXISTS chunks(id TEXT PRIMARY KEY, resource_id TEXT NOT NULL, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_resource ON chunks(resource_id);
 CREATE TABLE IF NOT EXISTS doc_text(file TEXT NOT NULL, line INTEGER NOT NULL, resource_id TEXT NOT NULL, text TEXT NOT NULL);
@@ -82,6 +82,7 @@ class MentionRow(NamedTuple):
     heading: str  # heading path joined with " > "
     done: bool
     named: bool = True  # the link's own text named it (not 材料, a bare URL): a fetched page's title never replaces it
+    minutes: float | None = None  # its length as the roadmap gives it (a table's duration cell)
 
 
 class DocTextRow(NamedTuple):
@@ -101,6 +102,13 @@ def _migrate(db: sqlite3.Connection) -> None:
         with db:
             db.execute("ALTER TABLE mentions ADD COLUMN named INTEGER NOT NULL DEFAULT 1")
             db.execute("UPDATE files SET hash = ''")
+    if "minutes" not in columns:
+        with db:
+            db.execute("ALTER TABLE mentions ADD COLUMN minutes REAL")
+            db.execute("UPDATE files SET hash = ''")
+    if "minutes" not in {row[1] for row in db.execute("PRAGMA table_info(resources)")}:
+        with db:  # the resources are rebuilt whole by the next ingest (every file's hash is cleared above)
+            db.execute("ALTER TABLE resources ADD COLUMN minutes REAL")
 
 
 def writable(directory: Path) -> bool:
@@ -225,6 +233,7 @@ class MetaStore:
                 r["heading"],
                 bool(r["done"]),
                 bool(r["named"]) if "named" in r.keys() else True,  # a library written before the column
+                r["minutes"] if "minutes" in r.keys() else None,
             )
             for r in self.db.execute("SELECT * FROM mentions ORDER BY file, line")
         ]
@@ -276,10 +285,22 @@ class MetaStore:
         )
         f = file.display
         self.db.executemany(
-            "INSERT INTO mentions(file, line, resource_id, url, title, kind, context, heading, done, named) "
-            "VALUES(?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO mentions(file, line, resource_id, url, title, kind, context, heading, done, named, minutes) "
+            "VALUES(?,?,?,?,?,?,?,?,?,?,?)",
             [
-                (m.file, m.line, m.resource_id, m.url, m.title, m.kind, m.context, m.heading, int(m.done), int(m.named))
+                (
+                    m.file,
+                    m.line,
+                    m.resource_id,
+                    m.url,
+                    m.title,
+                    m.kind,
+                    m.context,
+                    m.heading,
+                    int(m.done),
+                    int(m.named),
+                    m.minutes,
+                )
                 for m in mentions
             ],
         )
@@ -305,7 +326,8 @@ class MetaStore:
         """Resources and chunks are derived from all files together, so they are replaced as a whole."""
         self.db.execute("DELETE FROM resources")
         self.db.executemany(
-            "INSERT INTO resources(id, url, title, kind, context, done, topics, sources) VALUES(?,?,?,?,?,?,?,?)",
+            "INSERT INTO resources(id, url, title, kind, context, done, topics, sources, minutes)"
+            " VALUES(?,?,?,?,?,?,?,?,?)",
             [
                 (
                     r.id,
@@ -316,6 +338,7 @@ class MetaStore:
                     int(r.done),
                     json.dumps(r.topics),
                     json.dumps([[s.file, s.line, s.heading] for s in r.sources], ensure_ascii=False),
+                    r.minutes,
                 )
                 for r in resources
             ],
@@ -359,4 +382,5 @@ def _resource(row: sqlite3.Row) -> Resource:
         done=bool(row["done"]),
         topics=json.loads(row["topics"]),
         sources=[Source(*s) for s in json.loads(row["sources"])],
+        minutes=row["minutes"] if "minutes" in row.keys() else None,
     )
