@@ -115,8 +115,12 @@ def ingest(
     from studygraph.ingest.pipeline import ingest as run_ingest
 
     settings = _settings(data_dir)
+
+    def waiting(message: str) -> None:
+        typer.echo(message, err=True)
+
     if as_json or not sys.stderr.isatty():
-        report = run_ingest(settings, paths or None, fetch=fetch)
+        report = run_ingest(settings, paths or None, fetch=fetch, on_wait=waiting)
     else:
         from rich.progress import Progress
 
@@ -126,7 +130,9 @@ def ingest(
             def progress(stage: str, done: int, total: int) -> None:
                 bar.update(task, description=stage, completed=done, total=total)
 
-            report = run_ingest(settings, paths or None, progress=progress, fetch=fetch)
+            report = run_ingest(settings, paths or None, progress=progress, fetch=fetch, on_wait=waiting)
+    for repair in report.repairs:  # on stderr with --json too: damage repaired is worth a line either way
+        typer.echo(f"warning: {repair}", err=True)
     out = report.to_json()
     out.pop("file_status") if as_json and len(out["file_status"]) > 200 else None
 
