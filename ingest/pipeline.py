@@ -285,6 +285,8 @@ def _store_problems(meta: MetaStore, vectors) -> list[str]:
     """Step 1's check that the store says what the files say, cheap enough for every ingest: a few indexed
     queries and Chroma's count; the ids are compared only when the count differs."""
     problems = meta.library_problems()
+    if problems:  # vectors are reconciled against the rebuilt library; against this one their numbers mislead
+        return problems
     listed = meta.counts()["chunks"]
     if vectors.count() != listed:
         have, chunk_ids = vectors.ids(), meta.chunk_ids()

@@ -140,4 +140,20 @@ def set_aside(path: Path) -> Path:
         n += 1
         target = path.with_name(f"{path.name}.broken-{stamp}-{n}")
     path.rename(target)
+    forget_cached_system(path)
     return target
+
+
+def forget_cached_system(path: Path) -> None:
+    """Chroma keeps one client system per directory for the whole process, a half-started one included, so a
+    fresh store at the same path would be served the broken one. Its cache is private: drop just this
+    directory's entry where it looks as expected, else the whole cache (its public reset)."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    systems = getattr(SharedSystemClient, "_identifier_to_system", None)
+    refcounts = getattr(SharedSystemClient, "_identifier_to_refcount", None)
+    if isinstance(systems, dict) and isinstance(refcounts, dict):
+        systems.pop(str(path), None)
+        refcounts.pop(str(path), None)
+    else:
+        SharedSystemClient.clear_system_cache()

@@ -431,7 +431,9 @@ def search(
     """
     from studygraph.assistant.engine import Assistant
 
-    results = Assistant(_settings(data_dir)).search(query, k=k, kind=kind)
+    assistant = Assistant(_settings(data_dir))
+    results = assistant.search(query, k=k, kind=kind)
+    _warn(assistant.search_warning)  # stderr in both modes: --json stays the list of results
     data = [
         {
             "id": r.resource.id,
@@ -480,16 +482,29 @@ def ask(
             "intent": answer.intent,
             "model": answer.model,
             "structured": answer.structured,
+            "warning": assistant.search_warning,
         }
+        _warn(assistant.search_warning)
         _emit(True, data, None)
         return
     answer, tokens = assistant.ask_stream(question)
     for piece in tokens:
         typer.echo(piece, nl=False)
     typer.echo("")
+    _warn(assistant.search_warning)
+
+
+def _warn(warning: str | None) -> None:
+    """One line on stderr. The library's own logging of the same warning is silenced in main()."""
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)
 
 
 def main() -> None:
+    import logging
+
+    # Warnings reach the learner as the commands' own `warning:` lines, not a second time through logging.
+    logging.getLogger("studygraph").addHandler(logging.NullHandler())
     try:
         app(standalone_mode=False)
     except CliError as exc:
