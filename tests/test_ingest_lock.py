@@ -163,7 +163,7 @@ def test_an_ingest_told_not_to_wait_refuses_in_one_line_naming_the_holder(small_
     assert library_state(settings.data_dir) == before
 
 
-def test_the_apps_ingest_shares_the_lock_and_searches_do_not_wait(small_library):
+def test_the_apps_ingest_shares_the_lock_and_searches_and_marks_do_not_wait(small_library):
     settings, corpus = small_library
     holder = subprocess.Popen(
         [
@@ -194,6 +194,15 @@ def test_the_apps_ingest_shares_the_lock_and_searches_do_not_wait(small_library)
             timeout=120,
         )
         assert found.returncode == 0 and "illustrated-transformer" in found.stdout, found.stderr
+        marked = subprocess.run(  # progress is its own table, written in its own short transaction
+            [SG, "mark", "transformer", "--data-dir", str(settings.data_dir)],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            env=ENV,
+            timeout=120,
+        )
+        assert marked.returncode == 0, marked.stderr
     finally:
         holder.kill()
         holder.wait()
