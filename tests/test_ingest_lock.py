@@ -99,15 +99,17 @@ def wait_until_writing(data: Path, proc: subprocess.Popen, timeout: float = 300)
 
 
 @pytest.mark.slow
-def test_two_ingests_at_once_end_with_the_union_of_their_inputs(tmp_path):
+@pytest.mark.parametrize("start", ["mid-ingest", "together"])
+def test_two_ingests_at_once_end_with_the_union_of_their_inputs(tmp_path, start):
     big = big_roadmaps(tmp_path / "big")
     seeds = CORPUS / "roadmaps"
     data = tmp_path / "data"
 
     first = sg_ingest(big, data=data)
-    wait_until_writing(data, first)
-    second = sg_ingest(seeds, data=data)  # starts while the first is embedding its 2,000 links
-    first_report, _ = finish(first)
+    if start == "mid-ingest":
+        wait_until_writing(data, first)  # the second starts while the first is embedding its 2,000 links
+    second = sg_ingest(seeds, data=data)
+    first_report, first_err = finish(first)
     second_report, second_err = finish(second)
     raced = library_state(data)
 
@@ -125,7 +127,10 @@ def test_two_ingests_at_once_end_with_the_union_of_their_inputs(tmp_path):
     assert raced["counts"]["done"] >= 2  # the roadmaps' done marks, both inputs'
     assert raced["resources"] == reference["resources"] and raced["chunks"] == reference["chunks"]
     assert raced["state"] == "clean" and vector_count(data) == len(raced["chunks"])
-    assert f"waiting for another ingest (pid {first.pid})" in second_err
+    if start == "mid-ingest":
+        assert f"waiting for another ingest (pid {first.pid})" in second_err
+    else:  # whichever took the lock first, the other one waited for it (unless they never overlapped)
+        assert f"waiting for another ingest (pid {second.pid})" not in first_err or "waiting" not in second_err
     assert first_report["errors"] == second_report["errors"] == []
 
     again, _ = finish(sg_ingest(big, seeds, data=data))
