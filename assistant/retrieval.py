@@ -257,6 +257,15 @@ class Retriever:
             self._store_checked, self._store_warning, self._store_usable = lex.version, warning, usable
         return self._store_usable, self._store_warning
 
+    def _unavailable(self, exc: Exception) -> str:
+        """Why the vectors cannot be searched: a store SQLite cannot read is damage that ingest repairs."""
+        from studygraph.store.vectors import damage
+
+        broken = None if self.settings.chroma_url else damage(self.settings.chroma_path)
+        if broken:
+            return f"the vector store is damaged ({broken}): lexical results only; `studygraph ingest` rebuilds it"
+        return f"vector search unavailable ({' '.join(str(exc).split())[:120]}); lexical results only"
+
     def search(self, query: Query, k: int = 10, kind: str | None = None) -> list[SearchResult]:
         lex = lexical_index(self.meta)
         if not lex.ids:
@@ -272,10 +281,7 @@ class Retriever:
             dense = self._dense(f"{query.text} {names}".strip(), over, lex.chunk_resource) if usable else []
         except Exception as exc:  # noqa: BLE001 - a read-only data dir or a Chroma server that is down
             # BM25 alone still finds most things; say so instead of failing the whole question.
-            dense, self.warning = (
-                [],
-                f"vector search unavailable ({' '.join(str(exc).split())[:120]}); lexical results only",
-            )
+            dense, self.warning = [], self._unavailable(exc)
             log.warning(self.warning)
         tokens = [t for t in tokenize(f"{query.text} {names}") if t not in KIND_WORDS or not query.kind]
         lexical: list[str] = []

@@ -44,15 +44,6 @@ def writer_lock(data_dir: Path, timeout: float, on_wait: Callable[[int | None], 
         os.close(fd)
 
 
-def holder(data_dir: Path) -> int | None:
-    """The pid the lock file names (the last holder's if it is free), None if it names none."""
-    try:
-        text = (data_dir / LOCK_NAME).read_text(encoding="ascii", errors="replace").strip()
-    except OSError:
-        return None
-    return int(text) if text.isdigit() else None
-
-
 def _acquire(fd: int, timeout: float, on_wait: Callable[[int | None], None] | None) -> None:
     deadline = time.monotonic() + max(0.0, timeout)
     told = False

@@ -78,7 +78,7 @@ def drop_some_vectors(settings):
 DAMAGE = {
     "deleted": (delete_the_dir, "the vector store is missing"),
     "emptied": (empty_the_database, "the vector store holds no vectors (the library has 20 chunks)"),
-    "truncated": (truncate_the_database, "vector search unavailable"),
+    "truncated": (truncate_the_database, "the vector store is damaged (database disk image is malformed)"),
     "short": (drop_some_vectors, "the vector store holds 15 of the library's 20 vectors"),
 }
 
@@ -96,6 +96,7 @@ def test_a_damaged_vector_store_is_reported_by_search_and_repaired_by_one_ingest
     assert len(json.loads(found.stdout)) == 3  # BM25 still answers
     [line] = warnings(found)
     assert said in line and ("lexical results only" in line or "some results may be missing" in line), line
+    assert line.endswith("`studygraph ingest` rebuilds it")
     asked = sg("ask", "where is a good guide to attention?", "--no-llm", "--json", settings=settings, corpus=corpus)
     answer = json.loads(asked.stdout)
     assert answer["citations"] and said in answer["warning"]
