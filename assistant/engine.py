@@ -131,6 +131,11 @@ class Assistant:
         return self._retriever
 
     @property
+    def search_warning(self) -> str | None:
+        """What the last search could not use (the vector store missing, short or unavailable), else None."""
+        return self._retriever.warning if self._retriever is not None else None
+
+    @property
     def llm(self):
         with self._lock:
             if self._llm is None:

@@ -254,6 +254,28 @@ class MetaStore:
             "done": one("SELECT COUNT(*) FROM resources WHERE done=1"),
         }
 
+    def library_problems(self) -> list[str]:
+        """Where the library's resources and chunks disagree with the per-file rows they are derived from (a
+        half-applied library): resources are exactly those the files' mentions name, each with its card chunk,
+        and no chunk belongs to a resource that is gone. Indexed queries: milliseconds for a big library."""
+        one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
+        lost = one(
+            "SELECT COUNT(DISTINCT resource_id) FROM mentions WHERE resource_id NOT IN (SELECT id FROM resources)"
+        )
+        stale = one("SELECT COUNT(*) FROM resources WHERE id NOT IN (SELECT resource_id FROM mentions)")
+        bare = one("SELECT COUNT(*) FROM resources WHERE id NOT IN (SELECT resource_id FROM chunks)")
+        orphan = one("SELECT COUNT(*) FROM chunks WHERE resource_id NOT IN (SELECT id FROM resources)")
+        problems = []
+        if lost or stale:
+            problems.append(
+                f"the library lacks {lost} resources its files name and keeps {stale} they no longer name: rebuilding it"
+            )
+        if bare or orphan:
+            problems.append(
+                f"{bare} resources have no chunk and {orphan} chunks no resource: rebuilding the library's chunks"
+            )
+        return problems
+
     # -- ingest writes ----------------------------------------------------------------------------
     # None of these commits: ingest groups them in `transaction()` so a library changes all at once.
     @contextmanager

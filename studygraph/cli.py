@@ -166,8 +166,12 @@ def ingest(
     # path exists there is nothing to ingest, and the library is left as it is.
     if paths and not any(p.exists() or p.is_symlink() for p in paths):
         raise CliError("no such file or directory: " + ", ".join(shown(str(p)) for p in paths), 1)
+
+    def waiting(message: str) -> None:
+        typer.echo(message, err=True)
+
     if as_json or not sys.stderr.isatty():
-        report = run_ingest(settings, paths or None, fetch=fetch)
+        report = run_ingest(settings, paths or None, fetch=fetch, on_wait=waiting)
     else:
         from rich.progress import Progress
 
@@ -177,7 +181,9 @@ def ingest(
             def progress(stage: str, done: int, total: int) -> None:
                 bar.update(task, description=stage, completed=done, total=total)
 
-            report = run_ingest(settings, paths or None, progress=progress, fetch=fetch)
+            report = run_ingest(settings, paths or None, progress=progress, fetch=fetch, on_wait=waiting)
+    for repair in report.repairs:  # on stderr with --json too: damage repaired is worth a line either way
+        typer.echo(f"warning: {repair}", err=True)
     out = report.to_json()
     out.pop("file_status") if as_json and len(out["file_status"]) > 200 else None
     held = _held_back(settings)
@@ -496,7 +502,9 @@ def search(
 
     settings = _settings(data_dir)
     _open_library(settings).close()
-    results = Assistant(settings).search(query, k=k, kind=kind)
+    assistant = Assistant(settings)
+    results = assistant.search(query, k=k, kind=kind)
+    _warn(assistant.search_warning)  # stderr in both modes: --json stays the list of results
     data = [
         {
             "id": r.resource.id,
@@ -545,16 +553,29 @@ def ask(
             "intent": answer.intent,
             "model": answer.model,
             "structured": answer.structured,
+            "warning": assistant.search_warning,
         }
+        _warn(assistant.search_warning)
         _emit(True, data, None)
         return
     answer, tokens = assistant.ask_stream(question)
     for piece in tokens:
         typer.echo(piece, nl=False)
     typer.echo("")
+    _warn(assistant.search_warning)
+
+
+def _warn(warning: str | None) -> None:
+    """One line on stderr. The library's own logging of the same warning is silenced in main()."""
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)
 
 
 def main() -> None:
+    import logging
+
+    # Warnings reach the learner as the commands' own `warning:` lines, not a second time through logging.
+    logging.getLogger("studygraph").addHandler(logging.NullHandler())
     try:
         # Without standalone mode click returns a command's exit status (typer.Exit) instead of exiting.
         code = app(standalone_mode=False)
