@@ -18,7 +18,6 @@ from studygraph.assistant.grounding import (
     build_prompt,
     citation_grammar,
     clean_stream,
-    suspicious,
 )
 from studygraph.assistant.intents import Intent, route
 from studygraph.assistant.payloads import ChitchatPayload, Payload
@@ -88,13 +87,13 @@ class Assistant:
         self._resolver = None
         self._catalogue = None
         self._retriever = None
-        self._quarantined: set[str] = set()
         self._corpus_urls: set[str] = set()
 
     # -- lazy parts -----------------------------------------------------------------------------------
     def _base(self):
         """(meta, resolver), renewed when an ingest has committed a new library version; with them the
-        quarantine and the corpus URLs. All a search needs: no topic graph (a cold `search` stays fast)."""
+        corpus URLs. All a search needs: no topic graph (a cold `search` stays fast). The store offers only
+        resources outside the quarantine (store/meta.py), so neither the graph nor the retriever ever holds one."""
         from studygraph.graph.catalogue import load_catalogue
         from studygraph.graph.learned import library_catalogue
         from studygraph.graph.resolve import Resolver
@@ -105,10 +104,7 @@ class Assistant:
                 self._meta = MetaStore(self.settings.meta_path, readonly=True)
             version = store_version(self._meta) if self._meta else None
             if self._resolver is None or version != self._version:
-                resources = self._meta.resources() if self._meta else []
-                # A resource whose own text addresses a model (prompt injection in a roadmap) is never offered.
-                self._quarantined = {r.id for r in resources if suspicious(r.title) or suspicious(r.context)}
-                self._corpus_urls = {r.url for r in resources if r.url and r.id not in self._quarantined}
+                self._corpus_urls = self._meta.corpus_urls() if self._meta else set()
                 self._catalogue = library_catalogue(load_catalogue(), self._meta)
                 self._resolver, self._version = Resolver(self._catalogue), version
                 self._tg = self._retriever = None
@@ -121,12 +117,7 @@ class Assistant:
         meta, resolver = self._base()
         with self._lock:
             if self._tg is None:
-                tg = build_graph(self._catalogue, meta)
-                for t, items in tg.resources_by_topic.items():
-                    tg.resources_by_topic[t] = [r for r in items if r.id not in self._quarantined]
-                for rid in self._quarantined:
-                    tg.resources.pop(rid, None)
-                self._tg = tg
+                self._tg = build_graph(self._catalogue, meta)
             return meta, self._tg, resolver
 
     @property
@@ -138,6 +129,11 @@ class Assistant:
             names = {t.id: t.name for t in self._catalogue.topics.values()}
             self._retriever = Retriever(self.settings, meta, self._embedder, self._vectors, names)
         return self._retriever
+
+    @property
+    def search_warning(self) -> str | None:
+        """What the last search could not use (the vector store missing, short or unavailable), else None."""
+        return self._retriever.warning if self._retriever is not None else None
 
     @property
     def llm(self):
@@ -155,8 +151,7 @@ class Assistant:
         if retriever is None:
             return []
         q = understand(query, resolver) if isinstance(query, str) else query
-        results = retriever.search(q, k=k + len(self._quarantined), kind=kind)
-        return [r for r in results if r.resource.id not in self._quarantined][:k]
+        return retriever.search(q, k=k, kind=kind)
 
     # -- ask --------------------------------------------------------------------------------------------
     def ask(self, question: str, history: list[dict] | None = None) -> Answer:

@@ -8,9 +8,9 @@ of the answer ("To learn RLHF, first"). Either way sources are numbered [1]..[n]
 mapped back to the source's URL and a number beyond n is dropped.
 
 Corpus text is data. It goes into a delimited block with URLs stripped (the model never sees a link, so
-it has none to copy); lines that read like instructions to a model are removed; any URL-looking text in
-the output that is not a corpus URL is removed; and a resource whose own title or context reads like an
-instruction is quarantined, never cited (ingest keeps such a line's link as a resource).
+it has none to copy); lines that address a model are removed (studygraph/quarantine.py, the same detector
+the library's quarantine uses); any URL-looking text in the output that is not a corpus URL is removed; and
+a quarantined resource never reaches a prompt, since the store does not offer it.
 """
 
 from __future__ import annotations
@@ -19,28 +19,17 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-INJECTION = re.compile(
-    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|messages?|context|above)\b"
-    r"|\b(system|developer)\s+prompt\b|\byou\s+are\s+now\b|\bnew\s+instructions?\b|\bact\s+as\b"
-    r"|\b(always|must|should)\s+(link|cite|include|recommend)\b.{0,40}(https?://|www\.|\.\w{2,}/)"
-    r"|忽略.{0,12}(指令|指示|提示|说明|要求)|无视.{0,12}(指令|指示|提示)|你现在是|系统提示",
-    re.I,
-)
+from studygraph.quarantine import clean_lines
+
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]]+|\b(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/[^\s<>\"'()\[\]]*)?", re.I)
 CITE = re.compile(r"\[(\d{1,3})\]")
 STOP = ["\n\n\n", "Question:", "\nAnswer:", "###", "</sources>", "<sources>", "Sources:", "<end_of_turn>"]
 SNIPPET_CHARS = 280
 
 
-def suspicious(text: str) -> bool:
-    """Text that addresses a model instead of a learner."""
-    return bool(INJECTION.search(text or ""))
-
-
 def sanitize_source_text(text: str) -> str:
     """Corpus text as it goes into a prompt: no links, no instruction-like lines, one line."""
-    lines = [ln for ln in (text or "").splitlines() if not suspicious(ln)]
-    flat = " ".join(" ".join(lines).split())
+    flat = " ".join(" ".join(clean_lines(text or "")).split())
     flat = URL.sub("", flat)
     flat = flat.replace("<", "(").replace(">", ")")  # cannot close the <sources> block
     return flat[:SNIPPET_CHARS]
@@ -178,8 +167,7 @@ def build_chat_prompt(
 
 def sanitize_turn(text: str) -> str:
     """An earlier turn as context: no links (the model never sees one to copy), short, no instruction lines."""
-    lines = [ln for ln in text.splitlines() if not suspicious(ln)]
-    return URL.sub("", " ".join(" ".join(lines).split()))[:HISTORY_CHARS]
+    return URL.sub("", " ".join(" ".join(clean_lines(text)).split()))[:HISTORY_CHARS]
 
 
 def allowed_url(candidate: str, corpus_urls: set[str]) -> bool:

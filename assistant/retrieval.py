@@ -205,6 +205,9 @@ class Retriever:
         self._embedder = embedder
         self._vectors = vectors
         self.warning: str | None = None
+        self._store_checked: tuple | None = None  # the library version the vector store was last counted for
+        self._store_warning: str | None = None
+        self._store_usable = True
 
     @property
     def embedder(self):
@@ -229,6 +232,40 @@ class Retriever:
         hits = self.vectors.query_ids(self.embedder.encode_one(text), n)
         return [cid for cid, _ in hits if cid in known]  # orphans: vectors SQLite does not list
 
+    def _store_check(self, lex: _Lexical) -> tuple[bool, str | None]:
+        """(whether to query the vectors, what to tell the learner), once per library version: a vector
+        store that is gone or holds fewer vectors than SQLite lists chunks (deleted, truncated, another
+        embedder's) is said so, not silently searched. A store that is gone is not created by a reader."""
+        if self._store_checked != lex.version:
+            path = self.settings.chroma_path
+            if self._vectors is None and not self.settings.chroma_url and not path.is_dir():
+                usable, warning = False, f"the vector store is missing ({path}): lexical results only"
+            else:
+                held, listed = self.vectors.count(), len(lex.ids)
+                usable, warning = held > 0, None
+                if not held:
+                    warning = (
+                        f"the vector store holds no vectors (the library has {listed} chunks): lexical results only"
+                    )
+                elif held < listed:
+                    warning = (
+                        f"the vector store holds {held} of the library's {listed} vectors: some results may be missing"
+                    )
+            if warning:
+                warning += "; `studygraph ingest` rebuilds it"
+                log.warning(warning)
+            self._store_checked, self._store_warning, self._store_usable = lex.version, warning, usable
+        return self._store_usable, self._store_warning
+
+    def _unavailable(self, exc: Exception) -> str:
+        """Why the vectors cannot be searched: a store SQLite cannot read is damage that ingest repairs."""
+        from studygraph.store.vectors import damage
+
+        broken = None if self.settings.chroma_url else damage(self.settings.chroma_path)
+        if broken:
+            return f"the vector store is damaged ({broken}): lexical results only; `studygraph ingest` rebuilds it"
+        return f"vector search unavailable ({' '.join(str(exc).split())[:120]}); lexical results only"
+
     def search(self, query: Query, k: int = 10, kind: str | None = None) -> list[SearchResult]:
         lex = lexical_index(self.meta)
         if not lex.ids:
@@ -240,14 +277,11 @@ class Retriever:
         # topics in English for both sides ("注意力机制" -> "Attention mechanism").
         names = " ".join(self.topic_names.get(t, "") for t in query.topics)
         try:
-            dense = self._dense(f"{query.text} {names}".strip(), over, lex.chunk_resource)
-            self.warning = None
+            usable, self.warning = self._store_check(lex)
+            dense = self._dense(f"{query.text} {names}".strip(), over, lex.chunk_resource) if usable else []
         except Exception as exc:  # noqa: BLE001 - a read-only data dir or a Chroma server that is down
             # BM25 alone still finds most things; say so instead of failing the whole question.
-            dense, self.warning = (
-                [],
-                f"vector search unavailable ({' '.join(str(exc).split())[:120]}); lexical results only",
-            )
+            dense, self.warning = [], self._unavailable(exc)
             log.warning(self.warning)
         tokens = [t for t in tokenize(f"{query.text} {names}") if t not in KIND_WORDS or not query.kind]
         lexical: list[str] = []

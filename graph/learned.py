@@ -11,8 +11,9 @@ one topic), and prerequisites only where the library shows evidence, each with i
   nothing else speaks for it (order alone is weak evidence).
 
 What is not a subject never becomes one: a document's title heading, headings made only of generic words
-("其他", "Tools", "所有论文"), headings that are a resource's own name ("owner/repo (github.com)"), and
-headings that only list catalogue topics ("Fine-tuning and PEFT"). Everything here is recomputed from the
+("其他", "Tools", "所有论文", "录制完成的论文"), headings that are a resource's own name ("owner/repo
+(github.com)", a heading that is itself a link: "## [The Annotated Transformer](url)"), and headings that
+only list catalogue topics ("Fine-tuning and PEFT"). Everything here is recomputed from the
 library on every load, so removing a roadmap removes its topics.
 """
 
@@ -52,6 +53,7 @@ GENERIC_ZH = sorted(
     所有论文 学习路线 学习资料 学习方法 参考资料 参考文献 相关资料 推荐阅读 论文阅读 课程资料 工具网站 其他 其它 论文 资料 资源
     材料 链接 网站 工具 课程 课本 教程 书籍 书单 视频 博客 笔记 代码 项目 推荐 相关 路线 学习 阅读 参考 文献 致谢 目录 附录
     面经 一些 常见 问题 总结 汇总 合集 整理 精选 入门 简介 介绍 实践 任务 其一 其二 要求 作业 练习 更多 以及 和 与 及 的 篇
+    录制完成 已完成 未完成 录制 精读 待读 已读 计划
     """.split(),
     key=len,
     reverse=True,
@@ -190,9 +192,12 @@ def learn_topics(catalogue: Catalogue, meta: MetaStore) -> LearnedTopics:
     resolver = Resolver(catalogue)
     resources = {r.id: r for r in meta.resources()}
     held: dict[tuple[str, str], list[str]] = defaultdict(list)  # (file, heading path) -> resource ids
+    named_at: set[tuple[str, int, str]] = set()  # (file, line, title) of links that name themselves
     for m in meta.mentions():
         if m.resource_id not in held[(m.file, m.heading)]:
             held[(m.file, m.heading)].append(m.resource_id)
+        if m.named:
+            named_at.add((m.file, m.line, m.title))
     by_file: dict[str, list[_Section]] = defaultdict(list)
     for row in meta.sections():
         path = tuple(row["heading"].split(" > "))
@@ -206,7 +211,11 @@ def learn_topics(catalogue: Catalogue, meta: MetaStore) -> LearnedTopics:
         for s in sections:
             if s.topic is not None or not s.subject:
                 continue
-            rids = _resources_of(s, sections, held)
+            if (file, s.line, s.path[-1]) in named_at:  # "## [The Annotated Transformer](url)" names a resource
+                continue
+            # Only offered resources count (meta.resources() leaves the quarantined out): a section of
+            # injected links teaches no topic.
+            rids = [r for r in _resources_of(s, sections, held) if r in resources]
             if not rids:
                 continue
             s.topic = learned_id(s.name)

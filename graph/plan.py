@@ -136,9 +136,11 @@ def _about(tg: TopicGraph, resource: Resource, topic_id: str) -> bool:
 
 
 def estimate_hours(topic: Topic, resources: list[Resource]) -> float:
+    """The picked resources' time: a length the roadmap gives (a video's 1:12:16) where it has one,
+    else a typical time for the kind (Metacademy's work units, from the roadmap where it can)."""
     if not resources:
         return HOURS_BY_LEVEL.get(topic.level, 3.0)
-    return round(sum(HOURS_BY_KIND.get(r.kind, 1.0) for r in resources[:2]), 1)
+    return round(sum(r.minutes / 60 if r.minutes else HOURS_BY_KIND.get(r.kind, 1.0) for r in resources[:2]), 1)
 
 
 def learning_plan(

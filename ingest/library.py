@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 
-from studygraph.assistant.grounding import suspicious
 from studygraph.graph.catalogue import Catalogue
 from studygraph.graph.matcher import matcher_for
 from studygraph.ingest.titles import shorten
 from studygraph.models import Chunk, Resource, Source
+from studygraph.quarantine import clean_lines, quarantined, suspicious
 from studygraph.store.meta import DocTextRow, MentionRow
 from studygraph.store.pages import Page
 
@@ -26,7 +26,7 @@ PAGE_TEXT_CHARS = 12_000
 def page_text(page: Page) -> str:
     """A fetched page's text as library text: lines that address a model (prompt injection) never enter the
     index, the same quarantine roadmap lines get; the links inside the page were never kept."""
-    lines = [ln for ln in page.text.splitlines() if ln.strip() and not suspicious(ln)]
+    lines = [ln for ln in clean_lines(page.text) if ln.strip()]
     return "\n".join(lines)[:PAGE_TEXT_CHARS]
 
 
@@ -49,7 +49,8 @@ def merge_resources(
     for rid, ms in grouped.items():
         first = ms[0]
         kinds = Counter(m.kind for m in ms if m.kind != "website")
-        contexts = list(dict.fromkeys(m.context for m in ms if m.context))
+        # A context that addresses a model goes first, so the cut to 800 characters never hides it.
+        contexts = sorted(dict.fromkeys(m.context for m in ms if m.context), key=lambda c: not suspicious(c))
         headings = list(dict.fromkeys(m.heading for m in ms if m.heading))
         page = (pages or {}).get(first.url) if first.url else None
         unnamed = not any(m.named for m in ms)
@@ -61,6 +62,7 @@ def merge_resources(
             sources=[Source(m.file, m.line, m.heading) for m in ms],
             context=" | ".join(contexts)[:800],
             done=any(m.done for m in ms),
+            minutes=next((m.minutes for m in ms if m.minutes), None),
         )
         # Title and context say what a resource is about; the heading only where they say nothing.
         topics = matcher.topics(f"{resource.title}\n{resource.context}")
@@ -77,8 +79,11 @@ def make_chunks(
     resources: list[Resource], doc_text: list[DocTextRow], catalogue: Catalogue, pages: dict[str, Page] | None = None
 ) -> list[Chunk]:
     """A resource card per resource, plus windows of paper text and of fetched page text. Topic names in
-    English go into the card so that the English-only embedder can place Chinese-titled resources."""
+    English go into the card so that the English-only embedder can place Chinese-titled resources.
+    A quarantined resource gets none: its words are never embedded, indexed or found."""
     chunks = []
+    held = {r.id for r in resources if quarantined(r.title, r.context)}
+    resources = [r for r in resources if r.id not in held]
     for r in resources:
         topic_names = ", ".join(catalogue.topics[t].name for t in r.topics if t in catalogue.topics)
         heading = r.sources[0].heading if r.sources else ""
@@ -86,7 +91,7 @@ def make_chunks(
             x for x in (r.title, f"{r.kind}; topics: {topic_names}" if topic_names else r.kind, heading, r.context) if x
         )
         chunks.append(_chunk(r.id, text))
-    texts = [(t.resource_id, t.text) for t in doc_text]
+    texts = [(t.resource_id, t.text) for t in doc_text if t.resource_id not in held]
     texts += [(r.id, page_text(pages[r.url])) for r in resources if pages and r.url in pages]
     for resource_id, text in texts:
         for start in range(0, len(text), PAPER_CHUNK_CHARS - 200):

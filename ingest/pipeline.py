@@ -4,8 +4,12 @@ Commit protocol. SQLite (`meta.sqlite`) is the source of truth; Chroma holds a v
 SQLite lists, and possibly some stale ones that nothing references. Chunk ids are content-addressed
 (hash of resource id + text), so writing a vector twice writes the same id, never a duplicate.
 
-  1. Nothing changed (file hashes, catalogue digest) and the last run ended `clean`: report and stop.
-     Chroma is not even opened, which keeps a no-change ingest well under a second.
+  0. Take the data dir's writer lock (store/lock.py) before reading anything: a second ingest waits, then
+     builds on this one's result instead of overwriting it with a library computed from an older snapshot.
+  1. Nothing changed (file hashes, catalogue digest), the last run ended `clean` and the store says what the
+     files say (SQLite's resources and chunks match its per-file rows, Chroma holds as many vectors as SQLite
+     lists chunks): report and stop. Anything missing (a deleted or damaged Chroma store, a half-applied
+     library) takes the full path below, which rebuilds the library and re-embeds what Chroma lacks.
   2. Set state=`dirty` (committed) before any vector is written.
   3. Parse changed files; compute the complete new library in memory (mentions, merged resources,
      topics, chunks).
@@ -23,6 +27,7 @@ ingest produces. Learner progress lives in its own table and is never rewritten 
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -36,11 +41,14 @@ from studygraph.graph.matcher import matcher_for
 from studygraph.ingest.files import CorpusFile, FileProblem, content_hash, decode_markdown, discover, read_bytes
 from studygraph.ingest.library import make_chunks, merge_resources
 from studygraph.models import Chunk, ParsedDoc, ParseError, Resource
+from studygraph.store.lock import writer_lock
 from studygraph.store.meta import DocTextRow, FileRow, MentionRow, MetaStore
 from studygraph.store.pages import Page
 
 if TYPE_CHECKING:
     import sqlite3
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -66,6 +74,8 @@ class IngestReport:
     # `--fetch` only: {"fetched", "cached", "failed", "skipped", "seconds", "failures": [{"url", "reason"}]}
     fetch: dict | None = None
     pages: int = 0  # resources whose fetched page text is in the library (from this fetch or the cache)
+    repairs: list[str] = field(default_factory=list)  # what the store lacked that the files say, and was rebuilt
+    vector_store_set_aside: str | None = None  # where a damaged Chroma dir was moved before it was rebuilt
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -94,14 +104,23 @@ def ingest(
     vectors=None,
     catalogue: Catalogue | None = None,
     fetch: bool = False,
+    on_wait: Callable[[str], None] | None = None,
 ) -> IngestReport:
     """Ingest `paths` (default: the corpus dirs and uploads). `fetch=True` first fetches the linked pages
-    (ingest/fetch.py); without it nothing touches the network and pages already in the cache are used."""
+    (ingest/fetch.py); without it nothing touches the network and pages already in the cache are used.
+    While another ingest of the same data dir runs, this one waits up to `ingest_lock_timeout` seconds
+    (`on_wait` hears so once) and then raises IngestBusy."""
     started = time.perf_counter()
     notify = progress or (lambda stage, done, total: None)
     meta = MetaStore(settings.meta_path)
+
+    def waiting(pid: int | None) -> None:
+        notify("waiting", 0, 1)
+        (on_wait or log.warning)(f"waiting for another ingest{f' (pid {pid})' if pid else ''} to finish…")
+
     try:
-        report = _ingest(settings, meta, paths, notify, embedder, vectors, catalogue or load_catalogue(), fetch)
+        with writer_lock(settings.data_dir, settings.ingest_lock_timeout, waiting):
+            report = _ingest(settings, meta, paths, notify, embedder, vectors, catalogue or load_catalogue(), fetch)
     finally:
         meta.close()
     report.seconds = round(time.perf_counter() - started, 3)
@@ -130,7 +149,10 @@ def _ingest(
         mentions = _mentions_after(meta, changed, removed)
         report.fetch = _fetch(settings, scan, mentions, notify)
     generation = _pages_generation(settings)
-    if _up_to_date(meta, catalogue, changed, removed, generation):
+    vectors = vectors or _open_vectors(settings, report)
+    damage = _store_problems(meta, vectors)
+    report.repairs += damage
+    if not damage and _up_to_date(meta, catalogue, changed, removed, generation):
         _fill_counts(report, meta, catalogue)
         report.pages = int(meta.get_meta("pages_used") or 0)
         return report
@@ -140,7 +162,6 @@ def _ingest(
     doc_text = _doc_text_after(meta, changed, removed)
     library = _new_library(mentions, doc_text, catalogue, _cached_pages(settings, mentions))
     report.pages = library.pages
-    vectors = vectors or _vector_store(settings)
     have = vectors.ids()
     report.vectors_written = _embed_missing(settings, embedder, vectors, have, library.chunks, notify)
     _commit(meta, changed, removed, library, catalogue, generation, notify)
@@ -235,7 +256,17 @@ def _resolve(cf: CorpusFile, digest: str, doc: ParsedDoc) -> ChangedFile:
     f = cf.display
     mentions = [
         MentionRow(
-            f, m.line, _rid(m.url, m.title), m.url, m.title, m.kind, m.context, " > ".join(m.headings), m.done, m.named
+            f,
+            m.line,
+            _rid(m.url, m.title),
+            m.url,
+            m.title,
+            m.kind,
+            m.context,
+            " > ".join(m.headings),
+            m.done,
+            m.named,
+            m.minutes,
         )
         for m in doc.mentions
     ]
@@ -260,10 +291,27 @@ def _removed(scan: Scan, report: IngestReport) -> dict[str, str]:
     return removed
 
 
+def _store_problems(meta: MetaStore, vectors) -> list[str]:
+    """Step 1's check that the store says what the files say, cheap enough for every ingest: a few indexed
+    queries and Chroma's count; the ids are compared only when the count differs."""
+    problems = meta.library_problems()
+    if problems:  # vectors are reconciled against the rebuilt library; against this one their numbers mislead
+        return problems
+    listed = meta.counts()["chunks"]
+    if vectors.count() != listed:
+        have, chunk_ids = vectors.ids(), meta.chunk_ids()
+        missing, extra = len(chunk_ids - have), len(have - chunk_ids)
+        if missing:
+            problems.append(f"the vector store lacks {missing} of the library's {listed} vectors: re-embedding them")
+        if extra and meta.get_meta("state") == "clean":  # any other state expects them: it collects its garbage
+            problems.append(f"the vector store holds {extra} vectors no chunk names: deleting them")
+    return problems
+
+
 def _up_to_date(
     meta: MetaStore, catalogue: Catalogue, changed: dict[str, ChangedFile], removed: dict[str, str], pages: str
 ) -> bool:
-    """Step 1: nothing to do leaves Chroma unopened, which keeps a no-change ingest well under a second."""
+    """Step 1: nothing to do (the store already checked) writes nothing and embeds nothing."""
     state = meta.get_meta("state")
     catalogue_changed = meta.get_meta("catalogue") != catalogue.digest
     pages_changed = (meta.get_meta("pages") or "") != pages
@@ -437,6 +485,28 @@ def _fill_counts(report: IngestReport, meta: MetaStore, catalogue: Catalogue) ->
     report.edges = tg.graph.number_of_edges()
     report.topics = len(tg.catalogue.topics)
     report.learned_topics = sum(t.learned for t in tg.catalogue.topics.values())
+
+
+def _open_vectors(settings: Settings, report: IngestReport):
+    """The vector store; a local one that SQLite itself cannot read (truncated, overwritten) is moved aside
+    and started afresh, to be refilled from the library. One that SQLite reads but Chroma will not open (a
+    store from another Chroma version) is refused untouched: it may be a newer studygraph's data."""
+    from studygraph.errors import VectorStoreError
+    from studygraph.store.vectors import damage, set_aside
+
+    try:
+        return _vector_store(settings)
+    except VectorStoreError:
+        reason = None if settings.chroma_url else damage(settings.chroma_path)
+        if reason is None:
+            raise
+    moved = set_aside(settings.chroma_path)
+    report.vector_store_set_aside = str(moved)
+    report.repairs.append(
+        f"the vector store at {settings.chroma_path} was damaged ({reason}): moved it to {moved.name} and "
+        "rebuilt it from the library"
+    )
+    return _vector_store(settings)
 
 
 def _vector_store(settings: Settings):

@@ -101,6 +101,25 @@ _GENERIC_WORDS = {
     "答案",
     "解答",
 }
+# Words that name nothing as a link's text ("[Article](..)", "[Open in Colab](..)") though a heading made of
+# them is a section's name ("## Colab"): only link texts are judged by them, so headings keep their meaning.
+_LABEL_WORDS = {
+    "article",
+    "articles",
+    "文章",
+    "papers",
+    "notebooks",
+    "colab",
+    "openincolab",
+    "kaggle",
+    "watch",
+    "read",
+    "view",
+    "pdf版",
+    "录播",
+    "回放",
+}
+_BUTTON_WORDS_RE = re.compile(r"\b(?:read|open|watch|view|see|click|go\s+to|the|a|an|in|on|full|this)\b", re.I)
 _TERM_RE = re.compile(
     r"^\[?(?:(?:spring|fall|autumn|winter|summer|sp|fa|wi|su)\s*)?'?\d{2,4}(?:\s*(?:年|春|秋|冬|夏|版|年版|edition))?\]?$"
     r"|^(?:v|ver\.?|version|part|pt\.?|第)\s*\d+(?:\.\d+)*\s*(?:部分|集|讲|课)?$|^\W*$|^\d+$",
@@ -150,6 +169,17 @@ def is_generic(text: str) -> bool:
     t = tidy(text)
     key = re.sub(r"\s+", "", t).casefold()
     return not key or key in _GENERIC_WORDS or bool(_TERM_RE.match(t)) or looks_like_url(t)
+
+
+def is_label(text: str) -> bool:
+    """True for a link text that only says what to do or what kind of thing is behind it: everything
+    is_generic covers, and 'Article', 'Open in Colab', 'Read the paper', 'Watch on YouTube'."""
+    if is_generic(text):
+        return True
+    t = tidy(text)
+    key = re.sub(r"\s+", "", t).casefold()
+    bare = re.sub(r"\s+", "", _BUTTON_WORDS_RE.sub(" ", t)).casefold()
+    return key in _LABEL_WORDS or (bare != key and (bare in _GENERIC_WORDS or bare in _LABEL_WORDS))
 
 
 def looks_like_url(text: str) -> bool:
@@ -215,7 +245,7 @@ def url_title(url: str) -> str:
 def names_itself(link_text: str, bare: bool = False) -> bool:
     """The link's own text is a title ("The Illustrated Transformer"), not 材料, a URL or nothing."""
     text = tidy(link_text)
-    return not bare and bool(text) and not looks_like_url(text) and not is_generic(text)
+    return not bare and bool(text) and not looks_like_url(text) and not is_label(text)
 
 
 def link_title(

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from studygraph.errors import DataDirError, SchemaError
 from studygraph.models import Chunk, Question, Resource, Source, SyllabusItem
+from studygraph.quarantine import quarantined
 
 SCHEMA_VERSION = 1
 
@@ -29,12 +30,12 @@ CREATE TABLE IF NOT EXISTS files(
 CREATE TABLE IF NOT EXISTS mentions(
     file TEXT NOT NULL, line INTEGER NOT NULL, resource_id TEXT NOT NULL, url TEXT, title TEXT NOT NULL,
     kind TEXT NOT NULL, context TEXT NOT NULL, heading TEXT NOT NULL, done INTEGER NOT NULL,
-    named INTEGER NOT NULL DEFAULT 1);
+    named INTEGER NOT NULL DEFAULT 1, minutes REAL);
 CREATE INDEX IF NOT EXISTS mentions_file ON mentions(file);
 CREATE INDEX IF NOT EXISTS mentions_resource ON mentions(resource_id);
 CREATE TABLE IF NOT EXISTS resources(
     id TEXT PRIMARY KEY, url TEXT, title TEXT NOT NULL, kind TEXT NOT NULL, context TEXT NOT NULL,
-    done INTEGER NOT NULL, topics TEXT NOT NULL, sources TEXT NOT NULL);
+    done INTEGER NOT NULL, topics TEXT NOT NULL, sources TEXT NOT NULL, minutes REAL);
 CREATE TABLE IF NOT EXISTS chunks(id TEXT PRIMARY KEY, resource_id TEXT NOT NULL, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_resource ON chunks(resource_id);
 CREATE TABLE IF NOT EXISTS doc_text(file TEXT NOT NULL, line INTEGER NOT NULL, resource_id TEXT NOT NULL, text TEXT NOT NULL);
@@ -89,6 +90,7 @@ class MentionRow(NamedTuple):
     heading: str  # heading path joined with " > "
     done: bool
     named: bool = True  # the link's own text named it (not 材料, a bare URL): a fetched page's title never replaces it
+    minutes: float | None = None  # its length as the roadmap gives it (a table's duration cell)
 
 
 class DocTextRow(NamedTuple):
@@ -108,6 +110,13 @@ def _migrate(db: sqlite3.Connection) -> None:
         with db:
             db.execute("ALTER TABLE mentions ADD COLUMN named INTEGER NOT NULL DEFAULT 1")
             db.execute("UPDATE files SET hash = ''")
+    if "minutes" not in columns:
+        with db:
+            db.execute("ALTER TABLE mentions ADD COLUMN minutes REAL")
+            db.execute("UPDATE files SET hash = ''")
+    if "minutes" not in {row[1] for row in db.execute("PRAGMA table_info(resources)")}:
+        with db:  # the resources are rebuilt whole by the next ingest (every file's hash is cleared above)
+            db.execute("ALTER TABLE resources ADD COLUMN minutes REAL")
 
 
 def writable(directory: Path) -> bool:
@@ -179,16 +188,30 @@ class MetaStore:
         return {r["path"]: r for r in self.db.execute("SELECT * FROM files")}
 
     # -- resources --------------------------------------------------------------------------------
+    # The one place resources are read back, so the one place the quarantine is applied: every surface
+    # (graph, plans, search, ask, the app) gets the resources the library offers, never one whose words
+    # address a model. Decided from the stored title and context, so a library written by an older
+    # detector is judged by the current one without a re-ingest.
     def resources(self) -> list[Resource]:
+        """The resources the library offers (quarantined ones left out)."""
+        return [r for r in self._all_resources() if not quarantined(r.title, r.context)]
+
+    def quarantined(self) -> list[Resource]:
+        """The resources held back because their words address a model (for `library` and `stats` to show)."""
+        return [r for r in self._all_resources() if quarantined(r.title, r.context)]
+
+    def _all_resources(self) -> list[Resource]:
         rows = self.db.execute("SELECT * FROM resources ORDER BY title COLLATE NOCASE, id")
         return [_resource(r) for r in rows]
 
     def resource(self, resource_id: str) -> Resource | None:
         row = self.db.execute("SELECT * FROM resources WHERE id=?", (resource_id,)).fetchone()
-        return _resource(row) if row else None
+        r = _resource(row) if row else None
+        return r if r is not None and not quarantined(r.title, r.context) else None
 
     def corpus_urls(self) -> set[str]:
-        return {r[0] for r in self.db.execute("SELECT url FROM resources WHERE url IS NOT NULL")}
+        """The URLs an answer may cite: those of the offered resources."""
+        return {r.url for r in self.resources() if r.url}
 
     def chunk_ids(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT id FROM chunks")}
@@ -218,6 +241,7 @@ class MetaStore:
                 r["heading"],
                 bool(r["done"]),
                 bool(r["named"]) if "named" in r.keys() else True,  # a library written before the column
+                r["minutes"] if "minutes" in r.keys() else None,
             )
             for r in self.db.execute("SELECT * FROM mentions ORDER BY file, line")
         ]
@@ -237,6 +261,28 @@ class MetaStore:
             "questions": one("SELECT COUNT(*) FROM questions"),
             "done": one("SELECT COUNT(*) FROM resources WHERE done=1"),
         }
+
+    def library_problems(self) -> list[str]:
+        """Where the library's resources and chunks disagree with the per-file rows they are derived from (a
+        half-applied library): resources are exactly those the files' mentions name, each with its card chunk,
+        and no chunk belongs to a resource that is gone. Indexed queries: milliseconds for a big library."""
+        one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
+        lost = one(
+            "SELECT COUNT(DISTINCT resource_id) FROM mentions WHERE resource_id NOT IN (SELECT id FROM resources)"
+        )
+        stale = one("SELECT COUNT(*) FROM resources WHERE id NOT IN (SELECT resource_id FROM mentions)")
+        bare = one("SELECT COUNT(*) FROM resources WHERE id NOT IN (SELECT resource_id FROM chunks)")
+        orphan = one("SELECT COUNT(*) FROM chunks WHERE resource_id NOT IN (SELECT id FROM resources)")
+        problems = []
+        if lost or stale:
+            problems.append(
+                f"the library lacks {lost} resources its files name and keeps {stale} they no longer name: rebuilding it"
+            )
+        if bare or orphan:
+            problems.append(
+                f"{bare} resources have no chunk and {orphan} chunks no resource: rebuilding the library's chunks"
+            )
+        return problems
 
     # -- ingest writes ----------------------------------------------------------------------------
     # None of these commits: ingest groups them in `transaction()` so a library changes all at once.
@@ -269,10 +315,22 @@ class MetaStore:
         )
         f = file.display
         self.db.executemany(
-            "INSERT INTO mentions(file, line, resource_id, url, title, kind, context, heading, done, named) "
-            "VALUES(?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO mentions(file, line, resource_id, url, title, kind, context, heading, done, named, minutes) "
+            "VALUES(?,?,?,?,?,?,?,?,?,?,?)",
             [
-                (m.file, m.line, m.resource_id, m.url, m.title, m.kind, m.context, m.heading, int(m.done), int(m.named))
+                (
+                    m.file,
+                    m.line,
+                    m.resource_id,
+                    m.url,
+                    m.title,
+                    m.kind,
+                    m.context,
+                    m.heading,
+                    int(m.done),
+                    int(m.named),
+                    m.minutes,
+                )
                 for m in mentions
             ],
         )
@@ -298,7 +356,8 @@ class MetaStore:
         """Resources and chunks are derived from all files together, so they are replaced as a whole."""
         self.db.execute("DELETE FROM resources")
         self.db.executemany(
-            "INSERT INTO resources(id, url, title, kind, context, done, topics, sources) VALUES(?,?,?,?,?,?,?,?)",
+            "INSERT INTO resources(id, url, title, kind, context, done, topics, sources, minutes)"
+            " VALUES(?,?,?,?,?,?,?,?,?)",
             [
                 (
                     r.id,
@@ -309,6 +368,7 @@ class MetaStore:
                     int(r.done),
                     json.dumps(r.topics),
                     json.dumps([[s.file, s.line, s.heading] for s in r.sources], ensure_ascii=False),
+                    r.minutes,
                 )
                 for r in resources
             ],
@@ -352,4 +412,5 @@ def _resource(row: sqlite3.Row) -> Resource:
         done=bool(row["done"]),
         topics=json.loads(row["topics"]),
         sources=[Source(*s) for s in json.loads(row["sources"])],
+        minutes=row["minutes"] if "minutes" in row.keys() else None,
     )

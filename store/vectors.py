@@ -7,6 +7,8 @@ default embedding model.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,6 +16,8 @@ from urllib.parse import urlsplit
 from studygraph.errors import VectorStoreError
 
 COLLECTION = "studygraph_chunks"
+CHROMA_DB = "chroma.sqlite3"  # the embedded store's database file, inside its directory
+_CORRUPT = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
 
 
 @dataclass
@@ -107,3 +111,49 @@ class VectorStore:
                 res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0]
             )
         ]
+
+
+def damage(path: Path) -> str | None:
+    """Why SQLite itself cannot read the embedded store's database (truncated, overwritten), else None. A
+    store that SQLite reads but Chroma refuses (another Chroma version) is not damage: it is left alone."""
+    db_file = path / CHROMA_DB
+    if not db_file.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+        try:
+            rows = [r[0] for r in db.execute("PRAGMA quick_check(3)")]
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        # Only corruption counts: a busy or locked database (another process at work) is no reason to move it.
+        return str(exc) if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in _CORRUPT else None
+    return None if rows == ["ok"] else "; ".join(rows)
+
+
+def set_aside(path: Path) -> Path:
+    """Rename a damaged store to `<name>.broken-<timestamp>` beside it (kept for inspection, never read)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.broken-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.broken-{stamp}-{n}")
+    path.rename(target)
+    forget_cached_system(path)
+    return target
+
+
+def forget_cached_system(path: Path) -> None:
+    """Chroma keeps one client system per directory for the whole process, a half-started one included, so a
+    fresh store at the same path would be served the broken one. Its cache is private: drop just this
+    directory's entry where it looks as expected, else the whole cache (its public reset)."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    systems = getattr(SharedSystemClient, "_identifier_to_system", None)
+    refcounts = getattr(SharedSystemClient, "_identifier_to_refcount", None)
+    if isinstance(systems, dict) and isinstance(refcounts, dict):
+        systems.pop(str(path), None)
+        refcounts.pop(str(path), None)
+    else:
+        SharedSystemClient.clear_system_cache()

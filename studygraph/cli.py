@@ -26,6 +26,22 @@ DataDirOpt = Annotated[
 KnownOpt = Annotated[
     Optional[str], typer.Option("--known", help="Comma-separated topics you already know (names or ids).")
 ]
+ECHO_CHARS = 80  # of a user's input quoted back in an error: a 100 KB goal name is not worth printing
+
+
+def shown(text: str, limit: int = ECHO_CHARS) -> str:
+    """User input as an error message quotes it: one line, cut to `limit` characters with an ellipsis."""
+    flat = " ".join(str(text).split())
+    return repr(flat if len(flat) <= limit else flat[: limit - 1] + "…")
+
+
+def _query(value: str) -> str:
+    if not value.strip():
+        raise typer.BadParameter("is empty: say what to search for")
+    return value
+
+
+CountOpt = Annotated[int, typer.Option("-k", min=1, help="How many results (1 or more).")]
 
 
 def _settings(data_dir: Path | None):
@@ -42,6 +58,8 @@ def _emit(as_json: bool, data, human) -> None:
 
 
 def _open_graph(settings):
+    """The graph of the catalogue, and of the library when there is one (path, next, why and graph answer
+    from the catalogue alone before the first ingest)."""
     from studygraph.graph.build import build_graph
     from studygraph.graph.catalogue import load_catalogue
     from studygraph.store.meta import MetaStore
@@ -49,6 +67,35 @@ def _open_graph(settings):
     catalogue = load_catalogue()
     meta = MetaStore(settings.meta_path, readonly=True) if settings.meta_path.exists() else None
     return build_graph(catalogue, meta), meta
+
+
+def _open_library(settings, readonly: bool = True):
+    """The library's store, or the one-line error every command that needs a library gives without one
+    (never a store created empty by asking: `mark` before any ingest must not make one)."""
+    from studygraph.store.meta import MetaStore
+
+    missing = CliError(f"no library in {settings.data_dir} yet: run `studygraph ingest` first", 1)
+    if not settings.meta_path.is_file():
+        raise missing
+    meta = MetaStore(settings.meta_path, readonly=readonly)
+    if meta.get_meta("ingested_at") is None:  # a first ingest that never committed
+        meta.close()
+        raise missing
+    return meta
+
+
+def _held_back(settings) -> list[str]:
+    """Where the library's quarantined resources were seen ("file:line"), for the ingest report."""
+    from studygraph.store.meta import MetaStore
+
+    if not settings.meta_path.is_file():
+        return []
+    meta = MetaStore(settings.meta_path, readonly=True)
+    try:
+        seen = sorted((r.sources[0].file, r.sources[0].line) for r in meta.quarantined() if r.sources)
+        return [f"{file}:{line}" for file, line in seen]
+    finally:
+        meta.close()
 
 
 def _open_catalogue(settings, meta=None):
@@ -75,8 +122,8 @@ def _resolve_or_fail(resolver, name: str) -> str:
         return hit.id
     closest = ", ".join(f"{n} ({t})" for t, n in resolver.closest_to(name, hit))
     if hit is None:
-        raise CliError(f"no topic matches {name!r}; closest: {closest}; try `studygraph graph` to list topics", 1)
-    raise CliError(f"{name!r} is not in the topic map; closest: {closest}", 1)
+        raise CliError(f"no topic matches {shown(name)}; closest: {closest}; try `studygraph graph` to list topics", 1)
+    raise CliError(f"{shown(name)} is not in the topic map; closest: {closest}", 1)
 
 
 def _known(tg, meta, resolver, known: str | None) -> tuple[set[str], set[str]]:
@@ -115,8 +162,16 @@ def ingest(
     from studygraph.ingest.pipeline import ingest as run_ingest
 
     settings = _settings(data_dir)
+    # A path that is not there is an error naming it (the pipeline reports it per path); when no given
+    # path exists there is nothing to ingest, and the library is left as it is.
+    if paths and not any(p.exists() or p.is_symlink() for p in paths):
+        raise CliError("no such file or directory: " + ", ".join(shown(str(p)) for p in paths), 1)
+
+    def waiting(message: str) -> None:
+        typer.echo(message, err=True)
+
     if as_json or not sys.stderr.isatty():
-        report = run_ingest(settings, paths or None, fetch=fetch)
+        report = run_ingest(settings, paths or None, fetch=fetch, on_wait=waiting)
     else:
         from rich.progress import Progress
 
@@ -126,9 +181,13 @@ def ingest(
             def progress(stage: str, done: int, total: int) -> None:
                 bar.update(task, description=stage, completed=done, total=total)
 
-            report = run_ingest(settings, paths or None, progress=progress, fetch=fetch)
+            report = run_ingest(settings, paths or None, progress=progress, fetch=fetch, on_wait=waiting)
+    for repair in report.repairs:  # on stderr with --json too: damage repaired is worth a line either way
+        typer.echo(f"warning: {repair}", err=True)
     out = report.to_json()
     out.pop("file_status") if as_json and len(out["file_status"]) > 200 else None
+    held = _held_back(settings)
+    out["quarantined"] = len(held)
 
     def human() -> None:
         typer.echo(
@@ -145,6 +204,14 @@ def ingest(
             )
             for failure in f["failures"]:
                 typer.echo(f"warning: {failure['url']}: {failure['reason']}", err=True)
+        if held:
+            typer.echo(
+                f"warning: {len(held)} links held back, their lines address a model (prompt injection): "
+                + ", ".join(held[:5])
+                + (", ..." if len(held) > 5 else "")
+                + "; see `studygraph library`",
+                err=True,
+            )
         for e in report.errors:
             typer.echo(f"error: {e['file']}:{e['line'] or '-'}: {e['message']}", err=True)
 
@@ -192,7 +259,7 @@ def resolve(
     )
     if len(names) == 1 and results[0]["id"] is None:
         if not as_json:
-            typer.echo(f"error: no topic matches {names[0]!r}", err=True)
+            typer.echo(f"error: no topic matches {shown(names[0])}", err=True)
         raise typer.Exit(1)
 
 
@@ -283,7 +350,7 @@ def _week_options(hours_per_week: float | None, start: str | None, ics: Path | N
 @app.command("next")
 def next_(
     known: KnownOpt = None,
-    k: Annotated[int, typer.Option("-k")] = 5,
+    k: CountOpt = 5,
     as_json: JsonOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:
@@ -381,22 +448,27 @@ def mark(
     Example: studygraph mark https://jalammar.github.io/illustrated-transformer/ --status learning
     """
     from studygraph.graph.resolve import Resolver
+    from studygraph.ingest.urls import normalize_url
     from studygraph.models import STATUSES, topic_key
-    from studygraph.store.meta import MetaStore
 
     if status not in STATUSES:
         raise CliError(f"status must be one of {', '.join(STATUSES)}")
     settings = _settings(data_dir)
-    meta = MetaStore(settings.meta_path)
-    by_url = {r.url: r.id for r in meta.resources() if r.url}
-    ids = {r.id for r in meta.resources()}
+    meta = _open_library(settings, readonly=False)
+    resources = meta.resources()
+    by_url = {r.url: r.id for r in resources if r.url}
+    ids = {r.id for r in resources}
     resolver = Resolver(_open_catalogue(settings, meta))
     keys = []
     for item in items:
+        # A URL in any form ingest folds into a resource's (a trailing slash, tracking parameters, ...).
+        url = normalize_url(item)
         if item in ids:
             keys.append(item)
-        elif item in by_url:
-            keys.append(by_url[item])
+        elif url is not None and url in by_url:
+            keys.append(by_url[url])
+        elif url is not None:
+            raise CliError(f"no resource in the library has the URL {shown(item)}; see `studygraph library`", 1)
         else:
             keys.append(topic_key(_resolve_or_fail(resolver, item)))
     meta.set_progress(keys, status)
@@ -405,31 +477,43 @@ def mark(
 
 @app.command()
 def library(as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
-    """Every resource with kind, topics, sources and status.
+    """Every resource with kind, topics, sources and status; those held back by the prompt-injection
+    quarantine last, with status "quarantined" and the file:line to look at.
 
     Example: studygraph library --json
     """
-    from studygraph.store.meta import MetaStore
-
-    settings = _settings(data_dir)
-    meta = MetaStore(settings.meta_path, readonly=True)
+    meta = _open_library(_settings(data_dir))
     progress = meta.progress()
-    data = [
-        {
+
+    def row(r, held: bool) -> dict:
+        return {
             "id": r.id,
             "title": r.title,
             "url": r.url,
             "kind": r.kind,
             "topics": r.topics,
             "sources": [{"file": s.file, "line": s.line, "heading": s.heading} for s in r.sources],
-            "status": progress.get(r.id) or ("done" if r.done else "todo"),
+            "status": "quarantined" if held else progress.get(r.id) or ("done" if r.done else "todo"),
+            "quarantined": held,
         }
-        for r in meta.resources()
-    ]
+
+    # Listed, never offered: the learner sees which of their links were held back and where, so nothing
+    # disappears silently; no search, plan or answer ever uses them.
+    data = [row(r, False) for r in meta.resources()] + [row(r, True) for r in meta.quarantined()]
     _emit(
         as_json,
         data,
-        lambda: [typer.echo(f"{d['kind']:8} {d['status']:5} {d['title']}  {d['url'] or '(no link)'}") for d in data],
+        lambda: [
+            typer.echo(
+                f"{d['kind']:8} {d['status']:5} {d['title']}  {d['url'] or '(no link)'}"
+                + (
+                    f"  (held back: it addresses a model; {d['sources'][0]['file']}:{d['sources'][0]['line']})"
+                    if d["quarantined"] and d["sources"]
+                    else ""
+                )
+            )
+            for d in data
+        ],
     )
 
 
@@ -440,10 +524,11 @@ def stats(as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
     Example: studygraph stats
     """
     settings = _settings(data_dir)
+    _open_library(settings).close()
     tg, meta = _open_graph(settings)
-    counts = meta.counts() if meta else {"files": 0, "resources": 0, "chunks": 0, "questions": 0, "done": 0}
     data = {
-        **counts,
+        **meta.counts(),
+        "quarantined": len(meta.quarantined()),
         "topics": len(tg.catalogue.topics),
         "edges": tg.graph.number_of_edges(),
         "curated_edges": len(tg.catalogue.prereqs),
@@ -455,8 +540,8 @@ def stats(as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
 
 @app.command()
 def search(
-    query: str,
-    k: Annotated[int, typer.Option("-k", help="How many results.")] = 10,
+    query: Annotated[str, typer.Argument(callback=_query)],
+    k: CountOpt = 10,
     kind: Annotated[Optional[str], typer.Option("--kind", help="Only this kind (paper, video, ...).")] = None,
     as_json: JsonOpt = False,
     data_dir: DataDirOpt = None,
@@ -469,7 +554,11 @@ def search(
     """
     from studygraph.assistant.engine import Assistant
 
-    results = Assistant(_settings(data_dir)).search(query, k=k, kind=kind)
+    settings = _settings(data_dir)
+    _open_library(settings).close()
+    assistant = Assistant(settings)
+    results = assistant.search(query, k=k, kind=kind)
+    _warn(assistant.search_warning)  # stderr in both modes: --json stays the list of results
     data = [
         {
             "id": r.resource.id,
@@ -518,13 +607,22 @@ def ask(
             "intent": answer.intent,
             "model": answer.model,
             "structured": answer.structured,
+            "warning": assistant.search_warning,
         }
+        _warn(assistant.search_warning)
         _emit(True, data, None)
         return
     answer, tokens = assistant.ask_stream(question)
     for piece in tokens:
         typer.echo(piece, nl=False)
     typer.echo("")
+    _warn(assistant.search_warning)
+
+
+def _warn(warning: str | None) -> None:
+    """One line on stderr. The library's own logging of the same warning is silenced in main()."""
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)
 
 
 from studygraph.review_cli import review_app  # noqa: E402 - the review commands live in their own module
@@ -533,8 +631,15 @@ app.add_typer(review_app, name="review")
 
 
 def main() -> None:
+    import logging
+
+    # Warnings reach the learner as the commands' own `warning:` lines, not a second time through logging.
+    logging.getLogger("studygraph").addHandler(logging.NullHandler())
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns a command's exit status (typer.Exit) instead of exiting.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except CliError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.code)
@@ -542,12 +647,13 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         sys.exit(130)
+    except typer.TyperException as exc:  # a usage error: one line, like every other error (--help has the usage)
+        ctx = getattr(exc, "ctx", None)
+        where = f"{ctx.command_path}: " if ctx is not None else ""
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        typer.echo(f"error: {where}{' '.join(message.split())}", err=True)
+        sys.exit(getattr(exc, "exit_code", 2))
     except Exception as exc:  # noqa: BLE001 - one line, not a stack trace: the message names the file/line where we know it
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
         typer.echo(f"error: {describe_error(exc)}", err=True)
         sys.exit(2)
 

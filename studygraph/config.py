@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     # Retrieval.
     chroma_url: str | None = None  # a Chroma server (chroma run) instead of the embedded store
     embed_batch_size: int = 64
+    # Ingest: how long one waits for another ingest of the same data dir to finish (0: fail at once).
+    ingest_lock_timeout: float = 600.0
 
     # Fetching linked pages (`ingest --fetch`); without it ingest never touches the network.
     fetch_timeout: float = 8.0  # connect, and each read: a dead host costs seconds

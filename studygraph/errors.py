@@ -24,6 +24,10 @@ class VectorStoreError(StudygraphError, RuntimeError):
     """The vector store cannot be opened; the message names it and says what to do."""
 
 
+class IngestBusy(StudygraphError, RuntimeError):
+    """Another ingest holds the data dir's writer lock (store/lock.py) and did not finish in time."""
+
+
 class CatalogueError(StudygraphError, ValueError):
     """The topic catalogue cannot be used; the message names the file and topic."""
 

@@ -53,6 +53,7 @@ class Mention:
     named: bool = (
         True  # False when the title is made up (generic anchor like 材料, a bare URL): a page title may replace it
     )
+    minutes: float | None = None  # its length as the roadmap gives it (a table's 时长/Duration cell)
 
 
 @dataclass
@@ -107,6 +108,7 @@ class Resource:
     context: str = ""
     done: bool = False
     topics: list[str] = field(default_factory=list)
+    minutes: float | None = None  # length from a roadmap (a video's 1:12:16), used by plan estimates
 
 
 @dataclass(frozen=True)

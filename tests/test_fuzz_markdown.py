@@ -5,7 +5,9 @@ Properties checked on every generated document:
   mean a bug was swallowed by its safety net);
 - every mention has a source: the document's path and a line that exists in the text; a URL mention's URL
   is a normalised http(s) URL that occurs in the text (nothing is invented), a URL-less one is a book;
-- every title is non-empty, every kind is known; questions and syllabus items point at existing lines.
+- every title is non-empty, every kind is known; questions and syllabus items point at existing lines;
+- tables (markdown and raw HTML, ragged rows, badges, covers, durations) obey the same; no badge picture
+  becomes a resource.
 """
 
 from __future__ import annotations
@@ -171,6 +173,60 @@ def line(draw):
     return indent + marker + text
 
 
+CELL_EXTRAS = st.sampled_from(
+    [
+        "1:12:16",
+        "45:01",
+        "25 min",
+        "1h 20m",
+        "30分钟",
+        "11/14/22",
+        "2023-01-05",
+        "12,345",
+        "Article",
+        "Open in Colab",
+        "精读",
+        "<br />",
+        "<br>",
+        '<img src="imgs/cover.jpg" width="200px"/>',
+        "![封面](imgs/cover.jpg)",
+        "[![bilibili](https://img.shields.io/badge/views-1k-blue)](https://www.bilibili.com/video/BV1x)",
+        "[![](https://img.shields.io/youtube/views/abc)](https://youtu.be/abc)",
+        '<a href="https://colab.example/x"><img src="colab.svg" alt="Open In Colab"></a>',
+        '<a href="https://a.org/unclosed"><img alt="x">',
+        "</a>",
+        "\\|",
+        "",
+    ]
+)
+HEADERS = st.sampled_from(
+    ["Notebook", "Description", "Article", "标题", "日期", "时长", "视频（播放数）", "封面", "Paper", "Code", "", "名称"]
+)  # fmt: skip
+
+
+@st.composite
+def table_cell(draw):
+    parts = draw(st.lists(st.one_of(inline_piece(), CELL_EXTRAS), max_size=4))
+    return " ".join(parts).replace("\n", " ").replace("|", "\\|")
+
+
+@st.composite
+def markdown_table(draw):
+    width = draw(st.integers(1, 6))
+    head = [draw(HEADERS) for _ in range(width)]
+    sep = [draw(st.sampled_from(["---", ":--", "--:", ":-:", "-"])) for _ in range(width)]
+    rows = []
+    for _ in range(draw(st.integers(0, 6))):
+        cells = [draw(table_cell()) for _ in range(draw(st.integers(0, width + 2)))]  # ragged rows too
+        rows.append("| " + " | ".join(cells) + " |")
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(sep) + "|", *rows]
+    if draw(st.booleans()):  # the same row as a raw HTML table
+        cells = "".join(f"<td>{draw(table_cell())}</td>" for _ in range(width))
+        lines += ["", "<table>", "<tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>", f"<tr>{cells}</tr>", ""]
+        lines += [draw(st.sampled_from(["</table>", "<tr><td>unclosed", "</td></tr></table>", "<details>"]))]
+    return "\n".join(lines)
+
+
 @st.composite
 def markdown_doc(draw):
     lines = draw(st.lists(line(), max_size=25))
@@ -207,6 +263,7 @@ def check_doc(text: str) -> None:
             assert normalize_url(m.url) == m.url, m  # stored in normalised form (idempotent)
             # Nothing invented: the link (or the arXiv id it came from) is in the text.
             assert m.raw_url and (m.raw_url in flat or m.raw_url.rsplit("/", 1)[-1] in flat), m
+            assert "shields.io" not in m.url, m
     for q in doc.questions:
         assert 1 <= q.line <= n and q.text.strip() and q.kind in ("interview", "exercise"), q
     for syllabus in doc.syllabi:
@@ -229,6 +286,12 @@ FUZZ = settings(
 @given(markdown_doc())
 def test_structured_markdown_never_crashes_and_never_invents(text):
     check_doc(text)
+
+
+@FUZZ
+@given(st.lists(st.one_of(markdown_table(), line()), min_size=1, max_size=6))
+def test_tables_and_html_tables_never_crash_and_never_invent(blocks):
+    check_doc("\n\n".join(blocks))
 
 
 @FUZZ

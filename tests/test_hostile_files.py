@@ -181,3 +181,20 @@ def test_explicit_paths_with_dotdot_or_outside_every_corpus(tmp_path, make_setti
     assert all(".." not in f.parts for f in files), files  # sources name real paths, never '../'
     assert elsewhere.resolve() in {f.resolve() for f in files}
     assert snapshot(tmp_path, skip=settings.data_dir) == before
+
+
+def test_a_list_nested_past_the_limit_is_reported_and_the_rest_of_the_file_ingested(tmp_path, make_settings, embedder):
+    corpus = tmp_path / "corpus"
+    deep = "".join("  " * i + f"- [Lesson {i}](https://example.org/lesson/{i})\n" for i in range(40))
+    write(corpus / "deep.md", GOOD + deep + "\n## Transformer\n- [Attention](https://arxiv.org/abs/1706.03762)\n")
+    settings = make_settings(corpus)
+    report = ingest(settings, embedder=embedder)
+    (error,) = report.errors
+    assert (Path(error["file"]).name, error["line"]) == ("deep.md", 35) and "nested deeper" in error["message"]
+    assert urls(settings) >= {
+        "https://jalammar.github.io/illustrated-transformer",
+        "https://example.org/lesson/39",
+        "https://arxiv.org/abs/1706.03762",
+    }
+    again = ingest(settings, embedder=embedder)
+    assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 1)

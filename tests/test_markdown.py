@@ -400,3 +400,52 @@ def test_many_links_on_one_line_parse_in_linear_time():
     doc = parse_markdown(line, "one-line.md")
     assert time.perf_counter() - started < 20
     assert len(doc.mentions) == 9000 and {m.line for m in doc.mentions} == {1}
+
+
+# ---- deep nesting: a limit real roadmaps never reach, and past it an error, never a silent cut ----------
+
+
+def twelve_levels() -> str:
+    nested = "".join("  " * i + f"- level {i}: [Lesson {i}](https://example.org/lesson/{i})\n" for i in range(12))
+    return (
+        "# Roadmap\n- [The Illustrated Transformer](https://jalammar.github.io/illustrated-transformer/)\n"
+        + nested
+        + "\n## Transformer\n- [Attention Is All You Need](https://arxiv.org/abs/1706.03762)\n"
+    )
+
+
+def test_a_twelve_level_list_and_the_section_after_it_are_read_whole():
+    doc = parse_markdown(twelve_levels(), "deep.md")
+    urls = [m.url for m in doc.mentions]
+    assert urls[1:13] == [f"https://example.org/lesson/{i}" for i in range(12)]
+    assert urls[-1] == "https://arxiv.org/abs/1706.03762"
+    assert doc.mentions[-1].headings == ("Roadmap", "Transformer")
+    assert doc.errors == []
+
+
+def test_nesting_past_the_limit_is_an_error_naming_its_line_and_loses_nothing_around_it():
+    for deep in ("- " * 5000, ">" * 5000 + " ", "> " * 5000):
+        text = (
+            "- [Before](https://example.org/before)\n\n"
+            f"{deep}[Deep link](https://example.org/deep)\n\n"
+            "## After\n- [After](https://example.org/after)\n"
+        )
+        started = time.perf_counter()
+        doc = parse_markdown(text, "deep.md")
+        assert time.perf_counter() - started < 10
+        assert [m.url for m in doc.mentions] == [
+            "https://example.org/before",
+            "https://example.org/deep",  # read as plain text, still a link
+            "https://example.org/after",
+        ]
+        assert doc.mentions[-1].headings == ("After",)
+        (error,) = doc.errors
+        assert (error.file, error.line) == ("deep.md", 3) and "nested deeper" in error.message
+
+
+def test_deep_lines_are_reported_as_one_error_per_run():
+    lines = ["  " * i + f"- [Item {i}](https://example.org/{i})" for i in range(40)]
+    doc = parse_markdown("\n".join(lines) + "\n\nAfter: [End](https://example.org/end)\n", "deep.md")
+    assert len(doc.mentions) == 41
+    (error,) = doc.errors
+    assert error.line == 33 and error.message.startswith("lines 33-40:")

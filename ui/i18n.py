@@ -247,6 +247,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lib_filter_text": ("Filter by text", "按文字筛选"),
     "lib_filter_text_ph": ("title, URL, topic or file", "标题、链接、主题或文件"),
     "lib_showing": ("{n} of {total} resources", "共 {total} 条，显示 {n} 条"),
+    "lib_quarantined": (
+        "{n} links held back: their lines address a model (prompt injection) and are never searched, planned or "
+        "cited. See {where}.",
+        "{n} 个链接已隔离：所在行是对模型下的指令（提示注入），不会被搜索、规划或引用。位置：{where}。",
+    ),
     "lib_table": ("Table", "表格"),
     "lib_links": ("Links", "链接列表"),
     "lib_links_cap": ("first {n} shown; narrow the filter to see others", "只显示前 {n} 条，可缩小筛选范围"),

@@ -39,6 +39,14 @@ def library_rows(settings, tg) -> list[dict]:
     ]
 
 
+def held_back(settings) -> list[str]:
+    """Where the resources the quarantine holds back were seen ("file:line"): named, never linked."""
+    with open_meta(settings) as meta:
+        if meta is None:
+            return []
+        return [f"{r.sources[0].file}:{r.sources[0].line}" for r in meta.quarantined() if r.sources]
+
+
 def filter_rows(rows: list[dict], kinds: list[str], statuses: list[str], text: str) -> list[dict]:
     needle = text.strip().casefold()
 
@@ -197,6 +205,9 @@ def _page() -> None:
     text = f3.text_input(t("lib_filter_text"), key="lib_text", placeholder=t("lib_filter_text_ph"))
     shown = filter_rows(rows, kinds, statuses, text or "")
     st.caption(t("lib_showing", n=len(shown), total=len(rows)))
+    held = held_back(settings)
+    if held:
+        st.warning(t("lib_quarantined", n=len(held), where=", ".join(held[:10])), icon=":material/gpp_maybe:")
     if rows and not shown:
         st.info(t("lib_no_match"), icon=":material/search_off:")
 

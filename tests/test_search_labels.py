@@ -1,0 +1,124 @@
+"""The labelled search set (bench/search_labels.toml) keeps its shape: enough queries in every group, each
+accepted answer is one real resource of the seed library, no query twice, and a dev/test split balanced
+per group. It scores no ranking (that is `python -m bench.search_eval`)."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+import tomllib
+from collections import Counter
+
+import pytest
+from conftest import REPO
+
+from studygraph.store.meta import MetaStore
+
+LABELS = REPO / "bench" / "search_labels.toml"
+MINIMUMS = {"zh": 40, "crosslingual": 25, "named": 15, "intro": 15, "paper": 10, "mixed": 0}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+EN_STOPWORDS = set("a an and are at be by do for from how i in is it me my of on or the to what where with".split())
+
+
+def load_queries() -> list[dict]:
+    return tomllib.loads(LABELS.read_text(encoding="utf-8"))["query"]
+
+
+def matching(entry: str, resources) -> list:
+    """An accept entry is a resource's exact title, or else a substring of its URL."""
+    return [r for r in resources if r.title == entry or (r.url and entry in r.url)]
+
+
+def words(text: str) -> set[str]:
+    """Latin words and Chinese character pairs: enough to tell whether a query shares a word with a title."""
+    latin = {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in EN_STOPWORDS and len(w) > 1}
+    han = "".join(CJK.findall(text))
+    return latin | {han[i : i + 2] for i in range(len(han) - 1)}
+
+
+QUERIES = load_queries()
+
+
+def test_every_query_has_text_group_lang_split_and_answers():
+    for q in QUERIES:
+        assert set(q) <= {"text", "group", "lang", "split", "accept", "note"}, q
+        assert q["text"].strip() == q["text"] and q["text"], q
+        assert q["group"] in MINIMUMS, q
+        assert q["split"] in ("dev", "test"), q
+        assert q["lang"] == ("zh" if CJK.search(q["text"]) else "en"), q
+        assert q["accept"] and len(set(q["accept"])) == len(q["accept"]), q
+
+
+def test_groups_reach_their_minimums_and_half_the_queries_are_chinese():
+    counts = Counter(q["group"] for q in QUERIES)
+    assert len(QUERIES) >= 130
+    for group, least in MINIMUMS.items():
+        assert counts[group] >= least, (group, counts)
+    assert sum(q["lang"] == "zh" for q in QUERIES) >= 0.45 * len(QUERIES)
+
+
+def test_no_query_twice():
+    normalised = Counter(re.sub(r"\s+", " ", q["text"].casefold()).strip(" ?？") for q in QUERIES)
+    assert [t for t, n in normalised.items() if n > 1] == []
+
+
+@pytest.mark.parametrize("group", sorted(MINIMUMS))
+def test_split_is_balanced_within_each_group(group):
+    splits = Counter(q["split"] for q in QUERIES if q["group"] == group)
+    assert abs(splits["dev"] - splits["test"]) <= 1, splits
+
+
+def test_every_accepted_answer_is_exactly_one_resource_of_the_seed_library(seed_library):
+    settings, _ = seed_library
+    resources = MetaStore(settings.meta_path, readonly=True).resources()
+    unmatched = [(q["text"], e, len(matching(e, resources))) for q in QUERIES for e in q["accept"]]
+    assert [u for u in unmatched if u[2] != 1] == []
+
+
+def test_crosslingual_queries_share_no_word_with_their_answers(seed_library):
+    settings, _ = seed_library
+    resources = MetaStore(settings.meta_path, readonly=True).resources()
+    shared = []
+    for q in QUERIES:
+        if q["group"] != "crosslingual":
+            continue
+        for entry in q["accept"]:
+            (r,) = matching(entry, resources)
+            common = words(q["text"]) & (words(r.title) | words(r.url or ""))
+            if common:
+                shared.append((q["text"], r.title, sorted(common)))
+    assert shared == []
+
+
+def _search_eval():
+    """bench/ is not an installed package: load the harness from its file."""
+    spec = importlib.util.spec_from_file_location("search_eval", REPO / "bench" / "search_eval.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["search_eval"] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_harness_scores_rank_one_rank_three_and_a_miss():
+    se = _search_eval()
+    book = {"title": "Deep Learning", "url": None}
+    paper = {"title": "Attention Is All You Need", "url": "https://arxiv.org/abs/1706.03762"}
+    other = {"title": "Something else", "url": "https://example.org/x"}
+    rankings = {"a": [book, other], "b": [other, other, paper], "c": [other] * 10 + [paper]}
+    queries = [
+        se.LabelledQuery("a", "named", "en", "dev", ("Deep Learning",)),
+        se.LabelledQuery("b", "paper", "en", "dev", ("arxiv.org/abs/1706.03762",)),
+        se.LabelledQuery("c", "paper", "en", "dev", ("arxiv.org/abs/1706.03762",)),  # rank 11: past MRR's depth
+    ]
+    ev = se.evaluate(lambda text, k: rankings[text], queries)
+    assert ev.groups["named"].to_dict() == {"n": 1, "recall@1": 1.0, "recall@5": 1.0, "mrr": 1.0}
+    assert ev.groups["paper"].to_dict() == {"n": 2, "recall@1": 0.0, "recall@5": 0.5, "mrr": round(1 / 6, 4)}
+    assert ev.overall.to_dict() == {"n": 3, "recall@1": round(1 / 3, 4), "recall@5": round(2 / 3, 4), "mrr": 0.4444}
+
+
+def test_the_labels_file_loads_into_the_harness_with_hybrid_bm25_and_dense_registered():
+    se = _search_eval()
+    assert {q.text for q in se.load_labels()} == {q["text"] for q in QUERIES}
+    assert {"hybrid", "bm25", "dense"} <= set(se.VARIANTS)
+    assert len(se.select(se.load_labels(), "dev")) + len(se.select(se.load_labels(), "test")) == len(QUERIES)
