@@ -25,6 +25,8 @@ from typing import NamedTuple
 
 from fsrs import Card, Rating, Scheduler, State
 
+from studygraph.quarantine import quarantined
+
 SAME_TOPIC_SIMILARITY = 80.0
 SIMILARITY = 90.0
 MATURE_DAYS = 21.0
@@ -85,13 +87,13 @@ class ReviewCard:
 
 
 def card_sources(meta, catalogue=None) -> list[CardSource]:
-    """One source per distinct interview question (exercises are tasks, not recall): its topic is the learned
-    topic whose section holds it, else the first topic the matcher gave it ("" for none)."""
+    """One source per distinct interview question (exercises are tasks, not recall; quarantined lines are
+    none): its topic is the learned topic whose section holds it, else the first topic the matcher gave it."""
     learned = getattr(catalogue, "learned", None)
     sections = learned.sections if learned else {}
     seen: dict[tuple[str, str], CardSource] = {}
     for q in meta.questions():
-        if q["kind"] != "interview":
+        if q["kind"] != "interview" or quarantined(q["text"], ""):  # a line addressing a model is no question
             continue
         topics = json.loads(q["topics"])
         topic = sections.get((q["file"], q["heading"])) or (topics[0] if topics else "")
