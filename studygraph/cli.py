@@ -1,7 +1,8 @@
-"""The `studygraph` command. Every command takes --json and --data-dir (or STUDYGRAPH_DATA_DIR).
+"""The `studygraph` command: parse, call `Library` (studygraph/library.py), print. Every command takes
+--json (the result's `to_dict()`) and --data-dir (or STUDYGRAPH_DATA_DIR).
 
-Heavy parts are imported inside the commands that need them: resolve, path, next, graph, why and mark
-never import torch, Chroma or llama.cpp, so they answer in a fraction of a second.
+Library loads the heavy parts only where a command needs them: resolve, path, next, graph, why, mark,
+library, stats and review never import torch, Chroma or llama.cpp, so they answer in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Annotated, Optional
 import typer
 
 from studygraph.errors import CliError, StudygraphError
+from studygraph.library import Library, shown
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="studygraph: an offline study assistant for NLP and LLMs."
@@ -26,13 +28,6 @@ DataDirOpt = Annotated[
 KnownOpt = Annotated[
     Optional[str], typer.Option("--known", help="Comma-separated topics you already know (names or ids).")
 ]
-ECHO_CHARS = 80  # of a user's input quoted back in an error: a 100 KB goal name is not worth printing
-
-
-def shown(text: str, limit: int = ECHO_CHARS) -> str:
-    """User input as an error message quotes it: one line, cut to `limit` characters with an ellipsis."""
-    flat = " ".join(str(text).split())
-    return repr(flat if len(flat) <= limit else flat[: limit - 1] + "…")
 
 
 def _query(value: str) -> str:
@@ -44,10 +39,8 @@ def _query(value: str) -> str:
 CountOpt = Annotated[int, typer.Option("-k", min=1, help="How many results (1 or more).")]
 
 
-def _settings(data_dir: Path | None):
-    from studygraph.config import load_settings
-
-    return load_settings(data_dir=data_dir)
+def _lib(data_dir: Path | None, **settings) -> Library:
+    return Library.open(data_dir, **settings)
 
 
 def _emit(as_json: bool, data, human) -> None:
@@ -57,82 +50,19 @@ def _emit(as_json: bool, data, human) -> None:
         human()
 
 
-def _open_graph(settings):
-    """The graph of the catalogue, and of the library when there is one (path, next, why and graph answer
-    from the catalogue alone before the first ingest)."""
-    from studygraph.graph.build import build_graph
-    from studygraph.graph.catalogue import load_catalogue
-    from studygraph.store.meta import MetaStore
-
-    catalogue = load_catalogue()
-    meta = MetaStore(settings.meta_path, readonly=True) if settings.meta_path.exists() else None
-    return build_graph(catalogue, meta), meta
-
-
-def _open_library(settings, readonly: bool = True):
-    """The library's store, or the one-line error every command that needs a library gives without one
-    (never a store created empty by asking: `mark` before any ingest must not make one)."""
-    from studygraph.store.meta import MetaStore
-
-    missing = CliError(f"no library in {settings.data_dir} yet: run `studygraph ingest` first", 1)
-    if not settings.meta_path.is_file():
-        raise missing
-    meta = MetaStore(settings.meta_path, readonly=readonly)
-    if meta.get_meta("ingested_at") is None:  # a first ingest that never committed
-        meta.close()
-        raise missing
-    return meta
-
-
-def _held_back(settings) -> list[str]:
-    """Where the library's quarantined resources were seen ("file:line"), for the ingest report."""
-    from studygraph.store.meta import MetaStore
-
-    if not settings.meta_path.is_file():
-        return []
-    meta = MetaStore(settings.meta_path, readonly=True)
-    try:
-        seen = sorted((r.sources[0].file, r.sources[0].line) for r in meta.quarantined() if r.sources)
-        return [f"{file}:{line}" for file, line in seen]
-    finally:
-        meta.close()
-
-
-def _open_catalogue(settings, meta=None):
-    """The curated catalogue plus the topics learned from the library (no graph built: resolve stays quick)."""
-    from studygraph.graph.catalogue import load_catalogue
-    from studygraph.graph.learned import library_catalogue
-    from studygraph.store.meta import MetaStore
-
-    if meta is None and settings.meta_path.exists():
-        meta = MetaStore(settings.meta_path, readonly=True)
-    return library_catalogue(load_catalogue(), meta)
+def _names(known: str | None) -> list[str]:
+    return [k.strip() for k in (known or "").split(",") if k.strip()]
 
 
 def _learned_note(topic) -> str:
-    from studygraph.graph.learned import seen_at
-
-    return f" [learned from {seen_at(topic)}]" if topic.learned else ""
-
-
-def _resolve_or_fail(resolver, name: str) -> str:
-    """A topic id for `name`, or exit 1 naming the closest topics: a near miss is never used silently."""
-    hit = resolver.resolve(name)
-    if hit is not None and hit.confident:
-        return hit.id
-    closest = ", ".join(f"{n} ({t})" for t, n in resolver.closest_to(name, hit))
-    if hit is None:
-        raise CliError(f"no topic matches {shown(name)}; closest: {closest}; try `studygraph graph` to list topics", 1)
-    raise CliError(f"{shown(name)} is not in the topic map; closest: {closest}", 1)
+    """ " [learned from file:line]" after a topic a roadmap taught the map (graph/learned.py)."""
+    return f" [learned from {topic.file}]" if topic.learned else ""
 
 
-def _known(tg, meta, resolver, known: str | None) -> tuple[set[str], set[str]]:
-    from studygraph.graph.plan import known_topics
-
-    done, learning = known_topics(tg, meta) if meta else (set(), set())
-    for name in filter(None, (k.strip() for k in (known or "").split(","))):
-        done.add(_resolve_or_fail(resolver, name))
-    return done, learning
+def both_names(topic) -> str:
+    """ "name / zh", or just the name where there is one."""
+    zh = getattr(topic, "zh", "") or ""
+    return f"{topic.name} / {zh}" if zh and zh != topic.name else topic.name
 
 
 @app.command()
@@ -159,19 +89,13 @@ def ingest(
 
     Example: studygraph ingest --fetch
     """
-    from studygraph.ingest.pipeline import ingest as run_ingest
-
-    settings = _settings(data_dir)
-    # A path that is not there is an error naming it (the pipeline reports it per path); when no given
-    # path exists there is nothing to ingest, and the library is left as it is.
-    if paths and not any(p.exists() or p.is_symlink() for p in paths):
-        raise CliError("no such file or directory: " + ", ".join(shown(str(p)) for p in paths), 1)
+    lib = _lib(data_dir)
 
     def waiting(message: str) -> None:
         typer.echo(message, err=True)
 
     if as_json or not sys.stderr.isatty():
-        report = run_ingest(settings, paths or None, fetch=fetch, on_wait=waiting)
+        result = lib.ingest(paths or None, fetch=fetch, on_wait=waiting)
     else:
         from rich.progress import Progress
 
@@ -181,13 +105,12 @@ def ingest(
             def progress(stage: str, done: int, total: int) -> None:
                 bar.update(task, description=stage, completed=done, total=total)
 
-            report = run_ingest(settings, paths or None, progress=progress, fetch=fetch, on_wait=waiting)
+            result = lib.ingest(paths or None, fetch=fetch, progress=progress, on_wait=waiting)
+    report, held = result.report, result.held_back
     for repair in report.repairs:  # on stderr with --json too: damage repaired is worth a line either way
         typer.echo(f"warning: {repair}", err=True)
-    out = report.to_json()
+    out = result.to_dict()
     out.pop("file_status") if as_json and len(out["file_status"]) > 200 else None
-    held = _held_back(settings)
-    out["quarantined"] = len(held)
 
     def human() -> None:
         typer.echo(
@@ -230,34 +153,15 @@ def resolve(
 
     Example: studygraph resolve "self attention" 强化学习
     """
-    from studygraph.graph.resolve import Resolver
-
-    resolver = Resolver(_open_catalogue(_settings(data_dir)))
-    results = []
-    for name in names:
-        hit = resolver.resolve(name)
-        closest = resolver.closest_to(name, hit)
-        results.append(
-            {
-                "query": name,
-                "id": hit.id if hit else None,
-                "name": hit.name if hit else None,
-                "score": hit.score if hit else 0.0,
-                "how": hit.how if hit else "none",  # exact | alias | fuzzy | partial | learned | none
-                "confident": bool(hit and hit.confident),
-                "learned": bool(hit and resolver.catalogue.topics[hit.id].learned),
-                "description": resolver.catalogue.topics[hit.id].description if hit else "",
-                "description_zh": resolver.catalogue.topics[hit.id].description_zh if hit else "",
-                "closest": [{"id": t, "name": n} for t, n in closest],
-            }
-        )
-    data = results[0] if len(names) == 1 else results
+    lib = _lib(data_dir)
+    results = [lib.resolve(name) for name in names]
+    data = results[0].to_dict() if len(names) == 1 else [r.to_dict() for r in results]
     _emit(
         as_json,
         data,
-        lambda: [typer.echo(f"{r['query']}\t{r['id'] or '-'}\t{r['name'] or ''}\t{r['score']}") for r in results],
+        lambda: [typer.echo(f"{r.query}\t{r.id or '-'}\t{r.name or ''}\t{r.score}") for r in results],
     )
-    if len(names) == 1 and results[0]["id"] is None:
+    if len(names) == 1 and results[0].id is None:
         if not as_json:
             typer.echo(f"error: no topic matches {shown(names[0])}", err=True)
         raise typer.Exit(1)
@@ -281,25 +185,20 @@ def path(
 
     Example: studygraph path "instruction tuning" --known "neural networks,transformer"
 
+    Example: studygraph path RAG --known "deep learning"  (a whole area: every deep-learning topic)
+
     Example: studygraph path RLHF --hours-per-week 6 --start 2026-12-07 --ics rlhf.ics
     """
-    weeks_of = _week_options(hours_per_week, start, ics)
-    from studygraph.assistant.payloads import PlanPayload
-    from studygraph.graph.catalogue import both_names
-    from studygraph.graph.plan import learning_plan, status_map
-    from studygraph.graph.resolve import Resolver
-
-    tg, meta = _open_graph(_settings(data_dir))
-    resolver = Resolver(tg.catalogue)
-    goal_id = _resolve_or_fail(resolver, goal)
-    done, learning = _known(tg, meta, resolver, known)
-    plan = learning_plan(tg, goal_id, done, status_map(done, learning))
-    data = PlanPayload.of(plan).to_dict()  # the same payload as a plan answer of `ask`, every resource listed
-    weeks = weeks_of(plan) if weeks_of else None
-    if weeks is not None:
-        data["weeks"] = [w.to_dict() for w in weeks]
-        data["hours_per_week"] = hours_per_week
-        data["ics"] = str(ics) if ics else None
+    first = _week_options(hours_per_week, start, ics)
+    lib = _lib(data_dir)
+    result = lib.plan(goal, _names(known), hours_per_week=hours_per_week, start=first)
+    if ics:
+        result.ics = str(ics)
+        try:
+            ics.write_bytes(lib.plan_ics(result))
+        except OSError as exc:
+            raise CliError(f"cannot write {ics}: {exc.strerror or exc}") from None
+    plan = result.plan
 
     def human() -> None:
         typer.echo(f"Plan for {both_names(plan.goal)}{_learned_note(plan.goal)}, about {plan.hours} h:")
@@ -307,19 +206,19 @@ def path(
             typer.echo(f"{i:2}. {both_names(s.topic)}{_learned_note(s.topic)}  [{s.hours} h]  — {s.why}")
             for r in s.resources:
                 typer.echo(f"      {r.kind:8} {r.title}  {r.url or '(no link)'}")
-        for w in weeks or ():
+        for w in result.week_objects if result.weeks is not None else ():
             typer.echo(f"week {w.number} ({w.start} – {w.end}, {w.hours:g} h):")
             for b in w.steps:
                 part = f" ({b.part}/{b.parts})" if b.parts > 1 else ""
                 typer.echo(f"    {b.start:%a %m-%d}–{b.end:%a %m-%d}  {b.name}{part}  [{b.hours:g} h]")
         if ics:
-            typer.echo(f"wrote {sum(len(w.steps) for w in weeks)} study blocks to {ics}")
+            typer.echo(f"wrote {sum(len(w.steps) for w in result.week_objects)} study blocks to {ics}")
 
-    _emit(as_json, data, human)
+    _emit(as_json, result.to_dict(), human)
 
 
 def _week_options(hours_per_week: float | None, start: str | None, ics: Path | None):
-    """Check --hours-per-week/--start/--ics before any work; returns plan -> weeks (writing the .ics), or None."""
+    """Check --hours-per-week/--start/--ics before any work; the first day of week 1 (None: no weeks)."""
     import datetime as dt
 
     if hours_per_week is None:
@@ -329,22 +228,9 @@ def _week_options(hours_per_week: float | None, start: str | None, ics: Path | N
     if not 0 < hours_per_week <= 7 * 24:
         raise CliError(f"--hours-per-week must be more than 0 and at most 168, not {hours_per_week:g}")
     try:
-        first = dt.date.fromisoformat(start) if start else dt.date.today()
+        return dt.date.fromisoformat(start) if start else dt.date.today()
     except ValueError:
         raise CliError(f"--start must be a date like 2026-12-07, not {start!r}") from None
-
-    def weeks_of(plan):
-        from studygraph.graph.schedule import plan_ics, weekly_plan
-
-        weeks = weekly_plan(plan, hours_per_week, first)
-        if ics:
-            try:
-                ics.write_bytes(plan_ics(plan, weeks))
-            except OSError as exc:
-                raise CliError(f"cannot write {ics}: {exc.strerror or exc}") from None
-        return weeks
-
-    return weeks_of
 
 
 @app.command("next")
@@ -358,30 +244,15 @@ def next_(
 
     Example: studygraph next --known "linear algebra,probability" -k 3
     """
-    from studygraph.graph.catalogue import both_names
-    from studygraph.graph.plan import next_topics
-    from studygraph.graph.resolve import Resolver
-
-    tg, meta = _open_graph(_settings(data_dir))
-    done, learning = _known(tg, meta, Resolver(tg.catalogue), known)
-    ranked = next_topics(tg, done, learning, k)
-    data = {
-        "topics": [
-            {
-                "id": n.topic.id,
-                "name": n.topic.name,
-                "zh": n.topic.zh,
-                "score": n.score,
-                "why": n.why,
-                "learned": n.topic.learned,
-            }
-            for n in ranked
-        ]
-    }
+    lib = _lib(data_dir)
+    result = lib.next(_names(known), k)
+    topics = lib.catalogue.topics
     _emit(
         as_json,
-        data,
-        lambda: [typer.echo(f"{both_names(n.topic)}{_learned_note(n.topic)} ({n.score}): {n.why}") for n in ranked],
+        result.to_dict(),
+        lambda: [
+            typer.echo(f"{both_names(n)}{_learned_note(topics[n.id])} ({n.score}): {n.why}") for n in result.topics
+        ],
     )
 
 
@@ -391,25 +262,20 @@ def why(source: str, target: str, as_json: JsonOpt = False, data_dir: DataDirOpt
 
     Example: studygraph why attention RLHF
     """
-    from studygraph.graph.plan import explain_path
-    from studygraph.graph.resolve import Resolver
-
-    tg, _ = _open_graph(_settings(data_dir))
-    resolver = Resolver(tg.catalogue)
-    a, b = _resolve_or_fail(resolver, source), _resolve_or_fail(resolver, target)
-    data = explain_path(tg, a, b)
+    result = _lib(data_dir).why(source, target)
 
     def human() -> None:
-        if not data["path"]:
+        if not result.path:
             typer.echo(
-                f"{a} is not a prerequisite of {b}" + (" (it is the other way round)" if data["reverse"] else "")
+                f"{result.source} is not a prerequisite of {result.target}"
+                + (" (it is the other way round)" if result.reverse else "")
             )
-        for e in data["edges"]:
-            typer.echo(f"{e['source']} -> {e['target']} ({e['kind']}, {e['weight']}):")
-            for ev in e["evidence"][:4]:
+        for e in result.edges:
+            typer.echo(f"{e.source} -> {e.target} ({e.kind}, {e.weight}):")
+            for ev in e.evidence[:4]:
                 typer.echo(f"    {ev}")
 
-    _emit(as_json, data, human)
+    _emit(as_json, result.to_dict(), human)
 
 
 @app.command()
@@ -418,19 +284,11 @@ def graph(as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
 
     Example: studygraph graph --json
     """
-    tg, _ = _open_graph(_settings(data_dir))
-    topics = tg.catalogue.topics
-    data = {
-        "nodes": [t.to_dict() for t in topics.values()],  # with both descriptions (description, description_zh)
-        "edges": [
-            {"source": u, "target": v, "weight": round(d["weight"], 3), "kind": d["kind"], "evidence": d["evidence"]}
-            for u, v, d in tg.graph.edges(data=True)
-        ],
-    }
+    result = _lib(data_dir).topic_graph()
     _emit(
         as_json,
-        data,
-        lambda: typer.echo(f"{len(data['nodes'])} topics, {len(data['edges'])} edges; use --json for the whole graph"),
+        result.to_dict(),
+        lambda: typer.echo(f"{len(result.nodes)} topics, {len(result.edges)} edges; use --json for the whole graph"),
     )
 
 
@@ -447,32 +305,12 @@ def mark(
 
     Example: studygraph mark https://jalammar.github.io/illustrated-transformer/ --status learning
     """
-    from studygraph.graph.resolve import Resolver
-    from studygraph.ingest.urls import normalize_url
-    from studygraph.models import STATUSES, topic_key
-
-    if status not in STATUSES:
-        raise CliError(f"status must be one of {', '.join(STATUSES)}")
-    settings = _settings(data_dir)
-    meta = _open_library(settings, readonly=False)
-    resources = meta.resources()
-    by_url = {r.url: r.id for r in resources if r.url}
-    ids = {r.id for r in resources}
-    resolver = Resolver(_open_catalogue(settings, meta))
-    keys = []
-    for item in items:
-        # A URL in any form ingest folds into a resource's (a trailing slash, tracking parameters, ...).
-        url = normalize_url(item)
-        if item in ids:
-            keys.append(item)
-        elif url is not None and url in by_url:
-            keys.append(by_url[url])
-        elif url is not None:
-            raise CliError(f"no resource in the library has the URL {shown(item)}; see `studygraph library`", 1)
-        else:
-            keys.append(topic_key(_resolve_or_fail(resolver, item)))
-    meta.set_progress(keys, status)
-    _emit(as_json, {"marked": keys, "status": status}, lambda: typer.echo(f"marked {', '.join(keys)} as {status}"))
+    result = _lib(data_dir).mark(items, status)
+    _emit(
+        as_json,
+        result.to_dict(),
+        lambda: typer.echo(f"marked {', '.join(result.marked)} as {result.status}"),
+    )
 
 
 @app.command()
@@ -482,37 +320,20 @@ def library(as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
 
     Example: studygraph library --json
     """
-    meta = _open_library(_settings(data_dir))
-    progress = meta.progress()
-
-    def row(r, held: bool) -> dict:
-        return {
-            "id": r.id,
-            "title": r.title,
-            "url": r.url,
-            "kind": r.kind,
-            "topics": r.topics,
-            "sources": [{"file": s.file, "line": s.line, "heading": s.heading} for s in r.sources],
-            "status": "quarantined" if held else progress.get(r.id) or ("done" if r.done else "todo"),
-            "quarantined": held,
-        }
-
-    # Listed, never offered: the learner sees which of their links were held back and where, so nothing
-    # disappears silently; no search, plan or answer ever uses them.
-    data = [row(r, False) for r in meta.resources()] + [row(r, True) for r in meta.quarantined()]
+    rows = _lib(data_dir).resources()
     _emit(
         as_json,
-        data,
+        [r.to_dict() for r in rows],
         lambda: [
             typer.echo(
-                f"{d['kind']:8} {d['status']:5} {d['title']}  {d['url'] or '(no link)'}"
+                f"{r.kind:8} {r.status:5} {r.title}  {r.url or '(no link)'}"
                 + (
-                    f"  (held back: it addresses a model; {d['sources'][0]['file']}:{d['sources'][0]['line']})"
-                    if d["quarantined"] and d["sources"]
+                    f"  (held back: it addresses a model; {r.sources[0].file}:{r.sources[0].line})"
+                    if r.quarantined and r.sources
                     else ""
                 )
             )
-            for d in data
+            for r in rows
         ],
     )
 
@@ -523,18 +344,7 @@ def stats(as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
 
     Example: studygraph stats
     """
-    settings = _settings(data_dir)
-    _open_library(settings).close()
-    tg, meta = _open_graph(settings)
-    data = {
-        **meta.counts(),
-        "quarantined": len(meta.quarantined()),
-        "topics": len(tg.catalogue.topics),
-        "edges": tg.graph.number_of_edges(),
-        "curated_edges": len(tg.catalogue.prereqs),
-        "learned_topics": sum(t.learned for t in tg.catalogue.topics.values()),
-        "data_dir": str(settings.data_dir),
-    }
+    data = _lib(data_dir).stats().to_dict()
     _emit(as_json, data, lambda: [typer.echo(f"{k}: {v}") for k, v in data.items()])
 
 
@@ -552,30 +362,13 @@ def search(
 
     Example: studygraph search 注意力机制 --kind video
     """
-    from studygraph.assistant.engine import Assistant
-
-    settings = _settings(data_dir)
-    _open_library(settings).close()
-    assistant = Assistant(settings)
-    results = assistant.search(query, k=k, kind=kind)
-    _warn(assistant.search_warning)  # stderr in both modes: --json stays the list of results
-    data = [
-        {
-            "id": r.resource.id,
-            "title": r.resource.title,
-            "url": r.resource.url,
-            "kind": r.resource.kind,
-            "score": round(r.score, 4),
-            "topics": r.topics,
-            "source": r.source,
-            "snippet": r.snippet,
-        }
-        for r in results
-    ]
+    lib = _lib(data_dir)
+    hits = lib.search(query, k=k, kind=kind)
+    _warn(lib.search_warning)  # stderr in both modes: --json stays the list of results
     _emit(
         as_json,
-        data,
-        lambda: [typer.echo(f"{d['score']:.3f} {d['kind']:8} {d['title']}  {d['url'] or '(no link)'}") for d in data],
+        [h.to_dict() for h in hits],
+        lambda: [typer.echo(f"{h.score:.3f} {h.kind:8} {h.title}  {h.url or '(no link)'}") for h in hits],
     )
 
 
@@ -592,31 +385,29 @@ def ask(
 
     Example: studygraph ask "where is a good explanation of attention?" --json
     """
-    from studygraph.assistant.engine import Assistant
-
-    settings = _settings(data_dir)
-    if no_llm:
-        settings.llm_backend = "none"
-    assistant = Assistant(settings)
+    lib = _lib(data_dir, llm_backend="none" if no_llm else None)
     if as_json:
-        answer = assistant.ask(question)
-        data = {
-            "answer": answer.text,
-            "prose": answer.prose,
-            "citations": [{"title": c.title, "url": c.url, "kind": c.kind} for c in answer.citations],
-            "intent": answer.intent,
-            "model": answer.model,
-            "structured": answer.structured,
-            "warning": assistant.search_warning,
-        }
-        _warn(assistant.search_warning)
-        _emit(True, data, None)
+        result = lib.ask(question)
+        _warn(result.warning)
+        _emit(True, result.to_dict(), None)
         return
-    answer, tokens = assistant.ask_stream(question)
+    _, tokens = lib.ask_stream(question)
     for piece in tokens:
         typer.echo(piece, nl=False)
     typer.echo("")
-    _warn(assistant.search_warning)
+    _warn(lib.search_warning)
+
+
+@app.command()
+def mcp(data_dir: DataDirOpt = None) -> None:
+    """Serve the library to MCP clients (Claude Desktop, IDEs, agents) over stdio: tools plan, next, why,
+    search, ask and mark. Needs the `mcp` extra.
+
+    Example: studygraph mcp --data-dir ~/studygraph-data
+    """
+    from studygraph.mcp_server import serve
+
+    serve(_lib(data_dir))
 
 
 def _warn(warning: str | None) -> None:

@@ -116,3 +116,34 @@ class Chunk:
     id: str  # content-addressed: the same text for the same resource gives the same id
     resource_id: str
     text: str
+
+
+AREA_NAMES = {  # catalogue area -> (English, Chinese)
+    "math": ("Mathematics", "数学"),
+    "programming": ("Programming", "编程"),
+    "learning": ("How to study", "学习方法"),
+    "ml": ("Machine learning", "机器学习"),
+    "dl": ("Deep learning", "深度学习"),
+    "nlp": ("NLP", "自然语言处理"),
+    "transformers": ("Transformers", "Transformer"),
+    "generative": ("Generative models", "生成模型"),
+    "llm-models": ("LLM families", "大模型家族"),
+    "llm-training": ("LLM training", "大模型训练"),
+    "alignment": ("Alignment", "对齐"),
+    "applications": ("Applications", "应用"),
+    "learned": ("Learned from your roadmaps", "从路线图学到"),
+}
+
+# What a learner can say they know that means a whole area, not one topic: "deep learning" is every
+# deep-learning topic (the Path page's "I already know" chips), though the resolver alone reads it as
+# an alias of Neural networks. Only these: "transformers" or "对齐" name a topic as much as an area.
+AREA_PRESETS = {
+    "maths & python": ("math", "programming"),
+    "数学和 python": ("math", "programming"),
+    "mathematics": ("math",),
+    "数学": ("math",),
+    "machine learning": ("ml",),
+    "机器学习": ("ml",),
+    "deep learning": ("dl",),
+    "深度学习": ("dl",),
+}

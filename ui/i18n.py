@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from studygraph.models import AREA_NAMES
+
 LANGS = {"zh": "中文", "en": "English"}
 DEFAULT_LANG = "en"
 
@@ -295,23 +297,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lib_no_match": ("Nothing matches these filters.", "没有符合筛选条件的资料。"),
     "lib_mark": ("Mark the selected rows", "标记选中的行"),
     "lib_select_hint": ("Select rows in the table to mark them.", "在表格中选择行即可标记。"),
-}
-
-
-AREA_NAMES = {  # catalogue area -> (English, Chinese)
-    "math": ("Mathematics", "数学"),
-    "programming": ("Programming", "编程"),
-    "learning": ("How to study", "学习方法"),
-    "ml": ("Machine learning", "机器学习"),
-    "dl": ("Deep learning", "深度学习"),
-    "nlp": ("NLP", "自然语言处理"),
-    "transformers": ("Transformers", "Transformer"),
-    "generative": ("Generative models", "生成模型"),
-    "llm-models": ("LLM families", "大模型家族"),
-    "llm-training": ("LLM training", "大模型训练"),
-    "alignment": ("Alignment", "对齐"),
-    "applications": ("Applications", "应用"),
-    "learned": ("Learned from your roadmaps", "从路线图学到"),
 }
 
 

@@ -1,0 +1,484 @@
+"""`Library`: the study graph as a component. The CLI, the app, the MCP server (and any other program) call
+this and nothing below it.
+
+It owns the store (a read-only MetaStore, and a short-lived writable one for progress and reviews), one
+catalogue / topic graph / resolver per library version, what the learner knows (`learner`, the one
+function every surface uses), and the only lazy loading: the assistant — with it the embedder, the vectors
+and the model — is made on first `search` or `ask`; `ingest` imports the pipeline (and torch) when called.
+The quarantine is the store's (store/meta.py `resources()`): nothing here reads resources another way.
+
+    from studygraph import Library
+    lib = Library.open()
+    lib.plan("RLHF").to_dict()
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from studygraph.config import Settings, load_settings
+from studygraph.errors import CliError
+from studygraph.graph.build import TopicGraph, build_graph
+from studygraph.graph.catalogue import Catalogue, load_catalogue
+from studygraph.graph.learned import library_catalogue
+from studygraph.graph.plan import explain_path, known_topics, learning_plan, next_topics, pick_resources, status_map
+from studygraph.graph.resolve import Resolver
+from studygraph.models import AREA_PRESETS, STATUSES, topic_key, topic_marks
+from studygraph.results import (
+    AskResult,
+    Edge,
+    GradeResult,
+    GraphResult,
+    IngestResult,
+    LearnerStatus,
+    LibraryRow,
+    MarkResult,
+    Named,
+    NextItem,
+    NextPayload,
+    PlanResult,
+    ResolveResult,
+    ResourceRef,
+    ReviewList,
+    SearchHit,
+    SourceRef,
+    Stats,
+    WhyResult,
+)
+from studygraph.store.meta import MetaStore
+
+ECHO_CHARS = 80  # of a user's input quoted back in an error: a 100 KB goal name is not worth printing
+
+
+class NoLibrary(CliError):
+    """The data dir holds no committed library (never ingested, or meta.sqlite deleted)."""
+
+    def __init__(self, data_dir: Path):
+        super().__init__(f"no library in {data_dir} yet: run `studygraph ingest` first", 1)
+
+
+class UnknownTopic(CliError):
+    """A name that matches no topic, or only one close to it: a near miss is never used silently."""
+
+    def __init__(self, message: str, closest: list[Named]):
+        super().__init__(message, 1)
+        self.closest = closest
+
+
+def shown(text: str, limit: int = ECHO_CHARS) -> str:
+    """User input as an error message quotes it: one line, cut to `limit` characters with an ellipsis."""
+    flat = " ".join(str(text).split())
+    return repr(flat if len(flat) <= limit else flat[: limit - 1] + "…")
+
+
+class Library:
+    """One data dir's library. Thread-safe for reads (the app shares one per process); renewed on its own
+    when an ingest — in this process or another — commits a new version."""
+
+    def __init__(self, settings: Settings, *, llm=None, embedder=None, vectors=None):
+        self.settings = settings
+        self._llm, self._embedder, self._vectors = llm, embedder, vectors
+        self._lock = threading.RLock()
+        self._meta: MetaStore | None = None
+        self._version: tuple | None = None
+        self._catalogue: Catalogue | None = None
+        self._graph: TopicGraph | None = None
+        self._resolver: Resolver | None = None
+        self._assistant = None
+
+    @classmethod
+    def open(cls, data_dir: str | Path | None = None, *, llm=None, embedder=None, **settings) -> Library:
+        """The library in `data_dir` (default: STUDYGRAPH_DATA_DIR, else a per-user dir); `settings` override
+        config.toml and the environment (`llm_backend="none"`, `corpus_dirs=[...]`, ...). `llm` and
+        `embedder` replace the configured ones (tests pass a scripted model)."""
+        return cls(load_settings(data_dir=Path(data_dir) if data_dir else None, **settings), llm=llm, embedder=embedder)
+
+    # -- the store and what is built from it, once per library version ---------------------------------
+    @property
+    def has_library(self) -> bool:
+        """True once an ingest has committed (a failed first ingest can leave an empty meta.sqlite behind)."""
+        meta = self._store()
+        return meta is not None and meta.get_meta("ingested_at") is not None
+
+    @property
+    def version(self) -> str:
+        """Changes whenever an ingest commits (or the catalogue changes); "" without a library."""
+        meta = self._store()
+        if meta is None:
+            return ""
+        return "|".join(meta.get_meta(k) or "" for k in ("ingested_at", "library_version", "catalogue"))
+
+    def _store(self) -> MetaStore | None:
+        with self._lock:
+            if self._meta is None and self.settings.meta_path.is_file():
+                self._meta = MetaStore(self.settings.meta_path, readonly=True)
+            return self._meta
+
+    def _current(self) -> MetaStore | None:
+        """The store, with the per-version parts dropped when an ingest committed since they were built."""
+        with self._lock:
+            meta = self._store()
+            version = self.version
+            if version != self._version:
+                self._catalogue = self._graph = self._resolver = None
+                self._version = version
+            return meta
+
+    def _require(self) -> MetaStore:
+        if not self.has_library:
+            raise NoLibrary(self.settings.data_dir)
+        return self._current()
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The curated catalogue plus the topics learned from the library (no graph built: resolve is quick)."""
+        with self._lock:
+            meta = self._current()
+            if self._catalogue is None:
+                self._catalogue = library_catalogue(load_catalogue(), meta)
+            return self._catalogue
+
+    @property
+    def graph(self) -> TopicGraph:
+        with self._lock:
+            catalogue = self.catalogue
+            if self._graph is None:
+                self._graph = build_graph(catalogue, self._meta)
+            return self._graph
+
+    @property
+    def resolver(self) -> Resolver:
+        with self._lock:
+            catalogue = self.catalogue
+            if self._resolver is None:
+                self._resolver = Resolver(catalogue)
+            return self._resolver
+
+    @property
+    def assistant(self):
+        """The assistant (intent routing, retrieval, generation); the embedder, vectors and model load inside
+        it on first need."""
+        with self._lock:
+            if self._assistant is None:
+                from studygraph.assistant.engine import Assistant
+
+                self._assistant = Assistant(
+                    self.settings, llm=self._llm, embedder=self._embedder, vectors=self._vectors
+                )
+            return self._assistant
+
+    def close(self) -> None:
+        with self._lock:
+            if self._meta is not None:
+                self._meta.close()
+            self._meta = None
+            self._version = None
+
+    def _writable(self) -> MetaStore:
+        self._require()
+        return MetaStore(self.settings.meta_path, readonly=False)
+
+    # -- topics -------------------------------------------------------------------------------------------
+    def resolve(self, name: str) -> ResolveResult:
+        resolver = self.resolver
+        hit = resolver.resolve(name)
+        topic = resolver.catalogue.topics[hit.id] if hit else None
+        return ResolveResult(
+            query=name,
+            id=hit.id if hit else None,
+            name=hit.name if hit else None,
+            score=hit.score if hit else 0.0,
+            how=hit.how if hit else "none",
+            confident=bool(hit and hit.confident),
+            learned=bool(topic and topic.learned),
+            description=topic.description if topic else "",
+            description_zh=topic.description_zh if topic else "",
+            closest=[Named(t, n) for t, n in resolver.closest_to(name, hit)],
+        )
+
+    def topic_id(self, name: str) -> str:
+        """The topic `name` means, or UnknownTopic naming the closest ones."""
+        hit = self.resolve(name)
+        if hit.confident:
+            return hit.id
+        closest = ", ".join(f"{c.name} ({c.id})" for c in hit.closest)
+        if hit.id is None:
+            message = f"no topic matches {shown(name)}; closest: {closest}; try `studygraph graph` to list topics"
+        else:
+            message = f"{shown(name)} is not in the topic map; closest: {closest}"
+        raise UnknownTopic(message, hit.closest)
+
+    def areas_named(self, name: str) -> tuple[str, ...]:
+        """The areas `name` means as a whole ("deep learning", "深度学习": models.AREA_PRESETS), else ()."""
+        areas = AREA_PRESETS.get(" ".join(name.split()).casefold(), ())
+        return tuple(a for a in areas if a in self.catalogue.areas)
+
+    def known_ids(self, names: Iterable[str]) -> set[str]:
+        """Topic ids for what a learner says they know: a whole area where a name is an area's ("deep
+        learning" is every deep-learning topic, as the Path page's chip says), else the topic it names."""
+        out: set[str] = set()
+        for name in filter(None, (str(n).strip() for n in names)):
+            if name in self.catalogue.topics:
+                out.add(name)
+            elif areas := self.areas_named(name):
+                out.update(t for a in areas for t in self.catalogue.areas[a])
+            else:
+                out.add(self.topic_id(name))
+        return out
+
+    def learner(self, known: Iterable[str] = ()) -> LearnerStatus:
+        """What the learner knows: `known` (names, ids or areas, see known_ids) plus marks, finished
+        resources and review cards. The one function for it: path, next, ask and every page use it."""
+        meta = self._current()
+        tg = self.graph
+        done, learning = known_topics(tg, meta) if self.has_library else (set(), set())
+        done |= self.known_ids(known)
+        skipped = {t for t, v in topic_marks(meta.progress()).items() if v == "skipped"} if self.has_library else set()
+        return LearnerStatus(sorted(done), sorted(learning - done), sorted(skipped & set(tg.catalogue.topics)))
+
+    def plan(
+        self,
+        goal: str,
+        known: Iterable[str] = (),
+        *,
+        hours_per_week: float | None = None,
+        start: dt.date | None = None,
+    ) -> PlanResult:
+        """Every prerequisite of `goal` in learning order, minus what the learner knows; with
+        `hours_per_week`, also in dated weeks from `start` (default today)."""
+        goal_id = self.topic_id(goal)
+        status = self.learner(known)
+        done = set(status.done)
+        plan = learning_plan(self.graph, goal_id, done, status_map(done, set(status.learning)))
+        result = PlanResult.of(plan)  # the same payload as a plan answer of `ask`, every resource listed
+        result.plan = plan  # the graph's own Plan, for drawing it and the calendar
+        if hours_per_week is not None:
+            from studygraph.graph.schedule import weekly_plan
+
+            result.week_objects = weekly_plan(plan, hours_per_week, start or dt.date.today())
+            result.weeks = [w.to_dict() for w in result.week_objects]
+            result.hours_per_week = hours_per_week
+        return result
+
+    def plan_ics(self, result: PlanResult) -> bytes:
+        """The weeks of a plan made with `hours_per_week` as an .ics calendar (all-day study blocks)."""
+        from studygraph.graph.schedule import plan_ics
+
+        return plan_ics(result.plan, result.week_objects)
+
+    def next(self, known: Iterable[str] = (), k: int = 5) -> NextPayload:
+        """What to learn next: frontier topics ranked by what they unlock and what the learner is doing."""
+        status = self.learner(known)
+        tg = self.graph
+        ranked = next_topics(tg, set(status.done), set(status.learning), k)
+        items = [
+            NextItem(
+                n.topic.id,
+                n.topic.name,
+                n.topic.zh,
+                n.score,
+                n.why,
+                [ResourceRef.of(r) for r in pick_resources(tg, n.topic.id)],
+                n.topic.learned,
+            )
+            for n in ranked
+        ]
+        return NextPayload(items)
+
+    def why(self, source: str, target: str) -> WhyResult:
+        """Why `source` comes before `target`: the path and each edge's evidence, or why not."""
+        a, b = self.topic_id(source), self.topic_id(target)
+        data = explain_path(self.graph, a, b)
+        return WhyResult(a, b, data["path"], [Edge(**e) for e in data["edges"]], data["reverse"])
+
+    def topic_graph(self) -> GraphResult:
+        """The whole prerequisite graph (source -> target: source is a prerequisite of target)."""
+        tg = self.graph
+        return GraphResult(
+            [t.to_dict() for t in tg.catalogue.topics.values()],
+            [Edge(u, v, round(d["weight"], 3), d["kind"], d["evidence"]) for u, v, d in tg.graph.edges(data=True)],
+        )
+
+    def resources_for(self, topic_id: str, limit: int = 3) -> list[ResourceRef]:
+        """A topic's best few resources, mixing kinds (what a plan step lists)."""
+        return [ResourceRef.of(r) for r in pick_resources(self.graph, topic_id, limit)]
+
+    # -- the library --------------------------------------------------------------------------------------
+    def resources(self) -> list[LibraryRow]:
+        """Every resource with kind, topics, sources and status; those held back by the prompt-injection
+        quarantine last, status "quarantined": listed so nothing disappears silently, never offered."""
+        meta = self._require()
+        progress = meta.progress()
+
+        def row(r, held: bool) -> LibraryRow:
+            return LibraryRow(
+                r.id,
+                r.title,
+                r.url,
+                r.kind,
+                list(r.topics),
+                [SourceRef(s.file, s.line, s.heading) for s in r.sources],
+                "quarantined" if held else progress.get(r.id) or ("done" if r.done else "todo"),
+                held,
+            )
+
+        return [row(r, False) for r in meta.resources()] + [row(r, True) for r in meta.quarantined()]
+
+    def held_back(self) -> list[str]:
+        """Where the quarantined resources were seen ("file:line")."""
+        meta = self._current()
+        if not self.has_library:
+            return []
+        seen = sorted((r.sources[0].file, r.sources[0].line) for r in meta.quarantined() if r.sources)
+        return [f"{file}:{line}" for file, line in seen]
+
+    def progress(self) -> dict[str, str]:
+        """The learner's marks: {topic:<id> or resource id: status}."""
+        return self._current().progress() if self.has_library else {}
+
+    def stats(self) -> Stats:
+        meta = self._require()
+        tg = self.graph
+        return Stats(
+            **meta.counts(),
+            quarantined=len(meta.quarantined()),
+            topics=len(tg.catalogue.topics),
+            edges=tg.graph.number_of_edges(),
+            curated_edges=len(tg.catalogue.prereqs),
+            learned_topics=sum(t.learned for t in tg.catalogue.topics.values()),
+            data_dir=str(self.settings.data_dir),
+        )
+
+    def mark(self, items: Iterable[str], status: str = "done") -> MarkResult:
+        """Progress on topics (names or ids) or resources (ids, or a URL in any form ingest folds into the
+        resource's); it survives every re-ingest. Nothing is written unless every item is found."""
+        from studygraph.ingest.urls import normalize_url
+
+        if status not in STATUSES:
+            raise CliError(f"status must be one of {', '.join(STATUSES)}")
+        meta = self._require()
+        resources = meta.resources()
+        by_url = {r.url: r.id for r in resources if r.url}
+        ids = {r.id for r in resources}
+        keys = []
+        for item in items:
+            url = normalize_url(item)
+            if item in ids:
+                keys.append(item)
+            elif url is not None and url in by_url:
+                keys.append(by_url[url])
+            elif url is not None:
+                raise CliError(f"no resource in the library has the URL {shown(item)}; see `studygraph library`", 1)
+            else:
+                keys.append(topic_key(self.topic_id(item)))
+        self.set_progress(keys, status)
+        return MarkResult(keys, status)
+
+    def set_progress(self, keys: Iterable[str], status: str) -> None:
+        """Marks by progress key (topic:<id> or a resource id), as the app's buttons give them."""
+        writable = self._writable()
+        try:
+            writable.set_progress(list(keys), status)
+        finally:
+            writable.close()
+
+    # -- ingest, search, ask ------------------------------------------------------------------------------
+    def ingest(
+        self,
+        paths: Iterable[Path] | None = None,
+        fetch: bool = False,
+        progress: Callable[[str, int, int], None] | None = None,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> IngestResult:
+        """Ingest `paths` (default: the corpus dirs and uploads) incrementally; `fetch` also reads the
+        linked pages. Per-file errors are in the result; the library is renewed for the next call."""
+        from studygraph.ingest.pipeline import ingest as run_ingest
+
+        paths = [Path(p) for p in paths] if paths else None
+        if paths and not any(p.exists() or p.is_symlink() for p in paths):
+            raise CliError("no such file or directory: " + ", ".join(shown(str(p)) for p in paths), 1)
+        report = run_ingest(
+            self.settings, paths, progress=progress, embedder=self._embedder, fetch=fetch, on_wait=on_wait
+        )
+        return IngestResult(report, self.held_back())
+
+    def search(self, query: str, k: int = 10, kind: str | None = None) -> list[SearchHit]:
+        """Hybrid search (dense + BM25), one result per resource; [] without a library (see search_warning)."""
+        self._require()
+        results = self.assistant.search(query, k=k, kind=kind)
+        return [
+            SearchHit(
+                r.resource.id,
+                r.resource.title,
+                r.resource.url,
+                r.resource.kind,
+                round(r.score, 4),
+                list(r.topics),
+                r.source,
+                r.snippet,
+            )
+            for r in results
+        ]
+
+    @property
+    def search_warning(self) -> str | None:
+        """What the last search could not use (the vector store missing, short or unavailable), else None."""
+        return self._assistant.search_warning if self._assistant is not None else None
+
+    def ask(self, question: str, history: list[dict] | None = None) -> AskResult:
+        answer = self.assistant.ask(question, history)
+        return AskResult.of(answer, self.search_warning)
+
+    def ask_stream(self, question: str, history: list[dict] | None = None) -> tuple[object, Iterator[str]]:
+        """(the Answer, filled in once the pieces are spent; the pieces of text as they come)."""
+        return self.assistant.ask_stream(question, history)
+
+    # -- review (spaced repetition) --------------------------------------------------------------------
+    def _reviews(self):
+        from studygraph.store.review import ReviewStore, card_sources
+
+        writable = self._writable()
+        store = ReviewStore(writable)
+        store.sync(card_sources(writable, self.catalogue))
+        return store, writable
+
+    def _card(self, card) -> dict:
+        topic = self.catalogue.topics.get(card.topic)
+        return {**card.to_dict(), "topic_name": topic.name if topic else "", "topic_zh": topic.zh if topic else ""}
+
+    def review(self, limit: int = 20, every: bool = False) -> ReviewList:
+        """The interview questions due for review, most overdue first, then new ones in roadmap order."""
+        store, writable = self._reviews()
+        try:
+            due = store.due()
+            cards = store.cards()
+            later = sorted(c.due for c in cards if c not in due)
+            shown_cards = cards if every else due
+            return ReviewList(
+                len(due),
+                sum(c.new for c in due),
+                len(cards),
+                later[0].isoformat() if later else None,
+                [self._card(c) for c in shown_cards[:limit]],
+            )
+        finally:
+            writable.close()
+
+    def grade(self, card_id: int, rating: str, answer: str = "") -> GradeResult:
+        """Grade one card (again | hard | good | easy); FSRS decides when it comes back."""
+        from studygraph.store.review import RATINGS
+
+        rating = rating.lower()
+        if rating not in RATINGS:
+            raise CliError(f"--rating must be one of {', '.join(RATINGS)}, not {rating!r}")
+        store, writable = self._reviews()
+        try:
+            found = store.card(card_id)
+            if found is None or not found.active:
+                raise CliError(f"no review card #{card_id}; `studygraph review --all` lists them", 1)
+            return GradeResult(self._card(store.grade(card_id, rating, answer=answer)), rating)
+        finally:
+            writable.close()

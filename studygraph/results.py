@@ -1,0 +1,227 @@
+"""What `Library` returns: one typed dataclass per operation, whose `to_dict()` is the `--json` contract of
+the CLI command of the same name and the result of the MCP tool (the plan and next payloads are the ones
+`ask` answers with, assistant/payloads.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from studygraph.assistant.payloads import (
+    FoundResource,
+    NextItem,
+    NextPayload,
+    PlanPayload,
+    ResourceRef,
+    TopicRef,
+    _Plain,
+)
+
+__all__ = [
+    "AskResult",
+    "Citation",
+    "Edge",
+    "FoundResource",
+    "GradeResult",
+    "GraphResult",
+    "IngestResult",
+    "LearnerStatus",
+    "LibraryRow",
+    "MarkResult",
+    "Named",
+    "NextItem",
+    "NextPayload",
+    "PlanResult",
+    "ResolveResult",
+    "ResourceRef",
+    "ReviewList",
+    "SearchHit",
+    "Stats",
+    "TopicRef",
+    "WhyResult",
+]
+
+
+@dataclass
+class Named(_Plain):
+    id: str
+    name: str
+
+
+@dataclass
+class ResolveResult(_Plain):
+    query: str
+    id: str | None
+    name: str | None
+    score: float
+    how: str  # exact | alias | fuzzy | partial | learned | none
+    confident: bool
+    learned: bool
+    description: str
+    description_zh: str
+    closest: list[Named]
+
+
+@dataclass
+class LearnerStatus(_Plain):
+    """What the learner knows, from every source at once: topics named (or a whole area named), topics
+    marked done/skipped, finished resources, mature review cards. `done` and `learning` never overlap."""
+
+    done: list[str]
+    learning: list[str]
+    skipped: list[str] = field(default_factory=list)  # marked skipped by the learner (also in `done`)
+
+    def status(self) -> dict[str, str]:
+        """{topic: done | learning | skipped} for drawing: known wins over learning, a skip shows as one."""
+        out = {**dict.fromkeys(self.learning, "learning"), **dict.fromkeys(self.done, "done")}
+        out.update(dict.fromkeys(self.skipped, "skipped"))
+        return out
+
+
+@dataclass
+class PlanResult(PlanPayload):
+    """A plan (the payload `ask` answers with); `weeks` only when asked for hours per week."""
+
+    weeks: list[dict] | None = None
+    hours_per_week: float | None = None
+    ics: str | None = None
+
+    def to_dict(self) -> dict:
+        out = super().to_dict()
+        if self.weeks is None:
+            for key in ("weeks", "hours_per_week", "ics"):
+                out.pop(key)
+        return out
+
+
+@dataclass
+class Edge(_Plain):
+    source: str
+    target: str
+    weight: float
+    kind: str  # curated | learned | learned-topic
+    evidence: list[str]
+
+
+@dataclass
+class WhyResult(_Plain):
+    source: str
+    target: str
+    path: list[str]
+    edges: list[Edge]
+    reverse: bool  # no path, but the target is a prerequisite of the source
+
+    def to_dict(self) -> dict:  # `why --json`: the path and its edges (the ids asked about are in the path)
+        out = super().to_dict()
+        del out["source"], out["target"]
+        return out
+
+
+@dataclass
+class GraphResult(_Plain):
+    nodes: list[dict]  # Topic.to_dict(), both descriptions included
+    edges: list[Edge]
+
+
+@dataclass
+class MarkResult(_Plain):
+    marked: list[str]  # progress keys: topic:<id> or a resource id
+    status: str
+
+
+@dataclass
+class SourceRef(_Plain):
+    file: str
+    line: int
+    heading: str
+
+
+@dataclass
+class LibraryRow(_Plain):
+    id: str
+    title: str
+    url: str | None
+    kind: str
+    topics: list[str]
+    sources: list[SourceRef]
+    status: str  # done | learning | skipped | todo | quarantined
+    quarantined: bool
+
+
+@dataclass
+class Stats(_Plain):
+    files: int
+    resources: int
+    chunks: int
+    questions: int
+    done: int
+    quarantined: int
+    topics: int
+    edges: int
+    curated_edges: int
+    learned_topics: int
+    data_dir: str
+
+
+@dataclass
+class SearchHit(_Plain):
+    id: str
+    title: str
+    url: str | None
+    kind: str
+    score: float
+    topics: list[str]
+    source: str  # "file.md:12": where the resource was first seen
+    snippet: str
+
+
+@dataclass
+class Citation(_Plain):
+    title: str
+    url: str
+    kind: str
+
+
+@dataclass
+class AskResult(_Plain):
+    answer: str  # prose (if any) + the deterministic answer
+    prose: str  # the model's part alone, "" without a model
+    citations: list[Citation]
+    intent: str
+    model: str
+    structured: dict
+    warning: str | None = None
+
+    @classmethod
+    def of(cls, answer, warning: str | None = None) -> AskResult:
+        """From an assistant Answer once its stream is spent."""
+        cites = [Citation(c.title, c.url, c.kind) for c in answer.citations]
+        return cls(answer.text, answer.prose, cites, answer.intent, answer.model, answer.structured, warning)
+
+
+@dataclass
+class IngestResult(_Plain):
+    report: Any  # ingest.pipeline.IngestReport
+    held_back: list[str]  # "file:line" of each quarantined link
+
+    @property
+    def errors(self) -> list[dict]:
+        return self.report.errors
+
+    def to_dict(self) -> dict:
+        return {**self.report.to_json(), "quarantined": len(self.held_back)}
+
+
+@dataclass
+class ReviewList(_Plain):
+    due: int
+    new: int
+    total: int
+    next_due: str | None
+    cards: list[dict]  # ReviewCard.to_dict() with topic_name and topic_zh
+
+
+@dataclass
+class GradeResult(_Plain):
+    card: dict
+    rating: str
