@@ -327,6 +327,11 @@ class Library:
 
         return [row(r, False) for r in meta.resources()] + [row(r, True) for r in meta.quarantined()]
 
+    def resources_urls(self) -> set[str]:
+        """The URLs the library offers (the only ones an answer may cite)."""
+        meta = self._current()
+        return meta.corpus_urls() if self.has_library else set()
+
     def held_back(self) -> list[str]:
         """Where the quarantined resources were seen ("file:line")."""
         meta = self._current()

@@ -1,0 +1,98 @@
+"""`studygraph mcp`: the library served over stdio to MCP clients (the official `mcp` SDK, the `[mcp]` extra).
+
+Each tool is one `Library` call and returns that result's `to_dict()` — the same data as the CLI command's
+`--json` — so an assistant answering "what should I learn before RLHF" gets the learner's own plan, with
+only corpus URLs (never a quarantined one: Library reads resources through the store's quarantine).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from studygraph.library import Library
+
+INSTRUCTIONS = (
+    "studygraph is the learner's own study graph for NLP and LLMs: a curated topic map, the prerequisites "
+    "between topics, and the learner's roadmaps and papers. Use `plan` for 'what must I learn before X', "
+    "`next` for 'what should I learn next', `why` for 'why does A come before B', `search` to find resources, "
+    "`ask` for a question in English or Chinese, `mark` to record progress. Cite resources by their URLs."
+)
+Known = Annotated[
+    list[str],
+    Field(description="Topics (names, ids, or an area such as 'deep learning') the learner already knows."),
+]
+
+
+def build_server(lib: Library):
+    """An MCPServer whose tools call `lib`."""
+    from mcp.server.mcpserver import MCPServer
+
+    server = MCPServer("studygraph", instructions=INSTRUCTIONS)
+    quiet: dict[str, Library] = {}
+
+    @server.tool()
+    def plan(
+        goal: Annotated[str, Field(description="The topic to reach, in any language: 'RLHF', '注意力机制'.")],
+        known: Known = [],  # noqa: B006 - pydantic copies defaults
+    ) -> dict:
+        """A learning plan: every prerequisite of the goal in learning order, minus what the learner knows,
+        each step with hours, why it is needed and resources from the library."""
+        return lib.plan(goal, known).to_dict()
+
+    @server.tool(name="next")
+    def next_(
+        known: Known = [],  # noqa: B006
+        k: Annotated[int, Field(ge=1, le=50, description="How many topics.")] = 5,
+    ) -> dict:
+        """What to learn next: topics whose prerequisites are known, ranked, with reasons and resources."""
+        return lib.next(known, k).to_dict()
+
+    @server.tool()
+    def why(
+        source: Annotated[str, Field(description="The earlier topic.")],
+        target: Annotated[str, Field(description="The later topic.")],
+    ) -> dict:
+        """Why `source` comes before `target`: the chain of prerequisite edges and each edge's evidence."""
+        return lib.why(source, target).to_dict()
+
+    @server.tool()
+    def search(
+        query: Annotated[str, Field(min_length=1, description="What to look for, in any language.")],
+        k: Annotated[int, Field(ge=1, le=50, description="How many results.")] = 10,
+        kind: Annotated[
+            str | None, Field(description="Only this kind: paper, video, article, course, book, code, ...")
+        ] = None,
+    ) -> dict:
+        """Hybrid search (dense + BM25) over the learner's library, one result per resource."""
+        hits = lib.search(query, k=k, kind=kind)
+        return {"results": [h.to_dict() for h in hits], "warning": lib.search_warning}
+
+    @server.tool()
+    def ask(
+        question: Annotated[str, Field(min_length=1, description="A question in English or Chinese.")],
+        no_llm: Annotated[bool, Field(description="The deterministic answer only, no model.")] = False,
+    ) -> dict:
+        """Ask the study assistant: plans, what next, find, explain, quiz; cited with corpus URLs only."""
+        target = lib
+        if no_llm:
+            if "lib" not in quiet:
+                quiet["lib"] = Library(lib.settings.model_copy(update={"llm_backend": "none"}))
+            target = quiet["lib"]
+        return target.ask(question).to_dict()
+
+    @server.tool()
+    def mark(
+        items: Annotated[list[str], Field(min_length=1, description="Topics (names or ids) or resource ids/URLs.")],
+        status: Literal["done", "learning", "skipped", "todo"] = "done",
+    ) -> dict:
+        """Record the learner's progress on topics or resources; it survives every re-ingest."""
+        return lib.mark(items, status).to_dict()
+
+    return server
+
+
+def serve(lib: Library) -> None:
+    """Serve `lib` on stdin/stdout until the client closes the connection."""
+    build_server(lib).run("stdio")

