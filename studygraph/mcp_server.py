@@ -7,10 +7,13 @@ only corpus URLs (never a quarantined one: Library reads resources through the s
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import functools
+from contextlib import contextmanager
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from studygraph.errors import StudygraphError
 from studygraph.library import Library
 
 INSTRUCTIONS = (
@@ -25,9 +28,22 @@ Known = Annotated[
 ]
 
 
+@contextmanager
+def _said(tool_error):
+    """Our errors reach the client as they are (one line to act on: "not in the topic map; closest: ...");
+    anything else is a crash the SDK reports without its text."""
+    try:
+        yield
+    except StudygraphError as exc:
+        raise tool_error(str(exc)) from exc
+
+
 def build_server(lib: Library):
     """An MCPServer whose tools call `lib`."""
     from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    said = functools.partial(_said, ToolError)
 
     server = MCPServer("studygraph", instructions=INSTRUCTIONS)
     quiet: dict[str, Library] = {}
@@ -36,26 +52,29 @@ def build_server(lib: Library):
     def plan(
         goal: Annotated[str, Field(description="The topic to reach, in any language: 'RLHF', '注意力机制'.")],
         known: Known = [],  # noqa: B006 - pydantic copies defaults
-    ) -> dict:
+    ) -> dict[str, Any]:
         """A learning plan: every prerequisite of the goal in learning order, minus what the learner knows,
         each step with hours, why it is needed and resources from the library."""
-        return lib.plan(goal, known).to_dict()
+        with said():
+            return lib.plan(goal, known).to_dict()
 
     @server.tool(name="next")
     def next_(
         known: Known = [],  # noqa: B006
         k: Annotated[int, Field(ge=1, le=50, description="How many topics.")] = 5,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """What to learn next: topics whose prerequisites are known, ranked, with reasons and resources."""
-        return lib.next(known, k).to_dict()
+        with said():
+            return lib.next(known, k).to_dict()
 
     @server.tool()
     def why(
         source: Annotated[str, Field(description="The earlier topic.")],
         target: Annotated[str, Field(description="The later topic.")],
-    ) -> dict:
+    ) -> dict[str, Any]:
         """Why `source` comes before `target`: the chain of prerequisite edges and each edge's evidence."""
-        return lib.why(source, target).to_dict()
+        with said():
+            return lib.why(source, target).to_dict()
 
     @server.tool()
     def search(
@@ -64,31 +83,34 @@ def build_server(lib: Library):
         kind: Annotated[
             str | None, Field(description="Only this kind: paper, video, article, course, book, code, ...")
         ] = None,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """Hybrid search (dense + BM25) over the learner's library, one result per resource."""
-        hits = lib.search(query, k=k, kind=kind)
+        with said():
+            hits = lib.search(query, k=k, kind=kind)
         return {"results": [h.to_dict() for h in hits], "warning": lib.search_warning}
 
     @server.tool()
     def ask(
         question: Annotated[str, Field(min_length=1, description="A question in English or Chinese.")],
         no_llm: Annotated[bool, Field(description="The deterministic answer only, no model.")] = False,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """Ask the study assistant: plans, what next, find, explain, quiz; cited with corpus URLs only."""
         target = lib
         if no_llm:
             if "lib" not in quiet:
                 quiet["lib"] = Library(lib.settings.model_copy(update={"llm_backend": "none"}))
             target = quiet["lib"]
-        return target.ask(question).to_dict()
+        with said():
+            return target.ask(question).to_dict()
 
     @server.tool()
     def mark(
         items: Annotated[list[str], Field(min_length=1, description="Topics (names or ids) or resource ids/URLs.")],
         status: Literal["done", "learning", "skipped", "todo"] = "done",
-    ) -> dict:
+    ) -> dict[str, Any]:
         """Record the learner's progress on topics or resources; it survives every re-ingest."""
-        return lib.mark(items, status).to_dict()
+        with said():
+            return lib.mark(items, status).to_dict()
 
     return server
 

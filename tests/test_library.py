@@ -164,8 +164,11 @@ def test_every_cli_command_in_a_fresh_process_loads_no_model(tmp_path, library_d
     for argv in COMMANDS:
         heavy, out = cli_in_fresh_process(argv, data, HEAVY)
         assert heavy == [], f"studygraph {' '.join(argv)} imported {heavy}"
-        assert out.strip() and not EVIL.search(out), argv
-        json.loads(out)
+        assert out.strip(), f"studygraph {' '.join(argv)} printed nothing"
+        result = json.loads(out)
+        if argv[0] == "library":  # held-back links are listed, marked, so nothing disappears silently
+            result = [row for row in result if not row["quarantined"]]
+        assert result and not EVIL.search(json.dumps(result, ensure_ascii=False)), argv
 
 
 # -- declared dependencies are the imported ones ------------------------------------------------------
@@ -227,11 +230,11 @@ def test_an_mcp_client_lists_the_tools_and_gets_a_plan_and_search_results(librar
 
     tools, plan, search, ask, missing = asyncio.run(session())
     assert set(tools) == {"plan", "next", "why", "search", "ask", "mark"}
-    assert tools["plan"].inputSchema["required"] == ["goal"]
-    assert tools["search"].inputSchema["properties"]["k"]["type"] == "integer"
+    assert tools["plan"].input_schema["required"] == ["goal"]
+    assert tools["search"].input_schema["properties"]["k"]["type"] == "integer"
     lib = open_lib(library_dir)
-    assert plan.structuredContent == lib.plan("RLHF", ["deep learning"]).to_dict()
-    hits = search.structuredContent["results"]
+    assert plan.structured_content == lib.plan("RLHF", ["deep learning"]).to_dict()
+    hits = search.structured_content["results"]
     assert hits and all(h["url"] is None or h["url"] in lib.resources_urls() for h in hits)
-    assert not EVIL.search(json.dumps([plan.structuredContent, search.structuredContent, ask.structuredContent]))
-    assert missing.isError and "closest" in missing.content[0].text
+    assert not EVIL.search(json.dumps([plan.structured_content, search.structured_content, ask.structured_content]))
+    assert missing.is_error and "closest" in missing.content[0].text
