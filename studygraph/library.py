@@ -88,6 +88,7 @@ class Library:
         self._graph: TopicGraph | None = None
         self._resolver: Resolver | None = None
         self._assistant = None
+        self._ingest_embedder = None  # a query needs no torch: the assistant keeps its own unless one is given
 
     @classmethod
     def open(cls, data_dir: str | Path | None = None, *, llm=None, embedder=None, **settings) -> Library:
@@ -169,6 +170,17 @@ class Library:
                     self.settings, llm=self._llm, embedder=self._embedder, vectors=self._vectors
                 )
             return self._assistant
+
+    @property
+    def embedder(self):
+        """The ingest embedder (MiniLM; torch loads on the first text embedded, never before), kept for the
+        next ingest."""
+        with self._lock:
+            if self._ingest_embedder is None:
+                from studygraph.store.embedder import Embedder
+
+                self._ingest_embedder = self._embedder or Embedder(batch_size=self.settings.embed_batch_size)
+            return self._ingest_embedder
 
     def close(self) -> None:
         with self._lock:
@@ -255,13 +267,26 @@ class Library:
         plan = learning_plan(self.graph, goal_id, done, status_map(done, set(status.learning)))
         result = PlanResult.of(plan)  # the same payload as a plan answer of `ask`, every resource listed
         result.plan = plan  # the graph's own Plan, for drawing it and the calendar
+        result.week_objects = []
         if hours_per_week is not None:
-            from studygraph.graph.schedule import weekly_plan
-
-            result.week_objects = weekly_plan(plan, hours_per_week, start or dt.date.today())
-            result.weeks = [w.to_dict() for w in result.week_objects]
-            result.hours_per_week = hours_per_week
+            self.schedule(result, hours_per_week, start)
         return result
+
+    def schedule(self, result: PlanResult, hours_per_week: float, start: dt.date | None = None) -> PlanResult:
+        """The plan in dated weeks of `hours_per_week` hours from `start` (default today); a step longer
+        than what is left of a week is split (graph/schedule.py)."""
+        from studygraph.graph.schedule import weekly_plan
+
+        result.week_objects = weekly_plan(result.plan, hours_per_week, start or dt.date.today())
+        result.weeks = [w.to_dict() for w in result.week_objects]
+        result.hours_per_week = hours_per_week
+        return result
+
+    def display_edges(self, nodes: set[str] | None = None) -> list[tuple[str, str]]:
+        """What a drawing of the plan graph (or of `nodes`) shows: its transitive reduction."""
+        from studygraph.graph.plan import display_edges
+
+        return display_edges(self.graph, nodes)
 
     def plan_ics(self, result: PlanResult) -> bytes:
         """The weeks of a plan made with `hours_per_week` as an .ics calendar (all-day study blocks)."""
@@ -406,9 +431,15 @@ class Library:
         if paths and not any(p.exists() or p.is_symlink() for p in paths):
             raise CliError("no such file or directory: " + ", ".join(shown(str(p)) for p in paths), 1)
         report = run_ingest(
-            self.settings, paths, progress=progress, embedder=self._embedder, fetch=fetch, on_wait=on_wait
+            self.settings, paths, progress=progress, embedder=self.embedder, fetch=fetch, on_wait=on_wait
         )
         return IngestResult(report, self.held_back())
+
+    def display_path(self, path: Path) -> str:
+        """A file as reports name it: relative to the repo or the data dir where it lies under one."""
+        from studygraph.ingest.files import display_path
+
+        return display_path(Path(path), self.settings.data_dir)
 
     def search(self, query: str, k: int = 10, kind: str | None = None) -> list[SearchHit]:
         """Hybrid search (dense + BM25), one result per resource; [] without a library (see search_warning)."""

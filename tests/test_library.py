@@ -21,6 +21,7 @@ EVIL = re.compile(r"evil\.example|attacker\.test")
 HEAVY = ("torch", "sentence_transformers", "transformers", "llama_cpp")
 INTERNALS = ("studygraph.store", "studygraph.graph", "studygraph.ingest")
 THIN = ["studygraph/cli.py", "studygraph/review_cli.py", "studygraph/mcp_server.py"]
+THIN += sorted(str(p.relative_to(REPO)) for p in (REPO / "ui").glob("*.py"))
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +135,7 @@ def imported_modules(path) -> set[str]:
 
 
 @pytest.mark.parametrize("path", THIN)
-def test_the_cli_imports_no_internals(path):
+def test_the_cli_and_the_app_import_no_internals(path):
     bad = sorted(m for m in imported_modules(path) if m.startswith(INTERNALS))
     assert not bad, f"{path} imports {bad}: call studygraph.Library instead"
 

@@ -361,10 +361,10 @@ def test_plan_export_is_a_checklist_ingest_reads_back(library_env, tmp_path):
     from studygraph.graph.plan import learning_plan
     from studygraph.ingest.markdown import parse_markdown
     from studygraph.ui.path_page import plan_dot, plan_markdown
-    from studygraph.ui.state import _graph, library_version
+    from studygraph.ui.state import get_library
 
     settings = _settings()
-    tg = _graph(str(settings.meta_path), library_version(settings))
+    tg = get_library(settings).graph
     plan = learning_plan(tg, "rlhf")
     text = plan_markdown(plan, status={"transformer": "done"})
     assert re.search(r"^## 1\. ", text, re.M) and re.search(r"^- \[ \] \[.+\]\(https?://", text, re.M)
@@ -376,7 +376,7 @@ def test_plan_export_is_a_checklist_ingest_reads_back(library_env, tmp_path):
     assert want and want <= got, want - got
     done_urls = {r.url for s in plan.steps if s.topic.id == "transformer" for r in s.resources if r.url}
     assert done_urls and all(m.done for m in doc.mentions if m.url in done_urls)
-    dot = plan_dot(tg, plan, {"transformer": "done"})
+    dot = plan_dot(get_library(settings), plan, {"transformer": "done"})
     assert dot.startswith("digraph") and dot.count("->") >= len(plan.steps) - 1
 
 
@@ -425,10 +425,10 @@ def test_review_page_grades_three_cards_as_fsrs_schedules_them(library_env):
 def test_explorer_opens_on_the_whole_map_with_status_colours_and_the_goals_plan(library_env):
     from studygraph.graph.plan import learning_plan
     from studygraph.store.meta import MetaStore
-    from studygraph.ui.state import _graph, library_version
+    from studygraph.ui.state import get_library
 
     settings = _settings()
-    tg = _graph(str(settings.meta_path), library_version(settings))
+    tg = get_library(settings).graph
     topics, areas = tg.catalogue.topics, {topic.area for topic in tg.catalogue.topics.values()}
     node = lambda dot: re.findall(r'^\s+"([^"]+)" \[label=', dot, re.M)  # noqa: E731
     MetaStore(settings.meta_path).set_progress(["topic:attention"], "done")
@@ -464,10 +464,10 @@ def test_explorer_opens_on_the_whole_map_with_status_colours_and_the_goals_plan(
 
 
 def test_explorer_shows_prerequisites_of_transformer(library_env):
-    from studygraph.ui.state import _graph, library_version
+    from studygraph.ui.state import get_library
 
     settings = _settings()
-    tg = _graph(str(settings.meta_path), library_version(settings))
+    tg = get_library(settings).graph
     prereqs = [tg.catalogue.topics[p].name for p in tg.graph.predecessors("transformer")]
     assert prereqs
     at = _app()

@@ -9,7 +9,7 @@ import streamlit as st
 from studygraph.ui.components import guard, md_escape, resource_md
 from studygraph.ui.i18n import learned_badge, status_badge, t, topic_description, topic_label
 from studygraph.ui.path_page import COLOURS, _q
-from studygraph.ui.state import get_graph, get_resolver, get_settings, progress, sorted_topics, topic_status
+from studygraph.ui.state import get_library, get_resolver, get_settings, sorted_topics
 from studygraph.ui.topic_map import render_map
 
 MAX_RESOURCES = 25
@@ -68,9 +68,8 @@ def _edge_block(tg, u: str, v: str, other: str) -> None:
             st.caption(t("ex_more", n=len(ev["evidence"]) - 8))
 
 
-def _why(tg, topic_id: str) -> None:
-    from studygraph.graph.plan import explain_path
-
+def _why(lib, topic_id: str) -> None:
+    tg = lib.graph
     topics = tg.catalogue.topics
     st.markdown(f"**{t('ex_why')}**")
     other = st.selectbox(
@@ -83,22 +82,23 @@ def _why(tg, topic_id: str) -> None:
     )
     if not other or other == topic_id:
         return
-    data = explain_path(tg, other, topic_id)
+    why = lib.why(other, topic_id)
     a, b = topics[other].name, topics[topic_id].name
-    if not data["path"]:
-        st.info(t("ex_why_reverse", a=a, b=b) if data["reverse"] else t("ex_why_none", a=a, b=b))
+    if not why.path:
+        st.info(t("ex_why_reverse", a=a, b=b) if why.reverse else t("ex_why_none", a=a, b=b))
         return
-    st.markdown(" → ".join(f"**{md_escape(topics[n].name)}**" for n in data["path"]))
-    for e in data["edges"]:
-        st.markdown(f"`{e['source']} → {e['target']}` ({e['kind']}, {e['weight']})")
-        st.markdown("\n".join(f"- {md_escape(x)}" for x in e["evidence"][:4]))
+    st.markdown(" → ".join(f"**{md_escape(topics[n].name)}**" for n in why.path))
+    for e in why.edges:
+        st.markdown(f"`{e.source} → {e.target}` ({e.kind}, {e.weight})")
+        st.markdown("\n".join(f"- {md_escape(x)}" for x in e.evidence[:4]))
 
 
 def _page() -> None:
     st.title(t("ex_title"), icon=":material/hub:")
     st.caption(t("ex_intro"))
     settings = get_settings()
-    tg = get_graph(settings)
+    lib = get_library(settings)
+    tg = lib.graph
     topics = tg.catalogue.topics
     if st.query_params.get("topic") in topics:  # a click on the map's node (a link to ?topic=ID)
         _go(st.query_params.pop("topic"))
@@ -118,14 +118,14 @@ def _page() -> None:
         text, closest = st.session_state["ex_unresolved"]
         st.warning(t("ex_none", text=text, closest=closest), icon=":material/search_off:")
     topic_id = st.session_state.get("ex_topic")
-    status = topic_status(settings, tg)
+    status = lib.learner().status()
     if topic_id not in topics:  # the first view: the whole map
-        render_map(tg, status)
+        render_map(lib, status)
         return
 
     topic = topics[topic_id]
     st.button(t("map_back"), key="ex_back", on_click=_go, args=(None,), icon=":material/hub:", type="tertiary")
-    marks = progress(settings)
+    marks = lib.progress()
     st.header(topic_label(topic))
     badges = [
         f"{t('ex_level')}: **{topic.level}**",
@@ -183,7 +183,7 @@ def _page() -> None:
         if len(questions) > MAX_QUESTIONS:
             st.caption(t("ex_more", n=len(questions) - MAX_QUESTIONS))
     st.divider()
-    _why(tg, topic_id)
+    _why(lib, topic_id)
 
 
 def render() -> None:

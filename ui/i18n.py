@@ -338,9 +338,8 @@ def status_badge(status: str) -> str:
 
 def topic_label(topic) -> str:
     """ "name / zh" as the brief asks, or just the name where both are the same."""
-    from studygraph.graph.catalogue import both_names
-
-    return both_names(topic)
+    zh = getattr(topic, "zh", "") or ""
+    return f"{topic.name} / {zh}" if zh and zh != topic.name else topic.name
 
 
 def topic_description(topic) -> str:
@@ -350,6 +349,4 @@ def topic_description(topic) -> str:
 
 def learned_badge(topic) -> str:
     """A learned topic's mark: not curated, and where in the learner's roadmaps it was seen."""
-    from studygraph.graph.learned import seen_at
-
-    return f":violet-badge[:material/auto_awesome: {t('learned_badge', where=seen_at(topic))}]"
+    return f":violet-badge[:material/auto_awesome: {t('learned_badge', where=topic.file)}]"  # its file:line

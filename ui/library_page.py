@@ -10,19 +10,17 @@ import streamlit as st
 
 from studygraph.ui.components import guard, link, md_escape
 from studygraph.ui.i18n import KIND_ICONS, kind_badge, kind_label, status_badge, status_label, t
-from studygraph.ui.state import counts, get_embedder, get_graph, get_settings, one_line, open_meta, set_progress
+from studygraph.ui.state import counts, get_graph, get_library, get_settings, one_line, set_progress
 from studygraph.ui.uploads import safe_upload_path
 
 MAX_LINKS = 100
 
 
 def library_rows(settings, tg) -> list[dict]:
-    """One row per resource, the way `studygraph library` reports it."""
-    with open_meta(settings) as meta:
-        if meta is None:
-            return []
-        marks = meta.progress()
-        resources = meta.resources()
+    """One row per resource the library offers, the way `studygraph library` reports it (Library.resources)."""
+    lib = get_library(settings)
+    if not lib.has_library:
+        return []
     names = tg.catalogue.topics
     return [
         {
@@ -33,18 +31,16 @@ def library_rows(settings, tg) -> list[dict]:
             "topics": [names[x].name if x in names else x for x in r.topics],
             "topic_ids": list(r.topics),
             "sources": [f"{s.file}:{s.line}" for s in r.sources],
-            "status": marks.get(r.id) or ("done" if r.done else "todo"),
+            "status": r.status,
         }
-        for r in resources
+        for r in lib.resources()
+        if not r.quarantined
     ]
 
 
 def held_back(settings) -> list[str]:
     """Where the resources the quarantine holds back were seen ("file:line"): named, never linked."""
-    with open_meta(settings) as meta:
-        if meta is None:
-            return []
-        return [f"{r.sources[0].file}:{r.sources[0].line}" for r in meta.quarantined() if r.sources]
+    return get_library(settings).held_back()
 
 
 def filter_rows(rows: list[dict], kinds: list[str], statuses: list[str], text: str) -> list[dict]:
@@ -85,17 +81,15 @@ def save_uploads(settings, files) -> tuple[list[Path], list[str]]:
 def run_ingest(settings, fetch: bool = False) -> dict:
     """Re-ingest the default roots (corpus + uploads) with a progress bar, fetching linked pages first when
     asked; the report as a dict."""
-    from studygraph.ingest.pipeline import ingest
-
     bar = st.progress(0.0, text=t("lib_ingesting"))
 
     def progress(stage: str, done: int, total: int) -> None:
         fraction = min(1.0, done / total) if total else 0.0
         bar.progress(fraction, text=t("lib_stage", stage=stage, done=done, total=total))
 
-    report = ingest(settings, progress=progress, embedder=get_embedder(), fetch=fetch)
-    bar.progress(1.0, text=t("lib_report", **report.to_json()))
-    return report.to_json()
+    report = get_library(settings).ingest(progress=progress, fetch=fetch).to_dict()
+    bar.progress(1.0, text=t("lib_report", **report))
+    return report
 
 
 def _show_report(report: dict, uploaded: list[str], rows: list[dict]) -> None:
@@ -126,8 +120,6 @@ def _show_report(report: dict, uploaded: list[str], rows: list[dict]) -> None:
 
 
 def _upload_section(settings) -> None:
-    from studygraph.ingest.files import display_path
-
     st.caption(t("lib_upload_help"))
     generation = st.session_state.setdefault("lib_upload_gen", 0)
     files = st.file_uploader(
@@ -150,7 +142,7 @@ def _upload_section(settings) -> None:
             return
         st.session_state["lib_last"] = {
             "report": report,
-            "uploaded": [display_path(p, settings.data_dir) for p in saved],
+            "uploaded": [get_library(settings).display_path(p) for p in saved],
             "refused": refused,
         }
         if saved:

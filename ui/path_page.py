@@ -10,15 +10,7 @@ import streamlit as st
 from studygraph.models import topic_key
 from studygraph.ui.components import guard, link, md_escape, resource_md
 from studygraph.ui.i18n import learned_badge, status_badge, status_label, t, topic_description, topic_label
-from studygraph.ui.state import (
-    get_graph,
-    get_resolver,
-    get_settings,
-    progress,
-    set_progress,
-    sorted_topics,
-    topic_status,
-)
+from studygraph.ui.state import get_library, get_resolver, get_settings, set_progress, sorted_topics
 from studygraph.ui.weeks import render_weeks
 
 POPULAR_GOALS = ["rlhf", "transformer", "lora", "rag", "bert", "attention"]
@@ -36,10 +28,8 @@ def _q(text: str) -> str:
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def plan_dot(tg, plan, status: dict[str, str] | None = None) -> str:
+def plan_dot(lib, plan, status: dict[str, str] | None = None) -> str:
     """DOT for the plan: one node per step coloured by status, edges = the transitive reduction."""
-    from studygraph.graph.plan import display_edges
-
     status = status or {}
     nodes = [s.topic.id for s in plan.steps]
     lines = [
@@ -59,7 +49,7 @@ def plan_dot(tg, plan, status: dict[str, str] | None = None) -> str:
             extra += ', style="rounded,filled,dashed"'
         label_q = '"' + label.replace('"', '\\"') + '"'
         lines.append(f"  {_q(tid)} [label={label_q}, fillcolor={_q(fill)}, color={_q(border)}{extra}];")
-    for u, v in sorted(display_edges(tg, set(nodes))):
+    for u, v in sorted(lib.display_edges(set(nodes))):
         lines.append(f"  {_q(u)} -> {_q(v)};")
     lines.append("}")
     return "\n".join(lines)
@@ -214,14 +204,13 @@ def _render_step(i: int, step, status: str, marks: dict[str, str]) -> None:
 
 
 def _page() -> None:
-    from studygraph.graph.plan import learning_plan
-
     st.title(t("path_title"), icon=":material/route:")
     st.caption(t("path_intro"))
     settings = get_settings()
-    tg = get_graph(settings)
+    lib = get_library(settings)
+    tg = lib.graph
     topics = tg.catalogue.topics
-    status = topic_status(settings, tg)
+    status = lib.learner().status()
     goal = _goal_picker(tg)
 
     known_default = sorted(
@@ -241,8 +230,9 @@ def _page() -> None:
 
     st.session_state["current_goal"] = goal  # the explorer's map highlights this plan
     known = set(st.session_state.get("path_known") or [])
-    plan = learning_plan(tg, goal, known, status)
-    marks = progress(settings)
+    result = lib.plan(goal, known)  # what the learner knows, as every surface counts it (Library.learner)
+    plan = result.plan
+    marks = lib.progress()
     step_status = {s.topic.id: status.get(s.topic.id, "todo") for s in plan.steps}
     done_hours = sum(s.hours for s in plan.steps if step_status[s.topic.id] == "done")
 
@@ -262,7 +252,7 @@ def _page() -> None:
     st.markdown(f"**{t('path_graph')}**")
     with st.container(border=True):
         st.graphviz_chart(
-            plan_dot(tg, plan, step_status), width="stretch" if len(plan.steps) > WIDE_PLAN else "content"
+            plan_dot(lib, plan, step_status), width="stretch" if len(plan.steps) > WIDE_PLAN else "content"
         )
     legend, export = st.columns([3, 2], vertical_alignment="center")
     legend.caption(t("path_legend"))
@@ -275,7 +265,7 @@ def _page() -> None:
         icon=":material/download:",
         key="path_export",
     )
-    render_weeks(plan, topics)
+    render_weeks(lib, result, topics)
     if len(plan.steps) == 1:
         st.success(t("path_goal_only"), icon=":material/flag:")
     for i, step in enumerate(plan.steps, 1):

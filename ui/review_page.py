@@ -7,43 +7,28 @@ import streamlit as st
 
 from studygraph.ui.components import guard, md_escape, resource_md
 from studygraph.ui.i18n import t, topic_description, topic_label
-from studygraph.ui.state import get_graph, get_settings, has_library, open_meta
+from studygraph.ui.state import get_library, get_settings, has_library
 
 GRADES = (("again", ":material/replay:"), ("hard", ":material/sentiment_dissatisfied:"),
           ("good", ":material/sentiment_satisfied:"), ("easy", ":material/bolt:"))  # fmt: skip
 
 
 def _grade(card_id: int, rating: str) -> None:
-    from studygraph.store.review import ReviewStore
-
     answer = st.session_state.get(f"review_answer_{card_id}") or ""
-    with open_meta(get_settings(), readonly=False) as meta:
-        graded = ReviewStore(meta).grade(card_id, rating, answer=answer)
+    graded = get_library().grade(card_id, rating, answer=answer).card
     st.session_state.pop("review_revealed", None)
-    st.session_state["review_flash"] = (rating, graded.due)
+    st.session_state["review_flash"] = (rating, graded["due"].replace("T", " ")[:16])
 
 
-def _due_cards(settings, tg) -> tuple[list, int]:
-    """(due cards, all active cards), after bringing the cards in step with the library's questions."""
-    from studygraph.store.review import ReviewStore, card_sources
-
-    with open_meta(settings, readonly=False) as meta:
-        store = ReviewStore(meta)
-        store.sync(card_sources(meta, tg.catalogue))
-        return store.due(), len(store.cards())
-
-
-def _reveal(tg, card) -> None:
-    from studygraph.graph.plan import pick_resources
-
-    topic = tg.catalogue.topics.get(card.topic)
+def _reveal(lib, card: dict) -> None:
+    topic = lib.catalogue.topics.get(card["topic"])
     with st.container(border=True):
         if topic is None:
             st.caption(t("review_no_topic"))
             return
         st.markdown(f"**{md_escape(topic_label(topic))}**")
         st.markdown(topic_description(topic) or t("review_no_description"))
-        resources = pick_resources(tg, topic.id)
+        resources = lib.resources_for(topic.id)
         if resources:
             st.markdown(f"{t('review_resources')}\n" + "\n".join(f"- {resource_md(r)}" for r in resources))
 
@@ -55,45 +40,45 @@ def _page() -> None:
     if not has_library(settings):
         st.info(t("library_empty"), icon=":material/info:")
         return
-    tg = get_graph(settings)
+    lib = get_library(settings)
     flash = st.session_state.pop("review_flash", None)
     if flash:
-        st.toast(t("review_graded", rating=t(f"review_{flash[0]}"), due=f"{flash[1]:%Y-%m-%d %H:%M}"))
-    due, total = _due_cards(settings, tg)
+        st.toast(t("review_graded", rating=t(f"review_{flash[0]}"), due=flash[1]))
+    due = lib.review(limit=1)  # synced with the library's questions first
     m1, m2, m3 = st.columns(3)
-    m1.metric(t("review_due"), len(due))
-    m2.metric(t("review_new"), sum(c.new for c in due))
-    m3.metric(t("review_total"), total)
-    if not due:
-        st.success(t("review_none_due") if total else t("review_no_cards"), icon=":material/celebration:")
+    m1.metric(t("review_due"), due.due)
+    m2.metric(t("review_new"), due.new)
+    m3.metric(t("review_total"), due.total)
+    if not due.cards:
+        st.success(t("review_none_due") if due.total else t("review_no_cards"), icon=":material/celebration:")
         return
-    card = due[0]
-    topic = tg.catalogue.topics.get(card.topic)
+    card = due.cards[0]
+    topic = lib.catalogue.topics.get(card["topic"])
     with st.container(border=True):
         st.caption(
             (topic_label(topic) + " · " if topic else "")
-            + f"{card.file}:{card.line} · "
-            + (t("review_card_new") if card.new else t("review_card_seen", n=card.reviews))
+            + f"{card['file']}:{card['line']} · "
+            + (t("review_card_new") if card["new"] else t("review_card_seen", n=card["reviews"]))
         )
-        st.subheader(card.text)
-        st.text_area(t("review_answer"), key=f"review_answer_{card.id}", placeholder=t("review_answer_ph"))
-    if st.session_state.get("review_revealed") != card.id:
+        st.subheader(card["text"])
+        st.text_area(t("review_answer"), key=f"review_answer_{card['id']}", placeholder=t("review_answer_ph"))
+    if st.session_state.get("review_revealed") != card["id"]:
         st.button(
             t("review_reveal"),
             key="review_reveal",
             type="primary",
             icon=":material/visibility:",
-            on_click=lambda: st.session_state.update(review_revealed=card.id),
+            on_click=lambda: st.session_state.update(review_revealed=card["id"]),
         )
         return
-    _reveal(tg, card)
+    _reveal(lib, card)
     row = st.columns(len(GRADES))
     for col, (rating, icon) in zip(row, GRADES):
         col.button(
             t(f"review_{rating}"),
             key=f"review-{rating}",
             on_click=_grade,
-            args=(card.id, rating),
+            args=(card["id"], rating),
             icon=icon,
             width="stretch",
             type="primary" if rating == "good" else "secondary",

@@ -32,19 +32,18 @@ def ordered_areas(tg) -> list[str]:
     return [a for a in AREA_ORDER if a in present] + sorted(present - set(AREA_ORDER))
 
 
-def map_dot(tg, status: dict[str, str], plan: set[str] = frozenset(), nodes: set[str] | None = None) -> str:
+def map_dot(lib, status: dict[str, str], plan: set[str] = frozenset(), nodes: set[str] | None = None) -> str:
     """DOT of the topics in `nodes` (all when None), one cluster per area, coloured by `status`.
 
     Only edges inside an area constrain the layout, so each area stays one compact band (areas top to
     bottom in learning order, prerequisites left to right inside); edges between areas would pull the
     bands apart into a flat tangle, so they are drawn only for the goal's plan, without constraining.
     """
-    from studygraph.graph.plan import display_edges
-
+    tg = lib.graph
     topics = tg.catalogue.topics
     shown = set(topics) if nodes is None else set(nodes) & set(topics)
     areas = {topics[x].area for x in shown}
-    edges = sorted(display_edges(tg, shown))
+    edges = sorted(lib.display_edges(shown))
     inside = [(u, v) for u, v in edges if topics[u].area == topics[v].area]
     inside_set = set(inside)
     zh = lang() == "zh"
@@ -144,9 +143,8 @@ def _goal(tg) -> str | None:
     )
 
 
-def render_map(tg, status: dict[str, str]) -> None:
-    from studygraph.graph.plan import learning_plan
-
+def render_map(lib, status: dict[str, str]) -> None:
+    tg = lib.graph
     topics = tg.catalogue.topics
     areas = ordered_areas(tg)
     left, mid, right = st.columns([2, 2, 1], vertical_alignment="bottom")
@@ -158,8 +156,7 @@ def render_map(tg, status: dict[str, str]) -> None:
         goal = _goal(tg)
     with right:
         only_plan = st.toggle(t("map_only_plan"), key="map_only_plan", disabled=not goal)
-    known = {x for x, s in status.items() if s in ("done", "skipped")}
-    plan = learning_plan(tg, goal, known, status) if goal else None
+    plan = lib.plan(goal).plan if goal else None  # less what the learner knows (Library.learner)
     plan_ids = {s.topic.id for s in plan.steps} if plan else set()
     nodes = {x for x, topic in topics.items() if not chosen or topic.area in chosen}
     if plan and only_plan:  # zoomed to the plan: its topics only, still in their areas
@@ -167,7 +164,7 @@ def render_map(tg, status: dict[str, str]) -> None:
     chart, side = st.columns([4, 1], gap="medium")
     with chart:
         with st.container(border=True):
-            st.graphviz_chart(map_dot(tg, status, plan_ids, nodes), width="stretch")
+            st.graphviz_chart(map_dot(lib, status, plan_ids, nodes), width="stretch")
         st.caption(t("map_legend"))
     with side:
         st.markdown(f"**{t('map_progress')}**")

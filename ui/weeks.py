@@ -9,20 +9,20 @@ import streamlit as st
 from studygraph.ui.i18n import t, topic_label
 
 
-def render_weeks(plan, topics) -> None:
-    """Weeks of `path_hours_week` hours from `path_start`; a step longer than a week spans weeks (graph/schedule)."""
-    from studygraph.graph.schedule import plan_ics, weekly_plan
+def render_weeks(lib, result, topics) -> None:
+    """Weeks of `path_hours_week` hours from `path_start`; a step longer than a week spans weeks
+    (Library.schedule). `result` is the Library's plan."""
 
     st.markdown(f"**{t('path_weeks')}**")
     left, mid, right = st.columns([1, 1, 2], vertical_alignment="bottom")
     hours = left.number_input(t("path_hours_week"), 0.5, 168.0, 6.0, 0.5, key="path_hours_week")
     start = mid.date_input(t("path_start"), _dt.date.today(), key="path_start")
-    weeks = weekly_plan(plan, float(hours), start)
+    weeks = lib.schedule(result, float(hours), start).week_objects
     blocks = sum(len(w.steps) for w in weeks)
     right.download_button(
         t("path_ics"),
-        plan_ics(plan, weeks),
-        file_name=f"plan-{plan.goal.id}.ics",
+        lib.plan_ics(result),
+        file_name=f"plan-{result.goal.id}.ics",
         mime="text/calendar",
         help=t("path_ics_help", n=blocks),
         icon=":material/calendar_month:",
