@@ -75,8 +75,9 @@ class Assistant:
     `llm`, `embedder` and `vectors` replace the configured components (tests pass a scripted model).
     """
 
-    def __init__(self, settings, llm=None, embedder=None, vectors=None):
+    def __init__(self, settings, llm=None, embedder=None, vectors=None, library=None):
         self.settings = settings
+        self._owner = library  # a studygraph.Library: its catalogue, graph and learner status are used
         self._llm = llm
         self._embedder = embedder
         self._vectors = vectors
@@ -105,8 +106,13 @@ class Assistant:
             version = store_version(self._meta) if self._meta else None
             if self._resolver is None or version != self._version:
                 self._corpus_urls = self._meta.corpus_urls() if self._meta else set()
-                self._catalogue = library_catalogue(load_catalogue(), self._meta)
-                self._resolver, self._version = Resolver(self._catalogue), version
+                self._catalogue = (
+                    self._owner.catalogue if self._owner else library_catalogue(load_catalogue(), self._meta)
+                )
+                self._resolver, self._version = (
+                    self._owner.resolver if self._owner else Resolver(self._catalogue),
+                    version,
+                )
                 self._tg = self._retriever = None
             return self._meta, self._resolver
 
@@ -117,7 +123,7 @@ class Assistant:
         meta, resolver = self._base()
         with self._lock:
             if self._tg is None:
-                self._tg = build_graph(self._catalogue, meta)
+                self._tg = self._owner.graph if self._owner else build_graph(self._catalogue, meta)
             return meta, self._tg, resolver
 
     @property
@@ -175,6 +181,9 @@ class Assistant:
         from studygraph.graph.plan import known_topics, status_map
 
         known, learning = known_topics(tg, meta) if meta else (set(), set())
+        if self._owner is not None:  # what the learner knows, counted as on every other surface
+            status = self._owner.learner()
+            known, learning = set(status.done), set(status.learning)
         answers = Answers(tg, known, learning, status_map(known, learning))
         name = intent.name
         if name == "plan" and intent.missing:  # a subject the map lacks: say so, and search the library for it

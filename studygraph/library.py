@@ -167,7 +167,7 @@ class Library:
                 from studygraph.assistant.engine import Assistant
 
                 self._assistant = Assistant(
-                    self.settings, llm=self._llm, embedder=self._embedder, vectors=self._vectors
+                    self.settings, llm=self._llm, embedder=self._embedder, vectors=self._vectors, library=self
                 )
             return self._assistant
 
@@ -258,13 +258,16 @@ class Library:
         *,
         hours_per_week: float | None = None,
         start: dt.date | None = None,
+        only_given: bool = False,
     ) -> PlanResult:
         """Every prerequisite of `goal` in learning order, minus what the learner knows; with
-        `hours_per_week`, also in dated weeks from `start` (default today)."""
+        `hours_per_week`, also in dated weeks from `start` (default today). `only_given`: leave out only
+        the `known` given (the Path page's "I already know" list, which starts as the learner's marks), so a
+        step marked done on the page stays in it, shown done."""
         goal_id = self.topic_id(goal)
         status = self.learner(known)
-        done = set(status.done)
-        plan = learning_plan(self.graph, goal_id, done, status_map(done, set(status.learning)))
+        done = self.known_ids(known) if only_given else set(status.done)
+        plan = learning_plan(self.graph, goal_id, done, status_map(set(status.done), set(status.learning)))
         result = PlanResult.of(plan)  # the same payload as a plan answer of `ask`, every resource listed
         result.plan = plan  # the graph's own Plan, for drawing it and the calendar
         result.week_objects = []

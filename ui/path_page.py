@@ -230,7 +230,7 @@ def _page() -> None:
 
     st.session_state["current_goal"] = goal  # the explorer's map highlights this plan
     known = set(st.session_state.get("path_known") or [])
-    result = lib.plan(goal, known)  # what the learner knows, as every surface counts it (Library.learner)
+    result = lib.plan(goal, known, only_given=True)  # the list above starts as what the learner knows
     plan = result.plan
     marks = lib.progress()
     step_status = {s.topic.id: status.get(s.topic.id, "todo") for s in plan.steps}
