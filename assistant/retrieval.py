@@ -1,9 +1,15 @@
-"""Hybrid retrieval: dense MiniLM vectors (Chroma) + BM25 (bm25s, jieba for Chinese), fused with RRF.
+"""Hybrid retrieval: dense vectors (Chroma) + BM25 (bm25s, jieba for Chinese), fused with weighted RRF.
 
-Why both: MiniLM is English-only, so Chinese titles ("DeepSpeed Chat中文") are found by BM25 over jieba
-tokens; BM25 misses paraphrases ("how attention works") that the vectors catch. Reciprocal rank fusion
-needs no score calibration between the two. SQLite is the source of truth: a Chroma hit whose chunk id is
-not in SQLite (an orphan from an interrupted ingest) is dropped.
+Three rankings of resources vote: the dense one (the configured embedder; USE multilingual places a
+Chinese paraphrase next to an English title), BM25 over chunk text and URL words (exact words, Chinese
+through jieba), and BM25 over titles and URL words alone, where a rare name ("FudanNLP", "Datawhale")
+is not diluted by a long card. Reciprocal rank fusion needs no score calibration between them.
+
+Boosts (the query names the resource's topic, asks for its kind, asks for an explainer or the paper
+that introduced something) are bounded: all of them together are worth less than moving up `TIE_RANKS`
+places at the top of one ranking, so they reorder near-ties and never outvote the evidence (they once
+added up to more than a first place). SQLite is the source of truth: a Chroma hit whose chunk id is not
+in SQLite (an orphan from an interrupted ingest) is dropped.
 """
 
 from __future__ import annotations
@@ -30,10 +36,35 @@ from studygraph.store.meta import MetaStore
 log = logging.getLogger(__name__)
 
 RRF_K = 60
-TOPIC_BOOST = 1.0 / (RRF_K + 1)  # resource is about a topic the query names: worth ~half a top-1 vote
-PRIMARY_TOPIC_BOOST = 0.4 / (RRF_K + 1)  # ... and it is its main subject
-KIND_BOOST = 0.8 / (RRF_K + 1)  # the query asked for this kind ("a video about ...")
 SNIPPET_CHARS = 240
+# Kinds that explain a subject to a learner, preferred when the question asks for an introduction.
+EXPLAINER_KINDS = frozenset({"video", "course", "book", "article", "docs", "website"})
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """How the rankings are combined. Defaults chosen on the dev half of bench/search_labels.toml
+    (bench/search_eval.py prints the ablation); each weight 0 turns that evidence off."""
+
+    k: int = RRF_K
+    dense: float = 1.0  # the dense ranking's votes
+    lexical: float = 1.0  # BM25 over chunk text + URL words
+    titles: float = 1.0  # BM25 over titles + URL words
+    boost: float = 1.0  # scale of the bounded boosts below; 0 turns them off
+    tie_ranks: float = 3.0  # all boosts together: less than this many places at the top of one ranking
+    # Shares of that bound, summing to at most 1.
+    topic: float = 0.35  # the resource is about a topic the query names
+    primary: float = 0.15  # ... as its main subject
+    kind: float = 0.25  # the query asked for this kind ("a video about ...")
+    fit: float = 0.25  # the resource fits the ask: an explainer for "a good introduction", a paper for "the paper that"
+
+    @property
+    def tie(self) -> float:
+        """The bound on all boosts together, in RRF score."""
+        return self.boost * (1.0 / (self.k + 1) - 1.0 / (self.k + 1 + self.tie_ranks))
+
+
+DEFAULT_FUSION = Fusion()
 
 _LATIN = re.compile(r"[a-z0-9]+(?:[.+#][a-z0-9]+)*")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
@@ -105,9 +136,12 @@ class _Lexical:
     version: tuple
     ids: list[str]  # in BM25 document order
     bm25: object
+    title_ids: list[str] = field(default_factory=list)  # resource ids, in the title index's order
+    titles: object = None  # BM25 over each resource's title and URL words
     resources: dict[str, Resource] = field(default_factory=dict)
     chunk_resource: dict[str, str] = field(default_factory=dict)  # its keys are the chunk ids SQLite lists
     chunk_text: dict[str, str] = field(default_factory=dict)
+    first_chunk: dict[str, str] = field(default_factory=dict)  # resource id -> its first chunk (the card)
 
 
 _lexical_cache: dict[str, _Lexical] = {}
@@ -134,14 +168,29 @@ def lexical_index(meta: MetaStore) -> _Lexical:
         ids = [r["id"] for r in rows]
         rids = [r["resource_id"] for r in rows]
         texts = [r["text"] for r in rows]
+        title_ids = sorted(resources)
         cache_dir = Path(meta.path).parent / "cache" / "bm25" / hashlib.sha256(repr(version).encode()).hexdigest()[:16]
         bm25 = _load_bm25(cache_dir, ids)
-        if bm25 is None:
+        titles = _load_bm25(cache_dir / TITLES, title_ids)
+        if bm25 is None or titles is None:
             bm25 = _build_bm25([tokenize(f"{t}\n{url_words(urls.get(rid))}") or [""] for t, rid in zip(texts, rids)])
-            _save_bm25(bm25, ids, cache_dir)
-        built = _Lexical(version, ids, bm25, resources, dict(zip(ids, rids)), dict(zip(ids, texts)))
+            titles = _build_bm25([tokenize(_title_text(resources[rid])) or [""] for rid in title_ids])
+            _save_bm25({"": (bm25, ids), TITLES: (titles, title_ids)}, cache_dir)
+        first: dict[str, str] = {}
+        for cid, rid in zip(ids, rids):
+            first.setdefault(rid, cid)
+        built = _Lexical(
+            version, ids, bm25, title_ids, titles, resources, dict(zip(ids, rids)), dict(zip(ids, texts)), first
+        )
         _lexical_cache[key] = built
         return built
+
+
+TITLES = "titles"  # the title index's folder inside a version's cache folder
+
+
+def _title_text(r: Resource) -> str:
+    return f"{r.title}\n{url_words(r.url)}"
 
 
 def _build_bm25(docs: list[list[str]]):
@@ -165,16 +214,18 @@ def _load_bm25(cache_dir: Path, ids: list[str]):
         return None
 
 
-def _save_bm25(bm25, ids: list[str], cache_dir: Path) -> None:
-    """Written under a temporary name and renamed, so a reader finds a whole index or none; older
-    versions' indexes are removed. A read-only data dir simply keeps the index in memory."""
-    if not ids:
+def _save_bm25(indexes: dict[str, tuple[object, list[str]]], cache_dir: Path) -> None:
+    """Each (index, ids) into its subfolder ("" the folder itself), all written under a temporary name
+    and renamed, so a reader finds whole indexes or none; older versions' indexes are removed. A
+    read-only data dir simply keeps the indexes in memory."""
+    if not all(ids for _, ids in indexes.values()):
         return
     tmp = cache_dir.with_name(f".{cache_dir.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        tmp.mkdir(parents=True, exist_ok=True)
-        bm25.save(str(tmp), show_progress=False)
-        (tmp / "ids.json").write_text(json.dumps(ids))
+        for sub, (bm25, ids) in indexes.items():
+            (tmp / sub).mkdir(parents=True, exist_ok=True)
+            bm25.save(str(tmp / sub), show_progress=False)
+            (tmp / sub / "ids.json").write_text(json.dumps(ids))
         os.replace(tmp, cache_dir)
         for old in cache_dir.parent.iterdir():
             if old.name != cache_dir.name and not old.name.startswith("."):
@@ -185,35 +236,62 @@ def _save_bm25(bm25, ids: list[str], cache_dir: Path) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def rrf(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
+def rrf(rankings: list[list[str]], k: int = RRF_K, weights: list[float] | None = None) -> dict[str, float]:
     scores: dict[str, float] = defaultdict(float)
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings)):
         for rank, item in enumerate(ranking):
-            scores[item] += 1.0 / (k + rank + 1)
+            scores[item] += weight / (k + rank + 1)
     return scores
+
+
+def _bm25_top(bm25, ids: list[str], tokens: list[str], n: int) -> list[str]:
+    """The ids of the n best-scoring documents with any matching token, best first."""
+    if not tokens or not ids:
+        return []
+    scores = bm25.get_scores(tokens)
+    top = np.argpartition(-scores, n - 1)[:n] if len(scores) > n else np.arange(len(scores))
+    order = top[np.argsort(-scores[top], kind="stable")]
+    return [ids[i] for i in order if scores[i] > 0]
+
+
+def _per_resource(chunk_ids: list[str], chunk_resource: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    """A chunk ranking as a resource ranking (each at its best chunk's place) and each one's best chunk."""
+    best: dict[str, str] = {}
+    for cid in chunk_ids:
+        rid = chunk_resource.get(cid)
+        if rid is not None and rid not in best:
+            best[rid] = cid
+    return list(best), best
 
 
 class Retriever:
     """Search over one library. The embedder and Chroma are created on the first search, not before."""
 
     def __init__(
-        self, settings, meta: MetaStore, embedder=None, vectors=None, topic_names: dict[str, str] | None = None
+        self,
+        settings,
+        meta: MetaStore,
+        embedder=None,
+        vectors=None,
+        topic_names: dict[str, str] | None = None,
+        fusion: Fusion = DEFAULT_FUSION,
     ):
         self.settings = settings
         self.topic_names = topic_names or {}
         self.meta = meta
+        self.fusion = fusion
         self._embedder = embedder
         self._vectors = vectors
         self.warning: str | None = None
 
     @property
     def embedder(self):
-        """Embeds queries: MiniLM in numpy (no torch: a cold search in about a second), the same vectors
-        as the sentence-transformers Embedder that ingest uses."""
+        """Embeds queries with the configured embedder, torch-free (MiniLM in numpy, USE in numpy): a cold
+        search stays near a second. Same vectors as the ingest's embedder of the same name."""
         if self._embedder is None:
-            from studygraph.store.minilm import NumpyMiniLM
+            from studygraph.store.embedders import make_embedder
 
-            self._embedder = NumpyMiniLM()
+            self._embedder = make_embedder(self.settings.embedder, cache_dir=self.settings.models_dir)
         return self._embedder
 
     @property
@@ -221,67 +299,96 @@ class Retriever:
         if self._vectors is None:
             from studygraph.store.vectors import VectorStore
 
-            url = self.settings.chroma_url
-            self._vectors = VectorStore(url=url) if url else VectorStore(path=self.settings.chroma_path)
+            url, info = self.settings.chroma_url, self.embedder.info
+            self._vectors = (
+                VectorStore(url=url, embedder=info, create=False)
+                if url
+                else VectorStore(path=self.settings.chroma_path, embedder=info, create=False)
+            )
         return self._vectors
 
+    def _check_embedder(self) -> None:
+        """The library's chunks were embedded by the embedder we query with (one indexed lookup)."""
+        from studygraph.store.embedders import INFOS
+        from studygraph.store.vectors import EmbedderMismatch
+
+        recorded, ours = self.meta.get_meta("embedder"), self.embedder.info
+        if recorded and recorded != ours.key:
+            name = recorded.split(" ", 1)[0]
+            made = INFOS[name].describe() if name in INFOS and INFOS[name].key == recorded else recorded
+            raise EmbedderMismatch(
+                f"the library was embedded with {made}, not the configured embedder {ours.describe()}: "
+                "run `studygraph ingest` to embed it again"
+            )
+
     def _dense(self, text: str, n: int, known: Container[str]) -> list[str]:
+        self._check_embedder()
         hits = self.vectors.query_ids(self.embedder.encode_one(text), n)
         return [cid for cid, _ in hits if cid in known]  # orphans: vectors SQLite does not list
+
+    def _dense_or_warn(self, text: str, n: int, known: Container[str]) -> list[str]:
+        from studygraph.store.vectors import EmbedderMismatch
+
+        try:
+            dense = self._dense(text, n, known)
+            self.warning = None
+            return dense
+        except EmbedderMismatch as exc:
+            self.warning = f"{exc}; lexical results only"
+        except Exception as exc:  # noqa: BLE001 - a read-only data dir or a Chroma server that is down
+            # BM25 alone still finds most things; say so instead of failing the whole question.
+            self.warning = f"vector search unavailable ({' '.join(str(exc).split())[:120]}); lexical results only"
+        log.warning(self.warning)
+        return []
 
     def search(self, query: Query, k: int = 10, kind: str | None = None) -> list[SearchResult]:
         lex = lexical_index(self.meta)
         if not lex.ids:
             return []
-        chunk_resource, chunk_text = lex.chunk_resource, lex.chunk_text
+        f = self.fusion
         over = max(3 * k, 30)
 
-        # The embedder is English-only and resource cards carry English topic names: name the resolved
-        # topics in English for both sides ("注意力机制" -> "Attention mechanism").
+        # Resource cards carry English topic names: name the resolved topics in English for both sides
+        # ("注意力机制" -> "Attention mechanism"), which an English-only embedder needs.
         names = " ".join(self.topic_names.get(t, "") for t in query.topics)
-        try:
-            dense = self._dense(f"{query.text} {names}".strip(), over, lex.chunk_resource)
-            self.warning = None
-        except Exception as exc:  # noqa: BLE001 - a read-only data dir or a Chroma server that is down
-            # BM25 alone still finds most things; say so instead of failing the whole question.
-            dense, self.warning = (
-                [],
-                f"vector search unavailable ({' '.join(str(exc).split())[:120]}); lexical results only",
-            )
-            log.warning(self.warning)
+        dense_chunks = self._dense_or_warn(f"{query.text} {names}".strip(), over, lex.chunk_resource) if f.dense else []
         tokens = [t for t in tokenize(f"{query.text} {names}") if t not in KIND_WORDS or not query.kind]
-        lexical: list[str] = []
-        if tokens:
-            scores = lex.bm25.get_scores(tokens)
-            top = np.argpartition(-scores, over - 1)[:over] if len(scores) > over else np.arange(len(scores))
-            order = top[np.argsort(-scores[top], kind="stable")]
-            lexical = [lex.ids[i] for i in order if scores[i] > 0]
+        lexical_chunks = _bm25_top(lex.bm25, lex.ids, tokens, over) if f.lexical else []
+        title_tokens = [t for t in tokenize(query.text) if t not in KIND_WORDS]  # the query's own words
+        titles = _bm25_top(lex.titles, lex.title_ids, title_tokens, over) if f.titles and lex.titles else []
 
-        fused = rrf([dense, lexical])
+        dense, dense_best = _per_resource(dense_chunks, lex.chunk_resource)
+        lexical, lexical_best = _per_resource(lexical_chunks, lex.chunk_resource)
+        fused = rrf([dense, lexical, titles], f.k, [f.dense, f.lexical, f.titles])
         resources = lex.resources
-        wanted = set(query.topics)
-        best: dict[str, tuple[float, str]] = {}
-        for chunk_id, score in fused.items():
-            resource = resources.get(chunk_resource.get(chunk_id, ""))
-            if resource is None:
+        scored: dict[str, float] = {}
+        for rid, score in fused.items():
+            resource = resources.get(rid)
+            if resource is None or (kind and resource.kind != kind):
                 continue
-            if kind and resource.kind != kind:
-                continue
-            if wanted & set(resource.topics):
-                score += TOPIC_BOOST
-                if resource.topics[0] in wanted:
-                    score += PRIMARY_TOPIC_BOOST
-            if query.kind and not kind and resource.kind == query.kind:
-                score += KIND_BOOST
-            # One result per resource (resource ids are per normalised URL): its best chunk is the snippet.
-            if resource.id not in best or score > best[resource.id][0]:
-                best[resource.id] = (score, chunk_id)
+            scored[rid] = score + self._boost(query, resource, kind)
 
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], resources[kv[0]].title))[:k]
+        ranked = sorted(scored.items(), key=lambda kv: (-kv[1], resources[kv[0]].title))[:k]
         out = []
-        for rid, (score, chunk_id) in ranked:
+        for rid, score in ranked:
             r = resources[rid]
+            chunk_id = dense_best.get(rid) or lexical_best.get(rid) or lex.first_chunk.get(rid, "")
             src = f"{r.sources[0].file}:{r.sources[0].line}" if r.sources else ""
-            snippet = " ".join(chunk_text[chunk_id].split())[:SNIPPET_CHARS]
+            snippet = " ".join(lex.chunk_text.get(chunk_id, r.title).split())[:SNIPPET_CHARS]
             out.append(SearchResult(r, score, list(r.topics), src, snippet, chunk_id))
         return out
+
+    def _boost(self, query: Query, resource: Resource, kind: str | None) -> float:
+        """Bounded evidence about fit, never about relevance: at most `Fusion.tie` in all."""
+        f = self.fusion
+        share = 0.0
+        wanted = set(query.topics)
+        if wanted & set(resource.topics):
+            share += f.topic + (f.primary if resource.topics[0] in wanted else 0.0)
+        if query.kind and not kind and resource.kind == query.kind:
+            share += f.kind
+        if query.wants == "explainer" and resource.kind in EXPLAINER_KINDS:
+            share += f.fit
+        elif query.wants == "paper" and resource.kind == "paper":
+            share += f.fit
+        return f.tie * min(share, 1.0)

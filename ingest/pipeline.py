@@ -4,7 +4,7 @@ Commit protocol. SQLite (`meta.sqlite`) is the source of truth; Chroma holds a v
 SQLite lists, and possibly some stale ones that nothing references. Chunk ids are content-addressed
 (hash of resource id + text), so writing a vector twice writes the same id, never a duplicate.
 
-  1. Nothing changed (file hashes, catalogue digest) and the last run ended `clean`: report and stop.
+  1. Nothing changed (file hashes, catalogue digest, embedder) and the last run ended `clean`: report and stop.
      Chroma is not even opened, which keeps a no-change ingest well under a second.
   2. Set state=`dirty` (committed) before any vector is written.
   3. Parse changed files; compute the complete new library in memory (mentions, merged resources,
@@ -13,7 +13,11 @@ SQLite lists, and possibly some stale ones that nothing references. Chunk ids ar
      chunk ids listed in SQLite, so they keep seeing the old library.
   5. One SQLite transaction replaces every per-file row, the resources and the chunk list and sets
      state=`gc`. This commit is the moment the new library becomes visible, all at once.
-  6. Delete vectors that no chunk references; set state=`clean`.
+  6. Delete vectors that no chunk references and other embedders' collections; set state=`clean`.
+
+Vectors live in one Chroma collection per embedder (store/vectors.py), and SQLite records the embedder
+the library was embedded with: after a switch of `embedder` the new collection lacks every chunk, so the
+next ingest re-embeds through steps 2-6 like any other change, and an interrupted switch resumes.
 
 A crash (even kill -9) before 5 leaves the old library plus unreferenced vectors; during 5 SQLite rolls
 back; after 5 only garbage remains. Any state other than `clean` makes the next run reconcile Chroma
@@ -130,7 +134,8 @@ def _ingest(
         mentions = _mentions_after(meta, changed, removed)
         report.fetch = _fetch(settings, scan, mentions, notify)
     generation = _pages_generation(settings)
-    if _up_to_date(meta, catalogue, changed, removed, generation):
+    identity = _identity(settings, embedder)
+    if _up_to_date(meta, catalogue, changed, removed, generation, identity.key):
         _fill_counts(report, meta, catalogue)
         report.pages = int(meta.get_meta("pages_used") or 0)
         return report
@@ -140,10 +145,10 @@ def _ingest(
     doc_text = _doc_text_after(meta, changed, removed)
     library = _new_library(mentions, doc_text, catalogue, _cached_pages(settings, mentions))
     report.pages = library.pages
-    vectors = vectors or _vector_store(settings)
+    vectors = vectors or _vector_store(settings, identity)
     have = vectors.ids()
     report.vectors_written = _embed_missing(settings, embedder, vectors, have, library.chunks, notify)
-    _commit(meta, changed, removed, library, catalogue, generation, notify)
+    _commit(meta, changed, removed, library, catalogue, generation, identity.key, notify)
     report.vectors_deleted = _collect_garbage(meta, vectors, have, library.chunks, notify)
     notify("done", 1, 1)
     _fill_counts(report, meta, catalogue)
@@ -261,13 +266,20 @@ def _removed(scan: Scan, report: IngestReport) -> dict[str, str]:
 
 
 def _up_to_date(
-    meta: MetaStore, catalogue: Catalogue, changed: dict[str, ChangedFile], removed: dict[str, str], pages: str
+    meta: MetaStore,
+    catalogue: Catalogue,
+    changed: dict[str, ChangedFile],
+    removed: dict[str, str],
+    pages: str,
+    embedder: str,
 ) -> bool:
     """Step 1: nothing to do leaves Chroma unopened, which keeps a no-change ingest well under a second."""
     state = meta.get_meta("state")
     catalogue_changed = meta.get_meta("catalogue") != catalogue.digest
     pages_changed = (meta.get_meta("pages") or "") != pages
-    return not changed and not removed and state == "clean" and not catalogue_changed and not pages_changed
+    embedder_changed = meta.get_meta("embedder") != embedder
+    unchanged = not (catalogue_changed or pages_changed or embedder_changed)
+    return not changed and not removed and state == "clean" and unchanged
 
 
 def _mark_dirty(meta: MetaStore) -> None:
@@ -372,6 +384,7 @@ def _commit(
     library: Library,
     catalogue: Catalogue,
     pages: str,
+    embedder: str,
     notify: Progress,
 ) -> None:
     """Step 5: one transaction, so readers see the old library or the new one, never a mix."""
@@ -395,6 +408,7 @@ def _commit(
         meta.set_meta("catalogue", catalogue.digest)
         meta.set_meta("pages", pages)
         meta.set_meta("pages_used", str(library.pages))
+        meta.set_meta("embedder", embedder)  # the identity of the vectors this library's chunks have
         meta.set_meta("state", "gc")
         # Readers cache indexes under this key; it changes in the same transaction as the chunks.
         meta.set_meta("library_version", uuid.uuid4().hex)
@@ -412,6 +426,7 @@ def _collect_garbage(meta: MetaStore, vectors, have: set[str], chunks: list[Chun
     extra = sorted(have - {c.id for c in chunks})
     notify("cleaning", 0, len(extra))
     vectors.delete(extra)
+    vectors.drop_other_embedders()
     with meta.transaction():
         meta.set_meta("state", "clean")
         meta.set_meta("ingested_at", str(time.time()))
@@ -439,13 +454,22 @@ def _fill_counts(report: IngestReport, meta: MetaStore, catalogue: Catalogue) ->
     report.learned_topics = sum(t.learned for t in tg.catalogue.topics.values())
 
 
-def _vector_store(settings: Settings):
+def _identity(settings: Settings, embedder=None):
+    """Who embeds this ingest: the embedder given (tests, the app), else the configured one."""
+    from studygraph.store.embedders import embedder_info
+
+    return getattr(embedder, "info", None) or embedder_info(settings.embedder)
+
+
+def _vector_store(settings: Settings, identity=None):
     from studygraph.store.vectors import VectorStore
 
-    return VectorStore(settings.chroma_path, settings.chroma_url)
+    return VectorStore(settings.chroma_path, settings.chroma_url, identity or _identity(settings))
 
 
 def _embedder(settings: Settings):
-    from studygraph.store.embedder import Embedder
+    from studygraph.store.embedders import make_embedder
 
-    return Embedder(batch_size=settings.embed_batch_size)
+    return make_embedder(
+        settings.embedder, ingest=True, batch_size=settings.embed_batch_size, cache_dir=settings.models_dir
+    )
