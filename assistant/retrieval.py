@@ -21,7 +21,7 @@ import os
 import re
 import shutil
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,7 +49,9 @@ class Fusion:
     k: int = RRF_K
     dense: float = 1.0  # the dense ranking's votes
     lexical: float = 1.0  # BM25 over chunk text + URL words
-    titles: float = 1.0  # BM25 over titles + URL words
+    titles: float = 1.0  # a vote for titles/URLs holding a rare query word (held by at most `rare` resources)
+    rare: int = 3
+    coverage: float = 1.0  # a BM25 vote is scaled by coverage**this (0: plain RRF)
     boost: float = 1.0  # scale of the bounded boosts below; 0 turns them off
     tie_ranks: float = 3.0  # all boosts together: less than this many places at the top of one ranking
     # Shares of that bound, summing to at most 1.
@@ -136,8 +138,8 @@ class _Lexical:
     version: tuple
     ids: list[str]  # in BM25 document order
     bm25: object
-    title_ids: list[str] = field(default_factory=list)  # resource ids, in the title index's order
-    titles: object = None  # BM25 over each resource's title and URL words
+    title_words: dict[str, frozenset[str]] = field(default_factory=dict)  # resource id -> its title's and URL's tokens
+    title_df: Counter = field(default_factory=Counter)  # token -> how many resources' titles/URLs hold it
     resources: dict[str, Resource] = field(default_factory=dict)
     chunk_resource: dict[str, str] = field(default_factory=dict)  # its keys are the chunk ids SQLite lists
     chunk_text: dict[str, str] = field(default_factory=dict)
@@ -168,29 +170,28 @@ def lexical_index(meta: MetaStore) -> _Lexical:
         ids = [r["id"] for r in rows]
         rids = [r["resource_id"] for r in rows]
         texts = [r["text"] for r in rows]
-        title_ids = sorted(resources)
         cache_dir = Path(meta.path).parent / "cache" / "bm25" / hashlib.sha256(repr(version).encode()).hexdigest()[:16]
         bm25 = _load_bm25(cache_dir, ids)
-        titles = _load_bm25(cache_dir / TITLES, title_ids)
-        if bm25 is None or titles is None:
+        if bm25 is None:
             bm25 = _build_bm25([tokenize(f"{t}\n{url_words(urls.get(rid))}") or [""] for t, rid in zip(texts, rids)])
-            titles = _build_bm25([tokenize(_title_text(resources[rid])) or [""] for rid in title_ids])
-            _save_bm25({"": (bm25, ids), TITLES: (titles, title_ids)}, cache_dir)
+            _save_bm25(bm25, ids, cache_dir)
+        title_words = {rid: frozenset(tokenize(f"{r.title}\n{url_words(r.url)}")) for rid, r in resources.items()}
         first: dict[str, str] = {}
         for cid, rid in zip(ids, rids):
             first.setdefault(rid, cid)
         built = _Lexical(
-            version, ids, bm25, title_ids, titles, resources, dict(zip(ids, rids)), dict(zip(ids, texts)), first
+            version,
+            ids,
+            bm25,
+            title_words,
+            Counter(t for words in title_words.values() for t in words),
+            resources,
+            dict(zip(ids, rids)),
+            dict(zip(ids, texts)),
+            first,
         )
         _lexical_cache[key] = built
         return built
-
-
-TITLES = "titles"  # the title index's folder inside a version's cache folder
-
-
-def _title_text(r: Resource) -> str:
-    return f"{r.title}\n{url_words(r.url)}"
 
 
 def _build_bm25(docs: list[list[str]]):
@@ -214,18 +215,16 @@ def _load_bm25(cache_dir: Path, ids: list[str]):
         return None
 
 
-def _save_bm25(indexes: dict[str, tuple[object, list[str]]], cache_dir: Path) -> None:
-    """Each (index, ids) into its subfolder ("" the folder itself), all written under a temporary name
-    and renamed, so a reader finds whole indexes or none; older versions' indexes are removed. A
-    read-only data dir simply keeps the indexes in memory."""
-    if not all(ids for _, ids in indexes.values()):
+def _save_bm25(bm25, ids: list[str], cache_dir: Path) -> None:
+    """Written under a temporary name and renamed, so a reader finds a whole index or none; older
+    versions' indexes are removed. A read-only data dir simply keeps the index in memory."""
+    if not ids:
         return
     tmp = cache_dir.with_name(f".{cache_dir.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        for sub, (bm25, ids) in indexes.items():
-            (tmp / sub).mkdir(parents=True, exist_ok=True)
-            bm25.save(str(tmp / sub), show_progress=False)
-            (tmp / sub / "ids.json").write_text(json.dumps(ids))
+        tmp.mkdir(parents=True, exist_ok=True)
+        bm25.save(str(tmp), show_progress=False)
+        (tmp / "ids.json").write_text(json.dumps(ids))
         os.replace(tmp, cache_dir)
         for old in cache_dir.parent.iterdir():
             if old.name != cache_dir.name and not old.name.startswith("."):
@@ -244,14 +243,34 @@ def rrf(rankings: list[list[str]], k: int = RRF_K, weights: list[float] | None =
     return scores
 
 
-def _bm25_top(bm25, ids: list[str], tokens: list[str], n: int) -> list[str]:
-    """The ids of the n best-scoring documents with any matching token, best first."""
+def _bm25_top(bm25, ids: list[str], tokens: list[str], n: int) -> list[tuple[str, float]]:
+    """The n best-scoring documents with any matching token, best first, each with its coverage: the share
+    of the query's IDF mass it matches (a query word no document holds counts as the rarest). A document
+    that shares only a common word ("模型") with a query has low coverage, and its vote counts little."""
+    tokens = list(dict.fromkeys(tokens))
     if not tokens or not ids:
         return []
-    scores = bm25.get_scores(tokens)
+    per_token = np.stack([bm25.get_scores([t]) for t in tokens])
+    scores = per_token.sum(0)
+    df = (per_token > 0).sum(1)
+    idf = np.log(1.0 + (len(ids) - df + 0.5) / (df + 0.5))
+    coverage = (idf[:, None] * (per_token > 0)).sum(0) / idf.sum()
     top = np.argpartition(-scores, n - 1)[:n] if len(scores) > n else np.arange(len(scores))
     order = top[np.argsort(-scores[top], kind="stable")]
-    return [ids[i] for i in order if scores[i] > 0]
+    return [(ids[i], float(coverage[i])) for i in order if scores[i] > 0]
+
+
+def _distinctive(lex, tokens: list[str], rare: int) -> list[str]:
+    """Resources whose title or URL holds a query word that at most `rare` resources' titles/URLs hold
+    ("fudannlp", "datawhalechina"), most such words first: a name the query shares with few titles."""
+    words = {t for t in tokens if 0 < lex.title_df.get(t, 0) <= rare}
+    if not words:
+        return []
+    hits = Counter()
+    for rid, title in lex.title_words.items():
+        if common := words & title:
+            hits[rid] = sum(1.0 / lex.title_df[t] for t in common)
+    return [rid for rid, _ in hits.most_common()]
 
 
 def _per_resource(chunk_ids: list[str], chunk_resource: dict[str, str]) -> tuple[list[str], dict[str, str]]:
@@ -275,6 +294,7 @@ class Retriever:
         vectors=None,
         topic_names: dict[str, str] | None = None,
         fusion: Fusion = DEFAULT_FUSION,
+        more_dense: list[tuple[object, object]] | None = None,
     ):
         self.settings = settings
         self.topic_names = topic_names or {}
@@ -282,6 +302,7 @@ class Retriever:
         self.fusion = fusion
         self._embedder = embedder
         self._vectors = vectors
+        self.more_dense = more_dense or []  # (embedder, vectors): more dense rankings, each voting (the bench)
         self.warning: str | None = None
 
     @property
@@ -353,13 +374,23 @@ class Retriever:
         names = " ".join(self.topic_names.get(t, "") for t in query.topics)
         dense_chunks = self._dense_or_warn(f"{query.text} {names}".strip(), over, lex.chunk_resource) if f.dense else []
         tokens = [t for t in tokenize(f"{query.text} {names}") if t not in KIND_WORDS or not query.kind]
-        lexical_chunks = _bm25_top(lex.bm25, lex.ids, tokens, over) if f.lexical else []
-        title_tokens = [t for t in tokenize(query.text) if t not in KIND_WORDS]  # the query's own words
-        titles = _bm25_top(lex.titles, lex.title_ids, title_tokens, over) if f.titles and lex.titles else []
+        lexical_hits = _bm25_top(lex.bm25, lex.ids, tokens, over) if f.lexical else []
+        own_words = [t for t in tokenize(query.text) if t not in KIND_WORDS]  # the query's own words, no topic names
+        titles = _distinctive(lex, own_words, f.rare) if f.titles else []
 
         dense, dense_best = _per_resource(dense_chunks, lex.chunk_resource)
-        lexical, lexical_best = _per_resource(lexical_chunks, lex.chunk_resource)
-        fused = rrf([dense, lexical, titles], f.k, [f.dense, f.lexical, f.titles])
+        lexical, lexical_best = _per_resource([c for c, _ in lexical_hits], lex.chunk_resource)
+        coverage: dict[str, float] = {}
+        for cid, cov in lexical_hits:
+            rid = lex.chunk_resource.get(cid)
+            coverage[rid] = max(coverage.get(rid, 0.0), cov)
+        fused = rrf([dense, titles], f.k, [f.dense, f.titles])
+        for rank, rid in enumerate(lexical):  # a vote worth the share of the query it matches
+            fused[rid] += f.lexical * coverage[rid] ** f.coverage / (f.k + rank + 1)
+        for embedder, vectors in self.more_dense if f.dense else []:
+            hits = vectors.query_ids(embedder.encode_one(f"{query.text} {names}".strip()), over)
+            for rid, score in rrf([_per_resource([c for c, _ in hits], lex.chunk_resource)[0]], f.k, [f.dense]).items():
+                fused[rid] += score
         resources = lex.resources
         scored: dict[str, float] = {}
         for rid, score in fused.items():
