@@ -21,7 +21,7 @@ import os
 import re
 import shutil
 import threading
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,16 +49,19 @@ class Fusion:
     k: int = RRF_K
     dense: float = 1.0  # the dense ranking's votes
     lexical: float = 1.0  # BM25 over chunk text + URL words
-    titles: float = 1.0  # a vote for titles/URLs holding a rare query word (held by at most `rare` resources)
+    titles: float = 2.0  # a vote for titles/URLs holding a rare query word (held by at most `rare` resources)
     rare: int = 3
     coverage: float = 1.0  # a BM25 vote is scaled by coverage**this (0: plain RRF)
     boost: float = 1.0  # scale of the bounded boosts below; 0 turns them off
-    tie_ranks: float = 3.0  # all boosts together: less than this many places at the top of one ranking
+    tie_ranks: float = 6.0  # all boosts together: less than this many places at the top of one ranking
     # Shares of that bound, summing to at most 1.
     topic: float = 0.35  # the resource is about a topic the query names
     primary: float = 0.15  # ... as its main subject
     kind: float = 0.25  # the query asked for this kind ("a video about ...")
     fit: float = 0.25  # the resource fits the ask: an explainer for "a good introduction", a paper for "the paper that"
+    # Beyond a boost: results that fit the ask go first among those scoring at least this share of the best
+    # (an explainer before the papers for "a good introduction to attention"); 1 turns it off.
+    fit_floor: float = 0.7
 
     @property
     def tie(self) -> float:
@@ -138,8 +141,7 @@ class _Lexical:
     version: tuple
     ids: list[str]  # in BM25 document order
     bm25: object
-    title_words: dict[str, frozenset[str]] = field(default_factory=dict)  # resource id -> its title's and URL's tokens
-    title_df: Counter = field(default_factory=Counter)  # token -> how many resources' titles/URLs hold it
+    title_index: dict[str, set[str]] = field(default_factory=dict)  # title/URL token -> resource ids holding it
     resources: dict[str, Resource] = field(default_factory=dict)
     chunk_resource: dict[str, str] = field(default_factory=dict)  # its keys are the chunk ids SQLite lists
     chunk_text: dict[str, str] = field(default_factory=dict)
@@ -175,7 +177,10 @@ def lexical_index(meta: MetaStore) -> _Lexical:
         if bm25 is None:
             bm25 = _build_bm25([tokenize(f"{t}\n{url_words(urls.get(rid))}") or [""] for t, rid in zip(texts, rids)])
             _save_bm25(bm25, ids, cache_dir)
-        title_words = {rid: frozenset(tokenize(f"{r.title}\n{url_words(r.url)}")) for rid, r in resources.items()}
+        title_index: dict[str, set[str]] = defaultdict(set)
+        for rid, r in resources.items():
+            for token in tokenize(f"{r.title}\n{url_words(r.url)}"):
+                title_index[token].add(rid)
         first: dict[str, str] = {}
         for cid, rid in zip(ids, rids):
             first.setdefault(rid, cid)
@@ -183,8 +188,7 @@ def lexical_index(meta: MetaStore) -> _Lexical:
             version,
             ids,
             bm25,
-            title_words,
-            Counter(t for words in title_words.values() for t in words),
+            dict(title_index),
             resources,
             dict(zip(ids, rids)),
             dict(zip(ids, texts)),
@@ -260,17 +264,37 @@ def _bm25_top(bm25, ids: list[str], tokens: list[str], n: int) -> list[tuple[str
     return [(ids[i], float(coverage[i])) for i in order if scores[i] > 0]
 
 
-def _distinctive(lex, tokens: list[str], rare: int) -> list[str]:
+def _title_holders(lex, token: str) -> set[str]:
+    """Resources whose title or URL holds `token`; a long token also at the start of a longer one ("datawhale" in
+    the host "datawhalechina"), since hosts and repository names run words together."""
+    holders = set(lex.title_index.get(token, ()))
+    if len(token) >= 6 and token.isascii():
+        for word, rids in lex.title_index.items():
+            if word.startswith(token) and word != token:
+                holders |= rids
+    return holders
+
+
+def _distinctive(lex, tokens: list[str], rare: int) -> list[tuple[str, float]]:
     """Resources whose title or URL holds a query word that at most `rare` resources' titles/URLs hold
-    ("fudannlp", "datawhalechina"), most such words first: a name the query shares with few titles."""
-    words = {t for t in tokens if 0 < lex.title_df.get(t, 0) <= rare}
-    if not words:
-        return []
-    hits = Counter()
-    for rid, title in lex.title_words.items():
-        if common := words & title:
-            hits[rid] = sum(1.0 / lex.title_df[t] for t in common)
-    return [rid for rid, _ in hits.most_common()]
+    ("fudannlp", "datawhale"), best first, each with the share of the query's IDF mass (over titles)
+    those words carry: "Harvard annotated transformer" is mostly its rare names, "cloud GPUs in China"
+    only a little."""
+    holders = {t: _title_holders(lex, t) for t in dict.fromkeys(tokens)}
+    n = len(lex.resources)
+    idf = {t: np.log(1.0 + (n - len(h) + 0.5) / (len(h) + 0.5)) for t, h in holders.items()}
+    total = sum(idf.values())
+    hits: dict[str, float] = defaultdict(float)
+    for t, h in holders.items():
+        if 0 < len(h) <= rare:
+            for rid in h:
+                hits[rid] += idf[t] / total
+    return sorted(hits.items(), key=lambda kv: -kv[1])
+
+
+def _fits(wants: str, resource: Resource) -> bool:
+    """An explainer for "a good introduction to X", a paper for "the paper that introduced X"."""
+    return resource.kind in EXPLAINER_KINDS if wants == "explainer" else resource.kind == wants
 
 
 def _per_resource(chunk_ids: list[str], chunk_resource: dict[str, str]) -> tuple[list[str], dict[str, str]]:
@@ -376,7 +400,7 @@ class Retriever:
         tokens = [t for t in tokenize(f"{query.text} {names}") if t not in KIND_WORDS or not query.kind]
         lexical_hits = _bm25_top(lex.bm25, lex.ids, tokens, over) if f.lexical else []
         own_words = [t for t in tokenize(query.text) if t not in KIND_WORDS]  # the query's own words, no topic names
-        titles = _distinctive(lex, own_words, f.rare) if f.titles else []
+        distinctive = _distinctive(lex, own_words, f.rare) if f.titles else []
 
         dense, dense_best = _per_resource(dense_chunks, lex.chunk_resource)
         lexical, lexical_best = _per_resource([c for c, _ in lexical_hits], lex.chunk_resource)
@@ -384,9 +408,11 @@ class Retriever:
         for cid, cov in lexical_hits:
             rid = lex.chunk_resource.get(cid)
             coverage[rid] = max(coverage.get(rid, 0.0), cov)
-        fused = rrf([dense, titles], f.k, [f.dense, f.titles])
+        fused = rrf([dense], f.k, [f.dense])
         for rank, rid in enumerate(lexical):  # a vote worth the share of the query it matches
             fused[rid] += f.lexical * coverage[rid] ** f.coverage / (f.k + rank + 1)
+        for rank, (rid, share) in enumerate(distinctive):
+            fused[rid] += f.titles * share**f.coverage / (f.k + rank + 1)
         for embedder, vectors in self.more_dense if f.dense else []:
             hits = vectors.query_ids(embedder.encode_one(f"{query.text} {names}".strip()), over)
             for rid, score in rrf([_per_resource([c for c, _ in hits], lex.chunk_resource)[0]], f.k, [f.dense]).items():
@@ -399,7 +425,10 @@ class Retriever:
                 continue
             scored[rid] = score + self._boost(query, resource, kind)
 
-        ranked = sorted(scored.items(), key=lambda kv: (-kv[1], resources[kv[0]].title))[:k]
+        ranked = sorted(scored.items(), key=lambda kv: (-kv[1], resources[kv[0]].title))
+        if query.wants and not query.kind and not kind and ranked:
+            ranked = self._fit_first(ranked, query.wants, resources)
+        ranked = ranked[:k]
         out = []
         for rid, score in ranked:
             r = resources[rid]
@@ -408,6 +437,14 @@ class Retriever:
             snippet = " ".join(lex.chunk_text.get(chunk_id, r.title).split())[:SNIPPET_CHARS]
             out.append(SearchResult(r, score, list(r.topics), src, snippet, chunk_id))
         return out
+
+    def _fit_first(
+        self, ranked: list[tuple[str, float]], wants: str, resources: dict[str, Resource]
+    ) -> list[tuple[str, float]]:
+        """Among the results close to the best (fusion.fit_floor), those that fit the ask first, in order."""
+        floor = self.fusion.fit_floor * ranked[0][1]
+        fits = {rid for rid, score in ranked if score >= floor and _fits(wants, resources[rid])}
+        return [kv for kv in ranked if kv[0] in fits] + [kv for kv in ranked if kv[0] not in fits]
 
     def _boost(self, query: Query, resource: Resource, kind: str | None) -> float:
         """Bounded evidence about fit, never about relevance: at most `Fusion.tie` in all."""
@@ -418,8 +455,6 @@ class Retriever:
             share += f.topic + (f.primary if resource.topics[0] in wanted else 0.0)
         if query.kind and not kind and resource.kind == query.kind:
             share += f.kind
-        if query.wants == "explainer" and resource.kind in EXPLAINER_KINDS:
-            share += f.fit
-        elif query.wants == "paper" and resource.kind == "paper":
+        if query.wants and _fits(query.wants, resource):
             share += f.fit
         return f.tie * min(share, 1.0)
