@@ -14,6 +14,7 @@ in SQLite (an orphan from an interrupted ingest) is dropped.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import logging
@@ -142,6 +143,7 @@ class _Lexical:
     ids: list[str]  # in BM25 document order
     bm25: object
     title_index: dict[str, set[str]] = field(default_factory=dict)  # title/URL token -> resource ids holding it
+    title_words: list[str] = field(default_factory=list)  # its keys, sorted (prefix look-ups by bisection)
     resources: dict[str, Resource] = field(default_factory=dict)
     chunk_resource: dict[str, str] = field(default_factory=dict)  # its keys are the chunk ids SQLite lists
     chunk_text: dict[str, str] = field(default_factory=dict)
@@ -189,6 +191,7 @@ def lexical_index(meta: MetaStore) -> _Lexical:
             ids,
             bm25,
             dict(title_index),
+            sorted(title_index),
             resources,
             dict(zip(ids, rids)),
             dict(zip(ids, texts)),
@@ -269,9 +272,9 @@ def _title_holders(lex, token: str) -> set[str]:
     the host "datawhalechina"), since hosts and repository names run words together."""
     holders = set(lex.title_index.get(token, ()))
     if len(token) >= 6 and token.isascii():
-        for word, rids in lex.title_index.items():
-            if word.startswith(token) and word != token:
-                holders |= rids
+        words = lex.title_words
+        for word in words[bisect.bisect_left(words, token) : bisect.bisect_left(words, token + "\uffff")]:
+            holders |= lex.title_index[word]
     return holders
 
 
@@ -357,8 +360,8 @@ class Retriever:
         from studygraph.store.embedders import INFOS
         from studygraph.store.vectors import EmbedderMismatch
 
-        recorded, ours = self.meta.get_meta("embedder"), self.embedder.info
-        if recorded and recorded != ours.key:
+        recorded, ours = self.meta.get_meta("embedder"), getattr(self.embedder, "info", None)
+        if recorded and ours is not None and recorded != ours.key:
             name = recorded.split(" ", 1)[0]
             made = INFOS[name].describe() if name in INFOS and INFOS[name].key == recorded else recorded
             raise EmbedderMismatch(

@@ -122,7 +122,9 @@ def table(rows: list[tuple[str, dict[str, Scores]]]) -> str:
     lines = [head, "|" + " --- |" * (4 + len(GROUPS))]
     for name, s in rows:
         r1, r5, mrr = s["all"].row()
-        lines.append(f"| {name} | {r1:.3f} | {r5:.3f} | {mrr:.3f} | " + " | ".join(f"{s[g].row()[1]:.2f}" for g in GROUPS) + " |")
+        lines.append(
+            f"| {name} | {r1:.3f} | {r5:.3f} | {mrr:.3f} | " + " | ".join(f"{s[g].row()[1]:.2f}" for g in GROUPS) + " |"
+        )
     return "\n".join(lines)
 
 
