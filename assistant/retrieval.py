@@ -63,6 +63,9 @@ class Fusion:
     # Beyond a boost: results that fit the ask go first among those scoring at least this share of the best
     # (an explainer before the papers for "a good introduction to attention"); 1 turns it off.
     fit_floor: float = 0.7
+    # The resolved topics' English names added to the dense query: what an English-only embedder needs to
+    # place "注意力机制" near "Attention"; a bilingual one may do better on the question alone.
+    dense_names: bool = True
 
     @property
     def tie(self) -> float:
@@ -292,7 +295,7 @@ def _distinctive(lex, tokens: list[str], rare: int) -> list[tuple[str, float]]:
         if 0 < len(h) <= rare:
             for rid in h:
                 hits[rid] += idf[t] / total
-    return sorted(hits.items(), key=lambda kv: -kv[1])
+    return sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))  # ties by id: the same order in every process
 
 
 def _fits(wants: str, resource: Resource) -> bool:
@@ -399,7 +402,8 @@ class Retriever:
         # Resource cards carry English topic names: name the resolved topics in English for both sides
         # ("注意力机制" -> "Attention mechanism"), which an English-only embedder needs.
         names = " ".join(self.topic_names.get(t, "") for t in query.topics)
-        dense_chunks = self._dense_or_warn(f"{query.text} {names}".strip(), over, lex.chunk_resource) if f.dense else []
+        dense_text = f"{query.text} {names}".strip() if f.dense_names else query.text
+        dense_chunks = self._dense_or_warn(dense_text, over, lex.chunk_resource) if f.dense else []
         tokens = [t for t in tokenize(f"{query.text} {names}") if t not in KIND_WORDS or not query.kind]
         lexical_hits = _bm25_top(lex.bm25, lex.ids, tokens, over) if f.lexical else []
         own_words = [t for t in tokenize(query.text) if t not in KIND_WORDS]  # the query's own words, no topic names
@@ -417,7 +421,7 @@ class Retriever:
         for rank, (rid, share) in enumerate(distinctive):
             fused[rid] += f.titles * share**f.coverage / (f.k + rank + 1)
         for embedder, vectors in self.more_dense if f.dense else []:
-            hits = vectors.query_ids(embedder.encode_one(f"{query.text} {names}".strip()), over)
+            hits = vectors.query_ids(embedder.encode_one(dense_text), over)
             for rid, score in rrf([_per_resource([c for c, _ in hits], lex.chunk_resource)[0]], f.k, [f.dense]).items():
                 fused[rid] += score
         resources = lex.resources

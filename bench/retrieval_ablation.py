@@ -83,21 +83,26 @@ def ingest_seed(embedder: str, root: Path):
     return settings
 
 
-NO_BOOSTS = replace(DEFAULT_FUSION, boost=0.0)
+NO_BOOSTS = replace(DEFAULT_FUSION, boost=0.0, fit_floor=1.01)
+PLAIN = replace(NO_BOOSTS, coverage=0.0)  # every BM25 vote counts in full, as plain RRF
+DENSE = replace(NO_BOOSTS, lexical=0.0, titles=0.0)
 # name -> (embedder whose library it searches, fusion, second dense embedder voting on its own or None)
 VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
-    "bm25 (chunks)": ("use-m3", replace(NO_BOOSTS, dense=0.0, titles=0.0), None),
-    "bm25 (chunks + titles)": ("use-m3", replace(NO_BOOSTS, dense=0.0), None),
-    "dense minilm": ("minilm", replace(NO_BOOSTS, lexical=0.0, titles=0.0), None),
-    "dense use-m3": ("use-m3", replace(NO_BOOSTS, lexical=0.0, titles=0.0), None),
-    "dense minilm+use-m3 (one vector)": ("minilm+use-m3", replace(NO_BOOSTS, lexical=0.0, titles=0.0), None),
-    "fused minilm (dense + bm25)": ("minilm", replace(NO_BOOSTS, titles=0.0), None),
-    "fused use-m3 (dense + bm25)": ("use-m3", replace(NO_BOOSTS, titles=0.0), None),
-    "fused use-m3 + titles": ("use-m3", NO_BOOSTS, None),
-    "fused minilm + titles + boosts": ("minilm", DEFAULT_FUSION, None),
-    "fused use-m3 + titles + boosts": ("use-m3", DEFAULT_FUSION, None),
-    "fused minilm+use-m3 (one vector) + titles + boosts": ("minilm+use-m3", DEFAULT_FUSION, None),
-    "fused minilm & use-m3 (two rankings) + titles + boosts": ("use-m3", DEFAULT_FUSION, "minilm"),
+    "bm25 only (plain votes)": ("use-m3", replace(PLAIN, dense=0.0, titles=0.0), None),
+    "bm25 only (votes x coverage)": ("use-m3", replace(NO_BOOSTS, dense=0.0, titles=0.0), None),
+    "title/URL names only": ("use-m3", replace(NO_BOOSTS, dense=0.0, lexical=0.0), None),
+    "dense only: minilm": ("minilm", DENSE, None),
+    "dense only: use-m3": ("use-m3", DENSE, None),
+    "dense only: minilm+use-m3 (one vector)": ("minilm+use-m3", DENSE, None),
+    "fused use-m3 + bm25 (plain RRF)": ("use-m3", replace(PLAIN, titles=0.0), None),
+    "fused use-m3 + bm25 x coverage": ("use-m3", replace(NO_BOOSTS, titles=0.0), None),
+    "fused + names": ("use-m3", NO_BOOSTS, None),
+    "fused + names + boosts as large as a first place": ("use-m3", replace(DEFAULT_FUSION, tie_ranks=1e9), None),
+    "fused + names + bounded boosts, no fit-first": ("use-m3", replace(DEFAULT_FUSION, fit_floor=1.01), None),
+    "default with minilm": ("minilm", DEFAULT_FUSION, None),
+    "default with minilm+use-m3 (one vector)": ("minilm+use-m3", DEFAULT_FUSION, None),
+    "default with minilm & use-m3 (two dense rankings)": ("use-m3", DEFAULT_FUSION, "minilm"),
+    "default (use-m3, fused + names + bounded boosts + fit-first)": ("use-m3", DEFAULT_FUSION, None),
 }
 
 
