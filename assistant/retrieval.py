@@ -179,13 +179,11 @@ def lexical_index(meta: MetaStore) -> _Lexical:
         texts = [r["text"] for r in rows]
         cache_dir = Path(meta.path).parent / "cache" / "bm25" / hashlib.sha256(repr(version).encode()).hexdigest()[:16]
         bm25 = _load_bm25(cache_dir, ids)
-        if bm25 is None:
+        title_index = _load_titles(cache_dir) if bm25 is not None else None
+        if bm25 is None or title_index is None:
             bm25 = _build_bm25([tokenize(f"{t}\n{url_words(urls.get(rid))}") or [""] for t, rid in zip(texts, rids)])
-            _save_bm25(bm25, ids, cache_dir)
-        title_index: dict[str, set[str]] = defaultdict(set)
-        for rid, r in resources.items():
-            for token in tokenize(f"{r.title}\n{url_words(r.url)}"):
-                title_index[token].add(rid)
+            title_index = _title_index(resources)
+            _save_bm25(bm25, ids, cache_dir, title_index)
         first: dict[str, str] = {}
         for cid, rid in zip(ids, rids):
             first.setdefault(rid, cid)
@@ -202,6 +200,23 @@ def lexical_index(meta: MetaStore) -> _Lexical:
         )
         _lexical_cache[key] = built
         return built
+
+
+def _title_index(resources: dict[str, Resource]) -> dict[str, set[str]]:
+    """Title/URL token -> the resources holding it (jieba for Chinese titles: cached with the BM25 index,
+    so that an English query in a cold process never loads jieba's dictionary)."""
+    index: dict[str, set[str]] = defaultdict(set)
+    for rid, r in resources.items():
+        for token in tokenize(f"{r.title}\n{url_words(r.url)}"):
+            index[token].add(rid)
+    return dict(index)
+
+
+def _load_titles(cache_dir: Path) -> dict[str, set[str]] | None:
+    try:
+        return {token: set(rids) for token, rids in json.loads((cache_dir / "titles.json").read_text()).items()}
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def _build_bm25(docs: list[list[str]]):
@@ -225,7 +240,7 @@ def _load_bm25(cache_dir: Path, ids: list[str]):
         return None
 
 
-def _save_bm25(bm25, ids: list[str], cache_dir: Path) -> None:
+def _save_bm25(bm25, ids: list[str], cache_dir: Path, titles: dict[str, set[str]]) -> None:
     """Written under a temporary name and renamed, so a reader finds a whole index or none; older
     versions' indexes are removed. A read-only data dir simply keeps the index in memory."""
     if not ids:
@@ -235,6 +250,9 @@ def _save_bm25(bm25, ids: list[str], cache_dir: Path) -> None:
         tmp.mkdir(parents=True, exist_ok=True)
         bm25.save(str(tmp), show_progress=False)
         (tmp / "ids.json").write_text(json.dumps(ids))
+        (tmp / "titles.json").write_text(json.dumps({t: sorted(r) for t, r in titles.items()}, ensure_ascii=False))
+        if cache_dir.is_dir():  # an incomplete one (from an older studygraph): replaced, not kept
+            shutil.rmtree(cache_dir, ignore_errors=True)
         os.replace(tmp, cache_dir)
         for old in cache_dir.parent.iterdir():
             if old.name != cache_dir.name and not old.name.startswith("."):

@@ -143,31 +143,32 @@ def group_table(scores: dict[str, Scores]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.retrieval_ablation")
-    ap.add_argument("--split", choices=("dev", "test"), default="dev")
+    ap.add_argument("--split", choices=("dev", "test", "both"), default="dev", help="both: dev, then test, one run")
     ap.add_argument("--only", default="", help="comma-separated variant names (default: all)")
     ap.add_argument("--misses", action="store_true", help="list the misses of the last variant (dev only)")
     ap.add_argument("--keep", type=Path, help="ingest into (and reuse) this folder instead of a temporary one")
     args = ap.parse_args(argv)
     names = [n.strip() for n in args.only.split(",") if n.strip()] or list(VARIANTS)
-    queries = load_queries(args.split)
     root = args.keep or Path(tempfile.mkdtemp(prefix="sg-ablation-"))
-    started = time.perf_counter()
     try:
         needed = {VARIANTS[n][0] for n in names} | {VARIANTS[n][2] for n in names if VARIANTS[n][2]}
         libraries = {e: ingest_seed(e, root) for e in sorted(needed)}
-        rows = []
-        for name in names:
-            scores, ranks = evaluate(_search_fn(libraries, *VARIANTS[name]), queries)
-            rows.append((name, scores))
-        print(f"{args.split} half: {len(queries)} queries, {time.perf_counter() - started:.0f} s\n")
-        print(table(rows))
-        print(f"\n{names[-1]}, per group ({args.split} half):\n")
-        print(group_table(rows[-1][1]))
-        if args.misses and args.split == "dev":
-            print("\nmisses (rank beyond 5):")
-            for q, rank in ranks:
-                if rank is None or rank > 5:
-                    print(f"  [{q['group']}] {q['text']!r}: rank {rank}")
+        for split in ("dev", "test") if args.split == "both" else (args.split,):
+            started = time.perf_counter()
+            queries = load_queries(split)
+            rows = []
+            for name in names:
+                scores, ranks = evaluate(_search_fn(libraries, *VARIANTS[name]), queries)
+                rows.append((name, scores))
+            print(f"## {split} half: {len(queries)} queries, {time.perf_counter() - started:.0f} s\n")
+            print(table(rows))
+            print(f"\n{names[-1]}, per group ({split} half):\n")
+            print(group_table(rows[-1][1]) + "\n")
+            if args.misses and split == "dev":  # never the test half's: it is not for tuning
+                print("misses (rank beyond 5):")
+                for q, rank in ranks:
+                    if rank is None or rank > 5:
+                        print(f"  [{q['group']}] {q['text']!r}: rank {rank}")
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)

@@ -116,7 +116,7 @@ def make_embedder(
     if name == "use-m3":
         from studygraph.store.use_m3 import UseM3
 
-        return UseM3(cache_dir=cache_dir)
+        return UseM3(cache_dir=cache_dir, threads=None if ingest else 0)
     info = embedder_info(name)
     parts = [make_embedder(n, ingest=ingest, batch_size=batch_size, cache_dir=cache_dir) for n in name.split("+")]
     return Concatenated(info, parts)

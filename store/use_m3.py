@@ -125,13 +125,14 @@ def _backend(arrays: dict[str, np.ndarray], tokenizer, threads: int):
 
     d = arrays
     b = NumpyBackend.__new__(NumpyBackend)
-    b.sp, b.threads = tokenizer, threads
-    try:
-        from threadpoolctl import ThreadpoolController
+    b.sp, b.threads, b._threadpool = tokenizer, threads, None
+    if threads:  # limiting BLAS threads costs ~0.1 s on first use: worth it for batches, not for one query
+        try:
+            from threadpoolctl import ThreadpoolController
 
-        b._threadpool = ThreadpoolController().limit
-    except ImportError:
-        b._threadpool = None
+            b._threadpool = ThreadpoolController().limit
+        except ImportError:
+            pass
     b.table, b.scale, b.lo = d["table"], d["scale"], d["lo"]
     orders = (2, 3, 5)
     b.proj_W = np.concatenate([d[f"proj{n}"] for n in orders], axis=1)
@@ -153,8 +154,9 @@ class UseM3:
     info = USE_M3
 
     def __init__(self, cache_dir: Path | None = None, threads: int | None = None):
+        """`threads`: BLAS threads for batches (default up to 4); 0 leaves BLAS as it is (queries)."""
         self.cache_dir = Path(cache_dir) if cache_dir else None
-        self.threads = threads or min(4, os.cpu_count() or 1)
+        self.threads = min(4, os.cpu_count() or 1) if threads is None else threads
         self._lock = threading.Lock()
 
     @cached_property
