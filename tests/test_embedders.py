@@ -164,3 +164,16 @@ def test_a_store_without_this_embedders_collection_names_the_one_it_has(tmp_path
     chromadb.PersistentClient(path=str(tmp_path / "old")).get_or_create_collection("studygraph_chunks")
     with pytest.raises(EmbedderMismatch, match="an older studygraph"):
         VectorStore(tmp_path / "old", embedder=USE_M3, create=False)
+
+
+def test_an_ingest_with_the_default_embedder_needs_no_torch(tmp_path):
+    """USE multilingual is numpy only: with it as the default, not even ingest imports torch."""
+    import json
+
+    from conftest import cli_in_fresh_process
+
+    _library(tmp_path)
+    heavy, out = cli_in_fresh_process(
+        ["ingest", str(tmp_path / "corpus"), "--json"], tmp_path / "data", ("torch", "sentence_transformers")
+    )
+    assert heavy == [] and json.loads(out)["vectors_written"] > 0
