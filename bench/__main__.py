@@ -1,8 +1,9 @@
 """`python -m bench [--quick] [--only NAME,...]`: every benchmark, one JSON line each (ours vs raw, same run).
 
-Order: ingest first (its library feeds cold start and the ask-path TTFT), then cold start, graph,
-retrieval, generation. A benchmark that fails prints {"name": ..., "error": ...} and the rest still run;
-the exit status is 1 if any failed.
+Order: ingest first (its library feeds cold start, the ask-path TTFT and the search evaluation), then cold
+start, graph, retrieval, generation, fetch, search_eval (recall and MRR on bench/search_labels.toml). A
+benchmark that fails prints {"name": ..., "error": ...} and the rest still run; the exit status is 1 if
+any failed.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-SUITES = ("ingest", "cold_start", "graph", "retrieval", "generation", "fetch")
+SUITES = ("ingest", "cold_start", "graph", "retrieval", "generation", "fetch", "search_eval")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
             from bench import fetch_bench
 
             guard("fetch", lambda: fetch_bench.run(args.quick))
+        if "search_eval" in wanted:
+            from bench import search_eval
+
+            guard("search_eval", lambda: search_eval.run(args.quick, data_dir))
     finally:
         if data_dir:
             shutil.rmtree(data_dir, ignore_errors=True)

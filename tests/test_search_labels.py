@@ -4,7 +4,9 @@ per group. It scores no ranking (that is `python -m bench.search_eval`)."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 import tomllib
 from collections import Counter
 
@@ -87,3 +89,36 @@ def test_crosslingual_queries_share_no_word_with_their_answers(seed_library):
             if common:
                 shared.append((q["text"], r.title, sorted(common)))
     assert shared == []
+
+
+def _search_eval():
+    """bench/ is not an installed package: load the harness from its file."""
+    spec = importlib.util.spec_from_file_location("search_eval", REPO / "bench" / "search_eval.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["search_eval"] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_harness_scores_rank_one_rank_three_and_a_miss():
+    se = _search_eval()
+    book = {"title": "Deep Learning", "url": None}
+    paper = {"title": "Attention Is All You Need", "url": "https://arxiv.org/abs/1706.03762"}
+    other = {"title": "Something else", "url": "https://example.org/x"}
+    rankings = {"a": [book, other], "b": [other, other, paper], "c": [other] * 10 + [paper]}
+    queries = [
+        se.LabelledQuery("a", "named", "en", "dev", ("Deep Learning",)),
+        se.LabelledQuery("b", "paper", "en", "dev", ("arxiv.org/abs/1706.03762",)),
+        se.LabelledQuery("c", "paper", "en", "dev", ("arxiv.org/abs/1706.03762",)),  # rank 11: past MRR's depth
+    ]
+    ev = se.evaluate(lambda text, k: rankings[text], queries)
+    assert ev.groups["named"].to_dict() == {"n": 1, "recall@1": 1.0, "recall@5": 1.0, "mrr": 1.0}
+    assert ev.groups["paper"].to_dict() == {"n": 2, "recall@1": 0.0, "recall@5": 0.5, "mrr": round(1 / 6, 4)}
+    assert ev.overall.to_dict() == {"n": 3, "recall@1": round(1 / 3, 4), "recall@5": round(2 / 3, 4), "mrr": 0.4444}
+
+
+def test_the_labels_file_loads_into_the_harness_with_hybrid_bm25_and_dense_registered():
+    se = _search_eval()
+    assert {q.text for q in se.load_labels()} == {q["text"] for q in QUERIES}
+    assert {"hybrid", "bm25", "dense"} <= set(se.VARIANTS)
+    assert len(se.select(se.load_labels(), "dev")) + len(se.select(se.load_labels(), "test")) == len(QUERIES)

@@ -1,0 +1,399 @@
+"""How well search finds what the learner means, on the labelled set bench/search_labels.toml (issue 22).
+
+    python -m bench.search_eval [--split dev|test|all] [--variant hybrid,bm25,...|all] [--json]
+                                [--data-dir DIR] [--misses]
+    python -m bench --only search_eval          # every variant, dev and test, one JSON line each
+
+Metrics, per group, per language and overall, over the chosen half:
+- recall@1, recall@5: the share of queries with an accepted resource first / in the top 5 (a query lists
+  every acceptable resource, so one of them suffices);
+- MRR: the mean of 1/rank of the first accepted resource within the top 10 (0 when none is there).
+
+The dev half is for tuning (and `--misses` lists its misses); the test half is only ever reported: its
+misses are never printed, so nobody tunes to them.
+
+A variant is a factory `settings -> search_fn` registered with @variant; `search_fn(text, k)` returns the
+top-k resources, best first (anything with `url` and `title`: Resource objects, or dicts). Every variant's
+results go through the same quarantine as `Assistant.search`. ms/query is the wall time of a variant's
+searches; bm25, dense and fused share one embedding per query, so the first of them pays for all three.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import functools
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import tomllib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+LABELS = Path(__file__).resolve().parent / "search_labels.toml"
+GROUPS = ("zh", "crosslingual", "named", "intro", "paper", "mixed")
+SPLITS = ("dev", "test", "all")
+DEPTH = 10  # MRR looks this deep; recall@1 and @5 are read off the same top 10
+
+SearchFn = Callable[[str, int], Sequence[object]]
+
+
+# -- the labelled set ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LabelledQuery:
+    text: str
+    group: str
+    lang: str
+    split: str
+    accept: tuple[str, ...]  # each a resource's exact title, or else a substring of its URL
+    note: str = ""
+
+
+def load_labels(path: Path = LABELS) -> list[LabelledQuery]:
+    rows = tomllib.loads(path.read_text(encoding="utf-8"))["query"]
+    return [
+        LabelledQuery(r["text"], r["group"], r["lang"], r["split"], tuple(r["accept"]), r.get("note", "")) for r in rows
+    ]
+
+
+def select(queries: Iterable[LabelledQuery], split: str) -> list[LabelledQuery]:
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)}, not {split!r}")
+    return [q for q in queries if split == "all" or q.split == split]
+
+
+def _url_title(hit) -> tuple[str, str]:
+    if isinstance(hit, dict):
+        return hit.get("url") or "", hit.get("title") or ""
+    return getattr(hit, "url", None) or "", getattr(hit, "title", None) or ""
+
+
+def accepted(hit, accept: Iterable[str]) -> bool:
+    url, title = _url_title(hit)
+    return any(entry == title or (url and entry in url) for entry in accept)
+
+
+def first_rank(hits: Sequence[object], accept: Iterable[str], depth: int = DEPTH) -> int | None:
+    """1-based rank of the first accepted hit within `depth`, or None."""
+    accept = tuple(accept)
+    for rank, hit in enumerate(hits[:depth], 1):
+        if accepted(hit, accept):
+            return rank
+    return None
+
+
+# -- metrics -------------------------------------------------------------------------------------------
+@dataclass
+class Metrics:
+    n: int
+    recall_at_1: float
+    recall_at_5: float
+    mrr: float
+
+    @classmethod
+    def of(cls, ranks: Sequence[int | None]) -> Metrics:
+        n = len(ranks)
+        if not n:
+            return cls(0, 0.0, 0.0, 0.0)
+        return cls(
+            n,
+            sum(r == 1 for r in ranks) / n,
+            sum(r is not None and r <= 5 for r in ranks) / n,
+            sum(1 / r for r in ranks if r) / n,
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "n": self.n,
+            "recall@1": round(self.recall_at_1, 4),
+            "recall@5": round(self.recall_at_5, 4),
+            "mrr": round(self.mrr, 4),
+        }
+
+
+@dataclass
+class Evaluation:
+    overall: Metrics
+    groups: dict[str, Metrics]
+    langs: dict[str, Metrics]
+    ranks: list[tuple[LabelledQuery, int | None, list[tuple[str, str]]]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "overall": self.overall.to_dict(),
+            "groups": {g: m.to_dict() for g, m in self.groups.items()},
+            "langs": {lang: m.to_dict() for lang, m in self.langs.items()},
+            "ms_per_query": round(1000 * self.seconds / max(1, self.overall.n), 2),
+        }
+
+
+def evaluate(search_fn: SearchFn, queries: Sequence[LabelledQuery], depth: int = DEPTH) -> Evaluation:
+    """Run every query through search_fn(text, depth) and score the ranking against its accepted answers."""
+    per_group: dict[str, list[int | None]] = defaultdict(list)
+    per_lang: dict[str, list[int | None]] = defaultdict(list)
+    ranks = []
+    start = time.perf_counter()
+    for q in queries:
+        hits = list(search_fn(q.text, depth))[:depth]
+        rank = first_rank(hits, q.accept, depth)
+        per_group[q.group].append(rank)
+        per_lang[q.lang].append(rank)
+        ranks.append((q, rank, [_url_title(h) for h in hits]))
+    seconds = time.perf_counter() - start
+    order = [g for g in GROUPS if g in per_group] + sorted(set(per_group) - set(GROUPS))
+    return Evaluation(
+        Metrics.of([r for _, r, _ in ranks]),
+        {g: Metrics.of(per_group[g]) for g in order},
+        {lang: Metrics.of(per_lang[lang]) for lang in sorted(per_lang)},
+        ranks,
+        seconds,
+    )
+
+
+# -- variants ------------------------------------------------------------------------------------------
+VARIANTS: dict[str, Callable[[object], SearchFn]] = {}
+
+
+def variant(name: str):
+    """Register a factory `settings -> search_fn` under a name (`--variant NAME`, the ablation table)."""
+
+    def register(factory):
+        VARIANTS[name] = factory
+        return factory
+
+    return register
+
+
+def _assistant(settings):
+    from studygraph.assistant.engine import Assistant
+
+    assistant = Assistant(settings)
+    assistant._base()  # loads the library version, the resolver and the quarantine once
+    return assistant
+
+
+@variant("hybrid")
+def hybrid(settings) -> SearchFn:
+    """What `studygraph search` runs: Assistant.search (quarantine applied)."""
+    assistant = _assistant(settings)
+
+    def search(text: str, k: int):
+        return [r.resource for r in assistant.search(text, k=k)]
+
+    return search
+
+
+_RANKINGS: dict[str, tuple] = {}
+
+
+def _rankings(settings):
+    """Shared by the bm25, dense and fused variants of one library (each query embedded once for all three)."""
+    key = str(settings.data_dir)
+    if key not in _RANKINGS:
+        _RANKINGS[key] = _build_rankings(settings)
+    return _RANKINGS[key]
+
+
+def _build_rankings(settings):
+    """The two rankings Retriever.search fuses, built from its own pieces and the same query (its text plus
+    the English names of the topics it names; kind words dropped when it asks for a kind), so that each can
+    be scored alone. Returns (assistant, rank(text, n) -> (dense chunk ids, lexical chunk ids), to_resources)."""
+    import numpy as np
+
+    from studygraph.assistant.query import understand
+    from studygraph.assistant.retrieval import KIND_WORDS, lexical_index, tokenize
+
+    assistant = _assistant(settings)
+    retriever = assistant.retriever
+    lex = lexical_index(retriever.meta)
+
+    @functools.lru_cache(maxsize=1024)
+    def rank(text: str, n: int) -> tuple[list[str], list[str]]:
+        q = understand(text, assistant._resolver)
+        names = " ".join(retriever.topic_names.get(t, "") for t in q.topics)
+        dense = retriever._dense(f"{q.text} {names}".strip(), n, lex.chunk_resource)
+        tokens = [t for t in tokenize(f"{q.text} {names}") if t not in KIND_WORDS or not q.kind]
+        lexical: list[str] = []
+        if tokens:
+            scores = lex.bm25.get_scores(tokens)
+            order = np.argsort(-scores, kind="stable")[:n]
+            lexical = [lex.ids[i] for i in order if scores[i] > 0]
+        return dense, lexical
+
+    def to_resources(chunk_ids: Iterable[str], k: int) -> list:
+        out, seen = [], set()
+        for cid in chunk_ids:
+            rid = lex.chunk_resource.get(cid)
+            if rid in seen or rid in assistant._quarantined or rid not in lex.resources:
+                continue
+            seen.add(rid)
+            out.append(lex.resources[rid])
+            if len(out) == k:
+                break
+        return out
+
+    return assistant, rank, to_resources
+
+
+@variant("bm25")
+def bm25_only(settings) -> SearchFn:
+    """BM25 (jieba) alone, over the index and query that the hybrid search uses."""
+    _, rank, to_resources = _rankings(settings)
+    return lambda text, k: to_resources(rank(text, max(3 * k, 30))[1], k)
+
+
+@variant("dense")
+def dense_only(settings) -> SearchFn:
+    """The dense (MiniLM, Chroma) ranking alone, same query text as the hybrid search."""
+    _, rank, to_resources = _rankings(settings)
+    return lambda text, k: to_resources(rank(text, max(3 * k, 30))[0], k)
+
+
+@variant("fused")
+def fused_no_boosts(settings) -> SearchFn:
+    """RRF of the two rankings without the topic/kind boosts: what the boosts add is hybrid minus this."""
+    from studygraph.assistant.retrieval import rrf
+
+    _, rank, to_resources = _rankings(settings)
+
+    def search(text: str, k: int):
+        scores = rrf(list(rank(text, max(3 * k, 30))))
+        return to_resources(sorted(scores, key=lambda cid: -scores[cid]), k)
+
+    return search
+
+
+# -- running -------------------------------------------------------------------------------------------
+def ingested_library() -> tuple[object, str]:
+    """The default corpus ingested into a fresh tmp data dir: (settings, dir to remove afterwards)."""
+    from studygraph.config import load_settings
+    from studygraph.ingest.pipeline import ingest
+    from studygraph.store.embedder import Embedder
+
+    data_dir = tempfile.mkdtemp(prefix="sg-search-eval-")
+    settings = load_settings(data_dir=Path(data_dir), llm_backend="none")
+    report = ingest(settings, embedder=Embedder())
+    if report.errors:
+        raise RuntimeError(f"ingest of the default corpus reported errors: {report.errors[:3]}")
+    return settings, data_dir
+
+
+def unmatched_entries(settings, queries: Sequence[LabelledQuery]) -> list[tuple[str, str]]:
+    """Accept entries naming no resource of this library (a library other than the seed corpus)."""
+    from studygraph.store.meta import MetaStore
+
+    resources = MetaStore(settings.meta_path, readonly=True).resources()
+    return [(q.text, e) for q in queries for e in q.accept if not any(accepted(r, (e,)) for r in resources)]
+
+
+def run_variants(settings, names: Sequence[str], split: str) -> dict[str, Evaluation]:
+    queries = select(load_labels(), split)
+    return {name: evaluate(VARIANTS[name](settings), queries) for name in names}
+
+
+def table(name: str, split: str, ev: Evaluation) -> str:
+    lines = [
+        f"{name} · {split} half · {ev.overall.n} queries · {1000 * ev.seconds / max(1, ev.overall.n):.0f} ms/query",
+        f"{'':14}{'n':>4}{'R@1':>8}{'R@5':>8}{'MRR':>8}",
+    ]
+    rows = [*ev.groups.items(), *((f"lang {k}", m) for k, m in ev.langs.items()), ("overall", ev.overall)]
+    for label, m in rows:
+        lines.append(f"{label:14}{m.n:>4}{m.recall_at_1:>8.3f}{m.recall_at_5:>8.3f}{m.mrr:>8.3f}")
+    return "\n".join(lines)
+
+
+def misses(ev: Evaluation, top: int = 3) -> str:
+    out = []
+    for q, rank, hits in ev.ranks:
+        if rank is None or rank > 5:
+            got = "; ".join(title for _, title in hits[:top])
+            out.append(f"[{q.group}] {q.text}  (rank {rank or '>10'})\n    got: {got}")
+    return "\n".join(out) or "(no misses)"
+
+
+def run(quick: bool = False, data_dir: str | None = None) -> list[dict]:
+    """`python -m bench --only search_eval`: every variant on both halves, one JSON line each."""
+    from studygraph.config import load_settings
+
+    own = None
+    if data_dir:
+        settings = load_settings(data_dir=Path(data_dir), llm_backend="none")
+    else:
+        settings, own = ingested_library()
+    try:
+        lines = []
+        for split in ("dev", "test"):
+            for name, ev in run_variants(settings, list(VARIANTS), split).items():
+                line = {"name": f"search_eval.{name}.{split}", **ev.to_dict()}
+                if split == "test":
+                    line["target"] = "recall@5 >= 0.95 overall and >= 0.9 per group, MRR >= 0.8 (issue 22)"
+                print(json.dumps(line, ensure_ascii=False), flush=True)
+                lines.append(line)
+        return lines
+    finally:
+        if own:
+            shutil.rmtree(own, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.search_eval", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--split", choices=SPLITS, default="dev", help="which half to score (default: dev)")
+    ap.add_argument("--variant", default="hybrid", help=f"comma-separated, or 'all': {', '.join(VARIANTS)}")
+    ap.add_argument("--data-dir", help="an ingested library (default: ingest the default corpus into a tmp dir)")
+    ap.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    ap.add_argument("--misses", action="store_true", help="list the queries missed at 5 (dev half only)")
+    args = ap.parse_args(argv)
+    names = list(VARIANTS) if args.variant == "all" else [n.strip() for n in args.variant.split(",") if n.strip()]
+    unknown = [n for n in names if n not in VARIANTS]
+    if unknown:
+        ap.error(f"unknown variant {', '.join(unknown)}; known: {', '.join(VARIANTS)}")
+    if args.misses and args.split != "dev":
+        ap.error("--misses lists the dev half only: the test half is reported, never tuned on")
+
+    from studygraph.config import load_settings
+
+    own = None
+    if args.data_dir:
+        settings = load_settings(data_dir=Path(args.data_dir), llm_backend="none")
+    else:
+        print("ingesting the default corpus into a tmp data dir ...", file=sys.stderr, flush=True)
+        settings, own = ingested_library()
+    try:
+        missing = unmatched_entries(settings, select(load_labels(), args.split))
+        if missing:
+            print(
+                f"warning: {len(missing)} accepted answers are not in this library, e.g. {missing[0]}", file=sys.stderr
+            )
+        results = run_variants(settings, names, args.split)
+    finally:
+        if own:
+            shutil.rmtree(own, ignore_errors=True)
+
+    if args.json:
+        payload = {
+            "date": datetime.date.today().isoformat(),
+            "split": args.split,
+            "variants": {name: ev.to_dict() for name, ev in results.items()},
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=1))
+        return 0
+    for name, ev in results.items():
+        print(table(name, args.split, ev))
+        if args.misses:
+            print(misses(ev))
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
