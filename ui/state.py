@@ -150,9 +150,12 @@ def get_assistant(settings: Settings):
 
 @st.cache_resource(show_spinner=False)
 def get_embedder():
-    from studygraph.store.embedder import Embedder
+    from studygraph.store.embedders import make_embedder
 
-    return Embedder(batch_size=get_settings().embed_batch_size)
+    settings = get_settings()
+    return make_embedder(
+        settings.embedder, ingest=True, batch_size=settings.embed_batch_size, cache_dir=settings.models_dir
+    )
 
 
 def one_line(exc: BaseException) -> str:
