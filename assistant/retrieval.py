@@ -390,7 +390,8 @@ class Retriever:
             made = INFOS[name].describe() if name in INFOS and INFOS[name].key == recorded else recorded
             raise EmbedderMismatch(
                 f"the library was embedded with {made}, not the configured embedder {ours.describe()}: "
-                "run `studygraph ingest` to embed it again"
+                "run `studygraph ingest` to embed it again",
+                [made],
             )
 
     def _dense(self, text: str, n: int, known: Container[str]) -> list[str]:
@@ -407,7 +408,7 @@ class Retriever:
             if self._vectors is None and not self.settings.chroma_url and not path.is_dir():
                 usable, warning = False, f"the vector store is missing ({path}): lexical results only"
             else:
-                held, listed = self.vectors.count(), len(lex.ids)
+                held, listed = self._held(), len(lex.ids)
                 usable, warning = held > 0, None
                 if not held:
                     warning = (
@@ -422,6 +423,18 @@ class Retriever:
                 log.warning(warning)
             self._store_checked, self._store_warning, self._store_usable = lex.version, warning, usable
         return self._store_usable, self._store_warning
+
+    def _held(self) -> int:
+        """How many vectors the configured embedder's collection holds; a store with no collection at all
+        (emptied) holds none, while one made by another embedder is a mismatch to say as such."""
+        from studygraph.store.vectors import EmbedderMismatch
+
+        try:
+            return self.vectors.count()
+        except EmbedderMismatch as exc:
+            if exc.others:
+                raise
+            return 0
 
     def _unavailable(self, exc: Exception) -> str:
         """Why the vectors cannot be searched: a store SQLite cannot read is damage that ingest repairs."""
@@ -438,6 +451,7 @@ class Retriever:
         from studygraph.store.vectors import EmbedderMismatch
 
         try:
+            self._check_embedder()  # before counting: another embedder's library is that, not a short store
             usable, self.warning = self._store_check(lex)
             return self._dense(text, n, lex.chunk_resource) if usable else []
         except EmbedderMismatch as exc:

@@ -30,7 +30,12 @@ _OURS = ("studygraph-", LEGACY_COLLECTION)
 
 
 class EmbedderMismatch(VectorStoreError):
-    """The store holds no vectors of the configured embedder (another one made them)."""
+    """The store holds no vectors of the configured embedder; `others` names the embedders that made the
+    collections it does hold (none: the store is empty)."""
+
+    def __init__(self, message: str, others: list[str] | None = None):
+        super().__init__(message)
+        self.others = others or []
 
 
 @dataclass
@@ -102,10 +107,12 @@ class VectorStore:
             else "minilm (an older studygraph, 384-d)"
             for m in self._our_collections().values()
         ]
-        made = f"were made by {', '.join(sorted(others))}" if others else "are missing"
+        if not others:
+            return EmbedderMismatch(f"the vector store at {self.where} holds no vectors", others)
         return EmbedderMismatch(
-            f"the vectors at {self.where} {made}, not by the configured embedder {self.embedder.describe()}: "
-            "run `studygraph ingest` to embed the library with it"
+            f"the vectors at {self.where} were made by {', '.join(sorted(others))}, not by the configured "
+            f"embedder {self.embedder.describe()}: run `studygraph ingest` to embed the library with it",
+            others,
         )
 
     def drop_other_embedders(self) -> list[str]:
