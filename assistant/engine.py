@@ -21,7 +21,7 @@ from studygraph.assistant.grounding import (
 )
 from studygraph.assistant.intents import Intent, route
 from studygraph.assistant.payloads import ChitchatPayload, Payload
-from studygraph.assistant.query import Query, understand
+from studygraph.assistant.query import Query, understand, wants_hint
 from studygraph.assistant.retrieval import Retriever, SearchResult, store_version
 from studygraph.models import Resource
 
@@ -209,7 +209,7 @@ class Assistant:
         text = intent.raw
         if intent.followup and intent.topics:  # "give me a video instead": search the previous subject
             text = " ".join(tg.catalogue.topics[t].name for t in intent.topics if t in tg.catalogue.topics)
-        q = Query(text=text, lang=intent.lang, topics=list(intent.topics), kind=intent.kind)
+        q = Query(text, intent.lang, list(intent.topics), intent.kind, wants_hint(intent.raw))
         results = self.search(q, k=5 * 3)
         if intent.kind:
             # The asked-for kind first; other kinds only to fill up when the library has too few.

@@ -161,6 +161,21 @@ FIND = _rx(
     r"有没有",
     r"给我",
 )
+# Asking where to find something is a search even when it names an explanation ("where can I find a good
+# introduction to RL" wants resources, not our two-line definition): checked before EXPLAIN.
+WHERE_FIND = _rx(
+    r"\bwhere\s+(can|could|do|should|would|might)\s+i\s+(find|get|read|learn|watch|look|start\s+reading)\b",
+    r"\bwhere\s+(is|are)\s+(a|an|the|some|any)\b",
+    r"\bwhere\s+to\s+(find|read|learn|get)\b",
+    r"\b(any|a)\s+good\s+(introduction|intro|explanation|tutorial|resource|material|overview)s?\b",
+    r"\b(recommend|suggest)\b",
+    r"哪里(有|能|可以|找)",
+    r"哪儿(有|能|可以|找)",
+    r"在哪(里|儿)?(能|可以)?(找|看|学|下载)",
+    r"有没有.{0,20}(资料|教程|视频|课程|文章|书|讲解|介绍|博客|入门)",
+    r"推荐.{0,12}(资料|教程|视频|课程|文章|书|入门)",
+    r"(好|入门|学习)资料",
+)
 KIND_FOLLOWUP = _rx(
     r"\binstead\b",
     r"^\W*(what|how)\s+about\s+(a|an|some)\b",
@@ -254,6 +269,8 @@ def route_one(text: str, resolver: Resolver | None) -> Intent:
         return make("plan")
     if PROGRESS.search(text) and topics:
         return make("progress")
+    if WHERE_FIND.search(text) and (topics or _has_content(text)):
+        return make("find")
     if EXPLAIN.search(text) and topics and not kind:
         return make("explain")
     if FIND.search(text) or kind:

@@ -23,7 +23,30 @@ KIND_HINTS: list[tuple[re.Pattern[str], str]] = [
         "code",
     ),
     (re.compile(r"课本|教材|书|\bbooks?\b|\btextbooks?\b", re.I), "book"),
-    (re.compile(r"博客|文章|\bblogs?\b|\barticles?\b|\bposts?\b|\btutorials?\b", re.I), "article"),
+    (re.compile(r"博客|文章|\bblogs?\b|\barticles?\b|\bposts?\b", re.I), "article"),
+]
+# What the learner wants from a resource, beyond its kind (a tutorial may be a video, a notebook or a post):
+# "explainer" for a good introduction or explanation, "paper" for the paper that introduced something.
+# The paper rule is checked first: "the paper that introduced attention" is not asking for an introduction.
+WANTS_HINTS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            r"\b(papers?|work)\s+(that|which)\s+(first\s+)?(introduced|proposed|presented)\b|\boriginal\s+paper|"
+            r"\bintroduced\s+(by|in)\s+(the\s+)?paper|提出.{0,12}(论文|文章)|(论文|文章).{0,6}提出|原始论文|原论文|开山之作",
+            re.I,
+        ),
+        "paper",
+    ),
+    (
+        re.compile(
+            r"\bintro(duction|ductory)?s?\b|\bexplain(ed|er|ers|s)?\b|\bexplanations?\b|\btutorials?\b|"
+            r"\bbeginners?\b|\boverview\b|\bgentle\b|\billustrated\b|\bcrash\s+course\b|\bwalk-?through\b|"
+            r"\bunderstand(ing)?\b|\bhow\s+\S+(\s+\S+)?\s+works?\b|\blearn\b|"
+            r"入门|讲解|讲.{0,12}资料|好资料|教程|通俗|图解|科普|零基础|新手|介绍|理解|学习资料",
+            re.I,
+        ),
+        "explainer",
+    ),
 ]
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -32,6 +55,13 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 def language(text: str) -> str:
     """'zh' when the text has any CJK character: a mixed "RLHF 的前置知识" is a Chinese question."""
     return "zh" if _CJK.search(text) else "en"
+
+
+def wants_hint(text: str) -> str | None:
+    for pattern, wants in WANTS_HINTS:
+        if pattern.search(text):
+            return wants
+    return None
 
 
 def kind_hint(text: str) -> str | None:
@@ -47,10 +77,11 @@ class Query:
     lang: str
     topics: list[str] = field(default_factory=list)  # topic ids in order of mention
     kind: str | None = None
+    wants: str | None = None  # "explainer" | "paper" | None (WANTS_HINTS)
 
 
 def understand(text: str, resolver: Resolver | None) -> Query:
     topics = resolver.mentions(text) if resolver else []
     # "InstructGPT paper" mentions InstructGPT; the matcher prefers the longest alias, but a shorter
     # alias inside another mention (e.g. "gpt" inside "instructgpt") never fires, so order is enough.
-    return Query(text=text, lang=language(text), topics=topics, kind=kind_hint(text))
+    return Query(text=text, lang=language(text), topics=topics, kind=kind_hint(text), wants=wants_hint(text))

@@ -1,13 +1,20 @@
-"""Hybrid retrieval: dense MiniLM vectors (Chroma) + BM25 (bm25s, jieba for Chinese), fused with RRF.
+"""Hybrid retrieval: dense vectors (Chroma) + BM25 (bm25s, jieba for Chinese), fused with weighted RRF.
 
-Why both: MiniLM is English-only, so Chinese titles ("DeepSpeed Chat中文") are found by BM25 over jieba
-tokens; BM25 misses paraphrases ("how attention works") that the vectors catch. Reciprocal rank fusion
-needs no score calibration between the two. SQLite is the source of truth: a Chroma hit whose chunk id is
-not in SQLite (an orphan from an interrupted ingest) is dropped.
+Three rankings of resources vote: the dense one (the configured embedder; USE multilingual places a
+Chinese paraphrase next to an English title), BM25 over chunk text and URL words (exact words, Chinese
+through jieba), and BM25 over titles and URL words alone, where a rare name ("FudanNLP", "Datawhale")
+is not diluted by a long card. Reciprocal rank fusion needs no score calibration between them.
+
+Boosts (the query names the resource's topic, asks for its kind, asks for an explainer or the paper
+that introduced something) are bounded: all of them together are worth less than moving up `TIE_RANKS`
+places at the top of one ranking, so they reorder near-ties and never outvote the evidence (they once
+added up to more than a first place). SQLite is the source of truth: a Chroma hit whose chunk id is not
+in SQLite (an orphan from an interrupted ingest) is dropped.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import logging
@@ -30,10 +37,43 @@ from studygraph.store.meta import MetaStore
 log = logging.getLogger(__name__)
 
 RRF_K = 60
-TOPIC_BOOST = 1.0 / (RRF_K + 1)  # resource is about a topic the query names: worth ~half a top-1 vote
-PRIMARY_TOPIC_BOOST = 0.4 / (RRF_K + 1)  # ... and it is its main subject
-KIND_BOOST = 0.8 / (RRF_K + 1)  # the query asked for this kind ("a video about ...")
 SNIPPET_CHARS = 240
+# Kinds that explain a subject to a learner, preferred when the question asks for an introduction.
+EXPLAINER_KINDS = frozenset({"video", "course", "book", "article", "docs", "website"})
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """How the rankings are combined. Defaults chosen on the dev half of bench/search_labels.toml
+    (bench/search_eval.py prints the ablation); each weight 0 turns that evidence off."""
+
+    k: int = RRF_K
+    dense: float = 1.0  # the dense ranking's votes
+    lexical: float = 1.0  # BM25 over chunk text + URL words
+    titles: float = 2.0  # a vote for titles/URLs holding a rare query word (held by at most `rare` resources)
+    rare: int = 3
+    coverage: float = 1.0  # a BM25 vote is scaled by coverage**this (0: plain RRF)
+    boost: float = 1.0  # scale of the bounded boosts below; 0 turns them off
+    tie_ranks: float = 6.0  # all boosts together: less than this many places at the top of one ranking
+    # Shares of that bound, summing to at most 1.
+    topic: float = 0.35  # the resource is about a topic the query names
+    primary: float = 0.15  # ... as its main subject
+    kind: float = 0.25  # the query asked for this kind ("a video about ...")
+    fit: float = 0.25  # the resource fits the ask: an explainer for "a good introduction", a paper for "the paper that"
+    # Beyond a boost: results that fit the ask go first among those scoring at least this share of the best
+    # (an explainer before the papers for "a good introduction to attention"); 1 turns it off.
+    fit_floor: float = 0.7
+    # The resolved topics' English names added to the dense query: what an English-only embedder needs to
+    # place "注意力机制" near "Attention"; a bilingual one may do better on the question alone.
+    dense_names: bool = True
+
+    @property
+    def tie(self) -> float:
+        """The bound on all boosts together, in RRF score."""
+        return self.boost * (1.0 / (self.k + 1) - 1.0 / (self.k + 1 + self.tie_ranks))
+
+
+DEFAULT_FUSION = Fusion()
 
 _LATIN = re.compile(r"[a-z0-9]+(?:[.+#][a-z0-9]+)*")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
@@ -105,9 +145,12 @@ class _Lexical:
     version: tuple
     ids: list[str]  # in BM25 document order
     bm25: object
+    title_index: dict[str, set[str]] = field(default_factory=dict)  # title/URL token -> resource ids holding it
+    title_words: list[str] = field(default_factory=list)  # its keys, sorted (prefix look-ups by bisection)
     resources: dict[str, Resource] = field(default_factory=dict)
     chunk_resource: dict[str, str] = field(default_factory=dict)  # its keys are the chunk ids SQLite lists
     chunk_text: dict[str, str] = field(default_factory=dict)
+    first_chunk: dict[str, str] = field(default_factory=dict)  # resource id -> its first chunk (the card)
 
 
 _lexical_cache: dict[str, _Lexical] = {}
@@ -136,12 +179,44 @@ def lexical_index(meta: MetaStore) -> _Lexical:
         texts = [r["text"] for r in rows]
         cache_dir = Path(meta.path).parent / "cache" / "bm25" / hashlib.sha256(repr(version).encode()).hexdigest()[:16]
         bm25 = _load_bm25(cache_dir, ids)
-        if bm25 is None:
+        title_index = _load_titles(cache_dir) if bm25 is not None else None
+        if bm25 is None or title_index is None:
             bm25 = _build_bm25([tokenize(f"{t}\n{url_words(urls.get(rid))}") or [""] for t, rid in zip(texts, rids)])
-            _save_bm25(bm25, ids, cache_dir)
-        built = _Lexical(version, ids, bm25, resources, dict(zip(ids, rids)), dict(zip(ids, texts)))
+            title_index = _title_index(resources)
+            _save_bm25(bm25, ids, cache_dir, title_index)
+        first: dict[str, str] = {}
+        for cid, rid in zip(ids, rids):
+            first.setdefault(rid, cid)
+        built = _Lexical(
+            version,
+            ids,
+            bm25,
+            dict(title_index),
+            sorted(title_index),
+            resources,
+            dict(zip(ids, rids)),
+            dict(zip(ids, texts)),
+            first,
+        )
         _lexical_cache[key] = built
         return built
+
+
+def _title_index(resources: dict[str, Resource]) -> dict[str, set[str]]:
+    """Title/URL token -> the resources holding it (jieba for Chinese titles: cached with the BM25 index,
+    so that an English query in a cold process never loads jieba's dictionary)."""
+    index: dict[str, set[str]] = defaultdict(set)
+    for rid, r in resources.items():
+        for token in tokenize(f"{r.title}\n{url_words(r.url)}"):
+            index[token].add(rid)
+    return dict(index)
+
+
+def _load_titles(cache_dir: Path) -> dict[str, set[str]] | None:
+    try:
+        return {token: set(rids) for token, rids in json.loads((cache_dir / "titles.json").read_text()).items()}
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def _build_bm25(docs: list[list[str]]):
@@ -165,7 +240,7 @@ def _load_bm25(cache_dir: Path, ids: list[str]):
         return None
 
 
-def _save_bm25(bm25, ids: list[str], cache_dir: Path) -> None:
+def _save_bm25(bm25, ids: list[str], cache_dir: Path, titles: dict[str, set[str]]) -> None:
     """Written under a temporary name and renamed, so a reader finds a whole index or none; older
     versions' indexes are removed. A read-only data dir simply keeps the index in memory."""
     if not ids:
@@ -175,6 +250,9 @@ def _save_bm25(bm25, ids: list[str], cache_dir: Path) -> None:
         tmp.mkdir(parents=True, exist_ok=True)
         bm25.save(str(tmp), show_progress=False)
         (tmp / "ids.json").write_text(json.dumps(ids))
+        (tmp / "titles.json").write_text(json.dumps({t: sorted(r) for t, r in titles.items()}, ensure_ascii=False))
+        if cache_dir.is_dir():  # an incomplete one (from an older studygraph): replaced, not kept
+            shutil.rmtree(cache_dir, ignore_errors=True)
         os.replace(tmp, cache_dir)
         for old in cache_dir.parent.iterdir():
             if old.name != cache_dir.name and not old.name.startswith("."):
@@ -185,25 +263,94 @@ def _save_bm25(bm25, ids: list[str], cache_dir: Path) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def rrf(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
+def rrf(rankings: list[list[str]], k: int = RRF_K, weights: list[float] | None = None) -> dict[str, float]:
     scores: dict[str, float] = defaultdict(float)
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings)):
         for rank, item in enumerate(ranking):
-            scores[item] += 1.0 / (k + rank + 1)
+            scores[item] += weight / (k + rank + 1)
     return scores
+
+
+def _bm25_top(bm25, ids: list[str], tokens: list[str], n: int) -> list[tuple[str, float]]:
+    """The n best-scoring documents with any matching token, best first, each with its coverage: the share
+    of the query's IDF mass it matches (a query word no document holds counts as the rarest). A document
+    that shares only a common word ("模型") with a query has low coverage, and its vote counts little."""
+    tokens = list(dict.fromkeys(tokens))
+    if not tokens or not ids:
+        return []
+    per_token = np.stack([bm25.get_scores([t]) for t in tokens])
+    scores = per_token.sum(0)
+    df = (per_token > 0).sum(1)
+    idf = np.log(1.0 + (len(ids) - df + 0.5) / (df + 0.5))
+    coverage = (idf[:, None] * (per_token > 0)).sum(0) / idf.sum()
+    top = np.argpartition(-scores, n - 1)[:n] if len(scores) > n else np.arange(len(scores))
+    order = top[np.argsort(-scores[top], kind="stable")]
+    return [(ids[i], float(coverage[i])) for i in order if scores[i] > 0]
+
+
+def _title_holders(lex, token: str) -> set[str]:
+    """Resources whose title or URL holds `token`; a long token also at the start of a longer one ("datawhale" in
+    the host "datawhalechina"), since hosts and repository names run words together."""
+    holders = set(lex.title_index.get(token, ()))
+    if len(token) >= 6 and token.isascii():
+        words = lex.title_words
+        for word in words[bisect.bisect_left(words, token) : bisect.bisect_left(words, token + "\uffff")]:
+            holders |= lex.title_index[word]
+    return holders
+
+
+def _distinctive(lex, tokens: list[str], rare: int) -> list[tuple[str, float]]:
+    """Resources whose title or URL holds a query word that at most `rare` resources' titles/URLs hold
+    ("fudannlp", "datawhale"), best first, each with the share of the query's IDF mass (over titles)
+    those words carry: "Harvard annotated transformer" is mostly its rare names, "cloud GPUs in China"
+    only a little."""
+    holders = {t: _title_holders(lex, t) for t in dict.fromkeys(tokens)}
+    n = len(lex.resources)
+    idf = {t: np.log(1.0 + (n - len(h) + 0.5) / (len(h) + 0.5)) for t, h in holders.items()}
+    total = sum(idf.values())
+    hits: dict[str, float] = defaultdict(float)
+    for t, h in holders.items():
+        if 0 < len(h) <= rare:
+            for rid in h:
+                hits[rid] += idf[t] / total
+    return sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))  # ties by id: the same order in every process
+
+
+def _fits(wants: str, resource: Resource) -> bool:
+    """An explainer for "a good introduction to X", a paper for "the paper that introduced X"."""
+    return resource.kind in EXPLAINER_KINDS if wants == "explainer" else resource.kind == wants
+
+
+def _per_resource(chunk_ids: list[str], chunk_resource: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    """A chunk ranking as a resource ranking (each at its best chunk's place) and each one's best chunk."""
+    best: dict[str, str] = {}
+    for cid in chunk_ids:
+        rid = chunk_resource.get(cid)
+        if rid is not None and rid not in best:
+            best[rid] = cid
+    return list(best), best
 
 
 class Retriever:
     """Search over one library. The embedder and Chroma are created on the first search, not before."""
 
     def __init__(
-        self, settings, meta: MetaStore, embedder=None, vectors=None, topic_names: dict[str, str] | None = None
+        self,
+        settings,
+        meta: MetaStore,
+        embedder=None,
+        vectors=None,
+        topic_names: dict[str, str] | None = None,
+        fusion: Fusion = DEFAULT_FUSION,
+        more_dense: list[tuple[object, object]] | None = None,
     ):
         self.settings = settings
         self.topic_names = topic_names or {}
         self.meta = meta
+        self.fusion = fusion
         self._embedder = embedder
         self._vectors = vectors
+        self.more_dense = more_dense or []  # (embedder, vectors): more dense rankings, each voting (the bench)
         self.warning: str | None = None
         self._store_checked: tuple | None = None  # the library version the vector store was last counted for
         self._store_warning: str | None = None
@@ -211,12 +358,12 @@ class Retriever:
 
     @property
     def embedder(self):
-        """Embeds queries: MiniLM in numpy (no torch: a cold search in about a second), the same vectors
-        as the sentence-transformers Embedder that ingest uses."""
+        """Embeds queries with the configured embedder, torch-free (MiniLM in numpy, USE in numpy): a cold
+        search stays near a second. Same vectors as the ingest's embedder of the same name."""
         if self._embedder is None:
-            from studygraph.store.minilm import NumpyMiniLM
+            from studygraph.store.embedders import make_embedder
 
-            self._embedder = NumpyMiniLM()
+            self._embedder = make_embedder(self.settings.embedder, cache_dir=self.settings.models_dir)
         return self._embedder
 
     @property
@@ -224,11 +371,31 @@ class Retriever:
         if self._vectors is None:
             from studygraph.store.vectors import VectorStore
 
-            url = self.settings.chroma_url
-            self._vectors = VectorStore(url=url) if url else VectorStore(path=self.settings.chroma_path)
+            url, info = self.settings.chroma_url, self.embedder.info
+            self._vectors = (
+                VectorStore(url=url, embedder=info, create=False)
+                if url
+                else VectorStore(path=self.settings.chroma_path, embedder=info, create=False)
+            )
         return self._vectors
 
+    def _check_embedder(self) -> None:
+        """The library's chunks were embedded by the embedder we query with (one indexed lookup)."""
+        from studygraph.store.embedders import INFOS
+        from studygraph.store.vectors import EmbedderMismatch
+
+        recorded, ours = self.meta.get_meta("embedder"), getattr(self.embedder, "info", None)
+        if recorded and ours is not None and recorded != ours.key:
+            name = recorded.split(" ", 1)[0]
+            made = INFOS[name].describe() if name in INFOS and INFOS[name].key == recorded else recorded
+            raise EmbedderMismatch(
+                f"the library was embedded with {made}, not the configured embedder {ours.describe()}: "
+                "run `studygraph ingest` to embed it again",
+                [made],
+            )
+
     def _dense(self, text: str, n: int, known: Container[str]) -> list[str]:
+        self._check_embedder()
         hits = self.vectors.query_ids(self.embedder.encode_one(text), n)
         return [cid for cid, _ in hits if cid in known]  # orphans: vectors SQLite does not list
 
@@ -241,7 +408,7 @@ class Retriever:
             if self._vectors is None and not self.settings.chroma_url and not path.is_dir():
                 usable, warning = False, f"the vector store is missing ({path}): lexical results only"
             else:
-                held, listed = self.vectors.count(), len(lex.ids)
+                held, listed = self._held(), len(lex.ids)
                 usable, warning = held > 0, None
                 if not held:
                     warning = (
@@ -257,6 +424,18 @@ class Retriever:
             self._store_checked, self._store_warning, self._store_usable = lex.version, warning, usable
         return self._store_usable, self._store_warning
 
+    def _held(self) -> int:
+        """How many vectors the configured embedder's collection holds; a store with no collection at all
+        (emptied) holds none, while one made by another embedder is a mismatch to say as such."""
+        from studygraph.store.vectors import EmbedderMismatch
+
+        try:
+            return self.vectors.count()
+        except EmbedderMismatch as exc:
+            if exc.others:
+                raise
+            return 0
+
     def _unavailable(self, exc: Exception) -> str:
         """Why the vectors cannot be searched: a store SQLite cannot read is damage that ingest repairs."""
         from studygraph.store.vectors import damage
@@ -266,56 +445,92 @@ class Retriever:
             return f"the vector store is damaged ({broken}): lexical results only; `studygraph ingest` rebuilds it"
         return f"vector search unavailable ({' '.join(str(exc).split())[:120]}); lexical results only"
 
+    def _dense_or_warn(self, text: str, n: int, lex: _Lexical) -> list[str]:
+        """The dense ranking, or [] with one line saying why (the store missing, short, damaged, made by
+        another embedder, or a server that is down): BM25 alone still finds most things."""
+        from studygraph.store.vectors import EmbedderMismatch
+
+        try:
+            self._check_embedder()  # before counting: another embedder's library is that, not a short store
+            usable, self.warning = self._store_check(lex)
+            return self._dense(text, n, lex.chunk_resource) if usable else []
+        except EmbedderMismatch as exc:
+            self.warning = f"{exc}; lexical results only"
+        except Exception as exc:  # noqa: BLE001 - a read-only data dir or a Chroma server that is down
+            self.warning = self._unavailable(exc)
+        log.warning(self.warning)
+        return []
+
     def search(self, query: Query, k: int = 10, kind: str | None = None) -> list[SearchResult]:
         lex = lexical_index(self.meta)
         if not lex.ids:
             return []
-        chunk_resource, chunk_text = lex.chunk_resource, lex.chunk_text
+        f = self.fusion
         over = max(3 * k, 30)
 
-        # The embedder is English-only and resource cards carry English topic names: name the resolved
-        # topics in English for both sides ("注意力机制" -> "Attention mechanism").
+        # Resource cards carry English topic names: name the resolved topics in English for both sides
+        # ("注意力机制" -> "Attention mechanism"), which an English-only embedder needs.
         names = " ".join(self.topic_names.get(t, "") for t in query.topics)
-        try:
-            usable, self.warning = self._store_check(lex)
-            dense = self._dense(f"{query.text} {names}".strip(), over, lex.chunk_resource) if usable else []
-        except Exception as exc:  # noqa: BLE001 - a read-only data dir or a Chroma server that is down
-            # BM25 alone still finds most things; say so instead of failing the whole question.
-            dense, self.warning = [], self._unavailable(exc)
-            log.warning(self.warning)
+        dense_text = f"{query.text} {names}".strip() if f.dense_names else query.text
+        dense_chunks = self._dense_or_warn(dense_text, over, lex) if f.dense else []
         tokens = [t for t in tokenize(f"{query.text} {names}") if t not in KIND_WORDS or not query.kind]
-        lexical: list[str] = []
-        if tokens:
-            scores = lex.bm25.get_scores(tokens)
-            top = np.argpartition(-scores, over - 1)[:over] if len(scores) > over else np.arange(len(scores))
-            order = top[np.argsort(-scores[top], kind="stable")]
-            lexical = [lex.ids[i] for i in order if scores[i] > 0]
+        lexical_hits = _bm25_top(lex.bm25, lex.ids, tokens, over) if f.lexical else []
+        own_words = [t for t in tokenize(query.text) if t not in KIND_WORDS]  # the query's own words, no topic names
+        distinctive = _distinctive(lex, own_words, f.rare) if f.titles else []
 
-        fused = rrf([dense, lexical])
+        dense, dense_best = _per_resource(dense_chunks, lex.chunk_resource)
+        lexical, lexical_best = _per_resource([c for c, _ in lexical_hits], lex.chunk_resource)
+        coverage: dict[str, float] = {}
+        for cid, cov in lexical_hits:
+            rid = lex.chunk_resource.get(cid)
+            coverage[rid] = max(coverage.get(rid, 0.0), cov)
+        fused = rrf([dense], f.k, [f.dense])
+        for rank, rid in enumerate(lexical):  # a vote worth the share of the query it matches
+            fused[rid] += f.lexical * coverage[rid] ** f.coverage / (f.k + rank + 1)
+        for rank, (rid, share) in enumerate(distinctive):
+            fused[rid] += f.titles * share**f.coverage / (f.k + rank + 1)
+        for embedder, vectors in self.more_dense if f.dense else []:
+            hits = vectors.query_ids(embedder.encode_one(dense_text), over)
+            for rid, score in rrf([_per_resource([c for c, _ in hits], lex.chunk_resource)[0]], f.k, [f.dense]).items():
+                fused[rid] += score
         resources = lex.resources
-        wanted = set(query.topics)
-        best: dict[str, tuple[float, str]] = {}
-        for chunk_id, score in fused.items():
-            resource = resources.get(chunk_resource.get(chunk_id, ""))
-            if resource is None:
+        scored: dict[str, float] = {}
+        for rid, score in fused.items():
+            resource = resources.get(rid)
+            if resource is None or (kind and resource.kind != kind):
                 continue
-            if kind and resource.kind != kind:
-                continue
-            if wanted & set(resource.topics):
-                score += TOPIC_BOOST
-                if resource.topics[0] in wanted:
-                    score += PRIMARY_TOPIC_BOOST
-            if query.kind and not kind and resource.kind == query.kind:
-                score += KIND_BOOST
-            # One result per resource (resource ids are per normalised URL): its best chunk is the snippet.
-            if resource.id not in best or score > best[resource.id][0]:
-                best[resource.id] = (score, chunk_id)
+            scored[rid] = score + self._boost(query, resource, kind)
 
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], resources[kv[0]].title))[:k]
+        ranked = sorted(scored.items(), key=lambda kv: (-kv[1], resources[kv[0]].title))
+        if query.wants and not query.kind and not kind and ranked:
+            ranked = self._fit_first(ranked, query.wants, resources)
+        ranked = ranked[:k]
         out = []
-        for rid, (score, chunk_id) in ranked:
+        for rid, score in ranked:
             r = resources[rid]
+            chunk_id = dense_best.get(rid) or lexical_best.get(rid) or lex.first_chunk.get(rid, "")
             src = f"{r.sources[0].file}:{r.sources[0].line}" if r.sources else ""
-            snippet = " ".join(chunk_text[chunk_id].split())[:SNIPPET_CHARS]
+            snippet = " ".join(lex.chunk_text.get(chunk_id, r.title).split())[:SNIPPET_CHARS]
             out.append(SearchResult(r, score, list(r.topics), src, snippet, chunk_id))
         return out
+
+    def _fit_first(
+        self, ranked: list[tuple[str, float]], wants: str, resources: dict[str, Resource]
+    ) -> list[tuple[str, float]]:
+        """Among the results close to the best (fusion.fit_floor), those that fit the ask first, in order."""
+        floor = self.fusion.fit_floor * ranked[0][1]
+        fits = {rid for rid, score in ranked if score >= floor and _fits(wants, resources[rid])}
+        return [kv for kv in ranked if kv[0] in fits] + [kv for kv in ranked if kv[0] not in fits]
+
+    def _boost(self, query: Query, resource: Resource, kind: str | None) -> float:
+        """Bounded evidence about fit, never about relevance: at most `Fusion.tie` in all."""
+        f = self.fusion
+        share = 0.0
+        wanted = set(query.topics)
+        if wanted & set(resource.topics):
+            share += f.topic + (f.primary if resource.topics[0] in wanted else 0.0)
+        if query.kind and not kind and resource.kind == query.kind:
+            share += f.kind
+        if query.wants and _fits(query.wants, resource):
+            share += f.fit
+        return f.tie * min(share, 1.0)

@@ -23,8 +23,10 @@ from pathlib import Path
 import numpy as np
 
 from bench.common import p50, p95, report
+from studygraph.store.embedders import embedder_info
 
-DIM = 384
+# The configured default embedder's dimension (USE multilingual: 512), as its collection expects.
+DIM = embedder_info().dimension
 K = 10
 CHUNKS_PER_RESOURCE = 2
 KINDS = ("paper", "video", "course", "code", "book", "article")
@@ -37,7 +39,9 @@ def _vocabulary(rng: random.Random, n: int = 3000) -> list[str]:
 
 
 class _FixedEmbedder:
-    """Stands in for MiniLM: returns the pre-computed vector of the current query."""
+    """Stands in for the embedder: returns the pre-computed vector of the current query."""
+
+    info = embedder_info()
 
     def __init__(self):
         self.vector: list[float] = []

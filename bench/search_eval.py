@@ -278,11 +278,10 @@ def ingested_library() -> tuple[object, str]:
     """The default corpus ingested into a fresh tmp data dir: (settings, dir to remove afterwards)."""
     from studygraph.config import load_settings
     from studygraph.ingest.pipeline import ingest
-    from studygraph.store.embedder import Embedder
 
     data_dir = tempfile.mkdtemp(prefix="sg-search-eval-")
     settings = load_settings(data_dir=Path(data_dir), llm_backend="none")
-    report = ingest(settings, embedder=Embedder())
+    report = ingest(settings)  # the configured embedder, which the queries then use too
     if report.errors:
         raise RuntimeError(f"ingest of the default corpus reported errors: {report.errors[:3]}")
     return settings, data_dir

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 
-from studygraph.graph.catalogue import Catalogue
+from studygraph.graph.catalogue import Catalogue, both_names
 from studygraph.graph.matcher import matcher_for
 from studygraph.ingest.titles import shorten
 from studygraph.models import Chunk, Resource, Source
@@ -79,13 +79,14 @@ def make_chunks(
     resources: list[Resource], doc_text: list[DocTextRow], catalogue: Catalogue, pages: dict[str, Page] | None = None
 ) -> list[Chunk]:
     """A resource card per resource, plus windows of paper text and of fetched page text. Topic names in
-    English go into the card so that the English-only embedder can place Chinese-titled resources.
-    A quarantined resource gets none: its words are never embedded, indexed or found."""
+    both languages go into the card, so that a Chinese question finds an English-titled resource by its
+    topic, and the reverse (for BM25 and for an embedder that knows one language only). A quarantined
+    resource gets none: its words are never embedded, indexed or found."""
     chunks = []
     held = {r.id for r in resources if quarantined(r.title, r.context)}
     resources = [r for r in resources if r.id not in held]
     for r in resources:
-        topic_names = ", ".join(catalogue.topics[t].name for t in r.topics if t in catalogue.topics)
+        topic_names = ", ".join(both_names(catalogue.topics[t]) for t in r.topics if t in catalogue.topics)
         heading = r.sources[0].heading if r.sources else ""
         text = "\n".join(
             x for x in (r.title, f"{r.kind}; topics: {topic_names}" if topic_names else r.kind, heading, r.context) if x

@@ -6,10 +6,11 @@ SQLite lists, and possibly some stale ones that nothing references. Chunk ids ar
 
   0. Take the data dir's writer lock (store/lock.py) before reading anything: a second ingest waits, then
      builds on this one's result instead of overwriting it with a library computed from an older snapshot.
-  1. Nothing changed (file hashes, catalogue digest), the last run ended `clean` and the store says what the
-     files say (SQLite's resources and chunks match its per-file rows, Chroma holds as many vectors as SQLite
-     lists chunks): report and stop. Anything missing (a deleted or damaged Chroma store, a half-applied
-     library) takes the full path below, which rebuilds the library and re-embeds what Chroma lacks.
+  1. Nothing changed (file hashes, catalogue digest, embedder), the last run ended `clean` and the store says
+     what the files say (SQLite's resources and chunks match its per-file rows, the embedder's Chroma
+     collection holds as many vectors as SQLite lists chunks): report and stop. Anything missing (a deleted
+     or damaged Chroma store, a half-applied library, a switch of embedder) takes the full path below, which
+     rebuilds the library and re-embeds what Chroma lacks.
   2. Set state=`dirty` (committed) before any vector is written.
   3. Parse changed files; compute the complete new library in memory (mentions, merged resources,
      topics, chunks).
@@ -17,7 +18,11 @@ SQLite lists, and possibly some stale ones that nothing references. Chunk ids ar
      chunk ids listed in SQLite, so they keep seeing the old library.
   5. One SQLite transaction replaces every per-file row, the resources and the chunk list and sets
      state=`gc`. This commit is the moment the new library becomes visible, all at once.
-  6. Delete vectors that no chunk references; set state=`clean`.
+  6. Delete vectors that no chunk references and other embedders' collections; set state=`clean`.
+
+Vectors live in one Chroma collection per embedder (store/vectors.py), and SQLite records the embedder
+the library was embedded with: after a switch of `embedder` the new collection lacks every chunk, so the
+next ingest re-embeds through steps 2-6 like any other change, and an interrupted switch resumes.
 
 A crash (even kill -9) before 5 leaves the old library plus unreferenced vectors; during 5 SQLite rolls
 back; after 5 only garbage remains. Any state other than `clean` makes the next run reconcile Chroma
@@ -149,10 +154,13 @@ def _ingest(
         mentions = _mentions_after(meta, changed, removed)
         report.fetch = _fetch(settings, scan, mentions, notify)
     generation = _pages_generation(settings)
-    vectors = vectors or _open_vectors(settings, report)
-    damage = _store_problems(meta, vectors)
+    identity = _identity(settings, embedder)
+    vectors = vectors or _open_vectors(settings, report, identity)
+    # A new embedder's collection starts empty: that is a re-embed to do (step 1 sees the switch), not damage.
+    switched = meta.get_meta("embedder") != identity.key
+    damage = [] if switched else _store_problems(meta, vectors)
     report.repairs += damage
-    if not damage and _up_to_date(meta, catalogue, changed, removed, generation):
+    if not damage and _up_to_date(meta, catalogue, changed, removed, generation, identity.key):
         _fill_counts(report, meta, catalogue)
         report.pages = int(meta.get_meta("pages_used") or 0)
         return report
@@ -164,7 +172,7 @@ def _ingest(
     report.pages = library.pages
     have = vectors.ids()
     report.vectors_written = _embed_missing(settings, embedder, vectors, have, library.chunks, notify)
-    _commit(meta, changed, removed, library, catalogue, generation, notify)
+    _commit(meta, changed, removed, library, catalogue, generation, identity.key, notify)
     report.vectors_deleted = _collect_garbage(meta, vectors, have, library.chunks, notify)
     notify("done", 1, 1)
     _fill_counts(report, meta, catalogue)
@@ -309,13 +317,20 @@ def _store_problems(meta: MetaStore, vectors) -> list[str]:
 
 
 def _up_to_date(
-    meta: MetaStore, catalogue: Catalogue, changed: dict[str, ChangedFile], removed: dict[str, str], pages: str
+    meta: MetaStore,
+    catalogue: Catalogue,
+    changed: dict[str, ChangedFile],
+    removed: dict[str, str],
+    pages: str,
+    embedder: str,
 ) -> bool:
     """Step 1: nothing to do (the store already checked) writes nothing and embeds nothing."""
     state = meta.get_meta("state")
     catalogue_changed = meta.get_meta("catalogue") != catalogue.digest
     pages_changed = (meta.get_meta("pages") or "") != pages
-    return not changed and not removed and state == "clean" and not catalogue_changed and not pages_changed
+    embedder_changed = meta.get_meta("embedder") != embedder
+    unchanged = not (catalogue_changed or pages_changed or embedder_changed)
+    return not changed and not removed and state == "clean" and unchanged
 
 
 def _mark_dirty(meta: MetaStore) -> None:
@@ -420,6 +435,7 @@ def _commit(
     library: Library,
     catalogue: Catalogue,
     pages: str,
+    embedder: str,
     notify: Progress,
 ) -> None:
     """Step 5: one transaction, so readers see the old library or the new one, never a mix."""
@@ -443,6 +459,7 @@ def _commit(
         meta.set_meta("catalogue", catalogue.digest)
         meta.set_meta("pages", pages)
         meta.set_meta("pages_used", str(library.pages))
+        meta.set_meta("embedder", embedder)  # the identity of the vectors this library's chunks have
         meta.set_meta("state", "gc")
         # Readers cache indexes under this key; it changes in the same transaction as the chunks.
         meta.set_meta("library_version", uuid.uuid4().hex)
@@ -460,6 +477,7 @@ def _collect_garbage(meta: MetaStore, vectors, have: set[str], chunks: list[Chun
     extra = sorted(have - {c.id for c in chunks})
     notify("cleaning", 0, len(extra))
     vectors.delete(extra)
+    vectors.drop_other_embedders()
     with meta.transaction():
         meta.set_meta("state", "clean")
         meta.set_meta("ingested_at", str(time.time()))
@@ -487,7 +505,7 @@ def _fill_counts(report: IngestReport, meta: MetaStore, catalogue: Catalogue) ->
     report.learned_topics = sum(t.learned for t in tg.catalogue.topics.values())
 
 
-def _open_vectors(settings: Settings, report: IngestReport):
+def _open_vectors(settings: Settings, report: IngestReport, identity):
     """The vector store; a local one that SQLite itself cannot read (truncated, overwritten) is moved aside
     and started afresh, to be refilled from the library. One that SQLite reads but Chroma will not open (a
     store from another Chroma version) is refused untouched: it may be a newer studygraph's data."""
@@ -495,7 +513,7 @@ def _open_vectors(settings: Settings, report: IngestReport):
     from studygraph.store.vectors import damage, set_aside
 
     try:
-        return _vector_store(settings)
+        return _vector_store(settings, identity)
     except VectorStoreError:
         reason = None if settings.chroma_url else damage(settings.chroma_path)
         if reason is None:
@@ -506,16 +524,25 @@ def _open_vectors(settings: Settings, report: IngestReport):
         f"the vector store at {settings.chroma_path} was damaged ({reason}): moved it to {moved.name} and "
         "rebuilt it from the library"
     )
-    return _vector_store(settings)
+    return _vector_store(settings, identity)
 
 
-def _vector_store(settings: Settings):
+def _identity(settings: Settings, embedder=None):
+    """Who embeds this ingest: the embedder given (tests, the app), else the configured one."""
+    from studygraph.store.embedders import embedder_info
+
+    return getattr(embedder, "info", None) or embedder_info(settings.embedder)
+
+
+def _vector_store(settings: Settings, identity=None):
     from studygraph.store.vectors import VectorStore
 
-    return VectorStore(settings.chroma_path, settings.chroma_url)
+    return VectorStore(settings.chroma_path, settings.chroma_url, identity or _identity(settings))
 
 
 def _embedder(settings: Settings):
-    from studygraph.store.embedder import Embedder
+    from studygraph.store.embedders import make_embedder
 
-    return Embedder(batch_size=settings.embed_batch_size)
+    return make_embedder(
+        settings.embedder, ingest=True, batch_size=settings.embed_batch_size, cache_dir=settings.models_dir
+    )

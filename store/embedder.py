@@ -10,10 +10,14 @@ import os
 import threading
 from functools import cached_property
 
-DIMENSION = 384
+from studygraph.store.embedders import MINILM
+
+DIMENSION = MINILM.dimension
 
 
 class Embedder:
+    info = MINILM
+
     def __init__(self, device: str | None = "cpu", batch_size: int = 64):
         self.device = device
         self.batch_size = batch_size

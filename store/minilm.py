@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from studygraph.store.embedders import MINILM
+
 HEADS = 12
 LAYER_NORM_EPS = 1e-12
 
@@ -47,6 +49,8 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 
 class NumpyMiniLM:
     """`encode(texts)` -> unit vectors, as `Embedder.encode` gives them; thread-safe, no torch."""
+
+    info = MINILM  # the same vectors as Embedder's, so the same store
 
     def __init__(self, model_dir: Path | None = None):
         self.model_dir = Path(model_dir) if model_dir else _model_dir()

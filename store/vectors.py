@@ -3,6 +3,13 @@
 `STUDYGRAPH_CHROMA_URL` (e.g. http://127.0.0.1:8000) switches to `chroma run`; the rest of the code
 does not know the difference. Vectors are supplied by our own Embedder, so Chroma never downloads a
 default embedding model.
+
+One collection per embedder (store/embedders.py): its name comes from the embedder's identity and its
+metadata records it (name, version, dimension, weights hash). Vectors of two embedders never share a
+collection, and a reader whose embedder has no collection is told which embedder made the store instead
+of meeting a dimension error. Ingest removes the other embedders' collections once its own is committed
+(`drop_other_embedders`): they describe an older library, and keeping them would only delay the
+re-embedding a switch back needs anyway for everything that changed since.
 """
 
 from __future__ import annotations
@@ -14,10 +21,21 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from studygraph.errors import VectorStoreError
+from studygraph.store.embedders import EmbedderInfo, embedder_info
 
-COLLECTION = "studygraph_chunks"
 CHROMA_DB = "chroma.sqlite3"  # the embedded store's database file, inside its directory
 _CORRUPT = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+LEGACY_COLLECTION = "studygraph_chunks"  # before collections were per embedder: MiniLM's vectors
+_OURS = ("studygraph-", LEGACY_COLLECTION)
+
+
+class EmbedderMismatch(VectorStoreError):
+    """The store holds no vectors of the configured embedder; `others` names the embedders that made the
+    collections it does hold (none: the store is empty)."""
+
+    def __init__(self, message: str, others: list[str] | None = None):
+        super().__init__(message)
+        self.others = others or []
 
 
 @dataclass
@@ -29,7 +47,16 @@ class Hit:
 
 
 class VectorStore:
-    def __init__(self, path: Path | None = None, url: str | None = None):
+    """The vectors of one embedder (default: the configured default). `create=False` is for readers: a
+    store without this embedder's collection raises EmbedderMismatch naming the embedder that made it."""
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        url: str | None = None,
+        embedder: EmbedderInfo | None = None,
+        create: bool = True,
+    ):
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
@@ -45,13 +72,20 @@ class VectorStore:
         else:
             assert path is not None
             path.mkdir(parents=True, exist_ok=True)
-        where = url or str(path)
+        self.embedder = embedder or embedder_info()
+        self.where = where = url or str(path)
         try:
             if not url:
                 self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+            if not create and self.embedder.collection not in self._our_collections():
+                raise self._mismatch()
             self.collection = self.client.get_or_create_collection(
-                COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"}
+                self.embedder.collection,
+                embedding_function=None,
+                metadata={"hnsw:space": "cosine", **self.embedder.to_dict()},
             )
+        except VectorStoreError:
+            raise
         except Exception as exc:  # noqa: BLE001 - chromadb raises many types; the learner needs one sentence
             detail = " ".join(str(exc).split())[:160]
             hint = (
@@ -61,6 +95,32 @@ class VectorStore:
                 "which rebuilds the vectors from the library"
             )
             raise VectorStoreError(f"cannot open the vector store at {where} ({detail}): {hint}") from None
+
+    def _our_collections(self) -> dict[str, dict]:
+        """studygraph's collections here (name -> metadata); a shared server may hold others'."""
+        return {c.name: dict(c.metadata or {}) for c in self.client.list_collections() if c.name.startswith(_OURS)}
+
+    def _mismatch(self) -> EmbedderMismatch:
+        others = [
+            f"{m['embedder']} ({m.get('embedder_version', '?')}, {m.get('dimension', '?')}-d)"
+            if "embedder" in m
+            else "minilm (an older studygraph, 384-d)"
+            for m in self._our_collections().values()
+        ]
+        if not others:
+            return EmbedderMismatch(f"the vector store at {self.where} holds no vectors", others)
+        return EmbedderMismatch(
+            f"the vectors at {self.where} were made by {', '.join(sorted(others))}, not by the configured "
+            f"embedder {self.embedder.describe()}: run `studygraph ingest` to embed the library with it",
+            others,
+        )
+
+    def drop_other_embedders(self) -> list[str]:
+        """Remove studygraph's collections of other embedders (after a committed ingest); their names."""
+        gone = [name for name in self._our_collections() if name != self.embedder.collection]
+        for name in gone:
+            self.client.delete_collection(name)
+        return gone
 
     def ids(self) -> set[str]:
         out: set[str] = set()

@@ -8,13 +8,19 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO_ROOT / "corpus"
+
+# The dense embedders (store/embedders.py): MiniLM (English), USE multilingual v3 (16 languages, Chinese
+# included), or both side by side in one vector. Chosen on the labelled search set (README, Search quality).
+EmbedderName = Literal["minilm", "use-m3", "minilm+use-m3"]
+EMBEDDERS: tuple[str, ...] = get_args(EmbedderName)
+DEFAULT_EMBEDDER: EmbedderName = "use-m3"
 
 
 def default_data_dir() -> Path:
@@ -65,6 +71,7 @@ class Settings(BaseSettings):
     temperature: float = 0.2
 
     # Retrieval.
+    embedder: EmbedderName = DEFAULT_EMBEDDER  # switching it re-embeds the library on the next ingest
     chroma_url: str | None = None  # a Chroma server (chroma run) instead of the embedded store
     embed_batch_size: int = 64
     # Ingest: how long one waits for another ingest of the same data dir to finish (0: fail at once).

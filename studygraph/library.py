@@ -173,13 +173,16 @@ class Library:
 
     @property
     def embedder(self):
-        """The ingest embedder (MiniLM; torch loads on the first text embedded, never before), kept for the
-        next ingest."""
+        """The ingest embedder of the `embedder` setting (torch, where it needs it, loads on the first text
+        embedded, never before), kept for the next ingest."""
         with self._lock:
             if self._ingest_embedder is None:
-                from studygraph.store.embedder import Embedder
+                from studygraph.store.embedders import make_embedder
 
-                self._ingest_embedder = self._embedder or Embedder(batch_size=self.settings.embed_batch_size)
+                s = self.settings
+                self._ingest_embedder = self._embedder or make_embedder(
+                    s.embedder, ingest=True, batch_size=s.embed_batch_size, cache_dir=s.models_dir
+                )
             return self._ingest_embedder
 
     def close(self) -> None:

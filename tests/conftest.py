@@ -27,9 +27,11 @@ SHARED = REPO.parent / "shared"
 
 @pytest.fixture(scope="session")
 def embedder():
-    from studygraph.store.embedder import Embedder
+    """The configured default embedder, as ingest makes it (the store knows which one made its vectors)."""
+    from studygraph.config import DEFAULT_EMBEDDER
+    from studygraph.store.embedders import make_embedder
 
-    return Embedder()
+    return make_embedder(DEFAULT_EMBEDDER, ingest=True)
 
 
 @pytest.fixture

@@ -18,7 +18,29 @@ def numpy_minilm():
     return NumpyMiniLM()
 
 
-def test_numpy_and_sentence_transformers_agree_on_corpus_texts(seed_library, embedder, numpy_minilm):
+@pytest.fixture(scope="module")
+def torch_minilm():
+    from studygraph.store.embedder import Embedder
+
+    return Embedder()
+
+
+@pytest.fixture(scope="module")
+def minilm_library(tmp_path_factory, torch_minilm):
+    """The default corpus embedded with MiniLM by sentence-transformers, as ingest does with embedder = "minilm"."""
+    from studygraph.config import load_settings
+    from studygraph.ingest.pipeline import ingest
+
+    data = tmp_path_factory.mktemp("minilm-data")
+    (data / "config.toml").write_text('embedder = "minilm"\n')  # what a fresh CLI process reads too
+    settings = load_settings(data_dir=data, llm_backend="none")
+    assert settings.embedder == "minilm"
+    ingest(settings, embedder=torch_minilm)
+    return settings
+
+
+def test_numpy_and_sentence_transformers_agree_on_corpus_texts(seed_library, torch_minilm, numpy_minilm):
+    embedder = torch_minilm
     from studygraph.store.meta import MetaStore
 
     settings, _ = seed_library
@@ -33,8 +55,9 @@ def test_numpy_and_sentence_transformers_agree_on_corpus_texts(seed_library, emb
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
 
 
-def test_a_cold_search_imports_no_torch(seed_library):
-    settings, _ = seed_library
+@pytest.mark.parametrize("which", ["default", "minilm"])
+def test_a_cold_search_imports_no_torch(seed_library, minilm_library, which):
+    settings = seed_library[0] if which == "default" else minilm_library
     heavy, results = cli_in_fresh_process(
         ["search", "attention explained", "-k", "3", "--json"],
         settings.data_dir,
@@ -44,14 +67,14 @@ def test_a_cold_search_imports_no_torch(seed_library):
     assert any("attention" in (r["title"] + r["snippet"]).lower() for r in json.loads(results))
 
 
-def test_the_labelled_queries_find_the_same_with_numpy_query_vectors(seed_library, embedder):
+def test_the_labelled_queries_find_the_same_with_numpy_query_vectors(minilm_library, torch_minilm):
     """The retrieval test's labelled set, once with each query embedder: same top 5."""
     from test_retrieval import LABELLED
 
     from studygraph.assistant.engine import Assistant
 
-    settings, _ = seed_library
-    with_torch, without = Assistant(settings, embedder=embedder), Assistant(settings)
+    settings = minilm_library
+    with_torch, without = Assistant(settings, embedder=torch_minilm), Assistant(settings)
     for query in LABELLED:
         a = [r.resource.id for r in with_torch.search(query, k=5)]
         b = [r.resource.id for r in without.search(query, k=5)]

@@ -136,3 +136,39 @@ def test_the_bm25_index_is_cached_on_disk_per_library_version(tmp_path, embedder
     ingest(settings, embedder=embedder)
     retrieval.lexical_index(MetaStore(settings.meta_path, readonly=True))
     assert [p.name for p in cache.iterdir()] != [built.name] and len(list(cache.iterdir())) == 1
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("FudanNLP beginner exercises", "github.com/FudanNLP/nlp-beginner"),  # rare words in a title
+        ("Datawhale transformers tutorial", "datawhalechina.github.io/learn-nlp-with-transformers"),  # in a host
+    ],
+)
+def test_a_distinctive_name_wins_top3(assistant, query, expected):
+    urls = [r.resource.url or "" for r in assistant.search(query, k=3)]
+    assert any(expected in u for u in urls), urls
+
+
+def test_boosts_together_are_worth_less_than_a_first_place():
+    """Topic, kind and fit boosts reorder near-ties only: all of them stay below one place's worth at the
+    top of a single ranking times tie_ranks, far below a first place (they once added up to more)."""
+    from studygraph.assistant.retrieval import DEFAULT_FUSION as f
+
+    first_place = 1.0 / (f.k + 1)
+    assert f.topic + f.primary + f.kind + f.fit <= 1.0
+    assert f.tie < 0.15 * first_place
+
+
+def test_asking_for_a_good_explanation_of_attention_starts_with_an_explainer(seed_library, embedder):
+    """The chat answer to 有没有讲注意力机制的好资料？ (no model): find, first an explanation of attention,
+    not the FlashAttention kernel paper."""
+    from studygraph.assistant.engine import Assistant
+    from studygraph.assistant.retrieval import EXPLAINER_KINDS
+
+    settings, _ = seed_library
+    answer = Assistant(settings, embedder=embedder).ask("有没有讲注意力机制的好资料？")
+    assert answer.intent == "find"
+    first = answer.payload.resources[0]
+    assert first.kind in EXPLAINER_KINDS and "flashattention" not in first.title.casefold()
+    assert "attention" in (first.title + " " + (first.url or "")).casefold()

@@ -1,0 +1,179 @@
+"""`python -m bench.retrieval_ablation [--split dev|test] [--only NAME,...] [--misses]`: search quality on the
+labelled set (bench/search_labels.toml), one row per variant: BM25 only, titles only, dense only (each
+embedder), fused, fused + boosts, and the embedders side by side. Recall@1, recall@5 and MRR (first
+accepted resource within the top 10), overall and per group.
+
+The seed corpus is ingested once per embedder into a temporary data dir (MiniLM through
+sentence-transformers, as ingest does); every variant searches through `Assistant.search`, the path the
+CLI and the chat page use, with the fusion swapped. Tune on `--split dev` only; `--split test` is for
+the report (the README says which is which). `--misses` lists the dev misses of the chosen variant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from studygraph.assistant.retrieval import DEFAULT_FUSION, Fusion
+
+LABELS = Path(__file__).resolve().parent / "search_labels.toml"
+GROUPS = ("zh", "crosslingual", "named", "intro", "paper", "mixed")
+DEPTH = 10
+
+
+def load_queries(split: str | None = None) -> list[dict]:
+    queries = tomllib.loads(LABELS.read_text(encoding="utf-8"))["query"]
+    return [q for q in queries if split in (None, q["split"])]
+
+
+def accepted(entry: str, title: str, url: str | None) -> bool:
+    """An accept entry is a resource's exact title, or else a substring of its URL."""
+    return title == entry or bool(url and entry in url)
+
+
+@dataclass
+class Scores:
+    n: int = 0
+    r1: float = 0.0
+    r5: float = 0.0
+    mrr: float = 0.0
+
+    def add(self, rank: int | None) -> None:
+        self.n += 1
+        self.r1 += rank == 1
+        self.r5 += rank is not None and rank <= 5
+        self.mrr += 1.0 / rank if rank else 0.0
+
+    def row(self) -> tuple[float, float, float]:
+        return tuple(round(x / self.n, 3) if self.n else 0.0 for x in (self.r1, self.r5, self.mrr))
+
+
+SearchFn = Callable[[str, int], list[tuple[str, str | None]]]  # (query, k) -> [(title, url)]
+
+
+def evaluate(search_fn: SearchFn, queries: list[dict]) -> tuple[dict[str, Scores], list[tuple[dict, int | None]]]:
+    """Scores per group and "all", and each query's rank of its first accepted resource (None: not in top 10)."""
+    scores = {g: Scores() for g in ("all", *GROUPS)}
+    ranks = []
+    for q in queries:
+        results = search_fn(q["text"], DEPTH)
+        rank = next(
+            (i for i, (title, url) in enumerate(results, 1) if any(accepted(e, title, url) for e in q["accept"])),
+            None,
+        )
+        scores["all"].add(rank)
+        scores[q["group"]].add(rank)
+        ranks.append((q, rank))
+    return scores, ranks
+
+
+def ingest_seed(embedder: str, root: Path):
+    """The seed corpus ingested with `embedder` under root/<embedder> (incremental: a kept dir is reused)."""
+    from studygraph.config import load_settings
+    from studygraph.ingest.pipeline import ingest
+
+    settings = load_settings(data_dir=root / embedder, llm_backend="none", embedder=embedder)
+    ingest(settings)
+    return settings
+
+
+NO_BOOSTS = replace(DEFAULT_FUSION, boost=0.0, fit_floor=1.01)
+PLAIN = replace(NO_BOOSTS, coverage=0.0)  # every BM25 vote counts in full, as plain RRF
+DENSE = replace(NO_BOOSTS, lexical=0.0, titles=0.0)
+# name -> (embedder whose library it searches, fusion, second dense embedder voting on its own or None)
+VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
+    "bm25 only (plain votes)": ("use-m3", replace(PLAIN, dense=0.0, titles=0.0), None),
+    "bm25 only (votes x coverage)": ("use-m3", replace(NO_BOOSTS, dense=0.0, titles=0.0), None),
+    "title/URL names only": ("use-m3", replace(NO_BOOSTS, dense=0.0, lexical=0.0), None),
+    "dense only: minilm": ("minilm", DENSE, None),
+    "dense only: use-m3": ("use-m3", DENSE, None),
+    "dense only: minilm+use-m3 (one vector)": ("minilm+use-m3", DENSE, None),
+    "fused use-m3 + bm25 (plain RRF)": ("use-m3", replace(PLAIN, titles=0.0), None),
+    "fused use-m3 + bm25 x coverage": ("use-m3", replace(NO_BOOSTS, titles=0.0), None),
+    "fused + names": ("use-m3", NO_BOOSTS, None),
+    "fused + names + boosts as large as a first place": ("use-m3", replace(DEFAULT_FUSION, tie_ranks=1e9), None),
+    "fused + names + bounded boosts, no fit-first": ("use-m3", replace(DEFAULT_FUSION, fit_floor=1.01), None),
+    "default with minilm": ("minilm", DEFAULT_FUSION, None),
+    "default with minilm+use-m3 (one vector)": ("minilm+use-m3", DEFAULT_FUSION, None),
+    "default with minilm & use-m3 (two dense rankings)": ("use-m3", DEFAULT_FUSION, "minilm"),
+    "default (use-m3, fused + names + bounded boosts + fit-first)": ("use-m3", DEFAULT_FUSION, None),
+}
+
+
+def _search_fn(libraries: dict, embedder: str, fusion: Fusion, second: str | None) -> SearchFn:
+    from studygraph.assistant.engine import Assistant
+
+    assistant = Assistant(libraries[embedder])
+    retriever = assistant.retriever
+    retriever.fusion = fusion
+    if second:
+        other = Assistant(libraries[second]).retriever
+        retriever.more_dense = [(other.embedder, other.vectors)]
+
+    def search(text: str, k: int):
+        return [(r.resource.title, r.resource.url) for r in assistant.search(text, k=k)]
+
+    return search
+
+
+def table(rows: list[tuple[str, dict[str, Scores]]]) -> str:
+    head = "| variant | R@1 | R@5 | MRR | " + " | ".join(f"{g} R@5" for g in GROUPS) + " |"
+    lines = [head, "|" + " --- |" * (4 + len(GROUPS))]
+    for name, s in rows:
+        r1, r5, mrr = s["all"].row()
+        lines.append(
+            f"| {name} | {r1:.3f} | {r5:.3f} | {mrr:.3f} | " + " | ".join(f"{s[g].row()[1]:.2f}" for g in GROUPS) + " |"
+        )
+    return "\n".join(lines)
+
+
+def group_table(scores: dict[str, Scores]) -> str:
+    lines = ["| group | queries | R@1 | R@5 | MRR |", "| --- | --- | --- | --- | --- |"]
+    for g in (*GROUPS, "all"):
+        r1, r5, mrr = scores[g].row()
+        lines.append(f"| {g} | {scores[g].n} | {r1:.3f} | {r5:.3f} | {mrr:.3f} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.retrieval_ablation")
+    ap.add_argument("--split", choices=("dev", "test", "both"), default="dev", help="both: dev, then test, one run")
+    ap.add_argument("--only", default="", help="comma-separated variant names (default: all)")
+    ap.add_argument("--misses", action="store_true", help="list the misses of the last variant (dev only)")
+    ap.add_argument("--keep", type=Path, help="ingest into (and reuse) this folder instead of a temporary one")
+    args = ap.parse_args(argv)
+    names = [n.strip() for n in args.only.split(",") if n.strip()] or list(VARIANTS)
+    root = args.keep or Path(tempfile.mkdtemp(prefix="sg-ablation-"))
+    try:
+        needed = {VARIANTS[n][0] for n in names} | {VARIANTS[n][2] for n in names if VARIANTS[n][2]}
+        libraries = {e: ingest_seed(e, root) for e in sorted(needed)}
+        for split in ("dev", "test") if args.split == "both" else (args.split,):
+            started = time.perf_counter()
+            queries = load_queries(split)
+            rows = []
+            for name in names:
+                scores, ranks = evaluate(_search_fn(libraries, *VARIANTS[name]), queries)
+                rows.append((name, scores))
+            print(f"## {split} half: {len(queries)} queries, {time.perf_counter() - started:.0f} s\n")
+            print(table(rows))
+            print(f"\n{names[-1]}, per group ({split} half):\n")
+            print(group_table(rows[-1][1]) + "\n")
+            if args.misses and split == "dev":  # never the test half's: it is not for tuning
+                print("misses (rank beyond 5):")
+                for q, rank in ranks:
+                    if rank is None or rank > 5:
+                        print(f"  [{q['group']}] {q['text']!r}: rank {rank}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

