@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 from bench.generation_bench import PROMPT_BODY, _measure
@@ -24,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 def run(
     data_dir: str | None = None, half: str = "test", only: str | None = None, rows_to: str | None = None
 ) -> list[dict]:
-    from prose_eval import Recording, evaluate, rows, summary
+    from prose_eval import Recording, evaluate, summary
 
     from studygraph.assistant.engine import Assistant
     from studygraph.assistant.llm import packaged_model_path
@@ -61,12 +62,14 @@ def run(
             rates.append(n / decode_s if decode_s else 0.0)
             ttfts.append(ttft)
         recording = Recording(llm)
-        scores = evaluate(Assistant(settings, llm=recording), recording, corpus, half)
+
+        def keep_row(score, key=key):  # written as it comes: a run cut short still leaves its answers
+            if rows_to:
+                with open(rows_to, "a", encoding="utf-8") as out:
+                    out.write(json.dumps({"model": key, **asdict(score)}, ensure_ascii=False) + "\n")
+
+        scores = evaluate(Assistant(settings, llm=recording), recording, corpus, half, keep_row)
         figures = summary(scores)
-        if rows_to:
-            with open(rows_to, "a", encoding="utf-8") as out:
-                for row in rows(scores):
-                    out.write(json.dumps({"model": key, **row}, ensure_ascii=False) + "\n")
         line = {
             "name": f"models.{key}",
             "title": model.title,

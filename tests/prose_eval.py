@@ -218,7 +218,8 @@ class Recording:
         return self._record(self.llm.chat_stream(messages, max_tokens, stop, grammar), text)
 
 
-def evaluate(assistant, recording: Recording, corpus_urls: set[str], half: str = "all") -> list[Score]:
+def evaluate(assistant, recording: Recording, corpus_urls: set[str], half: str = "all", on_score=None) -> list[Score]:
+    """Ask every question of `half` ("dev", "test", "all"); `on_score(score)` sees each as it is done."""
     _, resolver = assistant._base()
     topics_of = resolver.matcher.topics
     scores = []
@@ -265,6 +266,8 @@ def evaluate(assistant, recording: Recording, corpus_urls: set[str], half: str =
                 bad_citations=bad,
             )
         )
+        if on_score is not None:
+            on_score(scores[-1])
     return scores
 
 
