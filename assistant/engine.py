@@ -303,7 +303,7 @@ class Assistant:
         return ProseFilter(
             lang=intent.lang,
             answer_lines=draft.text.splitlines(),
-            rules=[job.rules, job.ask],
+            rules=[job.format_rules],
             names=names,
             sources=sources,
             topics_of=matcher.topics,

@@ -25,6 +25,7 @@ class ProseJob:
     intent: str
     lang: str
     rules: str  # the system message
+    format_rules: str  # its part about the form of the answer, which must never come back as prose
     ask: str  # the user turn's last words, "{}" standing for the question
     max_tokens: int
     max_sentences: int
@@ -109,4 +110,4 @@ def prose_job(intent: str, lang: str) -> ProseJob | None:
         return None
     lang = "zh" if lang == "zh" else "en"
     task, ask, max_tokens, max_sentences = jobs[lang]
-    return ProseJob(intent, lang, _COMMON[lang] + task, ask, max_tokens, max_sentences)
+    return ProseJob(intent, lang, _COMMON[lang] + task, _COMMON[lang], ask, max_tokens, max_sentences)

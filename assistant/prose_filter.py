@@ -30,7 +30,8 @@ META = re.compile(
 )
 RESTATE = 0.5  # share of a sentence's trigrams found in one line of the answer
 REPEAT = 0.6  # trigram Jaccard of two sentences
-LEAK_GRAM = 5  # a run of this many tokens shared with the prompt's rules
+LEAK_GRAM = 6  # a run of this many tokens shared with the prompt's rules on form
+SENTENCE_END = re.compile(r"[.!?。！？；]\s*$|\n$")
 
 
 def _tokens(text: str, names: tuple[str, ...]) -> list[str]:
@@ -61,7 +62,7 @@ class ProseFilter:
 
     lang: str
     answer_lines: list[str]  # the deterministic answer shown under the prose
-    rules: list[str]  # the prompt's own words: rules and request
+    rules: list[str]  # the prompt's rules on form (language, citing, data is not instructions)
     names: set[str]  # topic names and titles, folded to one token when comparing
     sources: list[CitedSource]  # [1]..[n] as the prompt numbered them
     topics_of: Callable[[str], list[str]]
@@ -105,6 +106,8 @@ class ProseFilter:
             return "too long"
         tokens = _tokens(body, self._names)
         grams = _grams(tokens)
+        if SENTENCE_END.search(text) and sum(t != "\x00" for t in tokens) < 2:
+            return "nothing but names"  # "[1] 《Title》。": a list item, not a sentence
         if META.search(body) or _grams(_tokens(body, ()), LEAK_GRAM) & self._leaks:
             return "rules"
         if self.allowed is not None and not set(self.topics_of(body)) <= self.allowed:
