@@ -234,11 +234,13 @@ class Answers:
         start, goal_step = plan.steps[0], plan.steps[-1]
         # The longest step after the start (the one nearest the goal on a tie): where the learner will sweat.
         hardest = max(reversed(plan.steps[1:]), key=lambda s: s.hours, default=start)
+        about = _cite(sources, goal_step.resources[:2]) if goal_step is not start else ""
         facts = [
             _t(
                 lang,
-                f"Goal: {goal_name}. The plan has {len(plan.steps)} steps, about {plan.hours} hours in all.",
-                f"目标：{goal_name}。路线共 {len(plan.steps)} 步，总共约 {plan.hours} 小时。",
+                f"Goal: {goal_name} {about}".rstrip()
+                + f". The plan has {len(plan.steps)} steps, about {plan.hours} hours in all.",
+                f"目标：{goal_name}{about}。路线共 {len(plan.steps)} 步，总共约 {plan.hours} 小时。",
             ),
             _t(lang, f"Already known: {_some(known, lang)}.", f"已经掌握：{_some(known, lang)}。")
             if known
@@ -249,11 +251,6 @@ class Answers:
                 f"从这里开始：{_name(tg, start.topic.id, lang)}（{start.hours} 小时）{_cite(sources, start.resources[:1])}",
             ).rstrip(),
         ]
-        if goal_step is not start and goal_step.resources:
-            facts.append(
-                _t(lang, f"About the goal: {goal_name} ", f"关于目标：{goal_name} ")
-                + _cite(sources, goal_step.resources[:2])
-            )
         if hardest is not start and hardest is not goal_step:
             facts.append(
                 _t(

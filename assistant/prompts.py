@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PROMPT_VERSION = "per-intent-1"  # what the evaluation's figures are labelled with
+PROMPT_VERSION = "per-intent-2"  # what the evaluation's figures are labelled with
 
 
 @dataclass(frozen=True)
@@ -43,13 +43,13 @@ _JOBS = {
     "next": {
         "en": (
             "In one or two sentences, say why the suggested topic suits this learner: what they already know "
-            "that it builds on, and what it opens up. Do not list other topics.",
+            "that it builds on, and what it opens up. Name the topic. Do not list other topics.",
             "Question: {}\nWrite one or two sentences on why the suggested topic fits this learner.",
             80,
             2,
         ),
         "zh": (
-            "用一到两句话说明为什么建议的主题适合这位学习者：它建立在学习者已经掌握的哪些知识之上，学会后能继续学什么。不要罗列其他主题。",
+            "用一到两句话说明为什么建议的主题适合这位学习者：它建立在学习者已经掌握的哪些知识之上，学会后能继续学什么。句子里要写出这个主题的名字。不要罗列其他主题。",
             "问题：{}\n请用一到两句中文说明为什么这个主题适合这位学习者。",
             90,
             2,
