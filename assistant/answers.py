@@ -38,8 +38,8 @@ from studygraph.models import Resource, topic_key
 MAX_QUESTIONS = 8
 FIND_K = 5
 
-PROMPT_STEPS = 8  # plan steps nearest the goal written out in full in a prompt (prefill costs ~6 ms a token)
-PROMPT_FIRST_STEPS = 5  # and the first steps by name: where the learner starts
+PROMPT_FIND = 3  # top resources a find prompt describes: one sentence each
+PROMPT_NAMES = 4  # topics named in a fact line ("builds on A, B, C, D and 3 more")
 LONG_PLAN = 20  # steps; longer plans suggest saying what is already known
 
 
@@ -52,7 +52,9 @@ class Draft:
     payload: Payload
     resources: list[Resource] = field(default_factory=list)  # every resource the text links: the citations
     lead: str = ""  # the first words of the model's answer; "" means no prose for this intent
-    outline: list[str] = field(default_factory=list)  # structured lines for the prompt, citing [n]
+    # The facts the model's one job needs (assistant/prompts.py), citing [n]: never the answer's list, which
+    # a small model copies or misquotes.
+    facts: list[str] = field(default_factory=list)
     sources: list[PromptSource] = field(default_factory=list)  # [1]..[n] for the prompt
 
 
@@ -95,9 +97,16 @@ def _cite(sources: list[PromptSource], picked: list[Resource]) -> str:
     """Number the picked resources as prompt sources and return their "[n] [m]" markers."""
     refs = []
     for r in picked:
-        sources.append(PromptSource(r.title, r.url, r.kind, r.context))
+        sources.append(PromptSource(r.title, r.url, r.kind, r.context, tuple(r.topics)))
         refs.append(f"[{len(sources)}]")
     return " ".join(refs)
+
+
+def _some(names: list[str], lang: str) -> str:
+    """The first few names, and how many more: "A, B, C and 3 more"."""
+    shown = ("、" if lang == "zh" else ", ").join(names[:PROMPT_NAMES])
+    more = len(names) - PROMPT_NAMES
+    return shown + (_t(lang, f" and {more} more", f"等 {len(names)} 个") if more > 0 else "")
 
 
 def _topic_ref(tg: TopicGraph, topic_id: str) -> TopicRef:
@@ -192,7 +201,7 @@ class Answers:
                     "路线会跳过它及其全部前置知识。",
                 )
             )
-        used, sources, outline = [], [], []
+        used = []
         for i, s in enumerate(plan.steps, 1):
             picked = s.resources[:2]
             used.extend(r for r in picked if r not in used)
@@ -201,30 +210,58 @@ class Answers:
             mark = _learned(tg, s.topic.id, lang)
             lines.append(f"{i}. **{_name(tg, s.topic.id, lang)}**{mark} — {hours}" + (f" — {why}" if why else ""))
             lines.extend(f"   - {_link(r)} ({r.kind})" for r in picked)
-            if i > len(plan.steps) - PROMPT_STEPS:  # the model sees the steps nearest the goal in full
-                outline.append(f"{i}. {_name(tg, s.topic.id, lang)} ({hours}) {_cite(sources, picked)}".rstrip())
-        if len(plan.steps) > PROMPT_STEPS:
-            # A small model loses the thread in a 70-line list (and every token costs prefill time): the plan's
-            # start by name, a count for the middle, the steps nearest the goal in full.
-            first = min(PROMPT_FIRST_STEPS, len(plan.steps) - PROMPT_STEPS)
-            names = ", ".join(_name(tg, s.topic.id, lang) for s in plan.steps[:first])
-            middle = len(plan.steps) - PROMPT_STEPS - first
-            outline.insert(
-                0,
-                _t(
-                    lang,
-                    f"Plan for {goal_name}: {len(plan.steps)} steps. Steps 1-{first}: {names}"
-                    + (f"; then {middle} more steps" if middle else "")
-                    + ", then:",
-                    f"{goal_name} 学习路线：共 {len(plan.steps)} 步。第 1-{first} 步：{names}"
-                    + (f"；然后还有 {middle} 步" if middle else "")
-                    + "，最后：",
-                ),
-            )
+        sources: list[PromptSource] = []
+        facts = self._plan_facts(plan, goal_name, lang, sources)
         first = plan.steps[0].topic.name if plan.steps else plan.goal.name
         # English in both languages: the lead-in primes a base model's continuation, which is English anyway.
         lead = f"To learn {plan.goal.name}, start with {first}"
-        return Draft("plan", "\n".join(lines), PlanPayload.of(plan, resources_per_step=2), used, lead, outline, sources)
+        return Draft("plan", "\n".join(lines), PlanPayload.of(plan, resources_per_step=2), used, lead, facts, sources)
+
+    def _plan_facts(self, plan, goal_name: str, lang: str, sources: list[PromptSource]) -> list[str]:
+        """Where to start given what is known, the hardest step, the time: the plan job's facts."""
+        tg = self.tg
+        if not plan.steps:
+            return [
+                _t(
+                    lang,
+                    f"The learner already knows everything {goal_name} needs.",
+                    f"学习者已经掌握{goal_name}需要的全部知识。",
+                )
+            ]
+        known = [_name(tg, t, lang) for t in sorted(plan.skipped)] or [
+            _name(tg, t, lang) for t in sorted(self.known) if t in tg.catalogue.topics
+        ]
+        start, goal_step = plan.steps[0], plan.steps[-1]
+        # The longest step after the start (the one nearest the goal on a tie): where the learner will sweat.
+        hardest = max(reversed(plan.steps[1:]), key=lambda s: s.hours, default=start)
+        about = _cite(sources, goal_step.resources[:2]) if goal_step is not start else ""
+        facts = [
+            _t(
+                lang,
+                f"Goal: {goal_name} {about}".rstrip()
+                + f". The plan has {len(plan.steps)} steps, about {plan.hours} hours in all.",
+                f"目标：{goal_name}{about}。路线共 {len(plan.steps)} 步，总共约 {plan.hours} 小时。",
+            ),
+            _t(lang, f"Already known: {_some(known, lang)}.", f"已经掌握：{_some(known, lang)}。")
+            if known
+            else _t(lang, "The learner has not said what they already know.", "学习者还没有说明已经掌握哪些知识。"),
+            _t(
+                lang,
+                f"Start with: {_name(tg, start.topic.id, lang)} ({start.hours} hours) {_cite(sources, start.resources[:1])}",
+                f"从这里开始：{_name(tg, start.topic.id, lang)}（{start.hours} 小时）{_cite(sources, start.resources[:1])}",
+            ).rstrip(),
+        ]
+        if hardest is not start and hardest is not goal_step:
+            facts.append(
+                _t(
+                    lang,
+                    f"Hardest step: {_name(tg, hardest.topic.id, lang)} ({hardest.hours} hours) "
+                    f"{_cite(sources, hardest.resources[:1])}",
+                    f"最难的一步：{_name(tg, hardest.topic.id, lang)}（{hardest.hours} 小时）"
+                    f"{_cite(sources, hardest.resources[:1])}",
+                ).rstrip()
+            )
+        return facts
 
     # -- next -------------------------------------------------------------------------------------
     def next(self, intent: Intent) -> Draft:
@@ -246,14 +283,13 @@ class Answers:
             if after
             else _t(lang, "What to learn next:", "下一步建议学习：")
         )
-        lines, topics, used, sources, outline = [head], [], [], [], []
+        lines, topics, used = [head], [], []
         for i, n in enumerate(ranked, 1):
             picked = pick_resources(tg, n.topic.id, 1)
             used.extend(r for r in picked if r not in used)
             why = reasons_text(n.reasons, lambda t: _name(tg, t, lang), lang)
             lines.append(f"{i}. **{_name(tg, n.topic.id, lang)}**{_learned(tg, n.topic.id, lang)} — {why}")
             lines.extend(f"   - {_link(r)} ({r.kind})" for r in picked)
-            outline.append(f"{i}. {_name(tg, n.topic.id, lang)}: {why} {_cite(sources, picked)}".rstrip())
             topics.append(
                 NextItem(
                     n.topic.id,
@@ -265,8 +301,39 @@ class Answers:
                     n.topic.learned,
                 )
             )
+        sources: list[PromptSource] = []
+        facts = self._next_facts(ranked[0].topic.id, set(self.known) | set(after), lang, sources) if ranked else []
         lead = f"Next, learn {ranked[0].topic.name}" if ranked else ""
-        return Draft("next", "\n".join(lines), NextPayload(topics), used, lead, outline, sources)
+        return Draft("next", "\n".join(lines), NextPayload(topics), used, lead, facts, sources)
+
+    def _next_facts(self, topic_id: str, known: set[str], lang: str, sources: list[PromptSource]) -> list[str]:
+        """The first suggestion alone: what it is, what the learner knows that it builds on, what it opens up."""
+        tg, g = self.tg, self.tg.plan_graph
+        topic = tg.catalogue.topics[topic_id]
+        builds_on = [_name(tg, p, lang) for p in sorted(g.predecessors(topic_id)) if p in known]
+        opens = [_name(tg, p, lang) for p in sorted(g.successors(topic_id))]
+        cite = _cite(sources, pick_resources(tg, topic_id, 1))
+        facts = [
+            _t(
+                lang,
+                f"Suggested topic: {_name(tg, topic_id, lang)} {cite}",
+                f"建议的主题：{_name(tg, topic_id, lang)} {cite}",
+            ).rstrip()
+        ]
+        if topic.describe(lang):
+            facts.append(_t(lang, "What it is: ", "它是什么：") + topic.describe(lang)[:240])
+        facts.append(
+            _t(
+                lang,
+                f"It builds on what the learner knows: {_some(builds_on, lang)}.",
+                f"它建立在学习者已掌握的：{_some(builds_on, lang)}。",
+            )
+            if builds_on
+            else _t(lang, "It needs nothing the learner has not got.", "它不需要学习者尚未掌握的前置知识。")
+        )
+        if opens:
+            facts.append(_t(lang, f"It opens up: {_some(opens, lang)}.", f"学会后可以继续学：{_some(opens, lang)}。"))
+        return facts
 
     # -- find -------------------------------------------------------------------------------------
     def find(self, intent: Intent, results: list) -> Draft:
@@ -278,17 +345,27 @@ class Answers:
                 FindPayload([], list(intent.topics), intent.kind),
             )
         lines = [_t(lang, "From your library:", "资料库中的相关资料：")]
-        resources, used, sources, outline = [], [], [], []
+        resources, used = [], []
         for i, res in enumerate(results, 1):
             r = res.resource
             used.append(r)
             lines.append(f"{i}. {_link(r)} ({r.kind})" + (f" — {res.source}" if res.source else ""))
-            sources.append(PromptSource(r.title, r.url, r.kind, res.snippet))
-            outline.append(f"{i}. {r.title} ({r.kind}) [{i}]")
             resources.append(FoundResource.of(res))
+        # The top few, each with its own text (the snippet: its roadmap context or fetched page text): the
+        # model describes those, it is not shown the list to copy.
+        sources = [
+            PromptSource(
+                res.resource.title,
+                res.resource.url,
+                res.resource.kind,
+                res.snippet or res.resource.context,
+                tuple(res.resource.topics),
+            )
+            for res in results[:PROMPT_FIND]
+        ]
         payload = FindPayload(resources, list(intent.topics), intent.kind)
         lead = f"The best match is {results[0].resource.title} [1]"
-        return Draft("find", "\n".join(lines), payload, used, lead, outline, sources)
+        return Draft("find", "\n".join(lines), payload, used, lead, [], sources)
 
     # -- explain ----------------------------------------------------------------------------------
     def explain(self, intent: Intent) -> Draft:
@@ -325,14 +402,16 @@ class Answers:
                     f"你的资料库里还没有关于{_name(tg, tid, lang)}的资料：可以添加包含它的路线图或论文。",
                 )
             )
-        sources = [PromptSource(r.title, r.url, r.kind, r.context) for r in picked]
+        sources = [PromptSource(r.title, r.url, r.kind, r.context, tuple(r.topics)) for r in picked]
         # A Chinese answer is grounded in our Chinese description: a small model translating the English one
         # gets it wrong ("词向量……由相似的单词构成").
-        outline = [f"{_name(tg, tid, lang)}: {topic.describe(lang)}"[:400]] + [
-            f"Resource [{i}]: {r.title}" for i, r in enumerate(picked, 1)
+        facts = [
+            _t(lang, "Topic: ", "主题：") + _name(tg, tid, lang),
+            (_t(lang, "Description: ", "描述：") + topic.describe(lang))[:400] if topic.describe(lang) else "",
         ]
+        facts = [f for f in facts if f]
         payload = ExplainPayload(TopicCard.of(topic), pre, post, [ResourceRef.of(r) for r in picked])
-        return Draft("explain", "\n".join(lines), payload, picked, f"{topic.name} is", outline, sources)
+        return Draft("explain", "\n".join(lines), payload, picked, f"{topic.name} is", facts, sources)
 
     # -- quiz -------------------------------------------------------------------------------------
     def quiz(self, intent: Intent, all_questions: list[dict]) -> Draft:

@@ -21,6 +21,8 @@ from studygraph.assistant.grounding import (
 )
 from studygraph.assistant.intents import Intent, route
 from studygraph.assistant.payloads import ChitchatPayload, Payload
+from studygraph.assistant.prompts import ProseJob, prose_job
+from studygraph.assistant.prose_filter import CitedSource, ProseFilter
 from studygraph.assistant.query import Query, understand, wants_hint
 from studygraph.assistant.retrieval import Retriever, SearchResult, store_version
 from studygraph.models import Resource
@@ -253,16 +255,17 @@ class Assistant:
         elif draft.lead and intent.name in PROSE_INTENTS:
             budget = min(self.settings.prompt_tokens, self.settings.n_ctx - self.settings.max_tokens - PROMPT_MARGIN)
             prose: list[str] = []
+            job = prose_job(intent.name, intent.lang)
             try:
-                pieces, n_sources, lead = self._generate(llm, intent, draft, history, budget)
-                allowed = self._allowed_topics(draft, intent, self._tg)
-                matcher = self._resolver.matcher
-                keep = lambda sentence: set(matcher.topics(sentence)) <= allowed  # noqa: E731
+                pieces, n_sources, lead = self._generate(llm, intent, draft, history, budget, job)
+                keep = self._prose_filter(draft, intent, job, n_sources)
                 for piece in clean_stream(pieces, n_sources, self._corpus_urls, cited, keep):
                     if not prose:  # the lead-in only once the model has added something to it
                         if not piece.strip():
                             continue
-                        piece = lead + piece
+                        # The model's own end of the lead-in's sentence may have been dropped: close it.
+                        if lead:
+                            piece = lead + (piece if piece[:1] in " ,.;:，。；：" else ". " + piece)
                     prose.append(piece)
                     yield piece
                 if prose:
@@ -290,16 +293,52 @@ class Assistant:
         answer.text = "".join(parts).strip()
         answer.citations = self._citations(draft, prompt_sources=draft.sources[:n_sources], cited=cited)
 
-    def _generate(self, llm, intent: Intent, draft: Draft, history: list[dict] | None, budget: int):
+    def _prose_filter(self, draft: Draft, intent: Intent, job: ProseJob, n_sources: int) -> ProseFilter:
+        """The judge of this answer's prose (assistant/prose_filter.py): what it must not restate, repeat,
+        leak or cite wrongly, and which topics it may name."""
+        tg, matcher = self._tg, self._resolver.matcher
+        allowed = self._allowed_topics(draft, intent, tg)
+        names = {
+            n
+            for t in allowed
+            if t in tg.catalogue.topics
+            for n in (tg.catalogue.topics[t].name, tg.catalogue.topics[t].zh)
+        }
+        names |= {r.title for r in draft.resources} | {s.title for s in draft.sources}
+        sources = [
+            CitedSource(s.title, set(s.topics) | set(matcher.topics(f"{s.title} {s.text}")))
+            for s in draft.sources[:n_sources]
+        ]
+        return ProseFilter(
+            lang=intent.lang,
+            answer_lines=draft.text.splitlines(),
+            rules=[job.format_rules],
+            names=names,
+            sources=sources,
+            topics_of=matcher.topics,
+            allowed=allowed,
+            max_sentences=job.max_sentences,
+        )
+
+    def _generate(self, llm, intent: Intent, draft: Draft, history: list[dict] | None, budget: int, job: ProseJob):
         """(the model's raw pieces, how many sources it was given, the lead-in to put in front of them).
 
-        An instruct model answers through its chat template, the earlier turns included; a base model
-        continues a document that ends in the lead-in ("To learn RLHF, start with")."""
+        An instruct model answers through its chat template, the earlier turns included, with the intent's
+        own job (assistant/prompts.py); a base model continues a document that ends in the lead-in ("To learn
+        RLHF, start with")."""
         grammar = getattr(llm, "supports_grammar", False)
-        max_tokens = self.settings.max_tokens
+        max_tokens = min(self.settings.max_tokens, job.max_tokens)
         if getattr(llm, "chat", False):
             chat = build_chat_prompt(
-                intent.raw, draft.outline, draft.sources, history, llm.count_tokens, budget, intent.lang
+                intent.raw,
+                draft.facts,
+                draft.sources,
+                history,
+                llm.count_tokens,
+                budget,
+                intent.lang,
+                rules=job.rules,
+                ask=job.ask,
             )
             n = len(chat.sources)
             return (
@@ -307,9 +346,7 @@ class Assistant:
                 n,
                 "",
             )
-        prompt = build_prompt(
-            intent.raw, draft.lead, draft.outline, draft.sources, llm.count_tokens, budget, intent.lang
-        )
+        prompt = build_prompt(intent.raw, draft.lead, draft.facts, draft.sources, llm.count_tokens, budget, intent.lang)
         n = len(prompt.sources)
         return llm.stream(prompt.text, max_tokens, STOP, citation_grammar(n) if grammar else None), n, draft.lead
 

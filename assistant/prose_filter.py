@@ -1,0 +1,161 @@
+"""What survives of the model's prose: a judge for each sentence as it streams (grounding.clean_stream asks
+it clause by clause, with the sentence so far, so a clause can be shown as soon as it ends).
+
+A small model's bad habits, each measured on the evaluation (tests/prose_eval.py): it restates the answer's
+own list lines; it says the same sentence twice; it repeats its instructions back ("The answer is in
+English, in my own words, in two to four sentences"); it drifts into the other language; it cites [1] for a
+sentence about something [1] does not cover; and it names topics the answer is not about. Each is dropped,
+and when nothing is left there is no prose at all, which beats noise in front of a good answer.
+
+Overlap is token trigrams (a CJK character or a Latin word is a token) after the answer's topic names and
+resource titles are folded into one token each, so naming the suggested topic is not "restating" its line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+CITE = re.compile(r"\[(\d{1,3})\]")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+LATIN = re.compile(r"[A-Za-z]")
+TOKEN = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]+(?:[-'][a-z0-9]+)*|\x00")
+LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)、]|[-*•])\s*")
+# Talk about the answer instead of the subject: the prompt's rules leaking through.
+META = re.compile(
+    r"\bin (?:english|chinese)\b|\bsentences?\b|\bmy own words\b|\bthe (?:answer|sources?|question) (?:is|are|cited)\b"
+    r"|\[n\]|用(?:简体)?中文|用英文|几?句话|编号资料|资料中没有|根据资料",
+    re.I,
+)
+RESTATE = 0.5  # share of a sentence's trigrams found in one line of the answer
+REPEAT = 0.6  # trigram Jaccard of two sentences
+LEAK_GRAM = 6  # a run of this many tokens shared with the prompt's rules on form
+SENTENCE_END = re.compile(r"[.!?。！？；]\s*$|\n$")
+
+
+def _tokens(text: str, names: tuple[str, ...]) -> list[str]:
+    text = CITE.sub(" ", text.casefold())
+    for name in names:
+        text = text.replace(name, " \x00 ")
+    return TOKEN.findall(text)
+
+
+def _grams(tokens: list[str], n: int = 3) -> set[tuple[str, ...]]:
+    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+
+
+@dataclass
+class CitedSource:
+    title: str
+    topics: set[str]  # the topics it carries: its own and those its title and text name
+
+
+@dataclass
+class ProseFilter:
+    """Call it with the sentence so far (through the clause just finished): True = show the clause, False =
+    drop it and the rest of its sentence, None = not yet: a list line's start, or a clause of nothing but
+    names, says too little to judge and waits for the next clause (at a sentence's end it is shown).
+
+    It remembers what it let through, so a later sentence that repeats an earlier one is dropped, and stops
+    after `max_sentences`."""
+
+    lang: str
+    answer_lines: list[str]  # the deterministic answer shown under the prose
+    rules: list[str]  # the prompt's rules on form (language, citing, data is not instructions)
+    names: set[str]  # topic names and titles, folded to one token when comparing
+    sources: list[CitedSource]  # [1]..[n] as the prompt numbered them
+    topics_of: Callable[[str], list[str]]
+    allowed: set[str] | None = None  # topics the prose may name (None: any)
+    max_sentences: int = 4
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # (reason, text), for the evaluation and tests
+    _kept: list[str] = field(default_factory=list)
+    _current: str = ""
+
+    def __post_init__(self):
+        self._names = tuple(sorted({n.casefold() for n in self.names if len(n) >= 2}, key=len, reverse=True))
+        self._lines = [
+            g for g in (_grams(_tokens(LIST_MARK.sub("", ln), self._names)) for ln in self.answer_lines) if g
+        ]
+        self._leaks = set()
+        for rule in self.rules:
+            toks = _tokens(rule.replace("{}", " "), ())
+            self._leaks |= _grams(toks, LEAK_GRAM)
+
+    def __call__(self, text: str) -> bool | None:
+        if self._current and not text.startswith(self._current):  # a new sentence: the last one is done
+            self._kept.append(self._current)
+            self._current = ""
+        reason = self.reason(text)
+        if reason:
+            self.dropped.append((reason, text.strip()))
+            return False
+        self._current = text
+        body = LIST_MARK.sub("", text)
+        if LIST_MARK.match(text) or len(_grams(_tokens(body, self._names))) < 2:
+            return None
+        return True
+
+    def reason(self, text: str) -> str | None:
+        """Why `text` (a sentence so far) must not be shown, or None."""
+        new_sentence = not self._current
+        body = LIST_MARK.sub("", text).strip()
+        if not body:
+            return None
+        if new_sentence and len(self._kept) >= self.max_sentences:
+            return "too long"
+        tokens = _tokens(body, self._names)
+        grams = _grams(tokens)
+        if SENTENCE_END.search(text) and sum(t != "\x00" for t in tokens) < 2:
+            return "nothing but names"  # "[1] 《Title》。": a list item, not a sentence
+        if META.search(body) or _grams(_tokens(body, ()), LEAK_GRAM) & self._leaks:
+            return "rules"
+        if self.allowed is not None and not set(self.topics_of(body)) <= self.allowed:
+            return "off topic"
+        if self._wrong_language(body):
+            return "language"
+        if len(grams) >= 2 and any(len(grams & line) / len(grams) >= RESTATE for line in self._lines):
+            return "restates the answer"
+        if self._repeats(body, grams):
+            return "repeated"
+        if not self._citations_hold(body):
+            return "citation"
+        return None
+
+    def _wrong_language(self, body: str) -> bool:
+        folded = CITE.sub(" ", body.casefold())
+        for name in self._names:
+            folded = folded.replace(name, " ")
+        cjk, latin = len(CJK.findall(folded)), len(LATIN.findall(folded))
+        if self.lang == "zh":
+            return cjk + latin >= 8 and cjk / (cjk + latin) < 0.3
+        return cjk >= 2 and cjk / (cjk + latin) > 0.2
+
+    def _repeats(self, body: str, grams: set) -> bool:
+        key = " ".join(_tokens(body, self._names))
+        for earlier in self._kept:
+            other = _grams(_tokens(earlier, self._names))
+            if key == " ".join(_tokens(earlier, self._names)):
+                return True
+            union = grams | other
+            if len(grams) >= 2 and union and len(grams & other) / len(union) >= REPEAT:
+                return True
+        return False
+
+    def _citations_hold(self, body: str) -> bool:
+        """Every [n] names a source that carries what the sentence talks about: a topic it names, or the
+        title of a resource it names (not another source's title)."""
+        cites = [int(n) for n in CITE.findall(body)]
+        if not cites:
+            return True
+        named = set(self.topics_of(CITE.sub(" ", body)))
+        lowered = body.casefold()
+        titled = {i for i, s in enumerate(self.sources, 1) if len(s.title) >= 6 and s.title.casefold() in lowered}
+        for n in cites:
+            if not 1 <= n <= len(self.sources):
+                continue  # clean_segment removes it; the sentence itself may still stand
+            if titled and n not in titled:
+                return False
+            if named and n not in titled and not named & self.sources[n - 1].topics:
+                return False
+        return True

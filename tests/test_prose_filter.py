@@ -1,0 +1,242 @@
+"""The prose filter (assistant/prose_filter.py) and clause-at-a-time streaming, with scripted model output.
+
+Each bad prose the issue saw from the default 0.5B model is scripted here and must come out filtered: the
+answer's list copied back, the same sentence twice, the prompt's rules repeated, a sentence in the other
+language, a [1] pointing at a source that is about something else, a made-up subject. Where nothing is
+left, there is no prose at all. The real GGUF runs the same path in test_prose_eval.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import write
+
+from studygraph.assistant.grounding import clean_stream
+from studygraph.assistant.prose_filter import CitedSource, ProseFilter
+
+ROADMAP = """# LLM roadmap
+## Neural networks
+- [Neural Networks: Zero to Hero](https://karpathy.ai/zero-to-hero.html)
+## Transformer
+- [The Illustrated Transformer](https://jalammar.github.io/illustrated-transformer/)
+## Attention
+- [FlashAttention: Fast and Memory-Efficient Exact Attention](https://arxiv.org/abs/2205.14135) (paper)
+- [Attention? Attention!](https://lilianweng.github.io/posts/2018-06-24-attention/) a long read on attention
+## Instruction tuning
+- [FLAN: Finetuned Language Models Are Zero-Shot Learners](https://arxiv.org/abs/2109.01652)
+## RLHF
+- [Illustrating RLHF](https://huggingface.co/blog/rlhf)
+- [Training language models to follow instructions with human feedback](https://arxiv.org/abs/2203.02155)
+"""
+
+
+def topics_of(text: str) -> list[str]:
+    """A stand-in for the catalogue matcher: the few topics these unit tests talk about."""
+    words = {"transformer": "transformer", "rlhf": "rlhf", "deepspeed": "deepspeed", "attention": "attention"}
+    return [t for w, t in words.items() if w in text.casefold()]
+
+
+def judge(lang="en", answer=(), sources=(), allowed=None, max_sentences=4) -> ProseFilter:
+    return ProseFilter(
+        lang=lang,
+        answer_lines=list(answer),
+        rules=["Write in English. Explain it in two to four sentences; cite passages as [n]."],
+        names={"Transformer", "RLHF", "The Illustrated Transformer", "InstructGPT"},
+        sources=[CitedSource(title, set(topics)) for title, topics in sources],
+        topics_of=topics_of,
+        allowed=allowed,
+        max_sentences=max_sentences,
+    )
+
+
+def shown(pieces, keep, n_sources=3) -> str:
+    return "".join(clean_stream(pieces, n_sources, set(), set(), keep))
+
+
+# -- the filter on its own --------------------------------------------------------------------------------------
+def test_a_line_of_the_answer_copied_back_is_dropped_but_naming_its_topic_is_not():
+    line = "1. **GPT（生成式预训练模型）** — 你正在学；直接建立在 Transformer 之上；解锁后续 39 个主题 [1]"
+    keep = judge("zh", answer=[line], sources=[("Illustrating RLHF", {"rlhf"})])
+    keep.names |= {"GPT（生成式预训练模型）"}
+    keep.__post_init__()
+    text = shown(["1. GPT（生成式预训练模型）: 你正在学；直接建立在 Transformer 之上；解锁后续 39 个主题 [1]。"], keep)
+    assert text.strip() == ""
+    keep = judge("zh", answer=[line])
+    assert (
+        shown(["你已经会了 Transformer，所以接下来学它最顺。"], keep) == "你已经会了 Transformer，所以接下来学它最顺。"
+    )
+
+
+def test_the_same_sentence_twice_is_shown_once():
+    keep = judge()
+    text = shown(
+        [
+            "Sutton and Barto is a gentle introduction to the field. ",
+            "Sutton and Barto is a gentle introduction to the field.",
+        ],
+        keep,
+    )
+    assert text.count("gentle introduction") == 1
+
+
+def test_the_prompts_own_rules_never_become_the_answer():
+    keep = judge(sources=[("InstructGPT", {"rlhf"})])
+    text = shown(
+        ["The answer is in English, in my own words, in two to four sentences. The source cited is [1]."], keep
+    )
+    assert text.strip() == ""
+    assert {reason for reason, _ in keep.dropped} == {"rules"}
+
+
+def test_a_sentence_in_the_other_language_is_dropped():
+    keep = judge("zh")
+    text = shown(
+        ["Transformer 用注意力机制处理整个序列。", "It is the basis of every large language model today."], keep
+    )
+    assert text == "Transformer 用注意力机制处理整个序列。"
+    keep = judge("en")
+    assert shown(["RLHF tunes a model on human preferences. 它需要奖励模型和强化学习。"], keep).strip() == (
+        "RLHF tunes a model on human preferences."
+    )
+
+
+def test_a_citation_of_a_source_about_something_else_drops_the_sentence():
+    """The chat page's "The video for the course "Generative AI for Everyone" is [1]" with [1] = InstructGPT."""
+    sources = [("InstructGPT", {"rlhf"}), ("Generative AI for Everyone", {"llm"})]
+    keep = judge(sources=sources)
+    text = shown(
+        ['The video for the course "Generative AI for Everyone" is [1]. InstructGPT shows RLHF at work [1].'], keep
+    )
+    assert "Generative AI for Everyone" not in text and "InstructGPT shows RLHF at work [1]." in text
+    keep = judge(sources=[("Neural Networks: Zero to Hero", {"neural-networks"})])
+    assert shown(["This resource is mostly about DeepSpeed [1]."], keep).strip() == "", "a made-up subject"
+
+
+def test_prose_stops_at_its_length_budget():
+    keep = judge(max_sentences=2)
+    text = shown(["One thing to know. ", "A second thing to know. ", "A third, which is one too many."], keep)
+    assert text == "One thing to know. A second thing to know. "
+
+
+# -- clause-at-a-time streaming -------------------------------------------------------------------------------
+def test_a_clause_is_shown_as_soon_as_it_ends():
+    consumed = []
+
+    def pieces():
+        for p in ["Start with the transformer, ", "then read about RLHF [1]."]:
+            consumed.append(p)
+            yield p
+
+    out = clean_stream(pieces(), 3, set(), set(), judge())
+    assert next(out) == "Start with the transformer"
+    assert len(consumed) == 1, "the first clause went out before the rest of the sentence was read"
+    assert "".join(out) == ", then read about RLHF [1]."
+
+
+def test_a_sentence_cut_at_a_rejected_clause_ends_in_a_full_stop():
+    keep = judge(allowed={"transformer"})
+    text = shown(["Start with the transformer, ", "then DeepSpeed is fun. ", "Then practise."], keep)
+    assert text == "Start with the transformer. Then practise."
+    keep = judge("zh", allowed={"transformer"})
+    text = shown(["先从 Transformer 的结构学起，", "再学 DeepSpeed。", "然后多练习。"], keep)
+    assert text == "先从 Transformer 的结构学起。然后多练习。"
+
+
+def test_a_url_split_at_a_clause_boundary_is_still_judged_whole():
+    text = shown(["see https://evil.exa", "mple.com/x, then read on."], None)
+    assert (
+        "evil" not in text
+        and "mple" not in text
+        and text.split() == ["see", ", then", "read", "on."]
+        or ("evil" not in text and "mple" not in text)
+    )
+
+
+# -- through the assistant: the issue's examples --------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def library(tmp_path_factory, embedder):
+    from studygraph.config import load_settings
+    from studygraph.ingest.pipeline import ingest
+
+    root = tmp_path_factory.mktemp("prose-filter")
+    write(root / "corpus" / "roadmap.md", ROADMAP)
+    settings = load_settings(
+        data_dir=root / "data", corpus_dirs=[root / "corpus"], llm_backend="none", prompt_tokens=1500
+    )
+    ingest(settings, embedder=embedder)
+    return settings
+
+
+@pytest.fixture
+def ask(library, embedder, fake_llm):
+    """ask(question, *scripted pieces) -> (answer, the deterministic answer alone, the prompt the model got)."""
+    from studygraph.assistant.engine import Assistant
+
+    def run(question: str, *pieces: str):
+        plain = Assistant(library, embedder=embedder).ask(question)
+        llm = fake_llm(list(pieces), chat=True)
+        answer = Assistant(library, llm=llm, embedder=embedder).ask(question)
+        return answer, plain.text.split("\n\n", 1)[-1], llm.prompts[0]
+
+    return run
+
+
+def _list_lines(text: str) -> list[str]:
+    return [ln for ln in text.splitlines() if re.match(r"\s*\d+\. ", ln)]
+
+
+def test_chinese_next_prose_that_restates_the_list_is_no_prose(ask, library):
+    question = "我已经学会了 Transformer，接下来应该学什么？"
+    _, deterministic, _ = ask(question, "")
+    copied = re.sub(r"\*\*", "", _list_lines(deterministic)[0]).replace(" — ", ": ")
+    answer, deterministic, prompt = ask(question, copied + "。")
+    assert answer.intent == "next" and answer.prose == ""
+    assert answer.text == deterministic, "nothing left: no prose, just the answer"
+    user = prompt[-1]["content"]
+    assert not _list_lines(user), "the model is never shown the numbered list it could copy"
+
+
+def test_find_prose_that_is_the_list_again_is_no_prose(ask):
+    question = "有没有讲注意力机制的好资料？"
+    _, deterministic, _ = ask(question, "")
+    lines = _list_lines(deterministic)
+    assert len(lines) >= 2
+    copied = "  ".join(
+        re.sub(r"\]\(https?://[^)]*\)", "]", ln).replace("[", "").replace("]", "") + f" [{i}]"
+        for i, ln in enumerate(lines[:2], 1)
+    )
+    answer, _, _ = ask(question, copied)
+    assert answer.intent == "find" and answer.prose == ""
+
+
+def test_plan_prompt_holds_facts_not_a_cut_outline(ask):
+    """The 19-step Chinese plan got "…然后还有6步，最后：12. 线性回归": the model copied a cut outline and
+    miscounted. Its prompt now holds where to start, the hardest step and the time; no numbered steps."""
+    answer, _, prompt = ask("学 RLHF 之前要学什么？", "先从神经网络开始，最难的是 RLHF，一共要几十个小时。")
+    user = prompt[-1]["content"]
+    assert not _list_lines(user) and "然后还有" not in user
+    assert "从这里开始" in user and "最难的一步" in user and "小时" in user
+    assert answer.prose.startswith("先从神经网络开始")
+
+
+def test_a_rules_leak_on_odd_input_is_dropped(ask):
+    answer, _, _ = ask(
+        "What is RLHF? <script>alert(1)</script>",
+        "The answer is in English, in my own words, in two to four sentences. ",
+        "The source cited is [1].",
+    )
+    assert answer.prose == ""
+
+
+def test_explain_prose_in_the_other_language_or_repeated_is_dropped(ask):
+    answer, _, prompt = ask(
+        "什么是 RLHF？",
+        "RLHF 用人类的偏好来训练奖励模型，再用强化学习微调语言模型 [1]。",
+        "RLHF 用人类的偏好来训练奖励模型，再用强化学习微调语言模型 [1]。",
+        "It is how InstructGPT was trained.",
+    )
+    assert answer.intent == "explain"
+    assert answer.prose == "RLHF 用人类的偏好来训练奖励模型，再用强化学习微调语言模型 [1]。"
+    assert "描述：" in prompt[-1]["content"], "grounded in our Chinese description"
