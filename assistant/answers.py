@@ -7,6 +7,7 @@ question's language; topic names use the catalogue's Chinese names for Chinese q
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 import networkx as nx
@@ -33,7 +34,7 @@ from studygraph.assistant.payloads import (
 from studygraph.graph.build import TopicGraph
 from studygraph.graph.learned import seen_at
 from studygraph.graph.plan import learning_plan, next_topics, pick_resources, reasons_text
-from studygraph.models import Resource, topic_key
+from studygraph.models import Resource, areas_in, topic_key
 
 MAX_QUESTIONS = 8
 FIND_K = 5
@@ -114,6 +115,23 @@ def _topic_ref(tg: TopicGraph, topic_id: str) -> TopicRef:
     return TopicRef.of(t)
 
 
+# "我已经学过深度学习了" / "I already know deep learning": an area named after one of these is known as a whole.
+KNOWING = re.compile(
+    r"学过|学会|学完|掌握|已经会|我会|懂了|\bi\s+(?:already\s+)?know\b|\bi(?:'ve|\s+have)\s+(?:already\s+)?"
+    r"(?:learned|learnt|studied|finished|done)\b|\balready\s+(?:know|learned|learnt|studied)\b|\bafter\b",
+    re.I,
+)
+
+
+def said_known(tg: TopicGraph, intent: Intent) -> set[str]:
+    """Every topic of the areas the question says the learner knows (the same area names as `--known` and
+    the Path page's chips, models.AREA_PRESETS), so "我已经学过深度学习了" counts all of deep learning, not
+    the one topic the resolver reads "深度学习" as."""
+    if not KNOWING.search(intent.raw):
+        return set()
+    return {t for a in areas_in(intent.raw) for t in tg.catalogue.areas.get(a, ())}
+
+
 def _subjects(tg: TopicGraph, topics: list[str]) -> list[str]:
     """Topics a question is about; catalogue 'meta' topics (interview prep, paper reading) only if alone."""
     real = [t for t in topics if t in tg.catalogue.topics and tg.catalogue.topics[t].level != "meta"]
@@ -173,7 +191,7 @@ class Answers:
             return self.next(intent)
         g = tg.plan_graph
         goal = max(subjects, key=lambda t: (len(nx.ancestors(g, t)), -subjects.index(t)))
-        plan = learning_plan(tg, goal, self.known, self.status)
+        plan = learning_plan(tg, goal, (self.known | said_known(tg, intent)) - {goal}, self.status)
         goal_name = _name(tg, goal, lang)
         lines = [
             _t(
@@ -267,9 +285,10 @@ class Answers:
     def next(self, intent: Intent) -> Draft:
         lang, tg = intent.lang, self.tg
         g = tg.plan_graph
-        after = [t for t in _subjects(tg, intent.topics) if t in g]
+        areas = said_known(tg, intent)
+        after = [t for t in _subjects(tg, intent.topics) if t in g and t not in areas]
         # "what after RLHF": the named topics count as known (and with them what they build on).
-        ranked = next_topics(tg, set(self.known) | set(after), self.learning, k=40)
+        ranked = next_topics(tg, set(self.known) | set(after) | areas, self.learning, k=40)
         if after:
             successors = {s for t in after for s in g.successors(t)}
             ranked = [n for n in ranked if n.topic.id in successors] or ranked

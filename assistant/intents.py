@@ -241,7 +241,9 @@ def missing_subject(text: str, resolver: Resolver) -> str | None:
 
 
 _VAGUE = re.compile(
-    r"哪些|哪|知识|东西|内容|方面|我|想|你|\b(things?|stuff|topics?|which|know|first|want|we|you|that|this|these|those|it|them|there|then|so|well)\b"
+    r"哪些|哪|知识|东西|内容|方面|我|想|你|已经|学过|学会|"
+    r"\b(things?|stuff|topics?|which|know|first|want|we|you|that|this|these|those|it|them|there|then|so|well|"
+    r"already|learned|learnt|studied|i've|have)\b"
 )
 
 

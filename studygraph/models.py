@@ -7,6 +7,7 @@ every `Source`; resources are cut into `Chunk`s for retrieval.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 # Resource kinds, in the words the UI shows.
@@ -147,3 +148,14 @@ AREA_PRESETS = {
     "deep learning": ("dl",),
     "深度学习": ("dl",),
 }
+
+
+def areas_in(text: str) -> tuple[str, ...]:
+    """The areas a sentence names as a whole ("我已经学过深度学习了", "I know machine learning"), in AREA_PRESETS'
+    order; English names only as whole words."""
+    folded = " ".join(text.split()).casefold()
+    found: list[str] = []
+    for name, areas in AREA_PRESETS.items():
+        hit = re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", folded) if name.isascii() else name in folded
+        found += [a for a in areas if hit and a not in found]
+    return tuple(found)

@@ -62,6 +62,28 @@ def test_plan_for_rlhf_walks_the_curated_path(seed):
             assert {"id", "name", "zh", "hours", "why", "status", "resources"} <= set(step)
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["我已经学过深度学习了，接下来应该学什么？", "I already know deep learning, what should I learn next?"],
+)
+def test_a_learner_who_says_they_know_an_area_is_offered_nothing_from_it(seed, question):
+    """'深度学习' is an alias of Neural networks to the resolver, but said as what one knows it is the whole
+    area, as `path --known "deep learning"` and the Path page's chip read it (issue 26)."""
+    assistant, _ = seed
+    answer = assistant.ask(question)
+    assert answer.intent == "next"
+    offered = [t["id"] for t in answer.structured["topics"]]
+    assert offered and not {"backpropagation", "activation-functions", "rnn", "lstm"} & set(offered)
+
+
+def test_a_plan_skips_an_area_the_question_says_is_known(seed):
+    assistant, _ = seed
+    full = assistant.ask("What should I learn before RLHF?").structured["steps"]
+    known = assistant.ask("I already know deep learning. What should I learn before RLHF?").structured["steps"]
+    assert "backpropagation" in [s["id"] for s in full]
+    assert "backpropagation" not in [s["id"] for s in known] and "rlhf" == known[-1]["id"]
+
+
 def test_a_plan_for_a_subject_the_map_lacks_says_so_and_searches_the_library(seed):
     assistant, corpus = seed
     zh = assistant.ask("学习知识图谱之前要学什么？")
