@@ -228,7 +228,7 @@ def missing_subject(text: str, resolver: Resolver) -> str | None:
     rest = phrase
     for m in sorted(resolver.matcher.find(phrase), key=lambda m: -m.start):
         rest = rest[: m.start] + " " + rest[m.end :]
-    if not _SUBJECT_CONTENT.search(_VAGUE.sub(" ", QUESTION_WORDS.sub(" ", rest))):
+    if not _SUBJECT_CONTENT.search(QUESTION_WORDS.sub(" ", _VAGUE.sub(" ", rest))):  # "学过" before "学"
         return None  # every word names a known topic, or asks something
     subject = " ".join(QUESTION_WORDS.sub(" ", phrase).split())
     # "learning" is a question word and part of names ("reinforcment learning", a typo): try it both ways.
@@ -241,7 +241,7 @@ def missing_subject(text: str, resolver: Resolver) -> str | None:
 
 
 _VAGUE = re.compile(
-    r"哪些|哪|知识|东西|内容|方面|我|想|你|已经|学过|学会|"
+    r"哪些|哪|知识|东西|内容|方面|我|想|你|已经|学过|学会|还要|还|"
     r"\b(things?|stuff|topics?|which|know|first|want|we|you|that|this|these|those|it|them|there|then|so|well|"
     r"already|learned|learnt|studied|i've|have)\b"
 )
