@@ -15,62 +15,14 @@ import argparse
 import shutil
 import tempfile
 import time
-import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
+from bench.search_eval import GROUPS, Evaluation, evaluate, load_labels, select
 from studygraph.assistant.retrieval import DEFAULT_FUSION, Fusion
 
-LABELS = Path(__file__).resolve().parent / "search_labels.toml"
-GROUPS = ("zh", "crosslingual", "named", "intro", "paper", "mixed")
-DEPTH = 10
-
-
-def load_queries(split: str | None = None) -> list[dict]:
-    queries = tomllib.loads(LABELS.read_text(encoding="utf-8"))["query"]
-    return [q for q in queries if split in (None, q["split"])]
-
-
-def accepted(entry: str, title: str, url: str | None) -> bool:
-    """An accept entry is a resource's exact title, or else a substring of its URL."""
-    return title == entry or bool(url and entry in url)
-
-
-@dataclass
-class Scores:
-    n: int = 0
-    r1: float = 0.0
-    r5: float = 0.0
-    mrr: float = 0.0
-
-    def add(self, rank: int | None) -> None:
-        self.n += 1
-        self.r1 += rank == 1
-        self.r5 += rank is not None and rank <= 5
-        self.mrr += 1.0 / rank if rank else 0.0
-
-    def row(self) -> tuple[float, float, float]:
-        return tuple(round(x / self.n, 3) if self.n else 0.0 for x in (self.r1, self.r5, self.mrr))
-
-
-SearchFn = Callable[[str, int], list[tuple[str, str | None]]]  # (query, k) -> [(title, url)]
-
-
-def evaluate(search_fn: SearchFn, queries: list[dict]) -> tuple[dict[str, Scores], list[tuple[dict, int | None]]]:
-    """Scores per group and "all", and each query's rank of its first accepted resource (None: not in top 10)."""
-    scores = {g: Scores() for g in ("all", *GROUPS)}
-    ranks = []
-    for q in queries:
-        results = search_fn(q["text"], DEPTH)
-        rank = next(
-            (i for i, (title, url) in enumerate(results, 1) if any(accepted(e, title, url) for e in q["accept"])),
-            None,
-        )
-        scores["all"].add(rank)
-        scores[q["group"]].add(rank)
-        ranks.append((q, rank))
-    return scores, ranks
+SearchFn = Callable[[str, int], list[dict]]  # (query, k) -> [{"title", "url"}], as bench.search_eval scores them
 
 
 def ingest_seed(embedder: str, root: Path):
@@ -117,27 +69,25 @@ def _search_fn(libraries: dict, embedder: str, fusion: Fusion, second: str | Non
         retriever.more_dense = [(other.embedder, other.vectors)]
 
     def search(text: str, k: int):
-        return [(r.resource.title, r.resource.url) for r in assistant.search(text, k=k)]
+        return [{"title": r.resource.title, "url": r.resource.url} for r in assistant.search(text, k=k)]
 
     return search
 
 
-def table(rows: list[tuple[str, dict[str, Scores]]]) -> str:
+def table(rows: list[tuple[str, Evaluation]]) -> str:
     head = "| variant | R@1 | R@5 | MRR | " + " | ".join(f"{g} R@5" for g in GROUPS) + " |"
     lines = [head, "|" + " --- |" * (4 + len(GROUPS))]
-    for name, s in rows:
-        r1, r5, mrr = s["all"].row()
-        lines.append(
-            f"| {name} | {r1:.3f} | {r5:.3f} | {mrr:.3f} | " + " | ".join(f"{s[g].row()[1]:.2f}" for g in GROUPS) + " |"
-        )
+    for name, ev in rows:
+        m = ev.overall
+        groups = " | ".join(f"{ev.groups[g].recall_at_5:.2f}" if g in ev.groups else "—" for g in GROUPS)
+        lines.append(f"| {name} | {m.recall_at_1:.3f} | {m.recall_at_5:.3f} | {m.mrr:.3f} | {groups} |")
     return "\n".join(lines)
 
 
-def group_table(scores: dict[str, Scores]) -> str:
+def group_table(ev: Evaluation) -> str:
     lines = ["| group | queries | R@1 | R@5 | MRR |", "| --- | --- | --- | --- | --- |"]
-    for g in (*GROUPS, "all"):
-        r1, r5, mrr = scores[g].row()
-        lines.append(f"| {g} | {scores[g].n} | {r1:.3f} | {r5:.3f} | {mrr:.3f} |")
+    for g, m in [*ev.groups.items(), ("all", ev.overall)]:
+        lines.append(f"| {g} | {m.n} | {m.recall_at_1:.3f} | {m.recall_at_5:.3f} | {m.mrr:.3f} |")
     return "\n".join(lines)
 
 
@@ -155,20 +105,17 @@ def main(argv: list[str] | None = None) -> int:
         libraries = {e: ingest_seed(e, root) for e in sorted(needed)}
         for split in ("dev", "test") if args.split == "both" else (args.split,):
             started = time.perf_counter()
-            queries = load_queries(split)
-            rows = []
-            for name in names:
-                scores, ranks = evaluate(_search_fn(libraries, *VARIANTS[name]), queries)
-                rows.append((name, scores))
+            queries = select(load_labels(), split)
+            rows = [(name, evaluate(_search_fn(libraries, *VARIANTS[name]), queries)) for name in names]
             print(f"## {split} half: {len(queries)} queries, {time.perf_counter() - started:.0f} s\n")
             print(table(rows))
             print(f"\n{names[-1]}, per group ({split} half):\n")
             print(group_table(rows[-1][1]) + "\n")
             if args.misses and split == "dev":  # never the test half's: it is not for tuning
                 print("misses (rank beyond 5):")
-                for q, rank in ranks:
+                for q, rank, _ in rows[-1][1].ranks:
                     if rank is None or rank > 5:
-                        print(f"  [{q['group']}] {q['text']!r}: rank {rank}")
+                        print(f"  [{q.group}] {q.text!r}: rank {rank}")
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
