@@ -14,15 +14,14 @@ misses are never printed, so nobody tunes to them.
 
 A variant is a factory `settings -> search_fn` registered with @variant; `search_fn(text, k)` returns the
 top-k resources, best first (anything with `url` and `title`: Resource objects, or dicts). Every variant's
-results go through the same quarantine as `Assistant.search`. ms/query is the wall time of a variant's
-searches; bm25, dense and fused share one embedding per query, so the first of them pays for all three.
+results go through `Assistant.search` (bm25, dense and fused with some fusion weights off), so the same
+quarantine applies. ms/query is the wall time of a variant's searches.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
-import functools
 import json
 import os
 import shutil
@@ -193,84 +192,39 @@ def hybrid(settings) -> SearchFn:
     return search
 
 
-_RANKINGS: dict[str, tuple] = {}
+def _fusion_only(settings, **weights) -> SearchFn:
+    """Assistant.search (quarantine and all) with some of its rankings turned off and no boosts: each
+    ranking scored alone runs through the same code as the hybrid search, only its fusion weights differ."""
+    from dataclasses import replace
 
-
-def _rankings(settings):
-    """Shared by the bm25, dense and fused variants of one library (each query embedded once for all three)."""
-    key = str(settings.data_dir)
-    if key not in _RANKINGS:
-        _RANKINGS[key] = _build_rankings(settings)
-    return _RANKINGS[key]
-
-
-def _build_rankings(settings):
-    """The two rankings Retriever.search fuses, built from its own pieces and the same query (its text plus
-    the English names of the topics it names; kind words dropped when it asks for a kind), so that each can
-    be scored alone. Returns (assistant, rank(text, n) -> (dense chunk ids, lexical chunk ids), to_resources)."""
-    import numpy as np
-
-    from studygraph.assistant.query import understand
-    from studygraph.assistant.retrieval import KIND_WORDS, lexical_index, tokenize
+    from studygraph.assistant.retrieval import DEFAULT_FUSION
 
     assistant = _assistant(settings)
-    retriever = assistant.retriever
-    lex = lexical_index(retriever.meta)
+    assistant.retriever.fusion = replace(DEFAULT_FUSION, boost=0.0, fit_floor=1.01, **weights)
 
-    @functools.lru_cache(maxsize=1024)
-    def rank(text: str, n: int) -> tuple[list[str], list[str]]:
-        q = understand(text, assistant._resolver)
-        names = " ".join(retriever.topic_names.get(t, "") for t in q.topics)
-        dense = retriever._dense(f"{q.text} {names}".strip(), n, lex.chunk_resource)
-        tokens = [t for t in tokenize(f"{q.text} {names}") if t not in KIND_WORDS or not q.kind]
-        lexical: list[str] = []
-        if tokens:
-            scores = lex.bm25.get_scores(tokens)
-            order = np.argsort(-scores, kind="stable")[:n]
-            lexical = [lex.ids[i] for i in order if scores[i] > 0]
-        return dense, lexical
+    def search(text: str, k: int):
+        return [r.resource for r in assistant.search(text, k=k)]
 
-    def to_resources(chunk_ids: Iterable[str], k: int) -> list:
-        out, seen = [], set()
-        for cid in chunk_ids:
-            rid = lex.chunk_resource.get(cid)
-            if rid in seen or rid in assistant._quarantined or rid not in lex.resources:
-                continue
-            seen.add(rid)
-            out.append(lex.resources[rid])
-            if len(out) == k:
-                break
-        return out
-
-    return assistant, rank, to_resources
+    return search
 
 
 @variant("bm25")
 def bm25_only(settings) -> SearchFn:
     """BM25 (jieba) alone, over the index and query that the hybrid search uses."""
-    _, rank, to_resources = _rankings(settings)
-    return lambda text, k: to_resources(rank(text, max(3 * k, 30))[1], k)
+    return _fusion_only(settings, dense=0.0, titles=0.0)
 
 
 @variant("dense")
 def dense_only(settings) -> SearchFn:
-    """The dense (MiniLM, Chroma) ranking alone, same query text as the hybrid search."""
-    _, rank, to_resources = _rankings(settings)
-    return lambda text, k: to_resources(rank(text, max(3 * k, 30))[0], k)
+    """The configured embedder's ranking alone, same query text as the hybrid search."""
+    return _fusion_only(settings, lexical=0.0, titles=0.0)
 
 
 @variant("fused")
 def fused_no_boosts(settings) -> SearchFn:
-    """RRF of the two rankings without the topic/kind boosts: what the boosts add is hybrid minus this."""
-    from studygraph.assistant.retrieval import rrf
-
-    _, rank, to_resources = _rankings(settings)
-
-    def search(text: str, k: int):
-        scores = rrf(list(rank(text, max(3 * k, 30))))
-        return to_resources(sorted(scores, key=lambda cid: -scores[cid]), k)
-
-    return search
+    """Dense and BM25 fused without the names vote or the topic/kind/fit boosts: what those add is hybrid
+    minus this."""
+    return _fusion_only(settings, titles=0.0)
 
 
 # -- running -------------------------------------------------------------------------------------------
