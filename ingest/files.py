@@ -16,8 +16,9 @@ from studygraph.models import ParseError
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".txt"}
 PDF_SUFFIXES = {".pdf"}
 SUPPORTED = MARKDOWN_SUFFIXES | PDF_SUFFIXES
-MAX_MARKDOWN_BYTES = 5 * 1024 * 1024  # the largest real roadmap we know is ~100 KB
-MAX_PDF_BYTES = 60 * 1024 * 1024
+MB = 1024 * 1024  # the unit of the limits, as Streamlit's uploader counts them (`max_upload_size`)
+MAX_MARKDOWN_BYTES = 5 * MB  # the largest real roadmap we know is ~100 KB
+MAX_PDF_BYTES = 60 * MB
 
 
 @dataclass
@@ -142,11 +143,21 @@ def _link_problem(link: Path, folder: bool = False) -> str:
     return "symlink cannot be read: skipped"
 
 
-def read_bytes(file: CorpusFile) -> bytes:
-    limit = MAX_PDF_BYTES if file.is_pdf else MAX_MARKDOWN_BYTES
-    size = file.path.stat().st_size
+def size_limit(name: str | Path) -> int:
+    """The largest file of this kind ingest reads (bytes): the app's uploader advertises the same."""
+    return MAX_PDF_BYTES if Path(name).suffix.lower() in PDF_SUFFIXES else MAX_MARKDOWN_BYTES
+
+
+def check_size(name: str | Path, size: int) -> None:
+    """FileProblem when a file of `size` bytes is over its kind's limit."""
+    limit = size_limit(name)
     if size > limit:
-        raise FileProblem(f"file is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit for this kind")
+        kind = "PDF" if Path(name).suffix.lower() in PDF_SUFFIXES else "markdown"
+        raise FileProblem(f"file is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit for {kind} files")
+
+
+def read_bytes(file: CorpusFile) -> bytes:
+    check_size(file.path, file.path.stat().st_size)  # before reading: a 2 GB file is never loaded
     return file.path.read_bytes()
 
 

@@ -43,7 +43,16 @@ from typing import TYPE_CHECKING
 from studygraph.config import Settings
 from studygraph.graph.catalogue import Catalogue, load_catalogue
 from studygraph.graph.matcher import matcher_for
-from studygraph.ingest.files import CorpusFile, FileProblem, content_hash, decode_markdown, discover, read_bytes
+from studygraph.ingest.files import (
+    SUPPORTED,
+    CorpusFile,
+    FileProblem,
+    check_size,
+    content_hash,
+    decode_markdown,
+    discover,
+    read_bytes,
+)
 from studygraph.ingest.library import make_chunks, merge_resources
 from studygraph.models import Chunk, ParsedDoc, ParseError, Resource
 from studygraph.store.lock import writer_lock
@@ -99,6 +108,16 @@ def parse_file(file: CorpusFile, data: bytes) -> ParsedDoc:
     from studygraph.ingest.markdown import parse_markdown
 
     return parse_markdown(decode_markdown(data), file.display)
+
+
+def check_content(name: str, data: bytes) -> ParsedDoc:
+    """What ingest makes of a file named `name` holding `data`, or the FileProblem it refuses it with (size,
+    binary or undecodable bytes, an unreadable PDF): the app checks an upload with this before saving it."""
+    path = Path(name)
+    if path.suffix.lower() not in SUPPORTED:
+        raise FileProblem(f"unsupported file type {path.suffix or '(none)'}: use {', '.join(sorted(SUPPORTED))}")
+    check_size(path, len(data))
+    return parse_file(CorpusFile(path, path.parent, name), data)
 
 
 def ingest(

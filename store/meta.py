@@ -252,6 +252,11 @@ class MetaStore:
             for r in self.db.execute("SELECT * FROM doc_text")
         ]
 
+    def resources_per_file(self) -> dict[str, int]:
+        """Display path -> how many resources that file lists (the Library page's file list)."""
+        rows = self.db.execute("SELECT file, COUNT(DISTINCT resource_id) FROM mentions GROUP BY file")
+        return {file: n for file, n in rows}
+
     def counts(self) -> dict[str, int]:
         one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
         return {

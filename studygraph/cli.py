@@ -339,6 +339,44 @@ def library(as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
 
 
 @app.command()
+def remove(
+    path: Annotated[str, typer.Argument(help="The file as `library` names it in sources, its path, or its name.")],
+    as_json: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Remove one file from the library: the resources only it lists, their chunks and vectors, the topics
+    learned from it and its graph evidence. The data dir's copy of an upload is deleted; a file in your own
+    roadmap folder stays on disk, and the next ingest of that folder adds it again.
+
+    Example: studygraph remove corpus/my-roadmap.md
+
+    Example: studygraph remove ~/notes/old-roadmap.md --json
+    """
+    result = _lib(data_dir).remove(path, on_wait=lambda message: typer.echo(message, err=True))
+
+    def human() -> None:
+        if not result.in_library:
+            typer.echo(f"deleted {result.file} (it was never in the library: ingest refused it)")
+            return
+        typer.echo(
+            f"removed {result.file}: {len(result.resources_removed)} resources, {result.chunks_removed} chunks"
+            + (f", learned topics {', '.join(result.learned_topics_removed)}" if result.learned_topics_removed else "")
+            + (f"; {result.resources_kept} resources stay (other files list them)" if result.resources_kept else "")
+            + f" ({result.seconds}s)"
+        )
+        if result.marks_kept:
+            typer.echo(f"kept {len(result.marks_kept)} progress marks: they count again if the links come back")
+
+    if result.returns_with:  # on stderr with --json too, like ingest's warnings
+        typer.echo(
+            f"note: {result.file} is still in {result.returns_with} on disk: the next ingest adds it again; "
+            "move or delete it there to keep it out",
+            err=True,
+        )
+    _emit(as_json, result.to_dict(), human)
+
+
+@app.command()
 def stats(as_json: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
     """Counts of files, resources, chunks, topics, edges.
 

@@ -34,18 +34,21 @@ from studygraph.results import (
     GraphResult,
     IngestResult,
     LearnerStatus,
+    LibraryFile,
     LibraryRow,
     MarkResult,
     Named,
     NextItem,
     NextPayload,
     PlanResult,
+    RemoveResult,
     ResolveResult,
     ResourceRef,
     ReviewList,
     SearchHit,
     SourceRef,
     Stats,
+    UploadLimits,
     WhyResult,
 )
 from studygraph.store.meta import MetaStore
@@ -477,6 +480,89 @@ class Library:
     def ask_stream(self, question: str, history: list[dict] | None = None) -> tuple[object, Iterator[str]]:
         """(the Answer, filled in once the pieces are spent; the pieces of text as they come)."""
         return self.assistant.ask_stream(question, history)
+
+    # -- files: what an upload may be, the library's files, removing one ------------------------------
+    @staticmethod
+    def upload_limits() -> UploadLimits:
+        """The kinds of file ingest reads and its size limit for each: what an uploader should accept."""
+        from studygraph.ingest.files import MB, SUPPORTED, size_limit
+
+        suffixes = sorted(SUPPORTED)
+        return UploadLimits(suffixes, {s: size_limit(f"file{s}") // MB for s in suffixes})
+
+    @staticmethod
+    def check_upload(name: str, data: bytes) -> str | None:
+        """Why ingest would refuse a file named `name` holding `data` (too big, binary, not UTF-8, an
+        unreadable PDF), else None: the same checks and parse ingest runs, before anything is saved."""
+        from studygraph.errors import FileProblem
+        from studygraph.ingest.pipeline import check_content
+
+        try:
+            check_content(name, data)
+        except FileProblem as exc:
+            return f"{exc} (line {exc.line})" if exc.line else str(exc)
+        return None
+
+    def files(self) -> list[LibraryFile]:
+        """The library's files, then any file in the upload corpus that ingest has not taken (with the
+        reason it refuses it): each one can be removed."""
+        from studygraph.ingest.files import PDF_SUFFIXES, discover
+        from studygraph.ingest.remove import corpus_folder, upload_copy
+
+        meta = self._current()
+        known = meta.files() if self.has_library else {}
+        counts = meta.resources_per_file() if known else {}
+
+        def entry(path: Path, display: str, ingested: bool, problem: str | None = None) -> LibraryFile:
+            uploaded = upload_copy(self.settings, path)
+            return LibraryFile(
+                display,
+                str(path),
+                "pdf" if path.suffix.lower() in PDF_SUFFIXES else "markdown",
+                counts.get(display, 0),
+                ingested,
+                uploaded,
+                None if uploaded else corpus_folder(self.settings, path),
+                problem,
+            )
+
+        out = [entry(Path(p), row["display"], True) for p, row in sorted(known.items(), key=lambda i: i[1]["display"])]
+        if self.settings.uploads_dir.is_dir():
+            found, _ = discover([self.settings.uploads_dir], self.settings.data_dir)
+            for f in found:
+                if str(f.path) not in known:
+                    out.append(entry(f.path, f.display, False, self._problem(f)))
+        return out
+
+    @staticmethod
+    def _problem(file) -> str | None:
+        from studygraph.errors import FileProblem
+        from studygraph.ingest.files import read_bytes
+
+        try:
+            return Library.check_upload(file.display, read_bytes(file))
+        except FileProblem as exc:
+            return str(exc)
+        except OSError as exc:
+            return f"cannot read: {exc.strerror or exc}"
+
+    def remove(
+        self,
+        path: str | Path,
+        progress: Callable[[str, int, int], None] | None = None,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> RemoveResult:
+        """Remove one file from the library — its resources (those no other file lists), chunks, vectors,
+        learned topics, questions and graph evidence — in one commit under the ingest lock; `path` is the
+        file as sources name it, its path, or its bare name. A copy in the data dir's upload corpus is
+        deleted; a file elsewhere is left on disk (`returns_with` names the corpus folder that would bring
+        it back). CliError naming `path` when no library file (nor refused upload) is that."""
+        from studygraph.ingest.remove import remove as run_remove
+
+        if not str(path).strip():
+            raise CliError("give the file to remove, as `studygraph library` names it in its sources", 1)
+        report = run_remove(self.settings, path, embedder=self.embedder, progress=progress, on_wait=on_wait)
+        return RemoveResult.of(report)
 
     # -- review (spaced repetition) --------------------------------------------------------------------
     def _reviews(self):

@@ -26,18 +26,21 @@ __all__ = [
     "GraphResult",
     "IngestResult",
     "LearnerStatus",
+    "LibraryFile",
     "LibraryRow",
     "MarkResult",
     "Named",
     "NextItem",
     "NextPayload",
     "PlanResult",
+    "RemoveResult",
     "ResolveResult",
     "ResourceRef",
     "ReviewList",
     "SearchHit",
     "Stats",
     "TopicRef",
+    "UploadLimits",
     "WhyResult",
 ]
 
@@ -210,6 +213,58 @@ class IngestResult(_Plain):
 
     def to_dict(self) -> dict:
         return {**self.report.to_json(), "quarantined": len(self.held_back)}
+
+
+# -- files: what an upload may be, the library's files, removing one (Library.files / remove) ---------
+@dataclass
+class UploadLimits(_Plain):
+    """What ingest reads, so what the app's uploader accepts: file name endings and each one's size limit."""
+
+    suffixes: list[str]  # ".md", ".pdf", ...
+    max_mb: dict[str, int]  # suffix -> the largest file ingest reads, in MB (Streamlit's unit, 2**20 bytes)
+
+    @property
+    def largest_mb(self) -> int:
+        return max(self.max_mb.values())
+
+
+@dataclass
+class LibraryFile(_Plain):
+    file: str  # as sources name it (corpus/roadmap.md)
+    path: str
+    kind: str  # markdown | pdf
+    resources: int  # resources it lists
+    ingested: bool  # False: it lies in the upload corpus, but ingest refused it (`problem`) or has not run yet
+    uploaded: bool  # in the data dir's upload corpus: removing it deletes that copy
+    returns_with: str | None  # the corpus folder holding it: removed, it comes back with that folder's next ingest
+    problem: str | None = None  # why ingest refuses it
+
+
+@dataclass
+class RemoveResult(_Plain):
+    """`studygraph remove --json`: what went with the file (ingest/remove.py says what stays and why)."""
+
+    file: str
+    path: str
+    in_library: bool  # False: a refused upload that only lay in the data dir, now deleted
+    deleted_copy: bool  # the data dir's copy is deleted: no ingest brings it back
+    returns_with: str | None  # the corpus folder that still holds it: the next ingest adds it again
+    resources_removed: list[ResourceRef]  # resources this file alone listed
+    resources_kept: int  # resources other files list too: they stay, without this file as a source
+    chunks_removed: int
+    learned_topics_removed: list[str]
+    questions_removed: int
+    marks_kept: list[str]  # progress on what is gone, kept: it counts again if the same link comes back
+    vectors_written: int
+    vectors_deleted: int
+    seconds: float
+
+    @classmethod
+    def of(cls, report) -> RemoveResult:
+        """From ingest/remove.py's RemovalReport."""
+        data = report.to_json()
+        data["resources_removed"] = [ResourceRef.of(r) for r in report.resources_removed]
+        return cls(**data)
 
 
 @dataclass
