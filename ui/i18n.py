@@ -268,11 +268,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Markdown (.md) roadmaps and PDF papers are saved into your data dir and ingested.",
         "Markdown 路线图和 PDF 论文会保存到数据目录并导入。",
     ),
-    "lib_uploader": ("Markdown or PDF files", "Markdown 或 PDF 文件"),
+    "lib_uploader": (
+        "Markdown ({kinds}) up to {md_mb} MB, PDF up to {pdf_mb} MB",
+        "Markdown（{kinds}）最大 {md_mb} MB，PDF 最大 {pdf_mb} MB",
+    ),
     "lib_save_ingest": ("Save and ingest", "保存并导入"),
     "lib_reingest": ("Re-ingest everything", "重新导入全部"),
-    "lib_saved": ("Saved {name}", "已保存 {name}"),
-    "lib_refused": ("Refused {name}: {why}", "拒绝 {name}：{why}"),
+    "lib_refused": ("Not saved: {name} — {why}", "未保存 {name}：{why}"),
     "lib_ingesting": ("Ingesting…", "导入中……"),
     "lib_stage": ("{stage}: {done}/{total}", "{stage}：{done}/{total}"),
     "lib_report": (
@@ -297,6 +299,41 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lib_no_match": ("Nothing matches these filters.", "没有符合筛选条件的资料。"),
     "lib_mark": ("Mark the selected rows", "标记选中的行"),
     "lib_select_hint": ("Select rows in the table to mark them.", "在表格中选择行即可标记。"),
+    # the library's files, each removable (ui/library_page.py, Library.remove)
+    "lib_upload_unread": (
+        "{name} was saved, but ingest could not read it: {why}",
+        "{name} 已保存，但导入无法读取：{why}",
+    ),
+    "lib_files_list": ("Files in the library ({n})", "资料库中的文件（{n}）"),
+    "lib_files_none": ("No files yet: add a roadmap or a paper above.", "还没有文件：请在上方添加路线图或论文。"),
+    "lib_file_uploaded": ("uploaded", "已上传"),
+    "lib_file_in": ("in {folder}", "位于 {folder}"),
+    "lib_file_resources": ("{n} resources", "{n} 条资料"),
+    "lib_file_refused": ("not in the library: {why}", "未导入：{why}"),
+    "lib_file_pending": ("not ingested yet", "尚未导入"),
+    "lib_remove": ("Remove", "移除"),
+    "lib_remove_ask": (
+        "Remove {name} from the library? Its {n} resources go with it (those another file also lists stay), "
+        "with their search entries and the topics learned from it. Your progress marks are kept.",
+        "从资料库移除 {name}？其中的 {n} 条资料会一起移除（其他文件也列出的会保留），连同搜索索引和从它学到的主题。学习进度标记会保留。",
+    ),
+    "lib_remove_ask_stray": (
+        "Delete {name} from your data dir? It was never in the library.",
+        "从数据目录删除 {name}？它从未导入资料库。",
+    ),
+    "lib_remove_returns": (
+        "{name} stays on disk in {folder}: the next re-ingest adds it again. Move or delete it there to keep it out.",
+        "{name} 仍在磁盘上的 {folder} 中：下次重新导入会再次加入。要彻底移除，请在那里移动或删除它。",
+    ),
+    "lib_remove_yes": ("Yes, remove it", "确认移除"),
+    "lib_remove_no": ("Cancel", "取消"),
+    "lib_removing": ("Removing {name}…", "正在移除 {name}……"),
+    "lib_removed": (
+        "Removed {name}: {n} resources and {topics} learned topics went with it; {kept} resources stay "
+        "(other files list them).",
+        "已移除 {name}：{n} 条资料和 {topics} 个学到的主题随之移除；{kept} 条资料保留（其他文件也列出了它们）。",
+    ),
+    "lib_removed_stray": ("Deleted {name} from your data dir.", "已从数据目录删除 {name}。"),
 }
 
 

@@ -1,17 +1,23 @@
 """Library: every resource with kind, topics, sources and status (filterable, markable), the counts of
-`studygraph stats`, and uploads of markdown roadmaps / PDF papers followed by a re-ingest."""
+`studygraph stats`, uploads of markdown roadmaps / PDF papers followed by a re-ingest, and the library's
+files, each removable (Library.remove).
+
+One outcome per uploaded file: refused before saving (ingest's own checks, ui/uploads.py), with the reason;
+or saved and ingested, with the links found in it. A removal clears the last upload report, which may
+name the file removed."""
 
 from __future__ import annotations
 
-import os
+import hashlib
 from pathlib import Path
 
 import streamlit as st
 
+from studygraph import Library
 from studygraph.ui.components import guard, link, md_escape
 from studygraph.ui.i18n import KIND_ICONS, kind_badge, kind_label, status_badge, status_label, t
 from studygraph.ui.state import counts, get_graph, get_library, get_settings, one_line, set_progress
-from studygraph.ui.uploads import safe_upload_path
+from studygraph.ui.uploads import ALLOWED_SUFFIXES, save_upload
 
 MAX_LINKS = 100
 
@@ -62,19 +68,14 @@ def filter_rows(rows: list[dict], kinds: list[str], statuses: list[str], text: s
 
 
 def save_uploads(settings, files) -> tuple[list[Path], list[str]]:
-    """Write each upload under a sanitised name inside the uploads dir; (saved paths, refusals)."""
+    """Write each upload that ingest would read under a sanitised name inside the uploads dir; the others
+    are never written. (saved paths, one refusal line per refused file naming it and the reason)."""
     saved, refused = [], []
-    settings.uploads_dir.mkdir(parents=True, exist_ok=True)
     for f in files:
         try:
-            target = safe_upload_path(settings.uploads_dir, f.name)
+            saved.append(save_upload(settings.uploads_dir, f.name, f.getvalue()))
         except ValueError as exc:
             refused.append(t("lib_refused", name=f.name, why=one_line(exc)))
-            continue
-        tmp = target.with_name(f".{target.name}.part")
-        tmp.write_bytes(f.getvalue())
-        os.replace(tmp, target)
-        saved.append(target)
     return saved, refused
 
 
@@ -92,7 +93,9 @@ def run_ingest(settings, fetch: bool = False) -> dict:
     return report
 
 
-def _show_report(report: dict, uploaded: list[str], rows: list[dict]) -> None:
+def _show_report(report: dict | None, uploaded: list[str], rows: list[dict]) -> None:
+    if report is None:  # every upload was refused: nothing was saved, so nothing was ingested
+        return
     st.success(t("lib_report", **report), icon=":material/download_done:")
     fetched = report.get("fetch")
     if fetched:
@@ -110,44 +113,133 @@ def _show_report(report: dict, uploaded: list[str], rows: list[dict]) -> None:
                     f"- `{md_escape(e['file'])}:{e.get('line') or '-'}` — {md_escape(e['message'])}" for e in errors
                 )
             )
+    problems = {e["file"]: e["message"] for e in errors}
     for display in uploaded:
         mine = [r for r in rows if any(s.rsplit(":", 1)[0] == display for s in r["sources"])]
         st.markdown(f"**{t('lib_new_links')}: `{md_escape(display)}`**")
-        if mine:
+        if report.get("file_status", {}).get(display) == "error":  # saved, yet ingest could not read it
+            st.caption(t("lib_upload_unread", name=display, why=problems.get(display, "")))
+        elif mine:
             st.markdown("\n".join(f"- {kind_badge(r['kind'])} {link(r['title'], r['url'])}" for r in mine[:MAX_LINKS]))
         else:
             st.caption(t("lib_no_links", name=display))
+
+
+def _uploader_label() -> str:
+    """Ingest's kinds and limits in words (Streamlit's own line under the widget says the largest only)."""
+    limits = Library.upload_limits()
+    markdown = [s for s in limits.suffixes if s != ".pdf"]
+    return t("lib_uploader", kinds=", ".join(markdown), md_mb=limits.max_mb[".md"], pdf_mb=limits.max_mb[".pdf"])
 
 
 def _upload_section(settings) -> None:
     st.caption(t("lib_upload_help"))
     generation = st.session_state.setdefault("lib_upload_gen", 0)
     files = st.file_uploader(
-        t("lib_uploader"), type=["md", "markdown", "pdf"], accept_multiple_files=True, key=f"lib_upload_{generation}"
+        _uploader_label(),
+        type=[s.lstrip(".") for s in ALLOWED_SUFFIXES],
+        accept_multiple_files=True,
+        max_upload_size=Library.upload_limits().largest_mb,
+        key=f"lib_upload_{generation}",
     )
-    c1, c2, c3 = st.columns([1, 1, 3], vertical_alignment="center")
-    go = c1.button(t("lib_save_ingest"), type="primary", disabled=not files, key="lib_save", icon=":material/upload:")
-    again = c2.button(t("lib_reingest"), key="lib_reingest", icon=":material/refresh:")
-    fetch = c3.toggle(t("lib_fetch"), key="lib_fetch", help=t("lib_fetch_help"))
+    row = st.container(horizontal=True, vertical_alignment="center")  # buttons as wide as their labels
+    go = row.button(t("lib_save_ingest"), type="primary", disabled=not files, key="lib_save", icon=":material/upload:")
+    again = row.button(t("lib_reingest"), key="lib_reingest", icon=":material/refresh:")
+    fetch = row.toggle(t("lib_fetch"), key="lib_fetch", help=t("lib_fetch_help"))
     if go or again:
         saved, refused = save_uploads(settings, files or []) if go else ([], [])
-        for line in refused:
-            st.error(line, icon=":material/block:")
-        for path in saved:
-            st.toast(t("lib_saved", name=path.name))
-        try:
-            report = run_ingest(settings, fetch=fetch)
-        except Exception as exc:  # noqa: BLE001
-            st.error(t("error", msg=one_line(exc)), icon=":material/error:")
-            return
+        report = None
+        if saved or again:
+            try:
+                report = run_ingest(settings, fetch=fetch)
+            except Exception as exc:  # noqa: BLE001
+                st.error(t("error", msg=one_line(exc)), icon=":material/error:")
+                return
+        st.session_state.pop("lib_removed", None)
         st.session_state["lib_last"] = {
             "report": report,
             "uploaded": [get_library(settings).display_path(p) for p in saved],
             "refused": refused,
         }
-        if saved:
-            st.session_state["lib_upload_gen"] = generation + 1  # a fresh, empty uploader
+        st.session_state["lib_upload_gen"] = generation + 1  # a fresh, empty uploader: each file has its outcome
         st.rerun()
+
+
+# -- the library's files, each removable ------------------------------------------------------------------
+def file_key(path: str) -> str:
+    """A widget key for a file: its path hashed (paths hold characters keys cannot)."""
+    return hashlib.sha1(path.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+
+
+def _file_line(f) -> str:
+    where = t("lib_file_uploaded") if f.uploaded else t("lib_file_in", folder=f.returns_with or Path(f.path).parent)
+    if not f.ingested:
+        state = t("lib_file_refused", why=f.problem) if f.problem else t("lib_file_pending")
+        return f"`{md_escape(f.file)}` · {where} · :red[{md_escape(state)}]"
+    return f"`{md_escape(f.file)}` · {where} · {t('lib_file_resources', n=f.resources)}"
+
+
+def _files_section(settings) -> None:
+    files = get_library(settings).files()
+    pending = st.session_state.get("lib_remove_pending")
+    with st.expander(
+        t("lib_files_list", n=len(files)), icon=":material/folder_open:", expanded=bool(pending), key="lib_files_box"
+    ):
+        if not files:
+            st.caption(t("lib_files_none"))
+        for f in files:
+            key = file_key(f.path)
+            row = st.container(horizontal=True, vertical_alignment="center", key=f"lib_file_{key}")
+            row.markdown(_file_line(f), width="stretch")
+            if row.button(t("lib_remove"), key=f"lib_rm_{key}", icon=":material/delete:", type="tertiary"):
+                st.session_state["lib_remove_pending"] = f.path
+                st.rerun()
+            if pending == f.path:
+                _confirm_removal(settings, f)
+
+
+def _confirm_removal(settings, f) -> None:
+    box = st.container(border=True, key="lib_confirm")
+    if not f.ingested:
+        box.warning(t("lib_remove_ask_stray", name=f.file), icon=":material/delete:")
+    else:
+        box.warning(t("lib_remove_ask", name=f.file, n=f.resources), icon=":material/delete:")
+        if f.returns_with:
+            box.caption(t("lib_remove_returns", name=f.file, folder=f.returns_with))
+    row = box.container(horizontal=True)
+    yes = row.button(t("lib_remove_yes"), type="primary", key="lib_rm_yes", icon=":material/delete:")
+    if row.button(t("lib_remove_no"), key="lib_rm_no"):
+        st.session_state.pop("lib_remove_pending", None)
+        st.rerun()
+    if yes:
+        st.session_state.pop("lib_remove_pending", None)
+        try:
+            with st.spinner(t("lib_removing", name=f.file)):
+                result = get_library(settings).remove(f.path)
+        except Exception as exc:  # noqa: BLE001
+            st.error(t("error", msg=one_line(exc)), icon=":material/error:")
+            return
+        st.session_state.pop("lib_last", None)  # its links may be the file's: a stale report would contradict
+        st.session_state["lib_removed"] = result.to_dict()
+        st.rerun()
+
+
+def _show_removal(done: dict) -> None:
+    if not done["in_library"]:
+        st.success(t("lib_removed_stray", name=done["file"]), icon=":material/delete:")
+        return
+    st.success(
+        t(
+            "lib_removed",
+            name=done["file"],
+            n=len(done["resources_removed"]),
+            kept=done["resources_kept"],
+            topics=len(done["learned_topics_removed"]),
+        ),
+        icon=":material/delete:",
+    )
+    if done["returns_with"]:
+        st.warning(t("lib_remove_returns", name=done["file"], folder=done["returns_with"]), icon=":material/info:")
 
 
 def _mark_selected(settings, rows: list[dict], selection) -> None:
@@ -177,6 +269,10 @@ def _page() -> None:
     last = st.session_state.get("lib_last")
     with st.expander(t("lib_upload"), icon=":material/upload_file:", expanded=not rows or bool(last)):
         _upload_section(settings)
+    _files_section(settings)
+    removed = st.session_state.get("lib_removed")
+    if removed:
+        _show_removal(removed)
     if last:
         for line in last.get("refused", []):
             st.error(line, icon=":material/block:")

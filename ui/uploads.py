@@ -1,4 +1,5 @@
-"""Where an uploaded file may be written: a sanitised name directly inside the uploads dir, or nothing.
+"""Where an uploaded file may be written: a sanitised name directly inside the uploads dir, or nothing; and
+whether it may be written at all: only what ingest would read (`Library.check_upload`, ingest's own checks).
 
 Browsers send a bare file name, but nothing stops a client from sending "../../x.md" or "/etc/passwd":
 such names are refused outright (not silently rewritten), so a learner sees why. Accepted names keep
@@ -8,11 +9,14 @@ else becomes "_".
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-ALLOWED_SUFFIXES = (".md", ".markdown", ".pdf")
+from studygraph import Library
+
+ALLOWED_SUFFIXES = tuple(Library.upload_limits().suffixes)  # the kinds ingest reads
 MAX_NAME = 120
 _UNSAFE = re.compile(r"[^\w.\- \u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
@@ -49,4 +53,18 @@ def safe_upload_path(uploads_dir: Path, filename: str) -> Path:
     target = (root / f"{stem}{suffix}").resolve()
     if target.parent != root:
         raise ValueError(f"{filename!r} would be saved outside the uploads folder")
+    return target
+
+
+def save_upload(uploads_dir: Path, filename: str, data: bytes) -> Path:
+    """Write an upload under its sanitised name (atomically: a half-written file is never ingested) once
+    ingest's own checks pass; ValueError with the reason otherwise, and nothing is written."""
+    target = safe_upload_path(uploads_dir, filename)
+    problem = Library.check_upload(target.name, data)
+    if problem:
+        raise ValueError(problem)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.part")  # a dot file: ingest never reads it
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
     return target
