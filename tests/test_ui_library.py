@@ -88,7 +88,7 @@ def test_a_file_removed_from_the_page_takes_its_resources_and_the_report_naming_
     at.button(key=f"lib_rm_{file_key(mine)}").click().run()
     at.button(key="lib_rm_yes").click().run()
     assert not at.exception and not at.error
-    assert "Removed corpus/mine.md: 1 resources" in texts(at)
+    assert "Removed corpus/mine.md: 1 resource(s) went with it." in texts(at)
     assert "https://example.org/unique-page-note" not in texts(at), "the upload report naming it is gone"
     assert not (data / "corpus" / "mine.md").exists()
     urls = {r.url for r in Library.open(data).resources()}

@@ -265,8 +265,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lib_col_status": ("Status", "状态"),
     "lib_upload": ("Add roadmaps or papers", "添加路线图或论文"),
     "lib_upload_help": (
-        "Markdown (.md) roadmaps and PDF papers are saved into your data dir and ingested.",
-        "Markdown 路线图和 PDF 论文会保存到数据目录并导入。",
+        "Markdown roadmaps and PDF papers are checked as ingest reads them, then saved into your data dir and "
+        "ingested; a file ingest cannot read is refused with the reason and never saved.",
+        "Markdown 路线图和 PDF 论文会先按导入的规则检查，再保存到数据目录并导入；无法导入的文件会被拒绝并说明原因，不会保存。",
     ),
     "lib_uploader": (
         "Markdown ({kinds}) up to {md_mb} MB, PDF up to {pdf_mb} MB",
@@ -308,12 +309,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lib_files_none": ("No files yet: add a roadmap or a paper above.", "还没有文件：请在上方添加路线图或论文。"),
     "lib_file_uploaded": ("uploaded", "已上传"),
     "lib_file_in": ("in {folder}", "位于 {folder}"),
-    "lib_file_resources": ("{n} resources", "{n} 条资料"),
+    "lib_file_resources": ("{n} resource(s)", "{n} 条资料"),
     "lib_file_refused": ("not in the library: {why}", "未导入：{why}"),
     "lib_file_pending": ("not ingested yet", "尚未导入"),
     "lib_remove": ("Remove", "移除"),
     "lib_remove_ask": (
-        "Remove {name} from the library? Its {n} resources go with it (those another file also lists stay), "
+        "Remove {name} from the library? Its {n} resource(s) go with it (those another file also lists stay), "
         "with their search entries and the topics learned from it. Your progress marks are kept.",
         "从资料库移除 {name}？其中的 {n} 条资料会一起移除（其他文件也列出的会保留），连同搜索索引和从它学到的主题。学习进度标记会保留。",
     ),
@@ -328,10 +329,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lib_remove_yes": ("Yes, remove it", "确认移除"),
     "lib_remove_no": ("Cancel", "取消"),
     "lib_removing": ("Removing {name}…", "正在移除 {name}……"),
-    "lib_removed": (
-        "Removed {name}: {n} resources and {topics} learned topics went with it; {kept} resources stay "
-        "(other files list them).",
-        "已移除 {name}：{n} 条资料和 {topics} 个学到的主题随之移除；{kept} 条资料保留（其他文件也列出了它们）。",
+    "lib_removed": ("Removed {name}: {n} resource(s) went with it.", "已移除 {name}：{n} 条资料随之移除。"),
+    "lib_removed_topics": ("Topics learned from it, gone too: {names}.", "从它学到的主题也已移除：{names}。"),
+    "lib_removed_kept": (
+        "{kept} resource(s) stay: other files list them too.",
+        "{kept} 条资料保留：其他文件也列出了它们。",
     ),
     "lib_removed_stray": ("Deleted {name} from your data dir.", "已从数据目录删除 {name}。"),
 }

@@ -228,16 +228,12 @@ def _show_removal(done: dict) -> None:
     if not done["in_library"]:
         st.success(t("lib_removed_stray", name=done["file"]), icon=":material/delete:")
         return
-    st.success(
-        t(
-            "lib_removed",
-            name=done["file"],
-            n=len(done["resources_removed"]),
-            kept=done["resources_kept"],
-            topics=len(done["learned_topics_removed"]),
-        ),
-        icon=":material/delete:",
-    )
+    parts = [t("lib_removed", name=done["file"], n=len(done["resources_removed"]))]
+    if done["learned_topics_removed"]:
+        parts.append(t("lib_removed_topics", names=", ".join(done["learned_topics_removed"][:10])))
+    if done["resources_kept"]:
+        parts.append(t("lib_removed_kept", kept=done["resources_kept"]))
+    st.success(" ".join(parts), icon=":material/delete:")
     if done["returns_with"]:
         st.warning(t("lib_remove_returns", name=done["file"], folder=done["returns_with"]), icon=":material/info:")
 
