@@ -133,6 +133,34 @@ def test_a_refused_upload_left_in_the_data_dir_is_listed_with_its_reason_and_can
     assert urls(lib) == {SHARED, "https://jalammar.github.io/illustrated-transformer"}
 
 
+def test_a_removal_that_fails_before_its_commit_leaves_the_old_library_and_the_next_ingest_finishes_it(
+    tmp_path, embedder, monkeypatch
+):
+    """The commit is the moment of removal: a failure in it (disk full, a crash) rolls SQLite back, so readers
+    keep the whole old library; the upload's copy is already gone, so the next ingest drops the file."""
+    from studygraph import Library
+    from studygraph.store.meta import MetaStore
+
+    lib = Library.open(tmp_path / "data", embedder=embedder, corpus_dirs=[], llm_backend="none")
+    write(lib.settings.uploads_dir / "kept.md", OTHER)
+    gone = write(lib.settings.uploads_dir / "gone.md", "# Gone\n\n- [A page to drop](https://example.org/drop)\n")
+    lib.ingest()
+    before = urls(lib)
+
+    def disk_full(self, resources, chunks):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(MetaStore, "replace_library", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        lib.remove("gone.md")
+    monkeypatch.undo()
+    assert urls(lib) == before and not gone.exists()
+
+    report = lib.ingest().report
+    assert report.removed == 1 and "https://example.org/drop" not in urls(lib)
+    assert vectors_of(lib) == chunk_ids(lib)
+
+
 def test_remove_waits_for_a_running_ingest_and_then_says_so(two_roadmaps):
     from studygraph import Library
     from studygraph.errors import IngestBusy
