@@ -33,6 +33,25 @@ TRUE = {  # what a learner writes -> the topic it means
     "微积分": "calculus",
     "backprop": "backpropagation",
     "few-shot learning": "in-context-learning",
+    # classic NLP tasks and methods, each its own topic (corpus/topics/nlp_tasks.toml), not its umbrella's alias
+    "dependency parsing": "dependency-parsing",
+    "依存句法分析": "dependency-parsing",
+    "学习依存句法分析之前要学什么": "dependency-parsing",
+    "POS tagging": "pos-tagging",
+    "词性标注": "pos-tagging",
+    "共指消解": "coreference-resolution",
+    "what is coreference resolution": "coreference-resolution",
+    "知识图谱": "knowledge-graphs",
+    "主题模型": "topic-models",
+    "中文分词": "chinese-word-segmentation",
+    "Viterbi": "viterbi-algorithm",
+    "信息抽取": "information-extraction",
+    "reading comprehension": "reading-comprehension",
+    "textual entailment": "natural-language-inference",
+    "BM25": "bm25",
+    "semantic search": "dense-retrieval",
+    "sentence piece": "sentencepiece",
+    "named entity recogniton": "ner",  # a typo
 }
 NEAR_MISSES = [  # a different topic that the map does not have
     "graph neural networks",
@@ -44,8 +63,10 @@ NEAR_MISSES = [  # a different topic that the map does not have
     "reinforcement learning from AI feedback",
     "diffusion language models",
     "transformer xl",
-    "知识图谱",
+    "知识图谱推理",
     "语音识别",
+    "dependency injection",
+    "open information extraction",
     "quantum computing",
 ]
 
