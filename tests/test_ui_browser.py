@@ -259,11 +259,11 @@ def test_upload_with_fetch_then_find_the_learned_topic(page, tmp_path):
     from fetch_site import LoopbackSite
 
     with LoopbackSite() as site:
-        note = tmp_path / "gnn-notes.md"
+        note = tmp_path / "snn-notes.md"
         note.write_text(
             f"# 我的笔记\n\n## 神经网络基础\n- [CS231n 神经网络](https://cs231n.github.io/neural-networks-1/)\n\n"
-            f"## 图神经网络\n- 材料: {site.url('/en.html')}\n"
-            f"- [A Gentle Introduction to Graph Neural Networks](https://distill.pub/2021/gnn-intro/)\n",
+            f"## 脉冲神经网络\n- 材料: {site.url('/en.html')}\n"
+            f"- [Training Spiking Neural Networks Using Lessons From Deep Learning](https://arxiv.org/abs/2109.12894)\n",
             encoding="utf-8",
         )
         with _streamlit(
@@ -277,7 +277,7 @@ def test_upload_with_fetch_then_find_the_learned_topic(page, tmp_path):
             try:
                 # An empty library opens the upload section by itself.
                 page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(note))
-                page.get_by_test_id("stFileChip").filter(has_text="gnn-notes.md").first.wait_for()
+                page.get_by_test_id("stFileChip").filter(has_text="snn-notes.md").first.wait_for()
                 page.get_by_test_id("stFileChipIconSpinner").wait_for(state="detached")
                 page.locator(".st-key-lib_fetch label").first.click()
                 _settle(page)
@@ -291,7 +291,7 @@ def test_upload_with_fetch_then_find_the_learned_topic(page, tmp_path):
 
                 _open(page, url, "explorer")
                 search = page.get_by_label("Search a topic")
-                search.fill("图神经网络")
+                search.fill("脉冲神经网络")
                 search.press("Enter")
                 page.get_by_text("learned from your roadmap").first.wait_for(timeout=60_000)
                 _settle(page)
