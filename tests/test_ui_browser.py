@@ -303,7 +303,7 @@ def test_upload_with_fetch_then_find_the_learned_topic(page, tmp_path):
 
 
 def _big_roadmap(path: Path, sections: int = 130) -> Path:
-    """A roadmap with `sections` subjects the map lacks: the catalogue's 202 topics + that many learned ones."""
+    """A roadmap with `sections` subjects the map lacks: the catalogue's curated topics + that many learned ones."""
     import random
 
     rng, syllables = random.Random(3), "ka lo mi ren tu sha vex dor pli zan quo bri fen gar hol".split()
@@ -322,7 +322,7 @@ def _map_nodes(page) -> int:
 
 @pytest.fixture(scope="module")
 def big_server(tmp_path_factory, embedder):
-    """The default corpus plus a generated roadmap of 130 subjects the map lacks (332 topics), with some
+    """The default corpus plus a generated roadmap of 130 subjects the map lacks (394 topics), with some
     progress marked; served by a real `streamlit run`."""
     from studygraph.config import load_settings
     from studygraph.ingest.pipeline import ingest
@@ -362,7 +362,7 @@ def _map_fills(page) -> dict[str, str]:
 
 
 def test_explorer_opens_on_the_whole_map_at_300_topics(page, big_server):
-    """332 topics (130 learned from a generated roadmap): the explorer's first view is the whole map with the
+    """394 topics (130 learned from a generated roadmap): the explorer's first view is the whole map with the
     learner's status colours; a click on a node opens that topic; "Whole map" draws it all again."""
     import time
 
