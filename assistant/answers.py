@@ -152,7 +152,7 @@ class Answers:
     # -- plan -------------------------------------------------------------------------------------
     def missing_plan(self, intent: Intent, closest: list[tuple[str, str]], results: list) -> Draft:
         """A plan asked for a subject the topic map lacks: say so, name the closest topics, offer the plan for a
-        known topic the subject contains ("neural networks" in "graph neural networks"), and show what the
+        known topic the subject contains ("neural networks" in "spiking neural networks"), and show what the
         library has on the subject itself. Never a plan for something else presented as the answer."""
         lang, tg, phrase = intent.lang, self.tg, intent.missing
         sep = "、" if lang == "zh" else ", "

@@ -222,7 +222,7 @@ _SUBJECT_CONTENT = re.compile(r"[0-9a-z\u3400-\u9fff]")
 
 def missing_subject(text: str, resolver: Resolver) -> str | None:
     """The subject of a plan question when the topic map does not have it: a name it lacks ("知识图谱") or a
-    known name inside a longer one ("graph neural networks"). None when every subject is a known topic
+    known name inside a longer one ("spiking neural networks"). None when every subject is a known topic
     (a typo of one included)."""
     phrase = normalise(PLAN_WORDS.sub(" ", normalise(text)))  # normalised again: match positions index this string
     rest = phrase

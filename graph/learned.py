@@ -1,11 +1,11 @@
 """Topics learned from the learner's roadmaps: a section on something the curated map lacks becomes a topic.
 
-A roadmap heading that names no catalogue topic ("图神经网络", "Speech recognition") and holds resources is a
+A roadmap heading that names no catalogue topic ("脉冲神经网络", "Speech recognition") and holds resources is a
 subject the learner is studying, so it joins the graph as a *learned topic*: named as the roadmap writes it,
 a stable id derived from that name (progress on it survives re-ingest; the same heading in two roadmaps is
 one topic), and prerequisites only where the library shows evidence, each with its file:line:
 
-- the catalogue topics its own heading names ("graph neural networks" holds "neural networks");
+- the catalogue topics its own heading names ("spiking neural networks" holds "neural networks");
 - the catalogue topics its resources are about (their titles and roadmap lines);
 - its parent section, when that names a topic; the section before it under the same parent only when
   nothing else speaks for it (order alone is weak evidence).

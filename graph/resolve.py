@@ -1,7 +1,7 @@
 """Resolve a learner's words to a topic: exact, alias, fuzzy (a typo), partial — or nothing.
 
 The ladder stops at the first rung that answers, and says which rung it was (`how`), so callers can tell a
-sure match from a guess. `partial` is a known topic's name inside a longer name ("graph neural networks"
+sure match from a guess. `partial` is a known topic's name inside a longer name ("spiking neural networks"
 holds "neural networks"): the closest topic, not the one asked for, so it is never used as a goal or a
 known topic silently (`Resolution.confident`). Nonsense resolves to nothing: the fuzzy rung has a high
 cutoff, and the optional embedding rung (the assistant passes an encoder; graph-only commands never load a

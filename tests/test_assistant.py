@@ -98,8 +98,10 @@ def test_a_plan_for_a_subject_the_map_lacks_says_so_and_searches_the_library(see
     zh = assistant.ask("学习语音识别之前要学什么？")
     assert zh.intent == "plan" and "主题图里没有“语音识别”" in zh.text and "最接近的主题" in zh.text
     assert "学习路线**" not in zh.text, "no plan for some other topic presented as the answer"
-    en = assistant.ask("what should I learn before graph neural networks?")
-    assert "“graph neural networks” is not in the topic map" in en.text and "Closest topics: Neural networks" in en.text
+    en = assistant.ask("what should I learn before spiking neural networks?")
+    assert (
+        "“spiking neural networks” is not in the topic map" in en.text and "Closest topics: Neural networks" in en.text
+    )
     assert en.structured["goal"]["id"] == "neural-networks", "the closest plan is offered, under its own name"
     assert en.text.index("not in the topic map") < en.text.index("The closest plan I have")
     for answer in (zh, en):
@@ -161,7 +163,7 @@ def test_every_intent_speaks_the_questions_language_all_the_way(seed):
         "学完 RLHF 之后学什么",
         "what should I learn after RLHF?",
         "学习语音识别之前要学什么？",
-        "what should I learn before graph neural networks?",
+        "what should I learn before spiking neural networks?",
         "我学完了 Transformer",
         "考考我 LoRA",
         "什么是词向量？为什么重要？",

@@ -175,7 +175,7 @@ def test_plans_and_the_graph_answer_from_the_catalogue_without_a_library(capsys,
 @pytest.mark.parametrize(
     "argv",
     [
-        ["path", "graph neural networks " * 5000],
+        ["path", "spiking neural networks " * 5000],
         ["why", "x" * 100_000, "transformer"],
         ["next", "--known", "y" * 100_000],
         ["resolve", "q" * 100_000],

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, REPO
 
-ROADMAP = FIXTURES / "learned" / "gnn-speech.md"
+ROADMAP = FIXTURES / "learned" / "snn-speech.md"
 SG = str(Path(sys.executable).with_name("studygraph"))
 
 
@@ -25,7 +25,7 @@ def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def learned_library(tmp_path, make_settings, embedder):
-    """The GNN/speech roadmap ingested alone (no default corpus) into a tmp data dir."""
+    """The spiking-networks/speech roadmap ingested alone (no default corpus) into a tmp data dir."""
     from studygraph.ingest.pipeline import ingest
 
     corpus = tmp_path / "roadmaps"
@@ -112,27 +112,31 @@ def test_a_section_the_map_lacks_becomes_a_topic_with_evidenced_prerequisites(le
     settings, _ = learned_library
     tg, _ = graph_of(settings)
     learned = {t.name: t for t in tg.catalogue.topics.values() if t.learned}
-    assert set(learned) == {"图神经网络", "Speech recognition"}  # not 其他/Tools/Acknowledgements/PEFT/a repo name
+    assert set(learned) == {"脉冲神经网络", "Speech recognition"}  # not 其他/Tools/Acknowledgements/PEFT/a repo name
 
-    gnn = learned["图神经网络"]
-    assert gnn.zh == "图神经网络" and gnn.learned
-    assert gnn.evidence[0].endswith("gnn-speech.md:6 section “我的深度学习路线 > 图神经网络”")
+    snn = learned["脉冲神经网络"]
+    assert snn.zh == "脉冲神经网络" and snn.learned
+    assert snn.evidence[0].endswith("snn-speech.md:6 section “我的深度学习路线 > 脉冲神经网络”")
     from studygraph.graph.learned import seen_at
 
-    assert seen_at(gnn).endswith("gnn-speech.md:6")
+    assert seen_at(snn).endswith("snn-speech.md:6")
     # Its heading names neural networks, its resources are about them: a prerequisite, with file:line evidence.
-    edge = tg.edge_evidence("neural-networks", gnn.id)
+    edge = tg.edge_evidence("neural-networks", snn.id)
     assert edge["kind"] == "learned-topic" and edge["weight"] == 1.0
-    assert any("gnn-speech.md:6" in e and "Neural networks" in e for e in edge["evidence"])
+    assert any("snn-speech.md:6" in e and "Neural networks" in e for e in edge["evidence"])
     # The section's resources, including those of its generic sub-section ("论文"), are the topic's.
-    titles = [r.title for r in tg.resources_by_topic[gnn.id]]
-    assert {"A Gentle Introduction to Graph Neural Networks", "GCN 论文", "Graph Attention Networks"} <= set(titles)
+    titles = [r.title for r in tg.resources_by_topic[snn.id]]
+    assert {
+        "Training Spiking Neural Networks Using Lessons From Deep Learning",
+        "SNN 综述",
+        "snnTorch tutorial",
+    } <= set(titles)
 
     speech = learned["Speech recognition"]
     assert speech.zh == ""  # no Chinese name is made up
     assert tg.plan_graph.has_edge("transformer", speech.id)
-    # Order alone ("图神经网络" comes first) is no evidence when the section's own resources say more.
-    assert not tg.graph.has_edge(gnn.id, speech.id) or tg.graph.edges[gnn.id, speech.id]["weight"] < 1.0
+    # Order alone ("脉冲神经网络" comes first) is no evidence when the section's own resources say more.
+    assert not tg.graph.has_edge(snn.id, speech.id) or tg.graph.edges[snn.id, speech.id]["weight"] < 1.0
 
 
 def test_resolve_path_why_and_next_know_the_learned_topic(learned_library):
@@ -149,12 +153,12 @@ def test_resolve_path_why_and_next_know_the_learned_topic(learned_library):
     assert ids[-1] == "learned-speech-recognition" and steps[-1]["learned"]
     assert ids.index("transformer") < ids.index("learned-speech-recognition")
     assert {r["title"] for r in steps[-1]["resources"]} >= {"wav2vec 2.0"}
-    assert any("gnn-speech.md:13" in e for e in steps[-1]["evidence"])
+    assert any("snn-speech.md:13" in e for e in steps[-1]["evidence"])
 
-    human = cli(data, "path", "图神经网络").stdout
+    human = cli(data, "path", "脉冲神经网络").stdout
     assert "[learned from" in human.splitlines()[0]
 
-    why = json.loads(cli(data, "why", "neural networks", "图神经网络", "--json").stdout)
+    why = json.loads(cli(data, "why", "neural networks", "脉冲神经网络", "--json").stdout)
     assert why["edges"][-1]["kind"] == "learned-topic"
 
     nxt = json.loads(
@@ -171,26 +175,27 @@ def test_progress_on_a_learned_topic_survives_reingest_and_the_topic_goes_with_i
     from studygraph.ingest.pipeline import ingest
 
     settings, corpus = learned_library
-    assert cli(settings.data_dir, "mark", "图神经网络").returncode == 0
+    assert cli(settings.data_dir, "mark", "脉冲神经网络").returncode == 0
 
     # The roadmap changes around the section: the topic, its id and the learner's progress stay.
     text = (corpus / ROADMAP.name).read_text(encoding="utf-8")
     (corpus / ROADMAP.name).write_text(
-        text.replace("## 图神经网络", "## 注意\n- [x](https://example.org/x)\n\n## 二、图神经网络"), encoding="utf-8"
+        text.replace("## 脉冲神经网络", "## 注意\n- [x](https://example.org/x)\n\n## 二、脉冲神经网络"),
+        encoding="utf-8",
     )
     report = ingest(settings, embedder=embedder)
     assert report.updated == 1
     tg, meta = graph_of(settings)
-    gnn = next(t for t in tg.catalogue.topics.values() if t.name == "图神经网络")
+    snn = next(t for t in tg.catalogue.topics.values() if t.name == "脉冲神经网络")
     known, _ = known_topics(tg, meta)
-    assert gnn.id in known
+    assert snn.id in known
     meta.close()
 
     (corpus / ROADMAP.name).unlink()
     ingest(settings, embedder=embedder)
     tg, meta = graph_of(settings)
     assert not any(t.learned for t in tg.catalogue.topics.values())
-    assert cli(settings.data_dir, "path", "图神经网络").returncode == 1
+    assert cli(settings.data_dir, "path", "脉冲神经网络").returncode == 1
 
 
 def test_chinese_answers_about_a_learned_topic_stay_chinese(learned_library):
@@ -198,10 +203,10 @@ def test_chinese_answers_about_a_learned_topic_stay_chinese(learned_library):
 
     settings, _ = learned_library
     assistant = Assistant(settings)
-    plan = assistant.ask("学习图神经网络之前要学什么？")
+    plan = assistant.ask("学习脉冲神经网络之前要学什么？")
     assert plan.intent == "plan" and plan.structured["goal"]["learned"]
     assert "从你的路线图学到" in plan.text and "learned from" not in plan.text.lower()
-    explain = assistant.ask("什么是图神经网络")
+    explain = assistant.ask("什么是脉冲神经网络")
     assert explain.intent == "explain" and "从你的路线图学到" in explain.text
     assert "Learned from" not in explain.text and "Prerequisites" not in explain.text
     english = assistant.ask("what is speech recognition")
@@ -217,12 +222,12 @@ def test_the_app_marks_learned_topics_in_the_explorer_and_the_plan_picture(learn
     at = AppTest.from_file(str(REPO / "ui" / "app.py"), default_timeout=120)
     at.run()
     at.switch_page("explorer.py").run()
-    at.text_input(key="ex_text").input("图神经网络").run()
+    at.text_input(key="ex_text").input("脉冲神经网络").run()
     assert not at.exception and not at.error
     assert at.session_state["ex_topic"].startswith("learned-")
     assert any("learned from your roadmap" in m.value for m in at.markdown)
     evidence = next(e for e in at.expander if e.label == "Where this topic comes from")
-    assert "gnn-speech.md:6" in evidence.markdown[0].value
+    assert "snn-speech.md:6" in evidence.markdown[0].value
     assert any(e.label.startswith("Neural networks") and "learned-topic" in e.label for e in at.expander)
     assert "dashed" in at.get("graphviz_chart")[0].proto.spec
 

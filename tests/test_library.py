@@ -60,7 +60,7 @@ def test_library_plans_resolves_and_explains_with_typed_results(library_dir):
     assert why.path[0] == "attention" and why.path[-1] == "transformer" and why.edges[0].evidence
     assert lib.version and lib.stats().quarantined >= 10
     with pytest.raises(Exception, match="closest"):
-        lib.plan("graph neural networks")
+        lib.plan("spiking neural networks")
 
 
 def test_import_studygraph_is_cheap():
@@ -226,7 +226,7 @@ def test_an_mcp_client_lists_the_tools_and_gets_a_plan_and_search_results(librar
             ask = await client.call_tool(
                 "ask", {"question": "where is a good explanation of attention?", "no_llm": True}
             )
-            missing = await client.call_tool("plan", {"goal": "graph neural networks"})
+            missing = await client.call_tool("plan", {"goal": "spiking neural networks"})
             return tools, plan, search, ask, missing
 
     tools, plan, search, ask, missing = asyncio.run(session())

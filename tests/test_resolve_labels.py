@@ -52,15 +52,27 @@ TRUE = {  # what a learner writes -> the topic it means
     "semantic search": "dense-retrieval",
     "sentence piece": "sentencepiece",
     "named entity recogniton": "ner",  # a typo
+    # topics of their own since issue 28 (near-misses before it)
+    "graph neural networks": "graph-neural-networks",
+    "graph neural network": "graph-neural-networks",
+    "图神经网络": "graph-neural-networks",
+    "reinforcement learning from AI feedback": "rlaif",
+    "随机森林": "random-forests",
+    "EM algorithm": "em-algorithm",
+    "k-means": "k-means",
+    "马尔可夫链": "markov-chains",
+    "Mamba": "state-space-models",
+    "投机解码": "speculative-decoding",
 }
 NEAR_MISSES = [  # a different topic that the map does not have
-    "graph neural networks",
-    "graph neural network",
+    "spiking neural networks",
+    "spiking neural network",
     "Recursive Neural Network",
     "递归神经网络",
-    "图神经网络",
+    "脉冲神经网络",
     "One-shot learning",
-    "reinforcement learning from AI feedback",
+    "Monte Carlo tree search",
+    "federated learning",
     "diffusion language models",
     "transformer xl",
     "知识图谱推理",
@@ -91,16 +103,16 @@ def test_near_misses_are_never_used_silently(resolver, text):
 
 
 def test_a_partial_match_names_the_topic_it_contains_first(resolver):
-    hit = resolver.resolve("graph neural networks")
+    hit = resolver.resolve("spiking neural networks")
     assert hit.how == "partial" and hit.closest[0][0] == "neural-networks"
 
 
 def test_path_to_a_near_miss_exits_1_naming_the_closest_topics(tmp_path):
     sg = str(Path(sys.executable).with_name("studygraph"))
     for args in (
-        ["path", "graph neural networks"],
-        ["path", "graph neural networks", "--json"],
-        ["path", "RLHF", "--known", "图神经网络"],
+        ["path", "spiking neural networks"],
+        ["path", "spiking neural networks", "--json"],
+        ["path", "RLHF", "--known", "脉冲神经网络"],
     ):
         result = subprocess.run(
             [sg, *args, "--data-dir", str(tmp_path)], capture_output=True, text=True, cwd=REPO, timeout=120

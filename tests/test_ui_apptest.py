@@ -338,7 +338,7 @@ def test_path_goal_typed_in_chinese_and_nonsense(library_env):
     assert at.session_state["path_goal"] == "rlhf"
     at.text_input(key="path_goal_text").input("香蕉蛋糕的做法").run()
     assert at.warning, "an unknown goal says so"
-    at.text_input(key="path_goal_text").input("graph neural networks").run()
+    at.text_input(key="path_goal_text").input("spiking neural networks").run()
     _ok(at)
     warning = at.warning[0].value
     assert "not in the topic map" in warning and "Neural networks" in warning, "a near miss says so, never silently"

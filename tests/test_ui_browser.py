@@ -259,11 +259,11 @@ def test_upload_with_fetch_then_find_the_learned_topic(page, tmp_path):
     from fetch_site import LoopbackSite
 
     with LoopbackSite() as site:
-        note = tmp_path / "gnn-notes.md"
+        note = tmp_path / "snn-notes.md"
         note.write_text(
             f"# 我的笔记\n\n## 神经网络基础\n- [CS231n 神经网络](https://cs231n.github.io/neural-networks-1/)\n\n"
-            f"## 图神经网络\n- 材料: {site.url('/en.html')}\n"
-            f"- [A Gentle Introduction to Graph Neural Networks](https://distill.pub/2021/gnn-intro/)\n",
+            f"## 脉冲神经网络\n- 材料: {site.url('/en.html')}\n"
+            f"- [Training Spiking Neural Networks Using Lessons From Deep Learning](https://arxiv.org/abs/2109.12894)\n",
             encoding="utf-8",
         )
         with _streamlit(
@@ -277,7 +277,7 @@ def test_upload_with_fetch_then_find_the_learned_topic(page, tmp_path):
             try:
                 # An empty library opens the upload section by itself.
                 page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(note))
-                page.get_by_test_id("stFileChip").filter(has_text="gnn-notes.md").first.wait_for()
+                page.get_by_test_id("stFileChip").filter(has_text="snn-notes.md").first.wait_for()
                 page.get_by_test_id("stFileChipIconSpinner").wait_for(state="detached")
                 page.locator(".st-key-lib_fetch label").first.click()
                 _settle(page)
@@ -291,7 +291,7 @@ def test_upload_with_fetch_then_find_the_learned_topic(page, tmp_path):
 
                 _open(page, url, "explorer")
                 search = page.get_by_label("Search a topic")
-                search.fill("图神经网络")
+                search.fill("脉冲神经网络")
                 search.press("Enter")
                 page.get_by_text("learned from your roadmap").first.wait_for(timeout=60_000)
                 _settle(page)
@@ -303,7 +303,7 @@ def test_upload_with_fetch_then_find_the_learned_topic(page, tmp_path):
 
 
 def _big_roadmap(path: Path, sections: int = 130) -> Path:
-    """A roadmap with `sections` subjects the map lacks: the catalogue's 202 topics + that many learned ones."""
+    """A roadmap with `sections` subjects the map lacks: the catalogue's curated topics + that many learned ones."""
     import random
 
     rng, syllables = random.Random(3), "ka lo mi ren tu sha vex dor pli zan quo bri fen gar hol".split()
@@ -322,7 +322,7 @@ def _map_nodes(page) -> int:
 
 @pytest.fixture(scope="module")
 def big_server(tmp_path_factory, embedder):
-    """The default corpus plus a generated roadmap of 130 subjects the map lacks (332 topics), with some
+    """The default corpus plus a generated roadmap of 130 subjects the map lacks (394 topics), with some
     progress marked; served by a real `streamlit run`."""
     from studygraph.config import load_settings
     from studygraph.ingest.pipeline import ingest
@@ -362,7 +362,7 @@ def _map_fills(page) -> dict[str, str]:
 
 
 def test_explorer_opens_on_the_whole_map_at_300_topics(page, big_server):
-    """332 topics (130 learned from a generated roadmap): the explorer's first view is the whole map with the
+    """394 topics (130 learned from a generated roadmap): the explorer's first view is the whole map with the
     learner's status colours; a click on a node opens that topic; "Whole map" draws it all again."""
     import time
 
