@@ -244,7 +244,7 @@ class Assistant:
         text = intent.raw
         if intent.followup:  # "give me a video instead" / "more": search the previous subject
             names = " ".join(tg.catalogue.topics[t].name for t in intent.topics if t in tg.catalogue.topics)
-            text = names or intent.subject or text
+            text = intent.subject or names or text
         q = Query(text, intent.lang, list(intent.topics), intent.kind, wants_hint(intent.raw))
         end = FIND_PAGE * intent.page
         results = self.search(q, k=max(end * 3, 15))

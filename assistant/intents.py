@@ -434,7 +434,7 @@ def _route(text: str, resolver: Resolver | None, history: list[dict] | None) -> 
         return intent
     base = _about(previous_intent(history, resolver, skip_known=True)) or prev
     same_search = base.name == "find"
-    subject = (base.subject or base.raw) if same_search and not base.topics else base.subject
+    subject = (base.subject or base.raw) if same_search else base.subject  # the same search's own words
     if not (base.topics or subject) or intent.topics:
         pass  # nothing to search again, or a subject of its own: routed as it is (or as a topic follow-up)
     elif MORE_FOLLOWUP.search(text) and not intent.kind:
