@@ -93,6 +93,7 @@ class Assistant:
         self._catalogue = None
         self._retriever = None
         self._corpus_urls: set[str] = set()
+        self._titles = None  # (topic graph, {resource id: normalised title}) for questions that are a title
 
     # -- lazy parts -----------------------------------------------------------------------------------
     def _base(self):
@@ -226,19 +227,21 @@ class Assistant:
     def _titled(self, intent: Intent, tg) -> Intent:
         """A question that is a resource's title ("PyTorch Geometric docs") asks for that resource: a find with
         it first, not an explanation of a topic its title happens to name."""
-        from rapidfuzz import fuzz
+        from rapidfuzz import fuzz, process
 
         from studygraph.graph.matcher import normalise
 
         if intent.followup or intent.name not in ("explain", "find", "chitchat"):
             return intent
         text = normalise(intent.raw)
-        if len(text) < 6:
+        if len(text) < 6 or text in self._resolver.matcher.by_alias:  # a topic's own name ("InstructGPT") asks about it
             return intent
-        best = max(tg.resources.values(), key=lambda r: fuzz.ratio(normalise(r.title), text), default=None)
-        if best is None or fuzz.ratio(normalise(best.title), text) < TITLE_MATCH:
-            return intent
-        return replace(intent, name="find", titled=best.id)
+        with self._lock:  # the titles of this graph's resources, normalised once per library version
+            if self._titles is None or self._titles[0] is not tg:
+                self._titles = (tg, {r.id: normalise(r.title) for r in tg.resources.values()})
+            titles = self._titles[1]
+        best = process.extractOne(text, titles, scorer=fuzz.ratio, score_cutoff=TITLE_MATCH)
+        return replace(intent, name="find", titled=best[2]) if best else intent
 
     def _find(self, intent: Intent, tg) -> list[SearchResult]:
         text = intent.raw

@@ -358,9 +358,13 @@ def _has_content(text: str) -> bool:
     )
 
 
-def previous_intent(history: list[dict] | None, resolver: Resolver | None, skip_known: bool = False) -> Intent | None:
+def previous_intent(
+    history: list[dict] | None, resolver: Resolver | None, skip_known: bool = False, memo: dict | None = None
+) -> Intent | None:
     """The intent of the last user turn in the history, itself resolved against the turns before it;
-    `skip_known`: passing over "I know X" turns (a "why?" after one asks about the answer before it)."""
+    `skip_known`: passing over "I know X" turns (a "why?" after one asks about the answer before it).
+    `memo` keeps each turn's intent by its index, so a chain of follow-ups routes every turn once."""
+    memo = {} if memo is None else memo
     for i in range(len(history or ()) - 1, -1, -1):
         msg = history[i]
         text = str(msg.get("content") or "").strip()
@@ -368,7 +372,9 @@ def previous_intent(history: list[dict] | None, resolver: Resolver | None, skip_
             continue
         if skip_known and _says_known(route_one(text, resolver)):
             continue
-        return _route(text, resolver, history[:i])
+        if i not in memo:
+            memo[i] = _route(text, resolver, history[:i], memo)
+        return memo[i]
     return None
 
 
@@ -399,7 +405,7 @@ def conversation_known(texts: list[str], resolver: Resolver | None) -> tuple[lis
 def route(text: str, resolver: Resolver | None, history: list[dict] | None = None) -> Intent:
     """The intent of `text` in the conversation `history` (list of {role, content}, oldest first), with the
     topics every earlier turn said are known."""
-    intent = _route(text.strip(), resolver, history)
+    intent = _route(text.strip(), resolver, history, {})
     said = [str(m.get("content") or "") for m in history or () if m.get("role") == "user"] + [text]
     known, areas = conversation_known(said, resolver)
     return replace(intent, known=known, known_areas=areas)
@@ -408,13 +414,13 @@ def route(text: str, resolver: Resolver | None, history: list[dict] | None = Non
 WHY_ALONE = _rx(r"^\W*why\W*$", r"^\W*(那)?(为什么|为啥|为何)(呢|啊)?\W*$")
 
 
-def _route(text: str, resolver: Resolver | None, history: list[dict] | None) -> Intent:
+def _route(text: str, resolver: Resolver | None, history: list[dict] | None, memo: dict) -> Intent:
     intent = route_one(text, resolver)
     if WHY_FOLLOWUP.search(text) and intent.name != "quiz":
         if len(intent.topics) >= 2 and re.match(r"^\W*(why|how\s+come|为什么|为啥|为何)", text, re.I):
             # "why attention before transformer?": the path between the two, whatever came before.
             return Intent("why", intent.topics, None, text, intent.lang, "why")
-        base = previous_intent(history, resolver, skip_known=True) if history else None
+        base = previous_intent(history, resolver, True, memo) if history else None
         if base is not None and base.name == "why":
             base = base.context  # "why?" again, or about another step of the same answer
         if base is not None and base.name in ("plan", "next"):
@@ -423,16 +429,16 @@ def _route(text: str, resolver: Resolver | None, history: list[dict] | None) -> 
             return Intent("why", [], None, text, intent.lang, "why")
     if intent.topics and not TOPIC_FOLLOWUP.search(text):
         return intent
-    prev = previous_intent(history, resolver) if history else None
+    prev = previous_intent(history, resolver, False, memo) if history else None
 
     if AFTER_FOLLOWUP.search(text):
         # "and after that?": what comes after the previous goal (or after the previous next-list).
-        base = _about(previous_intent(history, resolver, skip_known=True) if history else None)
+        base = _about(previous_intent(history, resolver, True, memo) if history else None)
         topics = base.topics if base else []
         return Intent("next", topics, None, text, intent.lang, "after", context=base)
     if prev is None:
         return intent
-    base = _about(previous_intent(history, resolver, skip_known=True)) or prev
+    base = _about(previous_intent(history, resolver, True, memo)) or prev
     same_search = base.name == "find"
     subject = (base.subject or base.raw) if same_search else base.subject  # the same search's own words
     if not (base.topics or subject) or intent.topics:

@@ -152,3 +152,4 @@ def test_a_question_that_is_a_resources_title_finds_that_resource_first(tmp_path
     assert answer.intent == "find"
     assert answer.structured["resources"][0]["url"] == "https://pytorch-geometric.readthedocs.io/"
     assert lib.ask("what is PyTorch").intent == "explain"  # a question about the topic stays one
+    assert lib.ask("PyTorch").intent == "explain"
