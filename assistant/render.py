@@ -87,12 +87,13 @@ def resource_line(r: ResourceRef) -> str:
 
 
 def numbered(items: Iterable[tuple[str, list[str]]]) -> str:
-    """An ordered list whose items each carry a nested bullet list, indented to the item's content column."""
+    """An ordered list whose items each carry a nested bullet list, indented to the item's content column; each
+    item and sub-item one line (a line break in library text would end the item)."""
     out = []
     for i, (head, subs) in enumerate(items, 1):
         marker = f"{i}. "
-        out.append(marker + head)
-        out.extend(" " * len(marker) + "- " + s for s in subs)
+        out.append(marker + " ".join(head.split()))
+        out.extend(" " * len(marker) + "- " + " ".join(s.split()) for s in subs)
     return "\n".join(out)
 
 
