@@ -261,6 +261,11 @@ class Assistant:
             hit = next((r for r in results if r.resource.id == intent.titled), None)
             hit = hit or SearchResult(tg.resources[intent.titled], 1.0, list(tg.resources[intent.titled].topics))
             results = [hit] + [r for r in results if r is not hit]
+        subjects = {t for t in intent.topics if t in tg.catalogue.topics and tg.catalogue.topics[t].level != "meta"}
+        if intent.page > 1 and subjects:
+            # "more" is more on the subject: past the first page, only resources about it, not the ranking's filler.
+            about = [r for r in results[FIND_PAGE:] if subjects & set(r.resource.topics or r.topics)]
+            return about[end - 2 * FIND_PAGE : end - FIND_PAGE]
         return results[end - FIND_PAGE : end]
 
     def _named_resources(self, intent: Intent, tg) -> list[Resource]:

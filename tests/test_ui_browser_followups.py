@@ -95,7 +95,7 @@ def test_followups_in_english(chat):
     again = _text(ask(chat, "What should I learn before RLHF?"))
     steps = lambda text: int(re.search(r"(\d+) steps", text).group(1))  # noqa: E731
     assert steps(again) < steps(plan) and "Skipping" in again
-    found = _text(ask(chat, "resources about attention"))
+    found = _text(ask(chat, "resources about transformers"))
     more = _text(ask(chat, "more"))
     assert "From your library" in found and "More from your library" in more
     paper = _text(ask(chat, "give me a paper instead"))
@@ -114,7 +114,7 @@ def test_followups_in_chinese(chat):
     again = _text(ask(chat, "学 RLHF 之前要学什么？"))
     steps = lambda text: int(re.search(r"共 (\d+) 步", text).group(1))  # noqa: E731
     assert steps(again) < steps(plan) and "已跳过" in again
-    ask(chat, "有没有讲注意力机制的资料")
+    ask(chat, "有没有讲 Transformer 的资料")
     assert "资料库中的更多资料" in _text(ask(chat, "换一个"))
     zh = ask(chat, "中文的")
     titles = [a.inner_text() for a in zh.locator("ol a[href^=http]").all()]
