@@ -12,11 +12,13 @@ from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
+from studygraph.assistant import render
 from studygraph.assistant.grounding import PromptSource
-from studygraph.assistant.intents import Intent
+from studygraph.assistant.intents import KNOW_STATEMENT, Intent
 from studygraph.assistant.payloads import (
     ChitchatPayload,
     Confirm,
+    EdgeRef,
     ExplainPayload,
     FindPayload,
     FoundResource,
@@ -30,10 +32,11 @@ from studygraph.assistant.payloads import (
     ResourceRef,
     TopicCard,
     TopicRef,
+    WhyPayload,
 )
 from studygraph.graph.build import TopicGraph
 from studygraph.graph.learned import seen_at
-from studygraph.graph.plan import learning_plan, next_topics, pick_resources, reasons_text
+from studygraph.graph.plan import explain_path, implied_known, learning_plan, next_topics, pick_resources, reasons_text
 from studygraph.models import Resource, areas_in, topic_key
 
 MAX_QUESTIONS = 8
@@ -41,7 +44,6 @@ FIND_K = 5
 
 PROMPT_FIND = 3  # top resources a find prompt describes: one sentence each
 PROMPT_NAMES = 4  # topics named in a fact line ("builds on A, B, C, D and 3 more")
-LONG_PLAN = 20  # steps; longer plans suggest saying what is already known
 
 
 @dataclass
@@ -90,8 +92,7 @@ def _learned(tg: TopicGraph, topic_id: str, lang: str) -> str:
 
 
 def _link(r: Resource) -> str:
-    title = r.title.replace("[", "(").replace("]", ")")
-    return f"[{title}]({r.url})" if r.url else title
+    return render.link(r.title, r.url)
 
 
 def _cite(sources: list[PromptSource], picked: list[Resource]) -> str:
@@ -149,6 +150,13 @@ class Answers:
         self.learning = learning
         self.status = status
 
+    def known_in(self, intent: Intent) -> set[str]:
+        """What the learner knows for this question: their marks, the areas it names as known, and every topic
+        and area the conversation said they know ("I know LoRA" three turns back)."""
+        areas = self.tg.catalogue.areas
+        said = set(intent.known) | {t for a in intent.known_areas for t in areas.get(a, ())}
+        return self.known | said_known(self.tg, intent) | (said & set(self.tg.catalogue.topics))
+
     # -- plan -------------------------------------------------------------------------------------
     def missing_plan(self, intent: Intent, closest: list[tuple[str, str]], results: list) -> Draft:
         """A plan asked for a subject the topic map lacks: say so, name the closest topics, offer the plan for a
@@ -157,11 +165,12 @@ class Answers:
         lang, tg, phrase = intent.lang, self.tg, intent.missing
         sep = "、" if lang == "zh" else ", "
         names = sep.join(_name(tg, t, lang) for t, _ in closest)
+        phrase = render.escape(phrase)
         lines = [
             _t(
                 lang,
-                f"“{phrase}” is not in the topic map, so there is no plan for it. Closest topics: {names}.",
-                f"主题图里没有“{phrase}”，所以没有它的学习路线。最接近的主题：{names}。",
+                f"“{phrase}” is not in the topic map, so there is no plan for it. Closest topics: {render.escape(names)}.",
+                f"主题图里没有“{phrase}”，所以没有它的学习路线。最接近的主题：{render.escape(names)}。",
             )
         ]
         contained = _subjects(tg, intent.topics)
@@ -171,7 +180,7 @@ class Answers:
         found = [res.resource for res in results]
         if found:
             lines.append(_t(lang, f"In your library about “{phrase}”:", f"资料库中与“{phrase}”相关的资料："))
-            lines.extend(f"{i}. {_link(r)} ({r.kind})" for i, r in enumerate(found, 1))
+            lines.append(render.numbered((f"{_link(r)} ({r.kind})", []) for r in found))
         else:
             lines.append(
                 _t(
@@ -191,49 +200,24 @@ class Answers:
             return self.next(intent)
         g = tg.plan_graph
         goal = max(subjects, key=lambda t: (len(nx.ancestors(g, t)), -subjects.index(t)))
-        plan = learning_plan(tg, goal, (self.known | said_known(tg, intent)) - {goal}, self.status)
+        plan = learning_plan(tg, goal, self.known_in(intent) - {goal}, self.status)
         goal_name = _name(tg, goal, lang)
-        lines = [
-            _t(
-                lang,
-                f"**Plan for {goal_name}**: {len(plan.steps)} steps, about {plan.hours} h.",
-                f"**{goal_name} 学习路线**：共 {len(plan.steps)} 步，约 {plan.hours} 小时。",
-            )
-        ]
-        if plan.skipped:
-            lines.append(
-                _t(
-                    lang,
-                    f"Skipping {len(plan.skipped)} topics you already know.",
-                    f"已跳过 {len(plan.skipped)} 个你已掌握的主题。",
-                )
-            )
-        elif len(plan.steps) > LONG_PLAN:
-            # A plan from zero is long; most learners know the first part and only need to say so once.
-            lines.append(
-                _t(
-                    lang,
-                    "Already know some of this? Say \"I know neural networks\" (or use the \"I already know:\" buttons on the "
-                    "Learning path page) and the plan skips it and everything it builds on.",
-                    "已经会其中一部分？告诉我“我已经会神经网络了”（或在学习路线页用“我已经会：”按钮），"
-                    "路线会跳过它及其全部前置知识。",
-                )
-            )
         used = []
-        for i, s in enumerate(plan.steps, 1):
-            picked = s.resources[:2]
-            used.extend(r for r in picked if r not in used)
-            why = s.why if lang == "en" else _why_zh(tg, s.topic.id, goal, plan)
-            hours = _t(lang, f"{s.hours} h", f"{s.hours} 小时")
-            mark = _learned(tg, s.topic.id, lang)
-            lines.append(f"{i}. **{_name(tg, s.topic.id, lang)}**{mark} — {hours}" + (f" — {why}" if why else ""))
-            lines.extend(f"   - {_link(r)} ({r.kind})" for r in picked)
+        for s in plan.steps:
+            used.extend(r for r in s.resources[:2] if r not in used)
+        payload = PlanPayload.of(plan, resources_per_step=2)
+        labels = render.Labels(
+            lambda t: _name(tg, t, lang),
+            lambda t: _learned(tg, t, lang),
+            (lambda t: _why_zh(tg, t, goal, plan)) if lang == "zh" else None,
+        )
+        text = render.plan(payload, lang, labels)
         sources: list[PromptSource] = []
         facts = self._plan_facts(plan, goal_name, lang, sources)
         first = plan.steps[0].topic.name if plan.steps else plan.goal.name
         # English in both languages: the lead-in primes a base model's continuation, which is English anyway.
         lead = f"To learn {plan.goal.name}, start with {first}"
-        return Draft("plan", "\n".join(lines), PlanPayload.of(plan, resources_per_step=2), used, lead, facts, sources)
+        return Draft("plan", text, payload, used, lead, facts, sources)
 
     def _plan_facts(self, plan, goal_name: str, lang: str, sources: list[PromptSource]) -> list[str]:
         """Where to start given what is known, the hardest step, the time: the plan job's facts."""
@@ -288,42 +272,28 @@ class Answers:
         areas = said_known(tg, intent)
         after = [t for t in _subjects(tg, intent.topics) if t in g and t not in areas]
         # "what after RLHF": the named topics count as known (and with them what they build on).
-        ranked = next_topics(tg, set(self.known) | set(after) | areas, self.learning, k=40)
+        known = self.known_in(intent)
+        ranked = next_topics(tg, known | set(after), self.learning, k=40)
         if after:
             successors = {s for t in after for s in g.successors(t)}
-            ranked = [n for n in ranked if n.topic.id in successors] or ranked
+            following = [n for n in ranked if n.topic.id in successors]
+            # Nothing builds on it (a model family, a leaf): the usual suggestions, without claiming they follow it.
+            ranked, after = (following, after) if following else (ranked, [])
         ranked = ranked[:5]
-        head = (
-            _t(
-                lang,
-                f"After {', '.join(_name(tg, t, lang) for t in after)}, learn next:",
-                f"学完{'、'.join(_name(tg, t, lang) for t in after)}之后，建议接着学：",
-            )
-            if after
-            else _t(lang, "What to learn next:", "下一步建议学习：")
-        )
-        lines, topics, used = [head], [], []
-        for i, n in enumerate(ranked, 1):
+        topics, used = [], []
+        for n in ranked:
             picked = pick_resources(tg, n.topic.id, 1)
             used.extend(r for r in picked if r not in used)
             why = reasons_text(n.reasons, lambda t: _name(tg, t, lang), lang)
-            lines.append(f"{i}. **{_name(tg, n.topic.id, lang)}**{_learned(tg, n.topic.id, lang)} — {why}")
-            lines.extend(f"   - {_link(r)} ({r.kind})" for r in picked)
-            topics.append(
-                NextItem(
-                    n.topic.id,
-                    n.topic.name,
-                    n.topic.zh,
-                    n.score,
-                    why,
-                    [ResourceRef.of(r) for r in picked],
-                    n.topic.learned,
-                )
-            )
+            refs = [ResourceRef.of(r) for r in picked]
+            topics.append(NextItem(n.topic.id, n.topic.name, n.topic.zh, n.score, why, refs, n.topic.learned))
+        payload = NextPayload(topics)
+        labels = render.Labels(lambda t: _name(tg, t, lang), lambda t: _learned(tg, t, lang))
+        text = render.next_topics(payload, lang, labels, after)
         sources: list[PromptSource] = []
-        facts = self._next_facts(ranked[0].topic.id, set(self.known) | set(after), lang, sources) if ranked else []
+        facts = self._next_facts(ranked[0].topic.id, known | set(after), lang, sources) if ranked else []
         lead = f"Next, learn {ranked[0].topic.name}" if ranked else ""
-        return Draft("next", "\n".join(lines), NextPayload(topics), used, lead, facts, sources)
+        return Draft("next", text, payload, used, lead, facts, sources)
 
     def _next_facts(self, topic_id: str, known: set[str], lang: str, sources: list[PromptSource]) -> list[str]:
         """The first suggestion alone: what it is, what the learner knows that it builds on, what it opens up."""
@@ -354,22 +324,56 @@ class Answers:
             facts.append(_t(lang, f"It opens up: {_some(opens, lang)}.", f"学会后可以继续学：{_some(opens, lang)}。"))
         return facts
 
+    # -- why --------------------------------------------------------------------------------------
+    def why(self, intent: Intent, context: Draft | None) -> Draft:
+        """ "why?" after a plan: the chain of edges from its first step (or the step named) to the goal, each with
+        its evidence; after a next answer: why its first (or named) suggestion is there, and the edge from what
+        the learner knows to it. "why A before B?": the chain from A to B."""
+        tg, g = self.tg, self.tg.plan_graph
+        named = _subjects(tg, intent.topics)
+        payload = context.payload if context else None
+        reasons = ""
+        if len(named) >= 2:
+            step, source, target = named[0], named[0], named[1]
+        elif isinstance(payload, PlanPayload) and payload.steps:
+            step = named[0] if named else payload.steps[0].id
+            source, target = step, payload.goal.id
+        elif isinstance(payload, NextPayload) and payload.topics:
+            item = next((n for n in payload.topics if n.id in named), None) if named else payload.topics[0]
+            step = item.id if item else named[0]
+            reasons = item.why if item else ""
+            # The edge that put it on the frontier: from what the learner named or knows to the suggestion.
+            after = _subjects(tg, intent.context.topics if intent.context else [])
+            known = implied_known(tg, self.known_in(intent) | set(after))
+            # What the learner named ("after RLHF") first, then what they know.
+            before = sorted((p for p in g.predecessors(step) if p in known), key=lambda p: (p not in after, p))
+            source, target = (before[0], step) if before else (step, step)
+        else:
+            return self._why_help(intent)
+        data = explain_path(tg, source, target) if source != target else {"path": [], "edges": []}
+        topic = lambda t: TopicRef.of(tg.catalogue.topics[t])  # noqa: E731
+        edges = [EdgeRef(**e) for e in data["edges"]]
+        why = WhyPayload(topic(step), topic(target), [topic(t) for t in data["path"]], edges, reasons)
+        return Draft("why", render.why(why, intent.lang), why)
+
+    def _why_help(self, intent: Intent) -> Draft:
+        text = _t(
+            intent.lang,
+            'Ask "why?" right after a plan or a "what next" answer and I show why its first step is there, with the '
+            'evidence; "why Transformer?" for one step, or name two topics: "why attention before transformer?".',
+            "在学习路线或“下一步学什么”的回答之后问“为什么？”，我会给出第一步排在那里的原因和依据；"
+            "问“为什么要先学 Transformer？”解释某一步，也可以直接问两个主题：“为什么注意力机制要在 Transformer 之前？”",
+        )
+        return Draft("why", text, ChitchatPayload())
+
     # -- find -------------------------------------------------------------------------------------
     def find(self, intent: Intent, results: list) -> Draft:
         lang = intent.lang
+        payload = FindPayload([FoundResource.of(res) for res in results], list(intent.topics), intent.kind)
+        text = render.find(payload, lang, intent.page)
         if not results:
-            return Draft(
-                "find",
-                _t(lang, "Nothing in your library matches that.", "资料库里没有找到相关资料。"),
-                FindPayload([], list(intent.topics), intent.kind),
-            )
-        lines = [_t(lang, "From your library:", "资料库中的相关资料：")]
-        resources, used = [], []
-        for i, res in enumerate(results, 1):
-            r = res.resource
-            used.append(r)
-            lines.append(f"{i}. {_link(r)} ({r.kind})" + (f" — {res.source}" if res.source else ""))
-            resources.append(FoundResource.of(res))
+            return Draft("find", text, payload)
+        used = [res.resource for res in results]
         # The top few, each with its own text (the snippet: its roadmap context or fetched page text): the
         # model describes those, it is not shown the list to copy.
         sources = [
@@ -382,9 +386,8 @@ class Answers:
             )
             for res in results[:PROMPT_FIND]
         ]
-        payload = FindPayload(resources, list(intent.topics), intent.kind)
         lead = f"The best match is {results[0].resource.title} [1]"
-        return Draft("find", "\n".join(lines), payload, used, lead, [], sources)
+        return Draft("find", text, payload, used, lead, [], sources)
 
     # -- explain ----------------------------------------------------------------------------------
     def explain(self, intent: Intent) -> Draft:
@@ -398,29 +401,9 @@ class Answers:
         pre = sorted(g.predecessors(tid))
         post = sorted(g.successors(tid))[:6]
         picked = pick_resources(tg, tid, 3)
-        sep = "、" if lang == "zh" else ", "
-        lines = [
-            f"**{_name(tg, tid, lang)}**"
-            + (f" ({topic.name})" if lang == "zh" and topic.name not in _name(tg, tid, lang) else ""),
-            _sentence(_learned_from(topic, lang))
-            if topic.learned
-            else topic.describe(lang) or _t(lang, "(no description in the catalogue)", "（目录中暂无描述）"),
-        ]
-        if pre:
-            lines.append(_t(lang, "Prerequisites: ", "前置知识：") + sep.join(_name(tg, p, lang) for p in pre))
-        if post:
-            lines.append(_t(lang, "Leads to: ", "后续主题：") + sep.join(_name(tg, p, lang) for p in post))
-        if picked:
-            lines.append(_t(lang, "Resources:", "推荐资料："))
-            lines.extend(f"- {_link(r)} ({r.kind})" for r in picked)
-        else:
-            lines.append(
-                _t(
-                    lang,
-                    f"Your library has no resource on {topic.name} yet: add a roadmap or paper that covers it.",
-                    f"你的资料库里还没有关于{_name(tg, tid, lang)}的资料：可以添加包含它的路线图或论文。",
-                )
-            )
+        payload = ExplainPayload(TopicCard.of(topic), pre, post, [ResourceRef.of(r) for r in picked])
+        labels = render.Labels(lambda t: _name(tg, t, lang))
+        text = render.explain(payload, lang, labels, _sentence(_learned_from(topic, lang)))
         sources = [PromptSource(r.title, r.url, r.kind, r.context, tuple(r.topics)) for r in picked]
         # A Chinese answer is grounded in our Chinese description: a small model translating the English one
         # gets it wrong ("词向量……由相似的单词构成").
@@ -429,8 +412,7 @@ class Answers:
             (_t(lang, "Description: ", "描述：") + topic.describe(lang))[:400] if topic.describe(lang) else "",
         ]
         facts = [f for f in facts if f]
-        payload = ExplainPayload(TopicCard.of(topic), pre, post, [ResourceRef.of(r) for r in picked])
-        return Draft("explain", "\n".join(lines), payload, picked, f"{topic.name} is", facts, sources)
+        return Draft("explain", text, payload, picked, f"{topic.name} is", facts, sources)
 
     # -- quiz -------------------------------------------------------------------------------------
     def quiz(self, intent: Intent, all_questions: list[dict]) -> Draft:
@@ -464,17 +446,18 @@ class Answers:
             head = _t(lang, f"Interview questions on {names}:", f"关于{names}的面试题：")
         else:
             head = _t(lang, "Interview questions from your library:", "资料库中的面试题：")
-        lines = [head] + [f"{i}. {q['text']} ({q['file']}:{q['line']})" for i, q in enumerate(questions, 1)]
+        listed = render.numbered((f"{render.escape(q['text'])} ({q['file']}:{q['line']})", []) for q in questions)
+        lines = [head, listed]
         picked = pick_resources(tg, subjects[0], 2) if subjects else []
         if picked:
-            lines.append("\n" + _t(lang, "To prepare:", "复习资料："))
-            lines.extend(f"- {_link(r)} ({r.kind})" for r in picked)
+            lines.append(_t(lang, "To prepare:", "复习资料："))
+            lines.append("\n".join(f"- {_link(r)} ({r.kind})" for r in picked))
         payload = QuizPayload(
             [QuizQuestion(q["text"], f"{q['file']}:{q['line']}") for q in questions],
             [_topic_ref(tg, t) for t in subjects],
             [ResourceRef.of(r) for r in picked],
         )
-        return Draft("quiz", "\n".join(lines), payload, picked)
+        return Draft("quiz", render.blocks(*lines), payload, picked)
 
     # -- progress ---------------------------------------------------------------------------------
     def progress(self, intent: Intent, resources: list[Resource]) -> Draft:
@@ -484,12 +467,21 @@ class Answers:
         names = [_name(tg, t, lang) for t in subjects] + [r.title for r in resources]
         if not items:
             return self.chitchat(intent)
-        joined = ("、" if lang == "zh" else ", ").join(names)
+        joined = render.escape(("、" if lang == "zh" else ", ").join(names))
         text = _t(
             lang,
             f"Mark {joined} as done? Confirm below (or run `studygraph mark`); plans will then skip it.",
             f"要把 {joined} 标记为已完成吗？请在下方确认（或运行 `studygraph mark`），之后的学习路线会跳过它。",
         )
+        if KNOW_STATEMENT.search(intent.raw) and subjects:
+            # Known for the rest of this conversation already (intents.conversation_known); the mark is for good.
+            text = _t(
+                lang,
+                f"Noted: from now on, plans and suggestions in this conversation skip {joined} and what it builds on. "
+                "To mark it done for good, confirm below (or run `studygraph mark`).",
+                f"好的：本次对话接下来的学习路线和建议都会跳过 {joined} 及其前置知识。"
+                "要永久标记为已完成，请在下方确认（或运行 `studygraph mark`）。",
+            )
         payload = ProgressPayload(
             Confirm(items, "done"), [_topic_ref(tg, t) for t in subjects], [ResourceRef.of(r) for r in resources]
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from studygraph.assistant.grounding import (
@@ -23,7 +23,7 @@ from studygraph.assistant.intents import Intent, route
 from studygraph.assistant.payloads import ChitchatPayload, Payload
 from studygraph.assistant.prompts import ProseJob, prose_job
 from studygraph.assistant.prose_filter import CitedSource, ProseFilter
-from studygraph.assistant.query import Query, understand, wants_hint
+from studygraph.assistant.query import Query, language, understand, wants_hint
 from studygraph.assistant.retrieval import Retriever, SearchResult, store_version
 from studygraph.models import Resource
 
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 PROSE_INTENTS = ("plan", "next", "find", "explain")
 CHAT_STOP = ["<sources>", "</sources>"]
 PROMPT_MARGIN = 24  # tokens kept free between prompt + answer and n_ctx
+FIND_PAGE = 5  # resources per find answer; "more" shows the next five
+TITLE_MATCH = 90  # rapidfuzz ratio of a question to a resource title for the question to *be* that title
 
 
 @dataclass
@@ -91,6 +93,7 @@ class Assistant:
         self._catalogue = None
         self._retriever = None
         self._corpus_urls: set[str] = set()
+        self._titles = None  # (topic graph, {resource id: normalised title}) for questions that are a title
 
     # -- lazy parts -----------------------------------------------------------------------------------
     def _base(self):
@@ -170,7 +173,7 @@ class Assistant:
 
     def ask_stream(self, question: str, history: list[dict] | None = None) -> tuple[Answer, Iterator[str]]:
         meta, tg, resolver = self._library()
-        intent = route(question, resolver, history)
+        intent = self._titled(route(question, resolver, history), tg)
         draft = self._draft(intent, meta, tg)
         answer = Answer(text="", payload=draft.payload, intent=draft.intent)
         llm = self.llm
@@ -188,6 +191,12 @@ class Assistant:
             known, learning = set(status.done), set(status.learning)
         answers = Answers(tg, known, learning, status_map(known, learning))
         name = intent.name
+        if name == "why":  # about the answer before: drafted again, with what the conversation knows now
+            return answers.why(intent, self._context_draft(intent, meta, tg))
+        if name == "next" and intent.followup == "after" and intent.context and intent.context.name == "next":
+            # "after that?" after a next answer: after its first suggestion.
+            before = self._context_draft(intent, meta, tg).payload
+            intent = replace(intent, topics=[before.topics[0].id] if getattr(before, "topics", None) else [])
         if name == "plan" and intent.missing:  # a subject the map lacks: say so, and search the library for it
             return answers.missing_plan(
                 intent, self._resolver.closest(intent.missing), self.search(intent.missing, k=5)
@@ -207,17 +216,57 @@ class Assistant:
             return answers.find(intent, self._find(intent, tg))
         return answers.chitchat(intent)
 
+    def _context_draft(self, intent: Intent, meta, tg) -> Draft | None:
+        """The answer a follow-up is about, drafted again from its own intent (routing is stateless)."""
+        if intent.context is None:
+            return None
+        # In the follow-up's language ("why?" in English after a Chinese plan is answered in English).
+        context = replace(intent.context, known=intent.known, known_areas=intent.known_areas, lang=intent.lang)
+        return self._draft(context, meta, tg)
+
+    def _titled(self, intent: Intent, tg) -> Intent:
+        """A question that is a resource's title ("PyTorch Geometric docs") asks for that resource: a find with
+        it first, not an explanation of a topic its title happens to name."""
+        from rapidfuzz import fuzz, process
+
+        from studygraph.graph.matcher import normalise
+
+        if intent.followup or intent.name not in ("explain", "find", "chitchat"):
+            return intent
+        text = normalise(intent.raw)
+        if len(text) < 6 or text in self._resolver.matcher.by_alias:  # a topic's own name ("InstructGPT") asks about it
+            return intent
+        with self._lock:  # the titles of this graph's resources, normalised once per library version
+            if self._titles is None or self._titles[0] is not tg:
+                self._titles = (tg, {r.id: normalise(r.title) for r in tg.resources.values()})
+            titles = self._titles[1]
+        best = process.extractOne(text, titles, scorer=fuzz.ratio, score_cutoff=TITLE_MATCH)
+        return replace(intent, name="find", titled=best[2]) if best else intent
+
     def _find(self, intent: Intent, tg) -> list[SearchResult]:
         text = intent.raw
-        if intent.followup and intent.topics:  # "give me a video instead": search the previous subject
-            text = " ".join(tg.catalogue.topics[t].name for t in intent.topics if t in tg.catalogue.topics)
+        if intent.followup:  # "give me a video instead" / "more": search the previous subject
+            names = " ".join(tg.catalogue.topics[t].name for t in intent.topics if t in tg.catalogue.topics)
+            text = intent.subject or names or text
         q = Query(text, intent.lang, list(intent.topics), intent.kind, wants_hint(intent.raw))
-        results = self.search(q, k=5 * 3)
+        end = FIND_PAGE * intent.page
+        results = self.search(q, k=max(end * 3, 15))
+        if intent.resource_lang:  # "中文的": a resource is in the language of its title
+            results = [r for r in results if language(r.resource.title) == intent.resource_lang]
         if intent.kind:
             # The asked-for kind first; other kinds only to fill up when the library has too few.
             same = [r for r in results if r.resource.kind == intent.kind]
             results = same + [r for r in results if r.resource.kind != intent.kind] if len(same) < 3 else same
-        return results[:5]
+        if intent.titled and intent.titled in tg.resources:
+            hit = next((r for r in results if r.resource.id == intent.titled), None)
+            hit = hit or SearchResult(tg.resources[intent.titled], 1.0, list(tg.resources[intent.titled].topics))
+            results = [hit] + [r for r in results if r is not hit]
+        subjects = {t for t in intent.topics if t in tg.catalogue.topics and tg.catalogue.topics[t].level != "meta"}
+        if intent.page > 1 and subjects:
+            # "more" is more on the subject: past the first page, only resources about it, not the ranking's filler.
+            about = [r for r in results[FIND_PAGE:] if subjects & set(r.resource.topics or r.topics)]
+            return about[end - 2 * FIND_PAGE : end - FIND_PAGE]
+        return results[end - FIND_PAGE : end]
 
     def _named_resources(self, intent: Intent, tg) -> list[Resource]:
         """Resources the learner names by title ("I finished The Illustrated Transformer")."""

@@ -5,9 +5,11 @@ and they cost nothing. The order of the checks is the priority: "what should I l
 plan even though it also contains "what should I learn"; "学完 RLHF 之后学什么" asks what comes next, not
 to mark RLHF done.
 
-Follow-ups ("and after that?", "换成视频") carry no topic of their own: they take the topics of the
-previous user turn, which is routed again from the history (stateless, so one Assistant can serve many
-conversations).
+Follow-ups ("why?", "那之后呢?", "换一个", "中文的", "我学过 LoRA") carry no topic of their own: they take the
+topics of the previous user turn, which is routed again from the history, and keep it as their `context`. What
+the learner said they know ("I know X", "我已经会X了") is gathered from every earlier turn. All of it is derived
+from the history alone (stateless, so one Assistant serves many conversations, and a conversation restored from
+disk has its follow-up context back).
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from dataclasses import dataclass, field, replace
 from studygraph.assistant.query import kind_hint, language
 from studygraph.graph.matcher import normalise
 from studygraph.graph.resolve import QUESTION_WORDS, Resolver
+from studygraph.models import areas_in
 
-INTENTS = ("plan", "next", "find", "explain", "quiz", "progress", "chitchat")
+INTENTS = ("plan", "next", "find", "explain", "quiz", "progress", "why", "chitchat")
 
 
 @dataclass
@@ -29,8 +32,16 @@ class Intent:
     kind: str | None = None
     raw: str = ""
     lang: str = "en"
-    followup: str | None = None  # "after" | "kind" | "topic": how it was derived from the previous turn
+    # How it was derived from the previous turn: "after" | "kind" | "topic" | "why" | "more" | "language".
+    followup: str | None = None
     missing: str | None = None  # a plan's subject as written, when the topic map does not have it
+    context: Intent | None = None  # the previous turn's intent a follow-up is about ("why?" after a plan)
+    known: list[str] = field(default_factory=list)  # topics the conversation said are known ("I know LoRA")
+    known_areas: list[str] = field(default_factory=list)  # areas said known as a whole ("我学过深度学习")
+    page: int = 1  # "more" / "换一个": the next five of the same search
+    resource_lang: str | None = None  # "中文的" / "in English": resources in that language only
+    subject: str = ""  # what a follow-up find searches when the previous turn named no topic
+    titled: str | None = None  # the resource whose title the question is ("PyTorch Geometric docs"): found first
 
 
 def _rx(*parts: str) -> re.Pattern[str]:
@@ -56,7 +67,48 @@ AFTER_FOLLOWUP = _rx(
     r"^\W*(and\s+)?(then\s+)?(what(\s+comes|'s|\s+is)?\s+)?(after\s+(that|this)|next)\W*$",
     r"^\W*and\s+then\W*$",
     r"^\W*then\s+what\W*$",
-    r"^\W*(那)?(然后|接下来|之后|再之后|再然后|那之后|下一步)(呢|学什么|学啥)?\W*$",
+    r"^\W*(and\s+|so\s+|then\s+)?what('s|\s+comes|\s+is|\s+do\s+i\s+(learn|study))?\s+next\s+after\s+(that|this|it)\W*$",
+    r"^\W*(and\s+)?(what\s+)?after\s+(that|this|it)\W*$",
+    r"^\W*(那)?(然后|接下来|之后|再之后|再然后|那之后|下一步|再往后)(呢|(该|要|再)?(学什么|学啥)呢?)?\W*$",
+)
+# "why?" after a plan or a next answer: why its first step (or the step named) is there.
+WHY_FOLLOWUP = _rx(
+    r"^\W*why\b",
+    r"^\W*(how\s+come|what\s+for)\b",
+    r"^\W*(那)?(为什么|为啥|为何|凭什么)",
+    r"(为什么|为啥|为何)[^，。,.]{0,12}\W*$",
+)
+# "more" / "换一个": the next page of the same search.
+MORE_FOLLOWUP = _rx(
+    r"^\W*(show\s+me\s+|give\s+me\s+|any\s*)?(more|others?|another(\s+one)?|something\s+else|anything\s+else)"
+    r"(\s+(resources?|links?|materials?|ones?|please))?\W*$",
+    r"^\W*next\s+page\W*$",
+    r"^\W*(那)?(换一个|换一批|换个|换些|还有吗|还有呢|还有别的吗?|还有其他的?吗?|更多|再来(一些|一点|点|几个)?|下一页)"
+    r"(资料|的)?(吗|呢)?\W*$",
+)
+# "中文的" / "in English": the same search, resources in that language.
+LANGUAGE_FOLLOWUP = (
+    (
+        "zh",
+        _rx(
+            r"^\W*(有|要|给我|来点)?(中文|汉语)(的|版)?(资料|资源|版本?)?(吗|呢)?\W*$",
+            r"\b(in\s+)?chinese(\s+(ones?|resources?|version))?\W*$",
+        ),
+    ),
+    (
+        "en",
+        _rx(
+            r"^\W*(有|要|给我|来点)?(英文|英语)(的|版)?(资料|资源|版本?)?(吗|呢)?\W*$",
+            r"\b(in\s+)?english(\s+(ones?|resources?|version))?\W*$",
+        ),
+    ),
+)
+# "I know X" / "我学过X" / "我已经会X了": X is known for the rest of the conversation.
+KNOW_STATEMENT = _rx(
+    r"\bi\s+(already\s+)?know\b",
+    r"\bi('ve|\s+have)?\s+(already\s+)?(learned|learnt|studied)\b",
+    r"我?(已经)?(学过|学会|会了|懂了|掌握了|学完了)",
+    r"我(已经)?(会|懂)",
 )
 NEXT = _rx(
     r"\bwhat(\s+should|\s+do|\s+can)?\s+i\s+(learn|study|do|read)\s+next\b",
@@ -107,6 +159,7 @@ PROGRESS = _rx(
     r"\bmark\b.*\b(done|finished|learned|complete)\b",
     r"\bi\s+(already\s+)?know\b",
     r"我?(已经)?(学完|看完|读完|做完|学会|掌握)了",
+    r"我(已经)?学过",
     r"(学完|看完|读完|完成)了",
     r"标记.*(完成|学完|已学)",
     r"我(已经)?(会|懂)了?",
@@ -305,33 +358,133 @@ def _has_content(text: str) -> bool:
     )
 
 
-def previous_intent(history: list[dict] | None, resolver: Resolver | None) -> Intent | None:
-    """The intent of the last user turn in the history, itself resolved against the turns before it."""
-    if not history:
-        return None
-    for i in range(len(history) - 1, -1, -1):
+def previous_intent(
+    history: list[dict] | None, resolver: Resolver | None, skip_known: bool = False, memo: dict | None = None
+) -> Intent | None:
+    """The intent of the last user turn in the history, itself resolved against the turns before it;
+    `skip_known`: passing over "I know X" turns (a "why?" after one asks about the answer before it).
+    `memo` keeps each turn's intent by its index, so a chain of follow-ups routes every turn once."""
+    memo = {} if memo is None else memo
+    for i in range(len(history or ()) - 1, -1, -1):
         msg = history[i]
-        if msg.get("role") == "user" and str(msg.get("content") or "").strip():
-            return route(str(msg["content"]), resolver, history[:i])
+        text = str(msg.get("content") or "").strip()
+        if msg.get("role") != "user" or not text:
+            continue
+        if skip_known and _says_known(route_one(text, resolver)):
+            continue
+        if i not in memo:
+            memo[i] = _route(text, resolver, history[:i], memo)
+        return memo[i]
     return None
 
 
+def _about(intent: Intent | None) -> Intent | None:
+    """What a turn's answer was about: a "why?" explained the answer before it, so a follow-up of it follows that."""
+    return intent.context if intent is not None and intent.name == "why" and intent.context else intent
+
+
+def _says_known(intent: Intent) -> bool:
+    return intent.name == "progress" and bool(KNOW_STATEMENT.search(intent.raw))
+
+
+def conversation_known(texts: list[str], resolver: Resolver | None) -> tuple[list[str], list[str]]:
+    """(topics, areas) the learner said they know in these messages: "I know LoRA", "我已经会微调了" name
+    topics; "我学过深度学习" names an area, also inside a plan question ("I know deep learning, what before RLHF")."""
+    topics: list[str] = []
+    areas: list[str] = []
+    for text in texts:
+        if not KNOW_STATEMENT.search(text):
+            continue
+        one = route_one(text.strip(), resolver)
+        if one.name == "progress":
+            topics += [t for t in one.topics if t not in topics]
+        areas += [a for a in areas_in(text) if a not in areas]
+    return topics, areas
+
+
 def route(text: str, resolver: Resolver | None, history: list[dict] | None = None) -> Intent:
-    text = text.strip()
+    """The intent of `text` in the conversation `history` (list of {role, content}, oldest first), with the
+    topics every earlier turn said are known."""
+    intent = _route(text.strip(), resolver, history, {})
+    said = [str(m.get("content") or "") for m in history or () if m.get("role") == "user"] + [text]
+    known, areas = conversation_known(said, resolver)
+    return replace(intent, known=known, known_areas=areas)
+
+
+WHY_ALONE = _rx(r"^\W*why\W*$", r"^\W*(那)?(为什么|为啥|为何)(呢|啊)?\W*$")
+
+
+def _route(text: str, resolver: Resolver | None, history: list[dict] | None, memo: dict) -> Intent:
     intent = route_one(text, resolver)
+    if WHY_FOLLOWUP.search(text) and intent.name != "quiz":
+        if len(intent.topics) >= 2 and re.match(r"^\W*(why|how\s+come|为什么|为啥|为何)", text, re.I):
+            # "why attention before transformer?": the path between the two, whatever came before.
+            return Intent("why", intent.topics, None, text, intent.lang, "why")
+        base = previous_intent(history, resolver, True, memo) if history else None
+        if base is not None and base.name == "why":
+            base = base.context  # "why?" again, or about another step of the same answer
+        if base is not None and base.name in ("plan", "next"):
+            return Intent("why", intent.topics, None, text, intent.lang, "why", context=base)
+        if WHY_ALONE.search(text):  # nothing to explain: say what "why?" is for
+            return Intent("why", [], None, text, intent.lang, "why")
     if intent.topics and not TOPIC_FOLLOWUP.search(text):
         return intent
-    prev = previous_intent(history, resolver) if history else None
+    prev = previous_intent(history, resolver, False, memo) if history else None
 
     if AFTER_FOLLOWUP.search(text):
         # "and after that?": what comes after the previous goal (or after the previous next-list).
-        topics = prev.topics if prev else []
-        return Intent("next", topics, None, text, intent.lang, "after")
+        base = _about(previous_intent(history, resolver, True, memo) if history else None)
+        topics = base.topics if base else []
+        return Intent("next", topics, None, text, intent.lang, "after", context=base)
     if prev is None:
         return intent
-    if KIND_FOLLOWUP.search(text) and intent.kind and not intent.topics:
+    base = _about(previous_intent(history, resolver, True, memo)) or prev
+    same_search = base.name == "find"
+    subject = (base.subject or base.raw) if same_search else base.subject  # the same search's own words
+    if not (base.topics or subject) or intent.topics:
+        pass  # nothing to search again, or a subject of its own: routed as it is (or as a topic follow-up)
+    elif MORE_FOLLOWUP.search(text) and not intent.kind:
+        # "more" / "换一个": the next five of the previous search (the first five of a plan's or explanation's subject).
+        page = base.page + 1 if same_search else 1
+        kind, res_lang = (base.kind, base.resource_lang) if same_search else (None, None)
+        return Intent(
+            "find",
+            base.topics,
+            kind,
+            text,
+            intent.lang,
+            "more",
+            context=base,
+            page=page,
+            resource_lang=res_lang,
+            subject=subject,
+        )
+    elif lang := next((code for code, rx in LANGUAGE_FOLLOWUP if rx.search(text)), None):
+        # "中文的" / "in English": the same subject, resources in that language.
+        return Intent(
+            "find",
+            base.topics,
+            base.kind if same_search else None,
+            text,
+            intent.lang,
+            "language",
+            context=base,
+            resource_lang=lang,
+            subject=subject,
+        )
+    elif KIND_FOLLOWUP.search(text) and intent.kind:
         # "give me a video instead": the same subject, another kind of resource.
-        return Intent("find", prev.topics, intent.kind, text, intent.lang, "kind")
+        return Intent(
+            "find",
+            base.topics,
+            intent.kind,
+            text,
+            intent.lang,
+            "kind",
+            context=base,
+            resource_lang=base.resource_lang if same_search else None,
+            subject=subject,
+        )
     if TOPIC_FOLLOWUP.search(text) and intent.topics and prev.name not in ("chitchat",):
         # "what about DPO?" / "那 DPO 呢": the previous question, about another topic.
         return replace(prev, topics=intent.topics, raw=text, lang=intent.lang, followup="topic")

@@ -204,9 +204,37 @@ class ProgressPayload(_Plain):
 
 
 @dataclass
+class EdgeRef(_Plain):
+    """One prerequisite edge of the topic graph and why it is there (graph.build.TopicGraph.edge_evidence)."""
+
+    source: str
+    target: str
+    weight: float
+    kind: str  # curated | learned | learned-topic
+    evidence: list[str]
+
+
+@dataclass
+class WhyPayload(_Plain):
+    """Why `step` is where a previous answer put it: the chain of edges from it to `target` (the plan's goal,
+    or the known topic a next suggestion builds on), and for a next suggestion its ranking reasons."""
+
+    step: TopicRef
+    target: TopicRef
+    path: list[TopicRef]
+    edges: list[EdgeRef]
+    reasons: str = ""  # a next suggestion's "builds directly on ...; unlocks 4 later topics", in the answer's language
+
+    def topic_ids(self) -> set[str]:
+        return {self.step.id, self.target.id, *(t.id for t in self.path)}
+
+
+@dataclass
 class ChitchatPayload(_Plain):
     def topic_ids(self) -> set[str]:
         return set()
 
 
-Payload = Union[PlanPayload, NextPayload, FindPayload, ExplainPayload, QuizPayload, ProgressPayload, ChitchatPayload]
+Payload = Union[
+    PlanPayload, NextPayload, FindPayload, ExplainPayload, QuizPayload, ProgressPayload, WhyPayload, ChitchatPayload
+]

@@ -121,3 +121,88 @@ def test_followup_chain(resolver):
 def test_followup_without_history_does_not_crash(resolver):
     assert route("and after that?", resolver).name == "next"
     assert route("give me a video instead", resolver).name in ("find", "chitchat")
+
+
+NEXT_TURN = [{"role": "user", "content": "what should I learn next?"}, {"role": "assistant", "content": "1. ..."}]
+NEXT_TURN_ZH = [{"role": "user", "content": "下一步学什么"}, {"role": "assistant", "content": "1. ..."}]
+FIND_TURN = [{"role": "user", "content": "a video about attention"}, {"role": "assistant", "content": "1. ..."}]
+FIND_TURN_ZH = [{"role": "user", "content": "哪里有讲注意力机制的视频"}, {"role": "assistant", "content": "1. ..."}]
+
+# (text, history, intent, topics, followup, what the context turn was)
+FOLLOWUPS = [
+    ("why?", PLAN_TURN, "why", [], "why", "plan"),
+    ("为什么?", PLAN_TURN_ZH, "why", [], "why", "plan"),
+    ("为什么？", PLAN_TURN_ZH, "why", [], "why", "plan"),
+    ("why transformer?", PLAN_TURN, "why", ["transformer"], "why", "plan"),
+    ("为什么要先学 Transformer？", PLAN_TURN_ZH, "why", ["transformer"], "why", "plan"),
+    ("why?", NEXT_TURN, "why", [], "why", "next"),
+    ("为什么", NEXT_TURN_ZH, "why", [], "why", "next"),
+    ("after that?", PLAN_TURN, "next", ["rlhf"], "after", "plan"),
+    ("what next after that", PLAN_TURN, "next", ["rlhf"], "after", "plan"),
+    ("那之后呢?", PLAN_TURN_ZH, "next", ["rlhf"], "after", "plan"),
+    ("那之后呢？", PLAN_TURN_ZH, "next", ["rlhf"], "after", "plan"),
+    ("然后呢?", PLAN_TURN_ZH, "next", ["rlhf"], "after", "plan"),
+    ("那之后学什么呢", PLAN_TURN_ZH, "next", ["rlhf"], "after", "plan"),
+    ("more", FIND_TURN, "find", ["attention"], "more", "find"),
+    ("show me more", FIND_TURN, "find", ["attention"], "more", "find"),
+    ("换一个", FIND_TURN_ZH, "find", ["attention"], "more", "find"),
+    ("还有吗", FIND_TURN_ZH, "find", ["attention"], "more", "find"),
+    ("还有吗？", PLAN_TURN_ZH, "find", ["rlhf"], "more", "plan"),
+    ("give me a paper instead", FIND_TURN, "find", ["attention"], "kind", "find"),
+    ("换成论文", FIND_TURN_ZH, "find", ["attention"], "kind", "find"),
+    ("中文的", FIND_TURN, "find", ["attention"], "language", "find"),
+    ("有中文的吗", FIND_TURN_ZH, "find", ["attention"], "language", "find"),
+    ("in English", FIND_TURN_ZH, "find", ["attention"], "language", "find"),
+]
+
+
+@pytest.mark.parametrize("text, history, name, topics, followup, context", FOLLOWUPS)
+def test_followup_table(resolver, text, history, name, topics, followup, context):
+    intent = route(text, resolver, history)
+    assert (intent.name, intent.topics, intent.followup) == (name, topics, followup), intent
+    assert intent.context is not None and intent.context.name == context
+    assert intent.lang == language(text)
+
+
+def test_more_pages_on_and_keeps_the_kind_and_language(resolver):
+    history = FIND_TURN + [{"role": "user", "content": "中文的"}, {"role": "assistant", "content": "..."}]
+    first = route("more", resolver, history)
+    assert (first.page, first.kind, first.resource_lang) == (1 + 1, "video", "zh")
+    history += [{"role": "user", "content": "还有吗"}, {"role": "assistant", "content": "..."}]
+    assert route("换一个", resolver, history).page == 3
+    # A find about words the map has no topic for pages on through the same words.
+    words = [{"role": "user", "content": "papers on graph neural networks"}, {"role": "assistant", "content": "..."}]
+    more = route("more", resolver, words)
+    assert more.page == 2 and more.subject == "papers on graph neural networks"
+
+
+@pytest.mark.parametrize(
+    "said, topic",
+    [("I know transformers", "transformer"), ("我学过 LoRA", "lora"), ("我已经会微调了", "fine-tuning")],
+)
+def test_what_the_learner_says_they_know_holds_for_the_rest_of_the_conversation(resolver, said, topic):
+    history = PLAN_TURN + [{"role": "user", "content": said}, {"role": "assistant", "content": "..."}]
+    assert route(said, resolver, PLAN_TURN).name == "progress"
+    later = route("what should I learn before DPO", resolver, history + PLAN_TURN)
+    assert later.name == "plan" and topic in later.known
+    # "why?" after it still asks about the plan before it.
+    why = route("why?", resolver, history)
+    assert why.name == "why" and why.context.name == "plan" and topic in why.known
+    assert route("我已经学过深度学习了", resolver, None).known_areas == ["dl"]
+
+
+def test_why_with_two_topics_or_with_nothing_before(resolver):
+    intent = route("why attention before transformer?", resolver)
+    assert intent.name == "why" and intent.topics[:2] == ["attention", "transformer"] and intent.context is None
+    assert route("why?", resolver).name == "why"  # answered with what "why?" is for, not the generic help
+    assert route("为什么？", resolver).name == "why"
+    assert route("why?", resolver, FIND_TURN).context is None
+
+
+def test_a_why_answer_is_passed_over_by_the_next_followup(resolver):
+    history = PLAN_TURN_ZH + [
+        {"role": "user", "content": "为什么要先学 Transformer？"},
+        {"role": "assistant", "content": "."},
+    ]
+    after = route("那之后呢？", resolver, history)
+    assert after.topics == ["rlhf"] and after.context.name == "plan"

@@ -18,6 +18,7 @@ from studygraph.assistant.payloads import (
     QuizPayload,
     ResourceRef,
 )
+from studygraph.assistant.render import user_text
 from studygraph.models import TOPIC_PREFIX
 from studygraph.ui.components import citation_md, guard, link, md_escape
 from studygraph.ui.i18n import kind_badge, status_badge, status_label, t
@@ -31,7 +32,9 @@ EXAMPLES = [
     "Explain LoRA",
     "考考我 Transformer 的面试题",
 ]
-MAX_HISTORY = 6  # earlier turns passed to the assistant
+# Earlier messages passed to the assistant: follow-ups ("why?", "I know X" ten turns back) are read from them; the
+# model's prompt keeps only what fits its budget (grounding.build_chat_prompt).
+MAX_HISTORY = 40
 
 
 def _messages() -> list[dict]:
@@ -119,7 +122,10 @@ def render_confirm(payload: Payload, index: int) -> None:
 
 def render_message(message: dict, index: int) -> None:
     with st.chat_message(message["role"]):
-        st.markdown(message["content"] or t("chat_no_answer"))
+        if message["role"] == "user":  # the learner's own words as text: no markup, no image the browser fetches
+            st.markdown(user_text(message["content"]))
+        else:
+            st.markdown(message["content"] or t("chat_no_answer"))
         if message["role"] == "assistant":
             render_citations(message.get("citations") or [])
             payload = message.get("payload") or ChitchatPayload()
@@ -133,7 +139,7 @@ def _answer(question: str) -> None:
     history = [{"role": m["role"], "content": m["content"]} for m in messages[-MAX_HISTORY:]]
     messages.append({"role": "user", "content": question})
     with st.chat_message("user"):
-        st.markdown(question)
+        st.markdown(user_text(question))
     with st.chat_message("assistant"):
         try:
             first = "assistant_ready" not in st.session_state

@@ -1,0 +1,240 @@
+"""Markdown of an answer from its typed payload: the one renderer behind the CLI's plain `ask` output and the
+chat page's answer bubble.
+
+Markdown, not lines of text: every block (a heading, a description, a "Prerequisites:" line, a list) is its own
+paragraph, so a renderer keeps the line breaks the terminal shows; a resource under a step is indented to that
+step's content column ("10. " is four wide, "1. " three), so it stays nested under step 10 and beyond instead of
+becoming a bullet of its own between steps. Text from the library (titles, names, evidence) is escaped: a title
+never becomes a link, an image or LaTeX.
+
+Topics are spelt by a `Labels` (the graph's names in the question's language); without one, by the payload's own
+fields.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from studygraph.assistant.payloads import (
+    ExplainPayload,
+    FindPayload,
+    FoundResource,
+    NextItem,
+    NextPayload,
+    PlanPayload,
+    PlanStep,
+    ResourceRef,
+    WhyPayload,
+)
+
+LONG_PLAN = 20  # steps; longer plans suggest saying what is already known
+
+_SPECIAL = re.compile(r"([\\`*\[\]<>$])")  # what would turn library text into a link, an image, HTML or LaTeX
+_LINE_START = re.compile(r"^(\s*)([#>]|[-+](?=\s))", re.M)  # a heading, quote or list if first on a line
+_NUMBER_START = re.compile(r"^(\s*\d+)([.)])(?=\s)", re.M)  # "1. " first on a line: an ordered list
+
+
+def escape(text: str) -> str:
+    """Library or user text safe inside markdown: shown as written, never as markup."""
+    text = _SPECIAL.sub(r"\\\1", str(text))
+    return _NUMBER_START.sub(r"\1\\\2", _LINE_START.sub(r"\1\\\2", text))
+
+
+def user_text(text: str) -> str:
+    """A learner's own message as text in a markdown bubble: escaped, its line breaks kept."""
+    return "  \n".join(escape(line) for line in str(text).strip().splitlines())
+
+
+def link(title: str, url: str | None) -> str:
+    shown = escape(" ".join(str(title).split())) or "link"
+    if not url:
+        return shown
+    safe = url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+    return f"[{shown}]({safe})"
+
+
+def _t(lang: str, en: str, zh: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def _sep(lang: str) -> str:
+    return "、" if lang == "zh" else ", "
+
+
+def display_name(name: str, zh: str, lang: str) -> str:
+    """A topic in the answer's language: the Chinese name with the English one beside it where it differs."""
+    if lang == "zh" and zh:
+        return zh if name.casefold() in zh.casefold() else f"{zh}（{name}）"
+    return name
+
+
+@dataclass
+class Labels:
+    """How an answer spells topics: `name(id)` in its language, `mark(id)` after a learned topic's name, `why(id)`
+    a plan step's reason in its language (None: the step's own English `why`)."""
+
+    name: Callable[[str], str] = str
+    mark: Callable[[str], str] = field(default=lambda _id: "")
+    why: Callable[[str], str] | None = None
+
+
+def resource_line(r: ResourceRef) -> str:
+    """`[title](url) (kind)`, and where a found resource was seen (`— file.md:12`)."""
+    text = f"{link(r.title or r.url or '', r.url)} ({r.kind})"
+    return text + (f" — {escape(r.source)}" if isinstance(r, FoundResource) and r.source else "")
+
+
+def numbered(items: Iterable[tuple[str, list[str]]]) -> str:
+    """An ordered list whose items each carry a nested bullet list, indented to the item's content column; each
+    item and sub-item one line (a line break in library text would end the item)."""
+    out = []
+    for i, (head, subs) in enumerate(items, 1):
+        marker = f"{i}. "
+        out.append(marker + " ".join(head.split()))
+        out.extend(" " * len(marker) + "- " + " ".join(s.split()) for s in subs)
+    return "\n".join(out)
+
+
+def blocks(*parts: str) -> str:
+    """Paragraphs and lists, each its own block."""
+    return "\n\n".join(p.strip("\n") for p in parts if p and p.strip())
+
+
+# -- plan ---------------------------------------------------------------------------------------------------
+def _step_name(step: PlanStep | NextItem, lang: str, labels: Labels | None) -> str:
+    name = labels.name(step.id) if labels else display_name(step.name, step.zh, lang)
+    return f"**{escape(name)}**" + (escape(labels.mark(step.id)) if labels else "")
+
+
+def plan_steps(payload: PlanPayload, lang: str, labels: Labels | None = None) -> str:
+    def head(step: PlanStep) -> str:
+        why = labels.why(step.id) if labels and labels.why else step.why
+        hours = _t(lang, f"{step.hours} h", f"{step.hours} 小时")
+        return f"{_step_name(step, lang, labels)} — {hours}" + (f" — {escape(why)}" if why else "")
+
+    return numbered((head(s), [resource_line(r) for r in s.resources]) for s in payload.steps)
+
+
+def plan(payload: PlanPayload, lang: str, labels: Labels | None = None) -> str:
+    goal = escape(labels.name(payload.goal.id) if labels else display_name(payload.goal.name, payload.goal.zh, lang))
+    n = len(payload.steps)
+    head = _t(
+        lang,
+        f"**Plan for {goal}**: {n} steps, about {payload.hours} h.",
+        f"**{goal} 学习路线**：共 {n} 步，约 {payload.hours} 小时。",
+    )
+    note = ""
+    if payload.skipped:
+        skipped = len(payload.skipped)
+        note = _t(lang, f"Skipping {skipped} topics you already know.", f"已跳过 {skipped} 个你已掌握的主题。")
+    elif n > LONG_PLAN:
+        # A plan from zero is long; most learners know the first part and only need to say so once.
+        note = _t(
+            lang,
+            'Already know some of this? Say "I know neural networks" (or use the "I already know:" buttons on the '
+            "Learning path page) and the plan skips it and everything it builds on.",
+            "已经会其中一部分？告诉我“我已经会神经网络了”（或在学习路线页用“我已经会：”按钮），"
+            "路线会跳过它及其全部前置知识。",
+        )
+    return blocks(head, note, plan_steps(payload, lang, labels))
+
+
+# -- next ---------------------------------------------------------------------------------------------------
+def next_topics(payload: NextPayload, lang: str, labels: Labels | None = None, after: list[str] = ()) -> str:
+    if after:
+        names = _sep(lang).join(escape(labels.name(t) if labels else t) for t in after)
+        head = _t(lang, f"After {names}, learn next:", f"学完{names}之后，建议接着学：")
+    else:
+        head = _t(lang, "What to learn next:", "下一步建议学习：")
+    items = [
+        (
+            _step_name(n, lang, labels) + (f" — {escape(n.why)}" if n.why else ""),
+            [resource_line(r) for r in n.resources],
+        )
+        for n in payload.topics
+    ]
+    return blocks(head, numbered(items))
+
+
+# -- find ---------------------------------------------------------------------------------------------------
+def find(payload: FindPayload, lang: str, page: int = 1) -> str:
+    if not payload.resources:
+        if page > 1:
+            return _t(lang, "That is all your library has on it.", "资料库里关于它的资料就这些了。")
+        return _t(lang, "Nothing in your library matches that.", "资料库里没有找到相关资料。")
+    head = (
+        _t(lang, "More from your library:", "资料库中的更多资料：")
+        if page > 1
+        else _t(lang, "From your library:", "资料库中的相关资料：")
+    )
+    return blocks(head, numbered((resource_line(r), []) for r in payload.resources))
+
+
+# -- explain ------------------------------------------------------------------------------------------------
+def explain(payload: ExplainPayload, lang: str, labels: Labels | None = None, learned_from: str = "") -> str:
+    topic = payload.topic
+    name_of = labels.name if labels else str
+    shown = name_of(topic.id) if labels else display_name(topic.name, topic.zh, lang)
+    title = f"**{escape(shown)}**" + (f" ({escape(topic.name)})" if lang == "zh" and topic.name not in shown else "")
+    described = topic.description_zh if lang == "zh" and topic.description_zh else topic.description
+    about = learned_from if topic.learned and learned_from else described
+    about = about or _t(lang, "(no description in the catalogue)", "（目录中暂无描述）")
+    pre = _t(lang, "Prerequisites: ", "前置知识：") + _sep(lang).join(escape(name_of(p)) for p in payload.prerequisites)
+    post = _t(lang, "Leads to: ", "后续主题：") + _sep(lang).join(escape(name_of(p)) for p in payload.leads_to)
+    if payload.resources:
+        resources = blocks(
+            _t(lang, "Resources:", "推荐资料："), "\n".join(f"- {resource_line(r)}" for r in payload.resources)
+        )
+    else:
+        resources = _t(
+            lang,
+            f"Your library has no resource on {escape(topic.name)} yet: add a roadmap or paper that covers it.",
+            f"你的资料库里还没有关于{escape(shown)}的资料：可以添加包含它的路线图或论文。",
+        )
+    return blocks(
+        title,
+        escape(about),
+        pre if payload.prerequisites else "",
+        post if payload.leads_to else "",
+        resources,
+    )
+
+
+# -- why ----------------------------------------------------------------------------------------------------
+def why(payload: WhyPayload, lang: str) -> str:
+    """Why a step is where an answer put it: the chain of edges from it to what it is needed for (a plan's goal),
+    or from what the learner knows to it (a next suggestion), each edge with its evidence."""
+    step, target = payload.step, payload.target
+
+    def name(ref) -> str:
+        return escape(display_name(ref.name, ref.zh, lang))
+
+    is_next = bool(payload.path) and payload.path[-1].id == step.id or (step.id == target.id and payload.reasons)
+    if is_next:
+        head = _t(lang, f"**Why {name(step)} is next**", f"**为什么下一步是{name(step)}**")
+        head += _t(lang, f": {escape(payload.reasons)}.", f"：{escape(payload.reasons)}。") if payload.reasons else ""
+    elif payload.path:
+        head = _t(
+            lang,
+            f"**Why {name(step)} comes before {name(target)}**:",
+            f"**为什么{name(step)}排在{name(target)}之前**：",
+        )
+    elif step.id == target.id:
+        return _t(lang, f"**{name(step)}** is the goal itself.", f"**{name(step)}**就是目标本身。")
+    else:
+        return _t(
+            lang,
+            f"{name(step)} is not a prerequisite of {name(target)} in the topic map.",
+            f"在主题图里，{name(step)}不是{name(target)}的前置知识。",
+        )
+    if not payload.path:
+        return head
+    chain = " → ".join(name(t) for t in payload.path)
+    by_id = {t.id: t for t in payload.path}
+    edges = "\n".join(
+        f"- {name(by_id[e.source])} → {name(by_id[e.target])}: {escape('; '.join(e.evidence[:2]) or e.kind)}"
+        for e in payload.edges
+    )
+    return blocks(head, chain, edges)
