@@ -71,9 +71,17 @@ def needed_prerequisites(tg: TopicGraph, goal: str, known: set[str]) -> set[str]
     or neural networks without gradient descent. So the prerequisites of known topics count as known too,
     which also covers "needed only through a known topic".
     """
-    if goal not in tg.closure.index:
-        return set()
-    return tg.closure.members(tg.closure.ancestors_of([goal])) - implied_known(tg, known)
+    return set(_needed_and_skipped(tg, goal, known)[0])
+
+
+def _needed_and_skipped(tg: TopicGraph, goal: str, known: set[str]) -> tuple[list[str], list[str]]:
+    """(needed, skipped) ancestors of the goal, each in topological order: one bitset AND each way."""
+    closure = tg.closure
+    if goal not in closure.index:
+        return [], []
+    ancestors = closure.ancestors_of([goal])
+    known_bits = closure.bits_of(known) | closure.ancestors_of(known)
+    return closure.ordered(ancestors & ~known_bits), closure.ordered(ancestors & known_bits)
 
 
 def implied_known(tg: TopicGraph, known: set[str]) -> set[str]:
@@ -81,22 +89,29 @@ def implied_known(tg: TopicGraph, known: set[str]) -> set[str]:
     return set(known) | tg.closure.members(tg.closure.ancestors_of(known))
 
 
-def _ordered(tg: TopicGraph, goal: str, needed: set[str]) -> list[str]:
+def _ordered(tg: TopicGraph, goal: str, needed: list[str]) -> list[str]:
     """Depth-first post-order from the goal: every topic after its prerequisites, and a prerequisite's
-    own prerequisites right before it, so related topics stay together. Iterative: synthetic or merged
-    catalogues can be thousands of topics deep."""
-    g, topics = tg.plan_graph, tg.catalogue.topics
+    own prerequisites right before it, so related topics stay together. `needed` comes in topological
+    order. Iterative: synthetic or merged catalogues can be thousands of topics deep."""
+    # The graph's own adjacency dicts: the views networkx wraps them in cost more than the walk itself.
+    pred, topics, order_depth = tg.plan_graph._pred, tg.catalogue.topics, tg.order_depth
     depth: dict[str, int] = {}
-    for t in tg.closure.nodes:  # longest chain of needed prerequisites below t: deeper subjects first
-        if t in needed:
-            depth[t] = 1 + max((depth[p] for p in g.predecessors(t) if p in needed), default=0)
-
-    def key(t: str):
-        return (LEVEL_ORDER.get(topics[t].level, 9), -depth[t], topics[t].area, t)
+    rank: dict[str, tuple] = {}
+    below: dict[str, list[str]] = {}
+    for t in needed:  # longest chain of needed prerequisites below t: deeper subjects first
+        ps = [p for p in pred[t] if p in depth]  # topological order: a needed prerequisite is already in
+        d = depth[t] = 1 + max([depth[p] for p in ps], default=0)
+        topic = topics[t]
+        # Curated order edges ("taught earlier") only break ties, after level and depth.
+        rank[t] = (LEVEL_ORDER.get(topic.level, 9), -d, order_depth.get(t, 0), topic.area, t)
+        if len(ps) > 1:
+            ps.sort(key=rank.__getitem__)
+        below[t] = ps
+    below[goal] = sorted((p for p in pred[goal] if p in depth), key=rank.__getitem__)
 
     order: list[str] = []
     seen = {goal}
-    stack = [(goal, iter(sorted((p for p in g.predecessors(goal) if p in needed), key=key)))]
+    stack = [(goal, iter(below[goal]))]
     while stack:
         node, pending = stack[-1]
         nxt = next((p for p in pending if p not in seen), None)
@@ -105,12 +120,14 @@ def _ordered(tg: TopicGraph, goal: str, needed: set[str]) -> list[str]:
             order.append(node)
             continue
         seen.add(nxt)
-        stack.append((nxt, iter(sorted((p for p in g.predecessors(nxt) if p in needed and p not in seen), key=key))))
+        stack.append((nxt, iter(below[nxt])))
     return order
 
 
 def pick_resources(tg: TopicGraph, topic_id: str, limit: int = 3) -> list[Resource]:
     """The best few, mixing kinds: a video and a text where the library has both."""
+    if not tg.resources_by_topic.get(topic_id):
+        return []
     pool = [r for r in tg.resources_by_topic.get(topic_id, [])[:12] if _about(tg, r, topic_id)]
     picked: list[Resource] = []
     for want in ({"video"}, TEXT_KINDS):
@@ -150,18 +167,18 @@ def learning_plan(
     its own prerequisites (curated edges only), ending at the goal; what `known` implies is skipped.
     `status` marks steps done/learning for display."""
     known = set(known or ()) - {goal}
-    needed = needed_prerequisites(tg, goal, known)
-    skipped = sorted(tg.closure.members(tg.closure.ancestors_of([goal])) - needed)
-    topics = tg.catalogue.topics
+    needed_in_order, skipped = _needed_and_skipped(tg, goal, known)
+    needed = set(needed_in_order)
+    topics, succ = tg.catalogue.topics, tg.plan_graph._succ
     steps = []
-    for t in _ordered(tg, goal, needed):
+    for t in _ordered(tg, goal, needed_in_order):
         resources = pick_resources(tg, t)
-        unlocks = [s for s in tg.plan_graph.successors(t) if s in needed or s == goal]
+        unlocks = [s for s in succ[t] if s in needed or s == goal]
         why = "the goal" if t == goal else "needed for " + ", ".join(topics[s].name for s in unlocks[:3])
         steps.append(
             Step(topics[t], resources, estimate_hours(topics[t], resources), why, (status or {}).get(t, "todo"))
         )
-    return Plan(topics[goal], steps, skipped)
+    return Plan(topics[goal], steps, sorted(skipped))
 
 
 def next_topics(tg: TopicGraph, known: set[str], learning: set[str] | None = None, k: int = 5) -> list[NextTopic]:
