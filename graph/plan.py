@@ -9,6 +9,7 @@ breadth-first sort that jumps between areas.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 
 import networkx as nx
 
@@ -100,7 +101,11 @@ def _ordered(tg: TopicGraph, goal: str, needed: list[str]) -> list[str]:
     below: dict[str, list[str]] = {}
     for t in needed:  # longest chain of needed prerequisites below t: deeper subjects first
         ps = [p for p in pred[t] if p in depth]  # topological order: a needed prerequisite is already in
-        d = depth[t] = 1 + max([depth[p] for p in ps], default=0)
+        d = 1
+        for p in ps:
+            if depth[p] >= d:
+                d = depth[p] + 1
+        depth[t] = d
         topic = topics[t]
         # Curated order edges ("taught earlier") only break ties, after level and depth.
         rank[t] = (LEVEL_ORDER.get(topic.level, 9), -d, order_depth.get(t, 0), topic.area, t)
@@ -111,16 +116,17 @@ def _ordered(tg: TopicGraph, goal: str, needed: list[str]) -> list[str]:
 
     order: list[str] = []
     seen = {goal}
-    stack = [(goal, iter(below[goal]))]
-    while stack:
-        node, pending = stack[-1]
-        nxt = next((p for p in pending if p not in seen), None)
-        if nxt is None:
-            stack.pop()
-            order.append(node)
-            continue
-        seen.add(nxt)
-        stack.append((nxt, iter(below[nxt])))
+    path, pending = [goal], [iter(below[goal])]
+    while pending:
+        for p in pending[-1]:
+            if p not in seen:
+                seen.add(p)
+                path.append(p)
+                pending.append(iter(below[p]))
+                break
+        else:
+            pending.pop()
+            order.append(path.pop())
     return order
 
 
@@ -168,16 +174,17 @@ def learning_plan(
     `status` marks steps done/learning for display."""
     known = set(known or ()) - {goal}
     needed_in_order, skipped = _needed_and_skipped(tg, goal, known)
-    needed = set(needed_in_order)
-    topics, succ = tg.catalogue.topics, tg.plan_graph._succ
+    in_plan = {*needed_in_order, goal}
+    topics, succ, status = tg.catalogue.topics, tg.plan_graph._succ, status or {}
     steps = []
     for t in _ordered(tg, goal, needed_in_order):
         resources = pick_resources(tg, t)
-        unlocks = [s for s in succ[t] if s in needed or s == goal]
-        why = "the goal" if t == goal else "needed for " + ", ".join(topics[s].name for s in unlocks[:3])
-        steps.append(
-            Step(topics[t], resources, estimate_hours(topics[t], resources), why, (status or {}).get(t, "todo"))
-        )
+        if t == goal:
+            why = "the goal"
+        else:
+            unlocks = islice((topics[s].name for s in succ[t] if s in in_plan), 3)
+            why = "needed for " + ", ".join(unlocks)
+        steps.append(Step(topics[t], resources, estimate_hours(topics[t], resources), why, status.get(t, "todo")))
     return Plan(topics[goal], steps, sorted(skipped))
 
 
