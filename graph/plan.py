@@ -33,6 +33,7 @@ HOURS_BY_KIND = {
 }
 HOURS_BY_LEVEL = {"foundation": 10.0, "basic": 4.0, "intermediate": 3.0, "advanced": 3.0, "meta": 1.0}
 TEXT_KINDS = {"article", "paper", "book", "docs", "course", "website"}
+_DEPTH_CAP = (1 << 21) - 1  # depths and tie ranks each fit 21 bits of a plan's sort key (2M topics)
 
 
 @dataclass
@@ -95,9 +96,9 @@ def _ordered(tg: TopicGraph, goal: str, needed: list[str]) -> list[str]:
     own prerequisites right before it, so related topics stay together. `needed` comes in topological
     order. Iterative: synthetic or merged catalogues can be thousands of topics deep."""
     # The graph's own adjacency dicts: the views networkx wraps them in cost more than the walk itself.
-    pred, topics, order_depth = tg.plan_graph._pred, tg.catalogue.topics, tg.order_depth
+    pred, tie_rank = tg.plan_graph._pred, tg.tie_rank
     depth: dict[str, int] = {}
-    rank: dict[str, tuple] = {}
+    rank: dict[str, int] = {}  # level, then deeper first, then curated order edges, area and id: one int
     below: dict[str, list[str]] = {}
     for t in needed:  # longest chain of needed prerequisites below t: deeper subjects first
         ps = [p for p in pred[t] if p in depth]  # topological order: a needed prerequisite is already in
@@ -106,9 +107,7 @@ def _ordered(tg: TopicGraph, goal: str, needed: list[str]) -> list[str]:
             if depth[p] >= d:
                 d = depth[p] + 1
         depth[t] = d
-        topic = topics[t]
-        # Curated order edges ("taught earlier") only break ties, after level and depth.
-        rank[t] = (LEVEL_ORDER.get(topic.level, 9), -d, order_depth.get(t, 0), topic.area, t)
+        rank[t] = tie_rank[t] | ((_DEPTH_CAP - d) << 21)
         if len(ps) > 1:
             ps.sort(key=rank.__getitem__)
         below[t] = ps
@@ -116,16 +115,18 @@ def _ordered(tg: TopicGraph, goal: str, needed: list[str]) -> list[str]:
 
     order: list[str] = []
     seen = {goal}
-    path, pending = [goal], [iter(below[goal])]
-    while pending:
-        for p in pending[-1]:
-            if p not in seen:
-                seen.add(p)
-                path.append(p)
-                pending.append(iter(below[p]))
-                break
+    path, at = [goal], [0]  # the walk's stack, and how far along its prerequisites each node on it is
+    while path:
+        ps, i = below[path[-1]], at[-1]
+        while i < len(ps) and ps[i] in seen:
+            i += 1
+        if i < len(ps):
+            at[-1] = i + 1
+            seen.add(ps[i])
+            path.append(ps[i])
+            at.append(0)
         else:
-            pending.pop()
+            at.pop()
             order.append(path.pop())
     return order
 
