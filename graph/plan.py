@@ -99,34 +99,35 @@ def _ordered(tg: TopicGraph, goal: str, needed: list[str]) -> list[str]:
     pred, tie_rank = tg.plan_graph._pred, tg.tie_rank
     depth: dict[str, int] = {}
     rank: dict[str, int] = {}  # level, then deeper first, then curated order edges, area and id: one int
-    below: dict[str, list[str]] = {}
     for t in needed:  # longest chain of needed prerequisites below t: deeper subjects first
-        ps = [p for p in pred[t] if p in depth]  # topological order: a needed prerequisite is already in
         d = 1
-        for p in ps:
-            if depth[p] >= d:
-                d = depth[p] + 1
+        for p in pred[t]:  # topological order: a needed prerequisite already has its depth
+            below = depth.get(p)
+            if below is not None and below >= d:
+                d = below + 1
         depth[t] = d
         rank[t] = tie_rank[t] | ((_DEPTH_CAP - d) << 21)
-        if len(ps) > 1:
-            ps.sort(key=rank.__getitem__)
-        below[t] = ps
-    below[goal] = sorted((p for p in pred[goal] if p in depth), key=rank.__getitem__)
+
+    def prerequisites(t: str) -> list[str]:
+        # Built when the walk reaches t and dropped when it leaves: few objects outlive the walk.
+        return sorted([p for p in pred[t] if p in rank], key=rank.__getitem__)
 
     order: list[str] = []
     seen = {goal}
-    path, at = [goal], [0]  # the walk's stack, and how far along its prerequisites each node on it is
+    path, todo, at = [goal], [prerequisites(goal)], [0]  # the walk's stack, each node's prerequisites, position
     while path:
-        ps, i = below[path[-1]], at[-1]
+        ps, i = todo[-1], at[-1]
         while i < len(ps) and ps[i] in seen:
             i += 1
         if i < len(ps):
             at[-1] = i + 1
             seen.add(ps[i])
             path.append(ps[i])
+            todo.append(prerequisites(ps[i]))
             at.append(0)
         else:
             at.pop()
+            todo.pop()
             order.append(path.pop())
     return order
 
