@@ -3,7 +3,8 @@
 A plan is every prerequisite of the goal that is still needed: a prerequisite reached only through topics
 the learner already knows is not needed. The order is a depth-first post-order from the goal, so each
 topic comes right after its own prerequisites and related topics stay together, instead of a flat
-breadth-first sort that jumps between areas.
+breadth-first sort that jumps between areas. Curated order edges ("taught earlier", `order = true`) never add
+a step; among otherwise equal siblings they put the earlier-taught topic first.
 """
 
 from __future__ import annotations
