@@ -1,7 +1,8 @@
 """`python -m bench [--quick] [--only NAME,...]`: every benchmark, one JSON line each (ours vs raw, same run).
 
 Order: ingest first (its library feeds cold start, the ask-path TTFT and the search evaluation), then cold
-start, graph, retrieval, generation, fetch, search_eval (recall and MRR on bench/search_labels.toml). A
+start, graph, prereq_eval (agreement with textbooks on bench/prereq_labels.toml), retrieval, generation, fetch,
+search_eval (recall and MRR on bench/search_labels.toml). A
 benchmark that fails prints {"name": ..., "error": ...} and the rest still run; the exit status is 1 if
 any failed.
 """
@@ -20,7 +21,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-SUITES = ("ingest", "cold_start", "graph", "retrieval", "generation", "fetch", "search_eval")
+SUITES = ("ingest", "cold_start", "graph", "prereq_eval", "retrieval", "generation", "fetch", "search_eval")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
             from bench import graph_bench
 
             guard("graph", lambda: graph_bench.run(args.quick))
+        if "prereq_eval" in wanted:
+            from bench import prereq_eval
+
+            guard("prereq_eval", lambda: prereq_eval.run(args.quick))
         if "retrieval" in wanted:
             from bench import retrieval_bench
 

@@ -1,7 +1,8 @@
 """Plan and next latency on the real graph and on a synthetic 10k-topic DAG (~30k edges).
 
 The raw baseline is networkx's own ancestor query + topological sort on the same graph: the least any
-plan must do. Target: < 10 ms p95 at 10k topics.
+plan must do. Targets: a plan within 1.5x of that raw sort at 10k topics, even for the goal at the far end
+(~9k steps), and a plan of ~300 steps under 1 ms; next-topic ranking < 10 ms p95 at 10k topics.
 """
 
 from __future__ import annotations
@@ -63,8 +64,9 @@ def run(quick: bool) -> list[dict]:
     real = build_graph(load_catalogue())
     big = synthetic(10_000)
     # "10k": the deepest goal (its prerequisites are ~9k of the 10k topics); "10k.goal300": a goal with a
-    # few hundred prerequisites on the same 10k graph, the size of a real plan.
-    for label, tg, goal in (("real", real, "rlhf"), ("10k", big, "t9999"), ("10k.goal300", big, "t300")):
+    # hundred prerequisites on the same 10k graph; "10k.steps300": a plan of ~330 steps (t600).
+    plans = (("real", real, "rlhf"), ("10k", big, "t9999"), ("10k.goal300", big, "t300"), ("10k.steps300", big, "t600"))
+    for label, tg, goal in plans:
         g = tg.plan_graph
         raw = timings(lambda: list(nx.topological_sort(g.subgraph(nx.ancestors(g, goal) | {goal}))), repeat)
         ours, cut = _bounded(lambda: learning_plan(tg, goal, known=set()), repeat, budget)
@@ -75,7 +77,7 @@ def run(quick: bool) -> list[dict]:
                 p95(ours) * 1e3,
                 p95(raw) * 1e3,
                 "ms",
-                "< 10 ms p95 at 10k topics",
+                "< 1 ms for ~300 steps" if label == "10k.steps300" else "ratio <= 1.5 vs the raw sort",
                 "lower",
                 topics=g.number_of_nodes(),
                 edges=g.number_of_edges(),
@@ -83,7 +85,7 @@ def run(quick: bool) -> list[dict]:
                 **extra,
             )
         )
-        if label == "10k.goal300":
+        if label.startswith("10k."):
             continue
         known = set(list(nx.topological_sort(g))[: g.number_of_nodes() // 3])
         raw_next = timings(

@@ -17,7 +17,7 @@ from functools import cached_property
 
 import networkx as nx
 
-from studygraph.graph.catalogue import Catalogue
+from studygraph.graph.catalogue import LEVELS, Catalogue
 from studygraph.graph.learned import library_catalogue
 from studygraph.graph.matcher import matcher_for
 from studygraph.models import Resource
@@ -25,6 +25,7 @@ from studygraph.store.meta import MetaStore
 
 SYLLABUS_WEIGHT = 0.5  # one numbered syllabus saying "A, then B"
 SECTION_WEIGHT = 0.25  # one roadmap putting section A before section B
+ORDER_WEIGHT = 0.5  # a curated `order = true` edge: taught earlier, not needed; plans only break ties by it
 STRONG = 1.0  # what a plan follows: curated, or learned edges with several independent witnesses
 
 
@@ -58,13 +59,27 @@ class Closure:
                 bits |= self.ancestors[i]
         return bits
 
-    def members(self, bits: int) -> set[str]:
-        out, nodes = set(), self.nodes
-        while bits:
-            low = bits & -bits
-            out.add(nodes[low.bit_length() - 1])
-            bits ^= low
+    def bits_of(self, topics) -> int:
+        """The topics themselves as a bitset (those outside the graph left out)."""
+        bits = 0
+        for t in topics:
+            i = self.index.get(t)
+            if i is not None:
+                bits |= 1 << i
+        return bits
+
+    def ordered(self, bits: int) -> list[str]:
+        """The members of `bits` in topological order. Reads the set bits off the binary string (C speed)
+        rather than peeling them one by one, which costs a big-int operation per member."""
+        digits, nodes, out = bin(bits)[:1:-1], self.nodes, []
+        i = digits.find("1")
+        while i >= 0:
+            out.append(nodes[i])
+            i = digits.find("1", i + 1)
         return out
+
+    def members(self, bits: int) -> set[str]:
+        return set(self.ordered(bits))
 
     def descendant_count(self, topic: str) -> int:
         return self.descendants[self.index[topic]].bit_count()
@@ -94,6 +109,26 @@ class TopicGraph:
         """Ancestor/descendant sets of the plan graph as bitsets, computed once per graph."""
         return Closure(self.plan_graph)
 
+    @cached_property
+    def order_depth(self) -> dict[str, int]:
+        """For topics with curated order edges above them: the longest chain of such edges. A plan puts
+        a lower one first among otherwise equal steps (the tie-break an order edge is for)."""
+        order = nx.DiGraph((u, v) for u, v, k in self.graph.edges(data="kind") if k == "curated-order")
+        depth: dict[str, int] = {}
+        for t in nx.topological_sort(order):
+            depth[t] = max((depth[p] + 1 for p in order.predecessors(t)), default=0)
+        return {t: d for t, d in depth.items() if d}
+
+    @cached_property
+    def tie_rank(self) -> dict[str, int]:
+        """Every topic's place in a plan's sibling order apart from depth, as one int: its level in the high
+        bits, then its rank by (order depth, area, id). An int key keeps a 9k-step plan's sort and its
+        garbage collector busy with nothing but ints."""
+        topics, order_depth = self.catalogue.topics, self.order_depth
+        tied = sorted(self.graph.nodes, key=lambda t: (order_depth.get(t, 0), topics[t].area, t))
+        level = {name: i for i, name in enumerate(LEVELS)}
+        return {t: (level.get(topics[t].level, len(LEVELS)) << 42) | i for i, t in enumerate(tied)}
+
     def edge_evidence(self, source: str, target: str) -> dict:
         data = self.graph.edges[source, target]
         return {
@@ -113,7 +148,11 @@ def build_graph(catalogue: Catalogue, meta: MetaStore | None = None) -> TopicGra
     for topic in catalogue.topics.values():
         g.add_node(topic.id)
     for p in catalogue.prereqs:
-        g.add_edge(p.source, p.target, weight=1.0, kind="curated", evidence=[f"curated ({p.file}): {p.reason}"])
+        if p.order:
+            evidence = [f"curated order ({p.file}): {p.reason}"]
+            g.add_edge(p.source, p.target, weight=ORDER_WEIGHT, kind="curated-order", evidence=evidence)
+        else:
+            g.add_edge(p.source, p.target, weight=STRONG, kind="curated", evidence=[f"curated ({p.file}): {p.reason}"])
     tg = TopicGraph(catalogue, g)
     if meta is None:
         return tg

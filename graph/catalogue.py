@@ -11,7 +11,14 @@ The cards live in `corpus/topics/*.toml`, one `[[topic]]` table per topic:
     area = "transformers"
     description = "..."
     description_zh = "..."           # the same in Chinese, written by us (never a model's translation)
-    prereqs = [{ id = "attention", why = "..." }]
+    prereqs = [
+      { id = "attention", why = "..." },                   # needed: `why` names what this topic uses from it
+      { id = "rnn", why = "...", order = true },          # taught earlier, not needed: an order edge
+    ]
+
+A prerequisite is needed: its `why` names what the later topic uses from the earlier one, and plans add it.
+An `order = true` edge only says courses teach it earlier (or a disputed order we decided, with the reason):
+plans use it to break ties between steps, never to add a topic to a plan.
 
 Loading validates the whole catalogue at once (unknown prerequisite ids, duplicate ids, cycles) and
 names the file of every problem, because a broken catalogue would silently produce wrong plans.
@@ -89,6 +96,7 @@ class Prereq:
     target: str
     reason: str
     file: str
+    order: bool = False  # a weak edge: "taught earlier", a tie-break for plans, never a requirement
 
 
 @dataclass
@@ -163,8 +171,14 @@ def load_catalogue(directory: Path | str | None = None) -> Catalogue:
             raise CatalogueError(f"{file}: topic {target!r} lists unknown prerequisite {source!r}")
         if source == target:
             raise CatalogueError(f"{file}: topic {target!r} lists itself as a prerequisite")
-        prereqs.append(Prereq(source, target, entry.get("why", "").strip(), file))
+        order = entry.get("order", False)
+        if not isinstance(order, bool):
+            raise CatalogueError(
+                f"{file}: topic {target!r} prerequisite {source!r} has order = {order!r}, expected true or false"
+            )
+        prereqs.append(Prereq(source, target, entry.get("why", "").strip(), file, order))
 
+    # Order edges count too: plans break ties by them, and a learned edge must not close a loop through one.
     g = nx.DiGraph((p.source, p.target) for p in prereqs)
     try:
         cycle = nx.find_cycle(g)

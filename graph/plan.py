@@ -3,12 +3,14 @@
 A plan is every prerequisite of the goal that is still needed: a prerequisite reached only through topics
 the learner already knows is not needed. The order is a depth-first post-order from the goal, so each
 topic comes right after its own prerequisites and related topics stay together, instead of a flat
-breadth-first sort that jumps between areas.
+breadth-first sort that jumps between areas. Curated order edges ("taught earlier", `order = true`) never add
+a step; among otherwise equal siblings they put the earlier-taught topic first.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 
 import networkx as nx
 
@@ -32,6 +34,7 @@ HOURS_BY_KIND = {
 }
 HOURS_BY_LEVEL = {"foundation": 10.0, "basic": 4.0, "intermediate": 3.0, "advanced": 3.0, "meta": 1.0}
 TEXT_KINDS = {"article", "paper", "book", "docs", "course", "website"}
+_DEPTH_CAP = (1 << 21) - 1  # depths and tie ranks each fit 21 bits of a plan's sort key (2M topics)
 
 
 @dataclass
@@ -71,9 +74,17 @@ def needed_prerequisites(tg: TopicGraph, goal: str, known: set[str]) -> set[str]
     or neural networks without gradient descent. So the prerequisites of known topics count as known too,
     which also covers "needed only through a known topic".
     """
-    if goal not in tg.closure.index:
-        return set()
-    return tg.closure.members(tg.closure.ancestors_of([goal])) - implied_known(tg, known)
+    return set(_needed_and_skipped(tg, goal, known)[0])
+
+
+def _needed_and_skipped(tg: TopicGraph, goal: str, known: set[str]) -> tuple[list[str], list[str]]:
+    """(needed, skipped) ancestors of the goal, each in topological order: one bitset AND each way."""
+    closure = tg.closure
+    if goal not in closure.index:
+        return [], []
+    ancestors = closure.ancestors_of([goal])
+    known_bits = closure.bits_of(known) | closure.ancestors_of(known)
+    return closure.ordered(ancestors & ~known_bits), closure.ordered(ancestors & known_bits)
 
 
 def implied_known(tg: TopicGraph, known: set[str]) -> set[str]:
@@ -81,36 +92,51 @@ def implied_known(tg: TopicGraph, known: set[str]) -> set[str]:
     return set(known) | tg.closure.members(tg.closure.ancestors_of(known))
 
 
-def _ordered(tg: TopicGraph, goal: str, needed: set[str]) -> list[str]:
+def _ordered(tg: TopicGraph, goal: str, needed: list[str]) -> list[str]:
     """Depth-first post-order from the goal: every topic after its prerequisites, and a prerequisite's
-    own prerequisites right before it, so related topics stay together. Iterative: synthetic or merged
-    catalogues can be thousands of topics deep."""
-    g, topics = tg.plan_graph, tg.catalogue.topics
+    own prerequisites right before it, so related topics stay together. `needed` comes in topological
+    order. Iterative: synthetic or merged catalogues can be thousands of topics deep."""
+    # The graph's own adjacency dicts: the views networkx wraps them in cost more than the walk itself.
+    pred, tie_rank = tg.plan_graph._pred, tg.tie_rank
     depth: dict[str, int] = {}
-    for t in tg.closure.nodes:  # longest chain of needed prerequisites below t: deeper subjects first
-        if t in needed:
-            depth[t] = 1 + max((depth[p] for p in g.predecessors(t) if p in needed), default=0)
+    rank: dict[str, int] = {}  # level, then deeper first, then curated order edges, area and id: one int
+    for t in needed:  # longest chain of needed prerequisites below t: deeper subjects first
+        d = 1
+        for p in pred[t]:  # topological order: a needed prerequisite already has its depth
+            below = depth.get(p)
+            if below is not None and below >= d:
+                d = below + 1
+        depth[t] = d
+        rank[t] = tie_rank[t] | ((_DEPTH_CAP - d) << 21)
 
-    def key(t: str):
-        return (LEVEL_ORDER.get(topics[t].level, 9), -depth[t], topics[t].area, t)
+    def prerequisites(t: str) -> list[str]:
+        # Built when the walk reaches t and dropped when it leaves: few objects outlive the walk.
+        return sorted([p for p in pred[t] if p in rank], key=rank.__getitem__)
 
     order: list[str] = []
     seen = {goal}
-    stack = [(goal, iter(sorted((p for p in g.predecessors(goal) if p in needed), key=key)))]
-    while stack:
-        node, pending = stack[-1]
-        nxt = next((p for p in pending if p not in seen), None)
-        if nxt is None:
-            stack.pop()
-            order.append(node)
-            continue
-        seen.add(nxt)
-        stack.append((nxt, iter(sorted((p for p in g.predecessors(nxt) if p in needed and p not in seen), key=key))))
+    path, todo, at = [goal], [prerequisites(goal)], [0]  # the walk's stack, each node's prerequisites, position
+    while path:
+        ps, i = todo[-1], at[-1]
+        while i < len(ps) and ps[i] in seen:
+            i += 1
+        if i < len(ps):
+            at[-1] = i + 1
+            seen.add(ps[i])
+            path.append(ps[i])
+            todo.append(prerequisites(ps[i]))
+            at.append(0)
+        else:
+            at.pop()
+            todo.pop()
+            order.append(path.pop())
     return order
 
 
 def pick_resources(tg: TopicGraph, topic_id: str, limit: int = 3) -> list[Resource]:
     """The best few, mixing kinds: a video and a text where the library has both."""
+    if not tg.resources_by_topic.get(topic_id):
+        return []
     pool = [r for r in tg.resources_by_topic.get(topic_id, [])[:12] if _about(tg, r, topic_id)]
     picked: list[Resource] = []
     for want in ({"video"}, TEXT_KINDS):
@@ -150,18 +176,19 @@ def learning_plan(
     its own prerequisites (curated edges only), ending at the goal; what `known` implies is skipped.
     `status` marks steps done/learning for display."""
     known = set(known or ()) - {goal}
-    needed = needed_prerequisites(tg, goal, known)
-    skipped = sorted(tg.closure.members(tg.closure.ancestors_of([goal])) - needed)
-    topics = tg.catalogue.topics
+    needed_in_order, skipped = _needed_and_skipped(tg, goal, known)
+    in_plan = {*needed_in_order, goal}
+    topics, succ, status = tg.catalogue.topics, tg.plan_graph._succ, status or {}
     steps = []
-    for t in _ordered(tg, goal, needed):
+    for t in _ordered(tg, goal, needed_in_order):
         resources = pick_resources(tg, t)
-        unlocks = [s for s in tg.plan_graph.successors(t) if s in needed or s == goal]
-        why = "the goal" if t == goal else "needed for " + ", ".join(topics[s].name for s in unlocks[:3])
-        steps.append(
-            Step(topics[t], resources, estimate_hours(topics[t], resources), why, (status or {}).get(t, "todo"))
-        )
-    return Plan(topics[goal], steps, skipped)
+        if t == goal:
+            why = "the goal"
+        else:
+            unlocks = islice((topics[s].name for s in succ[t] if s in in_plan), 3)
+            why = "needed for " + ", ".join(unlocks)
+        steps.append(Step(topics[t], resources, estimate_hours(topics[t], resources), why, status.get(t, "todo")))
+    return Plan(topics[goal], steps, sorted(skipped))
 
 
 def next_topics(tg: TopicGraph, known: set[str], learning: set[str] | None = None, k: int = 5) -> list[NextTopic]:

@@ -102,7 +102,7 @@ class Edge(_Plain):
     source: str
     target: str
     weight: float
-    kind: str  # curated | learned | learned-topic
+    kind: str  # curated | curated-order (taught earlier, a tie-break only) | learned | learned-topic
     evidence: list[str]
 
 

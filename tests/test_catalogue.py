@@ -80,9 +80,27 @@ def test_edges_form_a_dag_rooted_in_foundations(catalogue):
     g = nx.DiGraph((p.source, p.target) for p in catalogue.prereqs)
     g.add_nodes_from(catalogue.topics)
     assert nx.is_directed_acyclic_graph(g)
-    roots = [t for t in g if g.in_degree(t) == 0]
+    # Roots of what plans follow: an order edge ("taught earlier") makes no topic a plan's starting point.
+    needed = nx.DiGraph((p.source, p.target) for p in catalogue.prereqs if not p.order)
+    needed.add_nodes_from(catalogue.topics)
+    roots = [t for t in needed if needed.in_degree(t) == 0]
     assert {catalogue.topics[r].level for r in roots} <= {"foundation", "meta"}, roots
     assert all(p.reason for p in catalogue.prereqs), "every curated edge says why"
+
+
+def test_an_order_edge_is_a_weak_edge_that_says_why(catalogue):
+    orders = [p for p in catalogue.prereqs if p.order]
+    assert len(orders) >= 15, "edges that only say 'taught earlier' are order edges"
+    assert all(len(p.reason) > 30 for p in orders), "an order edge still says why it is only an order"
+
+
+def test_an_order_flag_that_is_not_a_boolean_names_the_file_and_topic(tmp_path):
+    _write(
+        tmp_path,
+        CARD.format(id="a", prereqs="") + CARD.format(id="b", prereqs='{ id = "a", why = "x", order = "yes" }'),
+    )
+    with pytest.raises(CatalogueError, match=r"cards.toml: topic 'b' prerequisite 'a' has order = 'yes'"):
+        load_catalogue(tmp_path)
 
 
 def test_every_seed_heading_resolves_to_a_topic(catalogue):

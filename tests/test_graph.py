@@ -130,3 +130,52 @@ def test_graph_commands_do_not_import_torch(seed_library):
     )
     assert heavy == []
     assert json.loads(plan)["goal"]["id"] == "rlhf"
+
+
+ORDER_CARDS = """
+[[topic]]
+id = "root"
+name = "Root"
+level = "foundation"
+
+[[topic]]
+id = "alpha"
+name = "Alpha"
+prereqs = [{{ id = "root", why = "alpha uses root" }}{alpha_order}]
+
+[[topic]]
+id = "beta"
+name = "Beta"
+prereqs = [{{ id = "root", why = "beta uses root" }}]
+
+[[topic]]
+id = "gamma"
+name = "Gamma"
+prereqs = [{{ id = "root", why = "gamma uses root" }}]
+
+[[topic]]
+id = "goal"
+name = "Goal"
+prereqs = [
+  {{ id = "alpha", why = "the goal uses alpha" }},
+  {{ id = "beta", why = "the goal uses beta" }},
+  {{ id = "gamma", why = "courses teach gamma first, the goal does not use it", order = true }},
+]
+"""
+
+
+def _plan_order(tmp_path, alpha_order: str) -> tuple[list[str], object]:
+    (tmp_path / "cards.toml").write_text(ORDER_CARDS.format(alpha_order=alpha_order), encoding="utf-8")
+    tg = build_graph(load_catalogue(tmp_path))
+    return [s.topic.id for s in learning_plan(tg, "goal").steps], tg
+
+
+def test_an_order_edge_never_adds_a_step_and_only_breaks_ties(tmp_path):
+    order, tg = _plan_order(tmp_path, "")
+    assert order == ["root", "alpha", "beta", "goal"], "gamma is only taught earlier: not a step"
+    edge = tg.graph.edges["gamma", "goal"]
+    assert edge["kind"] == "curated-order" and edge["weight"] < 1.0 and "curated order" in edge["evidence"][0]
+    assert not tg.plan_graph.has_edge("gamma", "goal")
+    # "beta is taught before alpha" puts beta first among otherwise equal steps
+    order, _ = _plan_order(tmp_path, ', { id = "beta", why = "courses teach beta first", order = true }')
+    assert order == ["root", "beta", "alpha", "goal"]

@@ -60,7 +60,7 @@ def neighbourhood_dot(tg, topic_id: str, status: dict[str, str]) -> str:
 def _edge_block(tg, u: str, v: str, other: str) -> None:
     topics = tg.catalogue.topics
     ev = tg.edge_evidence(u, v)
-    tag = ev["kind"] if ev["kind"] in ("curated", "learned-topic") else f"learned · {ev['weight']}"
+    tag = ev["kind"] if ev["kind"] in ("curated", "curated-order", "learned-topic") else f"learned · {ev['weight']}"
     with st.expander(f"{topic_label(topics[other])} · {tag}"):
         st.button(f"→ {topics[other].name}", key=f"go-{u}-{v}", on_click=_go, args=(other,), type="tertiary")
         st.markdown("\n".join(f"- {md_escape(e)}" for e in ev["evidence"][:8]) or "-")
