@@ -131,7 +131,9 @@ def test_every_payload_comes_back_from_its_dict():
 
     ref = ResourceRef("r1", "Attention Is All You Need", "https://arxiv.org/abs/1706.03762", "paper")
     payloads = [
-        PlanPayload(TopicRef("rlhf", "RLHF", "人类反馈强化学习"), [PlanStep("rl", "RL", "", 3.0, "why", "todo", [ref])], 3.0),
+        PlanPayload(
+            TopicRef("rlhf", "RLHF", "人类反馈强化学习"), [PlanStep("rl", "RL", "", 3.0, "why", "todo", [ref])], 3.0
+        ),
         NextPayload([NextItem("rl", "RL", "强化学习", 0.5, "unlocks", [ref], learned=True)]),
         FindPayload([FoundResource("r1", "t", None, "video", "snip", "a.md:3", 0.25)], ["rl"], "video"),
         ExplainPayload(TopicCard("lora", "LoRA", description="low rank"), ["transformer"], ["qlora"], [ref]),
