@@ -5,6 +5,8 @@ The assistant (and with it the embedder and the model) is created on the first q
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from studygraph.assistant.payloads import (
@@ -33,6 +35,7 @@ EXAMPLES = [
     "Explain LoRA",
     "考考我 Transformer 的面试题",
 ]
+SETTLE_SECONDS = 15.0  # how long a run waits for the answer its predecessor was cut in to be saved
 MAX_HISTORY = 6  # earlier turns passed to the assistant (the conversation's, studygraph.library.HISTORY_TURNS)
 
 
@@ -127,6 +130,22 @@ def render_message(message: dict, index: int) -> None:
             render_unfinished(message, index)
 
 
+def _settle_cut_answer(lib) -> None:
+    """A rerun (a language switch, a click) stops the run that is streaming an answer, but Streamlit starts
+    the next run at once while the old one still waits for the model's next words. Give the old run a
+    moment to save what it had as interrupted; past SETTLE_SECONDS call the answer interrupted here."""
+    turn_id = st.session_state.get("streaming_turn")
+    if turn_id is None:
+        return
+    deadline = time.monotonic() + SETTLE_SECONDS
+    with st.spinner(t("chat_settling")):
+        while st.session_state.get("streaming_turn") == turn_id and time.monotonic() < deadline:
+            time.sleep(0.1)
+    if st.session_state.get("streaming_turn") == turn_id:
+        lib.record_answer(turn_id, text="", status="interrupted", only_pending=True)
+        st.session_state.pop("streaming_turn", None)
+
+
 def _conversation(lib) -> str | None:
     """This tab's conversation: kept in its session and in its URL (?c=ID), so a reload opens it again and
     another tab starts its own. None: a new chat, saved once its first question is asked."""
@@ -181,6 +200,15 @@ def render_unfinished(message: dict, index: int) -> None:
         st.rerun()
 
 
+def _note_model(assistant, answer) -> None:
+    llm = getattr(assistant, "llm", None)  # loaded by ask_stream already; read for the sidebar's status
+    st.session_state["model_info"] = {
+        "model": answer.model or "none",
+        "reason": getattr(llm, "reason", None),
+        "gpu_layers": getattr(llm, "n_gpu_layers", None),
+    }
+
+
 def _answer(lib, question: str, index: int) -> None:
     """Ask `question` in this tab's conversation (started here when new): it is saved before it is
     answered, and its answer when the stream ends — or as interrupted when the stream is cut."""
@@ -190,6 +218,7 @@ def _answer(lib, question: str, index: int) -> None:
     st.query_params["c"] = conversation
     history = lib.conversation(conversation).history(MAX_HISTORY)
     turn = lib.record_question(conversation, question)
+    st.session_state["streaming_turn"] = turn.id  # until this answer is saved (see _settle_cut_answer)
     with st.chat_message("user"):
         st.markdown(question)
     answer = stream = None
@@ -200,6 +229,7 @@ def _answer(lib, question: str, index: int) -> None:
                 assistant = get_assistant(settings)
                 answer, pieces = assistant.ask_stream(question, history=history or None)
             st.session_state["assistant_ready"] = True
+            _note_model(assistant, answer)  # before the stream: a cut answer has used the model too
             stream = lib.recorded_stream(turn.id, answer, pieces)
             st.write_stream(stream)
         except Exception as exc:  # noqa: BLE001 - one line, never a stack trace
@@ -211,13 +241,9 @@ def _answer(lib, question: str, index: int) -> None:
             if stream is not None:
                 stream.close()
             lib.record_answer(turn.id, answer, text="", status="interrupted", only_pending=True)
+            if st.session_state.get("streaming_turn") == turn.id:
+                del st.session_state["streaming_turn"]
         citations = [{"title": c.title, "url": c.url, "kind": c.kind} for c in answer.citations]
-        llm = getattr(assistant, "llm", None)  # loaded by ask_stream already; read for the sidebar's status
-        st.session_state["model_info"] = {
-            "model": answer.model or "none",
-            "reason": getattr(llm, "reason", None),
-            "gpu_layers": getattr(llm, "n_gpu_layers", None),
-        }
         render_citations(citations)
         render_structured(answer.payload, index)
         render_confirm(answer.payload, index)
@@ -228,6 +254,7 @@ def _page() -> None:
     settings = get_settings()
     lib = get_library(settings)
     conversations = st.sidebar.container()  # filled last: a conversation started below is listed at once
+    _settle_cut_answer(lib)
     if not has_library(settings):
         st.info(t("library_empty"), icon=":material/local_library:")
     messages = _messages(lib, _conversation(lib))

@@ -111,6 +111,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "这个回答还没有完成（可能仍在另一个标签页中生成）。如果没有出现，请再问一次。",
     ),
     "chat_ask_again": ("Ask again", "再问一次"),
+    "chat_settling": ("Saving the answer that was being written…", "正在保存刚才生成中的回答……"),
     # conversations (sidebar of the chat)
     "conv_list": ("Conversations", "对话"),
     "conv_new": ("New chat", "新对话"),

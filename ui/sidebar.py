@@ -125,7 +125,8 @@ def render_conversations(lib, current: str | None) -> None:
             help=c.title or None,
             on_click=_open_conversation,
             args=(c.id,),
-            type="primary" if c.id == current else "tertiary",
+            type="secondary" if c.id == current else "tertiary",  # the open one framed
+            icon=":material/chat:" if c.id == current else None,
             width="stretch",
         )
     if len(listed) > MAX_LISTED:
