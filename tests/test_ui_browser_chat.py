@@ -200,12 +200,29 @@ def test_switching_the_language_mid_stream_ends_with_an_answer_or_a_note(browser
                 again.get_by_text("Plan for Reinforcement").first.wait_for(timeout=240_000)
                 _settle(page, 240)
                 assert "再问一次" not in _messages(page)[3], "asked again: the whole answer, no note"
+                # a page change mid-answer: the same
+                box.fill(RLHF)
+                box.press("Enter")
+                page.locator("[data-testid=stChatMessage]").nth(5).get_by_text("To learn").first.wait_for(
+                    timeout=240_000
+                )
+                nav = page.get_by_test_id("stSidebarNav")
+                nav.get_by_text("学习路径").click()
+                page.get_by_role("heading", name="学习路径").first.wait_for()
+                nav.get_by_text("问答").click()
+                cut = (
+                    page.locator("[data-testid=stChatMessage]").nth(5).get_by_text(re.compile("再问一次|Plan for Rein"))
+                )
+                cut.first.wait_for(timeout=120_000)
+                _settle(page)
+                assert len(_messages(page)) == 6, "every question has its answer or its note"
+                _shot(page, "ui-chat-5-after-page-change.png")
             page.reload()  # and it is saved so
             page.wait_for_selector("[data-testid=stChatMessage]")
             _settle(page)
             assert _messages(page)[0] == RLHF and len(_messages(page)) >= 2
     finally:
-        _shot(page, "ui-chat-5-language-switch-saved.png")
+        _shot(page, "ui-chat-6-language-switch-saved.png")
         page.context.close()
         server.shutdown()
 
@@ -260,7 +277,7 @@ def test_empty_states_are_honest(browser, quick_server, lang):
         goal.press("Enter")
         _settle(page)
         assert len(warning.inner_text()) < 400, "a 4,800-character goal is cut in the warning"
-        _shot(page, f"ui-chat-6-path-warning-{'zh' if zh else 'en'}.png")
+        _shot(page, f"ui-chat-7-path-warning-{'zh' if zh else 'en'}.png")
 
         _open_in(page, quick_server, "explorer", zh)
         search = page.get_by_label("搜索主题" if zh else "Search a topic")
@@ -280,7 +297,7 @@ def test_empty_states_are_honest(browser, quick_server, lang):
         _settle(page)
         assert page.get_by_test_id("stAlertContentWarning").count() == 1
         assert page.get_by_text(legend).count() == 0, "the Transformer's page is gone under the warning"
-        _shot(page, f"ui-chat-7-explorer-warning-{'zh' if zh else 'en'}.png")
+        _shot(page, f"ui-chat-8-explorer-warning-{'zh' if zh else 'en'}.png")
 
         _open_in(page, quick_server, "library", zh)
         expander = page.get_by_text("添加路线图或论文" if zh else "Add roadmaps or papers")

@@ -141,6 +141,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "主题图里没有“{text}”（最接近：{closest}），请从列表里选择。",
     ),
     "path_known": ("What you already know (left out of the plan)", "已经掌握的主题（不放进计划）"),
+    "path_known_ph": ("Choose topics…", "选择主题……"),
     "path_presets": ("I already know:", "我已经会："),
     "path_preset_math": ("maths & Python", "数学和 Python"),
     "path_preset_ml": ("machine learning", "机器学习"),

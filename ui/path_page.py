@@ -225,7 +225,13 @@ def _page() -> None:
     )
     if "path_known" not in st.session_state:
         st.session_state["path_known"] = known_default
-    st.multiselect(t("path_known"), sorted_topics(tg), key="path_known", format_func=lambda x: topic_label(topics[x]))
+    st.multiselect(
+        t("path_known"),
+        sorted_topics(tg),
+        key="path_known",
+        format_func=lambda x: topic_label(topics[x]),
+        placeholder=t("path_known_ph"),  # Streamlit's own is English in both languages
+    )
     _known_presets(tg, goal)
 
     flash = st.session_state.pop("path_flash", None)
