@@ -25,6 +25,7 @@ from typing import NamedTuple
 from studygraph.errors import DataDirError
 from studygraph.store.meta import writable
 
+SCHEMA_VERSION = 1
 STATUSES = ("done", "pending", "interrupted", "error")
 TITLE_CHARS = 60
 
@@ -87,9 +88,13 @@ class ConversationStore:
         try:
             self.db = sqlite3.connect(path, timeout=30, check_same_thread=False)
             self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode=WAL")
+            # Opened once per operation: the schema is made once, WAL is kept in the file; NORMAL as in
+            # meta.sqlite (a power cut may lose the last turn, never the file).
+            self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.executescript(SCHEMA)
+            if self.db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.executescript(SCHEMA + f"PRAGMA user_version={SCHEMA_VERSION};")
         except sqlite3.DatabaseError as exc:
             raise DataDirError(f"{path}: {exc} (move it aside to start the conversations afresh)") from None
 

@@ -239,3 +239,26 @@ def test_a_cut_stream_is_saved_as_interrupted_with_its_payload(seeded, tmp_path)
         boom.converse(conv.id, "hello")
     last = boom.conversation(conv.id).messages[-1]
     assert (last.status, last.content) == ("error", "the index is broken")
+
+
+def test_one_library_serves_two_sessions_at_once(tmp_path):
+    """The app shares one Library between its sessions (threads): each keeps its own conversation."""
+    from studygraph import Library
+
+    lib = Library.open(tmp_path / "data", llm_backend="none")
+    ids = [lib.start_conversation().id, lib.start_conversation().id]
+
+    def chat(conversation_id: str, tag: str) -> None:
+        for i in range(25):
+            turn = lib.record_question(conversation_id, f"{tag} question {i}")
+            lib.record_answer(turn.id, text=f"{tag} answer {i}")
+
+    threads = [threading.Thread(target=chat, args=(c, tag)) for c, tag in zip(ids, "AB")]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    again = Library.open(tmp_path / "data", llm_backend="none")  # another process's view of the file
+    for conversation_id, tag in zip(ids, "AB"):
+        messages = again.conversation(conversation_id).messages
+        assert len(messages) == 50 and all(m.content.startswith(tag) and m.status == "done" for m in messages)
