@@ -71,12 +71,16 @@ def title_of(question: str) -> str:
 
 
 class ConversationStore:
-    """Conversations and their turns. Open one per operation (`with ConversationStore(path) as store:`):
-    the app serves many sessions from threads, and a short connection never holds a lock between runs."""
+    """Conversations and their turns in one connection (`with ConversationStore(path) as store:`; the
+    Library keeps one open and uses it under its lock). `path=None`: in memory only, for a data dir that
+    cannot be written (the chat still answers; nothing survives the process)."""
 
-    def __init__(self, path: Path, create: bool = True):
+    def __init__(self, path: Path | None, create: bool = True):
         self.path = path
         self.db: sqlite3.Connection | None = None
+        if path is None:
+            self._open(":memory:")
+            return
         if not path.is_file() and not create:
             return  # nothing saved yet: read as empty, and leave the data dir as it is
         try:
@@ -85,11 +89,14 @@ class ConversationStore:
             raise DataDirError(f"cannot create the data dir {path.parent}: {exc.strerror or exc}") from None
         if not writable(path.parent):
             raise DataDirError(f"the data dir {path.parent} is read-only: conversations cannot be saved")
+        self._open(path)
+
+    def _open(self, path: Path | str) -> None:
         try:
             self.db = sqlite3.connect(path, timeout=30, check_same_thread=False)
             self.db.row_factory = sqlite3.Row
-            # Opened once per operation: the schema is made once, WAL is kept in the file; NORMAL as in
-            # meta.sqlite (a power cut may lose the last turn, never the file).
+            # The schema is made once, WAL is kept in the file; NORMAL as in meta.sqlite (a power cut may
+            # lose the last turn, never the file).
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             if self.db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
@@ -97,6 +104,11 @@ class ConversationStore:
                 self.db.executescript(SCHEMA + f"PRAGMA user_version={SCHEMA_VERSION};")
         except sqlite3.DatabaseError as exc:
             raise DataDirError(f"{path}: {exc} (move it aside to start the conversations afresh)") from None
+
+    @property
+    def saved(self) -> bool:
+        """False for an in-memory store: its conversations end with the process."""
+        return self.path is not None
 
     def __enter__(self) -> ConversationStore:
         return self

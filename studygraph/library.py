@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from studygraph.config import Settings, load_settings
-from studygraph.errors import CliError
+from studygraph.errors import CliError, DataDirError
 from studygraph.graph.build import TopicGraph, build_graph
 from studygraph.graph.catalogue import Catalogue, load_catalogue
 from studygraph.graph.learned import library_catalogue
@@ -499,10 +499,16 @@ class Library:
         with self._lock:
             store = getattr(self, "_conversation_store", None)
             if store is None:
-                store = ConversationStore(self.settings.conversations_path, create=create)
+                try:
+                    store = ConversationStore(self.settings.conversations_path, create=create)
+                except DataDirError as exc:  # a read-only data dir: the chat still answers, unsaved
+                    store = ConversationStore(None)
+                    self.conversations_unsaved = str(exc)
                 if store.db is not None:  # else nothing is saved yet: read as empty, open nothing
                     self._conversation_store = store
             yield store
+
+    conversations_unsaved: str | None = None  # why conversations are kept in memory only, if they are
 
     @staticmethod
     def _info(row) -> ConversationInfo:

@@ -262,3 +262,18 @@ def test_one_library_serves_two_sessions_at_once(tmp_path):
     for conversation_id, tag in zip(ids, "AB"):
         messages = again.conversation(conversation_id).messages
         assert len(messages) == 50 and all(m.content.startswith(tag) and m.status == "done" for m in messages)
+
+
+def test_a_data_dir_that_cannot_be_written_still_chats_unsaved(tmp_path):
+    """Where conversations.sqlite cannot be made (here: the data dir's parent is a file), the chat still
+    works for the life of the process, and says why nothing is saved."""
+    from studygraph import Library
+
+    (tmp_path / "not-a-dir").write_text("x")
+    lib = Library.open(tmp_path / "not-a-dir" / "data", llm_backend="none")
+    assert lib.conversations() == [] and lib.conversations_unsaved is None, "reading alone tries nothing"
+    conv = lib.start_conversation()
+    turn = lib.record_question(conv.id, "What should I learn next?")
+    lib.record_answer(turn.id, text="Linear algebra.")
+    assert [m.content for m in lib.conversation(conv.id).messages] == ["What should I learn next?", "Linear algebra."]
+    assert "cannot create the data dir" in lib.conversations_unsaved

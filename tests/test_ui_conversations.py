@@ -154,3 +154,11 @@ def test_explorer_warning_replaces_the_topic_and_edges_have_a_legend(lang):
     assert not at.exception
     assert at.warning and at.session_state["ex_topic"] is None
     assert not any(c.value.startswith(legend) for c in at.caption), "the transformer's page is gone"
+
+
+def test_a_data_dir_that_cannot_be_written_still_chats(tmp_path, monkeypatch):
+    (tmp_path / "not-a-dir").write_text("x")
+    monkeypatch.setenv("STUDYGRAPH_DATA_DIR", str(tmp_path / "not-a-dir" / "data"))
+    at = _ask(_tab(), "hello")
+    assert len(at.chat_message) == 2 and at.chat_message[1].markdown[0].value.strip()
+    assert any(c.value.startswith("Not saved when the app stops") for c in at.sidebar.caption)

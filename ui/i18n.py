@@ -116,6 +116,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "conv_list": ("Conversations", "对话"),
     "conv_new": ("New chat", "新对话"),
     "conv_none": ("Your questions are saved here.", "你的提问会保存在这里。"),
+    "conv_unsaved": (
+        "Not saved when the app stops ({why}).",
+        "应用停止后不会保留（{why}）。",
+    ),
     "conv_untitled": ("Untitled chat", "未命名对话"),
     "conv_more": ("… and {n} older", "……还有 {n} 个更早的对话"),
     "conv_manage": ("Rename or delete this chat", "重命名或删除此对话"),

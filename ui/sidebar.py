@@ -106,6 +106,8 @@ def render_conversations(lib, current: str | None) -> None:
     if flash:
         st.toast(t(flash[0], title=flash[1]))
     st.markdown(f"**{t('conv_list')}**")
+    if lib.conversations_unsaved:
+        st.caption(t("conv_unsaved", why=lib.conversations_unsaved))
     st.button(
         t("conv_new"),
         key="conv_new",
