@@ -118,8 +118,16 @@ def _ask(page, question: str, n_messages: int):
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill(question)
     box.press("Enter")
+    _wait_messages(page, n_messages)
+
+
+def _wait_messages(page, n_messages: int) -> None:
+    """Until the page shows `n_messages` chat messages, the last one with its text, and the run is over."""
     page.wait_for_function(
-        f"() => document.querySelectorAll('[data-testid=stChatMessage]').length >= {n_messages}", timeout=240_000
+        "n => { const m = document.querySelectorAll('[data-testid=stChatMessageContent]');"
+        " return m.length >= n && m[n - 1].innerText.trim().length > 0; }",
+        arg=n_messages,
+        timeout=240_000,
     )
     _settle(page, 240)
 
@@ -145,8 +153,7 @@ def test_a_reload_restores_the_conversation_and_a_second_tab_keeps_its_own(brows
         _ask(other, "Explain LoRA", 2)
 
         page.reload()
-        page.wait_for_selector("[data-testid=stChatMessage]")
-        _settle(page)
+        _wait_messages(page, 2)
         after = _messages(page)
         assert after == before, "the reload brings the question and its answer back, and nothing of the other tab"
         assert page.get_by_text("The plan, step by step").first.is_visible(), "with the plan's structure"
@@ -154,8 +161,7 @@ def test_a_reload_restores_the_conversation_and_a_second_tab_keeps_its_own(brows
         _ask(page, "学 RLHF 之前要学什么？", 4)  # the conversation goes on where it was
         assert len(_messages(page)) == 4
         other.reload()
-        other.wait_for_selector("[data-testid=stChatMessage]")
-        _settle(other)
+        _wait_messages(other, 2)
         assert len(_messages(other)) == 2 and "LoRA" in _messages(other)[0]
         other.context.close()
     finally:
@@ -218,8 +224,7 @@ def test_switching_the_language_mid_stream_ends_with_an_answer_or_a_note(browser
                 assert len(_messages(page)) == 6, "every question has its answer or its note"
                 _shot(page, "ui-chat-5-after-page-change.png")
             page.reload()  # and it is saved so
-            page.wait_for_selector("[data-testid=stChatMessage]")
-            _settle(page)
+            _wait_messages(page, 2)
             assert _messages(page)[0] == RLHF and len(_messages(page)) >= 2
     finally:
         _shot(page, "ui-chat-6-language-switch-saved.png")
@@ -251,6 +256,7 @@ def test_empty_states_are_honest(browser, quick_server, lang):
     zh = lang == "中文"
     try:
         _open_in(page, quick_server, "", zh)
+        main.locator("[class*=st-key-example-] button").first.wait_for()
         examples = main.locator("[class*=st-key-example-] button").count()
         assert examples == 6
         box = page.get_by_test_id("stChatInputTextArea")
@@ -277,6 +283,8 @@ def test_empty_states_are_honest(browser, quick_server, lang):
         goal.press("Enter")
         _settle(page)
         assert len(warning.inner_text()) < 400, "a 4,800-character goal is cut in the warning"
+        if zh:
+            assert "Choose options" not in main.inner_text(), "no English placeholder on a Chinese page"
         _shot(page, f"ui-chat-7-path-warning-{'zh' if zh else 'en'}.png")
 
         _open_in(page, quick_server, "explorer", zh)
