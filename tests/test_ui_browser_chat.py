@@ -122,14 +122,23 @@ def _ask(page, question: str, n_messages: int):
 
 
 def _wait_messages(page, n_messages: int) -> None:
-    """Until the page shows `n_messages` chat messages, the last one with its text, and the run is over."""
+    """Until the page shows `n_messages` chat messages, the last one with its text (no spinner left), and
+    the page has stopped changing (the first question shows a loading spinner inside its bubble first)."""
     page.wait_for_function(
         "n => { const m = document.querySelectorAll('[data-testid=stChatMessageContent]');"
-        " return m.length >= n && m[n - 1].innerText.trim().length > 0; }",
+        " return m.length >= n && m[n - 1].innerText.trim().length > 0"
+        " && !document.querySelector('[data-testid=stSpinner]'); }",
         arg=n_messages,
         timeout=240_000,
     )
     _settle(page, 240)
+    before = None
+    for _ in range(60):
+        now = _messages(page)
+        if now == before:
+            return
+        before = now
+        page.wait_for_timeout(700)
 
 
 def _messages(page) -> list[str]:
