@@ -6,8 +6,9 @@ fields, the engine asks `topic_ids()` which topics the prose may name. Nobody re
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from typing import Union
+from dataclasses import dataclass, field, fields, is_dataclass
+from types import UnionType
+from typing import Union, get_args, get_origin, get_type_hints
 
 from studygraph.models import Resource
 
@@ -238,3 +239,30 @@ class ChitchatPayload(_Plain):
 Payload = Union[
     PlanPayload, NextPayload, FindPayload, ExplainPayload, QuizPayload, ProgressPayload, WhyPayload, ChitchatPayload
 ]
+
+
+# -- back from JSON (a saved conversation's answers are drawn again from their payload) -------------------
+PAYLOAD_TYPES: dict[str, type] = {cls.__name__: cls for cls in get_args(Payload)}
+
+
+def _from_plain(tp, value):
+    if value is None:
+        return None
+    origin = get_origin(tp)
+    if origin is list:
+        (item,) = get_args(tp)
+        return [_from_plain(item, v) for v in value]
+    if origin in (Union, UnionType):
+        options = [a for a in get_args(tp) if a is not type(None)]
+        return _from_plain(options[0], value) if len(options) == 1 else value
+    if is_dataclass(tp):
+        hints = get_type_hints(tp)
+        return tp(**{f.name: _from_plain(hints[f.name], value[f.name]) for f in fields(tp) if f.name in value})
+    return value
+
+
+def payload_from_dict(type_name: str, data: dict | None) -> Payload | None:
+    """The typed payload `to_dict()` was made from (keys it adds, such as a plan's "topics", are left
+    out); None for an unknown type name or no data."""
+    cls = PAYLOAD_TYPES.get(type_name)
+    return _from_plain(cls, data) if cls is not None and data is not None else None

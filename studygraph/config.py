@@ -99,6 +99,10 @@ class Settings(BaseSettings):
         return self.data_dir / "meta.sqlite"
 
     @property
+    def conversations_path(self) -> Path:
+        return self.data_dir / "conversations.sqlite"  # chat history (store/conversations.py)
+
+    @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
 

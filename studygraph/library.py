@@ -17,10 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from studygraph.config import Settings, load_settings
-from studygraph.errors import CliError
+from studygraph.errors import CliError, DataDirError
 from studygraph.graph.build import TopicGraph, build_graph
 from studygraph.graph.catalogue import Catalogue, load_catalogue
 from studygraph.graph.learned import library_catalogue
@@ -29,6 +30,9 @@ from studygraph.graph.resolve import Resolver
 from studygraph.models import AREA_PRESETS, STATUSES, topic_key, topic_marks
 from studygraph.results import (
     AskResult,
+    Citation,
+    Conversation,
+    ConversationInfo,
     Edge,
     GradeResult,
     GraphResult,
@@ -49,11 +53,13 @@ from studygraph.results import (
     SourceRef,
     Stats,
     UploadLimits,
+    Turn,
     WhyResult,
 )
 from studygraph.store.meta import MetaStore
 
 ECHO_CHARS = 80  # of a user's input quoted back in an error: a 100 KB goal name is not worth printing
+HISTORY_TURNS = 40  # earlier messages of a conversation passed to `ask`: follow-ups ("why?", "I know X") look back this far
 
 
 class NoLibrary(CliError):
@@ -61,6 +67,11 @@ class NoLibrary(CliError):
 
     def __init__(self, data_dir: Path):
         super().__init__(f"no library in {data_dir} yet: run `studygraph ingest` first", 1)
+
+
+class UnknownConversation(CliError):
+    def __init__(self, conversation_id: str):
+        super().__init__(f"no conversation {shown(conversation_id)}; `Library.conversations()` lists them", 1)
 
 
 class UnknownTopic(CliError):
@@ -563,6 +574,149 @@ class Library:
             raise CliError("give the file to remove, as `studygraph library` names it in its sources", 1)
         report = run_remove(self.settings, path, embedder=self.embedder, progress=progress, on_wait=on_wait)
         return RemoveResult.of(report)
+
+    # -- conversations (store/conversations.py): the chat's history, kept in the data dir --------------
+    @contextmanager
+    def _conversations(self, create: bool = True) -> Iterator:
+        """The conversation store, one connection kept for the library's life (opening and closing one per
+        call costs a WAL checkpoint each time: ~30 ms a turn instead of ~1 ms), used under the lock."""
+        from studygraph.store.conversations import ConversationStore
+
+        with self._lock:
+            store = getattr(self, "_conversation_store", None)
+            if store is None:
+                try:
+                    store = ConversationStore(self.settings.conversations_path, create=create)
+                except DataDirError as exc:  # a read-only data dir: the chat still answers, unsaved
+                    store = ConversationStore(None)
+                    self.conversations_unsaved = str(exc)
+                if store.db is not None:  # else nothing is saved yet: read as empty, open nothing
+                    self._conversation_store = store
+            yield store
+
+    conversations_unsaved: str | None = None  # why conversations are kept in memory only, if they are
+
+    @staticmethod
+    def _info(row) -> ConversationInfo:
+        def iso(ts: float) -> str:
+            return dt.datetime.fromtimestamp(ts, dt.timezone.utc).isoformat(timespec="seconds")
+
+        return ConversationInfo(row.id, row.title, iso(row.created), iso(row.updated), row.turns)
+
+    def conversations(self) -> list[ConversationInfo]:
+        """Every saved conversation, the most recently used first ([] before the first one)."""
+        with self._conversations(create=False) as store:
+            return [self._info(c) for c in store.conversations()]
+
+    def conversation(self, conversation_id: str) -> Conversation:
+        """A conversation with its turns, each answer with its typed payload (to draw it again)."""
+        from studygraph.assistant.payloads import payload_from_dict
+
+        with self._conversations(create=False) as store:
+            row = store.conversation(conversation_id)
+            if row is None:
+                raise UnknownConversation(conversation_id)
+            turns = [
+                Turn(
+                    t.id,
+                    t.role,
+                    t.content,
+                    t.status,
+                    t.intent,
+                    t.model,
+                    [Citation(c["title"], c["url"], c["kind"]) for c in t.citations],
+                    payload_from_dict(t.payload_type, t.payload),
+                )
+                for t in store.turns(conversation_id)
+            ]
+        return Conversation(**vars(self._info(row)), messages=turns)
+
+    def start_conversation(self, title: str = "") -> ConversationInfo:
+        """A new, empty conversation; untitled, it takes its first question as its title."""
+        with self._conversations() as store:
+            return self._info(store.create(title))
+
+    def rename_conversation(self, conversation_id: str, title: str) -> ConversationInfo:
+        if not title.strip():
+            raise CliError("a conversation's title cannot be empty")
+        with self._conversations() as store:
+            if not store.rename(conversation_id, title):
+                raise UnknownConversation(conversation_id)
+            return self._info(store.conversation(conversation_id))
+
+    def delete_conversation(self, conversation_id: str) -> None:
+        with self._conversations() as store:
+            if not store.delete(conversation_id):
+                raise UnknownConversation(conversation_id)
+
+    def record_question(self, conversation_id: str, question: str) -> Turn:
+        """Save a question before it is answered; returns its answer turn, `pending` until record_answer."""
+        with self._conversations() as store:
+            try:
+                _, pending = store.ask(conversation_id, question)
+            except KeyError:
+                raise UnknownConversation(conversation_id) from None
+        return Turn(pending.id, pending.role, pending.content, pending.status)
+
+    def record_answer(
+        self, turn_id: int, answer=None, *, text: str | None = None, status: str = "done", only_pending: bool = False
+    ) -> bool:
+        """Give a pending answer turn its end: `answer` (an assistant Answer; its payload is kept to draw it
+        again), `text` instead of the answer's own, `status` done | interrupted | error. `only_pending`:
+        leave a turn that has already ended alone. False when nothing was changed."""
+        payload = getattr(answer, "payload", None)
+        with self._conversations() as store:
+            return store.finish(
+                turn_id,
+                text if text is not None else (getattr(answer, "text", "") or ""),
+                status,
+                intent=getattr(answer, "intent", "") or "",
+                model=getattr(answer, "model", "") or "",
+                citations=[{"title": c.title, "url": c.url, "kind": c.kind} for c in getattr(answer, "citations", [])],
+                payload_type=type(payload).__name__ if payload is not None else "",
+                payload=payload.to_dict() if payload is not None else None,
+                only_pending=only_pending,
+            )
+
+    def recorded_stream(self, turn_id: int, answer, pieces: Iterator[str]) -> Iterator[str]:
+        """`pieces` passed on as they come; when they end the turn is saved: done with the whole answer, or
+        interrupted with what had been written when the stream was closed or abandoned (the app's rerun),
+        or error. The payload is known before the first piece, so even a cut answer keeps its structure."""
+        written: list[str] = []
+        status = "interrupted"
+        try:
+            for piece in pieces:
+                written.append(piece)
+                yield piece
+            status = "done"
+        except Exception as exc:
+            status, written = "error", [" ".join(str(exc).split()) or exc.__class__.__name__]
+            raise
+        finally:
+            close = getattr(pieces, "close", None)
+            if close is not None:
+                close()  # a model still writing stops here
+            text = (answer.text or "".join(written)) if status == "done" else "".join(written).strip()
+            self.record_answer(turn_id, answer, text=text, status=status)
+
+    def converse_stream(self, conversation_id: str, question: str) -> tuple[object, Iterator[str]]:
+        """ask_stream inside a saved conversation: its earlier turns are the history, the question is saved
+        first and the answer when its stream ends (see recorded_stream)."""
+        history = self.conversation(conversation_id).history(HISTORY_TURNS)
+        turn = self.record_question(conversation_id, question)
+        try:
+            answer, pieces = self.ask_stream(question, history or None)
+        except Exception as exc:
+            self.record_answer(turn.id, text=" ".join(str(exc).split()), status="error")
+            raise
+        return answer, self.recorded_stream(turn.id, answer, pieces)
+
+    def converse(self, conversation_id: str, question: str) -> AskResult:
+        """ask inside a saved conversation (see converse_stream)."""
+        answer, pieces = self.converse_stream(conversation_id, question)
+        for _ in pieces:
+            pass
+        return AskResult.of(answer, self.search_warning)
 
     # -- review (spaced repetition) --------------------------------------------------------------------
     def _reviews(self):

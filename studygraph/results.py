@@ -20,6 +20,8 @@ from studygraph.assistant.payloads import (
 __all__ = [
     "AskResult",
     "Citation",
+    "Conversation",
+    "ConversationInfo",
     "Edge",
     "FoundResource",
     "GradeResult",
@@ -41,6 +43,7 @@ __all__ = [
     "Stats",
     "TopicRef",
     "UploadLimits",
+    "Turn",
     "WhyResult",
 ]
 
@@ -280,3 +283,48 @@ class ReviewList(_Plain):
 class GradeResult(_Plain):
     card: dict
     rating: str
+
+
+# -- conversations (store/conversations.py) -------------------------------------------------------------
+@dataclass
+class ConversationInfo(_Plain):
+    id: str
+    title: str
+    created: str  # ISO 8601, UTC
+    updated: str
+    turns: int
+
+
+@dataclass
+class Turn(_Plain):
+    """One message of a conversation. An answer's `status` says how it ended: done, pending (not yet, or
+    its process died), interrupted (its stream was cut) or error (`content` is the error)."""
+
+    id: int
+    role: str  # user | assistant
+    content: str
+    status: str
+    intent: str = ""
+    model: str = ""
+    citations: list[Citation] = field(default_factory=list)
+    payload: Any = None  # the answer's typed payload (assistant/payloads.py), None for a question
+
+    def to_dict(self) -> dict:
+        out = super().to_dict()
+        out["payload_type"] = type(self.payload).__name__ if self.payload is not None else ""
+        return out
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("done", "error")
+
+
+@dataclass
+class Conversation(ConversationInfo):
+    messages: list[Turn] = field(default_factory=list)
+
+    def history(self, limit: int | None = None) -> list[dict]:
+        """{role, content} of the turns that were asked and answered, the last `limit` of them: what
+        `ask` routes a follow-up with ("why?", "那之后呢?")."""
+        turns = [{"role": m.role, "content": m.content} for m in self.messages if m.status != "pending"]
+        return turns[-limit:] if limit else turns

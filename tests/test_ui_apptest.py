@@ -342,7 +342,8 @@ def test_path_goal_typed_in_chinese_and_nonsense(library_env):
     _ok(at)
     warning = at.warning[0].value
     assert "not in the topic map" in warning and "Neural networks" in warning, "a near miss says so, never silently"
-    assert at.session_state["path_goal"] == "rlhf", "and does not become the goal"
+    assert at.session_state["path_goal"] is None, "and does not become the goal: nor does the last one stay"
+    assert not at.get("graphviz_chart"), "the warning replaces the RLHF plan (issue 27)"
 
 
 def test_path_page_splits_the_plan_into_dated_weeks(library_env):

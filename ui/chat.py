@@ -5,6 +5,8 @@ The assistant (and with it the embedder and the model) is created on the first q
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from studygraph.assistant.payloads import (
@@ -19,10 +21,12 @@ from studygraph.assistant.payloads import (
     ResourceRef,
 )
 from studygraph.assistant.render import user_text
+from studygraph.library import HISTORY_TURNS, UnknownConversation
 from studygraph.models import TOPIC_PREFIX
 from studygraph.ui.components import citation_md, guard, link, md_escape
 from studygraph.ui.i18n import kind_badge, status_badge, status_label, t
-from studygraph.ui.state import get_assistant, get_settings, has_library, one_line, set_progress
+from studygraph.ui.sidebar import render_conversations
+from studygraph.ui.state import get_assistant, get_library, get_settings, has_library, one_line, set_progress
 
 EXAMPLES = [
     "What should I learn before RLHF?",
@@ -32,13 +36,11 @@ EXAMPLES = [
     "Explain LoRA",
     "考考我 Transformer 的面试题",
 ]
+SETTLE_SECONDS = 15.0  # how long a run waits for the answer its predecessor was cut in to be saved
 # Earlier messages passed to the assistant: follow-ups ("why?", "I know X" ten turns back) are read from them; the
-# model's prompt keeps only what fits its budget (grounding.build_chat_prompt).
-MAX_HISTORY = 40
-
-
-def _messages() -> list[dict]:
-    return st.session_state.setdefault("chat", [])
+# model's prompt keeps only what fits its budget (grounding.build_chat_prompt). The conversation's own
+# studygraph.library.HISTORY_TURNS.
+MAX_HISTORY = HISTORY_TURNS
 
 
 def render_citations(citations: list[dict]) -> None:
@@ -124,22 +126,108 @@ def render_message(message: dict, index: int) -> None:
     with st.chat_message(message["role"]):
         if message["role"] == "user":  # the learner's own words as text: no markup, no image the browser fetches
             st.markdown(user_text(message["content"]))
-        else:
+        elif message["content"] or message.get("status", "done") == "done":
             st.markdown(message["content"] or t("chat_no_answer"))
         if message["role"] == "assistant":
             render_citations(message.get("citations") or [])
             payload = message.get("payload") or ChitchatPayload()
             render_structured(payload, index)
             render_confirm(payload, index)
+            render_unfinished(message, index)
 
 
-def _answer(question: str) -> None:
+def _settle_cut_answer(lib) -> None:
+    """A rerun (a language switch, a click) stops the run that is streaming an answer, but Streamlit starts
+    the next run at once while the old one still waits for the model's next words. Give the old run a
+    moment to save what it had as interrupted; past SETTLE_SECONDS call the answer interrupted here."""
+    turn_id = st.session_state.get("streaming_turn")
+    if turn_id is None:
+        return
+    deadline = time.monotonic() + SETTLE_SECONDS
+    with st.spinner(t("chat_settling")):
+        while st.session_state.get("streaming_turn") == turn_id and time.monotonic() < deadline:
+            time.sleep(0.1)
+    if st.session_state.get("streaming_turn") == turn_id:
+        lib.record_answer(turn_id, text="", status="interrupted", only_pending=True)
+        st.session_state.pop("streaming_turn", None)
+
+
+def _conversation(lib) -> str | None:
+    """This tab's conversation: kept in its session and in its URL (?c=ID), so a reload opens it again and
+    another tab starts its own. None: a new chat, saved once its first question is asked."""
+    if "conversation" not in st.session_state:
+        wanted = st.query_params.get("c")
+        known = {c.id for c in lib.conversations()} if wanted else set()
+        st.session_state["conversation"] = wanted if wanted in known else None
+    current = st.session_state["conversation"]
+    if current:
+        st.query_params["c"] = current
+    else:
+        st.query_params.pop("c", None)
+    return current
+
+
+def _messages(lib, conversation_id: str | None) -> list[dict]:
+    """The conversation's turns as the renderer reads them (each answer with its typed payload)."""
+    if not conversation_id:
+        return []
+    try:
+        turns = lib.conversation(conversation_id).messages
+    except UnknownConversation:  # deleted in another tab: this one starts a new chat
+        st.session_state["conversation"] = None
+        st.query_params.pop("c", None)
+        return []
+    out, question = [], ""
+    for turn in turns:
+        message = {"role": turn.role, "content": turn.content, "status": turn.status, "question": question}
+        if turn.role == "user":
+            question = turn.content
+        else:
+            message.update(
+                citations=[c.to_dict() for c in turn.citations],
+                payload=turn.payload,
+                intent=turn.intent,
+                model=turn.model,
+                error=turn.status == "error",
+            )
+        out.append(message)
+    return out
+
+
+def render_unfinished(message: dict, index: int) -> None:
+    """An answer cut short (a rerun, a language switch, a page change while it streamed) or never saved
+    says so in the current language, with what it had and a button to ask again."""
+    status = message.get("status")
+    if status not in ("interrupted", "pending"):
+        return
+    st.warning(t("chat_interrupted" if status == "interrupted" else "chat_unfinished"), icon=":material/pause_circle:")
+    if message.get("question") and st.button(t("chat_ask_again"), key=f"ask-again-{index}", icon=":material/replay:"):
+        st.session_state["pending_question"] = message["question"]
+        st.rerun()
+
+
+def _note_model(assistant, answer) -> None:
+    llm = getattr(assistant, "llm", None)  # loaded by ask_stream already; read for the sidebar's status
+    st.session_state["model_info"] = {
+        "model": answer.model or "none",
+        "reason": getattr(llm, "reason", None),
+        "gpu_layers": getattr(llm, "n_gpu_layers", None),
+    }
+
+
+def _answer(lib, question: str, index: int) -> None:
+    """Ask `question` in this tab's conversation (started here when new): it is saved before it is
+    answered, and its answer when the stream ends — or as interrupted when the stream is cut."""
     settings = get_settings()
-    messages = _messages()
-    history = [{"role": m["role"], "content": m["content"]} for m in messages[-MAX_HISTORY:]]
-    messages.append({"role": "user", "content": question})
+    conversation = st.session_state.get("conversation") or lib.start_conversation().id
+    st.session_state["conversation"] = conversation
+    st.query_params["c"] = conversation
+    history = lib.conversation(conversation).history(MAX_HISTORY)
+    turn = lib.record_question(conversation, question)
+    st.session_state["streaming_turn"] = turn.id  # until this answer is saved (see _settle_cut_answer)
     with st.chat_message("user"):
         st.markdown(user_text(question))
+    answer = stream = None
     with st.chat_message("assistant"):
         try:
             first = "assistant_ready" not in st.session_state
@@ -147,42 +235,38 @@ def _answer(question: str) -> None:
                 assistant = get_assistant(settings)
                 answer, pieces = assistant.ask_stream(question, history=history or None)
             st.session_state["assistant_ready"] = True
-            text = st.write_stream(pieces)
+            _note_model(assistant, answer)  # before the stream: a cut answer has used the model too
+            stream = lib.recorded_stream(turn.id, answer, pieces)
+            st.write_stream(stream)
         except Exception as exc:  # noqa: BLE001 - one line, never a stack trace
             message = t("error", msg=one_line(exc))
             st.error(message, icon=":material/error:")
-            messages.append({"role": "assistant", "content": message, "error": True})
+            lib.record_answer(turn.id, answer, text=message, status="error")
             return
-        text = text if isinstance(text, str) and text.strip() else (answer.text or "")
+        finally:  # Streamlit's rerun (a BaseException) lands here too: the answer is cut, and saved so
+            if stream is not None:
+                stream.close()
+            lib.record_answer(turn.id, answer, text="", status="interrupted", only_pending=True)
+            if st.session_state.get("streaming_turn") == turn.id:
+                del st.session_state["streaming_turn"]
         citations = [{"title": c.title, "url": c.url, "kind": c.kind} for c in answer.citations]
-        llm = getattr(assistant, "llm", None)  # loaded by ask_stream already; read for the sidebar's status
-        st.session_state["model_info"] = {
-            "model": answer.model or "none",
-            "reason": getattr(llm, "reason", None),
-            "gpu_layers": getattr(llm, "n_gpu_layers", None),
-        }
-        messages.append(
-            {
-                "role": "assistant",
-                "content": text,
-                "citations": citations,
-                "payload": answer.payload,
-                "intent": answer.intent,
-                "model": answer.model,
-            }
-        )
         render_citations(citations)
-        render_structured(answer.payload, len(messages) - 1)
-        render_confirm(answer.payload, len(messages) - 1)
+        render_structured(answer.payload, index)
+        render_confirm(answer.payload, index)
 
 
 def _page() -> None:
     st.title(t("chat_title"), icon=":material/forum:")
     settings = get_settings()
+    lib = get_library(settings)
+    conversations = st.sidebar.container()  # filled last: a conversation started below is listed at once
+    _settle_cut_answer(lib)
     if not has_library(settings):
         st.info(t("library_empty"), icon=":material/local_library:")
-    messages = _messages()
-    question = st.chat_input(t("chat_placeholder"), key="chat_input") or st.session_state.pop("pending_question", None)
+    messages = _messages(lib, _conversation(lib))
+    st.session_state["chat"] = messages
+    typed = st.chat_input(t("chat_placeholder"), key="chat_input")
+    question = (typed or st.session_state.pop("pending_question", None) or "").strip()  # whitespace asks nothing
     if not messages and not question:
         st.caption(t("chat_intro"))
         st.markdown(f"**{t('chat_examples')}**")
@@ -193,13 +277,10 @@ def _page() -> None:
                 st.rerun()
     for i, message in enumerate(messages):
         render_message(message, i)
-    if question and question.strip():
-        _answer(question.strip())
-    if messages:
-        with st.sidebar:
-            if st.button(t("chat_clear"), key="chat_clear", icon=":material/delete_sweep:"):
-                st.session_state["chat"] = []
-                st.rerun()
+    if question:
+        _answer(lib, question, len(messages) + 1)
+    with conversations:
+        render_conversations(lib, st.session_state.get("conversation"))
 
 
 def render() -> None:

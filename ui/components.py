@@ -46,3 +46,12 @@ def guard(render: Callable[[], None]) -> None:
         render()
     except Exception as exc:  # noqa: BLE001 - Streamlit's rerun/stop are BaseExceptions and pass through
         st.error(t("error", msg=one_line(exc)), icon=":material/error:")
+
+
+ECHO_CHARS = 60  # of a learner's input quoted back in a message: a pasted page is not worth echoing
+
+
+def clip(text: str, limit: int = ECHO_CHARS) -> str:
+    """A learner's input as a message quotes it: one line, cut to `limit` characters with an ellipsis."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

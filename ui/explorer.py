@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from studygraph.ui.components import guard, md_escape, resource_md
+from studygraph.ui.components import clip, guard, md_escape, resource_md
 from studygraph.ui.i18n import learned_badge, status_badge, t, topic_description, topic_label
 from studygraph.ui.path_page import COLOURS, _q
 from studygraph.ui.state import get_library, get_resolver, get_settings, sorted_topics
@@ -25,7 +25,8 @@ def _search() -> None:
     hit = resolver.resolve(text)
     if hit is None or not hit.confident:
         closest = resolver.closest_to(text, hit)
-        st.session_state["ex_unresolved"] = (text, ", ".join(name for _, name in closest))
+        st.session_state["ex_unresolved"] = (clip(text), ", ".join(name for _, name in closest))
+        st.session_state["ex_topic"] = None  # the warning replaces the last topic: it is no answer to this search
     else:
         st.session_state["ex_topic"] = hit.id
 
@@ -33,6 +34,12 @@ def _search() -> None:
 def _go(topic_id: str) -> None:
     st.session_state["ex_topic"] = topic_id
     st.session_state["ex_text"] = ""
+    st.session_state.pop("ex_unresolved", None)
+
+
+def _picked() -> None:
+    """on_change of the topic selectbox: a topic picked from the list answers an earlier unknown search."""
+    st.session_state.pop("ex_unresolved", None)
 
 
 def neighbourhood_dot(tg, topic_id: str, status: dict[str, str]) -> str:
@@ -60,12 +67,22 @@ def neighbourhood_dot(tg, topic_id: str, status: dict[str, str]) -> str:
 def _edge_block(tg, u: str, v: str, other: str) -> None:
     topics = tg.catalogue.topics
     ev = tg.edge_evidence(u, v)
-    tag = ev["kind"] if ev["kind"] in ("curated", "curated-order", "learned-topic") else f"learned · {ev['weight']}"
+    tag = edge_tag(ev["kind"], ev["weight"])
     with st.expander(f"{topic_label(topics[other])} · {tag}"):
         st.button(f"→ {topics[other].name}", key=f"go-{u}-{v}", on_click=_go, args=(other,), type="tertiary")
         st.markdown("\n".join(f"- {md_escape(e)}" for e in ev["evidence"][:8]) or "-")
         if len(ev["evidence"]) > 8:
             st.caption(t("ex_more", n=len(ev["evidence"]) - 8))
+
+
+def edge_tag(kind: str, weight: float) -> str:
+    """How an edge is known, as its label says it (ex_edge_legend explains the words): curated, a learned
+    topic's, or learned from the roadmaps with its strength."""
+    if kind == "curated":
+        return t("ex_edge_curated")
+    if kind == "learned-topic":
+        return t("ex_edge_learned_topic")
+    return t("ex_edge_learned", w=round(float(weight), 2))
 
 
 def _why(lib, topic_id: str) -> None:
@@ -89,7 +106,7 @@ def _why(lib, topic_id: str) -> None:
         return
     st.markdown(" → ".join(f"**{md_escape(topics[n].name)}**" for n in why.path))
     for e in why.edges:
-        st.markdown(f"`{e.source} → {e.target}` ({e.kind}, {e.weight})")
+        st.markdown(f"`{e.source} → {e.target}` ({edge_tag(e.kind, e.weight)})")
         st.markdown("\n".join(f"- {md_escape(x)}" for x in e.evidence[:4]))
 
 
@@ -113,6 +130,7 @@ def _page() -> None:
             key="ex_topic",
             placeholder=t("path_goal_placeholder"),
             format_func=lambda x: topic_label(topics[x]),
+            on_change=_picked,
         )
     if st.session_state.get("ex_unresolved"):
         text, closest = st.session_state["ex_unresolved"]
@@ -144,6 +162,8 @@ def _page() -> None:
 
     g = tg.graph
     pre, post = sorted(g.predecessors(topic_id)), sorted(g.successors(topic_id))
+    if pre or post:
+        st.caption(t("ex_edge_legend"))
     c1, c2, c3 = st.columns([2, 3, 2], gap="medium")
     with c1:
         st.subheader(f":material/arrow_back: {t('ex_prereqs')}")

@@ -99,10 +99,35 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chat_plan_details": ("The plan, step by step", "学习计划（逐步）"),
     "chat_resource_details": ("Resources found", "找到的资料"),
     "chat_open_plan": ("Open this plan on the Learning path page", "在学习路径页面打开这个计划"),
-    "chat_clear": ("Clear chat", "清空对话"),
     "chat_confirm": ("Mark {items} as {status}", "把 {items} 标记为{status}"),
     "chat_confirmed": ("Marked {items} as {status}.", "已把 {items} 标记为{status}。"),
     "chat_no_answer": ("(no answer)", "（没有回答）"),
+    "chat_interrupted": (
+        "This answer was interrupted (the page changed while it was written). Ask again for the whole answer.",
+        "这个回答被打断了（生成时页面发生了变化）。再问一次即可得到完整回答。",
+    ),
+    "chat_unfinished": (
+        "This answer was not finished (it may still be written in another tab). Ask again if it does not appear.",
+        "这个回答还没有完成（可能仍在另一个标签页中生成）。如果没有出现，请再问一次。",
+    ),
+    "chat_ask_again": ("Ask again", "再问一次"),
+    "chat_settling": ("Saving the answer that was being written…", "正在保存刚才生成中的回答……"),
+    # conversations (sidebar of the chat)
+    "conv_list": ("Conversations", "对话"),
+    "conv_new": ("New chat", "新对话"),
+    "conv_none": ("Your questions are saved here.", "你的提问会保存在这里。"),
+    "conv_unsaved": (
+        "Not saved when the app stops ({why}).",
+        "应用停止后不会保留（{why}）。",
+    ),
+    "conv_untitled": ("Untitled chat", "未命名对话"),
+    "conv_more": ("… and {n} older", "……还有 {n} 个更早的对话"),
+    "conv_manage": ("Rename or delete this chat", "重命名或删除此对话"),
+    "conv_rename": ("Title", "标题"),
+    "conv_rename_save": ("Rename", "重命名"),
+    "conv_delete": ("Delete this chat", "删除此对话"),
+    "conv_renamed": ("Renamed to “{title}”.", "已重命名为“{title}”。"),
+    "conv_deleted": ("Deleted “{title}”.", "已删除“{title}”。"),
     # path
     "path_title": ("Learning path", "学习路径"),
     "path_intro": (
@@ -120,6 +145,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "主题图里没有“{text}”（最接近：{closest}），请从列表里选择。",
     ),
     "path_known": ("What you already know (left out of the plan)", "已经掌握的主题（不放进计划）"),
+    "path_known_ph": ("Choose topics…", "选择主题……"),
     "path_presets": ("I already know:", "我已经会："),
     "path_preset_math": ("maths & Python", "数学和 Python"),
     "path_preset_ml": ("machine learning", "机器学习"),
@@ -221,6 +247,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ex_no_prereqs": ("None: a starting point.", "无：可以直接开始。"),
     "ex_no_dependants": ("Nothing depends on it (yet).", "暂时没有依赖它的主题。"),
     "ex_evidence": ("evidence", "依据"),
+    "ex_edge_curated": ("curated", "人工整理"),
+    "ex_edge_learned_topic": ("from a learned topic", "来自学到的主题"),
+    "ex_edge_learned": ("learned · strength {w}", "从路线图学到 · 强度 {w}"),
+    "ex_edge_legend": (
+        "Each link says how it is known. curated: the topic map's own. learned · strength: seen in the order of "
+        "your roadmaps (0.25 for each roadmap putting one section before the other, 0.5 for each numbered "
+        "syllabus, at most 0.99); it orders and explains, but never adds a step to a plan. from a learned topic: "
+        "a section of your roadmaps the map did not have. Open a link for its evidence.",
+        "每条关系都标明来源。人工整理：主题图自带。从路线图学到 · 强度：来自你的路线图中的先后顺序（每份路线图把一节放在另一节之前记 "
+        "0.25，每份编号大纲记 0.5，最高 0.99）；它用于排序和解释，但不会往学习计划里加步骤。来自学到的主题：你的路线图里主题图原本"
+        "没有的章节。展开即可查看依据。",
+    ),
     "ex_resources": ("Resources", "资料"),
     "ex_no_resources": ("No resource in your library mentions this topic yet.", "资料库里还没有提到这个主题的资料。"),
     "ex_questions": ("Interview questions", "面试题"),
@@ -274,7 +312,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Markdown（{kinds}）最大 {md_mb} MB，PDF 最大 {pdf_mb} MB",
     ),
     "lib_save_ingest": ("Save and ingest", "保存并导入"),
-    "lib_reingest": ("Re-ingest everything", "重新导入全部"),
+    "lib_reingest": ("Re-ingest", "重新导入"),
     "lib_refused": ("Not saved: {name} — {why}", "未保存 {name}：{why}"),
     "lib_ingesting": ("Ingesting…", "导入中……"),
     "lib_stage": ("{stage}: {done}/{total}", "{stage}：{done}/{total}"),

@@ -8,7 +8,7 @@ import datetime as _dt
 import streamlit as st
 
 from studygraph.models import topic_key
-from studygraph.ui.components import guard, link, md_escape, resource_md
+from studygraph.ui.components import clip, guard, link, md_escape, resource_md
 from studygraph.ui.i18n import learned_badge, status_badge, status_label, t, topic_description, topic_label
 from studygraph.ui.state import get_library, get_resolver, get_settings, set_progress, sorted_topics
 from studygraph.ui.weeks import render_weeks
@@ -90,7 +90,8 @@ def _resolve_goal_text() -> None:
     hit = resolver.resolve(text)
     if hit is None or not hit.confident:  # a name inside a longer one is the closest topic, not the one asked for
         closest = resolver.closest_to(text, hit)
-        st.session_state["path_unresolved"] = (text, ", ".join(name for _, name in closest))
+        st.session_state["path_unresolved"] = (clip(text), ", ".join(name for _, name in closest))
+        st.session_state["path_goal"] = None  # the warning replaces the last plan: it is no answer to this goal
         return
     st.session_state["path_goal"] = hit.id
     st.session_state["path_resolved"] = (text, hit.id)
@@ -100,6 +101,11 @@ def _pick(topic_id: str) -> None:
     st.session_state["path_goal"] = topic_id
     st.session_state["path_goal_text"] = ""
     st.session_state.pop("path_resolved", None)
+    st.session_state.pop("path_unresolved", None)
+
+
+def _goal_chosen() -> None:
+    """on_change of the goal selectbox: a goal picked from the list answers an earlier unknown one."""
     st.session_state.pop("path_unresolved", None)
 
 
@@ -140,6 +146,7 @@ def _goal_picker(tg) -> str | None:
             key="path_goal",
             placeholder=t("path_goal_placeholder"),
             format_func=lambda x: topic_label(topics[x]),
+            on_change=_goal_chosen,
         )
     with right:
         st.text_input(
@@ -218,14 +225,21 @@ def _page() -> None:
     )
     if "path_known" not in st.session_state:
         st.session_state["path_known"] = known_default
-    st.multiselect(t("path_known"), sorted_topics(tg), key="path_known", format_func=lambda x: topic_label(topics[x]))
+    st.multiselect(
+        t("path_known"),
+        sorted_topics(tg),
+        key="path_known",
+        format_func=lambda x: topic_label(topics[x]),
+        placeholder=t("path_known_ph"),  # Streamlit's own is English in both languages
+    )
     _known_presets(tg, goal)
 
     flash = st.session_state.pop("path_flash", None)
     if flash and flash[0] in topics:
         st.toast(t("path_marked", name=topics[flash[0]].name, status=status_label(flash[1])))
     if not goal:
-        st.info(t("path_pick_goal"), icon=":material/touch_app:")
+        if not st.session_state.get("path_unresolved"):  # the warning above already says what to do
+            st.info(t("path_pick_goal"), icon=":material/touch_app:")
         return
 
     st.session_state["current_goal"] = goal  # the explorer's map highlights this plan

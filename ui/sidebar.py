@@ -73,3 +73,77 @@ def render_sidebar():
         render_model_status(placeholder)
         st.caption(t("data_dir", path=settings.data_dir))
         return placeholder
+
+
+# -- conversations (the chat page's list: new / open / rename / delete) -----------------------------
+MAX_LISTED = 30  # the most recent; older ones stay saved (Library.conversations lists them all)
+
+
+def _open_conversation(conversation_id: str | None) -> None:
+    st.session_state["conversation"] = conversation_id
+    if conversation_id:
+        st.query_params["c"] = conversation_id
+    else:
+        st.query_params.pop("c", None)
+
+
+def _rename_conversation(lib, conversation_id: str) -> None:
+    title = (st.session_state.get(f"conv-title-{conversation_id}") or "").strip()
+    if title:
+        lib.rename_conversation(conversation_id, title)
+        st.session_state["conv_flash"] = ("conv_renamed", title)
+
+
+def _delete_conversation(lib, conversation_id: str, title: str) -> None:
+    lib.delete_conversation(conversation_id)
+    _open_conversation(None)
+    st.session_state["conv_flash"] = ("conv_deleted", title)
+
+
+def render_conversations(lib, current: str | None) -> None:
+    """The saved conversations, the current one highlighted; a new chat; rename or delete the current one."""
+    flash = st.session_state.pop("conv_flash", None)
+    if flash:
+        st.toast(t(flash[0], title=flash[1]))
+    st.markdown(f"**{t('conv_list')}**")
+    if lib.conversations_unsaved:
+        st.caption(t("conv_unsaved", why=lib.conversations_unsaved))
+    st.button(
+        t("conv_new"),
+        key="conv_new",
+        on_click=_open_conversation,
+        args=(None,),
+        icon=":material/add_comment:",
+        width="stretch",
+        disabled=current is None,  # already a new chat
+    )
+    listed = lib.conversations()
+    if not listed:
+        st.caption(t("conv_none"))
+    for c in listed[:MAX_LISTED]:
+        st.button(
+            c.title or t("conv_untitled"),
+            key=f"conv-{c.id}",
+            help=c.title or None,
+            on_click=_open_conversation,
+            args=(c.id,),
+            type="secondary" if c.id == current else "tertiary",  # the open one framed
+            icon=":material/chat:" if c.id == current else None,
+            width="stretch",
+        )
+    if len(listed) > MAX_LISTED:
+        st.caption(t("conv_more", n=len(listed) - MAX_LISTED))
+    title = next((c.title for c in listed if c.id == current), None)
+    if title is None:
+        return
+    with st.popover(t("conv_manage"), icon=":material/edit:", width="stretch"):
+        st.text_input(t("conv_rename"), value=title, key=f"conv-title-{current}", max_chars=60)
+        st.button(t("conv_rename_save"), key="conv_rename", on_click=_rename_conversation, args=(lib, current))
+        st.button(
+            t("conv_delete"),
+            key="conv_delete",
+            on_click=_delete_conversation,
+            args=(lib, current, title),
+            icon=":material/delete:",
+            type="primary",
+        )
