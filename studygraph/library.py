@@ -52,14 +52,16 @@ from studygraph.results import (
     SearchHit,
     SourceRef,
     Stats,
-    UploadLimits,
     Turn,
+    UploadLimits,
     WhyResult,
 )
 from studygraph.store.meta import MetaStore
 
 ECHO_CHARS = 80  # of a user's input quoted back in an error: a 100 KB goal name is not worth printing
-HISTORY_TURNS = 40  # earlier messages of a conversation passed to `ask`: follow-ups ("why?", "I know X") look back this far
+HISTORY_TURNS = (
+    40  # earlier messages of a conversation passed to `ask`: follow-ups ("why?", "I know X") look back this far
+)
 
 
 class NoLibrary(CliError):
