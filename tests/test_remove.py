@@ -14,8 +14,8 @@ import pytest
 from conftest import FIXTURES, REPO, write
 from test_cli_input import one_error_line, run_cli
 
-GNN = FIXTURES / "learned" / "gnn-speech.md"
-ONLY_GNN = "https://distill.pub/2021/gnn-intro"  # listed by the GNN roadmap alone
+SNN = FIXTURES / "learned" / "snn-speech.md"
+ONLY_SNN = "https://arxiv.org/abs/2109.12894"  # listed by the spiking-networks roadmap alone
 SHARED = "https://arxiv.org/abs/2106.09685"  # LoRA: both roadmaps list it
 OTHER = """# Fine-tuning notes
 
@@ -27,13 +27,13 @@ OTHER = """# Fine-tuning notes
 
 @pytest.fixture
 def two_roadmaps(tmp_path, embedder):
-    """A roadmap folder with the GNN/speech roadmap (it teaches the map two topics) and a second roadmap that
+    """A roadmap folder with the spiking-networks/speech roadmap (it teaches the map two topics) and a second roadmap that
     shares one link with it, ingested into a tmp data dir with a real Chroma store."""
     from studygraph import Library
 
     corpus = tmp_path / "roadmaps"
     corpus.mkdir()
-    shutil.copy(GNN, corpus / GNN.name)
+    shutil.copy(SNN, corpus / SNN.name)
     write(corpus / "finetune.md", OTHER)
     write(tmp_path / "data" / "config.toml", f"corpus_dirs = [{json.dumps(str(corpus))}]\nllm_backend = 'none'\n")
     lib = Library.open(tmp_path / "data", embedder=embedder)
@@ -63,37 +63,39 @@ def chunk_ids(lib) -> set[str]:
 
 def test_removing_a_roadmap_takes_what_only_it_listed_out_of_library_search_and_the_map(two_roadmaps):
     lib, corpus = two_roadmaps
-    lib.mark([ONLY_GNN], "done")
-    assert ONLY_GNN in urls(lib) and any(x.learned for x in lib.catalogue.topics.values())
-    assert ONLY_GNN in {h.url for h in lib.search("gentle introduction to graph neural networks", k=5)}
+    lib.mark([ONLY_SNN], "done")
+    assert ONLY_SNN in urls(lib) and any(x.learned for x in lib.catalogue.topics.values())
+    assert ONLY_SNN in {
+        h.url for h in lib.search("training spiking neural networks with lessons from deep learning", k=5)
+    }
 
-    result = lib.remove("gnn-speech.md")  # a bare file name, since one file alone has it
+    result = lib.remove("snn-speech.md")  # a bare file name, since one file alone has it
 
-    assert result.in_library and result.file.endswith("gnn-speech.md") and not result.deleted_copy
-    assert ONLY_GNN in {r.url for r in result.resources_removed} and SHARED not in {
+    assert result.in_library and result.file.endswith("snn-speech.md") and not result.deleted_copy
+    assert ONLY_SNN in {r.url for r in result.resources_removed} and SHARED not in {
         r.url for r in result.resources_removed
     }
     assert result.resources_kept == 1, "LoRA stays: finetune.md lists it too"
     assert result.learned_topics_removed and result.chunks_removed >= len(result.resources_removed)
-    assert result.marks_kept == [next(r.id for r in result.resources_removed if r.url == ONLY_GNN)]
+    assert result.marks_kept == [next(r.id for r in result.resources_removed if r.url == ONLY_SNN)]
     assert result.returns_with == str(corpus.resolve()), "the roadmap folder still holds it"
     assert json.loads(json.dumps(result.to_dict()))["resources_removed"][0]["title"]
 
     assert urls(lib) == {SHARED, "https://jalammar.github.io/illustrated-transformer"}
     lora = next(r for r in lib.resources() if r.url == SHARED)
     assert [s.file for s in lora.sources] == [s.file for s in lora.sources if s.file.endswith("finetune.md")]
-    hits = lib.search("gentle introduction to graph neural networks", k=10)
-    assert ONLY_GNN not in {h.url for h in hits} and all(h.url in urls(lib) for h in hits)
+    hits = lib.search("training spiking neural networks with lessons from deep learning", k=10)
+    assert ONLY_SNN not in {h.url for h in hits} and all(h.url in urls(lib) for h in hits)
     assert vectors_of(lib) == chunk_ids(lib), "no vector is left for a chunk that went"
     assert not any(t.learned for t in lib.catalogue.topics.values()), "the learned topics went with it"
     evidence = [e for edge in lib.topic_graph().edges for e in edge.evidence]
-    assert evidence and not any("gnn-speech" in e for e in evidence), "no edge cites the removed file"
+    assert evidence and not any("snn-speech" in e for e in evidence), "no edge cites the removed file"
     assert [f.file for f in lib.files()] == [f.file for f in lib.files() if f.file.endswith("finetune.md")]
 
     # The roadmap folder is the learner's: the next ingest of it reads the file again, its mark included.
     again = lib.ingest()
-    assert again.report.added == 1 and ONLY_GNN in urls(lib)
-    assert next(r for r in lib.resources() if r.url == ONLY_GNN).status == "done"
+    assert again.report.added == 1 and ONLY_SNN in urls(lib)
+    assert next(r for r in lib.resources() if r.url == ONLY_SNN).status == "done"
 
 
 def test_removing_an_upload_deletes_its_copy_and_no_ingest_brings_it_back(tmp_path, embedder):
@@ -177,16 +179,16 @@ def test_remove_waits_for_a_running_ingest_and_then_says_so(two_roadmaps):
 def test_cli_remove_json_then_library_and_search_no_longer_have_it(two_roadmaps, capsys):
     lib, _ = two_roadmaps
     data = lib.settings.data_dir
-    code, out, err = run_cli(capsys, data, "remove", "gnn-speech.md", "--json")
+    code, out, err = run_cli(capsys, data, "remove", "snn-speech.md", "--json")
     assert code == 0, err
     removed = json.loads(out)
-    assert removed["in_library"] and ONLY_GNN in {r["url"] for r in removed["resources_removed"]}
+    assert removed["in_library"] and ONLY_SNN in {r["url"] for r in removed["resources_removed"]}
     assert "the next ingest adds it again" in err, "the human note about the roadmap folder is on stderr"
 
     code, out, _ = run_cli(capsys, data, "library", "--json")
-    assert code == 0 and ONLY_GNN not in {r["url"] for r in json.loads(out)}
-    code, out, _ = run_cli(capsys, data, "search", "graph neural networks message passing", "--json")
-    assert code == 0 and ONLY_GNN not in {h["url"] for h in json.loads(out)}
+    assert code == 0 and ONLY_SNN not in {r["url"] for r in json.loads(out)}
+    code, out, _ = run_cli(capsys, data, "search", "spiking neural networks training", "--json")
+    assert code == 0 and ONLY_SNN not in {h["url"] for h in json.loads(out)}
 
     code, out, err = run_cli(capsys, data, "remove", "finetune.md")
     assert code == 0 and out.startswith("removed ") and "2 resources" in out
