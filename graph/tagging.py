@@ -153,6 +153,17 @@ def _generic_aliases(by_alias: dict[str, str], names: set[str]) -> set[str]:
     return generic
 
 
+def _coined(catalogue: Catalogue) -> set[str]:
+    """Aliases the catalogue spells in mixed case ("ZeRO", "RoPE", "LoRA", "GloVe"), normalised."""
+    out = set()
+    for topic in catalogue.topics.values():
+        for name in (topic.name, *topic.aliases):
+            for v in name_variants(name):
+                if " " not in v.strip() and not any(map(_is_cjk, v)) and _mixed_case(v):
+                    out.add(normalise(v))
+    return out
+
+
 def _mixed_case(surface: str) -> bool:
     """A coined name: small and capital letters mixed inside a word ("ZeRO", "RoPE", "LoRA"; not "LLMs")."""
     return any(re.search(r"[a-z][A-Z]|[A-Z]{2}[a-z]|[A-Z][a-z]+[A-Z]", w.removesuffix("s")) for w in surface.split())
@@ -164,6 +175,7 @@ class Mention:
     specific: bool
     start: int  # where in the text it was found
     end: int
+    whole: bool = False  # the text is this one alias and nothing else ("## RLHF")
 
 
 class Tagger:
@@ -172,6 +184,10 @@ class Tagger:
         by_alias = matcher_for(catalogue).by_alias
         self._by_alias = by_alias
         self._names = _names(catalogue)
+        self._coined = _coined(catalogue)
+        self._requires = defaultdict(set)  # topic -> its curated prerequisites
+        for p in catalogue.prereqs:
+            self._requires[p.target].add(p.source)
         self._generic = _generic_aliases(by_alias, self._names)
         # What kind of resource it is (a roadmap, interview questions) only its own title can say.
         self._meta = {t for t, topic in catalogue.topics.items() if topic.level == "meta"}
@@ -209,8 +225,10 @@ class Tagger:
             )
             whole = folded == m.group(0)
             named = _mixed_case(surface) or (surface.isupper() and alias in self._names)
-            specific = whole or (not half and (alias not in self._generic or named))
-            out.append(Mention(self._by_alias[alias], specific, start, end))
+            # "ZeRO" and "RoPE" are coined; "Zero to Hero" and "rope" are the plain words they spell.
+            plain = alias in self._coined and not named
+            specific = whole or (not half and not plain and (alias not in self._generic or named))
+            out.append(Mention(self._by_alias[alias], specific, start, end, whole))
         return out
 
     def _weighed(self, text: str, head: float, rest: float, meta: bool = True) -> dict[str, list[tuple[float, bool]]]:
@@ -269,6 +287,15 @@ class Tagger:
                     scores[t] += TEXT * min(1.0, n / TEXT_FULL)
                     order.setdefault(t, len(order))
         ranked = sorted(scores, key=lambda t: (-scores[t], order[t]))
+        # A section devoted to one topic ("## RLHF") holds what builds directly on it: the InstructGPT paper
+        # there is an RLHF resource too, though its title, a name of its own, never says "RLHF".
+        if ranked:
+            for h in evidence.headings:
+                ms = self.mentions(_ADDRESS.sub(" ", h).strip())
+                if len(ms) == 1 and ms[0].whole and ms[0].topic in self._requires[ranked[0]]:
+                    scores[ms[0].topic] = max(scores[ms[0].topic], FLOOR)
+                    if ms[0].topic not in ranked:
+                        ranked.append(ms[0].topic)
         return [t for i, t in enumerate(ranked) if i == 0 or scores[t] >= FLOOR][:MAX_TOPICS]
 
 
@@ -308,6 +335,17 @@ def _without(line: str, names: tuple[str, ...]) -> str:
     for name in sorted({n for n in names if n and len(n) >= 2}, key=len, reverse=True):
         line = line.replace(name, " | ")
     return line
+
+
+def mentioned_topics(resource, catalogue: Catalogue) -> list[str]:
+    """Every topic a resource's title, lines and headings name, in order: more than what it is about (the
+    RoPE paper names word embeddings, wav2vec's line "with a transformer"), but what it builds on and each
+    name a searcher in the other language may use. `resource` is a models.Resource."""
+    matcher = matcher_for(catalogue)
+    topics = matcher.topics(f"{resource.title}\n{resource.context}")
+    for heading in dict.fromkeys(s.heading for s in resource.sources if s.heading):
+        topics += [t for t in matcher.topics(heading.split(" > ")[-1]) if t not in topics]
+    return topics
 
 
 _taggers: dict[str, Tagger] = {}

@@ -10,8 +10,7 @@ import hashlib
 from collections import Counter, defaultdict
 
 from studygraph.graph.catalogue import Catalogue, both_names
-from studygraph.graph.matcher import matcher_for
-from studygraph.graph.tagging import Evidence, tagger_for
+from studygraph.graph.tagging import Evidence, mentioned_topics, tagger_for
 from studygraph.ingest.titles import shorten
 from studygraph.models import Chunk, Resource, Source
 from studygraph.quarantine import clean_lines, quarantined, suspicious
@@ -101,7 +100,7 @@ def make_chunks(
     resources = [r for r in resources if r.id not in held]
     for r in resources:
         topic_names = ", ".join(both_names(catalogue.topics[t]) for t in r.topics if t in catalogue.topics)
-        also = [t for t in _mentioned(r, catalogue) if t not in r.topics][: max(0, 6 - len(r.topics))]
+        also = [t for t in mentioned_topics(r, catalogue) if t not in r.topics][: max(0, 6 - len(r.topics))]
         also_names = ", ".join(both_names(catalogue.topics[t]) for t in also if t in catalogue.topics)
         heading = r.sources[0].heading if r.sources else ""
         about = f"{r.kind}; topics: {topic_names}" if topic_names else r.kind
@@ -117,16 +116,6 @@ def make_chunks(
                 chunks.append(_chunk(resource_id, piece))
     unique = {c.id: c for c in chunks}
     return sorted(unique.values(), key=lambda c: c.id)
-
-
-def _mentioned(r: Resource, catalogue: Catalogue) -> list[str]:
-    """Every topic its title, lines and headings name, in order: more than it is about ("Rotary Position
-    Embedding" names word embeddings), but each a name a searcher in the other language may use."""
-    matcher = matcher_for(catalogue)
-    topics = matcher.topics(f"{r.title}\n{r.context}")
-    for heading in dict.fromkeys(s.heading for s in r.sources if s.heading):
-        topics += [t for t in matcher.topics(heading.split(" > ")[-1]) if t not in topics]
-    return topics
 
 
 def _chunk(resource_id: str, text: str) -> Chunk:
