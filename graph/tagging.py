@@ -12,13 +12,16 @@ where it stands and by how specific it is:
 - how specific: an alias that also stands inside longer aliases of other topics ("embedding" of
   "position embedding", "language model" of "large language model", "transformer" of "vision
   transformer"), or is only half of a hyphenated name ("MT" of "MT-Bench", "Zero" of "Zero-Shot"), is
-  generic, unless written as a coined name ("ZeRO", "RoPE") or as its topic's own acronym ("BERT").
+  generic, unless written as a coined name ("ZeRO", "RoPE") or as its topic's own acronym ("BERT"); and
+  a coined name written as the plain word it spells ("Neural Networks: Zero to Hero") is generic too.
   Generic words count only where nothing specific is said: "Transformer非常经典好的blog" is a transformer
   resource, "GQA: Training Generalized Multi-Query Transformer Models" is not. A word inside a longer
   matched alias never counts on its own (one alternation, longest alias first).
 
 Besides the best topic, a topic is kept when its evidence reaches FLOOR (one specific mention in the
-title or a line's head, or two weaker witnesses), at most MAX_TOPICS, best first. The links of a roadmap
+title or a line's head, or two weaker witnesses), at most MAX_TOPICS, best first; a heading that is one
+topic's name ("## RLHF") adds that topic when it is a curated prerequisite of the resource's best topic
+(the InstructGPT paper there is an RLHF resource, though its title never says so). The links of a roadmap
 line are blanked out of it before it is read, since "参考大模型有ChatGLM，ChatGLM2，Alpaca" says what
 ChatGLM is, not what Alpaca is about; so are web addresses. What kind of resource it is (a `meta` topic:
 a roadmap, interview questions, a blog) only its own title can say, and only when it names no subject.
@@ -185,7 +188,7 @@ class Tagger:
         self._by_alias = by_alias
         self._names = _names(catalogue)
         self._coined = _coined(catalogue)
-        self._requires = defaultdict(set)  # topic -> its curated prerequisites
+        self._requires: dict[str, set[str]] = defaultdict(set)  # topic -> its curated prerequisites
         for p in catalogue.prereqs:
             self._requires[p.target].add(p.source)
         self._generic = _generic_aliases(by_alias, self._names)
@@ -262,8 +265,8 @@ class Tagger:
             self._weighed(_without(line, names), LINE, LINE_REST, meta=False) for line in dict.fromkeys(evidence.lines)
         ]
         headings = [self._weighed(h, HEADING, HEADING, meta=False) for h in dict.fromkeys(evidence.headings)]
-        # Generic words count only where nothing specific is said: in the title and lines, and for the
-        # headings' generic words, in the headings either.
+        # Generic words count only where nothing specific is said: not in the title and lines, and for the
+        # headings' generic words, not in the headings either.
         own_specific = any(sp for zone in own for t, ws in zone.items() for _, sp in ws if t not in self._meta)
         heading_specific = own_specific or any(sp for zone in headings for ws in zone.values() for _, sp in ws)
         if any(t not in self._meta for zone in own for t in zone):  # a title that names its subject
@@ -292,7 +295,8 @@ class Tagger:
         if ranked:
             for h in evidence.headings:
                 ms = self.mentions(_ADDRESS.sub(" ", h).strip())
-                if len(ms) == 1 and ms[0].whole and ms[0].topic in self._requires[ranked[0]]:
+                whole = len(ms) == 1 and ms[0].whole and ms[0].topic not in self._meta
+                if whole and ms[0].topic in self._requires[ranked[0]]:
                     scores[ms[0].topic] = max(scores[ms[0].topic], FLOOR)
                     if ms[0].topic not in ranked:
                         ranked.append(ms[0].topic)
