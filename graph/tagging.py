@@ -197,7 +197,7 @@ class Tagger:
         # An alias without its spaces, in the singular too -> the alias ("multihead" -> "multi head").
         self._alias_of: dict[str, str] = {}
         for alias in by_alias:
-            for form in (alias, _singular(alias), *_verb_forms(alias)):
+            for form in (alias, _singular(alias), *self._verbs(alias)):
                 self._alias_of.setdefault(form.replace(" ", ""), alias)
         parts = []
         for alias in sorted(by_alias, key=len, reverse=True):
@@ -206,10 +206,15 @@ class Tagger:
             else:  # singular or plural alike: "policy gradient method" is "policy gradient methods"
                 stem = _singular(alias)
                 plural = "s?" if stem[-1].isalpha() else ""
-                verbs = "|".join(_pattern(v) for v in _verb_forms(alias))  # "Quantized LLMs" are quantization's
+                verbs = "|".join(_pattern(v) for v in self._verbs(alias))  # "Quantized LLMs" are quantization's
                 body = f"(?:{_pattern(stem)}{plural}|{verbs})" if verbs else f"{_pattern(stem)}{plural}"
                 parts.append(rf"(?<![a-z0-9]){body}(?![a-z0-9])")
         self._regex = re.compile("|".join(parts)) if parts else re.compile(r"(?!x)x")
+
+    def _verbs(self, alias: str) -> tuple[str, ...]:
+        """The verb of a topic's own "-ization" name ("quantized"); not of an alias that only names a
+        neighbour ("generalization" of overfitting: "Generalized Advantage Estimation" is no such thing)."""
+        return _verb_forms(alias) if alias in self._names else ()
 
     # -- mentions --------------------------------------------------------------------------------------
     def mentions(self, text: str) -> list[Mention]:

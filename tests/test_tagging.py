@@ -52,6 +52,12 @@ def test_a_generic_word_counts_where_nothing_specific_is_said(tagger):
     assert tagger.topics(gqa)[0] == "gqa" and "transformer" not in tagger.topics(gqa)
 
 
+def test_a_names_verb_is_its_topic_but_not_a_neighbours_alias(tagger):
+    qlora = Evidence("QLoRA: Efficient Finetuning of Quantized LLMs", ("QLoRA: LoRA on a 4-bit quantized base model.",))
+    assert "quantization" in tagger.topics(qlora)
+    assert tagger.topics(Evidence("GQA: Training Generalized Multi-Query Transformer Models")) == ["gqa"]
+
+
 def test_half_of_a_hyphenated_name_is_not_a_topic(tagger):
     dalle = card(
         "Zero-Shot Text-to-Image Generation (DALL-E)",
