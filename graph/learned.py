@@ -6,7 +6,7 @@ a stable id derived from that name (progress on it survives re-ingest; the same 
 one topic), and prerequisites only where the library shows evidence, each with its file:line:
 
 - the catalogue topics its own heading names ("spiking neural networks" holds "neural networks");
-- the catalogue topics its resources are about (their titles and roadmap lines);
+- the catalogue topics its resources name (their titles, roadmap lines and headings: what they build on);
 - its parent section, when that names a topic; the section before it under the same parent only when
   nothing else speaks for it (order alone is weak evidence).
 
@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from studygraph.graph.catalogue import LEVELS, Catalogue, Topic
 from studygraph.graph.matcher import normalise
 from studygraph.graph.resolve import QUESTION_WORDS, Resolver
+from studygraph.graph.tagging import mentioned_topics
 from studygraph.models import Resource
 from studygraph.store.meta import MetaStore
 
@@ -291,10 +292,12 @@ def _add_prerequisites(
     for t in resolver.mentions(s.name):
         add(t, f"{s.where} the heading “{s.name}” names {catalogue.topics[t].name}")
 
-    counts = Counter(t for r in resources for t in r.topics[:3] if t in catalogue.topics)
+    # What its resources build on, not only what they are about: wav2vec is "with a transformer".
+    named = {r.id: mentioned_topics(r, catalogue)[:3] for r in resources}
+    counts = Counter(t for r in resources for t in named[r.id] if t in catalogue.topics)
     floor = len(resources) // 2 + 1  # most of them: one paper's side remark ("图注意力") is no prerequisite
     for t, n in [(t, n) for t, n in counts.most_common() if n >= floor and usable(t)][:MAX_RESOURCE_PREREQS]:
-        titles = ", ".join(r.title[:50] for r in resources if t in r.topics[:3])[:160]
+        titles = ", ".join(r.title[:50] for r in resources if t in named[r.id])[:160]
         add(t, f"{s.where} {n} of its {len(resources)} resources are about {catalogue.topics[t].name}: {titles}")
 
     parent = s.path[:-1]

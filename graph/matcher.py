@@ -25,7 +25,7 @@ def _is_cjk(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for ch in text)
 
 
-def _variants(name: str) -> list[str]:
+def name_variants(name: str) -> list[str]:
     """'Direct Preference Optimization (DPO)' is also known by its long and its short form."""
     m = re.fullmatch(r"\s*(.+?)\s*[(（]([^()（）]+)[)）]\s*", name)
     return [name, m.group(1), m.group(2)] if m else [name]
@@ -44,7 +44,7 @@ class TopicMatcher:
         self.by_alias: dict[str, str] = {}
         for topic in catalogue.topics.values():
             for name in (topic.id.replace("-", " "), topic.name, topic.zh, *topic.aliases):
-                for variant in _variants(name):
+                for variant in name_variants(name):
                     key = normalise(variant)
                     if len(key) >= 2 and key not in self.by_alias:
                         self.by_alias[key] = topic.id

@@ -10,7 +10,7 @@ import hashlib
 from collections import Counter, defaultdict
 
 from studygraph.graph.catalogue import Catalogue, both_names
-from studygraph.graph.matcher import matcher_for
+from studygraph.graph.tagging import Evidence, mentioned_topics, tagger_for
 from studygraph.ingest.titles import shorten
 from studygraph.models import Chunk, Resource, Source
 from studygraph.quarantine import clean_lines, quarantined, suspicious
@@ -37,14 +37,24 @@ def page_title(page: Page) -> str:
 
 
 def merge_resources(
-    mentions: list[MentionRow], catalogue: Catalogue, pages: dict[str, Page] | None = None
+    mentions: list[MentionRow],
+    catalogue: Catalogue,
+    pages: dict[str, Page] | None = None,
+    doc_text: list[DocTextRow] | None = None,
 ) -> list[Resource]:
     """One resource per id; the first mention (by file, line) names it, every mention is a source. Where no
-    mention's link text names it (材料, a bare URL), a fetched page's own title does."""
+    mention's link text names it (材料, a bare URL), a fetched page's own title does. Its topics come from
+    all it has: title, lines, headings, and its fetched page's or PDF's text (graph/tagging.py)."""
     grouped: dict[str, list[MentionRow]] = defaultdict(list)
+    links_on: dict[tuple[str, int], set[str]] = defaultdict(set)
     for m in mentions:
         grouped[m.resource_id].append(m)
-    matcher = matcher_for(catalogue)
+        links_on[(m.file, m.line)].add(m.title)
+    paper_text: dict[str, str] = defaultdict(str)
+    for t in doc_text or []:
+        if len(paper_text[t.resource_id]) < PAGE_TEXT_CHARS:
+            paper_text[t.resource_id] += t.text + "\n"
+    tagger = tagger_for(catalogue)
     resources = []
     for rid, ms in grouped.items():
         first = ms[0]
@@ -64,12 +74,14 @@ def merge_resources(
             done=any(m.done for m in ms),
             minutes=next((m.minutes for m in ms if m.minutes), None),
         )
-        # Title and context say what a resource is about; the heading only where they say nothing.
-        topics = matcher.topics(f"{resource.title}\n{resource.context}")
-        for heading in headings:
-            innermost = heading.split(" > ")[-1]
-            topics += [t for t in matcher.topics(innermost) if t not in topics]
-        resource.topics = topics[:6]
+        evidence = Evidence(
+            title=resource.title,
+            lines=tuple(contexts),
+            headings=tuple(h.split(" > ")[-1] for h in headings),
+            text=page_text(page) if page else paper_text.get(rid, "")[:PAGE_TEXT_CHARS],
+            links=tuple(sorted({link for m in ms for link in links_on[(m.file, m.line)]})),
+        )
+        resource.topics = tagger.topics(evidence)
         resources.append(resource)
     resources.sort(key=lambda r: r.id)
     return resources
@@ -80,17 +92,20 @@ def make_chunks(
 ) -> list[Chunk]:
     """A resource card per resource, plus windows of paper text and of fetched page text. Topic names in
     both languages go into the card, so that a Chinese question finds an English-titled resource by its
-    topic, and the reverse (for BM25 and for an embedder that knows one language only). A quarantined
-    resource gets none: its words are never embedded, indexed or found."""
+    topic, and the reverse (for BM25 and for an embedder that knows one language only): the topics it is
+    about, then the others its title, lines and headings mention. A quarantined resource gets none: its
+    words are never embedded, indexed or found."""
     chunks = []
     held = {r.id for r in resources if quarantined(r.title, r.context)}
     resources = [r for r in resources if r.id not in held]
     for r in resources:
         topic_names = ", ".join(both_names(catalogue.topics[t]) for t in r.topics if t in catalogue.topics)
+        also = [t for t in mentioned_topics(r, catalogue) if t not in r.topics][: max(0, 6 - len(r.topics))]
+        also_names = ", ".join(both_names(catalogue.topics[t]) for t in also if t in catalogue.topics)
         heading = r.sources[0].heading if r.sources else ""
-        text = "\n".join(
-            x for x in (r.title, f"{r.kind}; topics: {topic_names}" if topic_names else r.kind, heading, r.context) if x
-        )
+        about = f"{r.kind}; topics: {topic_names}" if topic_names else r.kind
+        about += f"; mentions: {also_names}" if also_names else ""
+        text = "\n".join(x for x in (r.title, about, heading, r.context) if x)
         chunks.append(_chunk(r.id, text))
     texts = [(t.resource_id, t.text) for t in doc_text if t.resource_id not in held]
     texts += [(r.id, page_text(pages[r.url])) for r in resources if pages and r.url in pages]

@@ -424,7 +424,7 @@ def _new_library(
     mentions: list[MentionRow], doc_text: list[DocTextRow], catalogue: Catalogue, pages: dict[str, Page]
 ) -> Library:
     """Step 3: the whole library in memory: merged resources, their chunks (paper and page text included)."""
-    resources = merge_resources(mentions, catalogue, pages)
+    resources = merge_resources(mentions, catalogue, pages, doc_text)
     chunks = make_chunks(resources, doc_text, catalogue, pages)
     return Library(resources, chunks, sum(1 for r in resources if r.url in pages))
 
