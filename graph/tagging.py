@@ -130,11 +130,13 @@ def _is_word_char(text: str, i: int) -> bool:
     return 0 <= i < len(text) and (text[i].isascii() and text[i].isalnum())
 
 
-def _generic_aliases(by_alias: dict[str, str], names: set[str]) -> set[str]:
+def _generic_aliases(by_alias: dict[str, str], names: set[str], requires: dict[str, set[str]]) -> set[str]:
     """Aliases that stand inside longer aliases of two or more other topics ("transformer", "embedding",
     "language model", "注意力"), and single words other than a topic's own name that stand inside one
     ("agent" of "agent environment reward", "prompt" of "prompt tuning"; but "Tokenization" stays its
-    topic's name though "subword tokenization" is another's). Singular and plural alike."""
+    topic's name though "subword tokenization" is another's). Singular and plural alike. A sub-topic that
+    needs the topic directly does not count: "aspect-based sentiment analysis" refines "sentiment", it does
+    not make the word mean something else."""
     forms = [(" ".join(_singular(w) for w in alias.split()), alias, topic) for alias, topic in by_alias.items()]
     everything = "\0".join(f for f, _, _ in forms)  # one string searched per alias, instead of all pairs
     starts = list(itertools.accumulate((len(f) + 1 for f, _, _ in forms[:-1]), initial=0))
@@ -147,7 +149,7 @@ def _generic_aliases(by_alias: dict[str, str], names: set[str]) -> set[str]:
             end = at + len(form)
             whole_words = cjk or not (_is_word_char(everything, at - 1) or _is_word_char(everything, end))
             other_form, _, other = forms[bisect.bisect_right(starts, at) - 1]
-            if whole_words and other != topic and len(other_form) > len(form):
+            if whole_words and other != topic and len(other_form) > len(form) and topic not in requires[other]:
                 others.add(other)
             at = everything.find(form, at + 1)
         single = len(alias) <= 2 if cjk else " " not in alias
@@ -188,10 +190,11 @@ class Tagger:
         self._by_alias = by_alias
         self._names = _names(catalogue)
         self._coined = _coined(catalogue)
-        self._requires: dict[str, set[str]] = defaultdict(set)  # topic -> its curated prerequisites
+        self._requires: dict[str, set[str]] = defaultdict(set)  # topic -> what it needs (not order edges)
         for p in catalogue.prereqs:
-            self._requires[p.target].add(p.source)
-        self._generic = _generic_aliases(by_alias, self._names)
+            if not p.order:
+                self._requires[p.target].add(p.source)
+        self._generic = _generic_aliases(by_alias, self._names, self._requires)
         # What kind of resource it is (a roadmap, interview questions) only its own title can say.
         self._meta = {t for t, topic in catalogue.topics.items() if topic.level == "meta"}
         # An alias without its spaces, in the singular too -> the alias ("multihead" -> "multi head").

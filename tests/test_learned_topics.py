@@ -228,7 +228,7 @@ def test_the_app_marks_learned_topics_in_the_explorer_and_the_plan_picture(learn
     assert any("learned from your roadmap" in m.value for m in at.markdown)
     evidence = next(e for e in at.expander if e.label == "Where this topic comes from")
     assert "snn-speech.md:6" in evidence.markdown[0].value
-    assert any(e.label.startswith("Neural networks") and "learned-topic" in e.label for e in at.expander)
+    assert any(e.label.startswith("Neural networks") and "from a learned topic" in e.label for e in at.expander)
     assert "dashed" in at.get("graphviz_chart")[0].proto.spec
 
     at.switch_page("path_page.py").run()

@@ -150,6 +150,11 @@ def test_explorer_warning_replaces_the_topic_and_edges_have_a_legend(lang):
     if lang == "zh":
         tags = ("人工整理", "从路线图学到 · 强度", "来自学到的主题")
     assert labels and all(any(tag in label for tag in tags) for label in labels), labels
+    at.selectbox(key="ex_topic").set_value("layer-normalization").run()
+    order = "curated · order only" if lang == "en" else "人工整理 · 仅先后顺序"
+    assert any(e.label.startswith("Batch") or "批" in e.label for e in at.expander if order in e.label), [
+        e.label for e in at.expander
+    ]  # batch norm is only taught before layer norm: an order edge, not one learned from roadmaps
     at.text_input(key="ex_text").input("qwxzzv plorkk").run()
     assert not at.exception
     assert at.warning and at.session_state["ex_topic"] is None

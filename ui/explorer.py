@@ -80,6 +80,8 @@ def edge_tag(kind: str, weight: float) -> str:
     topic's, or learned from the roadmaps with its strength."""
     if kind == "curated":
         return t("ex_edge_curated")
+    if kind == "curated-order":
+        return t("ex_edge_order")
     if kind == "learned-topic":
         return t("ex_edge_learned_topic")
     return t("ex_edge_learned", w=round(float(weight), 2))

@@ -248,14 +248,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ex_no_dependants": ("Nothing depends on it (yet).", "暂时没有依赖它的主题。"),
     "ex_evidence": ("evidence", "依据"),
     "ex_edge_curated": ("curated", "人工整理"),
+    "ex_edge_order": ("curated · order only", "人工整理 · 仅先后顺序"),
     "ex_edge_learned_topic": ("from a learned topic", "来自学到的主题"),
     "ex_edge_learned": ("learned · strength {w}", "从路线图学到 · 强度 {w}"),
     "ex_edge_legend": (
-        "Each link says how it is known. curated: the topic map's own. learned · strength: seen in the order of "
+        "Each link says how it is known. curated: the topic map's own. curated · order only: courses teach it "
+        "earlier, but it is not needed, so it orders plans without adding a step. learned · strength: seen in the order of "
         "your roadmaps (0.25 for each roadmap putting one section before the other, 0.5 for each numbered "
         "syllabus, at most 0.99); it orders and explains, but never adds a step to a plan. from a learned topic: "
         "a section of your roadmaps the map did not have. Open a link for its evidence.",
-        "每条关系都标明来源。人工整理：主题图自带。从路线图学到 · 强度：来自你的路线图中的先后顺序（每份路线图把一节放在另一节之前记 "
+        "每条关系都标明来源。人工整理：主题图自带。人工整理 · 仅先后顺序：课程通常先教它，但并非必需，所以只影响计划的先后、"
+        "不增加步骤。从路线图学到 · 强度：来自你的路线图中的先后顺序（每份路线图把一节放在另一节之前记 "
         "0.25，每份编号大纲记 0.5，最高 0.99）；它用于排序和解释，但不会往学习计划里加步骤。来自学到的主题：你的路线图里主题图原本"
         "没有的章节。展开即可查看依据。",
     ),
