@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from studygraph.graph.catalogue import LEVELS, Catalogue, Topic
 from studygraph.graph.matcher import normalise
 from studygraph.graph.resolve import QUESTION_WORDS, Resolver
+from studygraph.ingest.titles import meaningful
 from studygraph.models import Resource
 from studygraph.store.meta import MetaStore
 
@@ -145,8 +146,6 @@ def _leftover(resolver: Resolver, name: str) -> str:
 
 def _names_a_subject(name: str) -> bool:
     """Long enough to name something ("AI" is not), short enough not to be a sentence about it."""
-    from studygraph.ingest.titles import meaningful
-
     return meaningful(name) and len(name) <= MAX_NAME
 
 
