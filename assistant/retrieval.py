@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import jieba
 import numpy as np
 
 from studygraph.assistant.query import Query
@@ -94,7 +93,15 @@ KIND_WORDS = frozenset(
 )
 
 _jieba_lock = threading.Lock()
-jieba.setLogLevel(60)  # jieba prints "Building prefix dict..." to stderr on first use otherwise
+
+
+def _jieba():
+    """jieba (~15 ms to import, its HMM tables included) with the first Chinese text: an English search, or a
+    question that searches nothing, never loads it."""
+    import jieba
+
+    jieba.setLogLevel(60)  # jieba prints "Building prefix dict..." to stderr on first use otherwise
+    return jieba
 
 
 def tokenize(text: str) -> list[str]:
@@ -109,6 +116,7 @@ def tokenize(text: str) -> list[str]:
         out.append(word)
     runs = _CJK_RUN.findall(text)
     if runs:
+        jieba = _jieba()
         with _jieba_lock:  # jieba's lazy dictionary load is not thread-safe
             for run in runs:
                 out.extend(t for t in jieba.lcut_for_search(run) if t.strip() and t not in STOPWORDS)
