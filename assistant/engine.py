@@ -1,8 +1,9 @@
 """The assistant: route a question, build the deterministic answer, let the model (if any) write a short
 grounded paragraph in front of it, and return only citations that are corpus URLs the answer used.
 
-Everything heavy is lazy: the topic graph loads on the first question (fast); the embedder and Chroma only
-for `find` and `search`; the model only when an intent has prose to write and a backend is configured.
+Importing this module loads code, not data (no torch, Chroma, bm25s or llama.cpp: tests/test_library.py):
+the topic graph is built on the first question; the embedder, BM25 and Chroma load on the first `find` or
+`search` (assistant/retrieval.py); the model when a question needs prose and a backend is configured.
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
+import networkx as nx
+from rapidfuzz import fuzz
+
+from studygraph.assistant.answers import Answers, Draft
 from studygraph.assistant.grounding import (
     STOP,
     build_chat_prompt,
@@ -20,15 +24,19 @@ from studygraph.assistant.grounding import (
     clean_stream,
 )
 from studygraph.assistant.intents import Intent, route
+from studygraph.assistant.llm import load_llm
 from studygraph.assistant.payloads import ChitchatPayload, Payload
 from studygraph.assistant.prompts import ProseJob, prose_job
 from studygraph.assistant.prose_filter import CitedSource, ProseFilter
 from studygraph.assistant.query import Query, language, understand, wants_hint
 from studygraph.assistant.retrieval import Retriever, SearchResult, store_version
+from studygraph.graph.build import build_graph
+from studygraph.graph.catalogue import load_catalogue
+from studygraph.graph.learned import library_catalogue
+from studygraph.graph.plan import known_topics, status_map
+from studygraph.graph.resolve import Resolver
 from studygraph.models import Resource
-
-if TYPE_CHECKING:
-    from studygraph.assistant.answers import Draft
+from studygraph.store.meta import MetaStore
 
 PROSE_INTENTS = ("plan", "next", "find", "explain")
 CHAT_STOP = ["<sources>", "</sources>"]
@@ -100,11 +108,6 @@ class Assistant:
         """(meta, resolver), renewed when an ingest has committed a new library version; with them the
         corpus URLs. All a search needs: no topic graph (a cold `search` stays fast). The store offers only
         resources outside the quarantine (store/meta.py), so neither the graph nor the retriever ever holds one."""
-        from studygraph.graph.catalogue import load_catalogue
-        from studygraph.graph.learned import library_catalogue
-        from studygraph.graph.resolve import Resolver
-        from studygraph.store.meta import MetaStore
-
         with self._lock:
             if self._meta is None and self.settings.meta_path.exists():
                 self._meta = MetaStore(self.settings.meta_path, readonly=True)
@@ -123,8 +126,6 @@ class Assistant:
 
     def _library(self):
         """(meta, topic graph, resolver): the graph is built on first need per library version."""
-        from studygraph.graph.build import build_graph
-
         meta, resolver = self._base()
         with self._lock:
             if self._tg is None:
@@ -150,8 +151,6 @@ class Assistant:
     def llm(self):
         with self._lock:
             if self._llm is None:
-                from studygraph.assistant.llm import load_llm
-
                 self._llm = load_llm(self.settings)
             return self._llm
 
@@ -182,9 +181,6 @@ class Assistant:
         return answer, self._stream(answer, intent, draft, llm, reason, history)
 
     def _draft(self, intent: Intent, meta, tg) -> Draft:
-        from studygraph.assistant.answers import Answers  # networkx and the plans: not for a bare search
-        from studygraph.graph.plan import known_topics, status_map
-
         known, learning = known_topics(tg, meta) if meta else (set(), set())
         if self._owner is not None:  # what the learner knows, counted as on every other surface
             status = self._owner.learner()
@@ -270,8 +266,6 @@ class Assistant:
 
     def _named_resources(self, intent: Intent, tg) -> list[Resource]:
         """Resources the learner names by title ("I finished The Illustrated Transformer")."""
-        from rapidfuzz import fuzz
-
         text = intent.raw.casefold()
         hits = []
         for r in tg.resources.values():
@@ -283,8 +277,6 @@ class Assistant:
     # -- generation -------------------------------------------------------------------------------------
     def _allowed_topics(self, draft: Draft, intent: Intent, tg) -> set[str]:
         """Topics the prose may name: those of the answer, and everything the asked-about topics build on."""
-        import networkx as nx
-
         allowed = set(intent.topics) | draft.payload.topic_ids()
         allowed |= {a for t in intent.topics if t in tg.plan_graph for a in nx.ancestors(tg.plan_graph, t)}
         for r in draft.resources:

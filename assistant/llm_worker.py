@@ -56,6 +56,7 @@ class Lines:
 
 
 def _serve(channel: Lines) -> None:
+    # Only the worker process loads llama.cpp; the parent imports this module for the pipe protocol alone.
     from llama_cpp import Llama, LlamaGrammar, llama_print_system_info, llama_supports_gpu_offload
 
     load = channel.recv()

@@ -32,7 +32,9 @@ import numpy as np
 
 from studygraph.assistant.query import Query
 from studygraph.models import Resource
+from studygraph.store.embedders import INFOS, make_embedder
 from studygraph.store.meta import MetaStore
+from studygraph.store.vectors import EmbedderMismatch, VectorStore, damage
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,8 @@ _jieba_lock = threading.Lock()
 
 
 def _jieba():
+    """jieba (~15 ms to import, its HMM tables included) with the first Chinese text: an English search, or a
+    question that searches nothing, never loads it."""
     import jieba
 
     jieba.setLogLevel(60)  # jieba prints "Building prefix dict..." to stderr on first use otherwise
@@ -219,10 +223,16 @@ def _load_titles(cache_dir: Path) -> dict[str, set[str]] | None:
         return None
 
 
-def _build_bm25(docs: list[list[str]]):
+def _bm25s():
+    """bm25s (~100 ms to import, with scipy) loads with the first search: a question that searches nothing
+    (plan, next) never needs it."""
     import bm25s
 
-    bm25 = bm25s.BM25()
+    return bm25s
+
+
+def _build_bm25(docs: list[list[str]]):
+    bm25 = _bm25s().BM25()
     if docs:
         bm25.index(docs, show_progress=False)
     return bm25
@@ -230,12 +240,10 @@ def _build_bm25(docs: list[list[str]]):
 
 def _load_bm25(cache_dir: Path, ids: list[str]):
     """The cached index if it was built for exactly these chunks, in this order; else None."""
-    import bm25s
-
     try:
         if json.loads((cache_dir / "ids.json").read_text()) != ids or not ids:
             return None
-        return bm25s.BM25.load(str(cache_dir), show_progress=False)
+        return _bm25s().BM25.load(str(cache_dir), show_progress=False)
     except (OSError, ValueError, KeyError):
         return None
 
@@ -361,16 +369,12 @@ class Retriever:
         """Embeds queries with the configured embedder, torch-free (MiniLM in numpy, USE in numpy): a cold
         search stays near a second. Same vectors as the ingest's embedder of the same name."""
         if self._embedder is None:
-            from studygraph.store.embedders import make_embedder
-
             self._embedder = make_embedder(self.settings.embedder, cache_dir=self.settings.models_dir)
         return self._embedder
 
     @property
     def vectors(self):
         if self._vectors is None:
-            from studygraph.store.vectors import VectorStore
-
             url, info = self.settings.chroma_url, self.embedder.info
             self._vectors = (
                 VectorStore(url=url, embedder=info, create=False)
@@ -381,9 +385,6 @@ class Retriever:
 
     def _check_embedder(self) -> None:
         """The library's chunks were embedded by the embedder we query with (one indexed lookup)."""
-        from studygraph.store.embedders import INFOS
-        from studygraph.store.vectors import EmbedderMismatch
-
         recorded, ours = self.meta.get_meta("embedder"), getattr(self.embedder, "info", None)
         if recorded and ours is not None and recorded != ours.key:
             name = recorded.split(" ", 1)[0]
@@ -427,8 +428,6 @@ class Retriever:
     def _held(self) -> int:
         """How many vectors the configured embedder's collection holds; a store with no collection at all
         (emptied) holds none, while one made by another embedder is a mismatch to say as such."""
-        from studygraph.store.vectors import EmbedderMismatch
-
         try:
             return self.vectors.count()
         except EmbedderMismatch as exc:
@@ -438,8 +437,6 @@ class Retriever:
 
     def _unavailable(self, exc: Exception) -> str:
         """Why the vectors cannot be searched: a store SQLite cannot read is damage that ingest repairs."""
-        from studygraph.store.vectors import damage
-
         broken = None if self.settings.chroma_url else damage(self.settings.chroma_path)
         if broken:
             return f"the vector store is damaged ({broken}): lexical results only; `studygraph ingest` rebuilds it"
@@ -448,8 +445,6 @@ class Retriever:
     def _dense_or_warn(self, text: str, n: int, lex: _Lexical) -> list[str]:
         """The dense ranking, or [] with one line saying why (the store missing, short, damaged, made by
         another embedder, or a server that is down): BM25 alone still finds most things."""
-        from studygraph.store.vectors import EmbedderMismatch
-
         try:
             self._check_embedder()  # before counting: another embedder's library is that, not a short store
             usable, self.warning = self._store_check(lex)

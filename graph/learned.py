@@ -28,6 +28,7 @@ from studygraph.graph.catalogue import LEVELS, Catalogue, Topic
 from studygraph.graph.matcher import normalise
 from studygraph.graph.resolve import QUESTION_WORDS, Resolver
 from studygraph.graph.tagging import mentioned_topics
+from studygraph.ingest.titles import meaningful
 from studygraph.models import Resource
 from studygraph.store.meta import MetaStore
 
@@ -146,8 +147,6 @@ def _leftover(resolver: Resolver, name: str) -> str:
 
 def _names_a_subject(name: str) -> bool:
     """Long enough to name something ("AI" is not), short enough not to be a sentence about it."""
-    from studygraph.ingest.titles import meaningful
-
     return meaningful(name) and len(name) <= MAX_NAME
 
 

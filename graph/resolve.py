@@ -128,6 +128,7 @@ class Resolver:
         return self.matcher.topics(text)
 
     def _embedding_rung(self, text: str) -> Resolution | None:
+        # numpy (~30 ms) only for this rung: the graph commands resolve without an encoder and never need it.
         import numpy as np
 
         topics = list(self.catalogue.topics.values())

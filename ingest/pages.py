@@ -13,7 +13,12 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from charset_normalizer import from_bytes
+from trafilatura import bare_extraction
+from trafilatura.utils import load_html
+
 from studygraph.errors import FileProblem, StudygraphError
+from studygraph.ingest.pdf import parse_pdf
 
 # Languages we tell apart by script; anything else comes from the page's own lang attribute.
 _HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
@@ -143,8 +148,6 @@ def decode_text(data: bytes, content_type: str | None) -> str:
         lenient = data.decode(declared[0], errors="replace")
         if lenient.count("\ufffd") <= _BAD_RATIO * len(lenient):
             return _text_only(lenient.replace("\ufffd", ""))
-    from charset_normalizer import from_bytes
-
     guess = from_bytes(data).best()  # None when no encoding makes sense of it
     if guess is None or not guess.encoding:
         raise PageProblem("undecodable text")
@@ -177,9 +180,6 @@ def _first(tree, xpath: str) -> str:
 
 def extract_html(html: str, url: str) -> Extracted:
     """Main text without navigation or boilerplate; links become their words, never their URLs."""
-    from trafilatura import bare_extraction
-    from trafilatura.utils import load_html
-
     # trafilatura logs every page it finds odd; the fetch report already says what went wrong per URL.
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     tree = load_html(_XML_DECL_RE.sub("", html, count=1))  # lxml refuses a str that declares its encoding
@@ -231,8 +231,6 @@ def _extract_arxiv(tree, page_title: str) -> Extracted | None:
 
 
 def _extract_pdf(data: bytes, url: str) -> Extracted:
-    from studygraph.ingest.pdf import parse_pdf
-
     try:
         doc = parse_pdf(data, url)
     except FileProblem as exc:

