@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 import networkx as nx
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from studygraph.assistant.answers import Answers, Draft
 from studygraph.assistant.grounding import (
@@ -33,6 +33,7 @@ from studygraph.assistant.retrieval import Retriever, SearchResult, store_versio
 from studygraph.graph.build import build_graph
 from studygraph.graph.catalogue import load_catalogue
 from studygraph.graph.learned import library_catalogue
+from studygraph.graph.matcher import normalise
 from studygraph.graph.plan import known_topics, status_map
 from studygraph.graph.resolve import Resolver
 from studygraph.models import Resource
@@ -223,10 +224,6 @@ class Assistant:
     def _titled(self, intent: Intent, tg) -> Intent:
         """A question that is a resource's title ("PyTorch Geometric docs") asks for that resource: a find with
         it first, not an explanation of a topic its title happens to name."""
-        from rapidfuzz import fuzz, process
-
-        from studygraph.graph.matcher import normalise
-
         if intent.followup or intent.name not in ("explain", "find", "chitchat"):
             return intent
         text = normalise(intent.raw)

@@ -20,8 +20,9 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from studygraph.assistant.payloads import payload_from_dict
 from studygraph.config import Settings, load_settings
-from studygraph.errors import CliError, DataDirError
+from studygraph.errors import CliError, DataDirError, FileProblem
 from studygraph.graph.build import TopicGraph, build_graph
 from studygraph.graph.catalogue import Catalogue, load_catalogue
 from studygraph.graph.learned import library_catalogue
@@ -36,7 +37,7 @@ from studygraph.graph.plan import (
 )
 from studygraph.graph.resolve import Resolver
 from studygraph.graph.schedule import plan_ics, weekly_plan
-from studygraph.ingest.files import display_path
+from studygraph.ingest.files import MB, PDF_SUFFIXES, SUPPORTED, discover, display_path, read_bytes, size_limit
 from studygraph.ingest.urls import normalize_url
 from studygraph.models import AREA_PRESETS, STATUSES, topic_key, topic_marks
 from studygraph.results import (
@@ -67,6 +68,7 @@ from studygraph.results import (
     UploadLimits,
     WhyResult,
 )
+from studygraph.store.conversations import ConversationStore
 from studygraph.store.meta import MetaStore
 from studygraph.store.review import RATINGS, ReviewStore, card_sources
 
@@ -503,7 +505,6 @@ class Library:
     @staticmethod
     def upload_limits() -> UploadLimits:
         """The kinds of file ingest reads and its size limit for each: what an uploader should accept."""
-        from studygraph.ingest.files import MB, SUPPORTED, size_limit
 
         suffixes = sorted(SUPPORTED)
         return UploadLimits(suffixes, {s: size_limit(f"file{s}") // MB for s in suffixes})
@@ -512,7 +513,6 @@ class Library:
     def check_upload(name: str, data: bytes) -> str | None:
         """Why ingest would refuse a file named `name` holding `data` (too big, binary, not UTF-8, an
         unreadable PDF), else None: the same checks and parse ingest runs, before anything is saved."""
-        from studygraph.errors import FileProblem
         from studygraph.ingest.pipeline import check_content
 
         try:
@@ -524,7 +524,6 @@ class Library:
     def files(self) -> list[LibraryFile]:
         """The library's files, then any file in the upload corpus that ingest has not taken (with the
         reason it refuses it): each one can be removed."""
-        from studygraph.ingest.files import PDF_SUFFIXES, discover
         from studygraph.ingest.remove import corpus_folder, upload_copy
 
         meta = self._current()
@@ -554,8 +553,6 @@ class Library:
 
     @staticmethod
     def _problem(file) -> str | None:
-        from studygraph.errors import FileProblem
-        from studygraph.ingest.files import read_bytes
 
         try:
             return Library.check_upload(file.display, read_bytes(file))
@@ -587,7 +584,6 @@ class Library:
     def _conversations(self, create: bool = True) -> Iterator:
         """The conversation store, one connection kept for the library's life (opening and closing one per
         call costs a WAL checkpoint each time: ~30 ms a turn instead of ~1 ms), used under the lock."""
-        from studygraph.store.conversations import ConversationStore
 
         with self._lock:
             store = getattr(self, "_conversation_store", None)
@@ -617,7 +613,6 @@ class Library:
 
     def conversation(self, conversation_id: str) -> Conversation:
         """A conversation with its turns, each answer with its typed payload (to draw it again)."""
-        from studygraph.assistant.payloads import payload_from_dict
 
         with self._conversations(create=False) as store:
             row = store.conversation(conversation_id)

@@ -90,6 +90,7 @@ LAZY = {
     ("studygraph/library.py", "studygraph.assistant.engine"): "search/ask stack, ~60 ms: no graph command needs it",
     ("studygraph/library.py", "studygraph.store.embedders"): "the ingest embedder (numpy): ingest only",
     ("studygraph/library.py", "studygraph.ingest.pipeline"): "markdown-it, the embedder, Chroma: ingest only",
+    ("studygraph/library.py", "studygraph.ingest.remove"): "the pipeline's steps (the same): remove only",
     ("studygraph/cli.py", "rich.progress"): "~16 ms, only ingest's progress bar on a terminal",
     ("studygraph/mcp_server.py", "mcp.server.mcpserver"): "the mcp extra, ~500 ms: only `studygraph mcp`",
     ("studygraph/mcp_server.py", "mcp.server.mcpserver.exceptions"): "the same",
