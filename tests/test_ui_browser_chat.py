@@ -281,14 +281,14 @@ def test_empty_states_are_honest(browser, quick_server, lang):
         goal.press("Enter")
         page.locator("[data-testid=stGraphVizChart] svg").first.wait_for()
         _settle(page)
-        goal.fill("graph neural networks")
+        goal.fill("spiking neural networks")
         goal.press("Enter")
         _settle(page)
         warning = page.get_by_test_id("stAlertContentWarning")
-        assert warning.count() == 1 and "graph neural networks" in warning.inner_text()
+        assert warning.count() == 1 and "spiking neural networks" in warning.inner_text()
         assert page.locator("[data-testid=stGraphVizChart]").count() == 0, "the old RLHF plan is gone"
         assert page.get_by_test_id("stAlertContentInfo").count() == 0, "one message, not two"
-        goal.fill("graph neural networks " * 220)
+        goal.fill("spiking neural networks " * 220)
         goal.press("Enter")
         _settle(page)
         assert len(warning.inner_text()) < 400, "a 4,800-character goal is cut in the warning"

@@ -126,7 +126,7 @@ def test_path_warning_replaces_the_last_plan_and_long_goals_are_cut():
     at.text_input(key="path_goal_text").input("RLHF").run()
     _ok(at)
     assert at.get("graphviz_chart"), "a plan"
-    at.text_input(key="path_goal_text").input("graph neural networks " * 220).run()  # ~4,800 characters
+    at.text_input(key="path_goal_text").input("spiking neural networks " * 220).run()  # ~4,800 characters
     assert not at.exception
     assert not at.get("graphviz_chart") and not at.metric, "the RLHF plan is gone"
     warning = at.warning[0].value
