@@ -9,6 +9,7 @@ a step; among otherwise equal siblings they put the earlier-taught topic first.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -109,7 +110,7 @@ def _ordered(tg: TopicGraph, goal: str, needed: list[str]) -> list[str]:
         rank[t] = tie_rank[t] | ((_DEPTH_CAP - d) << 21)
     key = rank.__getitem__
 
-    def prerequisites(t: str):
+    def prerequisites(t: str) -> Iterator[str]:
         # Built when the walk reaches t and dropped when it leaves: few objects outlive the walk.
         return iter(sorted([p for p in pred[t] if p in rank], key=key))
 
