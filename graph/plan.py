@@ -9,8 +9,8 @@ a step; among otherwise equal siblings they put the earlier-taught topic first.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 
 import networkx as nx
 
@@ -108,28 +108,25 @@ def _ordered(tg: TopicGraph, goal: str, needed: list[str]) -> list[str]:
                 d = below + 1
         depth[t] = d
         rank[t] = tie_rank[t] | ((_DEPTH_CAP - d) << 21)
+    key = rank.__getitem__
 
-    def prerequisites(t: str) -> list[str]:
+    def prerequisites(t: str) -> Iterator[str]:
         # Built when the walk reaches t and dropped when it leaves: few objects outlive the walk.
-        return sorted([p for p in pred[t] if p in rank], key=rank.__getitem__)
+        return iter(sorted([p for p in pred[t] if p in rank], key=key))
 
     order: list[str] = []
     seen = {goal}
-    path, todo, at = [goal], [prerequisites(goal)], [0]  # the walk's stack, each node's prerequisites, position
-    while path:
-        ps, i = todo[-1], at[-1]
-        while i < len(ps) and ps[i] in seen:
-            i += 1
-        if i < len(ps):
-            at[-1] = i + 1
-            seen.add(ps[i])
-            path.append(ps[i])
-            todo.append(prerequisites(ps[i]))
-            at.append(0)
+    stack = [(goal, prerequisites(goal))]  # the walk's path, each with where it is in its prerequisites
+    while stack:
+        t, rest = stack[-1]
+        for p in rest:  # resumes where the walk left this node
+            if p not in seen:
+                seen.add(p)
+                stack.append((p, prerequisites(p)))
+                break
         else:
-            at.pop()
-            todo.pop()
-            order.append(path.pop())
+            stack.pop()
+            order.append(t)
     return order
 
 
@@ -179,15 +176,22 @@ def learning_plan(
     needed_in_order, skipped = _needed_and_skipped(tg, goal, known)
     in_plan = {*needed_in_order, goal}
     topics, succ, status = tg.catalogue.topics, tg.plan_graph._succ, status or {}
+    by_topic = tg.resources_by_topic
     steps = []
     for t in _ordered(tg, goal, needed_in_order):
-        resources = pick_resources(tg, t)
+        topic = topics[t]
+        resources = pick_resources(tg, t) if by_topic.get(t) else []
         if t == goal:
             why = "the goal"
-        else:
-            unlocks = islice((topics[s].name for s in succ[t] if s in in_plan), 3)
+        else:  # the first three steps it unlocks; a plain loop, half the cost of islice over a generator
+            unlocks = []
+            for s in succ[t]:
+                if s in in_plan:
+                    unlocks.append(topics[s].name)
+                    if len(unlocks) == 3:
+                        break
             why = "needed for " + ", ".join(unlocks)
-        steps.append(Step(topics[t], resources, estimate_hours(topics[t], resources), why, status.get(t, "todo")))
+        steps.append(Step(topic, resources, estimate_hours(topic, resources), why, status.get(t, "todo")))
     return Plan(topics[goal], steps, sorted(skipped))
 
 
