@@ -8,6 +8,7 @@ share: these tests change what the library holds."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -89,7 +90,11 @@ def test_a_binary_and_an_oversized_upload_are_refused_and_never_saved(page, serv
         _shot(page, "ui-library-1-refused-uploads.png")
 
 
-def test_removing_a_file_on_the_library_page_takes_its_resources_everywhere(page, server, tidy_library, embedder):
+def test_removing_a_file_on_the_library_page_takes_its_resources_everywhere(
+    page, server, tidy_library, embedder, capsys
+):
+    from test_cli_input import run_cli
+
     from studygraph import Library
 
     _open(page, server, "library")
@@ -116,6 +121,21 @@ def test_removing_a_file_on_the_library_page_takes_its_resources_everywhere(page
         lib = Library.open(tidy_library, embedder=embedder, corpus_dirs=[], llm_backend="none")
         assert GONE_URL not in {r.url for r in lib.resources()} and KEPT_URL in {r.url for r in lib.resources()}
         assert GONE_URL not in {h.url for h in lib.search("a note to remove attention", k=10)}
+        code, out, err = run_cli(capsys, tidy_library, "library", "--json")
+        assert code == 0, err
+        assert GONE_URL not in {r["url"] for r in json.loads(out)} and KEPT_URL in {r["url"] for r in json.loads(out)}
+        code, out, err = run_cli(capsys, tidy_library, "search", "a note to remove attention", "--json")
+        assert code == 0 and GONE_URL not in {h["url"] for h in json.loads(out)}, out
+
+        # The other file removed with the CLI: the page says the same after a reload.
+        code, out, err = run_cli(capsys, tidy_library, "remove", "kept.md", "--json")
+        assert code == 0 and KEPT_URL in {r["url"] for r in json.loads(out)["resources_removed"]}, err
+        _open(page, server, "library")
+        page.get_by_text(re.compile(r"^Files in the library \(\d+\)$")).click()
+        _settle(page)
+        assert page.locator(f"a[href='{KEPT_URL}']").count() == 0
+        assert page.locator("[class*=st-key-lib_file_]").filter(has_text="kept.md").count() == 0
+        assert_consistent(page, "en")
     finally:
         _shot(page, "ui-library-3-after-removal.png")
 
