@@ -18,11 +18,12 @@ from studygraph.assistant.payloads import (
     PlanPayload,
     ProgressPayload,
     QuizPayload,
+    ResourceRef,
 )
 from studygraph.assistant.render import user_text
 from studygraph.library import HISTORY_TURNS, UnknownConversation
 from studygraph.models import TOPIC_PREFIX
-from studygraph.ui.components import citation_md, guard
+from studygraph.ui.components import guard
 from studygraph.ui.i18n import kind_badge, status_badge, status_label, t
 from studygraph.ui.i18n import lang as ui_lang
 from studygraph.ui.sidebar import render_conversations
@@ -42,14 +43,15 @@ SETTLE_SECONDS = 15.0  # how long a run waits for the answer its predecessor was
 MAX_HISTORY = HISTORY_TURNS
 
 
+APP_STYLE = answer_md.Style(kind=kind_badge, status=status_badge, snippet=160)  # the renderer's structure, our badges
+
+
 def render_citations(citations: list[dict]) -> None:
+    """The answer's numbered sources ([1] is the first), as the renderer lists resources, with kind badges."""
     if not citations:
         return
-    lines = [f"{i}. {citation_md(c['title'], c['url'], c['kind'])}" for i, c in enumerate(citations, 1)]
-    st.markdown(f"**{t('chat_sources')}**\n\n" + "\n".join(lines))
-
-
-APP_STYLE = answer_md.Style(kind=kind_badge, status=status_badge, snippet=160)  # the renderer's structure, our badges
+    cited = [ResourceRef("", c["title"], c["url"], c["kind"] or "website") for c in citations]
+    st.markdown(answer_md.blocks(f"**{t('chat_sources')}**", answer_md.resource_list(cited, APP_STYLE)))
 
 
 def details_md(payload: Payload) -> str:
