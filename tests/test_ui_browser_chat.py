@@ -290,15 +290,15 @@ def test_empty_states_are_honest(browser, quick_server, lang):
         goal.press("Enter")
         page.locator("[data-testid=stGraphVizChart] svg").first.wait_for()
         _settle(page)
-        goal.fill("graph neural networks")
+        goal.fill("protein folding")  # not in the map (graph neural networks, the example, now is)
         goal.press("Enter")
         _settle(page)
         warning = page.get_by_test_id("stAlertContentWarning")
-        assert warning.count() == 1 and "graph neural networks" in warning.inner_text()
+        assert warning.count() == 1 and "protein folding" in warning.inner_text()
         assert page.locator("[data-testid=stGraphVizChart]").count() == 0, "the old RLHF plan is gone"
         assert page.get_by_test_id("stAlertContentInfo").count() == 0, "one message, not two"
         assert_consistent(page, "zh" if zh else "en")  # no stale plan under the warning, one language
-        goal.fill("graph neural networks " * 220)
+        goal.fill("protein folding " * 300)
         goal.press("Enter")
         _settle(page)
         assert len(warning.inner_text()) < 400, "a 4,800-character goal is cut in the warning"

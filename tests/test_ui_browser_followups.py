@@ -120,7 +120,10 @@ def test_followups_in_chinese(chat):
     ask(chat, "有没有讲 Transformer 的资料")
     assert "资料库中的更多资料" in _text(ask(chat, "换一个"))
     zh = ask(chat, "中文的")
-    titles = [a.inner_text() for a in zh.locator("ol a[href^=http]").all()]
+    listed = zh.locator("[data-testid=stMarkdownContainer]").first  # the answer (its sources and details follow)
+    titles = [a.inner_text() for a in listed.locator("ol a[href^=http]").all()]
+    details = zh.locator("[data-testid=stExpanderDetails] a[href^=http]").all_text_contents()
+    assert details and all(re.search(r"[\u4e00-\u9fff]", t) for t in details), details
     assert titles and all(re.search(r"[\u4e00-\u9fff]", t) for t in titles), titles
 
 
