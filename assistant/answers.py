@@ -446,7 +446,7 @@ class Answers:
             head = _t(lang, f"Interview questions on {names}:", f"关于{names}的面试题：")
         else:
             head = _t(lang, "Interview questions from your library:", "资料库中的面试题：")
-        listed = render.numbered((f"{render.escape(q['text'])} ({q['file']}:{q['line']})", []) for q in questions)
+        listed = render.question_list((q["text"], f"{q['file']}:{q['line']}") for q in questions)
         lines = [head, listed]
         picked = pick_resources(tg, subjects[0], 2) if subjects else []
         if picked:

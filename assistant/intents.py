@@ -402,10 +402,20 @@ def conversation_known(texts: list[str], resolver: Resolver | None) -> tuple[lis
     return topics, areas
 
 
+CHAIN_STEP = 50  # user turns routed per step of a long conversation (see route)
+
+
 def route(text: str, resolver: Resolver | None, history: list[dict] | None = None) -> Intent:
     """The intent of `text` in the conversation `history` (list of {role, content}, oldest first), with the
     topics every earlier turn said are known."""
-    intent = _route(text.strip(), resolver, history, {})
+    memo: dict = {}
+    # Routing reads the whole conversation (a turn routes in well under a millisecond); a long chain of
+    # follow-ups ("more", "more", ...) recurses one level a turn, so it is routed oldest first in steps of
+    # CHAIN_STEP turns, each step's result kept in the memo: the recursion stays CHAIN_STEP deep.
+    users = [i for i, m in enumerate(history or ()) if m.get("role") == "user" and str(m.get("content") or "").strip()]
+    for i in users[CHAIN_STEP::CHAIN_STEP]:
+        memo[i] = _route(str(history[i]["content"]).strip(), resolver, history[:i], memo)
+    intent = _route(text.strip(), resolver, history, memo)
     said = [str(m.get("content") or "") for m in history or () if m.get("role") == "user"] + [text]
     known, areas = conversation_known(said, resolver)
     return replace(intent, known=known, known_areas=areas)

@@ -1,5 +1,5 @@
-"""Markdown of an answer from its typed payload: the one renderer behind the CLI's plain `ask` output and the
-chat page's answer bubble.
+"""Markdown of an answer from its typed payload: the one renderer behind the CLI's plain `ask` output, the
+chat page's answer bubble and its details under the answer (the same structure, with the app's badges: `Style`).
 
 Markdown, not lines of text: every block (a heading, a description, a "Prerequisites:" line, a list) is its own
 paragraph, so a renderer keeps the line breaks the terminal shows; a resource under a step is indented to that
@@ -80,10 +80,39 @@ class Labels:
     why: Callable[[str], str] | None = None
 
 
-def resource_line(r: ResourceRef) -> str:
-    """`[title](url) (kind)`, and where a found resource was seen (`— file.md:12`)."""
-    text = f"{link(r.title or r.url or '', r.url)} ({r.kind})"
-    return text + (f" — {escape(r.source)}" if isinstance(r, FoundResource) and r.source else "")
+@dataclass(frozen=True)
+class Style:
+    """How a surface marks what the structure carries: the CLI's plain words (`(video)` after a link), or the
+    app's badges (`kind` a marker before the link, `status` one after a step's hours, `snippet` characters of a
+    resource's snippet after it). The structure (blocks, numbering, nesting, escaping) is the same for both."""
+
+    kind: Callable[[str], str] | None = None
+    status: Callable[[str], str] | None = None
+    snippet: int = 0
+
+
+PLAIN = Style()
+
+
+def resource_line(r: ResourceRef, style: Style = PLAIN) -> str:
+    """`[title](url) (kind)`, and where a found resource was seen (`— file.md:12`); with a `style.kind`, the kind's
+    marker before the link instead."""
+    linked = link(r.title or r.url or "", r.url)
+    text = f"{style.kind(r.kind or 'website')} {linked}" if style.kind else f"{linked} ({r.kind})"
+    text += f" — {escape(r.source)}" if isinstance(r, FoundResource) and r.source else ""
+    return text + (f" — {escape(r.snippet[: style.snippet])}" if style.snippet and r.snippet else "")
+
+
+def resource_list(resources: Iterable[ResourceRef], style: Style = PLAIN, ordered: bool = True) -> str:
+    """Resources as a numbered list (a search's ranking) or bullets (an explanation's reading list)."""
+    if ordered:
+        return numbered((resource_line(r, style), []) for r in resources)
+    return "\n".join(f"- {' '.join(resource_line(r, style).split())}" for r in resources)
+
+
+def question_list(questions: Iterable[tuple[str, str]]) -> str:
+    """Interview questions, each with where it was found: `1. text (file.md:12)`."""
+    return numbered((f"{escape(text)} ({escape(source)})", []) for text, source in questions)
 
 
 def numbered(items: Iterable[tuple[str, list[str]]]) -> str:
@@ -108,13 +137,15 @@ def _step_name(step: PlanStep | NextItem, lang: str, labels: Labels | None) -> s
     return f"**{escape(name)}**" + (escape(labels.mark(step.id)) if labels else "")
 
 
-def plan_steps(payload: PlanPayload, lang: str, labels: Labels | None = None) -> str:
+def plan_steps(payload: PlanPayload, lang: str, labels: Labels | None = None, style: Style = PLAIN) -> str:
     def head(step: PlanStep) -> str:
         why = labels.why(step.id) if labels and labels.why else step.why
         hours = _t(lang, f"{step.hours} h", f"{step.hours} 小时")
+        if style.status and step.status != "todo":
+            hours += f" {style.status(step.status)}"
         return f"{_step_name(step, lang, labels)} — {hours}" + (f" — {escape(why)}" if why else "")
 
-    return numbered((head(s), [resource_line(r) for r in s.resources]) for s in payload.steps)
+    return numbered((head(s), [resource_line(r, style) for r in s.resources]) for s in payload.steps)
 
 
 def plan(payload: PlanPayload, lang: str, labels: Labels | None = None) -> str:
@@ -148,14 +179,18 @@ def next_topics(payload: NextPayload, lang: str, labels: Labels | None = None, a
         head = _t(lang, f"After {names}, learn next:", f"学完{names}之后，建议接着学：")
     else:
         head = _t(lang, "What to learn next:", "下一步建议学习：")
-    items = [
+    return blocks(head, next_list(payload, lang, labels))
+
+
+def next_list(payload: NextPayload, lang: str, labels: Labels | None = None, style: Style = PLAIN) -> str:
+    """The suggested topics, each with its reason and its resources nested under it."""
+    return numbered(
         (
             _step_name(n, lang, labels) + (f" — {escape(n.why)}" if n.why else ""),
-            [resource_line(r) for r in n.resources],
+            [resource_line(r, style) for r in n.resources],
         )
         for n in payload.topics
-    ]
-    return blocks(head, numbered(items))
+    )
 
 
 # -- find ---------------------------------------------------------------------------------------------------
@@ -169,7 +204,7 @@ def find(payload: FindPayload, lang: str, page: int = 1) -> str:
         if page > 1
         else _t(lang, "From your library:", "资料库中的相关资料：")
     )
-    return blocks(head, numbered((resource_line(r), []) for r in payload.resources))
+    return blocks(head, resource_list(payload.resources))
 
 
 # -- explain ------------------------------------------------------------------------------------------------
@@ -184,9 +219,7 @@ def explain(payload: ExplainPayload, lang: str, labels: Labels | None = None, le
     pre = _t(lang, "Prerequisites: ", "前置知识：") + _sep(lang).join(escape(name_of(p)) for p in payload.prerequisites)
     post = _t(lang, "Leads to: ", "后续主题：") + _sep(lang).join(escape(name_of(p)) for p in payload.leads_to)
     if payload.resources:
-        resources = blocks(
-            _t(lang, "Resources:", "推荐资料："), "\n".join(f"- {resource_line(r)}" for r in payload.resources)
-        )
+        resources = blocks(_t(lang, "Resources:", "推荐资料："), resource_list(payload.resources, ordered=False))
     else:
         resources = _t(
             lang,

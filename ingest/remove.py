@@ -66,7 +66,8 @@ class RemovalReport:
     in_library: bool  # False: a file in the upload corpus that ingest never took (refused), only deleted
     deleted_copy: bool  # the data dir's copy was deleted: no ingest brings it back
     returns_with: str | None = None  # the corpus folder still holding the file: its next ingest adds it again
-    resources_removed: list[Resource] = field(default_factory=list)  # listed by this file only
+    resources_removed: list[Resource] = field(default_factory=list)  # listed by this file only (study resources)
+    quarantined_removed: int = 0  # held-back (prompt-injection) links of this file, gone too: counted, never listed
     resources_kept: int = 0  # listed by other files too: they stay, without this file's source
     chunks_removed: int = 0
     learned_topics_removed: list[str] = field(default_factory=list)  # names of topics learned from it alone
@@ -180,6 +181,7 @@ def _remove(
 
     path, display = found
     before = {r.id: r for r in meta.resources() + meta.quarantined()}
+    held = {r.id for r in meta.quarantined()}
     learned_before = _learned(catalogue, meta)
     chunks_before = meta.counts()["chunks"]
     questions = sum(1 for q in meta.questions() if q["file"] == display)
@@ -212,7 +214,8 @@ def _remove(
         in_library=True,
         deleted_copy=deleted_copy,
         returns_with=None if deleted_copy else corpus_folder(settings, copy),
-        resources_removed=sorted(gone, key=lambda r: (r.title.casefold(), r.id)),
+        resources_removed=sorted((r for r in gone if r.id not in held), key=lambda r: (r.title.casefold(), r.id)),
+        quarantined_removed=sum(1 for r in gone if r.id in held),
         resources_kept=sum(1 for rid in after if rid in before and any(s.file == display for s in before[rid].sources)),
         chunks_removed=max(0, chunks_before - len(library.chunks)),
         learned_topics_removed=sorted(topics_gone.values(), key=str.casefold),

@@ -253,9 +253,14 @@ class MetaStore:
         ]
 
     def resources_per_file(self) -> dict[str, int]:
-        """Display path -> how many resources that file lists (the Library page's file list)."""
-        rows = self.db.execute("SELECT file, COUNT(DISTINCT resource_id) FROM mentions GROUP BY file")
-        return {file: n for file, n in rows}
+        """Display path -> how many resources the library offers from that file (the Library page's file list);
+        quarantined ones are not counted: a file is never said to give 40 resources when 36 are held back."""
+        held = {r.id for r in self.quarantined()}
+        offered: dict[str, set[str]] = {}
+        for file, resource_id in self.db.execute("SELECT DISTINCT file, resource_id FROM mentions"):
+            if resource_id not in held:
+                offered.setdefault(file, set()).add(resource_id)
+        return {file: len(ids) for file, ids in offered.items()}
 
     def counts(self) -> dict[str, int]:
         one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731

@@ -351,6 +351,7 @@ def remove(
             return
         typer.echo(
             f"removed {result.file}: {len(result.resources_removed)} resources, {result.chunks_removed} chunks"
+            + (f", {result.quarantined_removed} held-back links" if result.quarantined_removed else "")
             + (f", learned topics {', '.join(result.learned_topics_removed)}" if result.learned_topics_removed else "")
             + (f"; {result.resources_kept} resources stay (other files list them)" if result.resources_kept else "")
             + f" ({result.seconds}s)"

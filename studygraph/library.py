@@ -73,9 +73,10 @@ from studygraph.store.meta import MetaStore
 from studygraph.store.review import RATINGS, ReviewStore, card_sources
 
 ECHO_CHARS = 80  # of a user's input quoted back in an error: a 100 KB goal name is not worth printing
-HISTORY_TURNS = (
-    40  # earlier messages of a conversation passed to `ask`: follow-ups ("why?", "I know X") look back this far
-)
+# A conversation's earlier messages passed to `ask`: all of them. Routing reads the whole conversation ("I know X"
+# said 60 turns back still counts; a turn routes in well under a millisecond); the model's prompt keeps only the
+# last few that fit its budget (assistant/grounding.py HISTORY_TURNS, build_chat_prompt).
+HISTORY_TURNS: int | None = None
 
 
 class NoLibrary(CliError):

@@ -252,7 +252,8 @@ class RemoveResult(_Plain):
     in_library: bool  # False: a refused upload that only lay in the data dir, now deleted
     deleted_copy: bool  # the data dir's copy is deleted: no ingest brings it back
     returns_with: str | None  # the corpus folder that still holds it: the next ingest adds it again
-    resources_removed: list[ResourceRef]  # resources this file alone listed
+    resources_removed: list[ResourceRef]  # resources this file alone listed (quarantined ones never: only counted)
+    quarantined_removed: int  # held-back (prompt-injection) links that went with it
     resources_kept: int  # resources other files list too: they stay, without this file as a source
     chunks_removed: int
     learned_topics_removed: list[str]

@@ -203,6 +203,28 @@ def test_a_conversation_comes_back_with_its_answers_and_follow_up_context(seeded
     assert seen[0] == saved.history(6), "the saved turns are the follow-up's history"
 
 
+def test_i_know_x_still_counts_sixty_turns_later(seeded, tmp_path):
+    """ "I know neural networks" said at the start of a saved conversation still shortens a plan after 60 more
+    messages (the follow-up context is the whole conversation, not a window); the model's prompt keeps only the
+    last few of them."""
+    from studygraph.assistant.grounding import HISTORY_TURNS
+
+    lib = _library(seeded, tmp_path / "long.sqlite", llm_backend="none")
+    fresh = lib.converse(lib.start_conversation().id, "What should I learn before RLHF?")
+    conv = lib.start_conversation()
+    assert lib.converse(conv.id, "I know neural networks").intent == "progress"
+    for i in range(30):  # 60 messages of other talk, saved as the app saves them
+        turn = lib.record_question(conv.id, f"thanks {i}")
+        lib.record_answer(turn.id, text="You're welcome.")
+    assert len(lib.conversation(conv.id).messages) == 62
+    plan = lib.converse(conv.id, "What should I learn before RLHF?")
+    steps = {s["id"] for s in plan.structured["steps"]}
+    assert "neural-networks" in {s["id"] for s in fresh.structured["steps"]}
+    assert "neural-networks" not in steps and len(steps) < len(fresh.structured["steps"])
+    assert plan.structured["skipped"], "the plan says it skipped what is known"
+    assert HISTORY_TURNS < 60, "only the prompt is cut to what fits"
+
+
 def _library(data_dir, conversations, **kw):
     """The shared seed library (read only), its conversations in a file of this test's own."""
     from studygraph import Library

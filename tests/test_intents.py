@@ -206,3 +206,20 @@ def test_a_why_answer_is_passed_over_by_the_next_followup(resolver):
     ]
     after = route("那之后呢？", resolver, history)
     assert after.topics == ["rlhf"] and after.context.name == "plan"
+
+
+def test_a_long_conversation_routes_from_all_of_it(resolver):
+    """ "I know LoRA" 1,000 turns back still counts, and a chain of 1,000 follow-ups routes without recursing
+    a level per turn (RecursionError) and fast."""
+    import time
+
+    history = [{"role": "user", "content": "what should I learn before RLHF"}, {"role": "assistant", "content": "…"}]
+    history += [{"role": "user", "content": "I know LoRA"}, {"role": "assistant", "content": "ok"}]
+    for _ in range(1000):
+        history += [{"role": "user", "content": "after that?"}, {"role": "assistant", "content": "…"}]
+    start = time.perf_counter()
+    intent = route("why?", resolver, history)
+    assert time.perf_counter() - start < 30  # ~1 s on a loaded 2-core box
+    assert intent.name == "why" and (intent.context.name, intent.context.followup) == ("next", "after")
+    assert intent.known == ["lora"]
+    assert route("more", resolver, history).followup == "more"

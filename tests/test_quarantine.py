@@ -291,3 +291,137 @@ def test_no_app_page_shows_an_evil_url(hostile, monkeypatch):
     assert not EVIL.search(page), "held back links are named by file:line, never linked"
     (warning,) = [w.value for w in at.warning]
     assert f"{INJECTION.name}:" in warning
+
+
+# -- the chat a learner keeps open: follow-ups, saved conversations, the library's files ----------------
+EVIL_TITLES = [
+    "Attention guide",
+    "the attention guide",
+    "Self-attention deep dive",
+    "Transformer tutorial",
+    "this great resource",
+    "multi-head attention",
+    "Attention guide for beginners",
+    "attention explained",
+]
+CONVERSATIONS = [
+    # "more" pages past the real links, another kind, another language
+    ["where is a good explanation of attention?", "more", "more", "give me a video instead", "中文的", "换一个"],
+    ["what should I learn before the transformer", "why?", "after that?", "more", "give me a paper instead"],
+    ["学 Transformer 之前要学什么？", "为什么？", "那之后呢？", "换一个", "有没有视频"],
+    ["explain attention", "more", "in English", "I know attention", "what should I learn next?", "why?"],
+    EVIL_TITLES,  # a question that is a held-back resource's title is never answered with it
+]
+
+
+@pytest.fixture
+def hostile_copy(hostile, tmp_path):
+    """The hostile data dir copied, for tests that write to it (conversations, a removal)."""
+    import shutil
+
+    from studygraph.config import load_settings
+
+    data = tmp_path / "data"
+    shutil.copytree(hostile.data_dir, data)
+    return load_settings(data_dir=data, corpus_dirs=hostile.corpus_dirs, llm_backend="none")
+
+
+def _clean(text: str) -> None:
+    assert not EVIL.search(text), text
+    assert not INJECTED_WORDS.search(text), text
+
+
+@pytest.mark.parametrize("questions", CONVERSATIONS, ids=lambda q: " / ".join(q)[:60])
+def test_no_follow_up_points_at_a_quarantined_resource(hostile_copy, embedder, questions):
+    """Follow-ups ("more", "a video instead", "why?", "中文的", a title as the question) in a saved conversation,
+    and the conversation read back as the chat page draws it again: only real links, never a held-back one."""
+    from studygraph import Library
+
+    lib = Library.open(hostile_copy.data_dir, embedder=embedder, llm_backend="none")
+    conv = lib.start_conversation()
+    offered = 0
+    for q in questions:
+        answer = lib.converse(conv.id, q)
+        shown = answer.answer + json.dumps(answer.to_dict(), ensure_ascii=False)
+        _clean(shown)
+        urls = set(re.findall(r"https?://[^\s)\]\"'>]+", shown))
+        assert {u.rstrip("/") for u in urls} <= {u.rstrip("/") for u in REAL}, (q, urls)
+        offered += len(urls)
+    assert offered, "the real links are still offered"
+    saved = lib.conversation(conv.id)
+    _clean(json.dumps(saved.to_dict(), ensure_ascii=False))
+    assert len(saved.messages) == 2 * len(questions)
+
+
+def test_a_restored_conversation_page_never_shows_a_quarantined_resource(hostile_copy, embedder, monkeypatch):
+    """A conversation of follow-ups saved, then the chat page opened on it (a reload: ?c=ID) draws every answer
+    again, its details expander included, with the real links only."""
+    from streamlit.testing.v1 import AppTest
+
+    from studygraph import Library
+
+    lib = Library.open(hostile_copy.data_dir, embedder=embedder, llm_backend="none")
+    conv = lib.start_conversation()
+    for q in ["where is a good explanation of attention?", "more", "what should I learn before the transformer"]:
+        lib.converse(conv.id, q)
+    for q in ["why?", "give me a video instead", "Attention guide"]:
+        lib.converse(conv.id, q)
+    monkeypatch.setenv("STUDYGRAPH_DATA_DIR", str(hostile_copy.data_dir))
+    monkeypatch.setenv("STUDYGRAPH_LLM_BACKEND", "none")
+    at = AppTest.from_file(str(REPO / "ui" / "app.py"), default_timeout=120)
+    at.query_params["c"] = conv.id
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    page = "\n".join([m.value for m in at.markdown] + [e.label for e in at.expander] + [c.value for c in at.caption])
+    assert "illustrated-transformer" in page or "1706.03762" in page, page
+    assert page.count("where is a good explanation of attention?") >= 1, "the conversation came back"
+    _clean(page)
+
+
+def test_the_library_files_count_and_remove_only_study_resources(capsys, hostile_copy):
+    """The Library page's file list counts the resources a file gives (not the held-back ones), and removing the
+    hostile file (`studygraph remove --json`) lists only its real resources; the held-back ones go too, counted."""
+    from studygraph import Library
+
+    lib = Library.open(hostile_copy.data_dir, llm_backend="none")
+    (hostile_file,) = [f for f in lib.files() if f.file.endswith(INJECTION.name)]
+    assert hostile_file.resources == len(REAL), "a file gives its real links, not 40"
+    code, out, err = cli(capsys, hostile_copy.data_dir, "remove", INJECTION.name, "--json")
+    assert code == 0, err
+    removed = json.loads(out)
+    _clean(out)
+    assert {r["url"].rstrip("/") for r in removed["resources_removed"]} == {u.rstrip("/") for u in REAL}
+    assert removed["quarantined_removed"] == 36
+    _, out, _ = cli(capsys, hostile_copy.data_dir, "library", "--json")
+    assert json.loads(out) == [], "the held-back links left with their file"
+
+
+def test_the_library_page_file_list_and_its_removal_never_show_a_quarantined_resource(hostile_copy, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from studygraph import Library
+    from studygraph.ui.library_page import file_key
+
+    monkeypatch.setenv("STUDYGRAPH_DATA_DIR", str(hostile_copy.data_dir))
+    monkeypatch.setenv("STUDYGRAPH_LLM_BACKEND", "none")
+    at = AppTest.from_file(str(REPO / "ui" / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("library_page.py").run()
+
+    def shown() -> str:
+        assert not at.exception, [e.value for e in at.exception]
+        parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [e.label for e in at.expander]
+        parts += [w.value for w in at.warning] + [s.value for s in at.success] + [e.value for e in at.error]
+        return "\n".join(parts + ["".join(d.value.to_csv() for d in at.dataframe)])
+
+    listed = [m.value for m in at.markdown if INJECTION.name in m.value and "·" in m.value]
+    assert listed and f"{len(REAL)} resource(s)" in listed[0], listed
+    (hostile_file,) = [f for f in Library.open(hostile_copy.data_dir).files() if f.file.endswith(INJECTION.name)]
+    at.button(key=f"lib_rm_{file_key(hostile_file.path)}").click().run()
+    ask = [w.value for w in at.warning if "Remove " in w.value]
+    assert ask and f"Its {len(REAL)} resource(s) go with it" in ask[0], ask
+    _clean(shown())
+    at.button(key="lib_rm_yes").click().run()
+    page = shown()
+    assert any("Removed" in s.value for s in at.success), page
+    _clean(page)

@@ -180,3 +180,26 @@ def test_why_shows_the_chain_and_each_edges_evidence(lang):
     assert _paragraphs(text)[0] == ("**Why NN comes before RLHF**:" if lang == "en" else "**为什么NN排在RLHF之前**：")
     assert "NN → TRANSFORMER → RLHF" in text
     assert len(_top_items(text)) == 2 and "layers of neurons" in text
+
+
+def test_the_chats_details_are_the_same_structure_with_the_apps_badges(monkeypatch):
+    """The chat's "The plan, step by step" expander is drawn by this renderer too: the answer's numbered steps
+    with their resources nested under each (step 20 included), a status badge after a step's hours and a kind
+    badge before each link instead of "(video)"."""
+    from studygraph.ui import chat
+
+    monkeypatch.setattr(chat, "ui_lang", lambda: "en")
+    monkeypatch.setattr(chat, "t", lambda key, **kw: f"{kw['n']} steps · {kw['h']} h" if kw else key)
+    payload = _plan(20)
+    payload.steps[1].status = "done"
+    details = chat.details_md(payload)
+    items = _top_items(details)
+    assert len(items) == 20
+    for i, item in enumerate(items, 1):
+        assert _links(item) == [f"https://example.org/v{i}", f"https://example.org/a{i}"], i
+    assert _paragraphs(details) == ["20 steps · 40.0 h"]
+    assert "2. **Topic 2** — 2.0 h :green-badge[" in details, details
+    assert ":red-badge[:material/smart_display:" in details and "(video)" not in details
+    # Without the badges it is the answer's own step list: the same steps, the same links in the same places.
+    plain = render.plan_steps(payload, "en")
+    assert [_links(i) for i in _top_items(plain)] == [_links(i) for i in items]

@@ -2,7 +2,8 @@
 server and helpers): a reload brings the conversation back and another tab keeps its own; switching the
 language while an answer streams ends with an answer or a note, never a bare question; and the empty
 states are honest (whitespace asks nothing, a warning replaces the result it is no answer to, long input is
-cut, edge labels have a legend, no label is cut short).
+cut, edge labels have a legend, no label is cut short); and at each step no message, toast or label on the page
+contradicts another, in either language (tests/ui_consistency.py).
 
 The slow answer comes from a real model protocol: a loopback OpenAI-compatible server (`llm_url`, the
 `server` backend) that streams a few words a second, so the app streams exactly as it does with
@@ -19,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from test_ui_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _open, _settle, _shot, _streamlit
+from ui_consistency import assert_consistent
 
 pytestmark = [
     pytest.mark.browser,
@@ -166,12 +168,15 @@ def test_a_reload_restores_the_conversation_and_a_second_tab_keeps_its_own(brows
         after = _messages(page)
         assert after == before, "the reload brings the question and its answer back, and nothing of the other tab"
         assert page.get_by_text("The plan, step by step").first.is_visible(), "with the plan's structure"
+        assert_consistent(page, "en")
         _shot(page, "ui-chat-1-after-reload.png")
         _ask(page, "学 RLHF 之前要学什么？", 4)  # the conversation goes on where it was
         assert len(_messages(page)) == 4
         other.reload()
         _wait_messages(other, 2)
         assert len(_messages(other)) == 2 and "LoRA" in _messages(other)[0]
+        assert_consistent(other, "en")
+        assert_consistent(page, "en")
         other.context.close()
     finally:
         _shot(page, "ui-chat-2-conversation-continued.png")
@@ -207,6 +212,7 @@ def test_switching_the_language_mid_stream_ends_with_an_answer_or_a_note(browser
             interrupted = "这个回答被打断了" in messages[1]
             finished = "Plan for Reinforcement" in messages[1] and "再问一次" not in messages[1]
             assert interrupted or finished, f"the question has an answer or a note:\n{messages[1]}"
+            assert_consistent(page, "zh")  # the note, the buttons and the captions all in Chinese now
             if interrupted:
                 assert "Ask again" not in messages[1] and "再问一次" in messages[1], "the note is in Chinese"
                 assert "This answer was interrupted" not in page.inner_text("body")
@@ -215,6 +221,7 @@ def test_switching_the_language_mid_stream_ends_with_an_answer_or_a_note(browser
                 again.get_by_text("Plan for Reinforcement").first.wait_for(timeout=240_000)
                 _settle(page, 240)
                 assert "再问一次" not in _messages(page)[3], "asked again: the whole answer, no note"
+                assert_consistent(page, "zh")
                 # a page change mid-answer: the same
                 box.fill(RLHF)
                 box.press("Enter")
@@ -231,6 +238,7 @@ def test_switching_the_language_mid_stream_ends_with_an_answer_or_a_note(browser
                 cut.first.wait_for(timeout=120_000)
                 _settle(page)
                 assert len(_messages(page)) == 6, "every question has its answer or its note"
+                assert_consistent(page, "zh")
                 _shot(page, "ui-chat-5-after-page-change.png")
             page.reload()  # and it is saved so
             _wait_messages(page, 2)
@@ -274,6 +282,7 @@ def test_empty_states_are_honest(browser, quick_server, lang):
         _settle(page)
         assert main.locator("[class*=st-key-example-] button").count() == examples, "whitespace asks nothing"
         assert _messages(page) == []
+        assert_consistent(page, "zh" if zh else "en")
 
         _open_in(page, quick_server, "path", zh)
         goal = page.get_by_label("……或者直接输入目标" if zh else "…or type a goal")
@@ -281,17 +290,19 @@ def test_empty_states_are_honest(browser, quick_server, lang):
         goal.press("Enter")
         page.locator("[data-testid=stGraphVizChart] svg").first.wait_for()
         _settle(page)
-        goal.fill("spiking neural networks")
+        goal.fill("protein folding")  # not in the map (graph neural networks, the example, now is)
         goal.press("Enter")
         _settle(page)
         warning = page.get_by_test_id("stAlertContentWarning")
-        assert warning.count() == 1 and "spiking neural networks" in warning.inner_text()
+        assert warning.count() == 1 and "protein folding" in warning.inner_text()
         assert page.locator("[data-testid=stGraphVizChart]").count() == 0, "the old RLHF plan is gone"
         assert page.get_by_test_id("stAlertContentInfo").count() == 0, "one message, not two"
-        goal.fill("spiking neural networks " * 220)
+        assert_consistent(page, "zh" if zh else "en")  # no stale plan under the warning, one language
+        goal.fill("protein folding " * 300)
         goal.press("Enter")
         _settle(page)
         assert len(warning.inner_text()) < 400, "a 4,800-character goal is cut in the warning"
+        assert_consistent(page, "zh" if zh else "en")
         if zh:
             assert "Choose options" not in main.inner_text(), "no English placeholder on a Chinese page"
         _shot(page, f"ui-chat-7-path-warning-{'zh' if zh else 'en'}.png")
@@ -309,11 +320,13 @@ def test_empty_states_are_honest(browser, quick_server, lang):
             ("人工整理", "从路线图学到", "来自学到的主题") if zh else ("curated", "learned · strength", "learned topic")
         )
         assert expanders and all(any(t in e for t in tags) for e in expanders), expanders
+        assert_consistent(page, "zh" if zh else "en")
         search.fill("qwxzzv plorkk")
         search.press("Enter")
         _settle(page)
         assert page.get_by_test_id("stAlertContentWarning").count() == 1
         assert page.get_by_text(legend).count() == 0, "the Transformer's page is gone under the warning"
+        assert_consistent(page, "zh" if zh else "en")
         _shot(page, f"ui-chat-8-explorer-warning-{'zh' if zh else 'en'}.png")
 
         _open_in(page, quick_server, "library", zh)
@@ -322,5 +335,6 @@ def test_empty_states_are_honest(browser, quick_server, lang):
         button = page.locator(".st-key-lib_reingest button")
         button.wait_for()
         assert not _label_cut(page, button), f"the re-ingest label is whole: {button.inner_text()!r}"
+        assert_consistent(page, "zh" if zh else "en")
     finally:
         page.context.close()

@@ -1,6 +1,7 @@
 """The chat page in a real browser (chromium, real `streamlit run`, no model): follow-ups that follow ("why?",
 "after that?", "more", "I know X") in both languages, answers that keep their shape (an explanation's fields on
 their own lines, a 70-step plan's resources nested under their step), and a learner's own message shown as text.
+After every answer no message on the page contradicts another (tests/ui_consistency.py).
 
 The server and browser come from tests/test_ui_browser.py's helpers; the model backend is "none" here, since
 these tests are about the conversation and the rendering, not the prose.
@@ -13,6 +14,7 @@ import time
 
 import pytest
 from test_ui_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _open, _settle, _streamlit, browser_library  # noqa: F401
+from ui_consistency import assert_consistent
 
 pytestmark = [
     pytest.mark.browser,
@@ -74,6 +76,7 @@ def ask(page, question: str):
             break
         last = text
     _settle(page, 240)
+    assert_consistent(page, "en")  # the page is in English whatever the question's language
     return messages.nth(before + 1)
 
 
@@ -117,7 +120,10 @@ def test_followups_in_chinese(chat):
     ask(chat, "有没有讲 Transformer 的资料")
     assert "资料库中的更多资料" in _text(ask(chat, "换一个"))
     zh = ask(chat, "中文的")
-    titles = [a.inner_text() for a in zh.locator("ol a[href^=http]").all()]
+    listed = zh.locator("[data-testid=stMarkdownContainer]").first  # the answer (its sources and details follow)
+    titles = [a.inner_text() for a in listed.locator("ol a[href^=http]").all()]
+    details = zh.locator("[data-testid=stExpanderDetails] a[href^=http]").all_text_contents()
+    assert details and all(re.search(r"[\u4e00-\u9fff]", t) for t in details), details
     assert titles and all(re.search(r"[\u4e00-\u9fff]", t) for t in titles), titles
 
 
@@ -141,6 +147,16 @@ def test_a_long_plan_keeps_every_resource_under_its_step(chat):
     assert nested.count() == body.locator("a[href^=http]").count() > 0
     late = [i for i in range(10, n) if body.locator(":scope > ol > li").nth(i).locator("ul a").count()]
     assert late, "steps from 10 on have their resources nested too"
+    # The details under the answer are the same renderer's: the same n steps, the same links under each.
+    answer.get_by_text("The plan, step by step").click()
+    details = answer.locator("[data-testid=stExpanderDetails] [data-testid=stMarkdownContainer]").first
+    details.locator(":scope > ol > li").nth(n - 1).wait_for()
+    assert details.locator(":scope > ol > li").count() == n and details.locator(":scope > ul").count() == 0
+    per_step = lambda md: [  # noqa: E731
+        md.locator(":scope > ol > li").nth(i).locator("ul a[href^=http]").count() for i in range(n)
+    ]
+    assert per_step(details) == per_step(body)
+    assert_consistent(chat, "en")
 
 
 def test_a_learners_message_is_shown_as_text(chat):

@@ -9,13 +9,13 @@ import time
 
 import streamlit as st
 
+from studygraph.assistant import render as answer_md
 from studygraph.assistant.payloads import (
     ChitchatPayload,
-    NextItem,
+    FindPayload,
     NextPayload,
     Payload,
     PlanPayload,
-    PlanStep,
     ProgressPayload,
     QuizPayload,
     ResourceRef,
@@ -23,8 +23,9 @@ from studygraph.assistant.payloads import (
 from studygraph.assistant.render import user_text
 from studygraph.library import HISTORY_TURNS, UnknownConversation
 from studygraph.models import TOPIC_PREFIX
-from studygraph.ui.components import citation_md, guard, link, md_escape
+from studygraph.ui.components import guard
 from studygraph.ui.i18n import kind_badge, status_badge, status_label, t
+from studygraph.ui.i18n import lang as ui_lang
 from studygraph.ui.sidebar import render_conversations
 from studygraph.ui.state import get_assistant, get_library, get_settings, has_library, one_line, set_progress
 
@@ -37,66 +38,50 @@ EXAMPLES = [
     "考考我 Transformer 的面试题",
 ]
 SETTLE_SECONDS = 15.0  # how long a run waits for the answer its predecessor was cut in to be saved
-# Earlier messages passed to the assistant: follow-ups ("why?", "I know X" ten turns back) are read from them; the
-# model's prompt keeps only what fits its budget (grounding.build_chat_prompt). The conversation's own
-# studygraph.library.HISTORY_TURNS.
+# Earlier messages passed to the assistant: the whole conversation (studygraph.library.HISTORY_TURNS), so
+# follow-ups and "I know X" are read from all of it; the model's prompt keeps only what fits its budget.
 MAX_HISTORY = HISTORY_TURNS
 
 
+APP_STYLE = answer_md.Style(kind=kind_badge, status=status_badge, snippet=160)  # the renderer's structure, our badges
+
+
 def render_citations(citations: list[dict]) -> None:
+    """The answer's numbered sources ([1] is the first), as the renderer lists resources, with kind badges."""
     if not citations:
         return
-    lines = [f"{i}. {citation_md(c['title'], c['url'], c['kind'])}" for i, c in enumerate(citations, 1)]
-    st.markdown(f"**{t('chat_sources')}**\n\n" + "\n".join(lines))
+    cited = [ResourceRef("", c["title"], c["url"], c["kind"] or "website") for c in citations]
+    st.markdown(answer_md.blocks(f"**{t('chat_sources')}**", answer_md.resource_list(cited, APP_STYLE)))
 
 
-def _resource_line(r: ResourceRef) -> str:
-    text = f"{kind_badge(r.kind or 'website')} {link(r.title or r.url or '', r.url)}"
-    return text + (f" — {md_escape(r.snippet[:160])}" if r.snippet else "")
-
-
-def _step_md(i: int, step: PlanStep | NextItem) -> str:
-    """A plan step or a "next" topic: **n. name / zh** · hours, its status, its why, its resources."""
-    head = f"**{i}. {md_escape(step.name)}**" + (f" / {md_escape(step.zh)}" if step.zh and step.zh != step.name else "")
-    if isinstance(step, PlanStep):
-        head += f" · {t('path_step_hours', h=step.hours)}"
-        if step.status != "todo":
-            head += f" {status_badge(step.status)}"
-    lines = [head]
-    if step.why:
-        lines.append(f"  \n_{md_escape(step.why)}_")
-    lines.extend(f"\n    - {_resource_line(r)}" for r in step.resources)
-    return "".join(lines)
+def details_md(payload: Payload) -> str:
+    """The structured result under the prose, drawn by the answer renderer (assistant/render.py) in the page's
+    language with the app's badges: the same numbered steps with their resources nested under them as the
+    answer itself, whatever the model wrote above it."""
+    lang = ui_lang()
+    if isinstance(payload, PlanPayload):
+        total = t("path_total", n=len(payload.steps), h=payload.hours) if payload.hours else ""
+        return answer_md.blocks(total and answer_md.escape(total), answer_md.plan_steps(payload, lang, style=APP_STYLE))
+    if isinstance(payload, NextPayload):
+        return answer_md.next_list(payload, lang, style=APP_STYLE)
+    if isinstance(payload, QuizPayload):
+        questions = answer_md.question_list((q.text, q.source) for q in payload.questions)
+        return answer_md.blocks(questions, answer_md.resource_list(payload.resources, APP_STYLE, ordered=False))
+    resources = getattr(payload, "resources", [])
+    return answer_md.resource_list(resources, APP_STYLE, ordered=isinstance(payload, FindPayload))
 
 
 def render_structured(payload: Payload, index: int = 0) -> None:
     """The structured result under the prose: plan steps, next topics, questions or resources."""
-    steps = (
-        payload.steps
-        if isinstance(payload, PlanPayload)
-        else payload.topics
-        if isinstance(payload, NextPayload)
-        else []
+    steps = isinstance(payload, (PlanPayload, NextPayload)) and (
+        payload.steps if isinstance(payload, PlanPayload) else payload.topics
     )
-    questions = payload.questions if isinstance(payload, QuizPayload) else []
-    resources = [] if steps else getattr(payload, "resources", [])
-    if not (steps or questions or resources):
+    questions = isinstance(payload, QuizPayload) and payload.questions
+    if not (steps or questions or getattr(payload, "resources", [])):
         return
-    label = t("chat_plan_details") if steps else t("chat_resource_details") if not questions else t("chat_details")
+    label = t("chat_plan_details") if steps else t("chat_details") if questions else t("chat_resource_details")
     with st.expander(label, expanded=False):
-        if isinstance(payload, PlanPayload) and payload.hours:
-            st.caption(t("path_total", n=len(steps), h=payload.hours))
-        for i, step in enumerate(steps, 1):
-            st.markdown(_step_md(i, step))
-        if questions:
-            st.markdown(
-                "\n".join(
-                    f"{i}. {md_escape(q.text)} <small>{md_escape(q.source)}</small>" for i, q in enumerate(questions, 1)
-                ),
-                unsafe_allow_html=True,
-            )
-        if resources:
-            st.markdown("\n".join(f"- {_resource_line(r)}" for r in resources))
+        st.markdown(details_md(payload))
     if isinstance(payload, PlanPayload) and st.button(
         t("chat_open_plan"), key=f"open-plan-{index}", icon=":material/route:"
     ):

@@ -36,10 +36,6 @@ def resource_md(resource, status: str | None = None) -> str:
     return text
 
 
-def citation_md(title: str, url: str | None, kind: str) -> str:
-    return f"{kind_badge(kind or 'website')} {link(title, url)}"
-
-
 def guard(render: Callable[[], None]) -> None:
     """Run a page; any error becomes one st.error line, never a stack trace."""
     try:

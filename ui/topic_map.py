@@ -162,7 +162,7 @@ def render_map(lib, status: dict[str, str]) -> None:
         nodes &= plan_ids
     chart, side = st.columns([4, 1], gap="medium")
     with chart:
-        with st.container(border=True):
+        with st.container(border=True, key="topic_map"):  # the explorer's home view, never a search's result
             st.graphviz_chart(map_dot(lib, status, plan_ids, nodes), width="stretch")
         st.caption(t("map_legend"))
     with side:
