@@ -68,6 +68,10 @@ class Fusion:
     # The resolved topics' English names added to the dense query: what an English-only embedder needs to
     # place "注意力机制" near "Attention"; a bilingual one may do better on the question alone.
     dense_names: bool = True
+    # What fits the ask: also a kind asked for ("RLHF 视频", "the BERT paper"), not only an explainer or "the paper
+    # that"; and only resources about a topic the question names (not Sentence-BERT for "the original BERT paper").
+    fit_kinds: bool = True
+    fit_topics: bool = True
 
     @property
     def tie(self) -> float:
@@ -324,9 +328,16 @@ def _distinctive(lex, tokens: list[str], rare: int) -> list[tuple[str, float]]:
     return sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))  # ties by id: the same order in every process
 
 
-def _fits(wants: str, resource: Resource) -> bool:
-    """An explainer for "a good introduction to X", a paper for "the paper that introduced X"."""
-    return resource.kind in EXPLAINER_KINDS if wants == "explainer" else resource.kind == wants
+def _fits(wants: str, resource: Resource, topics: Container[str] = ()) -> bool:
+    """Whether a resource is what the question asks for: an explainer for "a good introduction to X", a
+    paper for "the paper that introduced X", else the kind asked for ("RLHF 视频"); and, given the topics the
+    question names, about one of them (not Sentence-BERT for "the original BERT paper")."""
+    if wants == "explainer":
+        if resource.kind not in EXPLAINER_KINDS:
+            return False
+    elif resource.kind != wants:
+        return False
+    return not topics or any(t in topics for t in resource.topics)
 
 
 def _per_resource(chunk_ids: list[str], chunk_resource: dict[str, str]) -> tuple[list[str], dict[str, str]]:
@@ -497,8 +508,9 @@ class Retriever:
             scored[rid] = score + self._boost(query, resource, kind)
 
         ranked = sorted(scored.items(), key=lambda kv: (-kv[1], resources[kv[0]].title))
-        if query.wants and not query.kind and not kind and ranked:
-            ranked = self._fit_first(ranked, query.wants, resources)
+        ask = query.wants or (query.kind if f.fit_kinds else None)
+        if ask and (f.fit_kinds or not query.kind) and not kind and ranked:
+            ranked = self._fit_first(ranked, ask, resources, query.topics if f.fit_topics else ())
         ranked = ranked[:k]
         out = []
         for rid, score in ranked:
@@ -510,11 +522,11 @@ class Retriever:
         return out
 
     def _fit_first(
-        self, ranked: list[tuple[str, float]], wants: str, resources: dict[str, Resource]
+        self, ranked: list[tuple[str, float]], wants: str, resources: dict[str, Resource], topics: Container[str] = ()
     ) -> list[tuple[str, float]]:
         """Among the results close to the best (fusion.fit_floor), those that fit the ask first, in order."""
         floor = self.fusion.fit_floor * ranked[0][1]
-        fits = {rid for rid, score in ranked if score >= floor and _fits(wants, resources[rid])}
+        fits = {rid for rid, score in ranked if score >= floor and _fits(wants, resources[rid], topics)}
         return [kv for kv in ranked if kv[0] in fits] + [kv for kv in ranked if kv[0] not in fits]
 
     def _boost(self, query: Query, resource: Resource, kind: str | None) -> float:
@@ -526,6 +538,6 @@ class Retriever:
             share += f.topic + (f.primary if resource.topics[0] in wanted else 0.0)
         if query.kind and not kind and resource.kind == query.kind:
             share += f.kind
-        if query.wants and _fits(query.wants, resource):
+        if query.wants and _fits(query.wants, resource, query.topics if f.fit_topics else ()):
             share += f.fit
         return f.tie * min(share, 1.0)

@@ -172,3 +172,17 @@ def test_asking_for_a_good_explanation_of_attention_starts_with_an_explainer(see
     first = answer.payload.resources[0]
     assert first.kind in EXPLAINER_KINDS and "flashattention" not in first.title.casefold()
     assert "attention" in (first.title + " " + (first.url or "")).casefold()
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("BERT 原始论文", "arxiv.org/abs/1810.04805"),  # not Sentence-BERT, whose title holds "BERT" too
+        ("the original transformer paper", "arxiv.org/abs/1706.03762"),  # not a video or a book chapter on it
+    ],
+)
+def test_asking_for_a_paper_puts_the_paper_about_the_named_topic_first(assistant, query, expected):
+    """A kind asked for goes first among the near-best results, and only if it is about a topic the question
+    names: what fits the ask reorders the top, never the evidence about the subject."""
+    first = assistant.search(query, k=5)[0].resource
+    assert expected in (first.url or ""), first.title
