@@ -31,6 +31,8 @@ from urllib.parse import unquote, urlsplit
 import numpy as np
 
 from studygraph.assistant.query import Query
+from studygraph.errors import CatalogueError
+from studygraph.graph.catalogue import load_catalogue
 from studygraph.models import Resource
 from studygraph.store.embedders import INFOS, make_embedder
 from studygraph.store.meta import MetaStore
@@ -96,20 +98,18 @@ KIND_WORDS = frozenset(
     "video paper course code book dataset article tutorial lecture blog 视频 论文 课程 代码 书 数据集 教程 博客 精读".split()
 )
 
-_jieba_lock = threading.Lock()
+
+def _segment():
+    """assistant/segment.py and jieba (~15 ms to import, its HMM tables included) with the first Chinese text:
+    an English search, or a question that searches nothing, never loads them."""
+    import studygraph.assistant.segment as segment
+
+    return segment
 
 
-def _jieba():
-    """jieba (~15 ms to import, its HMM tables included) with the first Chinese text: an English search, or a
-    question that searches nothing, never loads it."""
-    import jieba
-
-    jieba.setLogLevel(60)  # jieba prints "Building prefix dict..." to stderr on first use otherwise
-    return jieba
-
-
-def tokenize(text: str) -> list[str]:
-    """Lowercased Latin words (light plural folding) plus jieba search-mode tokens for CJK runs."""
+def tokenize(text: str, cut=None) -> list[str]:
+    """Lowercased Latin words (light plural folding) plus jieba search-mode tokens for CJK runs: `cut` (a
+    library dictionary's, assistant/segment.py) or else jieba's full dictionary."""
     text = text.casefold()
     out: list[str] = []
     for word in _LATIN.findall(text):
@@ -120,10 +120,9 @@ def tokenize(text: str) -> list[str]:
         out.append(word)
     runs = _CJK_RUN.findall(text)
     if runs:
-        jieba = _jieba()
-        with _jieba_lock:  # jieba's lazy dictionary load is not thread-safe
-            for run in runs:
-                out.extend(t for t in jieba.lcut_for_search(run) if t.strip() and t not in STOPWORDS)
+        cut = cut or _segment().cutter(_segment().full())
+        for run in runs:
+            out.extend(t for t in cut(run) if t.strip() and t not in STOPWORDS)
     return out
 
 
@@ -159,8 +158,17 @@ class _Lexical:
     chunk_resource: dict[str, str] = field(default_factory=dict)  # its keys are the chunk ids SQLite lists
     chunk_text: dict[str, str] = field(default_factory=dict)
     first_chunk: dict[str, str] = field(default_factory=dict)  # resource id -> its first chunk (the card)
+    dictionary: Path | None = None  # the library's jieba dictionary (assistant/segment.py), if written
+    _cut: object = None
+
+    def cut(self, run: str) -> list[str]:
+        """A CJK run as tokens, with the library dictionary (loaded on the first Chinese query), else the full one."""
+        if self._cut is None:
+            self._cut = (self.dictionary and _segment().load(self.dictionary)) or _segment().cutter(_segment().full())
+        return self._cut(run)
 
 
+DICTIONARY = "jieba.dict"
 _lexical_cache: dict[str, _Lexical] = {}
 _lexical_lock = threading.Lock()
 
@@ -191,7 +199,7 @@ def lexical_index(meta: MetaStore) -> _Lexical:
         if bm25 is None or title_index is None:
             bm25 = _build_bm25([tokenize(f"{t}\n{url_words(urls.get(rid))}") or [""] for t, rid in zip(texts, rids)])
             title_index = _title_index(resources)
-            _save_bm25(bm25, ids, cache_dir, title_index)
+            _save_bm25(bm25, ids, cache_dir, title_index, [*texts, *(r.title for r in resources.values())])
         first: dict[str, str] = {}
         for cid, rid in zip(ids, rids):
             first.setdefault(rid, cid)
@@ -205,6 +213,7 @@ def lexical_index(meta: MetaStore) -> _Lexical:
             dict(zip(ids, rids)),
             dict(zip(ids, texts)),
             first,
+            cache_dir / DICTIONARY,
         )
         _lexical_cache[key] = built
         return built
@@ -252,9 +261,21 @@ def _load_bm25(cache_dir: Path, ids: list[str]):
         return None
 
 
-def _save_bm25(bm25, ids: list[str], cache_dir: Path, titles: dict[str, set[str]]) -> None:
+def _vocabulary(texts: list[str]) -> list[str]:
+    """What the library dictionary covers: the library's texts and the catalogue's Chinese names and aliases
+    (a query naming a topic segments as it would with the full dictionary)."""
+    try:
+        topics = load_catalogue().topics.values()
+    except CatalogueError:
+        topics = ()
+    return [*texts, *(name for t in topics for name in (t.zh, *t.aliases) if _CJK_RUN.search(name))]
+
+
+def _save_bm25(bm25, ids: list[str], cache_dir: Path, titles: dict[str, set[str]], texts: list[str]) -> None:
     """Written under a temporary name and renamed, so a reader finds a whole index or none; older
-    versions' indexes are removed. A read-only data dir simply keeps the index in memory."""
+    versions' indexes are removed. A read-only data dir simply keeps the index in memory. A library with
+    Chinese text gets its jieba dictionary with it (assistant/segment.py): a cold Chinese query then
+    loads ~20k words, not jieba's 349k."""
     if not ids:
         return
     tmp = cache_dir.with_name(f".{cache_dir.name}.{os.getpid()}.{threading.get_ident()}.tmp")
@@ -263,6 +284,8 @@ def _save_bm25(bm25, ids: list[str], cache_dir: Path, titles: dict[str, set[str]
         bm25.save(str(tmp), show_progress=False)
         (tmp / "ids.json").write_text(json.dumps(ids))
         (tmp / "titles.json").write_text(json.dumps({t: sorted(r) for t, r in titles.items()}, ensure_ascii=False))
+        if any(_CJK_RUN.search(t) for t in texts):
+            _segment().write_dictionary(tmp / DICTIONARY, _vocabulary(texts))
         if cache_dir.is_dir():  # an incomplete one (from an older studygraph): replaced, not kept
             shutil.rmtree(cache_dir, ignore_errors=True)
         os.replace(tmp, cache_dir)
@@ -479,9 +502,11 @@ class Retriever:
         names = " ".join(self.topic_names.get(t, "") for t in query.topics)
         dense_text = f"{query.text} {names}".strip() if f.dense_names else query.text
         dense_chunks = self._dense_or_warn(dense_text, over, lex) if f.dense else []
-        tokens = [t for t in tokenize(f"{query.text} {names}") if t not in KIND_WORDS or not query.kind]
+        tokens = [t for t in tokenize(f"{query.text} {names}", lex.cut) if t not in KIND_WORDS or not query.kind]
         lexical_hits = _bm25_top(lex.bm25, lex.ids, tokens, over) if f.lexical else []
-        own_words = [t for t in tokenize(query.text) if t not in KIND_WORDS]  # the query's own words, no topic names
+        own_words = [
+            t for t in tokenize(query.text, lex.cut) if t not in KIND_WORDS
+        ]  # the query's own words, no topic names
         distinctive = _distinctive(lex, own_words, f.rare) if f.titles else []
 
         dense, dense_best = _per_resource(dense_chunks, lex.chunk_resource)

@@ -3,6 +3,10 @@ one result per resource, the kind filter, and Chroma orphans ignored."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 # query -> substrings of the expected seed URL(s); any one in the top 5 counts as a hit.
@@ -136,6 +140,32 @@ def test_the_bm25_index_is_cached_on_disk_per_library_version(tmp_path, embedder
     ingest(settings, embedder=embedder)
     retrieval.lexical_index(MetaStore(settings.meta_path, readonly=True))
     assert [p.name for p in cache.iterdir()] != [built.name] and len(list(cache.iterdir())) == 1
+
+
+def test_the_library_dictionary_segments_the_library_as_the_full_one_does(seed_library):
+    """A cold Chinese query loads the library's ~20k-word jieba dictionary, not jieba's 349k words: the
+    library's own text (what a query has to match) segments exactly as with the full dictionary."""
+    from studygraph.assistant import retrieval, segment
+    from studygraph.store.meta import MetaStore
+
+    settings, _ = seed_library
+    meta = MetaStore(settings.meta_path, readonly=True)
+    lex = retrieval.lexical_index(meta)
+    assert lex.dictionary.is_file() and len(lex.dictionary.read_text(encoding="utf-8").splitlines()) < 50_000
+    small, full = segment.load(lex.dictionary), segment.cutter(segment.full())
+    texts = [*lex.chunk_text.values(), *(r.title for r in lex.resources.values())]
+    differ = [t for t in texts if retrieval.tokenize(t, small) != retrieval.tokenize(t, full)]
+    assert texts and not differ
+    assert retrieval.tokenize("注意力机制的原理", small) == retrieval.tokenize("注意力机制的原理", full)
+
+    # A fresh process (a learner's terminal) searches in Chinese without loading jieba's own dictionary.
+    probe = (
+        "import sys, jieba; from studygraph.cli import app; sys.argv = ['studygraph', 'search', '注意力机制', '--json']\n"
+        "try: app()\nexcept SystemExit: pass\nprint('FULL', jieba.dt.initialized, file=sys.stderr)"
+    )
+    env = dict(os.environ, STUDYGRAPH_DATA_DIR=str(settings.data_dir))
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert "FULL False" in out.stderr and "1706.03762" in out.stdout, out.stderr[-500:]
 
 
 @pytest.mark.parametrize(
