@@ -158,14 +158,29 @@ def test_the_library_dictionary_segments_the_library_as_the_full_one_does(seed_l
     assert texts and not differ
     assert retrieval.tokenize("注意力机制的原理", small) == retrieval.tokenize("注意力机制的原理", full)
 
-    # A fresh process (a learner's terminal) searches in Chinese without loading jieba's own dictionary.
+    # A fresh process (a learner's terminal) searches in Chinese without loading jieba's own dictionary,
+    # nor bm25s and scipy: it reads the cached scores with numpy.
     probe = (
         "import sys, jieba; from studygraph.cli import app; sys.argv = ['studygraph', 'search', '注意力机制', '--json']\n"
-        "try: app()\nexcept SystemExit: pass\nprint('FULL', jieba.dt.initialized, file=sys.stderr)"
+        "try: app()\nexcept SystemExit: pass\n"
+        "print('FULL', jieba.dt.initialized, 'BM25S', 'bm25s' in sys.modules, 'SCIPY', 'scipy' in sys.modules, file=sys.stderr)"
     )
     env = dict(os.environ, STUDYGRAPH_DATA_DIR=str(settings.data_dir))
     out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
-    assert "FULL False" in out.stderr and "1706.03762" in out.stdout, out.stderr[-500:]
+    assert "FULL False BM25S False SCIPY False" in out.stderr and "1706.03762" in out.stdout, out.stderr[-500:]
+
+
+def test_a_query_reads_the_scores_bm25s_computed():
+    import bm25s
+
+    from studygraph.assistant.retrieval import Scores, tokenize
+
+    docs = [tokenize(t) for t in ("attention is all you need", "注意力机制 讲解", "attention attention heads", "rlhf")]
+    bm25 = bm25s.BM25()
+    bm25.index(docs, show_progress=False)
+    ours = Scores.of(bm25)
+    for query in (["attention"], ["注意力", "机制"], ["attention", "rlhf", "attention"], ["unseen"]):
+        assert ours.get_scores(query).tolist() == bm25.get_scores(query).tolist(), query
 
 
 @pytest.mark.parametrize(
