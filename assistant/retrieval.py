@@ -269,7 +269,7 @@ class Scores:
             j = self.vocab.get(token)
             if j is not None:
                 lo, hi = self.indptr[j], self.indptr[j + 1]
-                np.add.at(out, self.indices[lo:hi], self.data[lo:hi])
+                out[self.indices[lo:hi]] += self.data[lo:hi]  # a column lists each chunk once
         return out
 
     def save(self, folder: Path) -> None:
