@@ -31,6 +31,8 @@ from urllib.parse import unquote, urlsplit
 import numpy as np
 
 from studygraph.assistant.query import Query
+from studygraph.errors import CatalogueError
+from studygraph.graph.catalogue import load_catalogue
 from studygraph.models import Resource
 from studygraph.store.embedders import INFOS, make_embedder
 from studygraph.store.meta import MetaStore
@@ -68,6 +70,10 @@ class Fusion:
     # The resolved topics' English names added to the dense query: what an English-only embedder needs to
     # place "注意力机制" near "Attention"; a bilingual one may do better on the question alone.
     dense_names: bool = True
+    # What fits the ask: also a kind asked for ("RLHF 视频", "the BERT paper"), not only an explainer or "the paper
+    # that"; and only resources about a topic the question names (not Sentence-BERT for "the original BERT paper").
+    fit_kinds: bool = True
+    fit_topics: bool = True
 
     @property
     def tie(self) -> float:
@@ -92,20 +98,18 @@ KIND_WORDS = frozenset(
     "video paper course code book dataset article tutorial lecture blog 视频 论文 课程 代码 书 数据集 教程 博客 精读".split()
 )
 
-_jieba_lock = threading.Lock()
+
+def _segment():
+    """assistant/segment.py and jieba (~15 ms to import, its HMM tables included) with the first Chinese text:
+    an English search, or a question that searches nothing, never loads them."""
+    import studygraph.assistant.segment as segment
+
+    return segment
 
 
-def _jieba():
-    """jieba (~15 ms to import, its HMM tables included) with the first Chinese text: an English search, or a
-    question that searches nothing, never loads it."""
-    import jieba
-
-    jieba.setLogLevel(60)  # jieba prints "Building prefix dict..." to stderr on first use otherwise
-    return jieba
-
-
-def tokenize(text: str) -> list[str]:
-    """Lowercased Latin words (light plural folding) plus jieba search-mode tokens for CJK runs."""
+def tokenize(text: str, cut=None) -> list[str]:
+    """Lowercased Latin words (light plural folding) plus jieba search-mode tokens for CJK runs: `cut` (a
+    library dictionary's, assistant/segment.py) or else jieba's full dictionary."""
     text = text.casefold()
     out: list[str] = []
     for word in _LATIN.findall(text):
@@ -116,10 +120,9 @@ def tokenize(text: str) -> list[str]:
         out.append(word)
     runs = _CJK_RUN.findall(text)
     if runs:
-        jieba = _jieba()
-        with _jieba_lock:  # jieba's lazy dictionary load is not thread-safe
-            for run in runs:
-                out.extend(t for t in jieba.lcut_for_search(run) if t.strip() and t not in STOPWORDS)
+        cut = cut or _segment().cutter(_segment().full())
+        for run in runs:
+            out.extend(t for t in cut(run) if t.strip() and t not in STOPWORDS)
     return out
 
 
@@ -155,8 +158,17 @@ class _Lexical:
     chunk_resource: dict[str, str] = field(default_factory=dict)  # its keys are the chunk ids SQLite lists
     chunk_text: dict[str, str] = field(default_factory=dict)
     first_chunk: dict[str, str] = field(default_factory=dict)  # resource id -> its first chunk (the card)
+    dictionary: Path | None = None  # the library's jieba dictionary (assistant/segment.py), if written
+    _cut: object = None
+
+    def cut(self, run: str) -> list[str]:
+        """A CJK run as tokens, with the library dictionary (loaded on the first Chinese query), else the full one."""
+        if self._cut is None:
+            self._cut = (self.dictionary and _segment().load(self.dictionary)) or _segment().cutter(_segment().full())
+        return self._cut(run)
 
 
+DICTIONARY = "jieba.dict"
 _lexical_cache: dict[str, _Lexical] = {}
 _lexical_lock = threading.Lock()
 
@@ -187,7 +199,7 @@ def lexical_index(meta: MetaStore) -> _Lexical:
         if bm25 is None or title_index is None:
             bm25 = _build_bm25([tokenize(f"{t}\n{url_words(urls.get(rid))}") or [""] for t, rid in zip(texts, rids)])
             title_index = _title_index(resources)
-            _save_bm25(bm25, ids, cache_dir, title_index)
+            _save_bm25(bm25, ids, cache_dir, title_index, [*texts, *(r.title for r in resources.values())])
         first: dict[str, str] = {}
         for cid, rid in zip(ids, rids):
             first.setdefault(rid, cid)
@@ -201,6 +213,7 @@ def lexical_index(meta: MetaStore) -> _Lexical:
             dict(zip(ids, rids)),
             dict(zip(ids, texts)),
             first,
+            cache_dir / DICTIONARY,
         )
         _lexical_cache[key] = built
         return built
@@ -224,41 +237,96 @@ def _load_titles(cache_dir: Path) -> dict[str, set[str]] | None:
 
 
 def _bm25s():
-    """bm25s (~100 ms to import, with scipy) loads with the first search: a question that searches nothing
-    (plan, next) never needs it."""
+    """bm25s (~100 ms to import, with scipy) loads when a library version's index is built, not for a
+    query (Scores)."""
     import bm25s
 
     return bm25s
 
 
-def _build_bm25(docs: list[list[str]]):
+@dataclass(frozen=True)
+class Scores:
+    """A BM25 index as a query reads it: each token's score in every chunk, as bm25s computed them, in a
+    CSC matrix (one column per token) read with numpy. bm25s builds it once per library version; a query
+    in a fresh process then needs neither bm25s nor scipy (~0.15 s of a cold search)."""
+
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    vocab: dict[str, int]
+    num_docs: int
+
+    @classmethod
+    def of(cls, bm25) -> Scores:
+        s = bm25.scores
+        arrays = (np.asarray(s[name]) for name in ("data", "indices", "indptr"))
+        return cls(*arrays, dict(bm25.vocab_dict), int(s["num_docs"]))
+
+    def get_scores(self, tokens: list[str]) -> np.ndarray:
+        """Every chunk's score for `tokens`, as bm25s.BM25.get_scores gives it (a token it never saw adds 0)."""
+        out = np.zeros(self.num_docs, dtype=np.float32)
+        for token in tokens:
+            j = self.vocab.get(token)
+            if j is not None:
+                lo, hi = self.indptr[j], self.indptr[j + 1]
+                out[self.indices[lo:hi]] += self.data[lo:hi]  # a column lists each chunk once
+        return out
+
+    def save(self, folder: Path) -> None:
+        for name in ("data", "indices", "indptr"):
+            np.save(folder / f"bm25.{name}.npy", getattr(self, name), allow_pickle=False)
+        (folder / "bm25.vocab.json").write_text(json.dumps([self.vocab, self.num_docs], ensure_ascii=False))
+
+    @classmethod
+    def load(cls, folder: Path) -> Scores:
+        vocab, num_docs = json.loads((folder / "bm25.vocab.json").read_text())
+        arrays = (np.load(folder / f"bm25.{name}.npy", allow_pickle=False) for name in ("data", "indices", "indptr"))
+        return cls(*arrays, vocab, num_docs)
+
+
+def _build_bm25(docs: list[list[str]]) -> Scores:
+    if not docs:
+        return Scores(np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(1, np.int32), {}, 0)
     bm25 = _bm25s().BM25()
-    if docs:
-        bm25.index(docs, show_progress=False)
-    return bm25
+    bm25.index(docs, show_progress=False)
+    return Scores.of(bm25)
 
 
-def _load_bm25(cache_dir: Path, ids: list[str]):
+def _load_bm25(cache_dir: Path, ids: list[str]) -> Scores | None:
     """The cached index if it was built for exactly these chunks, in this order; else None."""
     try:
         if json.loads((cache_dir / "ids.json").read_text()) != ids or not ids:
             return None
-        return _bm25s().BM25.load(str(cache_dir), show_progress=False)
-    except (OSError, ValueError, KeyError):
+        return Scores.load(cache_dir)
+    except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def _save_bm25(bm25, ids: list[str], cache_dir: Path, titles: dict[str, set[str]]) -> None:
+def _vocabulary(texts: list[str]) -> list[str]:
+    """What the library dictionary covers: the library's texts and the catalogue's Chinese names and aliases
+    (a query naming a topic segments as it would with the full dictionary)."""
+    try:
+        topics = load_catalogue().topics.values()
+    except CatalogueError:
+        topics = ()
+    return [*texts, *(name for t in topics for name in (t.zh, *t.aliases) if _CJK_RUN.search(name))]
+
+
+def _save_bm25(bm25: Scores, ids: list[str], cache_dir: Path, titles: dict[str, set[str]], texts: list[str]) -> None:
     """Written under a temporary name and renamed, so a reader finds a whole index or none; older
-    versions' indexes are removed. A read-only data dir simply keeps the index in memory."""
+    versions' indexes are removed. A read-only data dir simply keeps the index in memory. A library with
+    Chinese text gets its jieba dictionary with it (assistant/segment.py): a cold Chinese query then
+    loads ~20k words, not jieba's 349k."""
     if not ids:
         return
     tmp = cache_dir.with_name(f".{cache_dir.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         tmp.mkdir(parents=True, exist_ok=True)
-        bm25.save(str(tmp), show_progress=False)
+        bm25.save(tmp)
         (tmp / "ids.json").write_text(json.dumps(ids))
         (tmp / "titles.json").write_text(json.dumps({t: sorted(r) for t, r in titles.items()}, ensure_ascii=False))
+        if any(_CJK_RUN.search(t) for t in texts):
+            _segment().write_dictionary(tmp / DICTIONARY, _vocabulary(texts))
         if cache_dir.is_dir():  # an incomplete one (from an older studygraph): replaced, not kept
             shutil.rmtree(cache_dir, ignore_errors=True)
         os.replace(tmp, cache_dir)
@@ -324,9 +392,16 @@ def _distinctive(lex, tokens: list[str], rare: int) -> list[tuple[str, float]]:
     return sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))  # ties by id: the same order in every process
 
 
-def _fits(wants: str, resource: Resource) -> bool:
-    """An explainer for "a good introduction to X", a paper for "the paper that introduced X"."""
-    return resource.kind in EXPLAINER_KINDS if wants == "explainer" else resource.kind == wants
+def _fits(wants: str, resource: Resource, topics: Container[str] = ()) -> bool:
+    """Whether a resource is what the question asks for: an explainer for "a good introduction to X", a
+    paper for "the paper that introduced X", else the kind asked for ("RLHF 视频"); and, given the topics the
+    question names, about one of them (not Sentence-BERT for "the original BERT paper")."""
+    if wants == "explainer":
+        if resource.kind not in EXPLAINER_KINDS:
+            return False
+    elif resource.kind != wants:
+        return False
+    return not topics or any(t in topics for t in resource.topics)
 
 
 def _per_resource(chunk_ids: list[str], chunk_resource: dict[str, str]) -> tuple[list[str], dict[str, str]]:
@@ -468,9 +543,11 @@ class Retriever:
         names = " ".join(self.topic_names.get(t, "") for t in query.topics)
         dense_text = f"{query.text} {names}".strip() if f.dense_names else query.text
         dense_chunks = self._dense_or_warn(dense_text, over, lex) if f.dense else []
-        tokens = [t for t in tokenize(f"{query.text} {names}") if t not in KIND_WORDS or not query.kind]
+        tokens = [t for t in tokenize(f"{query.text} {names}", lex.cut) if t not in KIND_WORDS or not query.kind]
         lexical_hits = _bm25_top(lex.bm25, lex.ids, tokens, over) if f.lexical else []
-        own_words = [t for t in tokenize(query.text) if t not in KIND_WORDS]  # the query's own words, no topic names
+        own_words = [
+            t for t in tokenize(query.text, lex.cut) if t not in KIND_WORDS
+        ]  # the query's own words, no topic names
         distinctive = _distinctive(lex, own_words, f.rare) if f.titles else []
 
         dense, dense_best = _per_resource(dense_chunks, lex.chunk_resource)
@@ -497,8 +574,9 @@ class Retriever:
             scored[rid] = score + self._boost(query, resource, kind)
 
         ranked = sorted(scored.items(), key=lambda kv: (-kv[1], resources[kv[0]].title))
-        if query.wants and not query.kind and not kind and ranked:
-            ranked = self._fit_first(ranked, query.wants, resources)
+        ask = query.wants or (query.kind if f.fit_kinds else None)
+        if ask and (f.fit_kinds or not query.kind) and not kind and ranked:
+            ranked = self._fit_first(ranked, ask, resources, query.topics if f.fit_topics else ())
         ranked = ranked[:k]
         out = []
         for rid, score in ranked:
@@ -510,11 +588,11 @@ class Retriever:
         return out
 
     def _fit_first(
-        self, ranked: list[tuple[str, float]], wants: str, resources: dict[str, Resource]
+        self, ranked: list[tuple[str, float]], wants: str, resources: dict[str, Resource], topics: Container[str] = ()
     ) -> list[tuple[str, float]]:
         """Among the results close to the best (fusion.fit_floor), those that fit the ask first, in order."""
         floor = self.fusion.fit_floor * ranked[0][1]
-        fits = {rid for rid, score in ranked if score >= floor and _fits(wants, resources[rid])}
+        fits = {rid for rid, score in ranked if score >= floor and _fits(wants, resources[rid], topics)}
         return [kv for kv in ranked if kv[0] in fits] + [kv for kv in ranked if kv[0] not in fits]
 
     def _boost(self, query: Query, resource: Resource, kind: str | None) -> float:
@@ -526,6 +604,6 @@ class Retriever:
             share += f.topic + (f.primary if resource.topics[0] in wanted else 0.0)
         if query.kind and not kind and resource.kind == query.kind:
             share += f.kind
-        if query.wants and _fits(query.wants, resource):
+        if query.wants and _fits(query.wants, resource, query.topics if f.fit_topics else ()):
             share += f.fit
         return f.tie * min(share, 1.0)

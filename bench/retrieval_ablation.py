@@ -51,6 +51,17 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
     "fused + names": ("use-m3", NO_BOOSTS, None),
     "fused + names + boosts as large as a first place": ("use-m3", replace(DEFAULT_FUSION, tie_ranks=1e9), None),
     "fused + names + bounded boosts, no fit-first": ("use-m3", replace(DEFAULT_FUSION, fit_floor=1.01), None),
+    "fit-first for explainers/papers only, any topic (before 2026-12-01)": (
+        "use-m3",
+        replace(DEFAULT_FUSION, fit_kinds=False, fit_topics=False),
+        None,
+    ),
+    "fit-first also for a kind asked for, any topic": ("use-m3", replace(DEFAULT_FUSION, fit_topics=False), None),
+    "default without the topics' names in the dense query": (
+        "use-m3",
+        replace(DEFAULT_FUSION, dense_names=False),
+        None,
+    ),
     "default with minilm": ("minilm", DEFAULT_FUSION, None),
     "default with minilm+use-m3 (one vector)": ("minilm+use-m3", DEFAULT_FUSION, None),
     "default with minilm & use-m3 (two dense rankings)": ("use-m3", DEFAULT_FUSION, "minilm"),

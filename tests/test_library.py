@@ -98,7 +98,7 @@ LAZY = {
     ("assistant/llm.py", "studygraph.assistant.local_llm"): "the llama.cpp worker, only for a GGUF (and a cycle)",
     ("assistant/llm_worker.py", "llama_cpp"): "only in the worker process",
     ("assistant/retrieval.py", "bm25s"): "~100 ms: a question that searches nothing never needs it",
-    ("assistant/retrieval.py", "jieba"): "~15 ms, only for Chinese text",
+    ("assistant/retrieval.py", "studygraph.assistant.segment"): "jieba, ~15 ms to import: only for Chinese text",
     ("graph/resolve.py", "numpy"): "~30 ms, only the embedding rung: graph commands resolve without it",
     ("graph/schedule.py", "icalendar"): "~20 ms, only the .ics export",
     ("store/vectors.py", "chromadb"): "~450 ms: with the first store opened, not for its error types",

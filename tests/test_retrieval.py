@@ -3,6 +3,10 @@ one result per resource, the kind filter, and Chroma orphans ignored."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 # query -> substrings of the expected seed URL(s); any one in the top 5 counts as a hit.
@@ -138,6 +142,47 @@ def test_the_bm25_index_is_cached_on_disk_per_library_version(tmp_path, embedder
     assert [p.name for p in cache.iterdir()] != [built.name] and len(list(cache.iterdir())) == 1
 
 
+def test_the_library_dictionary_segments_the_library_as_the_full_one_does(seed_library):
+    """A cold Chinese query loads the library's ~20k-word jieba dictionary, not jieba's 349k words: the
+    library's own text (what a query has to match) segments exactly as with the full dictionary."""
+    from studygraph.assistant import retrieval, segment
+    from studygraph.store.meta import MetaStore
+
+    settings, _ = seed_library
+    meta = MetaStore(settings.meta_path, readonly=True)
+    lex = retrieval.lexical_index(meta)
+    assert lex.dictionary.is_file() and len(lex.dictionary.read_text(encoding="utf-8").splitlines()) < 50_000
+    small, full = segment.load(lex.dictionary), segment.cutter(segment.full())
+    texts = [*lex.chunk_text.values(), *(r.title for r in lex.resources.values())]
+    differ = [t for t in texts if retrieval.tokenize(t, small) != retrieval.tokenize(t, full)]
+    assert texts and not differ
+    assert retrieval.tokenize("注意力机制的原理", small) == retrieval.tokenize("注意力机制的原理", full)
+
+    # A fresh process (a learner's terminal) searches in Chinese without loading jieba's own dictionary,
+    # nor bm25s and scipy: it reads the cached scores with numpy.
+    probe = (
+        "import sys, jieba; from studygraph.cli import app; sys.argv = ['studygraph', 'search', '注意力机制', '--json']\n"
+        "try: app()\nexcept SystemExit: pass\n"
+        "print('FULL', jieba.dt.initialized, 'BM25S', 'bm25s' in sys.modules, 'SCIPY', 'scipy' in sys.modules, file=sys.stderr)"
+    )
+    env = dict(os.environ, STUDYGRAPH_DATA_DIR=str(settings.data_dir))
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert "FULL False BM25S False SCIPY False" in out.stderr and "1706.03762" in out.stdout, out.stderr[-500:]
+
+
+def test_a_query_reads_the_scores_bm25s_computed():
+    import bm25s
+
+    from studygraph.assistant.retrieval import Scores, tokenize
+
+    docs = [tokenize(t) for t in ("attention is all you need", "注意力机制 讲解", "attention attention heads", "rlhf")]
+    bm25 = bm25s.BM25()
+    bm25.index(docs, show_progress=False)
+    ours = Scores.of(bm25)
+    for query in (["attention"], ["注意力", "机制"], ["attention", "rlhf", "attention"], ["unseen"]):
+        assert ours.get_scores(query).tolist() == bm25.get_scores(query).tolist(), query
+
+
 @pytest.mark.parametrize(
     "query, expected",
     [
@@ -172,3 +217,17 @@ def test_asking_for_a_good_explanation_of_attention_starts_with_an_explainer(see
     first = answer.payload.resources[0]
     assert first.kind in EXPLAINER_KINDS and "flashattention" not in first.title.casefold()
     assert "attention" in (first.title + " " + (first.url or "")).casefold()
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("BERT 原始论文", "arxiv.org/abs/1810.04805"),  # not Sentence-BERT, whose title holds "BERT" too
+        ("the original transformer paper", "arxiv.org/abs/1706.03762"),  # not a video or a book chapter on it
+    ],
+)
+def test_asking_for_a_paper_puts_the_paper_about_the_named_topic_first(assistant, query, expected):
+    """A kind asked for goes first among the near-best results, and only if it is about a topic the question
+    names: what fits the ask reorders the top, never the evidence about the subject."""
+    first = assistant.search(query, k=5)[0].resource
+    assert expected in (first.url or ""), first.title
