@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from studygraph.assistant.payloads import ExplainPayload, FindPayload, NextPayload, PlanPayload
+
 PROMPT_VERSION = "per-intent-2"  # what the evaluation's figures are labelled with
 
 
@@ -29,6 +31,30 @@ class ProseJob:
     ask: str  # the user turn's last words, "{}" standing for the question
     max_tokens: int
     max_sentences: int
+    start: str = ""  # the first words of the model's turn, "{0}"/"{1}" standing for what subject_of names
+
+    def start_for(self, payload) -> str:
+        """This answer's first words (for a model that can be started so), "" when it has no subject."""
+        subject = subject_of(payload, self.lang)
+        return self.start.format(*subject) if self.start and subject else ""
+
+
+def _named(item, lang: str) -> str:
+    return (getattr(item, "zh", "") or item.name) if lang == "zh" else item.name
+
+
+def subject_of(payload, lang: str) -> tuple[str, ...] | None:
+    """What the job's first words name: plan's first step and goal, next's first suggestion, explain's topic,
+    find's top resource."""
+    if isinstance(payload, PlanPayload):
+        return (_named(payload.steps[0], lang), _named(payload.goal, lang)) if payload.steps else None
+    if isinstance(payload, NextPayload):
+        return (_named(payload.topics[0], lang),) if payload.topics else None
+    if isinstance(payload, ExplainPayload):
+        return (_named(payload.topic, lang),)
+    if isinstance(payload, FindPayload):
+        return (payload.resources[0].title,) if payload.resources else None
+    return None
 
 
 _COMMON = {
@@ -72,15 +98,17 @@ _JOBS = {
     },
     "explain": {
         "en": (
-            "Explain the topic in two to four sentences, using the description and the numbered passages, "
-            "and cite passages as [n].",
-            "Question: {}\nExplain it in two to four sentences; cite passages as [n].",
+            "Explain the topic to a beginner in two or three sentences, in your own simpler words (do not copy "
+            "the description): the problem it solves and how. Cite a numbered passage as [n] only where it "
+            "says the same.",
+            "Question: {}\nExplain it simply, in your own words; cite a passage as [n] where it says the same.",
             140,
             4,
         ),
         "zh": (
-            "用两到四句话解释这个主题，依据给出的描述和编号资料，引用资料时写 [n]。",
-            "问题：{}\n请用两到四句中文解释；引用资料时写 [n]。",
+            "用两三句话、用你自己更浅显的话向初学者解释这个主题（不要照抄描述）：它解决什么问题、怎么做到的。"
+            "只有编号资料确实讲到时才用 [n] 引用。",
+            "问题：{}\n请用中文、用自己的话浅显地解释；资料讲到时用 [n] 引用。",
             160,
             4,
         ),
@@ -103,6 +131,15 @@ _JOBS = {
 }
 
 
+# No comma or full stop in them: a clause boundary would let our words show before the model's are judged.
+_STARTS = {
+    "next": {"en": "{0} is a good next step for you because", "zh": "接下来学{0}的理由是"},
+    "find": {"en": "Start with {0} [1]", "zh": "建议先看《{0}》[1]"},
+    "explain": {"en": "The idea behind {0} is that", "zh": "{0}的核心思想是"},
+    "plan": {"en": "Start with {0} because", "zh": "建议先从{0}开始"},
+}
+
+
 def prose_job(intent: str, lang: str) -> ProseJob | None:
     """The job of `intent` in `lang` (English for any language but Chinese); None for an intent without prose."""
     jobs = _JOBS.get(intent)
@@ -110,4 +147,5 @@ def prose_job(intent: str, lang: str) -> ProseJob | None:
         return None
     lang = "zh" if lang == "zh" else "en"
     task, ask, max_tokens, max_sentences = jobs[lang]
-    return ProseJob(intent, lang, _COMMON[lang] + task, _COMMON[lang], ask, max_tokens, max_sentences)
+    start = _STARTS[intent][lang]
+    return ProseJob(intent, lang, _COMMON[lang] + task, _COMMON[lang], ask, max_tokens, max_sentences, start)

@@ -68,6 +68,7 @@ class ProseFilter:
     topics_of: Callable[[str], list[str]]
     allowed: set[str] | None = None  # topics the prose may name (None: any)
     max_sentences: int = 4
+    start: str = ""  # our first words of the prose (prompts.py): the language check judges the model's own
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (reason, text), for the evaluation and tests
     _kept: list[str] = field(default_factory=list)
     _current: str = ""
@@ -112,7 +113,7 @@ class ProseFilter:
             return "rules"
         if self.allowed is not None and not set(self.topics_of(body)) <= self.allowed:
             return "off topic"
-        if self._wrong_language(body):
+        if self._wrong_language(body[len(self.start) :] if self.start and body.startswith(self.start) else body):
             return "language"
         if len(grams) >= 2 and any(len(grams & line) / len(grams) >= RESTATE for line in self._lines):
             return "restates the answer"
