@@ -348,7 +348,8 @@ class Assistant:
         """The judge of this answer's prose (assistant/prose_filter.py): what it must not restate, repeat,
         leak or cite wrongly, and which topics it may name."""
         tg, matcher = self._tg, self._resolver.matcher
-        allowed = self._allowed_topics(draft, intent, tg)
+        # The answer's topics and what its facts name ("it opens up: KV cache, …"): the model was given those.
+        allowed = self._allowed_topics(draft, intent, tg) | set(matcher.topics(" ".join(draft.facts)))
         names = {
             n
             for t in allowed

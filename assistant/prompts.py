@@ -9,6 +9,13 @@ asks for one thing the deterministic answer does not already say, from facts wri
 - explain: the topic in two to four sentences, from our description and the best passage, citing [n];
 - plan: where to start given what is known, the hardest step, the time it takes.
 
+Where the model allows it (our llama.cpp worker: `starts_answer`), its turn begins with our first words,
+naming the answer's subject in the question's language ("接下来学GPT生成式预训练模型的理由是"): measured on
+the evaluation's dev half, a 0.5B model started in Chinese stays in Chinese and on the subject, where told to
+write Chinese it often did not. The words are ours and say so nowhere but here, so they hold no fact beyond
+the subject's name, no clause boundary (a clause of ours alone must never be shown) and nothing is shown
+unless the model adds to them; the evaluation reports on-topic on the model's own words as well.
+
 The rules and the closing request are data here; grounding.build_chat_prompt puts them in place and
 prose_filter.ProseFilter drops any sentence that repeats them back.
 """

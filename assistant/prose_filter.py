@@ -109,11 +109,14 @@ class ProseFilter:
         grams = _grams(tokens)
         if SENTENCE_END.search(text) and sum(t != "\x00" for t in tokens) < 2:
             return "nothing but names"  # "[1] 《Title》。": a list item, not a sentence
+        own = self._own(body)
+        if own is not None and SENTENCE_END.search(text) and sum(t != "\x00" for t in _tokens(own, self._names)) < 2:
+            return "nothing but our words"  # the start and a full stop: the model said nothing
         if META.search(body) or _grams(_tokens(body, ()), LEAK_GRAM) & self._leaks:
             return "rules"
         if self.allowed is not None and not set(self.topics_of(body)) <= self.allowed:
             return "off topic"
-        if self._wrong_language(body[len(self.start) :] if self.start and body.startswith(self.start) else body):
+        if self._wrong_language(body if own is None else own):
             return "language"
         if len(grams) >= 2 and any(len(grams & line) / len(grams) >= RESTATE for line in self._lines):
             return "restates the answer"
@@ -122,6 +125,10 @@ class ProseFilter:
         if not self._citations_hold(body):
             return "citation"
         return None
+
+    def _own(self, body: str) -> str | None:
+        """The model's words after our start, None for a sentence that does not begin with it."""
+        return body[len(self.start) :] if self.start and body.startswith(self.start) else None
 
     def _wrong_language(self, body: str) -> bool:
         folded = CITE.sub(" ", body.casefold())

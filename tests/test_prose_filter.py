@@ -287,3 +287,8 @@ def test_an_english_continuation_of_our_chinese_words_is_dropped(library, embedd
         " it builds directly on what you already know well.",
     )
     assert answer.prose == ""
+
+
+def test_our_first_words_and_a_full_stop_are_no_prose(library, embedder):
+    answer, start = started(library, embedder, "有没有讲注意力机制的好资料？", "。")
+    assert start.startswith("建议先看《") and answer.prose == ""
