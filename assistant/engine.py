@@ -300,10 +300,14 @@ class Assistant:
             note = no_model_note(intent.lang, reason) + "\n\n"
             parts.append(note)
             yield note
-        elif draft.lead and intent.name in PROSE_INTENTS:
+        elif (
+            draft.lead
+            and intent.name in PROSE_INTENTS
+            and (job := prose_job(intent.name, intent.lang))
+            and (draft.sources or not job.needs_sources)
+        ):
             budget = min(self.settings.prompt_tokens, self.settings.n_ctx - self.settings.max_tokens - PROMPT_MARGIN)
             prose: list[str] = []
-            job = prose_job(intent.name, intent.lang)
             try:
                 start = job.start_for(draft.payload) if getattr(llm, "starts_answer", False) else ""
                 pieces, n_sources, lead = self._generate(llm, intent, draft, history, budget, job, start)
@@ -357,6 +361,8 @@ class Assistant:
             for n in (tg.catalogue.topics[t].name, tg.catalogue.topics[t].zh)
         }
         names |= {r.title for r in draft.resources} | {s.title for s in draft.sources}
+        # "建议" (suggest) is an alias of study methods: a meta topic named in passing is no subject of the prose.
+        meta_topics = {t.id for t in tg.catalogue.topics.values() if t.level == "meta"}
         sources = [
             CitedSource(s.title, set(s.topics) | set(matcher.topics(f"{s.title} {s.text}")))
             for s in draft.sources[:n_sources]
@@ -367,9 +373,11 @@ class Assistant:
             rules=[job.format_rules],
             names=names,
             sources=sources,
-            topics_of=matcher.topics,
+            topics_of=lambda text: [t for t in matcher.topics(text) if t not in meta_topics],
             allowed=allowed,
             max_sentences=job.max_sentences,
+            titles={r.title for r in draft.resources} | {s.title for s in draft.sources},
+            facts=draft.facts,
             start=start,
         )
 

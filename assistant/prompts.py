@@ -6,7 +6,8 @@ asks for one thing the deterministic answer does not already say, from facts wri
 
 - next: why the first suggestion fits this learner (what they know that it builds on, what it opens up);
 - find: one sentence per top resource, from its own context or page text;
-- explain: the topic in two to four sentences, from our description and the best passage, citing [n];
+- explain: which of its sources to read first and what it teaches, citing [n] (none without a source): given
+  our description to explain, the 0.5B model copied it, and the answer already shows it (dev half);
 - plan: where to start given what is known, the hardest step, the time it takes.
 
 Where the model allows it (our llama.cpp worker: `starts_answer`), its turn begins with our first words,
@@ -22,11 +23,12 @@ prose_filter.ProseFilter drops any sentence that repeats them back.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from studygraph.assistant.payloads import ExplainPayload, FindPayload, NextPayload, PlanPayload
 
-PROMPT_VERSION = "per-intent-2"  # what the evaluation's figures are labelled with
+PROMPT_VERSION = "per-intent-3"  # what the evaluation's figures are labelled with
 
 
 @dataclass(frozen=True)
@@ -38,12 +40,18 @@ class ProseJob:
     ask: str  # the user turn's last words, "{}" standing for the question
     max_tokens: int
     max_sentences: int
+    needs_sources: bool = False  # no prose without a numbered source (find, explain)
     start: str = ""  # the first words of the model's turn, "{0}"/"{1}" standing for what subject_of names
 
     def start_for(self, payload) -> str:
         """This answer's first words (for a model that can be started so), "" when it has no subject."""
         subject = subject_of(payload, self.lang)
-        return self.start.format(*subject) if self.start and subject else ""
+        if not self.start or not subject or any(_BREAKS.search(name) for name in subject):
+            return ""  # a title with a clause boundary ("Attention? Attention!") would split our words
+        return self.start.format(*subject)
+
+
+_BREAKS = re.compile(r"[.!?,;:]\s|[。！？；，：\n]|[.!?]$")
 
 
 def _named(item, lang: str) -> str:
@@ -105,19 +113,17 @@ _JOBS = {
     },
     "explain": {
         "en": (
-            "Explain the topic to a beginner in two or three sentences, in your own simpler words (do not copy "
-            "the description): the problem it solves and how. Cite a numbered passage as [n] only where it "
-            "says the same.",
-            "Question: {}\nExplain it simply, in your own words; cite a passage as [n] where it says the same.",
-            140,
-            4,
+            "In one or two sentences, tell the learner which numbered source to read first to understand the "
+            "topic and what they will learn from it, citing it as [n]. Do not repeat the description.",
+            "Question: {}\nWrite one or two sentences: which source to read first and what it teaches, citing it as [n].",
+            90,
+            2,
         ),
         "zh": (
-            "用两三句话、用你自己更浅显的话向初学者解释这个主题（不要照抄描述）：它解决什么问题、怎么做到的。"
-            "只有编号资料确实讲到时才用 [n] 引用。",
-            "问题：{}\n请用中文、用自己的话浅显地解释；资料讲到时用 [n] 引用。",
-            160,
-            4,
+            "用一到两句话告诉学习者：想弄懂这个主题应该先读哪一份编号资料、能从中学到什么，并用 [n] 引用它。不要重复描述。",
+            "问题：{}\n请用一到两句中文说明先读哪份资料、能学到什么，并用 [n] 引用。",
+            100,
+            2,
         ),
     },
     "plan": {
@@ -139,11 +145,12 @@ _JOBS = {
 
 
 # No comma or full stop in them: a clause boundary would let our words show before the model's are judged.
+# No catalogue alias either ("建议" is one of study methods'), or our own words would read as off topic.
 _STARTS = {
     "next": {"en": "{0} is a good next step for you because", "zh": "接下来学{0}的理由是"},
-    "find": {"en": "Start with {0} [1]", "zh": "建议先看《{0}》[1]"},
-    "explain": {"en": "The idea behind {0} is that", "zh": "{0}的核心思想是"},
-    "plan": {"en": "Start with {0} because", "zh": "建议先从{0}开始"},
+    "find": {"en": "Start with {0} [1]", "zh": "可以先看《{0}》[1]"},
+    "explain": {"en": "To understand {0} start with", "zh": "想弄懂{0}可以先读"},
+    "plan": {"en": "Start with {0} because", "zh": "先从{0}开始学"},
 }
 
 
@@ -155,4 +162,5 @@ def prose_job(intent: str, lang: str) -> ProseJob | None:
     lang = "zh" if lang == "zh" else "en"
     task, ask, max_tokens, max_sentences = jobs[lang]
     start = _STARTS[intent][lang]
-    return ProseJob(intent, lang, _COMMON[lang] + task, _COMMON[lang], ask, max_tokens, max_sentences, start)
+    needs = intent in ("find", "explain")
+    return ProseJob(intent, lang, _COMMON[lang] + task, _COMMON[lang], ask, max_tokens, max_sentences, needs, start)

@@ -290,5 +290,26 @@ def test_an_english_continuation_of_our_chinese_words_is_dropped(library, embedd
 
 
 def test_our_first_words_and_a_full_stop_are_no_prose(library, embedder):
-    answer, start = started(library, embedder, "有没有讲注意力机制的好资料？", "。")
-    assert start.startswith("建议先看《") and answer.prose == ""
+    answer, start = started(library, embedder, "有没有讲 RLHF 的资料？", "。")
+    assert start.startswith("可以先看《") and answer.prose == ""
+
+
+def test_a_fact_line_of_the_prompt_copied_word_for_word_is_dropped():
+    keep = ProseFilter(
+        lang="en",
+        answer_lines=[],
+        rules=[],
+        names={"GloVe", "Word embeddings"},
+        sources=[],
+        topics_of=topics_of,
+        facts=["It builds on what the learner knows: Word embeddings."],
+    )
+    text = shown(
+        [
+            "GloVe is a good next step because it ties count-based vectors to word2vec. ",
+            "It builds on what the learner knows: Word embeddings.",
+        ],
+        keep,
+    )
+    assert text.strip() == "GloVe is a good next step because it ties count-based vectors to word2vec."
+    assert [reason for reason, _ in keep.dropped] == ["copies the prompt"]
