@@ -11,9 +11,9 @@ asks for one thing the deterministic answer does not already say, from facts wri
 - plan: where to start given what is known, the hardest step, the time it takes.
 
 Where the model allows it (our llama.cpp worker: `starts_answer`), its turn begins with our first words,
-naming the answer's subject in the question's language ("接下来学GPT生成式预训练模型的理由是"): measured on
-the evaluation's dev half, a 0.5B model started in Chinese stays in Chinese and on the subject, where told to
-write Chinese it often did not. The words are ours and say so nowhere but here, so they hold no fact beyond
+naming the answer's subject in the question's language ("接下来学GPT生成式预训练模型的理由是"): told to write
+Chinese, the 0.5B model often drifted into English or into the list; started in Chinese it stayed in Chinese
+and on the subject (the dev half's Chinese next answers, 3 of 3; README "Models"). The words are ours and say so nowhere but here, so they hold no fact beyond
 the subject's name, no clause boundary (a clause of ours alone must never be shown) and nothing is shown
 unless the model adds to them; the evaluation reports on-topic on the model's own words as well.
 
@@ -148,7 +148,8 @@ _JOBS = {
 # No catalogue alias either ("建议" is one of study methods'), or our own words would read as off topic.
 _STARTS = {
     "next": {"en": "{0} is a good next step for you because", "zh": "接下来学{0}的理由是"},
-    "find": {"en": "Start with {0} [1]", "zh": "可以先看《{0}》[1]"},
+    # find begins describing its top resource: started "Start with", the 0.5B listed the three titles again.
+    "find": {"en": "{0} [1] is", "zh": "《{0}》[1]是"},
     "explain": {"en": "To understand {0} start with", "zh": "想弄懂{0}可以先读"},
     "plan": {"en": "Start with {0} because", "zh": "先从{0}开始学"},
 }

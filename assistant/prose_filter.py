@@ -31,6 +31,7 @@ META = re.compile(
 )
 # "（video）" after a title, as the prompt lists sources: a kind, not a switch to English.
 KIND_TAG = re.compile(r"[（(]\s*[a-z]+\s*[)）]")
+TITLED = re.compile(r"《[^》]*》")  # a title in Chinese quotes, however the model shortened it: a name
 RESTATE = 0.5  # share of a sentence's trigrams found in one line of the answer
 COPY = 0.8  # share of a sentence's trigrams found in one of the prompt's fact lines: copied, not written
 REPEAT = 0.6  # trigram Jaccard of two sentences
@@ -114,6 +115,8 @@ class ProseFilter:
             return "too long"
         tokens = _tokens(body, self._names)
         grams = _grams(tokens)
+        if not tokens and CITE.search(body):
+            return "nothing but names"  # "[1] [2] [3]": citations of nothing
         if SENTENCE_END.search(text) and sum(t != "\x00" for t in tokens) < 2:
             return "nothing but names"  # "[1] 《Title》。": a list item, not a sentence
         own = self._own(body)
@@ -147,7 +150,7 @@ class ProseFilter:
         return body[len(self.start) :] if self.start and body.startswith(self.start) else None
 
     def _wrong_language(self, body: str) -> bool:
-        folded = KIND_TAG.sub(" ", CITE.sub(" ", body.casefold()))
+        folded = TITLED.sub(" ", KIND_TAG.sub(" ", CITE.sub(" ", body.casefold())))
         for name in self._names:
             folded = folded.replace(name, " ")
         cjk, latin = len(CJK.findall(folded)), len(LATIN.findall(folded))

@@ -13,7 +13,9 @@ sentences that restate a line of the deterministic answer: token-trigram overlap
 topic names and titles are folded to one token, so naming a step is not restating it); repetition (two
 prose sentences with trigram Jaccard ≥ 0.7); citation validity (every [n] names a source the prompt held,
 and when the sentence names catalogue topics, that source's title or text names one of them); no URL
-outside the corpus; first-prose and whole-answer latency. The same figures on the model's raw output
+outside the corpus; first-prose and whole-answer latency. Where the assistant began the model's turn with
+words of its own (assistant/prompts.py's starts name the subject), on topic is also reported on the model's
+own words alone (`on_topic_own_words`). The same figures on the model's raw output
 (before our filters) show what the filters remove. This module is the instrument, written apart from
 assistant/prose_filter.py on purpose: the filter is not allowed to grade itself.
 """
