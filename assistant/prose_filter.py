@@ -2,8 +2,8 @@
 it clause by clause, with the sentence so far, so a clause can be shown as soon as it ends).
 
 A small model's bad habits, each measured on the evaluation (tests/prose_eval.py): it restates the answer's
-own list lines; it says the same sentence twice; it copies a fact line of its prompt word for word ("It builds on what the
-learner knows: Word embeddings."); it repeats its instructions back ("The answer is in
+own list lines; it says the same sentence twice; it copies a fact line of its prompt word for word ("It
+builds on what the learner knows: Word embeddings."); it repeats its instructions back ("The answer is in
 English, in my own words, in two to four sentences"); it drifts into the other language; it cites [1] for a
 sentence about something [1] does not cover; and it names topics the answer is not about. Each is dropped,
 and when nothing is left there is no prose at all, which beats noise in front of a good answer.
