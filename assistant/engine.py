@@ -79,6 +79,16 @@ def no_model_note(lang: str, reason: str) -> str:
     )
 
 
+def _started(pieces: Iterator[str], start: str) -> Iterator[str]:
+    """The model's turn with its first words put back in front, once it has added something to them: what
+    the filter judges and the learner reads is the whole sentence, and a model that adds nothing shows nothing."""
+    for piece in pieces:
+        if start and piece.strip():
+            piece, start = start + piece, ""
+        if not start:
+            yield piece
+
+
 class Assistant:
     """Answers questions about one library: `ask` / `ask_stream` route a question to an intent, build the
     deterministic answer and let the model (if any) write grounded prose in front of it; `search` is the
@@ -290,13 +300,18 @@ class Assistant:
             note = no_model_note(intent.lang, reason) + "\n\n"
             parts.append(note)
             yield note
-        elif draft.lead and intent.name in PROSE_INTENTS:
+        elif (
+            draft.lead
+            and intent.name in PROSE_INTENTS
+            and (job := prose_job(intent.name, intent.lang))
+            and (draft.sources or not job.needs_sources)
+        ):
             budget = min(self.settings.prompt_tokens, self.settings.n_ctx - self.settings.max_tokens - PROMPT_MARGIN)
             prose: list[str] = []
-            job = prose_job(intent.name, intent.lang)
             try:
-                pieces, n_sources, lead = self._generate(llm, intent, draft, history, budget, job)
-                keep = self._prose_filter(draft, intent, job, n_sources)
+                start = job.start_for(draft.payload) if getattr(llm, "starts_answer", False) else ""
+                pieces, n_sources, lead = self._generate(llm, intent, draft, history, budget, job, start)
+                keep = self._prose_filter(draft, intent, job, n_sources, start)
                 for piece in clean_stream(pieces, n_sources, self._corpus_urls, cited, keep):
                     if not prose:  # the lead-in only once the model has added something to it
                         if not piece.strip():
@@ -331,11 +346,14 @@ class Assistant:
         answer.text = "".join(parts).strip()
         answer.citations = self._citations(draft, prompt_sources=draft.sources[:n_sources], cited=cited)
 
-    def _prose_filter(self, draft: Draft, intent: Intent, job: ProseJob, n_sources: int) -> ProseFilter:
+    def _prose_filter(
+        self, draft: Draft, intent: Intent, job: ProseJob, n_sources: int, start: str = ""
+    ) -> ProseFilter:
         """The judge of this answer's prose (assistant/prose_filter.py): what it must not restate, repeat,
         leak or cite wrongly, and which topics it may name."""
         tg, matcher = self._tg, self._resolver.matcher
-        allowed = self._allowed_topics(draft, intent, tg)
+        # The answer's topics and what its facts name ("it opens up: KV cache, …"): the model was given those.
+        allowed = self._allowed_topics(draft, intent, tg) | set(matcher.topics(" ".join(draft.facts)))
         names = {
             n
             for t in allowed
@@ -343,6 +361,8 @@ class Assistant:
             for n in (tg.catalogue.topics[t].name, tg.catalogue.topics[t].zh)
         }
         names |= {r.title for r in draft.resources} | {s.title for s in draft.sources}
+        # "建议" (suggest) is an alias of study methods: a meta topic named in passing is no subject of the prose.
+        meta_topics = {t.id for t in tg.catalogue.topics.values() if t.level == "meta"}
         sources = [
             CitedSource(s.title, set(s.topics) | set(matcher.topics(f"{s.title} {s.text}")))
             for s in draft.sources[:n_sources]
@@ -353,17 +373,22 @@ class Assistant:
             rules=[job.format_rules],
             names=names,
             sources=sources,
-            topics_of=matcher.topics,
+            topics_of=lambda text: [t for t in matcher.topics(text) if t not in meta_topics],
             allowed=allowed,
             max_sentences=job.max_sentences,
+            titles={r.title for r in draft.resources} | {s.title for s in draft.sources},
+            facts=draft.facts,
+            start=start,
         )
 
-    def _generate(self, llm, intent: Intent, draft: Draft, history: list[dict] | None, budget: int, job: ProseJob):
+    def _generate(
+        self, llm, intent: Intent, draft: Draft, history: list[dict] | None, budget: int, job: ProseJob, start: str = ""
+    ):
         """(the model's raw pieces, how many sources it was given, the lead-in to put in front of them).
 
         An instruct model answers through its chat template, the earlier turns included, with the intent's
-        own job (assistant/prompts.py); a base model continues a document that ends in the lead-in ("To learn
-        RLHF, start with")."""
+        own job (assistant/prompts.py), its turn begun with `start` where the model allows it (prompts.py says
+        why); a base model continues a document that ends in the lead-in ("To learn RLHF, start with")."""
         grammar = getattr(llm, "supports_grammar", False)
         max_tokens = min(self.settings.max_tokens, job.max_tokens)
         if getattr(llm, "chat", False):
@@ -379,11 +404,10 @@ class Assistant:
                 ask=job.ask,
             )
             n = len(chat.sources)
-            return (
-                llm.chat_stream(chat.messages, max_tokens, CHAT_STOP, citation_grammar(n) if grammar else None),
-                n,
-                "",
-            )
+            cite = citation_grammar(n) if grammar else None
+            if not start:
+                return llm.chat_stream(chat.messages, max_tokens, CHAT_STOP, cite), n, ""
+            return _started(llm.chat_stream(chat.messages, max_tokens, CHAT_STOP, cite, start=start), start), n, ""
         prompt = build_prompt(intent.raw, draft.lead, draft.facts, draft.sources, llm.count_tokens, budget, intent.lang)
         n = len(prompt.sources)
         return llm.stream(prompt.text, max_tokens, STOP, citation_grammar(n) if grammar else None), n, draft.lead

@@ -6,10 +6,12 @@ Protocol: JSON lines. The parent sends the load request first, then one request 
                                                                 "system_info"} | {"error"}
     {"op": "count", "text"}                                -> {"n"}
     {"op": "complete", "prompt", "max_tokens", "stop", "grammar", "temperature", "repeat_penalty"}
-    {"op": "chat", "messages", "max_tokens", "stop", "grammar", "temperature", "repeat_penalty"}
+    {"op": "chat", "messages", "max_tokens", "stop", "grammar", "temperature", "repeat_penalty"[, "start"]}
                                                            -> {"text"}... then {"done": true} | {"error"}
     {"op": "cancel"} while either streams                   -> it stops, {"done": true}
 "chat" runs the GGUF's own chat template (`create_chat_completion`); "chat_template" says whether it has one.
+With "start", the template is rendered and the assistant's turn begins with those words (they are not sent
+back): a small model told how to begin stays in the question's language and on the answer's topic.
 The worker exits when its stdin closes, so it never outlives the process that started it.
 
 This module imports nothing heavy at the top: the parent imports `Lines` from it.
@@ -53,6 +55,19 @@ class Lines:
             self._buffer += chunk
         line, self._buffer = self._buffer.split(b"\n", 1)
         return json.loads(line)
+
+
+def _chat_prompt(llama, messages: list[dict]) -> str:
+    """The GGUF's chat template rendered up to the assistant's turn, as create_chat_completion renders it."""
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    def text(token: int) -> str:
+        return llama._model.token_get_text(token) if token != -1 else ""
+
+    formatter = Jinja2ChatFormatter(
+        llama.metadata["tokenizer.chat_template"], text(llama.token_eos()), text(llama.token_bos())
+    )
+    return formatter(messages=messages).prompt
 
 
 def _serve(channel: Lines) -> None:
@@ -103,7 +118,11 @@ def _serve(channel: Lines) -> None:
                     stream=True,
                     grammar=grammar,
                 )
-                if op == "chat":
+                if op == "chat" and request.get("start"):
+                    prompt = _chat_prompt(llama, request["messages"]) + request["start"]
+                    chunks = llama.create_completion(prompt, **sampling)
+                    texts = (chunk["choices"][0].get("text") for chunk in chunks)
+                elif op == "chat":
                     chunks = llama.create_chat_completion(messages=request["messages"], **sampling)
                     texts = (chunk["choices"][0]["delta"].get("content") for chunk in chunks)
                 else:

@@ -183,6 +183,7 @@ class LlamaCppLLM:
     the GGUF carries a template, i.e. it is an instruct model."""
 
     supports_grammar = True
+    starts_answer = True  # chat_stream(start=...) begins the assistant's turn with given words
 
     def __init__(
         self,
@@ -274,14 +275,21 @@ class LlamaCppLLM:
         )
 
     def chat_stream(
-        self, messages: list[dict], max_tokens: int, stop: list[str] | None = None, grammar: str | None = None
+        self,
+        messages: list[dict],
+        max_tokens: int,
+        stop: list[str] | None = None,
+        grammar: str | None = None,
+        start: str = "",
     ) -> Iterator[str]:
-        """The assistant's turn after `messages`, through the GGUF's chat template."""
+        """The assistant's turn after `messages`, through the GGUF's chat template; with `start`, the turn
+        begins with those words and what is streamed is the rest."""
         # A milder repeat penalty than for the base model: a Chinese answer repeats characters legitimately.
         return self._generate(
             {
                 "op": "chat",
                 "messages": messages,
+                "start": start,
                 "max_tokens": max_tokens,
                 "stop": stop or [],
                 "grammar": grammar,

@@ -6,8 +6,16 @@ asks for one thing the deterministic answer does not already say, from facts wri
 
 - next: why the first suggestion fits this learner (what they know that it builds on, what it opens up);
 - find: one sentence per top resource, from its own context or page text;
-- explain: the topic in two to four sentences, from our description and the best passage, citing [n];
+- explain: which of its sources to read first and what it teaches, citing [n] (none without a source): given
+  our description to explain, the 0.5B model copied it, and the answer already shows it (dev half);
 - plan: where to start given what is known, the hardest step, the time it takes.
+
+Where the model allows it (our llama.cpp worker: `starts_answer`), its turn begins with our first words,
+naming the answer's subject in the question's language ("接下来学GPT生成式预训练模型的理由是"): told to write
+Chinese, the 0.5B model often drifted into English or into the list; started in Chinese it stayed in Chinese
+and on the subject (the dev half's Chinese next answers, 3 of 3; README "Models"). The words are ours and say so nowhere but here, so they hold no fact beyond
+the subject's name, no clause boundary (a clause of ours alone must never be shown) and nothing is shown
+unless the model adds to them; the evaluation reports on-topic on the model's own words as well.
 
 The rules and the closing request are data here; grounding.build_chat_prompt puts them in place and
 prose_filter.ProseFilter drops any sentence that repeats them back.
@@ -15,9 +23,12 @@ prose_filter.ProseFilter drops any sentence that repeats them back.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-PROMPT_VERSION = "per-intent-2"  # what the evaluation's figures are labelled with
+from studygraph.assistant.payloads import ExplainPayload, FindPayload, NextPayload, PlanPayload
+
+PROMPT_VERSION = "per-intent-3"  # what the evaluation's figures are labelled with
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,36 @@ class ProseJob:
     ask: str  # the user turn's last words, "{}" standing for the question
     max_tokens: int
     max_sentences: int
+    needs_sources: bool = False  # no prose without a numbered source (find, explain)
+    start: str = ""  # the first words of the model's turn, "{0}"/"{1}" standing for what subject_of names
+
+    def start_for(self, payload) -> str:
+        """This answer's first words (for a model that can be started so), "" when it has no subject."""
+        subject = subject_of(payload, self.lang)
+        if not self.start or not subject or any(_BREAKS.search(name) for name in subject):
+            return ""  # a title with a clause boundary ("Attention? Attention!") would split our words
+        return self.start.format(*subject)
+
+
+_BREAKS = re.compile(r"[.!?,;:]\s|[。！？；，：\n]|[.!?]$")
+
+
+def _named(item, lang: str) -> str:
+    return (getattr(item, "zh", "") or item.name) if lang == "zh" else item.name
+
+
+def subject_of(payload, lang: str) -> tuple[str, ...] | None:
+    """What the job's first words name: plan's first step and goal, next's first suggestion, explain's topic,
+    find's top resource."""
+    if isinstance(payload, PlanPayload):
+        return (_named(payload.steps[0], lang), _named(payload.goal, lang)) if payload.steps else None
+    if isinstance(payload, NextPayload):
+        return (_named(payload.topics[0], lang),) if payload.topics else None
+    if isinstance(payload, ExplainPayload):
+        return (_named(payload.topic, lang),)
+    if isinstance(payload, FindPayload):
+        return (payload.resources[0].title,) if payload.resources else None
+    return None
 
 
 _COMMON = {
@@ -72,17 +113,17 @@ _JOBS = {
     },
     "explain": {
         "en": (
-            "Explain the topic in two to four sentences, using the description and the numbered passages, "
-            "and cite passages as [n].",
-            "Question: {}\nExplain it in two to four sentences; cite passages as [n].",
-            140,
-            4,
+            "In one or two sentences, tell the learner which numbered source to read first to understand the "
+            "topic and what they will learn from it, citing it as [n]. Do not repeat the description.",
+            "Question: {}\nWrite one or two sentences: which source to read first and what it teaches, citing it as [n].",
+            90,
+            2,
         ),
         "zh": (
-            "用两到四句话解释这个主题，依据给出的描述和编号资料，引用资料时写 [n]。",
-            "问题：{}\n请用两到四句中文解释；引用资料时写 [n]。",
-            160,
-            4,
+            "用一到两句话告诉学习者：想弄懂这个主题应该先读哪一份编号资料、能从中学到什么，并用 [n] 引用它。不要重复描述。",
+            "问题：{}\n请用一到两句中文说明先读哪份资料、能学到什么，并用 [n] 引用。",
+            100,
+            2,
         ),
     },
     "plan": {
@@ -103,6 +144,17 @@ _JOBS = {
 }
 
 
+# No comma or full stop in them: a clause boundary would let our words show before the model's are judged.
+# No catalogue alias either ("建议" is one of study methods'), or our own words would read as off topic.
+_STARTS = {
+    "next": {"en": "{0} is a good next step for you because", "zh": "接下来学{0}的理由是"},
+    # find begins describing its top resource: started "Start with", the 0.5B listed the three titles again.
+    "find": {"en": "{0} [1] is", "zh": "《{0}》[1]是"},
+    "explain": {"en": "To understand {0} start with", "zh": "想弄懂{0}可以先读"},
+    "plan": {"en": "Start with {0} because", "zh": "先从{0}开始学"},
+}
+
+
 def prose_job(intent: str, lang: str) -> ProseJob | None:
     """The job of `intent` in `lang` (English for any language but Chinese); None for an intent without prose."""
     jobs = _JOBS.get(intent)
@@ -110,4 +162,6 @@ def prose_job(intent: str, lang: str) -> ProseJob | None:
         return None
     lang = "zh" if lang == "zh" else "en"
     task, ask, max_tokens, max_sentences = jobs[lang]
-    return ProseJob(intent, lang, _COMMON[lang] + task, _COMMON[lang], ask, max_tokens, max_sentences)
+    start = _STARTS[intent][lang]
+    needs = intent in ("find", "explain")
+    return ProseJob(intent, lang, _COMMON[lang] + task, _COMMON[lang], ask, max_tokens, max_sentences, needs, start)

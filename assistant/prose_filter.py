@@ -2,7 +2,8 @@
 it clause by clause, with the sentence so far, so a clause can be shown as soon as it ends).
 
 A small model's bad habits, each measured on the evaluation (tests/prose_eval.py): it restates the answer's
-own list lines; it says the same sentence twice; it repeats its instructions back ("The answer is in
+own list lines; it says the same sentence twice; it copies a fact line of its prompt word for word ("It
+builds on what the learner knows: Word embeddings."); it repeats its instructions back ("The answer is in
 English, in my own words, in two to four sentences"); it drifts into the other language; it cites [1] for a
 sentence about something [1] does not cover; and it names topics the answer is not about. Each is dropped,
 and when nothing is left there is no prose at all, which beats noise in front of a good answer.
@@ -28,7 +29,11 @@ META = re.compile(
     r"|\[n\]|用(?:简体)?中文|用英文|几?句话|编号资料|资料中没有|根据资料",
     re.I,
 )
+# "（video）" after a title, as the prompt lists sources: a kind, not a switch to English.
+KIND_TAG = re.compile(r"[（(]\s*[a-z]+\s*[)）]")
+TITLED = re.compile(r"《[^》]*》")  # a title in Chinese quotes, however the model shortened it: a name
 RESTATE = 0.5  # share of a sentence's trigrams found in one line of the answer
+COPY = 0.8  # share of a sentence's trigrams found in one of the prompt's fact lines: copied, not written
 REPEAT = 0.6  # trigram Jaccard of two sentences
 LEAK_GRAM = 6  # a run of this many tokens shared with the prompt's rules on form
 SENTENCE_END = re.compile(r"[.!?。！？；]\s*$|\n$")
@@ -68,6 +73,9 @@ class ProseFilter:
     topics_of: Callable[[str], list[str]]
     allowed: set[str] | None = None  # topics the prose may name (None: any)
     max_sentences: int = 4
+    titles: set[str] = field(default_factory=set)  # the answer's resource titles: naming one is on topic
+    facts: list[str] = field(default_factory=list)  # the prompt's fact lines ("It builds on what the learner knows: …")
+    start: str = ""  # our first words of the prose (prompts.py): the language check judges the model's own
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (reason, text), for the evaluation and tests
     _kept: list[str] = field(default_factory=list)
     _current: str = ""
@@ -77,6 +85,7 @@ class ProseFilter:
         self._lines = [
             g for g in (_grams(_tokens(LIST_MARK.sub("", ln), self._names)) for ln in self.answer_lines) if g
         ]
+        self._facts = [g for g in (_grams(_tokens(f, self._names)) for f in self.facts) if g]
         self._leaks = set()
         for rule in self.rules:
             toks = _tokens(rule.replace("{}", " "), ())
@@ -106,24 +115,42 @@ class ProseFilter:
             return "too long"
         tokens = _tokens(body, self._names)
         grams = _grams(tokens)
+        if not tokens and CITE.search(body):
+            return "nothing but names"  # "[1] [2] [3]": citations of nothing
         if SENTENCE_END.search(text) and sum(t != "\x00" for t in tokens) < 2:
             return "nothing but names"  # "[1] 《Title》。": a list item, not a sentence
+        own = self._own(body)
+        if own is not None and SENTENCE_END.search(text) and not CITE.search(own):  # a [n] it chose says something
+            if sum(t != "\x00" for t in _tokens(own, self._names)) < 2:
+                return "nothing but our words"  # the start and a full stop: the model said nothing
         if META.search(body) or _grams(_tokens(body, ()), LEAK_GRAM) & self._leaks:
             return "rules"
-        if self.allowed is not None and not set(self.topics_of(body)) <= self.allowed:
+        if self.allowed is not None and not set(self.topics_of(self._untitled(body))) <= self.allowed:
             return "off topic"
-        if self._wrong_language(body):
+        if self._wrong_language(body if own is None else own):
             return "language"
         if len(grams) >= 2 and any(len(grams & line) / len(grams) >= RESTATE for line in self._lines):
             return "restates the answer"
+        if len(grams) >= 3 and any(len(grams & fact) / len(grams) >= COPY for fact in self._facts):
+            return "copies the prompt"
         if self._repeats(body, grams):
             return "repeated"
         if not self._citations_hold(body):
             return "citation"
         return None
 
+    def _untitled(self, body: str) -> str:
+        """`body` without the answer's resource titles ("nlp.seas.harvard.edu — attention" names no NLP topic)."""
+        for title in sorted(self.titles, key=len, reverse=True):
+            body = re.sub(re.escape(title), " ", body, flags=re.I) if len(title) >= 4 else body
+        return body
+
+    def _own(self, body: str) -> str | None:
+        """The model's words after our start, None for a sentence that does not begin with it."""
+        return body[len(self.start) :] if self.start and body.startswith(self.start) else None
+
     def _wrong_language(self, body: str) -> bool:
-        folded = CITE.sub(" ", body.casefold())
+        folded = TITLED.sub(" ", KIND_TAG.sub(" ", CITE.sub(" ", body.casefold())))
         for name in self._names:
             folded = folded.replace(name, " ")
         cjk, latin = len(CJK.findall(folded)), len(LATIN.findall(folded))

@@ -156,6 +156,7 @@ def _ask_path(data_dir, llm, raw_stream, max_tokens: int, runs: int) -> list[dic
 
     class Recording:  # our LLM, remembering the prompt the assistant built and when the model was called
         name, supports_grammar, chat = llm.name, getattr(llm, "supports_grammar", False), getattr(llm, "chat", False)
+        starts_answer = getattr(llm, "starts_answer", False)
 
         def count_tokens(self, text):
             return llm.count_tokens(text)
@@ -170,8 +171,9 @@ def _ask_path(data_dir, llm, raw_stream, max_tokens: int, runs: int) -> list[dic
         def stream(self, prompt, max_tokens, stop=None, grammar=None):
             return self._record(prompt, llm.stream(prompt, max_tokens, stop, grammar))
 
-        def chat_stream(self, messages, max_tokens, stop=None, grammar=None):
-            return self._record(messages, llm.chat_stream(messages, max_tokens, stop, grammar))
+        def chat_stream(self, messages, max_tokens, stop=None, grammar=None, start=""):
+            extra = {"start": start} if start else {}
+            return self._record(messages, llm.chat_stream(messages, max_tokens, stop, grammar, **extra))
 
     assistant = Assistant(settings, llm=Recording())
     questions = ["Find me a video about attention", "Any paper about RLHF?", "学 RLHF 之前要学什么"]

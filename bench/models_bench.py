@@ -31,6 +31,7 @@ def run(
     from studygraph.assistant.llm import packaged_model_path
     from studygraph.assistant.local_llm import LlamaCppLLM
     from studygraph.assistant.packaged_models import DEFAULT_MODEL, MODELS, installed
+    from studygraph.assistant.prompts import PROMPT_VERSION
     from studygraph.config import load_settings
     from studygraph.store.meta import MetaStore
 
@@ -75,6 +76,7 @@ def run(
             "title": model.title,
             "default": key == DEFAULT_MODEL,
             "half": half,
+            "prompts": PROMPT_VERSION,
             "bytes": model.size,
             "licence": model.licence,
             "prompting": "chat template" if llm.chat else "completion",

@@ -13,7 +13,9 @@ sentences that restate a line of the deterministic answer: token-trigram overlap
 topic names and titles are folded to one token, so naming a step is not restating it); repetition (two
 prose sentences with trigram Jaccard ≥ 0.7); citation validity (every [n] names a source the prompt held,
 and when the sentence names catalogue topics, that source's title or text names one of them); no URL
-outside the corpus; first-prose and whole-answer latency. The same figures on the model's raw output
+outside the corpus; first-prose and whole-answer latency. Where the assistant began the model's turn with
+words of its own (assistant/prompts.py's starts name the subject), on topic is also reported on the model's
+own words alone (`on_topic_own_words`). The same figures on the model's raw output
 (before our filters) show what the filters remove. This module is the instrument, written apart from
 assistant/prose_filter.py on purpose: the filter is not allowed to grade itself.
 """
@@ -102,6 +104,7 @@ class Score:
     cjk_share: float
     right_language: bool
     on_topic: bool
+    on_topic_own: bool  # the same, on the model's own words only (after the first words we gave it)
     sentences: int
     parroting: float  # share of prose sentences restating a line of the answer
     repeated: bool
@@ -133,6 +136,11 @@ def _names(structured: dict) -> set[str]:
         names |= {r.get("title") or "" for r in item.get("resources") or []}
     names |= {r.get("title") or "" for r in structured.get("resources") or []}
     return {n.casefold() for n in names if len(n) >= 2}
+
+
+def _own(prose: str, start: str) -> str:
+    """The prose without the first words the assistant gave the model (prompts.py's starts)."""
+    return prose[len(start) :] if start and prose.startswith(start) else prose
 
 
 def split_sentences(text: str) -> list[str]:
@@ -188,9 +196,10 @@ class Recording:
     """Wraps an LLM and keeps the raw text and the numbered sources of the last prompt it was given."""
 
     def __init__(self, llm):
-        self.llm, self.raw, self.sources = llm, "", {}
+        self.llm, self.raw, self.sources, self.start = llm, "", {}, ""
         self.name, self.chat = llm.name, getattr(llm, "chat", False)
         self.supports_grammar = getattr(llm, "supports_grammar", False)
+        self.starts_answer = getattr(llm, "starts_answer", False)
 
     @property
     def n_sources(self) -> int:
@@ -200,10 +209,10 @@ class Recording:
         return self.llm.count_tokens(text)
 
     def reset(self):
-        self.raw, self.sources = "", {}
+        self.raw, self.sources, self.start = "", {}, ""
 
-    def _record(self, pieces, prompt_text):
-        self.raw = ""
+    def _record(self, pieces, prompt_text, start=""):
+        self.raw = self.start = start  # our first words and what the model added: the text the filters judged
         block = prompt_text.split("<sources>", 1)[-1].split("</sources>")[0] if "<sources>" in prompt_text else ""
         self.sources = {int(n): text for n, text in SOURCE.findall(block)}
         for piece in pieces:
@@ -213,9 +222,11 @@ class Recording:
     def stream(self, prompt, max_tokens, stop=None, grammar=None):
         return self._record(self.llm.stream(prompt, max_tokens, stop, grammar), prompt)
 
-    def chat_stream(self, messages, max_tokens, stop=None, grammar=None):
+    def chat_stream(self, messages, max_tokens, stop=None, grammar=None, start=""):
         text = "\n".join(m["content"] for m in messages if m["role"] != "assistant")
-        return self._record(self.llm.chat_stream(messages, max_tokens, stop, grammar), text)
+        if not start:
+            return self._record(self.llm.chat_stream(messages, max_tokens, stop, grammar), text)
+        return self._record(self.llm.chat_stream(messages, max_tokens, stop, grammar, start=start), text, start)
 
 
 def evaluate(assistant, recording: Recording, corpus_urls: set[str], half: str = "all", on_score=None) -> list[Score]:
@@ -251,6 +262,7 @@ def evaluate(assistant, recording: Recording, corpus_urls: set[str], half: str =
                 cjk_share=round(share, 2),
                 right_language=bool(prose.strip()) and (share >= 0.3 if lang == "zh" else share <= 0.05),
                 on_topic=any(name in prose.casefold() for name in names),
+                on_topic_own=any(name in _own(prose, recording.start).casefold() for name in names),
                 sentences=len(said),
                 parroting=round(parroting(said, deterministic, names), 2),
                 repeated=repeated(said, names),
@@ -294,6 +306,7 @@ def summary(scores: list[Score]) -> dict:
         "prose": share(lambda s: s.has_prose),
         "right_language": share(lambda s: s.right_language),
         "on_topic": share(lambda s: s.on_topic),
+        "on_topic_own_words": share(lambda s: s.on_topic_own),
         # Sentence-weighted: the share of all prose sentences that restate the answer.
         "parroting": round(sum(s.parroting * s.sentences for s in scores) / sentences, 2) if sentences else 0.0,
         "repeated": sum(s.repeated for s in scores),

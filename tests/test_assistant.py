@@ -196,6 +196,39 @@ def test_explain_shows_the_catalogues_description_in_the_questions_language(seed
     assert answer.structured["topic"]["description_zh"] == topic.description_zh
 
 
+def test_ask_no_llm_in_chinese_shows_chinese_descriptions_in_every_intent_that_shows_one(seed_library, capsys):
+    """`studygraph ask … --no-llm` as a Chinese learner runs it: the one intent that shows a description
+    (explain) shows ours in Chinese, and no intent shows an English description."""
+    import json
+    import sys
+
+    from studygraph.cli import main
+
+    settings, _ = seed_library
+    topics = load_catalogue().topics
+    shown = {}
+    for question in ("层归一化是什么意思", "学 PPO 之前要学什么", "学完 BERT 接下来学什么", "有没有讲 GPT 的论文"):
+        old, sys.argv = (
+            sys.argv,
+            ["studygraph", "ask", question, "--no-llm", "--json", "--data-dir", str(settings.data_dir)],
+        )
+        try:
+            main()
+        except SystemExit as exc:
+            assert not exc.code, capsys.readouterr().err
+        finally:
+            sys.argv = old
+        out = json.loads(capsys.readouterr().out)
+        assert out["model"] == "none" and not out["prose"]
+        english = [t.id for t in topics.values() if t.description and t.description[:40] in out["answer"]]
+        assert not english, (question, english)
+        shown[out["intent"]] = out
+    explained = shown["explain"]["structured"]["topic"]
+    assert explained["id"] == "layer-normalization"
+    assert topics["layer-normalization"].description_zh in shown["explain"]["answer"]
+    assert set(shown) == {"explain", "plan", "next", "find"}
+
+
 def test_graph_intents_need_neither_embedder_nor_model(seed_library):
     from studygraph.assistant.engine import Assistant
     from studygraph.assistant.llm import NoLLM

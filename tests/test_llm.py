@@ -51,6 +51,20 @@ def test_the_default_model_is_prompted_through_its_chat_template(llama):
     assert text.strip() and "<|im_" not in text, "the template's own markers never reach the learner"
 
 
+def test_a_chat_turn_begun_with_our_words_continues_them_in_the_templates_turn(gguf_path):
+    """`start` renders the GGUF's own template and begins the assistant's turn with our words: what comes
+    back is only what the model adds, inside the same turn (no template markers, no second turn)."""
+    import re
+
+    from studygraph.assistant.local_llm import LlamaCppLLM
+
+    greedy = LlamaCppLLM(gguf_path, n_ctx=2048, temperature=0.0)
+    messages = [{"role": "user", "content": "用一句话说明注意力机制计算什么。"}]
+    started = "".join(greedy.chat_stream(messages, max_tokens=24, start="注意力机制计算的是"))
+    assert started.strip() and "<|im_" not in started and not started.startswith("注意力机制计算的是")
+    assert re.search(r"[\u4e00-\u9fff]", started), f"our Chinese first words keep the model in Chinese: {started!r}"
+
+
 def test_the_citation_grammar_holds_on_the_chat_path(llama):
     import re
 

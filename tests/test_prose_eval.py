@@ -16,10 +16,11 @@ import pytest
 from conftest import REPO
 from prose_eval import QUESTIONS, Recording, evaluate, restates, split_sentences, summary
 
-# The test half with the default model measured prose 0.62, right language 0.54, on topic 0.50, parroting
-# 0.00, no repeats, citations valid 0.96 (2026-12-01, prompts per-intent-1; README "Models"): the floors hold
-# what was reached, they are not the targets, which the default model does not meet yet.
-FLOORS = {"prose": 0.5, "right_language": 0.45, "on_topic": 0.4, "parroting": 0.1, "citations_valid": 0.9}
+# The test half with the default model measured prose 0.83, right language 0.83, on topic 0.79, parroting
+# 0.00, no repeats, citations valid 1.00 (2026-12-01, prompts per-intent-3, a re-report after dev tuning;
+# per-intent-1: 0.62 / 0.54 / 0.50; README "Models"): the floors hold what was reached with a margin for
+# sampling at temperature 0.2, they are not the targets, which the default model does not meet yet.
+FLOORS = {"prose": 0.65, "right_language": 0.65, "on_topic": 0.6, "parroting": 0.1, "citations_valid": 0.9}
 
 
 def test_the_question_set_is_bilingual_and_split_once_by_its_rule():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import write
+from conftest import FakeLLM, write
 
 from studygraph.assistant.grounding import clean_stream
 from studygraph.assistant.prose_filter import CitedSource, ProseFilter
@@ -240,3 +240,76 @@ def test_explain_prose_in_the_other_language_or_repeated_is_dropped(ask):
     assert answer.intent == "explain"
     assert answer.prose == "RLHF 用人类的偏好来训练奖励模型，再用强化学习微调语言模型 [1]。"
     assert "描述：" in prompt[-1]["content"], "grounded in our Chinese description"
+
+
+# -- our first words (prompts.py's starts), for a model that can be started so -----------------------------------
+class StartedLLM(FakeLLM):
+    """A scripted chat model whose turn can begin with given words: the replies are what it adds after them."""
+
+    starts_answer = True
+
+    def __init__(self, *replies):
+        super().__init__(*replies, chat=True)
+        self.starts: list[str] = []
+
+    def chat_stream(self, messages, max_tokens, stop=None, grammar=None, start=""):
+        self.starts.append(start)
+        return super().chat_stream(messages, max_tokens, stop, grammar)
+
+
+def started(library, embedder, question: str, *pieces: str):
+    from studygraph.assistant.engine import Assistant
+
+    llm = StartedLLM(list(pieces))
+    return Assistant(library, llm=llm, embedder=embedder).ask(question), llm.starts[0]
+
+
+def test_a_chinese_next_answer_begins_with_our_words_naming_the_suggestion(library, embedder):
+    answer, start = started(
+        library, embedder, "我已经学会了 Transformer，接下来应该学什么？", "它直接建立在你已掌握的 Transformer 之上。"
+    )
+    first = answer.structured["topics"][0]
+    assert start == f"接下来学{first['zh'] or first['name']}的理由是"
+    assert answer.prose == start + "它直接建立在你已掌握的 Transformer 之上。"
+
+
+def test_our_first_words_alone_are_never_shown(library, embedder):
+    answer, start = started(library, embedder, "我已经学会了 Transformer，接下来应该学什么？", "", " ")
+    assert start and answer.prose == "" and start not in answer.text
+
+
+def test_an_english_continuation_of_our_chinese_words_is_dropped(library, embedder):
+    """The language is judged on the model's own words: our Chinese start does not carry an English sentence."""
+    answer, _ = started(
+        library,
+        embedder,
+        "我已经学会了 Transformer，接下来应该学什么？",
+        " it builds directly on what you already know well.",
+    )
+    assert answer.prose == ""
+
+
+def test_our_first_words_and_a_full_stop_are_no_prose(library, embedder):
+    answer, start = started(library, embedder, "有没有讲 RLHF 的资料？", "。")
+    assert start.startswith("《") and answer.prose == ""
+
+
+def test_a_fact_line_of_the_prompt_copied_word_for_word_is_dropped():
+    keep = ProseFilter(
+        lang="en",
+        answer_lines=[],
+        rules=[],
+        names={"GloVe", "Word embeddings"},
+        sources=[],
+        topics_of=topics_of,
+        facts=["It builds on what the learner knows: Word embeddings."],
+    )
+    text = shown(
+        [
+            "GloVe is a good next step because it ties count-based vectors to word2vec. ",
+            "It builds on what the learner knows: Word embeddings.",
+        ],
+        keep,
+    )
+    assert text.strip() == "GloVe is a good next step because it ties count-based vectors to word2vec."
+    assert [reason for reason, _ in keep.dropped] == ["copies the prompt"]
