@@ -97,6 +97,7 @@ LAZY = {
     ("assistant/llm.py", "studygraph.assistant.server_llm"): "httpx, only for a server backend (and a cycle)",
     ("assistant/llm.py", "studygraph.assistant.local_llm"): "the llama.cpp worker, only for a GGUF (and a cycle)",
     ("assistant/llm_worker.py", "llama_cpp"): "only in the worker process",
+    ("assistant/llm_worker.py", "llama_cpp.llama_chat_format"): "the same (the GGUF's chat template)",
     ("assistant/retrieval.py", "bm25s"): "~100 ms: a question that searches nothing never needs it",
     ("assistant/retrieval.py", "studygraph.assistant.segment"): "jieba, ~15 ms to import: only for Chinese text",
     ("graph/resolve.py", "numpy"): "~30 ms, only the embedding rung: graph commands resolve without it",
