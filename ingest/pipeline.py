@@ -120,6 +120,17 @@ def check_content(name: str, data: bytes) -> ParsedDoc:
     return parse_file(CorpusFile(path, path.parent, name), data)
 
 
+def _library_lock(settings: Settings, notify: Progress, on_wait: Callable[[str], None] | None):
+    """The data dir's writer lock, as every change to the library (an ingest, a removal) takes it: a wait
+    for another one is a progress stage and one message."""
+
+    def waiting(pid: int | None) -> None:
+        notify("waiting", 0, 1)
+        (on_wait or log.warning)(f"waiting for another ingest{f' (pid {pid})' if pid else ''} to finish…")
+
+    return writer_lock(settings.data_dir, settings.ingest_lock_timeout, waiting)
+
+
 def ingest(
     settings: Settings,
     paths: list[Path] | None = None,
@@ -138,12 +149,8 @@ def ingest(
     notify = progress or (lambda stage, done, total: None)
     meta = MetaStore(settings.meta_path)
 
-    def waiting(pid: int | None) -> None:
-        notify("waiting", 0, 1)
-        (on_wait or log.warning)(f"waiting for another ingest{f' (pid {pid})' if pid else ''} to finish…")
-
     try:
-        with writer_lock(settings.data_dir, settings.ingest_lock_timeout, waiting):
+        with _library_lock(settings, notify, on_wait):
             report = _ingest(settings, meta, paths, notify, embedder, vectors, catalogue or load_catalogue(), fetch)
     finally:
         meta.close()

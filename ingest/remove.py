@@ -23,7 +23,6 @@ report lists those marks (`marks_kept`).
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -43,6 +42,7 @@ from studygraph.ingest.pipeline import (
     _doc_text_after,
     _embed_missing,
     _identity,
+    _library_lock,
     _mark_dirty,
     _mentions_after,
     _new_library,
@@ -50,13 +50,10 @@ from studygraph.ingest.pipeline import (
     _vector_store,
 )
 from studygraph.models import Resource, topic_key
-from studygraph.store.lock import writer_lock
 from studygraph.store.meta import MetaStore
 
 if TYPE_CHECKING:
     import sqlite3
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -99,12 +96,8 @@ def remove(
         raise CliError(f"no library in {settings.data_dir} yet: nothing to remove", 1)
     meta = MetaStore(settings.meta_path)
 
-    def waiting(pid: int | None) -> None:
-        notify("waiting", 0, 1)
-        (on_wait or log.warning)(f"waiting for another ingest{f' (pid {pid})' if pid else ''} to finish…")
-
     try:
-        with writer_lock(settings.data_dir, settings.ingest_lock_timeout, waiting):
+        with _library_lock(settings, notify, on_wait):
             report = _remove(settings, meta, str(target), notify, embedder, vectors, catalogue or load_catalogue())
     finally:
         meta.close()
