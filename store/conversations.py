@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from studygraph.errors import DataDirError
-from studygraph.store.meta import writable
+from studygraph.store.meta import make_writable_dir
 
 SCHEMA_VERSION = 1
 STATUSES = ("done", "pending", "interrupted", "error")
@@ -83,12 +83,7 @@ class ConversationStore:
             return
         if not path.is_file() and not create:
             return  # nothing saved yet: read as empty, and leave the data dir as it is
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DataDirError(f"cannot create the data dir {path.parent}: {exc.strerror or exc}") from None
-        if not writable(path.parent):
-            raise DataDirError(f"the data dir {path.parent} is read-only: conversations cannot be saved")
+        make_writable_dir(path.parent, "conversations cannot be saved")
         self._open(path)
 
     def _open(self, path: Path | str) -> None:

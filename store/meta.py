@@ -124,6 +124,17 @@ def writable(directory: Path) -> bool:
     return os.access(directory, os.W_OK)
 
 
+def make_writable_dir(directory: Path, read_only_means: str) -> None:
+    """Create the data dir, or DataDirError in one line: it cannot be made, or it is read-only (and then
+    `read_only_means` says what that costs, e.g. "conversations cannot be saved")."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataDirError(f"cannot create the data dir {directory}: {exc.strerror or exc}") from None
+    if not writable(directory):
+        raise DataDirError(f"the data dir {directory} is read-only: {read_only_means}")
+
+
 class MetaStore:
     """The library's metadata in SQLite (WAL), the source of truth: files and what each contributed,
     resources, chunks, questions, syllabi, sections, and the learner's progress (which ingest never
@@ -156,14 +167,7 @@ class MetaStore:
             # writing, so the file may be opened as immutable instead.
             flags = "mode=ro" if writable(path.parent) else "mode=ro&immutable=1"
             return sqlite3.connect(f"file:{path}?{flags}", uri=True, timeout=30, check_same_thread=False)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DataDirError(f"cannot create the data dir {path.parent}: {exc.strerror or exc}") from None
-        if not writable(path.parent):
-            raise DataDirError(
-                f"the data dir {path.parent} is read-only: reading works, but ingest and progress need write access"
-            )
+        make_writable_dir(path.parent, "reading works, but ingest and progress need write access")
         db = sqlite3.connect(path, timeout=30, check_same_thread=False)
         # WAL: the app keeps reading the last committed library while an ingest writes the next one.
         db.execute("PRAGMA journal_mode=WAL")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studygraph.errors import DataDirError, SchemaError
-from studygraph.store.meta import writable
+from studygraph.store.meta import make_writable_dir, writable
 
 SCHEMA_VERSION = 1
 
@@ -119,12 +119,7 @@ class PageCache:
                 db.close()
                 return None
             return db
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DataDirError(f"cannot create the data dir {path.parent}: {exc.strerror or exc}") from None
-        if not writable(path.parent):
-            raise DataDirError(f"the data dir {path.parent} is read-only: fetching pages needs write access")
+        make_writable_dir(path.parent, "fetching pages needs write access")
         db = sqlite3.connect(path, timeout=30, check_same_thread=False)
         # WAL: readers keep the last committed pages while a fetch writes; NORMAL is still crash-safe
         # against a killed process (only a power cut can lose the last commits, never consistency).
