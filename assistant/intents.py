@@ -115,18 +115,19 @@ NEXT = _rx(
     r"\bnext\s+(topic|step)s?\b",
     r"\bwhat\s+next\b",
     r"\bwhat'?s\s+next\b",
-    r"\bwhere\s+(should|do)\s+i\s+(start|begin)\b",
     r"\bafter\s+(learning|finishing|i\s+(learn|finish))",
     r"\blearn\s+after\b",
     r"\bafter\s+\S+\s*\?*$",
     r"下一步",
     r"接下来",
     r"(之后|以后|然后)(该|要|应该|可以)?(学|看)",
-    r"从哪(里|儿)?(开始|入门)",
     r"先学什么$",
     r"学完.{0,30}(之后|以后|后)",
     r"再学什么",
 )
+# "Where do I start?" asks what to learn first: a next list on its own, a plan when it names a goal ("我想学
+# RAG，该从哪开始").
+START = _rx(r"\bwhere\s+(should|do|can)\s+i\s+(start|begin)\b", r"从哪(里|儿)?(开始|入门|入手|学起)")
 PLAN = _rx(
     r"\bbefore\b",
     r"\bprereq",
@@ -139,6 +140,26 @@ PLAN = _rx(
     r"\bget\s+to\b",
     r"\bwhat\s+do\s+i\s+need\s+(to\s+know\s+)?(for|to)\b",
     r"\bstudy\s+plan\b",
+    # How to get to, prepare for or order the study of X ("from zero to X", "in what order should I learn X").
+    r"\bhow\s+(do|can|should|would|could)\s+i\s+(begin|start|get\s+started|approach|go\s+about|work\s+up\s+to|"
+    r"reach|prepare|get\s+ready|go\s+from|get\s+from)\b",
+    r"\bhow\s+to\s+(learn|study|master|prepare|get\s+ready|get\s+started|begin|start|approach|go\s+from|get\s+from)\b",
+    r"\b(get|go|start|starting|come|coming)\s+from\s+(zero|scratch|nothing)\b",
+    r"\bfrom\s+(zero|scratch|nothing|(a\s+|an?\s+|total\s+|complete\s+)?(beginner|novice|newbie))\s+to\b",
+    r"\bget\s+started\s+(with|on|in)\b",
+    r"\b(prepare|get\s+ready)\s+(to|for)\b",
+    r"\b(what|which|right|best|good|sensible)\s+order\b",
+    r"\border\s+(should|do|to|of|for)\b",
+    r"\b(learning|study|reading)\s+order\b",
+    r"\bpath\s+(to|for|towards?)\b",
+    r"\broadmap\b.{0,30}\b(to|for|on)\b",
+    r"(学|学习|看|读).{0,10}顺序|顺序.{0,6}(学|看|读)|(什么|哪种|怎样的?|怎么样的?)顺序",
+    r"(怎么|如何|怎样|该怎么|要怎么)(安排|规划|计划|准备|入手|开始|起步|上手|打基础)",
+    r"(安排|规划)(一下)?(学习|我的学习)",
+    r"(做|需要|要|该)(哪些|什么|些什么|些)准备|准备(些)?(什么|哪些)",
+    r"从零(开始)?(学|入门|到)",
+    r"零基础.{0,3}(怎么|如何|想|要|该|应该|开始).{0,3}学",
+    r"(怎么|如何|怎样)(一步步|一步一步|系统地?|循序渐进地?)",
     r"之前",
     r"前置",
     r"先修",
@@ -267,8 +288,13 @@ PLAN_WORDS = _rx(
     r"\bstudy\s+plan\b",
     r"\bplan\s+for\b",
     r"\bget\s+to\b",
-    r"\b(master|start\s+with|understand)\b",
+    r"\b(master|start\s+with|understand(ing)?)\b",
+    r"\b(get(ting)?|go(ing)?|start(ed|ing)?|begin(ning)?|come|coming|reach|approach|prepare|ready|work\s+up)\b",
+    r"\b(from\s+)?(zero|scratch|nothing|total|complete|beginner|novice|newbie)\b",
+    r"\b(order|path|roadmap|steps?|good|best|right|sensible|give|study(ing)?|pieces?|parts?|if|up|by|in|with|where|want|can|could|would|'s)\b",
     r"之前|前置(知识)?|先修|怎么学|如何学|需要|应该|掌握",
+    r"从零|零基础|从哪(里|儿)?|从|顺序|按|以|安排|规划|计划|准备|入手|开始|起步|上手|打基础|一步步|一步一步|系统地?|循序渐进地?|"
+    r"做|哪|该|比较好|好|怎样|怎么样|怎么|如何|是|样|学起|一下|到|些",
 )
 _SUBJECT_CONTENT = re.compile(r"[0-9a-z\u3400-\u9fff]")
 
@@ -279,7 +305,8 @@ def missing_subject(text: str, resolver: Resolver) -> str | None:
     (a typo of one included)."""
     phrase = normalise(PLAN_WORDS.sub(" ", normalise(text)))  # normalised again: match positions index this string
     rest = phrase
-    for m in sorted(resolver.matcher.find(phrase), key=lambda m: -m.start):
+    # An everyday word that names no topic here ("hmm", "from zero") is no subject either: blanked out too.
+    for m in sorted(resolver.matcher.find(phrase, everyday=True), key=lambda m: -m.start):
         rest = rest[: m.start] + " " + rest[m.end :]
     if not _SUBJECT_CONTENT.search(QUESTION_WORDS.sub(" ", _VAGUE.sub(" ", rest))):  # "学过" before "学"
         return None  # every word names a known topic, or asks something
@@ -316,11 +343,15 @@ def route_one(text: str, resolver: Resolver | None) -> Intent:
         return make("chitchat")
     if QUIZ.search(text):
         return make("quiz")
-    if NEXT.search(text) and not re.search(r"\bbefore\b|之前|前置", text, re.I):
+    before = re.search(r"\bbefore\b|之前|前置", text, re.I)
+    if NEXT.search(text) and not before:
         return make("next")
-    if PLAN.search(text) and resolver is not None and (missing := missing_subject(text, resolver)):
+    if START.search(text) and not before and not topics:
+        return make("next")
+    plan = PLAN.search(text) or START.search(text)
+    if plan and resolver is not None and (missing := missing_subject(text, resolver)):
         return replace(make("plan"), missing=missing)
-    if PLAN.search(text) and topics:
+    if plan and topics:
         return make("plan")
     if PROGRESS.search(text) and topics:
         return make("progress")

@@ -7,6 +7,7 @@ The cards live in `corpus/topics/*.toml`, one `[[topic]]` table per topic:
     name = "Self-attention"
     zh = "自注意力"
     aliases = ["scaled dot-product attention", "QKV"]
+    everyday = []                    # names that are also everyday English words (see below)
     level = "intermediate"           # foundation | basic | intermediate | advanced | meta
     area = "transformers"
     description = "..."
@@ -19,6 +20,12 @@ The cards live in `corpus/topics/*.toml`, one `[[topic]]` table per topic:
 A prerequisite is needed: its `why` names what the later topic uses from the earlier one, and plans add it.
 An `order = true` edge only says courses teach it earlier (or a disputed order we decided, with the reason):
 plans use it to break ties between steps, never to add a topic to a plan.
+
+`everyday` lists the names and aliases that are also ordinary English words ("ZeRO" spells "zero", "Basic",
+"roadmap"), so that free text does not name the topic by accident ("from zero to transformers"): one spelt
+distinctively (a capital after its first letter: "ZeRO", "HMM", "ReAct") is matched only as written (or
+in a Chinese question, where an English word is a name); a plain word ("roadmap", "accuracy") names its
+topic only when the text names no other (graph/matcher.py).
 
 Loading validates the whole catalogue at once (unknown prerequisite ids, duplicate ids, cycles) and
 names the file of every problem, because a broken catalogue would silently produce wrong plans.
@@ -59,6 +66,7 @@ class Topic:
     file: str = ""
     learned: bool = False  # not curated: a roadmap section on a subject the map lacks (graph/learned.py)
     evidence: tuple[str, ...] = ()  # for a learned topic: where it was seen and why it has its prerequisites
+    everyday: tuple[str, ...] = ()  # names that are also everyday English words (module docstring)
 
     def label(self, lang: str = "en") -> str:
         return self.zh if lang == "zh" and self.zh else self.name
@@ -73,6 +81,7 @@ class Topic:
             "name": self.name,
             "zh": self.zh,
             "aliases": list(self.aliases),
+            "everyday": list(self.everyday),
             "level": self.level,
             "area": self.area,
             "description": self.description,
@@ -125,6 +134,13 @@ def _topic_from(table: dict, file: str) -> tuple[Topic, list[dict]]:
     aliases = table.get("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
         raise CatalogueError(f"{file}: topic {topic_id!r} aliases must be a list of strings")
+    everyday = table.get("everyday", [])
+    if not isinstance(everyday, list) or not all(isinstance(a, str) for a in everyday):
+        raise CatalogueError(f"{file}: topic {topic_id!r} everyday must be a list of strings")
+    names = {topic_id, *aliases, *(part.strip() for n in (name, *aliases) for part in re.split(r"[(（)）]", n))}
+    unknown = [w for w in everyday if w not in names]
+    if unknown:
+        raise CatalogueError(f"{file}: topic {topic_id!r} lists everyday words that are not its names: {unknown}")
     for key in ("description", "description_zh"):
         if not isinstance(table.get(key, ""), str):
             raise CatalogueError(f"{file}: topic {topic_id!r} {key} must be a string")
@@ -133,6 +149,7 @@ def _topic_from(table: dict, file: str) -> tuple[Topic, list[dict]]:
         name=name,
         zh=table.get("zh", ""),
         aliases=tuple(aliases),
+        everyday=tuple(everyday),
         level=level,
         area=table.get("area", ""),
         description=table.get("description", "").strip(),

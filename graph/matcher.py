@@ -3,22 +3,36 @@
 One compiled alternation, longest alias first, so "自注意力" wins over "注意力" and "multi-head attention"
 over "attention". ASCII aliases must stand as whole words ("RL" does not fire inside "RLHF"); CJK aliases
 have no word boundaries to respect.
+
+A name that is also an everyday English word (a topic's `everyday` list) must not name its topic by
+accident: "how do I get from zero to transformers" is not about ZeRO, "hmm" is not HMM, and "a basic
+tutorial on LoRA" is about LoRA, not *machine learning basics*. One spelt distinctively ("ZeRO", "ReAct",
+"SQuAD") is matched only as written, or in a Chinese question, where an English word is a name ("rope是什么",
+"zero 的原理"); a plain word ("roadmap", "accuracy", "Basic") names its topic only when the text names no
+other topic. `find(..., everyday=True)` keeps the rejected ones too, for callers that blank out words.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from studygraph.graph.catalogue import Catalogue
 
 
+def _spaced(text: str) -> str:
+    return re.sub(r"[\s\-_/·・]+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
 def normalise(text: str) -> str:
     """Case, width and spacing folded: 'ＲＬＨＦ' == 'rlhf', 'Multi-Head  Attention' == 'multi head attention'."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = re.sub(r"[\s\-_/·・]+", " ", text)
-    return text.strip()
+    return _spaced(text).casefold()
+
+
+def _distinctive(spelling: str) -> bool:
+    """Spelt unlike a plain word: a capital after the first letter ("ZeRO", "HMM"; not "Basic")."""
+    return any(ch.isupper() for ch in spelling[1:])
 
 
 def _is_cjk(text: str) -> bool:
@@ -37,17 +51,28 @@ class Match:
     alias: str
     start: int
     end: int
+    everyday: str = ""  # "" | "weak": a plain everyday word | "rejected": not its topic here (see the docstring)
 
 
 class TopicMatcher:
     def __init__(self, catalogue: Catalogue):
         self.by_alias: dict[str, str] = {}
+        self.as_written: dict[str, set[str]] = {}  # alias -> the spellings it matches in ("zero" -> {"ZeRO"})
+        self.weak: set[str] = set()  # plain everyday words: they name a topic only when nothing else is named
         for topic in catalogue.topics.values():
             for name in (topic.id.replace("-", " "), topic.name, topic.zh, *topic.aliases):
                 for variant in name_variants(name):
                     key = normalise(variant)
                     if len(key) >= 2 and key not in self.by_alias:
                         self.by_alias[key] = topic.id
+            for word in topic.everyday:
+                key = normalise(word)
+                if self.by_alias.get(key) != topic.id:
+                    continue  # another topic's name first: it is that topic's word to protect
+                if _distinctive(word):
+                    self.as_written.setdefault(key, set()).add(_spaced(word).replace(" ", ""))
+                else:
+                    self.weak.add(key)
         parts = []
         for alias in sorted(self.by_alias, key=len, reverse=True):
             body = re.escape(alias).replace(r"\ ", r"\s?")  # "multi head" also matches "multihead"
@@ -57,15 +82,31 @@ class TopicMatcher:
                 parts.append(rf"(?<![a-z0-9]){body}(?![a-z0-9])")
         self._regex = re.compile("|".join(parts)) if parts else re.compile(r"(?!x)x")
 
-    def find(self, text: str) -> list[Match]:
-        norm = normalise(text)
+    def find(self, text: str, everyday: bool = False) -> list[Match]:
+        """The topic mentions in `text`, in order; `everyday`: also the everyday words that name no topic
+        here, marked "rejected" (module docstring)."""
+        spaced = _spaced(text)
+        norm = spaced.casefold()
+        # Where casefolding keeps the length (all but a few letters, "ß"), a position in `norm` is one in `spaced`.
+        aligned = len(norm) == len(spaced)
+        chinese = _is_cjk(norm)
         out = []
         for m in self._regex.finditer(norm):
             alias = m.group(0)
-            topic = self.by_alias.get(alias) or self.by_alias.get(alias.replace(" ", "")) or self._lookup(alias)
-            if topic:
-                out.append(Match(topic, alias, m.start(), m.end()))
-        return out
+            key = alias if alias in self.by_alias else alias.replace(" ", "")
+            topic = self.by_alias.get(key) or self._lookup(alias)
+            if not topic:
+                continue
+            mark = ""
+            if key in self.as_written and not chinese:
+                written = spaced[m.start() : m.end()].replace(" ", "") if aligned else ""
+                mark = "" if written in self.as_written[key] else "rejected"
+            elif key in self.weak:
+                mark = "weak"
+            out.append(Match(topic, alias, m.start(), m.end(), mark))
+        named = {m.topic for m in out if not m.everyday}
+        out = [replace(m, everyday="rejected") if m.everyday == "weak" and named - {m.topic} else m for m in out]
+        return out if everyday else [m for m in out if m.everyday != "rejected"]
 
     def _lookup(self, matched: str) -> str | None:
         # The regex allowed an optional space; map the matched text back to its alias.
