@@ -65,6 +65,75 @@ def test_routing_table(resolver, text, name, topic):
     assert intent.lang == language(text)
 
 
+# A learner asking how to get to, prepare for or order the study of X wants a plan for X, not X explained;
+# a subject the map has is never reported missing ("the map has no 'order pieces transformer'").
+PLAN_ROUTES = [
+    ("How can I go from zero to fine-tuning with LoRA?", "lora"),  # "zero" is not ZeRO
+    ("how do I get from zero to RLHF", "rlhf"),
+    ("what's the path to RLHF", "rlhf"),
+    ("what's the learning path to DPO", "dpo"),
+    ("Give me a study roadmap for RLHF", "rlhf"),
+    ("In what order should I study RLHF?", "rlhf"),
+    ("What order should I learn the pieces of the transformer in?", "transformer"),
+    ("what's a good order to learn diffusion models", "diffusion"),
+    ("How do I prepare for studying DPO?", "dpo"),
+    ("What do I need to prepare to learn RAG?", "rag"),
+    ("how should I get ready to learn reinforcement learning", "reinforcement-learning"),
+    ("I want to learn RAG, how should I begin?", "rag"),
+    ("how do I get started with LoRA", "lora"),
+    ("how to go from beginner to RLHF", "rlhf"),
+    ("starting from scratch, how do I reach BERT?", "bert"),
+    ("where should I start if I want to learn RAG", "rag"),
+    ("hmm, what should I learn before RLHF", "rlhf"),  # "hmm" is not HMM, nor a missing subject
+    ("学 RLHF 的顺序是怎样的", "rlhf"),
+    ("按什么顺序学习扩散模型比较好", "diffusion"),
+    ("DPO 相关的知识该以什么顺序学", "dpo"),
+    ("想学 LoRA，学习该怎么安排", "lora"),
+    ("RLHF 的学习怎么规划", "rlhf"),
+    ("扩散模型的学习路线", "diffusion"),
+    ("从零开始学 Transformer", "transformer"),
+    ("零基础想学 RAG", "rag"),
+    ("我想学 RAG，该从哪开始", "rag"),
+    ("想学 DPO，怎么入手", "dpo"),
+    ("我想学 LoRA，应该怎么开始", "lora"),
+    ("学 RLHF 需要做哪些准备", "rlhf"),
+    ("怎么一步步学会 LoRA", "lora"),
+    ("从哪里开始学 LoRA", "lora"),
+]
+
+
+@pytest.mark.parametrize("text, topic", PLAN_ROUTES)
+def test_how_to_get_to_prepare_for_or_order_a_topic_is_a_plan(resolver, text, topic):
+    intent = route(text, resolver)
+    assert (intent.name, intent.missing) == ("plan", None), intent
+    assert topic in intent.topics and "zero" not in intent.topics
+    assert intent.lang == language(text)
+
+
+# ... while asking what X is, why it matters, where to find it or where to start with nothing named is not.
+NOT_PLAN_ROUTES = [
+    ("what is LoRA", "explain", "lora"),
+    ("explain RLHF", "explain", "rlhf"),
+    ("LoRA 是什么", "explain", "lora"),
+    ("为什么 RLHF 重要", "explain", "rlhf"),
+    ("为什么注意力机制很重要？", "explain", "attention"),
+    ("how does attention work", "explain", "attention"),
+    ("what is ZeRO-3", "explain", "zero"),
+    ("Where can I find a good tutorial on RAG?", "find", "rag"),
+    ("有没有讲 LoRA 的好资料", "find", "lora"),
+    ("where should I start", "next", None),
+    ("从哪里开始", "next", None),
+    ("after learning LoRA, where should I start?", "next", "lora"),
+]
+
+
+@pytest.mark.parametrize("text, name, topic", NOT_PLAN_ROUTES)
+def test_explain_find_and_next_questions_stay_where_they_were(resolver, text, name, topic):
+    intent = route(text, resolver)
+    assert intent.name == name, intent
+    assert topic is None or topic in intent.topics
+
+
 def test_kind_hints_and_language(resolver):
     assert kind_hint("a video about attention") == "video"
     assert kind_hint("B站 上的课") == "video"
