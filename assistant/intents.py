@@ -141,22 +141,27 @@ PLAN = _rx(
     r"\bwhat\s+do\s+i\s+need\s+(to\s+know\s+)?(for|to)\b",
     r"\bstudy\s+plan\b",
     # How to get to, prepare for or order the study of X ("from zero to X", "in what order should I learn X").
-    r"\bhow\s+(do|can|should|would|could)\s+i\s+(begin|start|get\s+started|approach|go\s+about|work\s+up\s+to|"
-    r"reach|prepare|get\s+ready|go\s+from|get\s+from)\b",
-    r"\bhow\s+to\s+(learn|study|master|prepare|get\s+ready|get\s+started|begin|start|approach|go\s+from|get\s+from)\b",
+    r"\bhow\s+(do|can|should|would|could)\s+i\s+(get\s+started|approach|go\s+about|work\s+up\s+to|reach|go\s+from|"
+    r"get\s+from|(begin|start)(\s+(with|learning|studying|on)\b|\W*$))",
+    r"\bhow\s+to\s+(learn|study|master|get\s+started|approach|go\s+from|get\s+from|"
+    r"(begin|start)(\s+(with|learning|studying|on)\b|\W*$))",
     r"\b(get|go|start|starting|come|coming)\s+from\s+(zero|scratch|nothing)\b",
     r"\bfrom\s+(zero|scratch|nothing|(a\s+|an?\s+|total\s+|complete\s+)?(beginner|novice|newbie))\s+to\b",
     r"\bget\s+started\s+(with|on|in)\b",
-    r"\b(prepare|get\s+ready)\s+(to|for)\b",
-    r"\b(what|which|right|best|good|sensible)\s+order\b",
-    r"\border\s+(should|do|to|of|for)\b",
+    r"\b(prepare|get\s+ready)\s+(myself\s+)?(to\s+(learn|study|read|tackle)|for\s+(learning|studying|reading))\b",
+    # An order to learn in, not the order of a model's layers ("what order are LayerNorm and the residual in").
+    r"\b(what|which|right|best|good|sensible)\s+order\b(?=.*\b(learn|study|studying|read|tackle|cover)\b)",
+    r"\b(learn|study|studying|read|tackle|cover)\b.*\b(what|which|right|best|good|sensible)\s+order\b",
+    r"\border\s+(should|do|can)\s+i\b",
+    r"\border\s+(to|of|for)\s+(learn|study|read|learning|studying|reading)\b",
     r"\b(learning|study|reading)\s+order\b",
     r"\bpath\s+(to|for|towards?)\b",
     r"\broadmap\b.{0,30}\b(to|for|on)\b",
-    r"(学|学习|看|读).{0,10}顺序|顺序.{0,6}(学|看|读)|(什么|哪种|怎样的?|怎么样的?)顺序",
-    r"(怎么|如何|怎样|该怎么|要怎么)(安排|规划|计划|准备|入手|开始|起步|上手|打基础)",
+    # An order to study in ("按什么顺序学"), not the order of layers ("LayerNorm 和残差是什么顺序"); not 学习率.
+    r"(学|学习)(?!率)[^，。,.？?]{0,12}顺序|按.{0,6}顺序.{0,4}(学|看|读)|顺序.{0,6}(学|看|读)(?!习率)",
+    r"(怎么|如何|怎样|该怎么|要怎么)(安排|规划|计划|入手|开始|起步|上手|打基础)",
     r"(安排|规划)(一下)?(学习|我的学习)",
-    r"(做|需要|要|该)(哪些|什么|些什么|些)准备|准备(些)?(什么|哪些)",
+    r"(学|学习)[^，。,.？?]{0,12}(做|需要|要|该|得)?(哪些|什么|些什么|些)?准备",  # not "微调要准备什么数据"
     r"从零(开始)?(学|入门|到)",
     r"零基础.{0,3}(怎么|如何|想|要|该|应该|开始).{0,3}学",
     r"(怎么|如何|怎样)(一步步|一步一步|系统地?|循序渐进地?)",
@@ -290,6 +295,7 @@ PLAN_WORDS = _rx(
     r"\bget\s+to\b",
     r"\b(master|start\s+with|understand(ing)?)\b",
     r"\b(get(ting)?|go(ing)?|start(ed|ing)?|begin(ning)?|come|coming|reach|approach|prepare|ready|work\s+up)\b",
+    r"\b((div(e|ing)|jump(ing)?|get(ting)?)\s+into|tackl(e|ing))\b",
     r"\b(from\s+)?(zero|scratch|nothing|total|complete|beginner|novice|newbie)\b",
     r"\b(order|path|roadmap|steps?|good|best|right|sensible|give|study(ing)?|pieces?|parts?|if|up|by|in|with|where|want|can|could|would|'s)\b",
     r"之前|前置(知识)?|先修|怎么学|如何学|需要|应该|掌握",

@@ -136,7 +136,8 @@ def names_a_resource(name: str) -> bool:
 def _leftover(resolver: Resolver, name: str) -> str:
     """The heading with every catalogue name, question word and generic word taken out."""
     text = normalise(name)
-    for m in sorted(resolver.matcher.find(name), key=lambda m: -m.start):
+    # Everyday words count as catalogue names here too: "Basic NLP" names no subject the map lacks.
+    for m in sorted(resolver.matcher.find(name, everyday=True), key=lambda m: -m.start):
         text = text[: m.start] + " " + text[m.end :]
     for word in GENERIC_ZH:
         text = text.replace(word, " ")

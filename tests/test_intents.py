@@ -124,6 +124,11 @@ NOT_PLAN_ROUTES = [
     ("where should I start", "next", None),
     ("从哪里开始", "next", None),
     ("after learning LoRA, where should I start?", "next", "lora"),
+    # The order of a model's parts and preparing data are not a study plan.
+    ("what order are LayerNorm and the residual applied in a transformer", "explain", "layer-normalization"),
+    ("LayerNorm 和残差连接是什么顺序", "explain", "layer-normalization"),
+    ("微调需要准备什么数据", "explain", "fine-tuning"),
+    ("how do I prepare a dataset for BERT fine-tuning?", "find", "bert"),
 ]
 
 
