@@ -293,13 +293,15 @@ PLAN_WORDS = _rx(
     r"\bstudy\s+plan\b",
     r"\bplan\s+for\b",
     r"\bget\s+to\b",
+    # Longer phrasings first: the alternation takes the first that matches at a position ("get started with").
+    r"\bwhere\s+(should|do|can)\s+i\b|\b(if\s+)?i\s+want\s+to\b|\bget\s+started\s+(with|on|in)\b",
+    r"\b((div(e|ing)|jump(ing)?|get(ting)?)\s+into|tackl(e|ing))\b",
     r"\b(master|start\s+with|understand(ing)?)\b",
     r"\b(get(ting)?|go(ing)?|start(ed|ing)?|begin(ning)?|come|coming|reach|approach|prepare|ready|work\s+up)\b",
-    r"\b((div(e|ing)|jump(ing)?|get(ting)?)\s+into|tackl(e|ing))\b",
-    r"\b(from\s+)?(zero|scratch|nothing|total|complete|beginner|novice|newbie)\b",
-    r"\b(order|path|roadmap|steps?|good|best|right|sensible|give|study(ing)?|pieces?|parts?|if|up|by|in|with|where|want|can|could|would|'s)\b",
+    r"\b(from\s+)?(an?\s+)?(total\s+|complete\s+)?(zero|scratch|nothing|beginner|novice|newbie)\b",
+    r"\b(order|path|roadmap|steps?|good|best|right|sensible|give|study(ing)?|pieces?|parts?|'s)\b",
     r"之前|前置(知识)?|先修|怎么学|如何学|需要|应该|掌握",
-    r"从零|零基础|从哪(里|儿)?|从|顺序|按|以|安排|规划|计划|准备|入手|开始|起步|上手|打基础|一步步|一步一步|系统地?|循序渐进地?|"
+    r"我?想学|从零|零基础|从哪(里|儿)?|从|顺序|按|以|安排|规划|计划|准备|入手|开始|起步|上手|打基础|一步步|一步一步|系统地?|循序渐进地?|"
     r"做|哪|该|比较好|好|怎样|怎么样|怎么|如何|是|样|学起|一下|到|些",
 )
 _SUBJECT_CONTENT = re.compile(r"[0-9a-z\u3400-\u9fff]")
@@ -329,7 +331,7 @@ def missing_subject(text: str, resolver: Resolver) -> str | None:
 _VAGUE = re.compile(
     r"哪些|哪|知识|东西|内容|方面|我|想|你|已经|学过|学会|还要|还|"
     r"\b(things?|stuff|topics?|which|know|first|want|we|you|that|this|these|those|it|them|there|then|so|well|"
-    r"already|learned|learnt|studied|i've|have)\b"
+    r"already|learned|learnt|studied|i've|have|if|up|by|with|where|want|can|could|would|give)\b"
 )
 
 

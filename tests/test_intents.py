@@ -297,3 +297,17 @@ def test_a_long_conversation_routes_from_all_of_it(resolver):
     assert intent.name == "why" and (intent.context.name, intent.context.followup) == ("next", "after")
     assert intent.known == ["lora"]
     assert route("more", resolver, history).followup == "more"
+
+
+@pytest.mark.parametrize(
+    "text, subject",
+    [
+        ("how do I get started with graph signal processing", "graph signal processing"),
+        ("how do I get from zero to spiking neural networks", "spiking neural networks"),
+        ("我想学脉冲神经网络，该从哪开始", "脉冲神经网络"),
+        ("学脉冲神经网络的顺序是怎样的", "脉冲神经网络"),
+    ],
+)
+def test_a_plan_for_a_subject_the_map_lacks_names_it_without_the_question_around_it(resolver, text, subject):
+    intent = route(text, resolver)
+    assert (intent.name, intent.missing) == ("plan", subject), intent
