@@ -1,6 +1,7 @@
 """`python -m bench.retrieval_ablation [--split dev|test] [--only NAME,...] [--misses]`: search quality on the
 labelled set (bench/search_labels.toml), one row per variant: BM25 only, titles only, dense only (each
-embedder), fused, fused + boosts, and the embedders side by side. Recall@1, recall@5 and MRR (first
+embedder), fused, fused + boosts, the embedders side by side, with and without cross-lingual query
+translation (assistant/translate.py). Recall@1, recall@5 and MRR (first
 accepted resource within the top 10), overall and per group.
 
 The seed corpus is ingested once per embedder into a temporary data dir (MiniLM through
@@ -65,7 +66,18 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
     "default with minilm": ("minilm", DEFAULT_FUSION, None),
     "default with minilm+use-m3 (one vector)": ("minilm+use-m3", DEFAULT_FUSION, None),
     "default with minilm & use-m3 (two dense rankings)": ("use-m3", DEFAULT_FUSION, "minilm"),
-    "default (use-m3, fused + names + bounded boosts + fit-first)": ("use-m3", DEFAULT_FUSION, None),
+    "default without query translation (before 2026-12-01)": ("use-m3", replace(DEFAULT_FUSION, translated=0.0), None),
+    "default, translation appended to the BM25 query (x0.5) instead of its own ranking": (
+        "use-m3",
+        replace(DEFAULT_FUSION, translated=0.0, appended=0.5),
+        None,
+    ),
+    "default, English words translated to Chinese too": ("use-m3", replace(DEFAULT_FUSION, translate_en=True), None),
+    "default (use-m3, fused + names + bounded boosts + fit-first + zh->en translation x0.5)": (
+        "use-m3",
+        DEFAULT_FUSION,
+        None,
+    ),
 }
 
 
