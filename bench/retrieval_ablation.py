@@ -67,12 +67,16 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
     "default with minilm+use-m3 (one vector)": ("minilm+use-m3", DEFAULT_FUSION, None),
     "default with minilm & use-m3 (two dense rankings)": ("use-m3", DEFAULT_FUSION, "minilm"),
     "default without query translation (before 2026-12-01)": ("use-m3", replace(DEFAULT_FUSION, translated=0.0), None),
-    "default, translation appended to the BM25 query (x0.5) instead of its own ranking": (
+    "default with the translation appended to the BM25 query (x0.5) instead of its own ranking": (
         "use-m3",
         replace(DEFAULT_FUSION, translated=0.0, appended=0.5),
         None,
     ),
-    "default, English words translated to Chinese too": ("use-m3", replace(DEFAULT_FUSION, translate_en=True), None),
+    "default with English words translated to Chinese too": (
+        "use-m3",
+        replace(DEFAULT_FUSION, translate_en=True),
+        None,
+    ),
     "default (use-m3, fused + names + bounded boosts + fit-first + zh->en translation x0.5)": (
         "use-m3",
         DEFAULT_FUSION,
