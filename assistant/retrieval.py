@@ -232,7 +232,9 @@ def _translations(cache_dir: Path, bm25: Scores) -> Path | None:
     (no translation, said once in the log) if the dictionary is refused or the data dir is read-only."""
     table = cache_dir / translate.TABLE
     if table.is_file() or not bm25.num_docs:
-        return table
+        return table if bm25.num_docs else None
+    if not os.access(cache_dir, os.W_OK):  # no index kept (a read-only data dir): not ~2 s of parsing per process
+        return None
     try:
         return translate.write_table(cache_dir, bm25.vocab, _gloss_words, cache_dir.parents[1])
     except (ModelUnavailable, OSError) as exc:
