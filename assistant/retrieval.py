@@ -30,8 +30,9 @@ from urllib.parse import unquote, urlsplit
 
 import numpy as np
 
+from studygraph.assistant import translate
 from studygraph.assistant.query import Query
-from studygraph.errors import CatalogueError
+from studygraph.errors import CatalogueError, ModelUnavailable
 from studygraph.graph.catalogue import load_catalogue
 from studygraph.models import Resource
 from studygraph.store.embedders import INFOS, make_embedder
@@ -74,6 +75,11 @@ class Fusion:
     # that"; and only resources about a topic the question names (not Sentence-BERT for "the original BERT paper").
     fit_kinds: bool = True
     fit_topics: bool = True
+    # Cross-lingual query translation (assistant/translate.py, CC-CEDICT): the query's words in the other
+    # language as one more BM25 ranking with this weight; or appended to the BM25 query at this weight.
+    translated: float = 0.5
+    appended: float = 0.0
+    translate_en: bool = False  # English words to Chinese too, not only Chinese to English (measured: no gain)
 
     @property
     def tie(self) -> float:
@@ -107,13 +113,13 @@ def _segment():
     return segment
 
 
-def tokenize(text: str, cut=None) -> list[str]:
+def tokenize(text: str, cut=None, stopwords: Container[str] = STOPWORDS) -> list[str]:
     """Lowercased Latin words (light plural folding) plus jieba search-mode tokens for CJK runs: `cut` (a
     library dictionary's, assistant/segment.py) or else jieba's full dictionary."""
     text = text.casefold()
     out: list[str] = []
     for word in _LATIN.findall(text):
-        if word in STOPWORDS:
+        if word in stopwords:
             continue
         if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
             word = word[:-1]
@@ -159,6 +165,7 @@ class _Lexical:
     chunk_text: dict[str, str] = field(default_factory=dict)
     first_chunk: dict[str, str] = field(default_factory=dict)  # resource id -> its first chunk (the card)
     dictionary: Path | None = None  # the library's jieba dictionary (assistant/segment.py), if written
+    translator: translate.Translator = field(default_factory=lambda: translate.Translator(None))
     _cut: object = None
 
     def cut(self, run: str) -> list[str]:
@@ -214,9 +221,32 @@ def lexical_index(meta: MetaStore) -> _Lexical:
             dict(zip(ids, texts)),
             first,
             cache_dir / DICTIONARY,
+            translate.Translator(_translations(cache_dir, bm25)),
         )
         _lexical_cache[key] = built
         return built
+
+
+def _translations(cache_dir: Path, bm25: Scores) -> Path | None:
+    """The library's translation table (assistant/translate.py), written with its index on first need; None
+    (no translation, said once in the log) if the dictionary is refused or the data dir is read-only."""
+    table = cache_dir / translate.TABLE
+    if table.is_file() or not bm25.num_docs:
+        return table if bm25.num_docs else None
+    if not os.access(cache_dir, os.W_OK):  # no index kept (a read-only data dir): not ~2 s of parsing per process
+        return None
+    try:
+        return translate.write_table(cache_dir, bm25.vocab, _gloss_words, cache_dir.parents[1])
+    except (ModelUnavailable, OSError) as exc:
+        log.warning("no cross-lingual query translation: %s", exc)
+        return None
+
+
+def _gloss_words(gloss: str) -> list[str]:
+    """A gloss's words as BM25 tokens, stop words kept: "to learn" -> "learn", which a card holds as "learns"
+    (the index's vocabulary drops what no text holds). A stray Chinese cross-reference is no English word:
+    jieba need not load for it."""
+    return tokenize(gloss, lambda run: [], stopwords=())
 
 
 def _title_index(resources: dict[str, Resource]) -> dict[str, set[str]]:
@@ -549,6 +579,15 @@ class Retriever:
             t for t in tokenize(query.text, lex.cut) if t not in KIND_WORDS
         ]  # the query's own words, no topic names
         distinctive = _distinctive(lex, own_words, f.rare) if f.titles else []
+        groups = lex.translator.groups(own_words, f.translate_en) if f.translated or f.appended else []
+        if groups and f.appended:  # the translations as more BM25 words, each word's worth f.appended
+            lexical_hits = translate.ranked(
+                lex.bm25,
+                lex.ids,
+                [[(t, 1.0)] for t in tokens] + [[(t, f.appended * w) for t, w in g] for g in groups if g],
+                over,
+            )
+        translated_hits = translate.ranked(lex.bm25, lex.ids, groups, over) if f.translated else []
 
         dense, dense_best = _per_resource(dense_chunks, lex.chunk_resource)
         lexical, lexical_best = _per_resource([c for c, _ in lexical_hits], lex.chunk_resource)
@@ -559,6 +598,12 @@ class Retriever:
         fused = rrf([dense], f.k, [f.dense])
         for rank, rid in enumerate(lexical):  # a vote worth the share of the query it matches
             fused[rid] += f.lexical * coverage[rid] ** f.coverage / (f.k + rank + 1)
+        translated: dict[str, float] = {}
+        for cid, cov in translated_hits:  # a resource at its best chunk's place, with that chunk's coverage
+            translated.setdefault(lex.chunk_resource.get(cid), cov)
+        for rank, (rid, cov) in enumerate(translated.items()):
+            if rid is not None:
+                fused[rid] += f.translated * cov**f.coverage / (f.k + rank + 1)
         for rank, (rid, share) in enumerate(distinctive):
             fused[rid] += f.titles * share**f.coverage / (f.k + rank + 1)
         for embedder, vectors in self.more_dense if f.dense else []:

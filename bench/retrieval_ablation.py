@@ -1,6 +1,7 @@
 """`python -m bench.retrieval_ablation [--split dev|test] [--only NAME,...] [--misses]`: search quality on the
 labelled set (bench/search_labels.toml), one row per variant: BM25 only, titles only, dense only (each
-embedder), fused, fused + boosts, and the embedders side by side. Recall@1, recall@5 and MRR (first
+embedder), fused, fused + boosts, the embedders side by side, with and without cross-lingual query
+translation (assistant/translate.py). Recall@1, recall@5 and MRR (first
 accepted resource within the top 10), overall and per group.
 
 The seed corpus is ingested once per embedder into a temporary data dir (MiniLM through
@@ -12,6 +13,7 @@ the report (the README says which is which). `--misses` lists the dev misses of 
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import tempfile
 import time
@@ -35,7 +37,8 @@ def ingest_seed(embedder: str, root: Path):
     return settings
 
 
-NO_BOOSTS = replace(DEFAULT_FUSION, boost=0.0, fit_floor=1.01)
+BEFORE = replace(DEFAULT_FUSION, translated=0.0)  # the rows that build up to the default before query translation
+NO_BOOSTS = replace(BEFORE, boost=0.0, fit_floor=1.01)
 PLAIN = replace(NO_BOOSTS, coverage=0.0)  # every BM25 vote counts in full, as plain RRF
 DENSE = replace(NO_BOOSTS, lexical=0.0, titles=0.0)
 # name -> (embedder whose library it searches, fusion, second dense embedder voting on its own or None)
@@ -43,20 +46,25 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
     "bm25 only (plain votes)": ("use-m3", replace(PLAIN, dense=0.0, titles=0.0), None),
     "bm25 only (votes x coverage)": ("use-m3", replace(NO_BOOSTS, dense=0.0, titles=0.0), None),
     "title/URL names only": ("use-m3", replace(NO_BOOSTS, dense=0.0, lexical=0.0), None),
+    "translated query words only (CC-CEDICT)": (
+        "use-m3",
+        replace(NO_BOOSTS, dense=0.0, lexical=0.0, titles=0.0, translated=1.0),
+        None,
+    ),
     "dense only: minilm": ("minilm", DENSE, None),
     "dense only: use-m3": ("use-m3", DENSE, None),
     "dense only: minilm+use-m3 (one vector)": ("minilm+use-m3", DENSE, None),
     "fused use-m3 + bm25 (plain RRF)": ("use-m3", replace(PLAIN, titles=0.0), None),
     "fused use-m3 + bm25 x coverage": ("use-m3", replace(NO_BOOSTS, titles=0.0), None),
     "fused + names": ("use-m3", NO_BOOSTS, None),
-    "fused + names + boosts as large as a first place": ("use-m3", replace(DEFAULT_FUSION, tie_ranks=1e9), None),
-    "fused + names + bounded boosts, no fit-first": ("use-m3", replace(DEFAULT_FUSION, fit_floor=1.01), None),
+    "fused + names + boosts as large as a first place": ("use-m3", replace(BEFORE, tie_ranks=1e9), None),
+    "fused + names + bounded boosts, no fit-first": ("use-m3", replace(BEFORE, fit_floor=1.01), None),
     "fit-first for explainers/papers only, any topic (before 2026-12-01)": (
         "use-m3",
-        replace(DEFAULT_FUSION, fit_kinds=False, fit_topics=False),
+        replace(BEFORE, fit_kinds=False, fit_topics=False),
         None,
     ),
-    "fit-first also for a kind asked for, any topic": ("use-m3", replace(DEFAULT_FUSION, fit_topics=False), None),
+    "fit-first also for a kind asked for, any topic": ("use-m3", replace(BEFORE, fit_topics=False), None),
     "default without the topics' names in the dense query": (
         "use-m3",
         replace(DEFAULT_FUSION, dense_names=False),
@@ -65,7 +73,22 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
     "default with minilm": ("minilm", DEFAULT_FUSION, None),
     "default with minilm+use-m3 (one vector)": ("minilm+use-m3", DEFAULT_FUSION, None),
     "default with minilm & use-m3 (two dense rankings)": ("use-m3", DEFAULT_FUSION, "minilm"),
-    "default (use-m3, fused + names + bounded boosts + fit-first)": ("use-m3", DEFAULT_FUSION, None),
+    "default without query translation (before 2026-12-01)": ("use-m3", BEFORE, None),
+    "default with the translation appended to the BM25 query (x0.5) instead of its own ranking": (
+        "use-m3",
+        replace(DEFAULT_FUSION, translated=0.0, appended=0.5),
+        None,
+    ),
+    "default with English words translated to Chinese too": (
+        "use-m3",
+        replace(DEFAULT_FUSION, translate_en=True),
+        None,
+    ),
+    "default (use-m3, fused + names + bounded boosts + fit-first + zh->en translation x0.5)": (
+        "use-m3",
+        DEFAULT_FUSION,
+        None,
+    ),
 }
 
 
@@ -105,11 +128,11 @@ def group_table(ev: Evaluation) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.retrieval_ablation")
     ap.add_argument("--split", choices=("dev", "test", "both"), default="dev", help="both: dev, then test, one run")
-    ap.add_argument("--only", default="", help="comma-separated variant names (default: all)")
+    ap.add_argument("--only", default="", help="variant names split at commas not followed by a space (default: all)")
     ap.add_argument("--misses", action="store_true", help="list the misses of the last variant (dev only)")
     ap.add_argument("--keep", type=Path, help="ingest into (and reuse) this folder instead of a temporary one")
     args = ap.parse_args(argv)
-    names = [n.strip() for n in args.only.split(",") if n.strip()] or list(VARIANTS)
+    names = [n.strip() for n in re.split(r",(?! )", args.only) if n.strip()] or list(VARIANTS)
     root = args.keep or Path(tempfile.mkdtemp(prefix="sg-ablation-"))
     try:
         needed = {VARIANTS[n][0] for n in names} | {VARIANTS[n][2] for n in names if VARIANTS[n][2]}

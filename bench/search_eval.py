@@ -200,7 +200,10 @@ def _fusion_only(settings, **weights) -> SearchFn:
     from studygraph.assistant.retrieval import DEFAULT_FUSION
 
     assistant = _assistant(settings)
-    assistant.retriever.fusion = replace(DEFAULT_FUSION, boost=0.0, fit_floor=1.01, **weights)
+    # Translation off too: it is one more ranking, part of the hybrid search, not of BM25 or dense alone.
+    assistant.retriever.fusion = replace(
+        DEFAULT_FUSION, **{"boost": 0.0, "fit_floor": 1.01, "translated": 0.0, **weights}
+    )
 
     def search(text: str, k: int):
         return [r.resource for r in assistant.search(text, k=k)]

