@@ -17,7 +17,9 @@ surrogate (which UTF-8 cannot encode) by "?". 32 threads embedding at once gave 
 (tests/test_embedders.py); the loaded model is read-only. What it cannot survive: it does not check its
 allocations, so running out of memory crashes the process instead of raising, and the weights are
 memory-mapped, so truncating the file under a running process would kill it (SIGBUS); `pip` replaces files
-rather than rewriting them, which is safe.
+rather than rewriting them, which is safe. The engine was compiled with AVX2 and FMA and uses them
+unconditionally (x86-64-v3, as our llama.cpp build): on an older CPU it would die of an illegal instruction,
+so such a CPU is refused in one line before loading. The wheel exists for x86-64 Linux only.
 
 Threads. OpenMP's default is to spin at each of the ~100 barriers of a forward pass: on a loaded 2-core box
 a one-line query then took 0.2-1.8 s (3.6 s for the first) instead of 35-45 ms. So the runtime is loaded
@@ -63,6 +65,27 @@ def package_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+def cpu_flags() -> set[str]:
+    """The CPU's feature flags as Linux lists them (empty where it does not)."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def _check_cpu() -> None:
+    missing = sorted({"avx2", "fma"} - cpu_flags())
+    if missing:
+        raise ModelUnavailable(
+            f"the e5-small engine needs a CPU with AVX2 and FMA, and this one lacks {', '.join(missing)}: "
+            'set embedder = "use-m3"'
+        )
+
+
 def _clean(text: str) -> str:
     """What the engine reads in full: no NUL (the end of a C string), nothing UTF-8 cannot encode."""
     return text.replace("\0", " ").encode("utf-8", "replace").decode("utf-8")
@@ -80,6 +103,7 @@ class E5Small:
 
     @cached_property
     def _engine(self) -> tuple[E5, ctypes.CDLL]:
+        _check_cpu()
         pkg = package_dir()
         files = {name: verified((pkg / name).resolve(), sha, PACKAGE) for name, sha in PINNED.items()}
         with _load_lock:

@@ -252,6 +252,15 @@ def test_a_corrupted_e5_file_is_refused_in_one_line_before_it_is_loaded(tmp_path
     assert str(tmp_path) not in Path("/proc/self/maps").read_text()  # never mapped into the process
 
 
+def test_a_cpu_the_e5_engine_cannot_run_on_is_refused_in_one_line_before_loading(monkeypatch):
+    from studygraph.store import e5_small
+
+    assert {"avx2", "fma"} <= e5_small.cpu_flags()  # this machine's: the check reads real flags
+    monkeypatch.setattr(e5_small, "cpu_flags", lambda: {"sse2", "avx"})
+    with pytest.raises(ModelUnavailable, match=r"^the e5-small engine needs a CPU with AVX2 and FMA.*avx2, fma"):
+        e5_small.E5Small().encode_one("attention")
+
+
 def test_with_e5_a_chinese_question_finds_an_english_resource_by_meaning(tmp_path):
     """No shared word, no topic of the catalogue: only the embedder can connect the two languages."""
     from studygraph.assistant.engine import Assistant
