@@ -13,13 +13,14 @@ The engine runs in this process (ctypes), so what it does with odd input was che
 empty and blank strings, Chinese, emoji, RTL scripts, control characters, 1000 combining marks, 20k
 characters (8k tokens: embedded in 510-token windows, averaged) and 200k characters all give finite unit
 vectors; a NUL ends the text for the engine (C strings), so it is replaced by a space here, and a lone
-surrogate (which UTF-8 cannot encode) by "?". 32 threads embedding at once gave the same vectors as one
-(tests/test_embedders.py); the loaded model is read-only. What it cannot survive: it does not check its
+surrogate (which UTF-8 cannot encode) by "?". 32 threads embedding at once gave the same vectors as one (16
+in tests/test_embedders.py); the loaded model is read-only. What it cannot survive: it does not check its
 allocations, so running out of memory crashes the process instead of raising, and the weights are
 memory-mapped, so truncating the file under a running process would kill it (SIGBUS); `pip` replaces files
 rather than rewriting them, which is safe. The engine was compiled with AVX2 and FMA and uses them
 unconditionally (x86-64-v3, as our llama.cpp build): on an older CPU it would die of an illegal instruction,
-so such a CPU is refused in one line before loading. The wheel exists for x86-64 Linux only.
+so such a CPU is refused in one line before loading. ENGINE pins the x86-64 Linux build (the wheel tagged
+manylinux2014_x86_64); another platform's engine is a file we have not pinned, refused as missing.
 
 Threads. OpenMP's default is to spin at each of the ~100 barriers of a forward pass: on a loaded 2-core box
 a one-line query then took 0.2-1.8 s (3.6 s for the first) instead of 35-45 ms. So the runtime is loaded
