@@ -99,6 +99,8 @@ def _cite(sources: list[PromptSource], picked: list[Resource]) -> str:
     """Number the picked resources as prompt sources and return their "[n] [m]" markers."""
     refs = []
     for r in picked:
+        if not r.url:  # the chat numbers its citations, links only: an unlinked book there has no number
+            continue
         sources.append(PromptSource(r.title, r.url, r.kind, r.context, tuple(r.topics)))
         refs.append(f"[{len(sources)}]")
     return " ".join(refs)
@@ -384,9 +386,9 @@ class Answers:
                 res.snippet or res.resource.context,
                 tuple(res.resource.topics),
             )
-            for res in results[:PROMPT_FIND]
+            for res in [res for res in results if res.resource.url][:PROMPT_FIND]
         ]
-        lead = f"The best match is {results[0].resource.title} [1]"
+        lead = f"The best match is {sources[0].title} [1]" if sources else ""
         return Draft("find", text, payload, used, lead, [], sources)
 
     # -- explain ----------------------------------------------------------------------------------

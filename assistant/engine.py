@@ -415,8 +415,13 @@ class Assistant:
     def _citations(self, draft: Draft, prompt_sources, cited: set[int]) -> list[Citation]:
         """Corpus URLs only, and only sources the answer used: linked in the text or cited as [n]."""
         out: dict[str, Citation] = {}
-        candidates = [(r.title, r.url, r.kind) for r in draft.resources]
-        candidates += [(s.title, s.url, s.kind) for i, s in enumerate(prompt_sources, 1) if i in cited]
+        # The prompt's sources first, in their [n] order: the chat numbers the citations from 1, so the n-th
+        # citation must be the source the prose calls [n].
+        linked = {r.url for r in draft.resources}
+        candidates = [
+            (s.title, s.url, s.kind) for i, s in enumerate(prompt_sources, 1) if i in cited or s.url in linked
+        ]
+        candidates += [(r.title, r.url, r.kind) for r in draft.resources]
         for title, url, kind in candidates:
             if url and url in self._corpus_urls and url not in out:
                 out[url] = Citation(title, url, kind)

@@ -109,6 +109,17 @@ def test_chinese_ones_and_a_paper_instead(lib):
     assert again.intent == "find" and all(r["kind"] == "video" for r in again.structured["resources"][:1])
 
 
+def test_a_video_instead_after_a_find_question_keeps_its_subject(lib):
+    """Issue 25's chat example: "give me a video instead" after a where-can-I-find question is the same subject
+    (RLHF), videos first; its citations are exactly the resources it lists."""
+    first, video = talk(lib, "where can I find material on RLHF?", "give me a video instead")
+    assert first.intent == video.intent == "find" and "rlhf" in first.structured["topics"]
+    assert video.structured["kind"] == "video" and "rlhf" in video.structured["topics"]
+    listed = video.structured["resources"]
+    assert listed[0]["kind"] == "video" and "rlhf" in lib.graph.resources[listed[0]["id"]].topics
+    assert [c.url for c in video.citations] == [r["url"] for r in listed if r["url"]]
+
+
 @pytest.mark.parametrize(
     "said, topic",
     [

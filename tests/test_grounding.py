@@ -290,3 +290,32 @@ def test_chat_prompt_gets_rules_then_sources_and_the_question(assistant, fake_ll
     assert "https://" not in user["content"], "the model never sees a link it could copy"
     assert call["grammar"] == citation_grammar(len(prompt_sources(call["prompt"])))
     assert answer.prose == "Start with calculus, then work up to RLHF [1].", "no lead-in in chat mode"
+
+
+def test_a_find_answers_n_is_the_n_th_source_the_chat_lists(tmp_path, fake_llm, embedder):
+    """Issue 25's chat example ("The video … is [1]" while the chat's Sources [1] was InstructGPT): the chat
+    numbers `citations` from 1, so the prose's [n] must be the n-th citation, even when the best match is a
+    book with no link (it cannot be a citation, so it is not a numbered source either)."""
+    from studygraph.library import Library
+
+    write(
+        tmp_path / "corpus" / "rl.md",
+        "# Reinforcement learning\n\n## Books\n\n"
+        "- Richard Sutton. Reinforcement Learning: An Introduction to reinforcement learning\n\n"
+        "## Videos\n\n"
+        "- [David Silver RL course](https://www.youtube.com/watch?v=2pWv7GOvuf0) a good introduction to"
+        " reinforcement learning\n"
+        "- [Spinning Up in Deep RL](https://spinningup.openai.com/) an introduction to deep reinforcement learning\n",
+    )
+    llm = fake_llm(["The best match is a good introduction [1], and so is the other one [2]."])
+    lib = Library.open(tmp_path / "data", llm=llm, embedder=embedder, corpus_dirs=[tmp_path / "corpus"])
+    lib.ingest()
+    answer = lib.ask("Where can I find a good introduction to reinforcement learning?")
+    assert answer.intent == "find"
+    listed = answer.structured["resources"]
+    assert any(r["url"] is None for r in listed), "the library's unlinked book is found too"
+    shown = prompt_sources(llm.prompts[0])
+    unlinked = [r["title"] for r in listed if r["url"] is None]
+    assert shown and not set(unlinked) & set(shown.values()), "an unlinked resource is no numbered source"
+    for n, title in shown.items():
+        assert answer.citations[n - 1].title == title, (n, title, answer.citations)
