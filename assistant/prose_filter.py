@@ -103,14 +103,19 @@ class ProseFilter:
         body = LIST_MARK.sub("", text)
         if LIST_MARK.match(text) or len(_grams(_tokens(body, self._names))) < 2:
             return None
+        own = self._own(body.strip())
+        if (self.start and self.start.startswith(body.strip())) or (
+            own is not None and sum(t != "\x00" for t in _tokens(own, self._names)) < 2
+        ):
+            return None  # our words (and a comma: "《Title》[1]是一篇论文，"): the model's clause decides
         return True
 
     def reason(self, text: str) -> str | None:
         """Why `text` (a sentence so far) must not be shown, or None."""
         new_sentence = not self._current
         body = LIST_MARK.sub("", text).strip()
-        if not body:
-            return None
+        if not body or (self.start and self.start.startswith(body)):
+            return None  # our own words ("《Susan Zhang: Trails…》"), judged only with the model's that follow
         if new_sentence and len(self._kept) >= self.max_sentences:
             return "too long"
         tokens = _tokens(body, self._names)
