@@ -34,6 +34,7 @@ from studygraph.assistant.payloads import (
     TopicRef,
     WhyPayload,
 )
+from studygraph.assistant.prompts import FIND_DESCRIBED
 from studygraph.graph.build import TopicGraph
 from studygraph.graph.learned import seen_at
 from studygraph.graph.plan import explain_path, implied_known, learning_plan, next_topics, pick_resources, reasons_text
@@ -42,9 +43,7 @@ from studygraph.models import Resource, areas_in, topic_key
 MAX_QUESTIONS = 8
 FIND_K = 5
 
-# Top resources a find prompt describes, one sentence each: given three, the 0.5B model listed their titles or
-# wrote one sentence about all of them (dev half).
-PROMPT_FIND = 2
+PROMPT_FIND = FIND_DESCRIBED  # top resources a find prompt describes: one sentence each (prompts.py)
 PROMPT_NAMES = 4  # topics named in a fact line ("builds on A, B, C, D and 3 more")
 
 

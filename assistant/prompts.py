@@ -29,7 +29,10 @@ from dataclasses import dataclass
 from studygraph.assistant.grounding import URL
 from studygraph.assistant.payloads import ExplainPayload, FindPayload, NextPayload, PlanPayload
 
-PROMPT_VERSION = "per-intent-4"  # what the evaluation's figures are labelled with
+PROMPT_VERSION = "per-intent-4"
+# Top resources a find prompt describes, one sentence each: given three, the 0.5B model listed their titles or
+# wrote one sentence about all of them (dev half).
+FIND_DESCRIBED = 2  # what the evaluation's figures are labelled with
 
 
 @dataclass(frozen=True)
@@ -47,15 +50,20 @@ class ProseJob:
     def start_for(self, payload) -> str:
         """This answer's first words (for a model that can be started so), "" when it has no subject."""
         subject = subject_of(payload, self.lang)
-        if not self.start or not subject or any(_BREAKS.search(name) or URL.search(name) for name in subject):
-            # A title with a sentence end ("Attention? Attention!") would end our words as a sentence of their
-            # own; one that looks like a link ("nlp.seas.harvard.edu — attention") would lose it to the URL
-            # check. A comma or colon is fine: the filter holds our words until the model's clause comes.
+        if not self.start or not subject or not all(_quotable(name) for name in subject):
             return ""
         return self.start.format(*subject)
 
 
 _BREAKS = re.compile(r"[.!?]\s|[。！？；\n]|[.!?]$")
+
+
+def _quotable(name: str) -> bool:
+    """Whether our first words can hold `name`: a title with a sentence end ("Attention? Attention!") would
+    end our words as a sentence of their own; one that looks like a link ("nlp.seas.harvard.edu — attention")
+    would lose it to the URL check. A comma or colon is fine: the filter holds our words until the model's
+    clause comes."""
+    return not (_BREAKS.search(name) or URL.search(name))
 
 
 def _named(item, lang: str) -> str:
@@ -72,15 +80,12 @@ def subject_of(payload, lang: str) -> tuple[str, ...] | None:
     if isinstance(payload, ExplainPayload):
         return (_named(payload.topic, lang),)
     if isinstance(payload, FindPayload):
-        if not payload.resources:
-            return None
-        top = payload.resources[0]
-        return (
-            top.title,
-            _KIND_WORDS[lang if lang == "zh" else "en"].get(
-                top.kind, _KIND_WORDS[lang if lang == "zh" else "en"]["website"]
-            ),
-        )
+        # The first of the resources the prompt describes whose title our words can hold (it keeps its [n]).
+        words = _KIND_WORDS["zh" if lang == "zh" else "en"]
+        for n, r in enumerate(payload.resources[:FIND_DESCRIBED], 1):
+            if _quotable(r.title):
+                return (r.title, words.get(r.kind, words["website"]), str(n))
+        return None
     return None
 
 
@@ -220,7 +225,7 @@ _JOBS = {
 _STARTS = {
     "next": {"en": "{0} is a good next step for you because", "zh": "接下来学{0}的理由是"},
     # find begins describing its top resource: started "Start with", the 0.5B listed the three titles again.
-    "find": {"en": "{0} [1] is {1}", "zh": "《{0}》[1]是{1}"},
+    "find": {"en": "{0} [{2}] is {1}", "zh": "《{0}》[{2}]是{1}"},
     "next_first": {"en": "{0} is a good first topic because", "zh": "先学{0}的原因是"},
     "explain_unsourced": {"en": "{0} matters because", "zh": "学{0}的意义在于"},
     "explain": {"en": "To understand {0} start with", "zh": "想弄懂{0}可以先读"},

@@ -406,3 +406,25 @@ def test_a_title_with_a_colon_in_our_words_shows_nothing_until_the_model_has_sai
     pieces = ["《Susan Zhang: ", "Trails of developing OPT-175B》[1]是一个视频"]
     assert shown([*pieces, "。"], keep()) == ""
     assert shown([*pieces, "，讲训练大模型的经验。"], keep()) == start + "，讲训练大模型的经验。"
+
+
+def test_find_starts_on_the_first_described_resource_whose_title_our_words_can_hold():
+    from studygraph.assistant.payloads import FindPayload, FoundResource
+    from studygraph.assistant.prompts import prose_job
+
+    def found(title, kind):
+        return FoundResource(title, title, "https://example.org/" + kind, kind)
+
+    job = prose_job("find", "zh")
+    linky = found("nlp.seas.harvard.edu — attention", "article")  # the URL check would cut our words
+    assert job.start_for(FindPayload([linky, found("Attention Is All You Need", "paper")])) == (
+        "《Attention Is All You Need》[2]是一篇论文"
+    )
+    assert job.start_for(FindPayload([linky, found("Attention? Attention!", "article")])) == ""
+    english = prose_job("find", "en").start_for(FindPayload([found("The Illustrated Transformer", "article")]))
+    assert english == "The Illustrated Transformer [1] is an article"
+
+
+def test_a_clause_with_no_words_left_at_the_budget_is_no_prose():
+    assert shown(["2. ["], judge()) == ""
+    assert shown(["Attention weighs its inputs. ", "2. ["], judge()).strip() == "Attention weighs its inputs."
