@@ -8,7 +8,12 @@ asks for one thing the deterministic answer does not already say, from facts wri
 - find: one sentence per top resource, from its own context or page text;
 - explain: which of its sources to read first and what it teaches, citing [n] (none without a source): given
   our description to explain, the 0.5B model copied it, and the answer already shows it (dev half);
-- plan: where to start given what is known, the hardest step, the time it takes.
+- plan: where to start given what is known, the hardest step, the time it takes (its facts say which later
+  steps of the plan need each one, so its "because" need not be made up).
+
+Two variants, chosen by the Draft (`Draft.job`) where the usual job would make the model invent: next when the
+learner knows nothing the suggestion builds on (why it is a good first topic), and explain for a topic without
+a source (what it builds on and leads to, from the graph; the description it would copy is shown anyway).
 
 Where the model allows it (our llama.cpp worker: `starts_answer`), its turn begins with our first words,
 naming the answer's subject in the question's language ("接下来学GPT生成式预训练模型的理由是"): told to write
@@ -55,6 +60,7 @@ class ProseJob:
         return self.start.format(*subject)
 
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
 _BREAKS = re.compile(r"[.!?]\s|[。！？；\n]|[.!?]$")
 
 
@@ -83,7 +89,8 @@ def subject_of(payload, lang: str) -> tuple[str, ...] | None:
         # The first of the resources the prompt describes whose title our words can hold (it keeps its [n]).
         words = _KIND_WORDS["zh" if lang == "zh" else "en"]
         for n, r in enumerate(payload.resources[:FIND_DESCRIBED], 1):
-            if _quotable(r.title):
+            # An English sentence does not begin on a Chinese title (nor does the language check let it).
+            if _quotable(r.title) and (lang == "zh" or not CJK.search(r.title)):
                 return (r.title, words.get(r.kind, words["website"]), str(n))
         return None
     return None

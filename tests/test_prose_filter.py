@@ -38,7 +38,7 @@ def topics_of(text: str) -> list[str]:
     return [t for w, t in words.items() if w in text.casefold()]
 
 
-def judge(lang="en", answer=(), sources=(), allowed=None, max_sentences=4) -> ProseFilter:
+def judge(lang="en", answer=(), sources=(), allowed=None, max_sentences=4, titles=()) -> ProseFilter:
     return ProseFilter(
         lang=lang,
         answer_lines=list(answer),
@@ -48,6 +48,7 @@ def judge(lang="en", answer=(), sources=(), allowed=None, max_sentences=4) -> Pr
         topics_of=topics_of,
         allowed=allowed,
         max_sentences=max_sentences,
+        titles=set(titles),
     )
 
 
@@ -428,3 +429,23 @@ def test_find_starts_on_the_first_described_resource_whose_title_our_words_can_h
 def test_a_clause_with_no_words_left_at_the_budget_is_no_prose():
     assert shown(["2. ["], judge()) == ""
     assert shown(["Attention weighs its inputs. ", "2. ["], judge()).strip() == "Attention weighs its inputs."
+
+
+def test_naming_a_sources_title_does_not_make_it_cover_whatever_else_the_sentence_says():
+    source = ("The Illustrated Transformer", {"transformer"})
+    keep = judge(sources=[source], titles=[source[0]])
+    claim = "The Illustrated Transformer [1] is an article that covers RLHF."
+    assert shown([claim], keep) == "" and keep.dropped[0][0] == "citation"
+    fits = "The Illustrated Transformer [1] is an article that draws the transformer step by step."
+    assert shown([fits], judge(sources=[source], titles=[source[0]])) == fits
+
+
+def test_an_english_find_answer_does_not_begin_on_a_chinese_title():
+    from studygraph.assistant.payloads import FindPayload, FoundResource
+    from studygraph.assistant.prompts import prose_job
+
+    zh_title = FoundResource("李宏毅：生成式人工智能导论", "李宏毅：生成式人工智能导论", "https://b.example/1", "video")
+    en_title = FoundResource("Attention in transformers", "Attention in transformers", "https://y.example/2", "video")
+    payload = FindPayload([zh_title, en_title])
+    assert prose_job("find", "en").start_for(payload) == "Attention in transformers [2] is a video"
+    assert prose_job("find", "zh").start_for(payload) == "《李宏毅：生成式人工智能导论》[1]是一个视频"
