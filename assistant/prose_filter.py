@@ -120,7 +120,7 @@ class ProseFilter:
             return "too long"
         tokens = _tokens(body, self._names)
         grams = _grams(tokens)
-        if not tokens:
+        if not tokens and not re.fullmatch(r"[\s,;:，：]*", body):  # a lone comma: a lead-in's continuation
             return "nothing but names"  # "[1] [2] [3]": citations of nothing; "2. [" cut off at the budget
         if SENTENCE_END.search(text) and sum(t != "\x00" for t in tokens) < 2:
             return "nothing but names"  # "[1] 《Title》。": a list item, not a sentence
@@ -185,7 +185,10 @@ class ProseFilter:
         # What the sentence says outside the titles it names: naming a title does not make the source cover
         # whatever else the sentence claims ("Attention Is All You Need [1] is a paper that covers instruction
         # tuning"), the more so as find's first words name the title for the model.
-        named = set(self.topics_of(CITE.sub(" ", self._untitled(body))))
+        untitled = body
+        for i in sorted(titled, key=lambda i: -len(self.sources[i - 1].title)):
+            untitled = re.sub(re.escape(self.sources[i - 1].title), " ", untitled, flags=re.I)
+        named = set(self.topics_of(CITE.sub(" ", untitled)))
         for n in cites:
             if not 1 <= n <= len(self.sources):
                 continue  # clean_segment removes it; the sentence itself may still stand

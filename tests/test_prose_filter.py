@@ -433,11 +433,11 @@ def test_a_clause_with_no_words_left_at_the_budget_is_no_prose():
 
 def test_naming_a_sources_title_does_not_make_it_cover_whatever_else_the_sentence_says():
     source = ("The Illustrated Transformer", {"transformer"})
-    keep = judge(sources=[source], titles=[source[0]])
+    keep = judge(sources=[source])
     claim = "The Illustrated Transformer [1] is an article that covers RLHF."
     assert shown([claim], keep) == "" and keep.dropped[0][0] == "citation"
     fits = "The Illustrated Transformer [1] is an article that draws the transformer step by step."
-    assert shown([fits], judge(sources=[source], titles=[source[0]])) == fits
+    assert shown([fits], judge(sources=[source])) == fits
 
 
 def test_an_english_find_answer_does_not_begin_on_a_chinese_title():
