@@ -136,6 +136,11 @@ class ProseFilter:
             return "language"
         if len(grams) >= 2 and any(len(grams & line) / len(grams) >= RESTATE for line in self._lines):
             return "restates the answer"
+        # The clause just finished on its own: a sentence whose first clause is the model's own can go on to copy
+        # the description, and that clause is shown before the sentence as a whole reads as a restatement.
+        clause = _grams(_tokens(text[len(self._current) :], self._names)) if self._current else set()
+        if len(clause) >= 3 and any(len(clause & line) / len(clause) >= RESTATE for line in self._lines):
+            return "restates the answer"
         if len(grams) >= 3 and any(len(grams & fact) / len(grams) >= COPY for fact in self._facts):
             return "copies the prompt"
         if self._repeats(body, grams):

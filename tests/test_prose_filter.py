@@ -449,3 +449,17 @@ def test_an_english_find_answer_does_not_begin_on_a_chinese_title():
     payload = FindPayload([zh_title, en_title])
     assert prose_job("find", "en").start_for(payload) == "Attention in transformers [2] is a video"
     assert prose_job("find", "zh").start_for(payload) == "《李宏毅：生成式人工智能导论》[1]是一个视频"
+
+
+def test_a_clause_that_copies_an_answer_line_is_not_shown_even_after_an_own_first_clause():
+    line = "Normalising each example's activations across its features rather than across the batch."
+    keep = judge(answer=[line])
+    text = shown(
+        [
+            "To understand layer normalization, read the paper first [1], ",
+            "it covers normalising each example's activations across its features rather than across the batch.",
+        ],
+        keep,
+    )
+    assert "activations" not in text and text.startswith("To understand layer normalization")
+    assert [reason for reason, _ in keep.dropped] == ["restates the answer"]
