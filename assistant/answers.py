@@ -34,6 +34,7 @@ from studygraph.assistant.payloads import (
     TopicRef,
     WhyPayload,
 )
+from studygraph.assistant.prompts import FIND_DESCRIBED
 from studygraph.graph.build import TopicGraph
 from studygraph.graph.learned import seen_at
 from studygraph.graph.plan import explain_path, implied_known, learning_plan, next_topics, pick_resources, reasons_text
@@ -42,7 +43,7 @@ from studygraph.models import Resource, areas_in, topic_key
 MAX_QUESTIONS = 8
 FIND_K = 5
 
-PROMPT_FIND = 3  # top resources a find prompt describes: one sentence each
+PROMPT_FIND = FIND_DESCRIBED  # top resources a find prompt describes: one sentence each (prompts.py)
 PROMPT_NAMES = 4  # topics named in a fact line ("builds on A, B, C, D and 3 more")
 
 
@@ -59,6 +60,7 @@ class Draft:
     # a small model copies or misquotes.
     facts: list[str] = field(default_factory=list)
     sources: list[PromptSource] = field(default_factory=list)  # [1]..[n] for the prompt
+    job: str = ""  # which of the intent's prose jobs its facts are for (prompts.prose_job); "" = the usual one
 
 
 def _t(lang: str, en: str, zh: str) -> str:
@@ -239,6 +241,16 @@ class Answers:
         # The longest step after the start (the one nearest the goal on a tie): where the learner will sweat.
         hardest = max(reversed(plan.steps[1:]), key=lambda s: s.hours, default=start)
         about = _cite(sources, goal_step.resources[:2]) if goal_step is not start else ""
+        g = tg.plan_graph
+
+        def needed_for(step) -> str:
+            """The real reason a step is there: the later steps of this plan that build on it ("" for none).
+            Without it the 0.5B model made one up ("logistic regression is a key component of PPO")."""
+            later = [_name(tg, s.topic.id, lang) for s in plan.steps if s.topic.id in set(g.successors(step.topic.id))]
+            if not later:
+                return ""
+            return _t(lang, f"; it is needed for {_some(later, lang)}", f"；路线中的{_some(later, lang)}要用到它")
+
         facts = [
             _t(
                 lang,
@@ -251,19 +263,25 @@ class Answers:
             else _t(lang, "The learner has not said what they already know.", "学习者还没有说明已经掌握哪些知识。"),
             _t(
                 lang,
-                f"Start with: {_name(tg, start.topic.id, lang)} ({start.hours} hours) {_cite(sources, start.resources[:1])}",
-                f"从这里开始：{_name(tg, start.topic.id, lang)}（{start.hours} 小时）{_cite(sources, start.resources[:1])}",
-            ).rstrip(),
+                f"Start with: {_name(tg, start.topic.id, lang)} ({start.hours} hours) "
+                f"{_cite(sources, start.resources[:1])}".rstrip()
+                + needed_for(start),
+                f"从这里开始：{_name(tg, start.topic.id, lang)}（{start.hours} 小时）"
+                f"{_cite(sources, start.resources[:1])}".rstrip()
+                + needed_for(start),
+            ),
         ]
         if hardest is not start and hardest is not goal_step:
             facts.append(
                 _t(
                     lang,
                     f"Hardest step: {_name(tg, hardest.topic.id, lang)} ({hardest.hours} hours) "
-                    f"{_cite(sources, hardest.resources[:1])}",
+                    f"{_cite(sources, hardest.resources[:1])}".rstrip()
+                    + needed_for(hardest),
                     f"最难的一步：{_name(tg, hardest.topic.id, lang)}（{hardest.hours} 小时）"
-                    f"{_cite(sources, hardest.resources[:1])}",
-                ).rstrip()
+                    f"{_cite(sources, hardest.resources[:1])}".rstrip()
+                    + needed_for(hardest),
+                )
             )
         return facts
 
@@ -295,7 +313,11 @@ class Answers:
         sources: list[PromptSource] = []
         facts = self._next_facts(ranked[0].topic.id, known | set(after), lang, sources) if ranked else []
         lead = f"Next, learn {ranked[0].topic.name}" if ranked else ""
-        return Draft("next", text, payload, used, lead, facts, sources)
+        builds_on = ranked and any(p in known | set(after) for p in g.predecessors(ranked[0].topic.id))
+        # Nothing known that it builds on: its job is why it is a good first topic, not what it "builds on"
+        # (asked that, the 0.5B model called the topic's own content what the learner knows).
+        job = "" if builds_on or not ranked else "next_first"
+        return Draft("next", text, payload, used, lead, facts, sources, job)
 
     def _next_facts(self, topic_id: str, known: set[str], lang: str, sources: list[PromptSource]) -> list[str]:
         """The first suggestion alone: what it is, what the learner knows that it builds on, what it opens up."""
@@ -414,7 +436,19 @@ class Answers:
             (_t(lang, "Description: ", "描述：") + topic.describe(lang))[:400] if topic.describe(lang) else "",
         ]
         facts = [f for f in facts if f]
-        return Draft("explain", text, payload, picked, f"{topic.name} is", facts, sources)
+        if not sources:
+            # No source to point at: what it builds on and opens up, which the description does not say (the
+            # 0.5B model, asked to explain from the description alone, copied it).
+            if pre:
+                facts.append(
+                    _t(lang, "It builds on: ", "它的前置知识：") + _some([_name(tg, t, lang) for t in pre], lang)
+                )
+            if post:
+                facts.append(
+                    _t(lang, "It leads to: ", "学会后可以继续学：") + _some([_name(tg, t, lang) for t in post], lang)
+                )
+        job = "" if sources else "explain_unsourced"
+        return Draft("explain", text, payload, picked, f"{topic.name} is", facts, sources, job)
 
     # -- quiz -------------------------------------------------------------------------------------
     def quiz(self, intent: Intent, all_questions: list[dict]) -> Draft:

@@ -303,7 +303,7 @@ class Assistant:
         elif (
             draft.lead
             and intent.name in PROSE_INTENTS
-            and (job := prose_job(intent.name, intent.lang))
+            and (job := prose_job(intent.name, intent.lang, draft.job))
             and (draft.sources or not job.needs_sources)
         ):
             budget = min(self.settings.prompt_tokens, self.settings.n_ctx - self.settings.max_tokens - PROMPT_MARGIN)

@@ -8,7 +8,12 @@ asks for one thing the deterministic answer does not already say, from facts wri
 - find: one sentence per top resource, from its own context or page text;
 - explain: which of its sources to read first and what it teaches, citing [n] (none without a source): given
   our description to explain, the 0.5B model copied it, and the answer already shows it (dev half);
-- plan: where to start given what is known, the hardest step, the time it takes.
+- plan: where to start given what is known, the hardest step, the time it takes (its facts say which later
+  steps of the plan need each one, so its "because" need not be made up).
+
+Two variants, chosen by the Draft (`Draft.job`) where the usual job would make the model invent: next when the
+learner knows nothing the suggestion builds on (why it is a good first topic), and explain for a topic without
+a source (what it builds on and leads to, from the graph; the description it would copy is shown anyway).
 
 Where the model allows it (our llama.cpp worker: `starts_answer`), its turn begins with our first words,
 naming the answer's subject in the question's language ("接下来学GPT生成式预训练模型的理由是"): told to write
@@ -26,9 +31,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from studygraph.assistant.grounding import URL
 from studygraph.assistant.payloads import ExplainPayload, FindPayload, NextPayload, PlanPayload
 
-PROMPT_VERSION = "per-intent-3"  # what the evaluation's figures are labelled with
+PROMPT_VERSION = "per-intent-4"
+# Top resources a find prompt describes, one sentence each: given three, the 0.5B model listed their titles or
+# wrote one sentence about all of them (dev half).
+FIND_DESCRIBED = 2  # what the evaluation's figures are labelled with
 
 
 @dataclass(frozen=True)
@@ -46,12 +55,21 @@ class ProseJob:
     def start_for(self, payload) -> str:
         """This answer's first words (for a model that can be started so), "" when it has no subject."""
         subject = subject_of(payload, self.lang)
-        if not self.start or not subject or any(_BREAKS.search(name) for name in subject):
-            return ""  # a title with a clause boundary ("Attention? Attention!") would split our words
+        if not self.start or not subject or not all(_quotable(name) for name in subject):
+            return ""
         return self.start.format(*subject)
 
 
-_BREAKS = re.compile(r"[.!?,;:]\s|[。！？；，：\n]|[.!?]$")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+_BREAKS = re.compile(r"[.!?]\s|[。！？；\n]|[.!?]$")
+
+
+def _quotable(name: str) -> bool:
+    """Whether our first words can hold `name`: a title with a sentence end ("Attention? Attention!") would
+    end our words as a sentence of their own; one that looks like a link ("nlp.seas.harvard.edu — attention")
+    would lose it to the URL check. A comma or colon is fine: the filter holds our words until the model's
+    clause comes."""
+    return not (_BREAKS.search(name) or URL.search(name))
 
 
 def _named(item, lang: str) -> str:
@@ -68,8 +86,42 @@ def subject_of(payload, lang: str) -> tuple[str, ...] | None:
     if isinstance(payload, ExplainPayload):
         return (_named(payload.topic, lang),)
     if isinstance(payload, FindPayload):
-        return (payload.resources[0].title,) if payload.resources else None
+        # The first of the resources the prompt describes whose title our words can hold (it keeps its [n]).
+        words = _KIND_WORDS["zh" if lang == "zh" else "en"]
+        for n, r in enumerate(payload.resources[:FIND_DESCRIBED], 1):
+            # An English sentence does not begin on a Chinese title (nor does the language check let it).
+            if _quotable(r.title) and (lang == "zh" or not CJK.search(r.title)):
+                return (r.title, words.get(r.kind, words["website"]), str(n))
+        return None
     return None
+
+
+# What a resource is, from our catalogue: find's first words say it, so the model goes on to what it covers
+# (started on the title alone, the 0.5B model listed the other titles or said what the question asked for).
+_KIND_WORDS = {
+    "en": {
+        "paper": "a paper",
+        "video": "a video",
+        "course": "a course",
+        "code": "a code repository",
+        "book": "a book",
+        "article": "an article",
+        "docs": "documentation",
+        "dataset": "a dataset",
+        "website": "a web page",
+    },
+    "zh": {
+        "paper": "一篇论文",
+        "video": "一个视频",
+        "course": "一门课程",
+        "code": "一个代码库",
+        "book": "一本书",
+        "article": "一篇文章",
+        "docs": "一份文档",
+        "dataset": "一个数据集",
+        "website": "一个网页",
+    },
+}
 
 
 _COMMON = {
@@ -98,17 +150,17 @@ _JOBS = {
     },
     "find": {
         "en": (
-            "For each numbered resource, write one sentence: what it is, its level, and why it fits the "
-            "question, citing it as [n]. Describe only what its own text says.",
-            "Question: {}\nWrite one sentence per resource, citing each as [n].",
-            120,
-            3,
+            "For each numbered resource, write one sentence: what kind of resource it is and what its own text "
+            "says it covers, citing it as [n]. Do not list the titles.",
+            "Question: {}\nWrite one sentence per resource on what it covers, citing each as [n].",
+            90,
+            2,
         ),
         "zh": (
-            "为每个编号资料写一句话：它是什么、难度如何、为什么适合这个问题，并用 [n] 引用它。只描述资料自己的内容。",
-            "问题：{}\n请为每个资料写一句中文介绍，并用 [n] 引用。",
-            140,
-            3,
+            "为每个编号资料写一句话：它是什么类型的资料、它自己的内容讲了什么，并用 [n] 引用它。不要罗列标题。",
+            "问题：{}\n请为每个资料写一句中文介绍，说明它讲了什么，并用 [n] 引用。",
+            100,
+            2,
         ),
     },
     "explain": {
@@ -123,6 +175,37 @@ _JOBS = {
             "用一到两句话告诉学习者：想弄懂这个主题应该先读哪一份编号资料、能从中学到什么，并用 [n] 引用它。不要重复描述。",
             "问题：{}\n请用一到两句中文说明先读哪份资料、能学到什么，并用 [n] 引用。",
             100,
+            2,
+        ),
+    },
+    # Variants a Draft asks for (answers.py `Draft.job`): the usual job would make the model invent.
+    "next_first": {  # nothing the learner knows leads to it: asked what it builds on, the model made it up
+        "en": (
+            "In one or two sentences, say why the suggested topic is a good first topic for this learner and "
+            "what it opens up. Name the topic. Do not list other topics.",
+            "Question: {}\nWrite one or two sentences on why the suggested topic is a good place to start.",
+            80,
+            2,
+        ),
+        "zh": (
+            "用一到两句话说明为什么建议的主题适合作为这位学习者的第一个主题，学会后能继续学什么。句子里要写出这个主题的名字。不要罗列其他主题。",
+            "问题：{}\n请用一到两句中文说明为什么先学这个主题。",
+            90,
+            2,
+        ),
+    },
+    "explain_unsourced": {  # no source to point at: what it builds on and leads to, not the description again
+        "en": (
+            "In one or two sentences, say why the topic matters to a learner: what it builds on and what it "
+            "leads to. Name the topic. Do not repeat the description.",
+            "Question: {}\nWrite one or two sentences on what the topic builds on and what it leads to.",
+            80,
+            2,
+        ),
+        "zh": (
+            "用一到两句话说明这个主题对学习者的意义：它建立在哪些知识之上，学会后能继续学什么。句子里要写出这个主题的名字。不要重复描述。",
+            "问题：{}\n请用一到两句中文说明这个主题的前置知识和学会后能继续学什么。",
+            90,
             2,
         ),
     },
@@ -149,19 +232,22 @@ _JOBS = {
 _STARTS = {
     "next": {"en": "{0} is a good next step for you because", "zh": "接下来学{0}的理由是"},
     # find begins describing its top resource: started "Start with", the 0.5B listed the three titles again.
-    "find": {"en": "{0} [1] is", "zh": "《{0}》[1]是"},
+    "find": {"en": "{0} [{2}] is {1}", "zh": "《{0}》[{2}]是{1}"},
+    "next_first": {"en": "{0} is a good first topic because", "zh": "先学{0}的原因是"},
+    "explain_unsourced": {"en": "{0} matters because", "zh": "学{0}的意义在于"},
     "explain": {"en": "To understand {0} start with", "zh": "想弄懂{0}可以先读"},
     "plan": {"en": "Start with {0} because", "zh": "先从{0}开始学"},
 }
 
 
-def prose_job(intent: str, lang: str) -> ProseJob | None:
-    """The job of `intent` in `lang` (English for any language but Chinese); None for an intent without prose."""
-    jobs = _JOBS.get(intent)
-    if jobs is None:
+def prose_job(intent: str, lang: str, variant: str = "") -> ProseJob | None:
+    """The job of `intent` in `lang` (English for any language but Chinese), or its `variant` (a Draft's
+    `job`); None for an intent without prose."""
+    if intent not in _JOBS:
         return None
+    key = variant if variant in _JOBS else intent
     lang = "zh" if lang == "zh" else "en"
-    task, ask, max_tokens, max_sentences = jobs[lang]
-    start = _STARTS[intent][lang]
-    needs = intent in ("find", "explain")
+    task, ask, max_tokens, max_sentences = _JOBS[key][lang]
+    start = _STARTS[key][lang]
+    needs = key in ("find", "explain")
     return ProseJob(intent, lang, _COMMON[lang] + task, _COMMON[lang], ask, max_tokens, max_sentences, needs, start)

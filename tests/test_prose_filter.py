@@ -38,7 +38,7 @@ def topics_of(text: str) -> list[str]:
     return [t for w, t in words.items() if w in text.casefold()]
 
 
-def judge(lang="en", answer=(), sources=(), allowed=None, max_sentences=4) -> ProseFilter:
+def judge(lang="en", answer=(), sources=(), allowed=None, max_sentences=4, titles=()) -> ProseFilter:
     return ProseFilter(
         lang=lang,
         answer_lines=list(answer),
@@ -48,6 +48,7 @@ def judge(lang="en", answer=(), sources=(), allowed=None, max_sentences=4) -> Pr
         topics_of=topics_of,
         allowed=allowed,
         max_sentences=max_sentences,
+        titles=set(titles),
     )
 
 
@@ -313,3 +314,152 @@ def test_a_fact_line_of_the_prompt_copied_word_for_word_is_dropped():
     )
     assert text.strip() == "GloVe is a good next step because it ties count-based vectors to word2vec."
     assert [reason for reason, _ in keep.dropped] == ["copies the prompt"]
+
+
+# -- per-intent-4: a job the facts can carry, so the model need not invent -------------------------------------
+KIND_ZH = {"paper": "一篇论文", "article": "一篇文章", "website": "一个网页", "video": "一个视频", "docs": "一份文档"}
+
+
+def test_find_begins_with_its_top_resource_and_what_kind_of_resource_it_is(library, embedder):
+    """Started on the title alone, the 0.5B model listed the other titles; our words now say what the top
+    resource is (from the catalogue), and the model goes on to what it covers."""
+    answer, start = started(library, embedder, "有没有讲 RLHF 的资料？", "，用图解释了 RLHF 的训练步骤 [1]。")
+    top = answer.structured["resources"][0]
+    assert start == f"《{top['title']}》[1]是{KIND_ZH[top['kind']]}"
+    assert answer.prose == start + "，用图解释了 RLHF 的训练步骤 [1]。"
+
+
+def test_find_prompt_describes_the_top_two_resources_only(library, embedder):
+    from studygraph.assistant.engine import Assistant
+
+    llm = StartedLLM(["，讲注意力 [1]。"])
+    answer = Assistant(library, llm=llm, embedder=embedder).ask("Any good reading on attention?")
+    user = llm.prompts[0][-1]["content"]
+    assert answer.intent == "find" and len(answer.structured["resources"]) >= 3
+    assert "[2] " in user and "[3] " not in user
+
+
+def test_explain_of_a_topic_without_a_source_gets_a_job_its_facts_carry(library, embedder):
+    """No source to point at: before, no prose at all; asked to explain from the description alone the model
+    copied it. Now its facts are what the topic builds on and leads to, and its words begin on why it matters."""
+    from studygraph.assistant.engine import Assistant
+
+    llm = StartedLLM(["它能帮你判断一个模型学得好不好。"])
+    answer = Assistant(library, llm=llm, embedder=embedder).ask("什么是困惑度？")
+    topic = answer.structured["topic"]
+    assert answer.intent == "explain" and not answer.structured["resources"], "a topic this library has no source on"
+    user = llm.prompts[0][-1]["content"]
+    assert "<sources>\n\n</sources>" in user and ("它的前置知识：" in user or "学会后可以继续学：" in user)
+    assert llm.starts[0] == f"学{topic['zh'] or topic['name']}的意义在于"
+    assert answer.prose == llm.starts[0] + "它能帮你判断一个模型学得好不好。"
+
+
+def test_next_with_nothing_known_asks_why_it_is_a_good_first_topic(library, embedder):
+    """Asked what a first topic "builds on" when the learner knows nothing, the model called the topic's own
+    content what the learner knows; such a suggestion gets the first-topic job."""
+    answer, start = started(library, embedder, "我接下来该学什么", "它是后面很多主题的基础。")
+    first = answer.structured["topics"][0]
+    assert start == f"先学{first['zh'] or first['name']}的原因是"
+
+
+def test_plan_facts_say_which_later_steps_need_the_start(ask):
+    """The plan's "because" was made up ("logistic regression is a key component of PPO"): its facts now say
+    which later steps of this plan build on the start."""
+    _, _, prompt = ask("What should I learn before RLHF?", "Start with neural networks.")
+    start_line = next(ln for ln in prompt[-1]["content"].splitlines() if ln.startswith("Start with: "))
+    assert "; it is needed for " in start_line
+
+
+def test_our_first_words_and_a_comma_wait_for_the_models_clause():
+    def keep(start):
+        return ProseFilter(
+            lang="zh",
+            answer_lines=[],
+            rules=[],
+            names={"Illustrating RLHF"},
+            sources=[CitedSource("Illustrating RLHF", {"rlhf"})],
+            topics_of=topics_of,
+            allowed={"rlhf"},
+            start=start,
+        )
+
+    start = "《Illustrating RLHF》[1]是一篇文章"
+    assert shown([start, "，", "It explains the reward model."], keep(start)) == ""
+    assert shown([start, "，", "用图讲解了奖励模型。"], keep(start)) == start + "，用图讲解了奖励模型。"
+
+
+def test_a_title_with_a_colon_in_our_words_shows_nothing_until_the_model_has_said_something():
+    start = "《Susan Zhang: Trails of developing OPT-175B》[1]是一个视频"
+
+    def keep():
+        title = "Susan Zhang: Trails of developing OPT-175B"
+        return ProseFilter(
+            lang="zh",
+            answer_lines=[],
+            rules=[],
+            names={title},
+            sources=[CitedSource(title, set())],
+            topics_of=topics_of,
+            start=start,
+            titles={title},
+        )
+
+    pieces = ["《Susan Zhang: ", "Trails of developing OPT-175B》[1]是一个视频"]
+    assert shown([*pieces, "。"], keep()) == ""
+    assert shown([*pieces, "，讲训练大模型的经验。"], keep()) == start + "，讲训练大模型的经验。"
+
+
+def test_find_starts_on_the_first_described_resource_whose_title_our_words_can_hold():
+    from studygraph.assistant.payloads import FindPayload, FoundResource
+    from studygraph.assistant.prompts import prose_job
+
+    def found(title, kind):
+        return FoundResource(title, title, "https://example.org/" + kind, kind)
+
+    job = prose_job("find", "zh")
+    linky = found("nlp.seas.harvard.edu — attention", "article")  # the URL check would cut our words
+    assert job.start_for(FindPayload([linky, found("Attention Is All You Need", "paper")])) == (
+        "《Attention Is All You Need》[2]是一篇论文"
+    )
+    assert job.start_for(FindPayload([linky, found("Attention? Attention!", "article")])) == ""
+    english = prose_job("find", "en").start_for(FindPayload([found("The Illustrated Transformer", "article")]))
+    assert english == "The Illustrated Transformer [1] is an article"
+
+
+def test_a_clause_with_no_words_left_at_the_budget_is_no_prose():
+    assert shown(["2. ["], judge()) == ""
+    assert shown(["Attention weighs its inputs. ", "2. ["], judge()).strip() == "Attention weighs its inputs."
+
+
+def test_naming_a_sources_title_does_not_make_it_cover_whatever_else_the_sentence_says():
+    source = ("The Illustrated Transformer", {"transformer"})
+    keep = judge(sources=[source])
+    claim = "The Illustrated Transformer [1] is an article that covers RLHF."
+    assert shown([claim], keep) == "" and keep.dropped[0][0] == "citation"
+    fits = "The Illustrated Transformer [1] is an article that draws the transformer step by step."
+    assert shown([fits], judge(sources=[source])) == fits
+
+
+def test_an_english_find_answer_does_not_begin_on_a_chinese_title():
+    from studygraph.assistant.payloads import FindPayload, FoundResource
+    from studygraph.assistant.prompts import prose_job
+
+    zh_title = FoundResource("李宏毅：生成式人工智能导论", "李宏毅：生成式人工智能导论", "https://b.example/1", "video")
+    en_title = FoundResource("Attention in transformers", "Attention in transformers", "https://y.example/2", "video")
+    payload = FindPayload([zh_title, en_title])
+    assert prose_job("find", "en").start_for(payload) == "Attention in transformers [2] is a video"
+    assert prose_job("find", "zh").start_for(payload) == "《李宏毅：生成式人工智能导论》[1]是一个视频"
+
+
+def test_a_clause_that_copies_an_answer_line_is_not_shown_even_after_an_own_first_clause():
+    line = "Normalising each example's activations across its features rather than across the batch."
+    keep = judge(answer=[line])
+    text = shown(
+        [
+            "To understand layer normalization, read the paper first [1], ",
+            "it covers normalising each example's activations across its features rather than across the batch.",
+        ],
+        keep,
+    )
+    assert "activations" not in text and text.startswith("To understand layer normalization")
+    assert [reason for reason, _ in keep.dropped] == ["restates the answer"]
