@@ -212,8 +212,8 @@ class Assistant:
             return answers.plan(intent)
         if name == "next":
             return answers.next(intent)
-        if name == "explain":
-            return answers.explain(intent)
+        if name == "explain":  # a subject the map lacks is said to be missing, its matched name only the closest
+            return answers.missing_explain(intent) if intent.missing else answers.explain(intent)
         if name == "quiz":
             questions = [dict(q) for q in meta.questions()] if meta else []
             return answers.quiz(intent, questions)

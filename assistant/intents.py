@@ -34,7 +34,8 @@ class Intent:
     lang: str = "en"
     # How it was derived from the previous turn: "after" | "kind" | "topic" | "why" | "more" | "language".
     followup: str | None = None
-    missing: str | None = None  # a plan's subject as written, when the topic map does not have it
+    # A plan's or an explain question's subject as written, when the topic map does not have it.
+    missing: str | None = None
     context: Intent | None = None  # the previous turn's intent a follow-up is about ("why?" after a plan)
     known: list[str] = field(default_factory=list)  # topics the conversation said are known ("I know LoRA")
     known_areas: list[str] = field(default_factory=list)  # areas said known as a whole ("我学过深度学习")
@@ -335,6 +336,47 @@ _VAGUE = re.compile(
 )
 
 
+# Words an explain question wraps its subject in ("why do they matter", "为什么很重要"): no part of the subject.
+_EXPLAIN_FILLER = re.compile(
+    r"\b(why|they|them|it|its|this|that|these|those|matters?|important|works?|used|uses?|means?|meant|really|"
+    r"exactly|simply|simple|terms|please|can|could|you|briefly|so|with|by|at|as|or|but|be|into|from|like|vs)\b"
+    r"|为什么|为何|为啥|重要|很|有什么|有啥|作用|意义|意思|工作|和|与|跟|及|是|吗|啊|吧|请|一下|给我|讲讲|通俗|简单|地|得|它|这|那|我"
+)
+_SUBJECT_WORD = re.compile(r"[0-9a-z]+|[\u3400-\u9fff]")
+
+
+def unknown_subject(text: str, resolver: Resolver) -> str | None:
+    """The subject of an explain question when it is mostly words the topic map does not know ("quantum
+    gradient origami" names only "gradient", "量子折纸注意力" only "注意力"), else None. The subject is the run of
+    words around the matched names, up to the question's own words ("what is ... and why does it matter");
+    it is unknown when fewer than half its words (English) or characters (Chinese) belong to a matched name."""
+    norm = normalise(text)
+    named = [False] * len(norm)
+    for m in resolver.matcher.find(norm):
+        named[m.start : m.end] = [True] * (m.end - m.start)
+    masked = list(norm)
+    for rx in (EXPLAIN, QUESTION_WORDS, _EXPLAIN_FILLER):
+        for m in rx.finditer(norm):
+            for i in range(m.start(), m.end()):
+                masked[i] = masked[i] if named[i] else "|"
+    known = unknown = 0
+    subject = []
+    for run in re.finditer(r"[^|]+", "".join(masked)):
+        words = [w.start() + run.start() for w in _SUBJECT_WORD.finditer(run.group()) if not w.group().isdigit()]
+        hits = sum(named[i] for i in words)
+        if hits:  # a run with a matched name in it: the subject, or part of it
+            known, unknown = known + hits, unknown + len(words) - hits
+            subject.append(" ".join(run.group().split()))
+    return " ".join(subject) if unknown > known else None
+
+
+def _explain(intent: Intent, resolver: Resolver | None) -> Intent:
+    """An explain intent, marked `missing` when its subject is not in the topic map (the matched name is only
+    the closest topic then, not the subject)."""
+    missing = unknown_subject(intent.raw, resolver) if resolver is not None else None
+    return replace(intent, missing=missing) if missing else intent
+
+
 def _topics(text: str, resolver: Resolver | None) -> list[str]:
     return resolver.mentions(text) if resolver else []
 
@@ -366,14 +408,14 @@ def route_one(text: str, resolver: Resolver | None) -> Intent:
     if WHERE_FIND.search(text) and (topics or _has_content(text)):
         return make("find")
     if EXPLAIN.search(text) and topics and not kind:
-        return make("explain")
+        return _explain(make("explain"), resolver)
     if FIND.search(text) or kind:
         return make("find") if (topics or _has_content(text)) else make("chitchat")
     if PLAN.search(text):  # "how do I learn ..." with nothing we know: what to start with
         return make("next")
     if topics:
         # A bare topic ("RLHF", "注意力机制") or a question about it: explain it.
-        return make("explain")
+        return _explain(make("explain"), resolver)
     if EXPLAIN.search(text) or PROGRESS.search(text):
         return make("chitchat")  # "what's the weather": a question, but about nothing in the library
     return make("find") if _has_content(text) and len(text) > 12 else make("chitchat")

@@ -111,6 +111,20 @@ def test_a_plan_for_a_subject_the_map_lacks_says_so_and_searches_the_library(see
     )
 
 
+def test_explaining_a_phrase_the_map_lacks_says_so_and_offers_the_matched_topic_as_the_closest(seed):
+    assistant, _ = seed
+    en = assistant.ask("what is flurbish tensor wobbling?")
+    assert en.intent == "explain" and "“flurbish tensor wobbling” is not in the topic map" in en.text
+    assert "Closest topic in your map: Tensors" in en.text and en.structured["missing"] == "flurbish tensor wobbling"
+    assert en.text.index("not in the topic map") < en.text.index("**Tensors")
+    zh = assistant.ask("什么是量子折纸注意力？")
+    assert "主题图里没有“量子折纸注意力”" in zh.text and "图中最接近的主题：注意力机制" in zh.text
+    assert "not in the topic map" not in zh.text
+    known = assistant.ask("what is the attention mechanism")
+    assert known.structured["topic"]["id"] == "attention" and known.structured["missing"] is None
+    assert "not in the topic map" not in known.text
+
+
 # Fixed phrases of the deterministic answers, by language: a Chinese question must get none of the English
 # ones and the other way round (names and resource titles may be in either language; templates may not).
 EN_TEMPLATES = [
@@ -137,6 +151,7 @@ EN_TEMPLATES = [
     "No model configured",
     "not in the topic map",
     "Closest topics",
+    "Closest topic in your map",
 ]
 ZH_TEMPLATES = [
     "学习路线**",

@@ -311,3 +311,49 @@ def test_a_long_conversation_routes_from_all_of_it(resolver):
 def test_a_plan_for_a_subject_the_map_lacks_names_it_without_the_question_around_it(resolver, text, subject):
     intent = route(text, resolver)
     assert (intent.name, intent.missing) == ("plan", subject), intent
+
+
+# An explain question about a made-up phrase that holds one topic's name is about the phrase, not that topic:
+# it is marked missing (the topic is only the closest). Real questions with a few words around a name are not.
+@pytest.mark.parametrize(
+    "text, subject, closest",
+    [
+        ("what is quantum gradient origami?", "quantum gradient origami", "multivariable-calculus"),
+        ("what is flurbish tensor wobbling?", "flurbish tensor wobbling", "tensors"),
+        ("什么是量子折纸注意力？", "量子折纸注意力", "attention"),
+        ("explain hyperbolic banana attention", "hyperbolic banana attention", "attention"),
+        ("解释一下蓝莓量子 Transformer", "蓝莓量子 transformer", "transformer"),
+        ("what are glimmering sock embeddings and why do they matter", "glimmering sock embeddings", "word-embeddings"),
+    ],
+)
+def test_an_explain_question_about_a_phrase_the_map_lacks_names_it(resolver, text, subject, closest):
+    intent = route(text, resolver)
+    assert (intent.name, intent.missing) == ("explain", subject), intent
+    assert closest in intent.topics
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("what is LoRA", "lora"),
+        ("what is the attention mechanism", "attention"),
+        ("explain self-attention in transformers", "self-attention"),
+        ("LoRA 是什么", "lora"),
+        ("什么是词向量？为什么重要？", "word-embeddings"),
+        ("为什么 RLHF 重要", "rlhf"),
+        ("what is ZeRO-3", "zero"),
+        ("how does beam search work", "decoding-strategies"),
+        ("what are word embeddings and why do they matter", "word-embeddings"),
+        ("what is attention in simple terms", "attention"),
+        ("RLHF", "rlhf"),
+    ],
+)
+def test_an_explain_question_about_a_known_topic_is_not_missing(resolver, text, topic):
+    intent = route(text, resolver)
+    assert (intent.name, intent.missing) == ("explain", None), intent
+    assert topic in intent.topics
+
+
+def test_a_made_up_phrase_with_no_known_name_still_gets_the_help(resolver):
+    intent = route("explain the zorblax method", resolver)
+    assert (intent.name, intent.topics, intent.missing) == ("chitchat", [], None)
