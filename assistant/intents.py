@@ -15,6 +15,7 @@ disk has its follow-up context back).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from studygraph.assistant.query import kind_hint, language
@@ -342,14 +343,37 @@ _EXPLAIN_FILLER = re.compile(
     r"exactly|simply|simple|terms|please|can|could|you|briefly|so|with|by|at|as|or|but|be|into|from|like|vs)\b"
     r"|为什么|为何|为啥|重要|很|有什么|有啥|作用|意义|意思|工作|和|与|跟|及|是|吗|啊|吧|请|一下|给我|讲讲|通俗|简单|地|得|它|这|那|我"
 )
-_SUBJECT_WORD = re.compile(r"[0-9a-z]+|[\u3400-\u9fff]")
+_SUBJECT_WORD = re.compile(r"[0-9a-z]+|[\u3400-\u9fff]+")
 
 
-def unknown_subject(text: str, resolver: Resolver) -> str | None:
-    """The subject of an explain question when it is mostly words the topic map does not know ("quantum
-    gradient origami" names only "gradient", "量子折纸注意力" only "注意力"), else None. The subject is the run of
-    words around the matched names, up to the question's own words ("what is ... and why does it matter");
-    it is unknown when fewer than half its words (English) or characters (Chinese) belong to a matched name."""
+@dataclass(frozen=True)
+class SubjectParts:
+    """An explain question's subject split into what a matched topic name covers and what it does not."""
+
+    phrase: str  # the subject as written (normalised): the runs of words around the matched names
+    named: int  # its words (English) and characters (Chinese) inside a matched name
+    others: list[str]  # the rest: English words and runs of Chinese characters, each outside every name
+
+    @staticmethod
+    def units(piece: str) -> int:
+        """What a piece weighs: an English word 1, a run of Chinese characters one per character."""
+        return 1 if piece.isascii() else len(piece)
+
+    def unknown(self, known: Callable[[str], int] | None = None) -> bool:
+        """Whether more of the subject is unknown than known. `known(piece)` says how many of a piece's units
+        the library or the catalogue uses (assistant/vocabulary.py); without it only matched names count."""
+        unknown = sum(self.units(p) - (known(p) if known else 0) for p in self.others)
+        return unknown > self.named
+
+
+def _outside(run: str, named: list[bool]) -> list[str]:
+    """The stretches of a Chinese run outside matched names: "量子折纸注意力" with "注意力" named -> ["量子折纸"]."""
+    return "".join(" " if inside else c for c, inside in zip(run, named)).split()
+
+
+def subject_parts(text: str, resolver: Resolver) -> SubjectParts | None:
+    """The subject of an explain question: the run of words around the matched names, up to the question's
+    own words ("what is ... and why does it matter"); None when no run holds a matched name."""
     norm = normalise(text)
     named = [False] * len(norm)
     for m in resolver.matcher.find(norm):
@@ -359,15 +383,32 @@ def unknown_subject(text: str, resolver: Resolver) -> str | None:
         for m in rx.finditer(norm):
             for i in range(m.start(), m.end()):
                 masked[i] = masked[i] if named[i] else "|"
-    known = unknown = 0
-    subject = []
+    hits, others, subject = 0, [], []
     for run in re.finditer(r"[^|]+", "".join(masked)):
-        words = [w.start() + run.start() for w in _SUBJECT_WORD.finditer(run.group()) if not w.group().isdigit()]
-        hits = sum(named[i] for i in words)
-        if hits:  # a run with a matched name in it: the subject, or part of it
-            known, unknown = known + hits, unknown + len(words) - hits
-            subject.append(" ".join(run.group().split()))
-    return " ".join(subject) if unknown > known else None
+        pieces = [(w.start() + run.start(), w.group()) for w in _SUBJECT_WORD.finditer(run.group())]
+        pieces = [(start, w) for start, w in pieces if not w.isdigit()]
+        inside = [(start, w) for start, w in pieces if any(named[start : start + len(w)])]
+        if not inside:  # a run with no matched name in it is no part of the subject
+            continue
+        subject.append(" ".join(run.group().split()))
+        for start, w in pieces:
+            if w.isascii():  # an English word belongs to a name or not as a whole
+                hits += named[start]
+                others += [] if named[start] else [w]
+            else:  # a Chinese run: its characters inside a name, and the runs between them
+                hits += sum(named[start : start + len(w)])
+                others += _outside(w, named[start : start + len(w)])
+    return SubjectParts(" ".join(subject), hits, others) if subject else None
+
+
+def unknown_subject(text: str, resolver: Resolver, known: Callable[[str], int] | None = None) -> str | None:
+    """The subject of an explain question when it is mostly words the topic map does not know ("quantum
+    gradient origami" names only "gradient", "量子折纸注意力" only "注意力"), else None: fewer than half its
+    words (English) or characters (Chinese) belong to a matched name. Routing asks this with names alone
+    (cheap, model-free): a candidate. The answer stage asks again with `known`, the words the library's texts
+    and the catalogue use ("attention score computation" is then known: assistant/vocabulary.py)."""
+    parts = subject_parts(text, resolver)
+    return parts.phrase if parts is not None and parts.unknown(known) else None
 
 
 def _explain(intent: Intent, resolver: Resolver | None) -> Intent:
