@@ -35,7 +35,8 @@ class Intent:
     lang: str = "en"
     # How it was derived from the previous turn: "after" | "kind" | "topic" | "why" | "more" | "language".
     followup: str | None = None
-    # A plan's or an explain question's subject as written, when the topic map does not have it.
+    # A plan's subject as written, when the topic map does not have it; for an explain question, the subject
+    # when matched names cover under half of it: a candidate the answer stage checks against the library's words.
     missing: str | None = None
     context: Intent | None = None  # the previous turn's intent a follow-up is about ("why?" after a plan)
     known: list[str] = field(default_factory=list)  # topics the conversation said are known ("I know LoRA")
@@ -412,8 +413,8 @@ def unknown_subject(text: str, resolver: Resolver, known: Callable[[str], int] |
 
 
 def _explain(intent: Intent, resolver: Resolver | None) -> Intent:
-    """An explain intent, marked `missing` when its subject is not in the topic map (the matched name is only
-    the closest topic then, not the subject)."""
+    """An explain intent, marked `missing` when matched names cover under half its subject: a candidate; the
+    answer stage keeps it only if the library's and the catalogue's words leave it mostly unknown."""
     missing = unknown_subject(intent.raw, resolver) if resolver is not None else None
     return replace(intent, missing=missing) if missing else intent
 
