@@ -125,7 +125,6 @@ def test_explaining_a_phrase_the_map_lacks_says_so_and_offers_the_matched_topic_
     assert "not in the topic map" not in known.text
 
 
-
 # Words around a topic's name that the library's texts or the catalogue use make a real question about that
 # topic, in both languages; words neither uses still make a phrase the map lacks.
 @pytest.mark.parametrize(
@@ -159,6 +158,7 @@ def test_explaining_made_up_words_around_a_known_name_still_says_they_are_missin
     assistant, _ = seed
     answer = assistant.ask(question)
     assert answer.intent == "explain" and answer.structured["missing"] == phrase
+
 
 # Fixed phrases of the deterministic answers, by language: a Chinese question must get none of the English
 # ones and the other way round (names and resource titles may be in either language; templates may not).
