@@ -450,6 +450,23 @@ class Answers:
         job = "" if sources else "explain_unsourced"
         return Draft("explain", text, payload, picked, f"{topic.name} is", facts, sources, job)
 
+    def missing_explain(self, intent: Intent) -> Draft:
+        """An explain question whose subject the topic map lacks, though a known name is in it ("quantum
+        gradient origami" holds "gradient"): say so, and explain the matched topic as the closest one, never
+        as the subject. No prose: a model would write about the closest topic as if it were asked."""
+        closest = self.explain(replace(intent, missing=None))
+        if not isinstance(closest.payload, ExplainPayload):
+            return closest
+        lang, phrase = intent.lang, render.escape(intent.missing)
+        name = render.escape(_name(self.tg, closest.payload.topic.id, lang))
+        notice = _t(
+            lang,
+            f"“{phrase}” is not in the topic map. Closest topic in your map: {name}.",
+            f"主题图里没有“{phrase}”。图中最接近的主题：{name}。",
+        )
+        payload = replace(closest.payload, missing=intent.missing)
+        return Draft("explain", notice + "\n\n" + closest.text, payload, closest.resources)
+
     # -- quiz -------------------------------------------------------------------------------------
     def quiz(self, intent: Intent, all_questions: list[dict]) -> Draft:
         lang, tg = intent.lang, self.tg

@@ -23,13 +23,14 @@ from studygraph.assistant.grounding import (
     citation_grammar,
     clean_stream,
 )
-from studygraph.assistant.intents import Intent, route
+from studygraph.assistant.intents import Intent, route, unknown_subject
 from studygraph.assistant.llm import load_llm
 from studygraph.assistant.payloads import ChitchatPayload, Payload
 from studygraph.assistant.prompts import ProseJob, prose_job
 from studygraph.assistant.prose_filter import CitedSource, ProseFilter
 from studygraph.assistant.query import Query, language, understand, wants_hint
-from studygraph.assistant.retrieval import Retriever, SearchResult, store_version
+from studygraph.assistant.retrieval import Retriever, SearchResult, lexical_index, store_version
+from studygraph.assistant.vocabulary import KnownWords
 from studygraph.graph.build import build_graph
 from studygraph.graph.catalogue import load_catalogue
 from studygraph.graph.learned import library_catalogue
@@ -113,6 +114,7 @@ class Assistant:
         self._retriever = None
         self._corpus_urls: set[str] = set()
         self._titles = None  # (topic graph, {resource id: normalised title}) for questions that are a title
+        self._words = None  # (topic graph, KnownWords): the library's and the catalogue's words
 
     # -- lazy parts -----------------------------------------------------------------------------------
     def _base(self):
@@ -212,8 +214,10 @@ class Assistant:
             return answers.plan(intent)
         if name == "next":
             return answers.next(intent)
-        if name == "explain":
-            return answers.explain(intent)
+        if name == "explain":  # a subject the map lacks is said to be missing, its matched name only the closest
+            if intent.missing and unknown_subject(intent.raw, self._resolver, self._known_words(meta, tg)):
+                return answers.missing_explain(intent)
+            return answers.explain(replace(intent, missing=None))
         if name == "quiz":
             questions = [dict(q) for q in meta.questions()] if meta else []
             return answers.quiz(intent, questions)
@@ -230,6 +234,17 @@ class Assistant:
         # In the follow-up's language ("why?" in English after a Chinese plan is answered in English).
         context = replace(intent.context, known=intent.known, known_areas=intent.known_areas, lang=intent.lang)
         return self._draft(context, meta, tg)
+
+    def _known_words(self, meta, tg) -> KnownWords:
+        """The words the library's texts and the catalogue use, once per library version: what routing's
+        candidate "not in the topic map" subject is checked against (the BM25 index's vocabulary, from its
+        on-disk cache after the first search; built with it otherwise)."""
+        with self._lock:
+            if self._words is None or self._words[0] is not tg:
+                lex = lexical_index(meta) if meta else None
+                vocabulary = lex.bm25.vocab if lex else {}
+                self._words = (tg, KnownWords(vocabulary, tg.catalogue, lex.cut if lex else None))
+            return self._words[1]
 
     def _titled(self, intent: Intent, tg) -> Intent:
         """A question that is a resource's title ("PyTorch Geometric docs") asks for that resource: a find with

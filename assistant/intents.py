@@ -15,6 +15,7 @@ disk has its follow-up context back).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from studygraph.assistant.query import kind_hint, language
@@ -34,7 +35,9 @@ class Intent:
     lang: str = "en"
     # How it was derived from the previous turn: "after" | "kind" | "topic" | "why" | "more" | "language".
     followup: str | None = None
-    missing: str | None = None  # a plan's subject as written, when the topic map does not have it
+    # A plan's subject as written, when the topic map does not have it; for an explain question, the subject
+    # when matched names cover under half of it: a candidate the answer stage checks against the library's words.
+    missing: str | None = None
     context: Intent | None = None  # the previous turn's intent a follow-up is about ("why?" after a plan)
     known: list[str] = field(default_factory=list)  # topics the conversation said are known ("I know LoRA")
     known_areas: list[str] = field(default_factory=list)  # areas said known as a whole ("我学过深度学习")
@@ -335,6 +338,87 @@ _VAGUE = re.compile(
 )
 
 
+# Words an explain question wraps its subject in ("why do they matter", "为什么很重要"): no part of the subject.
+_EXPLAIN_FILLER = re.compile(
+    r"\b(why|they|them|it|its|this|that|these|those|matters?|important|works?|used|uses?|means?|meant|really|"
+    r"exactly|simply|simple|terms|please|can|could|you|briefly|so|with|by|at|as|or|but|be|into|from|like|vs)\b"
+    r"|为什么|为何|为啥|重要|很|有什么|有啥|作用|意义|意思|工作|和|与|跟|及|是|吗|啊|吧|请|一下|给我|讲讲|通俗|简单|地|得|它|这|那|我"
+)
+_SUBJECT_WORD = re.compile(r"[0-9a-z]+|[\u3400-\u9fff]+")
+
+
+@dataclass(frozen=True)
+class SubjectParts:
+    """An explain question's subject split into what a matched topic name covers and what it does not."""
+
+    phrase: str  # the subject as written (normalised): the runs of words around the matched names
+    named: int  # its words (English) and characters (Chinese) inside a matched name
+    others: list[str]  # the rest: English words and runs of Chinese characters, each outside every name
+
+    @staticmethod
+    def units(piece: str) -> int:
+        """What a piece weighs: an English word 1, a run of Chinese characters one per character."""
+        return 1 if piece.isascii() else len(piece)
+
+    def unknown(self, known: Callable[[str], int] | None = None) -> bool:
+        """Whether more of the subject is unknown than known. `known(piece)` says how many of a piece's units
+        the library or the catalogue uses (assistant/vocabulary.py); without it only matched names count."""
+        unknown = sum(self.units(p) - (known(p) if known else 0) for p in self.others)
+        return unknown > self.named
+
+
+def _outside(run: str, named: list[bool]) -> list[str]:
+    """The stretches of a Chinese run outside matched names: "量子折纸注意力" with "注意力" named -> ["量子折纸"]."""
+    return "".join(" " if inside else c for c, inside in zip(run, named)).split()
+
+
+def subject_parts(text: str, resolver: Resolver) -> SubjectParts | None:
+    """The subject of an explain question: the run of words around the matched names, up to the question's
+    own words ("what is ... and why does it matter"); None when no run holds a matched name."""
+    norm = normalise(text)
+    named = [False] * len(norm)
+    for m in resolver.matcher.find(norm):
+        named[m.start : m.end] = [True] * (m.end - m.start)
+    masked = list(norm)
+    for rx in (EXPLAIN, QUESTION_WORDS, _EXPLAIN_FILLER):
+        for m in rx.finditer(norm):
+            for i in range(m.start(), m.end()):
+                masked[i] = masked[i] if named[i] else "|"
+    hits, others, subject = 0, [], []
+    for run in re.finditer(r"[^|]+", "".join(masked)):
+        pieces = [(w.start() + run.start(), w.group()) for w in _SUBJECT_WORD.finditer(run.group())]
+        pieces = [(start, w) for start, w in pieces if not w.isdigit()]
+        inside = [(start, w) for start, w in pieces if any(named[start : start + len(w)])]
+        if not inside:  # a run with no matched name in it is no part of the subject
+            continue
+        subject.append(" ".join(run.group().split()))
+        for start, w in pieces:
+            if w.isascii():  # an English word belongs to a name or not as a whole
+                hits += named[start]
+                others += [] if named[start] else [w]
+            else:  # a Chinese run: its characters inside a name, and the runs between them
+                hits += sum(named[start : start + len(w)])
+                others += _outside(w, named[start : start + len(w)])
+    return SubjectParts(" ".join(subject), hits, others) if subject else None
+
+
+def unknown_subject(text: str, resolver: Resolver, known: Callable[[str], int] | None = None) -> str | None:
+    """The subject of an explain question when it is mostly words the topic map does not know ("quantum
+    gradient origami" names only "gradient", "量子折纸注意力" only "注意力"), else None: fewer than half its
+    words (English) or characters (Chinese) belong to a matched name. Routing asks this with names alone
+    (cheap, model-free): a candidate. The answer stage asks again with `known`, the words the library's texts
+    and the catalogue use ("attention score computation" is then known: assistant/vocabulary.py)."""
+    parts = subject_parts(text, resolver)
+    return parts.phrase if parts is not None and parts.unknown(known) else None
+
+
+def _explain(intent: Intent, resolver: Resolver | None) -> Intent:
+    """An explain intent, marked `missing` when matched names cover under half its subject: a candidate; the
+    answer stage keeps it only if the library's and the catalogue's words leave it mostly unknown."""
+    missing = unknown_subject(intent.raw, resolver) if resolver is not None else None
+    return replace(intent, missing=missing) if missing else intent
+
+
 def _topics(text: str, resolver: Resolver | None) -> list[str]:
     return resolver.mentions(text) if resolver else []
 
@@ -366,14 +450,14 @@ def route_one(text: str, resolver: Resolver | None) -> Intent:
     if WHERE_FIND.search(text) and (topics or _has_content(text)):
         return make("find")
     if EXPLAIN.search(text) and topics and not kind:
-        return make("explain")
+        return _explain(make("explain"), resolver)
     if FIND.search(text) or kind:
         return make("find") if (topics or _has_content(text)) else make("chitchat")
     if PLAN.search(text):  # "how do I learn ..." with nothing we know: what to start with
         return make("next")
     if topics:
         # A bare topic ("RLHF", "注意力机制") or a question about it: explain it.
-        return make("explain")
+        return _explain(make("explain"), resolver)
     if EXPLAIN.search(text) or PROGRESS.search(text):
         return make("chitchat")  # "what's the weather": a question, but about nothing in the library
     return make("find") if _has_content(text) and len(text) > 12 else make("chitchat")

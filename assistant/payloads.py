@@ -165,6 +165,7 @@ class ExplainPayload(_Plain):
     prerequisites: list[str]
     leads_to: list[str]
     resources: list[ResourceRef]
+    missing: str | None = None  # the subject asked about, when the map lacks it: `topic` is only the closest
 
     def topic_ids(self) -> set[str]:
         return {self.topic.id, *self.prerequisites, *self.leads_to}

@@ -111,6 +111,55 @@ def test_a_plan_for_a_subject_the_map_lacks_says_so_and_searches_the_library(see
     )
 
 
+def test_explaining_a_phrase_the_map_lacks_says_so_and_offers_the_matched_topic_as_the_closest(seed):
+    assistant, _ = seed
+    en = assistant.ask("what is flurbish tensor wobbling?")
+    assert en.intent == "explain" and "“flurbish tensor wobbling” is not in the topic map" in en.text
+    assert "Closest topic in your map: Tensors" in en.text and en.structured["missing"] == "flurbish tensor wobbling"
+    assert en.text.index("not in the topic map") < en.text.index("**Tensors")
+    zh = assistant.ask("什么是量子折纸注意力？")
+    assert "主题图里没有“量子折纸注意力”" in zh.text and "图中最接近的主题：注意力机制" in zh.text
+    assert "not in the topic map" not in zh.text
+    known = assistant.ask("what is the attention mechanism")
+    assert known.structured["topic"]["id"] == "attention" and known.structured["missing"] is None
+    assert "not in the topic map" not in known.text
+
+
+# Words around a topic's name that the library's texts or the catalogue use make a real question about that
+# topic, in both languages; words neither uses still make a phrase the map lacks.
+@pytest.mark.parametrize(
+    "question, topic",
+    [
+        ("what is attention score computation", "attention"),
+        ("explain transformer training tricks", "transformer"),
+        ("注意力计算过程是什么", "attention"),
+        ("transformer 训练技巧是什么", "transformer"),
+        ("what is softmax temperature scaling", "softmax"),
+        ("什么是词向量维度大小", "word-embeddings"),
+    ],
+)
+def test_explaining_a_known_topic_with_words_the_library_uses_is_no_missing_subject(seed, question, topic):
+    assistant, _ = seed
+    answer = assistant.ask(question)
+    assert answer.intent == "explain" and answer.structured["missing"] is None, answer.text[:200]
+    assert answer.structured["topic"]["id"] == topic
+    assert "not in the topic map" not in answer.text and "主题图里没有" not in answer.text
+
+
+@pytest.mark.parametrize(
+    "question, phrase",
+    [
+        ("what is quantum gradient origami?", "quantum gradient origami"),
+        ("explain hyperbolic banana attention", "hyperbolic banana attention"),
+        ("解释一下蓝莓量子 Transformer", "蓝莓量子 transformer"),
+    ],
+)
+def test_explaining_made_up_words_around_a_known_name_still_says_they_are_missing(seed, question, phrase):
+    assistant, _ = seed
+    answer = assistant.ask(question)
+    assert answer.intent == "explain" and answer.structured["missing"] == phrase
+
+
 # Fixed phrases of the deterministic answers, by language: a Chinese question must get none of the English
 # ones and the other way round (names and resource titles may be in either language; templates may not).
 EN_TEMPLATES = [
@@ -137,6 +186,7 @@ EN_TEMPLATES = [
     "No model configured",
     "not in the topic map",
     "Closest topics",
+    "Closest topic in your map",
 ]
 ZH_TEMPLATES = [
     "学习路线**",

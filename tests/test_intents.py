@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from studygraph.assistant.intents import route
+from studygraph.assistant.intents import route, subject_parts, unknown_subject
 from studygraph.assistant.query import kind_hint, language, understand
 
 
@@ -311,3 +311,102 @@ def test_a_long_conversation_routes_from_all_of_it(resolver):
 def test_a_plan_for_a_subject_the_map_lacks_names_it_without_the_question_around_it(resolver, text, subject):
     intent = route(text, resolver)
     assert (intent.name, intent.missing) == ("plan", subject), intent
+
+
+# An explain question about a made-up phrase that holds one topic's name is about the phrase, not that topic:
+# it is marked missing (the topic is only the closest). Real questions with a few words around a name are not.
+@pytest.mark.parametrize(
+    "text, subject, closest",
+    [
+        ("what is quantum gradient origami?", "quantum gradient origami", "multivariable-calculus"),
+        ("what is flurbish tensor wobbling?", "flurbish tensor wobbling", "tensors"),
+        ("什么是量子折纸注意力？", "量子折纸注意力", "attention"),
+        ("explain hyperbolic banana attention", "hyperbolic banana attention", "attention"),
+        ("解释一下蓝莓量子 Transformer", "蓝莓量子 transformer", "transformer"),
+        ("what are glimmering sock embeddings and why do they matter", "glimmering sock embeddings", "word-embeddings"),
+    ],
+)
+def test_an_explain_question_about_a_phrase_the_map_lacks_names_it(resolver, text, subject, closest):
+    intent = route(text, resolver)
+    assert (intent.name, intent.missing) == ("explain", subject), intent
+    assert closest in intent.topics
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("what is LoRA", "lora"),
+        ("what is the attention mechanism", "attention"),
+        ("explain self-attention in transformers", "self-attention"),
+        ("LoRA 是什么", "lora"),
+        ("什么是词向量？为什么重要？", "word-embeddings"),
+        ("为什么 RLHF 重要", "rlhf"),
+        ("what is ZeRO-3", "zero"),
+        ("how does beam search work", "decoding-strategies"),
+        ("what are word embeddings and why do they matter", "word-embeddings"),
+        ("what is attention in simple terms", "attention"),
+        ("RLHF", "rlhf"),
+    ],
+)
+def test_an_explain_question_about_a_known_topic_is_not_missing(resolver, text, topic):
+    intent = route(text, resolver)
+    assert (intent.name, intent.missing) == ("explain", None), intent
+    assert topic in intent.topics
+
+
+def test_a_made_up_phrase_with_no_known_name_still_gets_the_help(resolver):
+    intent = route("explain the zorblax method", resolver)
+    assert (intent.name, intent.topics, intent.missing) == ("chitchat", [], None)
+
+
+# Routing marks a subject with few matched names as a candidate; the answer stage keeps it only when the words
+# around the name are ones neither the library nor the catalogue uses. The catalogue alone decides these.
+@pytest.fixture(scope="module")
+def catalogue_words():
+    from studygraph.assistant.vocabulary import KnownWords
+    from studygraph.graph.catalogue import load_catalogue
+
+    return KnownWords(set(), load_catalogue(), None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is attention score computation",
+        "explain transformer training tricks",
+        "注意力计算过程是什么",
+        "transformer 训练技巧是什么",
+        "what is lora rank selection",
+        "explain tokenizer vocabulary size choice",
+        "what is softmax temperature scaling",
+        "什么是注意力权重可视化",
+        "什么是词向量维度大小",
+        "什么是 transformer 推理速度优化",
+    ],
+)
+def test_words_the_catalogue_uses_around_a_name_are_a_real_question(resolver, catalogue_words, text):
+    assert unknown_subject(text, resolver) is not None  # a candidate by matched names alone
+    assert unknown_subject(text, resolver, catalogue_words) is None
+
+
+@pytest.mark.parametrize(
+    "text, subject",
+    [
+        ("what is quantum gradient origami?", "quantum gradient origami"),
+        ("what is flurbish tensor wobbling?", "flurbish tensor wobbling"),
+        ("什么是量子折纸注意力？", "量子折纸注意力"),
+        ("解释一下蓝莓量子 Transformer", "蓝莓量子 transformer"),
+        ("explain hyperbolic banana attention", "hyperbolic banana attention"),
+        ("什么是魔法独角兽 transformer", "魔法独角兽 transformer"),
+    ],
+)
+def test_made_up_words_around_a_name_stay_unknown_with_the_catalogue(resolver, catalogue_words, text, subject):
+    assert unknown_subject(text, resolver, catalogue_words) == subject
+
+
+def test_a_subject_counts_english_words_and_chinese_characters_outside_names(resolver):
+    parts = subject_parts("什么是量子折纸注意力？", resolver)
+    assert (parts.phrase, parts.named, parts.others) == ("量子折纸注意力", 3, ["量子折纸"])
+    parts = subject_parts("what is attention score computation", resolver)
+    assert (parts.named, parts.others) == (1, ["score", "computation"])
+    assert not parts.unknown(lambda piece: 1) and parts.unknown()
