@@ -94,6 +94,10 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
         replace(DEFAULT_FUSION, translate_en=True),
         None,
     ),
+    # Adaptive translated weights (2026-12-01, dev): BM25 votes already scale by the IDF mass they match;
+    # a steeper scale is the one of those rules that needs no code (the others: README, not kept).
+    "default with every BM25 vote x coverage^2": ("use-m3", replace(DEFAULT_FUSION, coverage=2.0), None),
+    "default with every BM25 vote x coverage^3": ("use-m3", replace(DEFAULT_FUSION, coverage=3.0), None),
     "default (use-m3, fused + names + bounded boosts + fit-first + zh->en translation x0.5)": (
         "use-m3",
         DEFAULT_FUSION,
