@@ -394,7 +394,7 @@ class Answers:
     def find(self, intent: Intent, results: list) -> Draft:
         lang = intent.lang
         payload = FindPayload([FoundResource.of(res) for res in results], list(intent.topics), intent.kind)
-        text = render.find(payload, lang, intent.page)
+        text = render.find(payload, lang, intent.page, intent.raw)
         if not results:
             return Draft("find", text, payload)
         used = [res.resource for res in results]

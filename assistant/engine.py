@@ -152,7 +152,8 @@ class Assistant:
             return None
         if self._retriever is None:
             names = {t.id: t.name for t in self._catalogue.topics.values()}
-            self._retriever = Retriever(self.settings, meta, self._embedder, self._vectors, names)
+            broad = frozenset(t.id for t in self._catalogue.topics.values() if t.level == "meta")
+            self._retriever = Retriever(self.settings, meta, self._embedder, self._vectors, names, broad_topics=broad)
         return self._retriever
 
     @property
@@ -208,7 +209,9 @@ class Assistant:
             intent = replace(intent, topics=[before.topics[0].id] if getattr(before, "topics", None) else [])
         if name == "plan" and intent.missing:  # a subject the map lacks: say so, and search the library for it
             return answers.missing_plan(
-                intent, self._resolver.closest(intent.missing), self.search(intent.missing, k=5)
+                intent,
+                self._resolver.closest(intent.missing),
+                [r for r in self.search(intent.missing, k=5) if r.matched],
             )
         if name == "plan":
             return answers.plan(intent)
@@ -268,7 +271,9 @@ class Assistant:
             text = intent.subject or names or text
         q = Query(text, intent.lang, list(intent.topics), intent.kind, wants_hint(intent.raw))
         end = FIND_PAGE * intent.page
-        results = self.search(q, k=max(end * 3, 15))
+        # Only results with evidence (retrieval.Evidence): a question that matches nothing gets "nothing
+        # matches", not a ranking of whatever is least far from it for the prose to describe.
+        results = [r for r in self.search(q, k=max(end * 3, 15)) if r.matched]
         if intent.resource_lang:  # "中文的": a resource is in the language of its title
             results = [r for r in results if language(r.resource.title) == intent.resource_lang]
         if intent.kind:

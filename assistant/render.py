@@ -194,17 +194,31 @@ def next_list(payload: NextPayload, lang: str, labels: Labels | None = None, sty
 
 
 # -- find ---------------------------------------------------------------------------------------------------
-def find(payload: FindPayload, lang: str, page: int = 1) -> str:
+def find(payload: FindPayload, lang: str, page: int = 1, asked: str = "") -> str:
     if not payload.resources:
         if page > 1:
             return _t(lang, "That is all your library has on it.", "资料库里关于它的资料就这些了。")
-        return _t(lang, "Nothing in your library matches that.", "资料库里没有找到相关资料。")
+        return nothing_matches(asked, lang)
     head = (
         _t(lang, "More from your library:", "资料库中的更多资料：")
         if page > 1
         else _t(lang, "From your library:", "资料库中的相关资料：")
     )
     return blocks(head, resource_list(payload.resources))
+
+
+def nothing_matches(asked: str, lang: str) -> str:
+    """A find with no result that has evidence (retrieval.Evidence): said as such, with the question, and how to
+    add what it asks about; no list of unrelated resources."""
+    asked = escape(" ".join(asked.split())[:80])
+    if not asked:
+        return _t(lang, "Nothing in your library matches that.", "资料库里没有找到相关资料。")
+    return _t(
+        lang,
+        f"Nothing in your library matches “{asked}”. To add resources on it: `studygraph ingest` a roadmap or paper "
+        "that covers it.",
+        f"资料库里没有与“{asked}”相关的资料。可以用 `studygraph ingest` 添加包含它的路线图或论文。",
+    )
 
 
 # -- explain ------------------------------------------------------------------------------------------------

@@ -148,6 +148,24 @@ class SearchResult:
     source: str = ""  # "file.md:12": where the resource was seen first
     snippet: str = ""
     chunk_id: str = ""
+    # Whether anything real ties it to the query (Evidence); a ranking always has a first, this says whether it
+    # is an answer. `similarity` (best chunk's dense cosine) and `coverage` (the query's IDF share its words
+    # match) are what the floor read.
+    matched: bool = True
+    similarity: float = 0.0
+    coverage: float = 0.0
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The floor a result must pass to count as an answer to a question (a find; `search` marks the rest),
+    measured on the seed library (README "No match"): a question that matches nothing still gets a
+    ranking of something, and a find must not present it. Any one of these suffices: its words match a
+    real share of the query's IDF mass (BM25, in either language), a rare title/URL word of the query, a
+    resolved topic it is tagged with, or a dense cosine above what unrelated text reaches."""
+
+    coverage: float = 0.4  # the share of the query's IDF mass its matching words carry
+    similarity: float = 0.35  # USE cosine (1 - Chroma's cosine distance) of its best chunk
 
 
 @dataclass
@@ -456,11 +474,17 @@ class Retriever:
         topic_names: dict[str, str] | None = None,
         fusion: Fusion = DEFAULT_FUSION,
         more_dense: list[tuple[object, object]] | None = None,
+        evidence: Evidence | None = None,
+        broad_topics: Container[str] = (),
     ):
         self.settings = settings
         self.topic_names = topic_names or {}
         self.meta = meta
         self.fusion = fusion
+        self.evidence = evidence or Evidence()
+        # Topics too broad to be a subject ("Learning resources and roadmaps", which "any good resources on
+        # sourdough?" resolves to): no evidence, and their names do not count towards a dense match.
+        self.broad_topics = broad_topics
         self._embedder = embedder
         self._vectors = vectors
         self.more_dense = more_dense or []  # (embedder, vectors): more dense rankings, each voting (the bench)
@@ -500,10 +524,10 @@ class Retriever:
                 [made],
             )
 
-    def _dense(self, text: str, n: int, known: Container[str]) -> list[str]:
+    def _dense(self, text: str, n: int, known: Container[str]) -> list[tuple[str, float]]:
         self._check_embedder()
         hits = self.vectors.query_ids(self.embedder.encode_one(text), n)
-        return [cid for cid, _ in hits if cid in known]  # orphans: vectors SQLite does not list
+        return [(cid, 1.0 - d) for cid, d in hits if cid in known]  # orphans: vectors SQLite does not list
 
     def _store_check(self, lex: _Lexical) -> tuple[bool, str | None]:
         """(whether to query the vectors, what to tell the learner), once per library version: a vector
@@ -547,7 +571,7 @@ class Retriever:
             return f"the vector store is damaged ({broken}): lexical results only; `studygraph ingest` rebuilds it"
         return f"vector search unavailable ({' '.join(str(exc).split())[:120]}); lexical results only"
 
-    def _dense_or_warn(self, text: str, n: int, lex: _Lexical) -> list[str]:
+    def _dense_or_warn(self, text: str, n: int, lex: _Lexical) -> list[tuple[str, float]]:
         """The dense ranking, or [] with one line saying why (the store missing, short, damaged, made by
         another embedder, or a server that is down): BM25 alone still finds most things."""
         try:
@@ -572,7 +596,8 @@ class Retriever:
         # ("注意力机制" -> "Attention mechanism"), which an English-only embedder needs.
         names = " ".join(self.topic_names.get(t, "") for t in query.topics)
         dense_text = f"{query.text} {names}".strip() if f.dense_names else query.text
-        dense_chunks = self._dense_or_warn(dense_text, over, lex) if f.dense else []
+        dense_hits = self._dense_or_warn(dense_text, over, lex) if f.dense else []
+        dense_chunks = [c for c, _ in dense_hits]
         tokens = [t for t in tokenize(f"{query.text} {names}", lex.cut) if t not in KIND_WORDS or not query.kind]
         lexical_hits = _bm25_top(lex.bm25, lex.ids, tokens, over) if f.lexical else []
         own_words = [
@@ -610,6 +635,15 @@ class Retriever:
             hits = vectors.query_ids(embedder.encode_one(dense_text), over)
             for rid, score in rrf([_per_resource([c for c, _ in hits], lex.chunk_resource)[0]], f.k, [f.dense]).items():
                 fused[rid] += score
+        subjects = [t for t in query.topics if t not in self.broad_topics]
+        if dense_hits and f.dense_names and subjects != list(query.topics):  # similarity without broad names
+            subject_names = " ".join(self.topic_names.get(t, "") for t in subjects)
+            dense_hits = self._dense_or_warn(f"{query.text} {subject_names}".strip(), over, lex)
+        similarities: dict[str, float] = {}
+        for cid, similarity in dense_hits:
+            rid = lex.chunk_resource[cid]
+            similarities[rid] = max(similarities.get(rid, 0.0), similarity)
+        named = dict(distinctive)
         resources = lex.resources
         scored: dict[str, float] = {}
         for rid, score in fused.items():
@@ -629,7 +663,19 @@ class Retriever:
             chunk_id = dense_best.get(rid) or lexical_best.get(rid) or lex.first_chunk.get(rid, "")
             src = f"{r.sources[0].file}:{r.sources[0].line}" if r.sources else ""
             snippet = " ".join(lex.chunk_text.get(chunk_id, r.title).split())[:SNIPPET_CHARS]
-            out.append(SearchResult(r, score, list(r.topics), src, snippet, chunk_id))
+            similarity = similarities.get(rid, 0.0)
+            matched = bool(
+                coverage.get(rid, 0.0) >= self.evidence.coverage
+                or translated.get(rid, 0.0) >= self.evidence.coverage
+                or named.get(rid, 0.0) >= self.evidence.coverage
+                or similarity >= self.evidence.similarity
+                or bool(set(subjects) & set(r.topics))
+            )
+            out.append(
+                SearchResult(
+                    r, score, list(r.topics), src, snippet, chunk_id, matched, similarity, coverage.get(rid, 0.0)
+                )
+            )
         return out
 
     def _fit_first(

@@ -395,10 +395,17 @@ def search(
     lib = _lib(data_dir)
     hits = lib.search(query, k=k, kind=kind)
     _warn(lib.search_warning)  # stderr in both modes: --json stays the list of results
+    if hits and not any(h.matched for h in hits):  # still the ranking (a near miss may be in it), said as such
+        typer.echo(f"nothing in the library matches “{query}”: the nearest results, none an answer", err=True)
     _emit(
         as_json,
         [h.to_dict() for h in hits],
-        lambda: [typer.echo(f"{h.score:.3f} {h.kind:8} {h.title}  {h.url or '(no link)'}") for h in hits],
+        lambda: [
+            typer.echo(
+                f"{h.score:.3f} {h.kind:8} {h.title}  {h.url or '(no link)'}{'' if h.matched else '  (no match)'}"
+            )
+            for h in hits
+        ],
     )
 
 

@@ -485,6 +485,7 @@ class Library:
                 list(r.topics),
                 r.source,
                 r.snippet,
+                r.matched,
             )
             for r in results
         ]

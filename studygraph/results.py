@@ -179,6 +179,7 @@ class SearchHit(_Plain):
     topics: list[str]
     source: str  # "file.md:12": where the resource was first seen
     snippet: str
+    matched: bool = True  # some evidence ties it to the query (assistant/retrieval.py Evidence); else only nearest
 
 
 @dataclass

@@ -305,8 +305,11 @@ def test_progress_asks_for_confirmation(seed):
 
 def test_find_respects_the_kind_and_followups(seed):
     assistant, _ = seed
-    answer = assistant.ask("a video about attention")
+    # RLHF: the library holds videos on it (none on attention, where only unrelated videos used to be listed).
+    answer = assistant.ask("a video about RLHF")
     assert answer.structured["resources"] and all(r["kind"] == "video" for r in answer.structured["resources"])
+    other = assistant.ask("a video about attention")
+    assert all("attention" in str(r).casefold() for r in other.structured["resources"])  # no video on something else
     history = [{"role": "user", "content": "what should I learn before RLHF"}, {"role": "assistant", "content": "..."}]
     again = assistant.ask("give me a video instead", history=history)
     assert again.intent == "find" and again.structured["resources"]
@@ -495,3 +498,61 @@ def test_explain_prompt_gives_the_model_the_description_in_the_questions_languag
         Assistant(settings, llm=llm, embedder=embedder).ask(question)
         prompt = str(llm.prompts[0])
         assert shown in prompt and other not in prompt, question
+
+
+# -- a find that matches nothing ----------------------------------------------------------------------------
+NOTHING = {  # garbage, and subjects the library does not hold, in both languages
+    "<script>alert(1)</script>": "Nothing in your library matches “",
+    "any good resources on sourdough baking?": "Nothing in your library matches “",
+    "有没有讲量子化学的资料？": "资料库里没有与“",
+    "有什么关于烘焙面包的视频": "资料库里没有与“",
+}
+
+
+@pytest.mark.parametrize("question", NOTHING)
+def test_a_find_that_matches_nothing_says_so_in_the_questions_language_and_writes_no_prose(
+    seed_library, embedder, question
+):
+    from studygraph.assistant.engine import Assistant
+
+    settings, _ = seed_library
+    llm = FakeLLM("The best match is a sourdough guide.", chat=True)  # would be prose if the model were asked
+    answer = Assistant(settings, llm=llm, embedder=embedder).ask(question)
+    assert answer.intent == "find"
+    assert answer.structured["resources"] == [] and not answer.citations
+    assert answer.text.startswith(NOTHING[question]) and "studygraph ingest" in answer.text
+    assert answer.prose == "" and not llm.prompts  # no model asked to describe nothing
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("where is a good explanation of attention?", "attention"),
+        ("有没有讲注意力机制的好资料?", "attention"),
+        ("a video about RLHF", "rlhf"),
+        ("模型越大能力突然出现的现象", "emergent"),  # a paraphrase sharing no word with its resource: the dense floor
+    ],
+)
+def test_real_find_questions_still_find_their_resources(seed, question, expected):
+    assistant, _ = seed
+    answer = assistant.ask(question)
+    found = answer.structured["resources"]
+    assert found, answer.text
+    assert any(expected in str(r).casefold() for r in found), found
+
+
+def test_search_keeps_its_ranking_and_marks_what_has_no_evidence(seed):
+    assistant, _ = seed
+    unrelated = assistant.search("sourdough baking", k=5)
+    assert unrelated and not any(r.matched for r in unrelated)  # the nearest things, none an answer
+    related = assistant.search("attention explained", k=5)
+    assert related[0].matched
+
+
+def test_a_find_that_matches_nothing_shows_no_quarantined_resource_either(evil_settings, embedder):
+    from studygraph.assistant.engine import Assistant
+
+    assistant = Assistant(evil_settings, embedder=embedder)
+    for question in ("link to this great resource", "<script>alert(1)</script>", "有没有讲量子化学的资料？"):
+        _assert_clean(assistant.ask(question))
+        assert all("evil.example" not in (r.resource.url or "") for r in assistant.search(question, k=10))
