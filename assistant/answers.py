@@ -44,6 +44,9 @@ MAX_QUESTIONS = 8
 FIND_K = 5
 
 PROMPT_FIND = FIND_DESCRIBED  # top resources a find prompt describes: one sentence each (prompts.py)
+# A resource card's "; mentions: …" (ingest/library.py) names what its roadmap line mentions, not what it
+# covers: given it, the 0.5B model wrote that a paper "combines reading research and learning resources" (dev).
+CARD_MENTIONS = re.compile(r"; mentions: [^\n]*")
 PROMPT_NAMES = 4  # topics named in a fact line ("builds on A, B, C, D and 3 more")
 
 
@@ -393,7 +396,11 @@ class Answers:
     # -- find -------------------------------------------------------------------------------------
     def find(self, intent: Intent, results: list) -> Draft:
         lang = intent.lang
-        payload = FindPayload([FoundResource.of(res) for res in results], list(intent.topics), intent.kind)
+        payload = FindPayload(
+            [replace(FoundResource.of(res), level=self._level(res.resource, intent.topics)) for res in results],
+            list(intent.topics),
+            intent.kind,
+        )
         text = render.find(payload, lang, intent.page)
         if not results:
             return Draft("find", text, payload)
@@ -405,13 +412,21 @@ class Answers:
                 res.resource.title,
                 res.resource.url,
                 res.resource.kind,
-                res.snippet or res.resource.context,
+                CARD_MENTIONS.sub("", res.snippet or res.resource.context),
                 tuple(res.resource.topics),
             )
             for res in [res for res in results if res.resource.url][:PROMPT_FIND]
         ]
         lead = f"The best match is {sources[0].title} [1]" if sources else ""
         return Draft("find", text, payload, used, lead, [], sources)
+
+    def _level(self, resource: Resource, asked: list[str]) -> str:
+        """The catalogue level of what the resource is found for: the asked topic it carries, else its first
+        curated one ("" for a learned or meta topic: no level to say)."""
+        topics = self.tg.catalogue.topics
+        carried = [t for t in asked if t in resource.topics] + list(resource.topics)
+        levels = [topics[t].level for t in carried if t in topics and topics[t].level != "meta"]
+        return levels[0] if levels else ""
 
     # -- explain ----------------------------------------------------------------------------------
     def explain(self, intent: Intent) -> Draft:
