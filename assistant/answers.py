@@ -34,7 +34,7 @@ from studygraph.assistant.payloads import (
     TopicRef,
     WhyPayload,
 )
-from studygraph.assistant.prompts import FIND_DESCRIBED
+from studygraph.assistant.prompts import FIND_DESCRIBED, kind_words
 from studygraph.graph.build import TopicGraph
 from studygraph.graph.learned import seen_at
 from studygraph.graph.plan import explain_path, implied_known, learning_plan, next_topics, pick_resources, reasons_text
@@ -407,15 +407,20 @@ class Answers:
         used = [res.resource for res in results]
         # The top few, each with its own text (the snippet: its roadmap context or fetched page text): the
         # model describes those, it is not shown the list to copy.
+        # Each begins with what it is and its level, in the question's language: our first words say so for
+        # the top one only, and the 0.5B model then gave the next one a level of its own making (dev half).
+        linked = [(res.resource, found) for res, found in zip(results, payload.resources) if found.url]
         sources = [
             PromptSource(
-                res.resource.title,
-                res.resource.url,
-                res.resource.kind,
-                CARD_MENTIONS.sub("", res.snippet or res.resource.context),
-                tuple(res.resource.topics),
+                r.title,
+                r.url,
+                r.kind,
+                kind_words(r.kind, found.level, lang)
+                + _t(lang, ". ", "。")
+                + CARD_MENTIONS.sub("", found.snippet or r.context),
+                tuple(r.topics),
             )
-            for res in [res for res in results if res.resource.url][:PROMPT_FIND]
+            for r, found in linked[:PROMPT_FIND]
         ]
         lead = f"The best match is {sources[0].title} [1]" if sources else ""
         return Draft("find", text, payload, used, lead, [], sources)
