@@ -5,7 +5,8 @@ asks for one thing the deterministic answer does not already say, from facts wri
 (answers.py builds them; never a cut or renumbered outline it could misquote):
 
 - next: why the first suggestion fits this learner (what they know that it builds on, what it opens up);
-- find: one sentence per top resource, from its own context or page text;
+- find: one sentence per top resource, from its own context or page text, begun by our words saying what it
+  is and its level (the catalogue level of its topic) and asked why it fits the question;
 - explain: which of its sources to read first and what it teaches, citing [n] (none without a source): given
   our description to explain, the 0.5B model copied it, and the answer already shows it (dev half);
 - plan: where to start given what is known, the hardest step, the time it takes (its facts say which later
