@@ -258,8 +258,9 @@ _JOBS = {
 # No catalogue alias either ("建议" is one of study methods'), or our own words would read as off topic.
 _STARTS = {
     "next": {"en": "{0} is a good next step for you because", "zh": "接下来学{0}的理由是"},
-    # find begins describing its top resource: started "Start with", the 0.5B listed the three titles again.
-    "find": {"en": "{0} [{2}] is {1}", "zh": "《{0}》[{2}]是{1}"},
+    # find begins describing its top resource: started "Start with", the 0.5B listed the three titles again; in
+    # English "is an introductory video." ended its sentence there (dev), so our words go on to "that".
+    "find": {"en": "{0} [{2}] is {1} that", "zh": "《{0}》[{2}]是{1}"},
     "next_first": {"en": "{0} is a good first topic because", "zh": "先学{0}的原因是"},
     "explain_unsourced": {"en": "{0} matters because", "zh": "学{0}的意义在于"},
     "explain": {"en": "To understand {0} start with", "zh": "想弄懂{0}可以先读"},

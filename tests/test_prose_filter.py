@@ -431,7 +431,7 @@ def test_find_starts_on_the_first_described_resource_whose_title_our_words_can_h
     )
     assert job.start_for(FindPayload([linky, found("Attention? Attention!", "article")])) == ""
     english = prose_job("find", "en").start_for(FindPayload([found("The Illustrated Transformer", "article")]))
-    assert english == "The Illustrated Transformer [1] is an article"
+    assert english == "The Illustrated Transformer [1] is an article that"
 
 
 def test_find_starts_by_saying_what_its_top_resource_is_and_its_level_from_the_catalogue():
@@ -443,10 +443,12 @@ def test_find_starts_by_saying_what_its_top_resource_is_and_its_level_from_the_c
     docs = FoundResource("HF", "Transformers docs", "https://c.example/3", "docs", level="advanced")
     assert (
         prose_job("find", "en").start_for(FindPayload([paper]))
-        == "Neural Machine Translation [1] is an intermediate paper"
+        == "Neural Machine Translation [1] is an intermediate paper that"
     )
     assert prose_job("find", "zh").start_for(FindPayload([video])) == "《LoRA explained》[1]是一个入门视频"
-    assert prose_job("find", "en").start_for(FindPayload([docs])) == "Transformers docs [1] is advanced documentation"
+    assert (
+        prose_job("find", "en").start_for(FindPayload([docs])) == "Transformers docs [1] is advanced documentation that"
+    )
     # A resource whose topic has no level (learned from a roadmap, or meta) is only said to be what it is.
     assert prose_job("find", "zh").start_for(FindPayload([replace(paper, level="")])) == (
         "《Neural Machine Translation》[1]是一篇论文"
@@ -482,7 +484,7 @@ def test_an_english_find_answer_does_not_begin_on_a_chinese_title():
     zh_title = FoundResource("李宏毅：生成式人工智能导论", "李宏毅：生成式人工智能导论", "https://b.example/1", "video")
     en_title = FoundResource("Attention in transformers", "Attention in transformers", "https://y.example/2", "video")
     payload = FindPayload([zh_title, en_title])
-    assert prose_job("find", "en").start_for(payload) == "Attention in transformers [2] is a video"
+    assert prose_job("find", "en").start_for(payload) == "Attention in transformers [2] is a video that"
     assert prose_job("find", "zh").start_for(payload) == "《李宏毅：生成式人工智能导论》[1]是一个视频"
 
 
