@@ -34,7 +34,7 @@ from studygraph.assistant.payloads import (
     TopicRef,
     WhyPayload,
 )
-from studygraph.assistant.prompts import FIND_DESCRIBED
+from studygraph.assistant.prompts import FIND_DESCRIBED, kind_words
 from studygraph.graph.build import TopicGraph
 from studygraph.graph.learned import seen_at
 from studygraph.graph.plan import explain_path, implied_known, learning_plan, next_topics, pick_resources, reasons_text
@@ -44,6 +44,9 @@ MAX_QUESTIONS = 8
 FIND_K = 5
 
 PROMPT_FIND = FIND_DESCRIBED  # top resources a find prompt describes: one sentence each (prompts.py)
+# A resource card's "; mentions: …" (ingest/library.py) names what its roadmap line mentions, not what it
+# covers: given it, the 0.5B model wrote that a paper "combines reading research and learning resources" (dev).
+CARD_MENTIONS = re.compile(r"; mentions: [^\n]*")
 PROMPT_NAMES = 4  # topics named in a fact line ("builds on A, B, C, D and 3 more")
 
 
@@ -393,25 +396,42 @@ class Answers:
     # -- find -------------------------------------------------------------------------------------
     def find(self, intent: Intent, results: list) -> Draft:
         lang = intent.lang
-        payload = FindPayload([FoundResource.of(res) for res in results], list(intent.topics), intent.kind)
+        payload = FindPayload(
+            [replace(FoundResource.of(res), level=self._level(res.resource, intent.topics)) for res in results],
+            list(intent.topics),
+            intent.kind,
+        )
         text = render.find(payload, lang, intent.page, intent.raw)
         if not results:
             return Draft("find", text, payload)
         used = [res.resource for res in results]
         # The top few, each with its own text (the snippet: its roadmap context or fetched page text): the
         # model describes those, it is not shown the list to copy.
+        # Each begins with what it is and its level, in the question's language: our first words say so for
+        # the top one only, and the 0.5B model then gave the next one a level of its own making (dev half).
+        linked = [(res.resource, found) for res, found in zip(results, payload.resources) if found.url]
         sources = [
             PromptSource(
-                res.resource.title,
-                res.resource.url,
-                res.resource.kind,
-                res.snippet or res.resource.context,
-                tuple(res.resource.topics),
+                r.title,
+                r.url,
+                r.kind,
+                kind_words(r.kind, found.level, lang)
+                + _t(lang, ". ", "。")
+                + CARD_MENTIONS.sub("", found.snippet or r.context),
+                tuple(r.topics),
             )
-            for res in [res for res in results if res.resource.url][:PROMPT_FIND]
+            for r, found in linked[:PROMPT_FIND]
         ]
         lead = f"The best match is {sources[0].title} [1]" if sources else ""
         return Draft("find", text, payload, used, lead, [], sources)
+
+    def _level(self, resource: Resource, asked: list[str]) -> str:
+        """The catalogue level of what the resource is found for: the asked topic it carries, else its first
+        curated one ("" for a learned or meta topic: no level to say)."""
+        topics = self.tg.catalogue.topics
+        carried = [t for t in asked if t in resource.topics] + list(resource.topics)
+        levels = [topics[t].level for t in carried if t in topics and topics[t].level != "meta"]
+        return levels[0] if levels else ""
 
     # -- explain ----------------------------------------------------------------------------------
     def explain(self, intent: Intent) -> Draft:

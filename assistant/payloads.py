@@ -51,6 +51,7 @@ class ResourceRef(_Plain):
 class FoundResource(ResourceRef):
     source: str = ""  # "file.md:12": where the resource was first seen
     score: float = 0.0
+    level: str = ""  # the catalogue level of the topic it is found for (foundation … advanced); "" unknown
 
     @classmethod
     def of(cls, result) -> FoundResource:

@@ -5,7 +5,8 @@ asks for one thing the deterministic answer does not already say, from facts wri
 (answers.py builds them; never a cut or renumbered outline it could misquote):
 
 - next: why the first suggestion fits this learner (what they know that it builds on, what it opens up);
-- find: one sentence per top resource, from its own context or page text;
+- find: one sentence per top resource, from its own context or page text, begun by our words saying what it
+  is and its level (the catalogue level of its topic) and asked why it fits the question;
 - explain: which of its sources to read first and what it teaches, citing [n] (none without a source): given
   our description to explain, the 0.5B model copied it, and the answer already shows it (dev half);
 - plan: where to start given what is known, the hardest step, the time it takes (its facts say which later
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 from studygraph.assistant.grounding import URL
 from studygraph.assistant.payloads import ExplainPayload, FindPayload, NextPayload, PlanPayload
 
-PROMPT_VERSION = "per-intent-4"
+PROMPT_VERSION = "per-intent-5"
 # Top resources a find prompt describes, one sentence each: given three, the 0.5B model listed their titles or
 # wrote one sentence about all of them (dev half).
 FIND_DESCRIBED = 2  # what the evaluation's figures are labelled with
@@ -87,40 +88,65 @@ def subject_of(payload, lang: str) -> tuple[str, ...] | None:
         return (_named(payload.topic, lang),)
     if isinstance(payload, FindPayload):
         # The first of the resources the prompt describes whose title our words can hold (it keeps its [n]).
-        words = _KIND_WORDS["zh" if lang == "zh" else "en"]
         for n, r in enumerate(payload.resources[:FIND_DESCRIBED], 1):
             # An English sentence does not begin on a Chinese title (nor does the language check let it).
             if _quotable(r.title) and (lang == "zh" or not CJK.search(r.title)):
-                return (r.title, words.get(r.kind, words["website"]), str(n))
+                return (r.title, kind_words(r.kind, r.level, lang), str(n))
         return None
     return None
+
+
+def kind_words(kind: str, level: str, lang: str) -> str:
+    """What a resource is and its level, from our catalogue ("an introductory video", "一篇进阶论文"): find's
+    first words say both, so the model goes on to what it covers. Asked for the level, the 0.5B model had only
+    the title and the roadmap's context to guess it from (dev half)."""
+    if lang == "zh":
+        measure, noun = _KIND_WORDS["zh"].get(kind, _KIND_WORDS["zh"]["website"])
+        return measure + _LEVEL_WORDS["zh"].get(level, "") + noun
+    noun = _KIND_WORDS["en"].get(kind, _KIND_WORDS["en"]["website"])
+    adjective = _LEVEL_WORDS["en"].get(level, "")
+    words = f"{adjective} {noun}" if adjective else noun
+    if noun in _UNCOUNTED:
+        return words
+    return ("an " if words[0] in "aeiou" else "a ") + words
 
 
 # What a resource is, from our catalogue: find's first words say it, so the model goes on to what it covers
 # (started on the title alone, the 0.5B model listed the other titles or said what the question asked for).
 _KIND_WORDS = {
     "en": {
-        "paper": "a paper",
-        "video": "a video",
-        "course": "a course",
-        "code": "a code repository",
-        "book": "a book",
-        "article": "an article",
+        "paper": "paper",
+        "video": "video",
+        "course": "course",
+        "code": "code repository",
+        "book": "book",
+        "article": "article",
         "docs": "documentation",
-        "dataset": "a dataset",
-        "website": "a web page",
+        "dataset": "dataset",
+        "website": "web page",
     },
-    "zh": {
-        "paper": "一篇论文",
-        "video": "一个视频",
-        "course": "一门课程",
-        "code": "一个代码库",
-        "book": "一本书",
-        "article": "一篇文章",
-        "docs": "一份文档",
-        "dataset": "一个数据集",
-        "website": "一个网页",
+    "zh": {  # (measure word, noun): the level goes between them ("一篇" "进阶" "论文")
+        "paper": ("一篇", "论文"),
+        "video": ("一个", "视频"),
+        "course": ("一门", "课程"),
+        "code": ("一个", "代码库"),
+        "book": ("一本", "书"),
+        "article": ("一篇", "文章"),
+        "docs": ("一份", "文档"),
+        "dataset": ("一个", "数据集"),
+        "website": ("一个", "网页"),
     },
+}
+_UNCOUNTED = {"documentation"}
+# The catalogue's levels (graph/catalogue.py) as a learner reads them; "meta" has none.
+_LEVEL_WORDS = {
+    "en": {
+        "foundation": "foundational",
+        "basic": "introductory",
+        "intermediate": "intermediate",
+        "advanced": "advanced",
+    },
+    "zh": {"foundation": "基础", "basic": "入门", "intermediate": "中级", "advanced": "进阶"},
 }
 
 
@@ -150,15 +176,16 @@ _JOBS = {
     },
     "find": {
         "en": (
-            "For each numbered resource, write one sentence: what kind of resource it is and what its own text "
-            "says it covers, citing it as [n]. Do not list the titles.",
-            "Question: {}\nWrite one sentence per resource on what it covers, citing each as [n].",
+            "For each numbered resource, write one sentence: what its own text says it covers and why that "
+            "fits the question, citing it as [n]. Do not list the titles.",
+            "Question: {}\nWrite one sentence per resource on what it covers and why it fits the question, "
+            "citing each as [n].",
             90,
             2,
         ),
         "zh": (
-            "为每个编号资料写一句话：它是什么类型的资料、它自己的内容讲了什么，并用 [n] 引用它。不要罗列标题。",
-            "问题：{}\n请为每个资料写一句中文介绍，说明它讲了什么，并用 [n] 引用。",
+            "为每个编号资料写一句话：它自己的内容讲了什么、为什么适合这个问题，并用 [n] 引用它。不要罗列标题。",
+            "问题：{}\n请为每个资料写一句中文介绍，说明它讲了什么、为什么适合这个问题，并用 [n] 引用。",
             100,
             2,
         ),
@@ -231,8 +258,9 @@ _JOBS = {
 # No catalogue alias either ("建议" is one of study methods'), or our own words would read as off topic.
 _STARTS = {
     "next": {"en": "{0} is a good next step for you because", "zh": "接下来学{0}的理由是"},
-    # find begins describing its top resource: started "Start with", the 0.5B listed the three titles again.
-    "find": {"en": "{0} [{2}] is {1}", "zh": "《{0}》[{2}]是{1}"},
+    # find begins describing its top resource: started "Start with", the 0.5B listed the three titles again; in
+    # English "is an introductory video." ended its sentence there (dev), so our words go on to "that".
+    "find": {"en": "{0} [{2}] is {1} that", "zh": "《{0}》[{2}]是{1}"},
     "next_first": {"en": "{0} is a good first topic because", "zh": "先学{0}的原因是"},
     "explain_unsourced": {"en": "{0} matters because", "zh": "学{0}的意义在于"},
     "explain": {"en": "To understand {0} start with", "zh": "想弄懂{0}可以先读"},

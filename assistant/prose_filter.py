@@ -36,6 +36,12 @@ RESTATE = 0.5  # share of a sentence's trigrams found in one line of the answer
 COPY = 0.8  # share of a sentence's trigrams found in one of the prompt's fact lines: copied, not written
 REPEAT = 0.6  # trigram Jaccard of two sentences
 LEAK_GRAM = 6  # a run of this many tokens shared with the prompt's rules on form
+# A sentence that begins by pointing back ("It…", "该视频…"): after a dropped sentence it points at nothing shown.
+ANAPHOR = re.compile(
+    r"^(?:(?:it|its|this|that|these|those|they|their)\b|the (?:video|paper|article|course|book|resource)s?\b)"
+    r"|^(?:该|它|这|此|其)",
+    re.I,
+)
 SENTENCE_END = re.compile(r"[.!?。！？；]\s*$|\n$")
 
 
@@ -79,6 +85,8 @@ class ProseFilter:
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (reason, text), for the evaluation and tests
     _kept: list[str] = field(default_factory=list)
     _current: str = ""
+    _shown: bool = False  # some clause of the current sentence was let through
+    _after_drop: bool = False  # the last sentence was dropped before any of it showed
 
     def __post_init__(self):
         self._names = tuple(sorted({n.casefold() for n in self.names if len(n) >= 2}, key=len, reverse=True))
@@ -95,9 +103,12 @@ class ProseFilter:
         if self._current and not text.startswith(self._current):  # a new sentence: the last one is done
             self._kept.append(self._current)
             self._current = ""
+        if not self._current:
+            self._shown = False
         reason = self.reason(text)
         if reason:
             self.dropped.append((reason, text.strip()))
+            self._after_drop = not self._shown
             return False
         self._current = text
         body = LIST_MARK.sub("", text)
@@ -108,6 +119,7 @@ class ProseFilter:
             own is not None and sum(t != "\x00" for t in _tokens(own, self._names)) < 2
         ):
             return None  # our words (and a comma: "《Title》[1]是一篇论文，"): the model's clause decides
+        self._shown, self._after_drop = True, False
         return True
 
     def reason(self, text: str) -> str | None:
@@ -118,6 +130,8 @@ class ProseFilter:
             return None  # our own words ("《Susan Zhang: Trails…》"), judged only with the model's that follow
         if new_sentence and len(self._kept) >= self.max_sentences:
             return "too long"
+        if new_sentence and self._after_drop and ANAPHOR.match(body):
+            return "refers to a dropped sentence"
         tokens = _tokens(body, self._names)
         grams = _grams(tokens)
         if not tokens and not re.fullmatch(r"[\s,;:，：]*", body):  # a lone comma: a lead-in's continuation

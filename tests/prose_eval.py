@@ -8,7 +8,9 @@ the SHA-1 of their UTF-8 text, the first three are dev (tune on them), the last 
 them); the split is written out in QUESTIONS and tests/test_prose_eval.py holds it to that rule.
 
 Per answer, what a learner relies on: prose present; in the question's language (share of CJK among
-letters); on topic (names a topic or resource of the structured answer); parroting (share of prose
+letters, ≥ 0.3 for a Chinese question and ≤ 0.05 for an English one, counted on the words outside names: text in
+《》 and the titles and topic names of the answer and of the prompt's sources are masked first, so a Chinese
+sentence quoting an English title is Chinese; `right_language_raw` is the same test on the unmasked prose); on topic (names a topic or resource of the structured answer); parroting (share of prose
 sentences that restate a line of the deterministic answer: token-trigram overlap ≥ 0.5 after the answer's
 topic names and titles are folded to one token, so naming a step is not restating it); repetition (two
 prose sentences with trigram Jaccard ≥ 0.7); citation validity (every [n] names a source the prompt held,
@@ -81,6 +83,8 @@ LATIN = re.compile(r"[A-Za-z]")
 URL = re.compile(r"https?://[^\s)\]>]+")
 CITE = re.compile(r"\[(\d{1,3})\]")
 SOURCE = re.compile(r"^\[(\d{1,3})\] (.*)$", re.M)
+SOURCE_TITLE = re.compile(r"^(.+?) \([a-z]+\):")  # grounding.data_block writes "Title (kind): text"
+QUOTED = re.compile(r"《[^》]*》")
 SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？；])|\n+")
 TOKEN = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]+(?:[-'][a-z0-9]+)*|\x00")
 PARROT_OVERLAP = 0.5
@@ -102,7 +106,7 @@ class Score:
     raw: str
     has_prose: bool
     cjk_share: float
-    right_language: bool
+    right_language: bool  # judged on the words outside names and quoted titles
     on_topic: bool
     on_topic_own: bool  # the same, on the model's own words only (after the first words we gave it)
     sentences: int
@@ -117,12 +121,41 @@ class Score:
     sources: int  # how many numbered sources the prompt held
     seconds: float
     first_prose_s: float | None
+    right_language_raw: bool = False  # the same test on the whole prose, names and titles counted
     bad_citations: list[str] = field(default_factory=list)
 
 
 def cjk_share(text: str) -> float:
     cjk, latin = len(CJK.findall(text)), len(LATIN.findall(text))
     return cjk / (cjk + latin) if cjk + latin else 0.0
+
+
+def masked_names(text: str, names: set[str]) -> str:
+    """`text` without what it quotes in 《》 and without `names` (titles, topic names): what is left is the
+    language the sentence is written in. A Latin name is masked only as a whole word."""
+    text = QUOTED.sub(" ", text)
+    for name in sorted((n for n in names if n.strip()), key=len, reverse=True):
+        edge = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
+        text = re.sub(edge[0] + re.escape(name) + edge[1], " ", text, flags=re.IGNORECASE)
+    return text
+
+
+def _in_language(share: float, lang: str) -> bool:
+    return share >= 0.3 if lang == "zh" else share <= 0.05
+
+
+def right_language(prose: str, lang: str, names: set[str]) -> bool:
+    """Prose in the question's language, judged on its words outside names; prose that is nothing but names
+    is judged whole."""
+    if not prose.strip():
+        return False
+    words = masked_names(prose, names)
+    return _in_language(cjk_share(words if CJK.search(words) or LATIN.search(words) else prose), lang)
+
+
+def source_titles(sources: dict[int, str]) -> set[str]:
+    """The titles of the prompt's numbered sources."""
+    return {m.group(1) for text in sources.values() if (m := SOURCE_TITLE.match(text))}
 
 
 def _names(structured: dict) -> set[str]:
@@ -248,6 +281,7 @@ def evaluate(assistant, recording: Recording, corpus_urls: set[str], half: str =
         deterministic = answer.text[len(prose) :] if prose and answer.text.startswith(prose) else answer.text
         said, said_raw = split_sentences(prose), split_sentences(raw)
         share = cjk_share(prose)
+        language_names = names | {t.casefold() for t in source_titles(recording.sources) if len(t) >= 2}
         bad = bad_citations(said, recording.sources, topics_of)
         scores.append(
             Score(
@@ -260,7 +294,8 @@ def evaluate(assistant, recording: Recording, corpus_urls: set[str], half: str =
                 raw=raw,
                 has_prose=bool(prose.strip()),
                 cjk_share=round(share, 2),
-                right_language=bool(prose.strip()) and (share >= 0.3 if lang == "zh" else share <= 0.05),
+                right_language=right_language(prose, lang, language_names),
+                right_language_raw=bool(prose.strip()) and _in_language(share, lang),
                 on_topic=any(name in prose.casefold() for name in names),
                 on_topic_own=any(name in _own(prose, recording.start).casefold() for name in names),
                 sentences=len(said),
@@ -305,6 +340,7 @@ def summary(scores: list[Score]) -> dict:
         "questions": n,
         "prose": share(lambda s: s.has_prose),
         "right_language": share(lambda s: s.right_language),
+        "right_language_raw": share(lambda s: s.right_language_raw),
         "on_topic": share(lambda s: s.on_topic),
         "on_topic_own_words": share(lambda s: s.on_topic_own),
         # Sentence-weighted: the share of all prose sentences that restate the answer.

@@ -14,7 +14,16 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-from prose_eval import QUESTIONS, Recording, evaluate, restates, split_sentences, summary
+from prose_eval import (
+    QUESTIONS,
+    Recording,
+    evaluate,
+    restates,
+    right_language,
+    source_titles,
+    split_sentences,
+    summary,
+)
 
 # The test half with the default model measured prose 0.83, right language 0.83, on topic 0.79, parroting
 # 0.00, no repeats, citations valid 1.00 (2026-12-01, prompts per-intent-3, a re-report after dev tuning;
@@ -32,6 +41,24 @@ def test_the_question_set_is_bilingual_and_split_once_by_its_rule():
             ordered = sorted(group, key=lambda hq: hashlib.sha1(hq[1].encode()).hexdigest())
             k = len(ordered) // 2
             assert [h for h, _ in ordered] == ["dev"] * k + ["test"] * (len(ordered) - k), (intent, lang)
+
+
+def test_a_chinese_sentence_quoting_english_titles_is_in_the_right_language():
+    """The language is judged on the words outside names: what is quoted in 《》 and the sources' titles."""
+    sources = {1: "Transformer论文精读 (video): 逐段精读", 2: "The Illustrated Transformer (article): a guide"}
+    titles = {t.casefold() for t in source_titles(sources)}
+    assert titles == {"transformer论文精读", "the illustrated transformer"}
+    quoted = "《Neural Machine Translation by Jointly Learning to Align and Translate》[1]是一篇论文，讲了注意力。"
+    assert right_language(quoted, "zh", set())
+    titled = "想弄懂Transformer模型可以先读Transformer论文精读（video）和The Illustrated Transformer（article）。"
+    names = titles | {"transformer"}  # the answer's topic names are names too
+    assert right_language(titled, "zh", names) and not right_language(titled, "zh", set())
+    # English words outside the names still count, and a name is masked only as a whole word.
+    assert not right_language("《Attention》[1] is a paper about how attention works in transformers.", "zh", set())
+    assert right_language("The Illustrated Transformer [2] walks through attention.", "en", titles)
+    assert not right_language("The Illustrated Transformer [2] 讲的是注意力机制的每一步计算。", "en", titles)
+    assert not right_language("GPT-2 [1] 是一篇论文。", "en", {"gpt"})
+    assert not right_language("", "zh", titles)
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ left, there is no prose at all. The real GGUF runs the same path in test_prose_e
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from conftest import FakeLLM, write
@@ -317,15 +318,22 @@ def test_a_fact_line_of_the_prompt_copied_word_for_word_is_dropped():
 
 
 # -- per-intent-4: a job the facts can carry, so the model need not invent -------------------------------------
-KIND_ZH = {"paper": "一篇论文", "article": "一篇文章", "website": "一个网页", "video": "一个视频", "docs": "一份文档"}
+KIND_ZH = {
+    "paper": ("一篇", "论文"),
+    "article": ("一篇", "文章"),
+    "website": ("一个", "网页"),
+    "video": ("一个", "视频"),
+}
+LEVEL_ZH = {"foundation": "基础", "basic": "入门", "intermediate": "中级", "advanced": "进阶", "": ""}
 
 
 def test_find_begins_with_its_top_resource_and_what_kind_of_resource_it_is(library, embedder):
     """Started on the title alone, the 0.5B model listed the other titles; our words now say what the top
-    resource is (from the catalogue), and the model goes on to what it covers."""
+    resource is and its level (from the catalogue: its topic's level), and the model goes on to what it covers."""
     answer, start = started(library, embedder, "有没有讲 RLHF 的资料？", "，用图解释了 RLHF 的训练步骤 [1]。")
     top = answer.structured["resources"][0]
-    assert start == f"《{top['title']}》[1]是{KIND_ZH[top['kind']]}"
+    measure, noun = KIND_ZH[top["kind"]]
+    assert top["level"] and start == f"《{top['title']}》[1]是{measure}{LEVEL_ZH[top['level']]}{noun}"
     assert answer.prose == start + "，用图解释了 RLHF 的训练步骤 [1]。"
 
 
@@ -423,7 +431,36 @@ def test_find_starts_on_the_first_described_resource_whose_title_our_words_can_h
     )
     assert job.start_for(FindPayload([linky, found("Attention? Attention!", "article")])) == ""
     english = prose_job("find", "en").start_for(FindPayload([found("The Illustrated Transformer", "article")]))
-    assert english == "The Illustrated Transformer [1] is an article"
+    assert english == "The Illustrated Transformer [1] is an article that"
+
+
+def test_find_starts_by_saying_what_its_top_resource_is_and_its_level_from_the_catalogue():
+    from studygraph.assistant.payloads import FindPayload, FoundResource
+    from studygraph.assistant.prompts import prose_job
+
+    paper = FoundResource("NMT", "Neural Machine Translation", "https://a.example/1", "paper", level="intermediate")
+    video = FoundResource("LoRA", "LoRA explained", "https://b.example/2", "video", level="basic")
+    docs = FoundResource("HF", "Transformers docs", "https://c.example/3", "docs", level="advanced")
+    assert (
+        prose_job("find", "en").start_for(FindPayload([paper]))
+        == "Neural Machine Translation [1] is an intermediate paper that"
+    )
+    assert prose_job("find", "zh").start_for(FindPayload([video])) == "《LoRA explained》[1]是一个入门视频"
+    assert (
+        prose_job("find", "en").start_for(FindPayload([docs])) == "Transformers docs [1] is advanced documentation that"
+    )
+    # A resource whose topic has no level (learned from a roadmap, or meta) is only said to be what it is.
+    assert prose_job("find", "zh").start_for(FindPayload([replace(paper, level="")])) == (
+        "《Neural Machine Translation》[1]是一篇论文"
+    )
+
+
+def test_a_sentence_pointing_back_at_a_dropped_one_goes_with_it():
+    keep = judge(allowed={"transformer"})
+    text = shown(["RLHF tunes a model on preferences. ", "It needs a reward model first. "], keep)
+    assert text == "" and [r for r, _ in keep.dropped] == ["off topic", "refers to a dropped sentence"]
+    kept = "The Transformer stacks attention layers. It needs no recurrence."
+    assert shown([kept], judge(allowed={"transformer", "attention"})) == kept
 
 
 def test_a_clause_with_no_words_left_at_the_budget_is_no_prose():
@@ -447,7 +484,7 @@ def test_an_english_find_answer_does_not_begin_on_a_chinese_title():
     zh_title = FoundResource("李宏毅：生成式人工智能导论", "李宏毅：生成式人工智能导论", "https://b.example/1", "video")
     en_title = FoundResource("Attention in transformers", "Attention in transformers", "https://y.example/2", "video")
     payload = FindPayload([zh_title, en_title])
-    assert prose_job("find", "en").start_for(payload) == "Attention in transformers [2] is a video"
+    assert prose_job("find", "en").start_for(payload) == "Attention in transformers [2] is a video that"
     assert prose_job("find", "zh").start_for(payload) == "《李宏毅：生成式人工智能导论》[1]是一个视频"
 
 
