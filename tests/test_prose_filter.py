@@ -25,6 +25,7 @@ ROADMAP = """# LLM roadmap
 ## Attention
 - [FlashAttention: Fast and Memory-Efficient Exact Attention](https://arxiv.org/abs/2205.14135) (paper)
 - [Attention? Attention!](https://lilianweng.github.io/posts/2018-06-24-attention/) a long read on attention
+- [The attention mechanism, explained](https://distill.pub/2016/augmented-rnns/)
 ## Instruction tuning
 - [FLAN: Finetuned Language Models Are Zero-Shot Learners](https://arxiv.org/abs/2109.01652)
 ## RLHF
