@@ -10,12 +10,13 @@ llama.cpp compiled in (`llama_print_system_info`: the pinned AVX2 baseline, noth
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+from studygraph.store.weights import package_dir
 
 AMX_SYMBOL_MARKERS = ("ggml_backend_amx", "3cpu3amx")  # C entry points, and the C++ namespace ggml::cpu::amx
 BASELINE = {"AVX", "AVX2", "FMA", "F16C", "BMI2"}  # x86-64-v3, what scripts/install-llama-cpp.sh pins
@@ -24,10 +25,8 @@ ABOVE_BASELINE = ("AVX512", "AVX_VNNI", "AMX")  # present only in builds for new
 
 def library_dir() -> Path | None:
     """llama_cpp/lib of the installed llama-cpp-python, found without importing it; None if not installed."""
-    spec = importlib.util.find_spec("llama_cpp")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations))) / "lib"
+    folder = package_dir("llama_cpp")
+    return None if folder is None else folder / "lib"
 
 
 def cpu_library() -> Path | None:

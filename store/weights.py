@@ -8,6 +8,7 @@ once per process for each (path, size, mtime); a file changed since is hashed ag
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import threading
 from pathlib import Path
 
@@ -15,6 +16,14 @@ from studygraph.errors import ModelUnavailable
 
 _verified: dict[tuple[str, int, int], str] = {}  # (path, size, mtime_ns) -> hash: once per process
 _lock = threading.Lock()
+
+
+def package_dir(module: str) -> Path | None:
+    """The folder of the installed package `module`, found without importing (running) it; None if absent."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def verified(path: Path, sha256: str, package: str) -> Path:
