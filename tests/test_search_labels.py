@@ -155,3 +155,10 @@ def test_the_labels_file_loads_into_the_harness_with_hybrid_bm25_and_dense_regis
     assert {q.text for q in se.load_labels()} == {q["text"] for q in QUERIES}
     assert {"hybrid", "bm25", "dense"} <= set(se.VARIANTS)
     assert len(se.select(se.load_labels(), "dev")) + len(se.select(se.load_labels(), "test")) == len(QUERIES)
+
+
+def test_the_holdout_file_loads_into_the_harness_as_its_own_split():
+    se = _search_eval()
+    held_out = se.load_labels(se.HOLDOUT)
+    assert {q.text for q in se.select(held_out, "holdout")} == {q["text"] for q in HELD_OUT}
+    assert se.select(held_out, "dev") == [] and se.select(se.load_labels(), "holdout") == []
