@@ -1,13 +1,14 @@
-"""`python -m bench.retrieval_ablation [--split dev|test] [--only NAME,...] [--misses]`: search quality on the
-labelled set (bench/search_labels.toml), one row per variant: BM25 only, titles only, dense only (each
-embedder), fused, fused + boosts, the embedders side by side, with and without cross-lingual query
-translation (assistant/translate.py). Recall@1, recall@5 and MRR (first
-accepted resource within the top 10), overall and per group.
+"""`python -m bench.retrieval_ablation [--split dev|test|both|holdout] [--labels FILE] [--only NAME,...]
+[--misses] [--groups]`: search quality on the labelled set (bench/search_labels.toml), one row per variant:
+BM25 only, titles only, dense only (each embedder), fused, fused + boosts, the embedders side by side, with
+and without cross-lingual query translation (assistant/translate.py). Recall@1, recall@5 and MRR (first
+accepted resource within the top 10), overall and per group (`--groups`: every row's, not only the last's).
 
 The seed corpus is ingested once per embedder into a temporary data dir (MiniLM through
 sentence-transformers, as ingest does); every variant searches through `Assistant.search`, the path the
 CLI and the chat page use, with the fusion swapped. Tune on `--split dev` only; `--split test` is for
 the report (the README says which is which). `--misses` lists the dev misses of the chosen variant.
+`--labels bench/search_holdout.toml --split holdout` scores the held-out set (measured once, not tuned on).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from bench.search_eval import GROUPS, Evaluation, evaluate, load_labels, select
+from bench.search_eval import GROUPS, LABELS, SPLITS, Evaluation, evaluate, load_labels, select
 from studygraph.assistant.retrieval import DEFAULT_FUSION, Fusion
 
 SearchFn = Callable[[str, int], list[dict]]  # (query, k) -> [{"title", "url"}], as bench.search_eval scores them
@@ -141,25 +142,45 @@ def group_table(ev: Evaluation) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.retrieval_ablation")
-    ap.add_argument("--split", choices=("dev", "test", "both"), default="dev", help="both: dev, then test, one run")
+    splits = tuple(s for s in SPLITS if s != "all")
+    ap.add_argument("--split", choices=(*splits, "both"), default="dev", help="both: dev, then test, one run")
+    ap.add_argument(
+        "--labels", type=Path, default=LABELS, help="labels file (bench/search_holdout.toml: --split holdout)"
+    )
     ap.add_argument("--only", default="", help="variant names separated by bare commas (default: all)")
     ap.add_argument("--misses", action="store_true", help="list the misses of the last variant (dev only)")
     ap.add_argument("--keep", type=Path, help="ingest into (and reuse) this folder instead of a temporary one")
+    ap.add_argument("--groups", action="store_true", help="a per-group table for every row, not only the last")
     args = ap.parse_args(argv)
     # A comma and a space belong to a name ("default (use-m3, fused ..."); a bare comma separates names.
     names = [n.strip() for n in re.split(r",(?! )", args.only) if n.strip()] or list(VARIANTS)
+    unknown = [n for n in names if n not in VARIANTS]
+    if unknown:
+        ap.error(f"unknown variant {unknown[0]!r}")
+    labels = load_labels(args.labels)
+    splits = ("dev", "test") if args.split == "both" else (args.split,)
+    if not all(select(labels, split) for split in splits):
+        ap.error(f"{args.labels} has no query in the {args.split!r} split")
     root = args.keep or Path(tempfile.mkdtemp(prefix="sg-ablation-"))
     try:
         needed = {VARIANTS[n][0] for n in names} | {VARIANTS[n][2] for n in names if VARIANTS[n][2]}
-        libraries = {e: ingest_seed(e, root) for e in sorted(needed)}
-        for split in ("dev", "test") if args.split == "both" else (args.split,):
+        libraries = {}
+        for embedder in sorted(needed):
             started = time.perf_counter()
-            queries = select(load_labels(), split)
+            libraries[embedder] = ingest_seed(embedder, root)
+            print(f"ingested the seed corpus with {embedder} in {time.perf_counter() - started:.1f} s", flush=True)
+        for split in splits:
+            started = time.perf_counter()
+            queries = select(labels, split)
             rows = [(name, evaluate(_search_fn(libraries, *VARIANTS[name]), queries)) for name in names]
-            print(f"## {split} half: {len(queries)} queries, {time.perf_counter() - started:.0f} s\n")
+            print(
+                f"## {args.labels.name}, {split} half: {len(queries)} queries, {time.perf_counter() - started:.0f} s\n"
+            )
             print(table(rows))
-            print(f"\n{names[-1]}, per group ({split} half):\n")
-            print(group_table(rows[-1][1]) + "\n")
+            for name, ev in rows if args.groups else rows[-1:]:
+                print(f"\n{name}, per group ({split} half):\n")
+                print(group_table(ev))
+            print()
             if args.misses and split == "dev":  # never the test half's: it is not for tuning
                 print("misses (rank beyond 5):")
                 for q, rank, _ in rows[-1][1].ranks:

@@ -1,7 +1,7 @@
 """How well search finds what the learner means, on the labelled set bench/search_labels.toml (issue 22).
 
-    python -m bench.search_eval [--split dev|test|all] [--variant hybrid,bm25,...|all] [--json]
-                                [--data-dir DIR] [--misses]
+    python -m bench.search_eval [--split dev|test|holdout|all] [--variant hybrid,bm25,...|all] [--json]
+                                [--data-dir DIR] [--misses] [--labels FILE]
     python -m bench --only search_eval          # every variant, dev and test, one JSON line each
 
 Metrics, per group, per language and overall, over the chosen half:
@@ -10,7 +10,8 @@ Metrics, per group, per language and overall, over the chosen half:
 - MRR: the mean of 1/rank of the first accepted resource within the top 10 (0 when none is there).
 
 The dev half is for tuning (and `--misses` lists its misses); the test half is only ever reported: its
-misses are never printed, so nobody tunes to them.
+misses are never printed, so nobody tunes to them. `--labels bench/search_holdout.toml --split holdout`
+scores the held-out set written later (one half, measured once, never tuned on).
 
 A variant is a factory `settings -> search_fn` registered with @variant; `search_fn(text, k)` returns the
 top-k resources, best first (anything with `url` and `title`: Resource objects, or dicts). Every variant's
@@ -39,8 +40,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 LABELS = Path(__file__).resolve().parent / "search_labels.toml"
+HOLDOUT = Path(__file__).resolve().parent / "search_holdout.toml"
 GROUPS = ("zh", "crosslingual", "named", "intro", "paper", "mixed")
-SPLITS = ("dev", "test", "all")
+SPLITS = ("dev", "test", "holdout", "all")
 DEPTH = 10  # MRR looks this deep; recall@1 and @5 are read off the same top 10
 
 SearchFn = Callable[[str, int], Sequence[object]]
@@ -252,8 +254,8 @@ def unmatched_entries(settings, queries: Sequence[LabelledQuery]) -> list[tuple[
     return [(q.text, e) for q in queries for e in q.accept if not any(accepted(r, (e,)) for r in resources)]
 
 
-def run_variants(settings, names: Sequence[str], split: str) -> dict[str, Evaluation]:
-    queries = select(load_labels(), split)
+def run_variants(settings, names: Sequence[str], split: str, labels: Path = LABELS) -> dict[str, Evaluation]:
+    queries = select(load_labels(labels), split)
     return {name: evaluate(VARIANTS[name](settings), queries) for name in names}
 
 
@@ -308,13 +310,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data-dir", help="an ingested library (default: ingest the default corpus into a tmp dir)")
     ap.add_argument("--json", action="store_true", help="one JSON object on stdout")
     ap.add_argument("--misses", action="store_true", help="list the queries missed at 5 (dev half only)")
+    ap.add_argument("--labels", type=Path, default=LABELS, help=f"labels file (default {LABELS.name}; {HOLDOUT.name})")
     args = ap.parse_args(argv)
     names = list(VARIANTS) if args.variant == "all" else [n.strip() for n in args.variant.split(",") if n.strip()]
     unknown = [n for n in names if n not in VARIANTS]
     if unknown:
         ap.error(f"unknown variant {', '.join(unknown)}; known: {', '.join(VARIANTS)}")
     if args.misses and args.split != "dev":
-        ap.error("--misses lists the dev half only: the test half is reported, never tuned on")
+        ap.error("--misses lists the dev half only: the test and holdout halves are reported, never tuned on")
+    if not select(load_labels(args.labels), args.split):
+        ap.error(f"{args.labels} has no query in the {args.split!r} split")
 
     from studygraph.config import load_settings
 
@@ -325,12 +330,12 @@ def main(argv: list[str] | None = None) -> int:
         print("ingesting the default corpus into a tmp data dir ...", file=sys.stderr, flush=True)
         settings, own = ingested_library()
     try:
-        missing = unmatched_entries(settings, select(load_labels(), args.split))
+        missing = unmatched_entries(settings, select(load_labels(args.labels), args.split))
         if missing:
             print(
                 f"warning: {len(missing)} accepted answers are not in this library, e.g. {missing[0]}", file=sys.stderr
             )
-        results = run_variants(settings, names, args.split)
+        results = run_variants(settings, names, args.split, args.labels)
     finally:
         if own:
             shutil.rmtree(own, ignore_errors=True)
@@ -338,6 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         payload = {
             "date": datetime.date.today().isoformat(),
+            "labels": args.labels.name,
             "split": args.split,
             "variants": {name: ev.to_dict() for name, ev in results.items()},
         }

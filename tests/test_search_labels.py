@@ -1,6 +1,7 @@
 """The labelled search set (bench/search_labels.toml) keeps its shape: enough queries in every group, each
 accepted answer is one real resource of the seed library, no query twice, and a dev/test split balanced
-per group. It scores no ranking (that is `python -m bench.search_eval`)."""
+per group. The held-out set (bench/search_holdout.toml, one `holdout` half) keeps the same rules and repeats
+no query of the first. It scores no ranking (that is `python -m bench.search_eval`)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,15 @@ from conftest import REPO
 from studygraph.store.meta import MetaStore
 
 LABELS = REPO / "bench" / "search_labels.toml"
+HOLDOUT = REPO / "bench" / "search_holdout.toml"
 MINIMUMS = {"zh": 40, "crosslingual": 25, "named": 15, "intro": 15, "paper": 10, "mixed": 0}
+HOLDOUT_MINIMUMS = {"zh": 8, "crosslingual": 18, "named": 6, "intro": 8, "paper": 4, "mixed": 0}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 EN_STOPWORDS = set("a an and are at be by do for from how i in is it me my of on or the to what where with".split())
 
 
-def load_queries() -> list[dict]:
-    return tomllib.loads(LABELS.read_text(encoding="utf-8"))["query"]
+def load_queries(path=LABELS) -> list[dict]:
+    return tomllib.loads(path.read_text(encoding="utf-8"))["query"]
 
 
 def matching(entry: str, resources) -> list:
@@ -37,7 +40,12 @@ def words(text: str) -> set[str]:
     return latin | {han[i : i + 2] for i in range(len(han) - 1)}
 
 
+def normalised(text: str) -> str:
+    return re.sub(r"\s+", " ", text.casefold()).strip(" ?？")
+
+
 QUERIES = load_queries()
+HELD_OUT = load_queries(HOLDOUT)
 
 
 def test_every_query_has_text_group_lang_split_and_answers():
@@ -59,8 +67,8 @@ def test_groups_reach_their_minimums_and_half_the_queries_are_chinese():
 
 
 def test_no_query_twice():
-    normalised = Counter(re.sub(r"\s+", " ", q["text"].casefold()).strip(" ?？") for q in QUERIES)
-    assert [t for t, n in normalised.items() if n > 1] == []
+    counts = Counter(normalised(q["text"]) for q in QUERIES)
+    assert [t for t, n in counts.items() if n > 1] == []
 
 
 @pytest.mark.parametrize("group", sorted(MINIMUMS))
@@ -69,18 +77,20 @@ def test_split_is_balanced_within_each_group(group):
     assert abs(splits["dev"] - splits["test"]) <= 1, splits
 
 
-def test_every_accepted_answer_is_exactly_one_resource_of_the_seed_library(seed_library):
+@pytest.mark.parametrize("queries", [QUERIES, HELD_OUT], ids=["labels", "holdout"])
+def test_every_accepted_answer_is_exactly_one_resource_of_the_seed_library(seed_library, queries):
     settings, _ = seed_library
     resources = MetaStore(settings.meta_path, readonly=True).resources()
-    unmatched = [(q["text"], e, len(matching(e, resources))) for q in QUERIES for e in q["accept"]]
+    unmatched = [(q["text"], e, len(matching(e, resources))) for q in queries for e in q["accept"]]
     assert [u for u in unmatched if u[2] != 1] == []
 
 
-def test_crosslingual_queries_share_no_word_with_their_answers(seed_library):
+@pytest.mark.parametrize("queries", [QUERIES, HELD_OUT], ids=["labels", "holdout"])
+def test_crosslingual_queries_share_no_word_with_their_answers(seed_library, queries):
     settings, _ = seed_library
     resources = MetaStore(settings.meta_path, readonly=True).resources()
     shared = []
-    for q in QUERIES:
+    for q in queries:
         if q["group"] != "crosslingual":
             continue
         for entry in q["accept"]:
@@ -89,6 +99,29 @@ def test_crosslingual_queries_share_no_word_with_their_answers(seed_library):
             if common:
                 shared.append((q["text"], r.title, sorted(common)))
     assert shared == []
+
+
+def test_the_holdout_is_one_half_with_its_group_minimums_and_the_same_fields():
+    counts = Counter(q["group"] for q in HELD_OUT)
+    assert len(HELD_OUT) >= 48
+    for group, least in HOLDOUT_MINIMUMS.items():
+        assert counts[group] >= least, (group, counts)
+    for q in HELD_OUT:
+        assert set(q) <= {"text", "group", "lang", "split", "accept", "note"}, q
+        assert q["split"] == "holdout" and q["group"] in HOLDOUT_MINIMUMS, q
+        assert q["lang"] == ("zh" if CJK.search(q["text"]) else "en"), q
+        assert q["accept"] and len(set(q["accept"])) == len(q["accept"]), q
+
+
+def test_the_holdout_repeats_no_query_of_its_own_or_of_the_labelled_set():
+    counts = Counter(normalised(q["text"]) for q in HELD_OUT)
+    assert [t for t, n in counts.items() if n > 1] == []
+    assert {normalised(q["text"]) for q in HELD_OUT} & {normalised(q["text"]) for q in QUERIES} == set()
+
+
+def test_the_holdout_says_its_decision_rule_before_its_queries():
+    head = HOLDOUT.read_text(encoding="utf-8").split("[[query]]")[0]
+    assert "DECISION RULE" in head and "e5-small" in head and "use-m3" in head
 
 
 def _search_eval():
@@ -122,3 +155,10 @@ def test_the_labels_file_loads_into_the_harness_with_hybrid_bm25_and_dense_regis
     assert {q.text for q in se.load_labels()} == {q["text"] for q in QUERIES}
     assert {"hybrid", "bm25", "dense"} <= set(se.VARIANTS)
     assert len(se.select(se.load_labels(), "dev")) + len(se.select(se.load_labels(), "test")) == len(QUERIES)
+
+
+def test_the_holdout_file_loads_into_the_harness_as_its_own_split():
+    se = _search_eval()
+    held_out = se.load_labels(se.HOLDOUT)
+    assert {q.text for q in se.select(held_out, "holdout")} == {q["text"] for q in HELD_OUT}
+    assert se.select(held_out, "dev") == [] and se.select(se.load_labels(), "holdout") == []
