@@ -231,14 +231,14 @@ class ProseFilter:
         an intermediate paper that covers instruction tuning" is about instruction tuning: "BERT [2]" (a name
         directly in front of a [n] the sentence goes on after) says which source, and a source carrying BERT but
         not instruction tuning does not support it. A sentence that names nothing but that name is about it."""
-        claim = untitled
-        for m in reversed(list(CITE.finditer(untitled))):
+        claim = list(untitled)
+        for m in CITE.finditer(untitled):
             rest = re.split(r"[,;:，；：.!?。！？]", untitled[m.end() :])[0]
             if not _tokens(rest, ()):
                 continue  # "… shows RLHF at work [1].": what stands before it is the claim itself
             subject = self._named_just_before(untitled[: m.start()])
-            if subject:
-                claim = claim[: m.start() - len(subject)] + " " + claim[m.start() :]
+            claim[m.start() - len(subject) : m.start()] = " " * len(subject)  # blanked in place: spans may overlap
+        claim = "".join(claim)
         named = self.topics_of(CITE.sub(" ", claim)) or self.topics_of(CITE.sub(" ", untitled))
         return named[0] if named else None
 

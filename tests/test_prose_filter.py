@@ -589,3 +589,12 @@ def test_a_title_that_is_a_topics_name_also_carries_what_its_words_name():
     assert title_words(matcher, "Attention Is All You Need") == {"attention"}
     assert title_words(matcher, "The Illustrated Transformer") == set()
     assert title_words(matcher, "Neural Networks: Zero to Hero") == set()  # "Zero" is no ZeRO
+
+
+def test_two_citations_after_one_name_tag_that_name():
+    two = [("BERT", {"bert"}), ("BERT explained", {"bert"})]
+    claim = "BERT [1] [2] is a paper that covers instruction tuning."
+    keep = _cited(two)
+    assert shown([claim], keep) == "" and keep.dropped[0][0] == "citation"
+    fits = "BERT [1] [2] is a paper that pre-trains an encoder on masked words."
+    assert shown([fits], _cited(two)) == fits
