@@ -90,6 +90,19 @@ def _started(pieces: Iterator[str], start: str) -> Iterator[str]:
             yield piece
 
 
+def title_words(matcher, title: str) -> set[str]:
+    """The topics the words of a title name when the whole title is a topic's name: "Attention Is All You Need"
+    is the Transformer paper to the matcher, and it is about attention too (dev: "Attention Is All You Need [2]
+    … discusses the importance of attention" was dropped as citing a source without attention). Plain
+    everyday words alone ("Need") name nothing."""
+    whole = normalise(title)
+    if not any(m.start == 0 and m.end == len(whole) for m in matcher.find(title)):
+        return set()
+    words = title.split()
+    parts = [" ".join(words[:k]) for k in range(1, len(words))] + [" ".join(words[k:]) for k in range(1, len(words))]
+    return {m.topic for part in parts for m in matcher.find(part) if not m.everyday}
+
+
 class Assistant:
     """Answers questions about one library: `ask` / `ask_stream` route a question to an intent, build the
     deterministic answer and let the model (if any) write grounded prose in front of it; `search` is the
@@ -384,7 +397,9 @@ class Assistant:
         # "建议" (suggest) is an alias of study methods: a meta topic named in passing is no subject of the prose.
         meta_topics = {t.id for t in tg.catalogue.topics.values() if t.level == "meta"}
         sources = [
-            CitedSource(s.title, set(s.topics) | set(matcher.topics(f"{s.title} {s.text}")))
+            CitedSource(
+                s.title, set(s.topics) | set(matcher.topics(f"{s.title} {s.text}")) | title_words(matcher, s.title)
+            )
             for s in draft.sources[:n_sources]
         ]
         return ProseFilter(

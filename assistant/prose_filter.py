@@ -14,6 +14,7 @@ resource titles are folded into one token each, so naming the suggested topic is
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +26,11 @@ TOKEN = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]+(?:[-'][a-z0-9]+)*|\x00")
 LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)、]|[-*•])\s*")
 # Talk about the answer instead of the subject: the prompt's rules leaking through.
 META = re.compile(
-    r"\bin (?:english|chinese)\b|\bsentences?\b|\bmy own words\b|\bthe (?:answer|sources?|question) (?:is|are|cited)\b"
+    r"\bin (?:english|chinese)\b|\bmy own words\b"
+    # "sentences" as the answer's form ("in two to four sentences", "one sentence per resource"), not the NLP
+    # subject ("how close two sentences are in meaning", dropped once as a leak on the dev half)
+    r"|\b(?:in|write|using) (?:one|two|three|four|a few|\d)(?: (?:or|to) (?:two|three|four|\d))? sentences?\b"
+    r"|\bsentences? (?:per|for each|each)\b|\bthe (?:answer|sources?|question) (?:is|are|cited)\b"
     r"|\[n\]|用(?:简体)?中文|用英文|几?句话|编号资料|资料中没有|根据资料",
     re.I,
 )
@@ -43,6 +48,7 @@ ANAPHOR = re.compile(
     re.I,
 )
 SENTENCE_END = re.compile(r"[.!?。！？；]\s*$|\n$")
+log = logging.getLogger(__name__)  # DEBUG: each drop and its rule, to see why an answer has no prose
 
 
 def _tokens(text: str, names: tuple[str, ...]) -> list[str]:
@@ -108,6 +114,7 @@ class ProseFilter:
         reason = self.reason(text)
         if reason:
             self.dropped.append((reason, text.strip()))
+            log.debug("dropped (%s): %s", reason, text.strip())
             self._after_drop = not self._shown
             return False
         self._current = text
@@ -194,7 +201,7 @@ class ProseFilter:
         return False
 
     def _citations_hold(self, body: str) -> bool:
-        """Every [n] names a source that carries what the sentence talks about: a topic it names, or the
+        """Every [n] names a source that carries what the sentence is about: its main topic (below), or the
         title of a resource it names (not another source's title)."""
         cites = [int(n) for n in CITE.findall(body)]
         if not cites:
@@ -207,12 +214,43 @@ class ProseFilter:
         untitled = body
         for i in sorted(titled, key=lambda i: -len(self.sources[i - 1].title)):
             untitled = re.sub(re.escape(self.sources[i - 1].title), " ", untitled, flags=re.I)
-        named = set(self.topics_of(CITE.sub(" ", untitled)))
+        main = self._main_topic(untitled)
         for n in cites:
             if not 1 <= n <= len(self.sources):
                 continue  # clean_segment removes it; the sentence itself may still stand
-            if titled and n not in titled:
+            # Another source's [n] on a sentence naming a title: "The course "Generative AI for Everyone" is
+            # [1]". Next to the named source's own [n] it is one more source for the same claim, judged as any.
+            if titled and n not in titled and not titled & set(cites):
                 return False
-            if named and not named & self.sources[n - 1].topics:
+            if main and main not in self.sources[n - 1].topics:
                 return False
         return True
+
+    def _main_topic(self, untitled: str) -> str | None:
+        """The topic a citing sentence is about: the first it names outside the name its [n] tags. "BERT [2] is
+        an intermediate paper that covers instruction tuning" is about instruction tuning: "BERT [2]" (a name
+        directly in front of a [n] the sentence goes on after) says which source, and a source carrying BERT but
+        not instruction tuning does not support it. A sentence that names nothing but that name is about it."""
+        claim = list(untitled)
+        for m in CITE.finditer(untitled):
+            rest = re.split(r"[,;:，；：.!?。！？]", untitled[m.end() :])[0]
+            if not _tokens(rest, ()):
+                continue  # "… shows RLHF at work [1].": what stands before it is the claim itself
+            subject = self._named_just_before(untitled[: m.start()])
+            claim[m.start() - len(subject) : m.start()] = " " * len(subject)  # blanked in place: spans may overlap
+        claim = "".join(claim)
+        named = self.topics_of(CITE.sub(" ", claim)) or self.topics_of(CITE.sub(" ", untitled))
+        return named[0] if named else None
+
+    def _named_just_before(self, lead: str) -> str:
+        """The shortest end of `lead` that names a topic with at most two other words ("BERT ", "the BERT
+        paper "), "" when the nearest name is further back."""
+        lead = re.split(r"[,;:，；：]", lead)[-1]
+        for i in range(len(lead) - 1, -1, -1):
+            if i and lead[i - 1].isascii() and lead[i - 1].isalnum():
+                continue  # a suffix starts on a word's first letter ("ERT" in "BERT" names nothing)
+            if self.topics_of(lead[i:]):
+                own = [t for t in _tokens(lead[i:], self._names) if t != "\x00"]
+                own = [t for t in own if not self.topics_of(t)]
+                return lead[i:] if len(own) <= 2 else ""
+        return ""

@@ -501,3 +501,100 @@ def test_a_clause_that_copies_an_answer_line_is_not_shown_even_after_an_own_firs
     )
     assert "activations" not in text and text.startswith("To understand layer normalization")
     assert [reason for reason, _ in keep.dropped] == ["restates the answer"]
+
+
+CITED_TOPICS = {
+    "bert": "bert",
+    "instruction tuning": "instruction-tuning",
+    "指令微调": "instruction-tuning",
+    "flan": "flan",
+}
+
+
+def cited_topics_of(text: str) -> list[str]:
+    """Like the catalogue matcher: the topics `text` names, in order of first mention."""
+    folded = text.casefold()
+    at = {}
+    for word, topic in CITED_TOPICS.items():
+        if word in folded:
+            at[topic] = min(at.get(topic, len(folded)), folded.find(word))
+    return sorted(at, key=at.get)
+
+
+def _cited(sources, lang="en") -> ProseFilter:
+    return replace(judge(lang, sources=sources), topics_of=cited_topics_of)
+
+
+BERT_SOURCES = [("Attention Is All You Need", {"attention"}), ("BERT", {"bert"})]
+
+
+def test_a_citation_must_carry_the_sentences_main_topic_not_the_name_it_tags():
+    """The dev find answer "BERT [2] is an intermediate paper that covers instruction tuning." passed: [2]
+    carries BERT, one of the sentence's topics, but the sentence is about instruction tuning."""
+    claim = "BERT [2] is an intermediate paper that covers instruction tuning."
+    keep = _cited(BERT_SOURCES)
+    assert shown([claim], keep) == "" and keep.dropped[0][0] == "citation"
+    # In Chinese the first clause says only what [2] is and shows; the claim's clause goes.
+    text = shown(["BERT[2]是一篇中级论文，介绍了指令微调。"], _cited(BERT_SOURCES, "zh"))
+    assert "指令微调" not in text
+    # The same subject, a claim its source carries: shown.
+    fits = "BERT [2] is an intermediate paper that pre-trains a bidirectional encoder."
+    assert shown([fits], _cited(BERT_SOURCES)) == fits
+    about = [("Attention Is All You Need", {"attention"}), ("BERT", {"bert", "instruction-tuning"})]
+    assert shown([claim], _cited(about)) == claim
+
+
+def test_a_citation_at_the_end_of_its_claim_must_carry_what_the_claim_is_about():
+    flan = [("FLAN: Finetuned Language Models", {"flan", "instruction-tuning"}), ("BERT", {"bert"})]
+    # The main topic is carried; a topic named in passing need not be ("any one of them" is not enough, nor is
+    # every one needed).
+    kept = "Instruction tuning on top of BERT is shown at scale [1]."
+    assert shown([kept], _cited(flan)) == kept
+    wrong = "Instruction tuning is shown step by step in BERT [2]."
+    keep = _cited(flan)
+    assert shown([wrong], keep) == "" and keep.dropped[0][0] == "citation"
+
+
+def test_sentences_as_the_subject_are_not_the_prompts_rules():
+    """ "…how close two sentences are in meaning" was dropped as a leak of "in one or two sentences" (dev)."""
+    subject = "Word embeddings let a model score how close two sentences are in meaning."
+    assert shown([subject], judge()) == subject
+    for leak in ("I will explain it in two sentences.", "Here is one sentence per resource, as asked."):
+        keep = judge()
+        assert shown([leak], keep) == "" and keep.dropped[0][0] == "rules", leak
+
+
+def test_another_sources_citation_next_to_the_named_ones_is_judged_on_the_claim():
+    """ "Instruction finetuning and RLHF lecture [1] is an advanced video that covers instruction finetuning and
+    RLHF [2]." (dev): [2], the lecture's slides, carries instruction tuning too; the sentence stands."""
+    lecture = ("Instruction finetuning and RLHF lecture", {"instruction-tuning", "rlhf"})
+    claim = "Instruction finetuning and RLHF lecture [1] is an advanced video that covers instruction tuning [2]."
+    slides = ("Slides for the lecture above", {"instruction-tuning"})
+    assert shown([claim], _cited([lecture, slides])) == claim
+    keep = _cited([lecture, ("BERT", {"bert"})])
+    assert shown([claim], keep) == "" and keep.dropped[0][0] == "citation"
+    # Naming one source's title and citing only another stays wrong.
+    keep = _cited([lecture, slides])
+    assert shown(["Instruction finetuning and RLHF lecture is a video about instruction tuning [2]."], keep) == ""
+
+
+def test_a_title_that_is_a_topics_name_also_carries_what_its_words_name():
+    """To the matcher "Attention Is All You Need" is the Transformer paper; a sentence saying it discusses
+    attention cites it rightly (dev find). A title that is not a name is matched as it stands."""
+    from studygraph.assistant.engine import title_words
+    from studygraph.graph.catalogue import load_catalogue
+    from studygraph.graph.matcher import matcher_for
+
+    matcher = matcher_for(load_catalogue())
+    assert title_words(matcher, "Attention Is All You Need") == {"attention"}
+    assert title_words(matcher, "The Illustrated Transformer") == set()
+    assert title_words(matcher, "Neural Networks: Zero to Hero") == set()  # "Zero" is no ZeRO
+
+
+def test_two_citations_after_one_name_tag_that_name():
+    two = [("BERT", {"bert"}), ("BERT explained", {"bert"})]
+    claim = "BERT [1] [2] is a paper that covers instruction tuning."
+    keep = _cited(two)
+    assert shown([claim], keep) == "" and keep.dropped[0][0] == "citation"
+    fits = "BERT [1] [2] is a paper that pre-trains an encoder on masked words."
+    assert shown([fits], _cited(two)) == fits
