@@ -198,15 +198,49 @@ def clean_segment(text: str, n_sources: int, corpus_urls: set[str], cited: set[i
 
 # Where shown text may stop: a sentence end, or a clause end (a comma, colon or semicolon and the space after
 # it; a Chinese one needs no space). A URL or an [n] never contains one of these followed by a space, so
-# each is judged whole; a plain clause is shown as soon as it ends.
+# each is judged whole at a clause end.
 _BOUNDARY = re.compile(r"(?P<sentence>(?<=[.!?])\s|(?<=[。！？；])|\n)|(?P<clause>(?<=[,;:])\s+|(?<=[，：]))")
 _LIST_NUMBER = re.compile(r"\s*\d{1,2}[.)]\s+")
 _SEPARATOR = re.compile(r"[,;:，：]\s*$")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_OPENS, _CLOSES = "[(《（", "])》）"
+ZH_HOLD = 2  # characters of a Chinese run held back: the word they may begin is judged whole, not cut at its start
 
 
-def _close(held: str) -> str:
-    """End a sentence cut short after a clause that was shown: its held separator becomes a full stop."""
-    return "。" if held.strip() in ("，", "：") else ". " if held else ""
+def _whole(text: str) -> tuple[int, int]:
+    """(how much of `text`, an unfinished clause, may be shown now; how much may be judged with it).
+
+    A Latin word is whole once whitespace (or a Chinese character) follows it; a Chinese character is whole
+    at once, but the last ZH_HOLD of a run are only judged, not shown, so a name like 生成对抗网络 is judged
+    before its first characters show. Nothing from an unclosed bracket on is either: an [n], a markdown
+    link, a title in 《》 is judged whole, at its close."""
+    unclosed: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _OPENS:
+            unclosed.append(i)
+        elif ch in _CLOSES and unclosed:
+            unclosed.pop()
+    limit = unclosed[0] if unclosed else len(text)
+    shown = judged = 0
+    for p in range(1, limit + 1):
+        before, after = text[p - 1], text[p] if p < len(text) else ""
+        if before.isspace():
+            continue
+        if _CJK.match(before):
+            judged = p
+            if p + ZH_HOLD <= limit or (after and not _CJK.match(after)):
+                shown = p
+        elif after and (after.isspace() or _CJK.match(after)):
+            shown = judged = p
+    return shown, max(shown, judged)
+
+
+def _close(held: str, tail: str) -> str:
+    """End a sentence cut short after some of it was shown: a held separator becomes a full stop; after words
+    shown mid-clause (`tail`), a full stop follows them."""
+    if held:
+        return "。" if held.strip() in ("，", "：") else ". "
+    return ("。" if _CJK.match(tail[-1:]) else ". ") if tail.strip() else ""
 
 
 def clean_stream(
@@ -216,37 +250,68 @@ def clean_stream(
     cited: set[int],
     keep: Callable[[str], bool | None] | None = None,
 ) -> Iterator[str]:
-    """Clean streamed text a clause at a time, so part of a bad URL is never emitted, and stop a sentence
-    at the clause that `keep` rejects (it sees the sentence so far: e.g. one naming a topic outside the
-    answer, or restating a list line; None: too little to judge yet, wait). A clause is shown as soon as it ends; its trailing comma waits for
-    the next clause, so a sentence cut short ends in a full stop, not a dangling comma."""
+    """Clean streamed text word by word, so part of a bad URL is never emitted, and stop a sentence at the
+    clause that `keep` rejects (it sees the sentence so far: e.g. one naming a topic outside the answer, or
+    restating a list line; None: too little to judge yet, wait).
+
+    Within a clause, each whole word is shown as soon as the sentence so far passes `keep.peek` (or `keep`
+    itself, for a plain function): the prefix checks, where a failing prefix only waits. At the clause's end
+    the clause is judged as a whole; a clause's trailing comma waits for the next clause. Nothing shown is
+    ever taken back: a sentence rejected after some of it showed ends where it showed, in a full stop (its
+    rejected part, an invalid [n] included, never shows)."""
+    judge = getattr(keep, "peek", keep)
     buffer, sentence, pending, held, dropping = "", "", "", "", False
+    early, tail = 0, ""  # how much of pending + buffer was shown ahead of its clause's end; the last of it
 
     def take(part: str, ends_sentence: bool) -> str:
-        nonlocal sentence, pending, held, dropping
+        nonlocal sentence, pending, held, dropping, early, tail
         out = ""
         if not dropping and _LIST_NUMBER.fullmatch(sentence + pending + part):  # "1. " starts a line, ends nothing
             pending += part
             return ""
         if not dropping and (pending + part).strip():
             verdict = keep(sentence + pending + part) if keep is not None else True
+            if verdict is None and early:  # its first words show already: they passed, and the rest adds to them
+                verdict = True
             if verdict is None and not ends_sentence:  # too little to judge yet: wait for the next clause
                 pending += part
                 return ""
             if verdict is False:
-                dropping, out, held, pending = True, _close(held) if sentence.strip() else "", "", ""
+                shown = sentence.strip() or early
+                dropping, out, held, pending = True, _close(held, tail) if shown else "", "", ""
             else:
                 chunk, pending = pending + part, ""
                 found = None if ends_sentence else _SEPARATOR.search(chunk)
                 sep = found.group(0) if found else ""
-                out = held + clean_segment(chunk[: len(chunk) - len(sep)], n_sources, corpus_urls, cited)
+                body = chunk[min(early, len(chunk) - len(sep)) : len(chunk) - len(sep)]
+                out = held + clean_segment(body, n_sources, corpus_urls, cited)
                 held, sentence = sep, sentence + chunk
+            early, tail = 0, ""
         elif not dropping:
             out, held = held + part, ""
         if ends_sentence:
             if dropping and part.endswith("\n"):
                 out += "\n"
-            sentence, pending, held, dropping = "", "", "", False
+            sentence, pending, held, dropping, early, tail = "", "", "", False, 0, ""
+        return out
+
+    def words() -> str:
+        """The clause's words so far that are whole and pass the prefix checks, beyond those shown."""
+        nonlocal held, early, tail
+        unfinished = pending + buffer
+        if dropping or _LIST_NUMBER.match(sentence + unfinished):
+            return ""
+        shown, judged = _whole(unfinished)
+        if shown <= early or not (sentence + unfinished[:shown]).strip():
+            return ""
+        # What shows must pass on its own (our first words never show alone), and with the characters held
+        # after it.
+        if judge is not None and not all(
+            judge(sentence + unfinished[:n]) is True for n in dict.fromkeys((shown, judged))
+        ):
+            return ""
+        out = held + clean_segment(unfinished[early:shown], n_sources, corpus_urls, cited)
+        held, early, tail = "", shown, unfinished[:shown]
         return out
 
     for piece in pieces:
@@ -256,6 +321,7 @@ def clean_stream(
             out.append(take(buffer[start : m.end()], m.group("sentence") is not None))
             start = m.end()
         buffer = buffer[start:]
+        out.append(words())
         text = "".join(out)
         if text:
             yield text

@@ -84,7 +84,8 @@ class ProseFilter:
     start: str = ""  # our first words of the prose (prompts.py): the language check judges the model's own
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (reason, text), for the evaluation and tests
     _kept: list[str] = field(default_factory=list)
-    _current: str = ""
+    _current: str = ""  # the sentence through its last clause let through
+    _last: str = ""  # the text of the last call: a text that does not extend it begins a new sentence
     _shown: bool = False  # some clause of the current sentence was let through
     _after_drop: bool = False  # the last sentence was dropped before any of it showed
 
@@ -94,23 +95,47 @@ class ProseFilter:
             g for g in (_grams(_tokens(LIST_MARK.sub("", ln), self._names)) for ln in self.answer_lines) if g
         ]
         self._facts = [g for g in (_grams(_tokens(f, self._names)) for f in self.facts) if g]
-        self._leaks = set()
+        self._leaks, self._leak_starts = set(), set()
         for rule in self.rules:
             toks = _tokens(rule.replace("{}", " "), ())
             self._leaks |= _grams(toks, LEAK_GRAM)
+            for n in range(3, LEAK_GRAM):
+                self._leak_starts |= _grams(toks, n)
 
     def __call__(self, text: str) -> bool | None:
-        if self._current and not text.startswith(self._current):  # a new sentence: the last one is done
-            self._kept.append(self._current)
-            self._current = ""
-        if not self._current:
-            self._shown = False
+        self._advance(text)
         reason = self.reason(text)
         if reason:
             self.dropped.append((reason, text.strip()))
             self._after_drop = not self._shown
             return False
         self._current = text
+        verdict = self._verdict(text)
+        if verdict:
+            self._shown, self._after_drop = True, False
+        return verdict
+
+    def peek(self, text: str) -> bool:
+        """May `text`, the sentence so far cut at a whole word inside a clause, be shown now? The same checks,
+        each as it applies to a prefix (what is shared with the answer, the facts, an earlier sentence or
+        the rules counts even when short), and a failing prefix is not dropped, only held: the clause is judged
+        whole at its end. Recorded only as "some of this sentence is shown"."""
+        self._advance(text)
+        if self.reason(text, prefix=True) or not self._verdict(text):
+            return False
+        self._shown, self._after_drop = True, False
+        return True
+
+    def _advance(self, text: str) -> None:
+        if not text.startswith(self._last):  # a new sentence: the last one is done
+            if self._current:
+                self._kept.append(self._current)
+            self._current, self._shown = "", False
+        self._last = text
+
+    def _verdict(self, text: str) -> bool | None:
+        """True, or None where the sentence so far says too little to judge (a list line's start, a clause of
+        nothing but names, our own words)."""
         body = LIST_MARK.sub("", text)
         if LIST_MARK.match(text) or len(_grams(_tokens(body, self._names))) < 2:
             return None
@@ -119,11 +144,11 @@ class ProseFilter:
             own is not None and sum(t != "\x00" for t in _tokens(own, self._names)) < 2
         ):
             return None  # our words (and a comma: "《Title》[1]是一篇论文，"): the model's clause decides
-        self._shown, self._after_drop = True, False
         return True
 
-    def reason(self, text: str) -> str | None:
-        """Why `text` (a sentence so far) must not be shown, or None."""
+    def reason(self, text: str, prefix: bool = False) -> str | None:
+        """Why `text` (a sentence so far) must not be shown, or None. A `prefix` (cut inside a clause) is held
+        on less: one trigram shared with an answer line or a fact, the start of a run of the rules."""
         new_sentence = not self._current
         body = LIST_MARK.sub("", text).strip()
         if not body or (self.start and self.start.startswith(body)):
@@ -144,20 +169,25 @@ class ProseFilter:
                 return "nothing but our words"  # the start and a full stop: the model said nothing
         if META.search(body) or _grams(_tokens(body, ()), LEAK_GRAM) & self._leaks:
             return "rules"
+        if prefix and self._leak_begins(_tokens(body, ())):
+            return "rules"
         if self.allowed is not None and not set(self.topics_of(self._untitled(body))) <= self.allowed:
             return "off topic"
         if self._wrong_language(body if own is None else own):
             return "language"
-        if len(grams) >= 2 and any(len(grams & line) / len(grams) >= RESTATE for line in self._lines):
+        least = 1 if prefix else 2
+        if len(grams) >= least and any(len(grams & line) / len(grams) >= RESTATE for line in self._lines):
             return "restates the answer"
         # The clause just finished on its own: a sentence whose first clause is the model's own can go on to copy
         # the description, and that clause is shown before the sentence as a whole reads as a restatement.
         clause = _grams(_tokens(text[len(self._current) :], self._names)) if self._current else set()
-        if len(clause) >= 3 and any(len(clause & line) / len(clause) >= RESTATE for line in self._lines):
+        if len(clause) >= (1 if prefix else 3) and any(
+            len(clause & line) / len(clause) >= RESTATE for line in self._lines
+        ):
             return "restates the answer"
-        if len(grams) >= 3 and any(len(grams & fact) / len(grams) >= COPY for fact in self._facts):
+        if len(grams) >= (1 if prefix else 3) and any(len(grams & fact) / len(grams) >= COPY for fact in self._facts):
             return "copies the prompt"
-        if self._repeats(body, grams):
+        if self._repeats(body, grams, prefix):
             return "repeated"
         if not self._citations_hold(body):
             return "citation"
@@ -182,11 +212,17 @@ class ProseFilter:
             return cjk + latin >= 8 and cjk / (cjk + latin) < 0.3
         return cjk >= 2 and cjk / (cjk + latin) > 0.2
 
-    def _repeats(self, body: str, grams: set) -> bool:
+    def _leak_begins(self, tokens: list[str]) -> bool:
+        """The prefix ends in a run of the rules that the next words could carry to a leak (LEAK_GRAM)."""
+        return any(tuple(tokens[-n:]) in self._leak_starts for n in range(3, LEAK_GRAM) if len(tokens) >= n)
+
+    def _repeats(self, body: str, grams: set, prefix: bool = False) -> bool:
         key = " ".join(_tokens(body, self._names))
         for earlier in self._kept:
             other = _grams(_tokens(earlier, self._names))
             if key == " ".join(_tokens(earlier, self._names)):
+                return True
+            if prefix and grams and len(grams & other) / len(grams) >= REPEAT:  # it begins as that one did
                 return True
             union = grams | other
             if len(grams) >= 2 and union and len(grams & other) / len(union) >= REPEAT:
