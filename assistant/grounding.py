@@ -203,6 +203,7 @@ _BOUNDARY = re.compile(r"(?P<sentence>(?<=[.!?])\s|(?<=[。！？；])|\n)|(?P<c
 _LIST_NUMBER = re.compile(r"\s*\d{1,2}[.)]\s+")
 _SEPARATOR = re.compile(r"[,;:，：]\s*$")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_IDEOGRAPH = re.compile(r"[\u3400-\u9fff]")
 _OPENS, _CLOSES = "[(《（", "])》）"
 ZH_HOLD = 2  # characters of a Chinese run held back: the word they may begin is judged whole, not cut at its start
 
@@ -235,12 +236,12 @@ def _whole(text: str) -> tuple[int, int]:
     return shown, max(shown, judged)
 
 
-def _close(held: str, tail: str) -> str:
+def _close(held: str, sentence: str, tail: str) -> str:
     """End a sentence cut short after some of it was shown: a held separator becomes a full stop; after words
-    shown mid-clause (`tail`), a full stop follows them."""
+    shown mid-clause (`tail`), a full stop follows them, a Chinese one in a sentence with Chinese in it."""
     if held:
         return "。" if held.strip() in ("，", "：") else ". "
-    return ("。" if _CJK.match(tail[-1:]) else ". ") if tail.strip() else ""
+    return ("。" if _IDEOGRAPH.search(sentence + tail) else ". ") if tail.strip() else ""
 
 
 def clean_stream(
@@ -278,7 +279,7 @@ def clean_stream(
                 return ""
             if verdict is False:
                 shown = sentence.strip() or early
-                dropping, out, held, pending = True, _close(held, tail) if shown else "", "", ""
+                dropping, out, held, pending = True, _close(held, sentence, tail) if shown else "", "", ""
             else:
                 chunk, pending = pending + part, ""
                 found = None if ends_sentence else _SEPARATOR.search(chunk)
