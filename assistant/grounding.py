@@ -251,18 +251,23 @@ def clean_stream(
     cited: set[int],
     keep: Callable[[str], bool | None] | None = None,
 ) -> Iterator[str]:
-    """Clean streamed text word by word, so part of a bad URL is never emitted, and stop a sentence at the
-    clause that `keep` rejects (it sees the sentence so far: e.g. one naming a topic outside the answer, or
-    restating a list line; None: too little to judge yet, wait).
+    """Clean streamed text, so part of a bad URL is never emitted, and stop a sentence at the clause that
+    `keep` rejects (it sees the sentence so far: e.g. one naming a topic outside the answer, or restating a
+    list line; None: too little to judge yet, wait). A clause is shown once it ends and passes; its trailing
+    comma waits for the next clause, so a sentence cut short ends in a full stop, not a dangling comma.
 
-    Within a clause, each whole word is shown as soon as the sentence so far passes `keep.peek` (or `keep`
-    itself, for a plain function): the prefix checks, where a failing prefix only waits. At the clause's end
-    the clause is judged as a whole; a clause's trailing comma waits for the next clause. Nothing shown is
-    ever taken back: a sentence rejected after some of it showed ends where it showed, in a full stop (its
-    rejected part, an invalid [n] included, never shows)."""
-    judge = getattr(keep, "peek", keep)
+    The prose's first words come sooner: until something has shown, and to the end of that clause, each
+    whole word is shown as soon as the sentence so far passes `keep.peek` (a ProseFilter's prefix checks;
+    a plain function is asked as it is); a failing prefix only waits, and the clause is still judged whole
+    at its end. Nothing shown is ever taken back: a sentence rejected there after some of it showed ends at
+    its last shown word, in a full stop (what was rejected, an invalid [n] included, never shows). Later
+    clauses stream a clause at a time: word by word they left cut fragments ("…how close two.") in 6 of
+    24 dev answers replayed, the first words alone in none (README)."""
+    peek = getattr(keep, "peek", None)  # a ProseFilter's prefix checks; a plain function judges a prefix as it is
+    judge = keep
     buffer, sentence, pending, held, dropping = "", "", "", "", False
     early, tail = 0, ""  # how much of pending + buffer was shown ahead of its clause's end; the last of it
+    shown_any = False  # only the prose's first words stream word by word
 
     def take(part: str, ends_sentence: bool) -> str:
         nonlocal sentence, pending, held, dropping, early, tail
@@ -300,16 +305,15 @@ def clean_stream(
         """The clause's words so far that are whole and pass the prefix checks, beyond those shown."""
         nonlocal held, early, tail
         unfinished = pending + buffer
-        if dropping or _LIST_NUMBER.match(sentence + unfinished):
+        if dropping or (shown_any and not early) or _LIST_NUMBER.match(sentence + unfinished):
             return ""
         shown, judged = _whole(unfinished)
         if shown <= early or not (sentence + unfinished[:shown]).strip():
             return ""
-        # What shows must pass on its own (our first words never show alone), and with the characters held
-        # after it.
-        if judge is not None and not all(
-            judge(sentence + unfinished[:n]) is True for n in dict.fromkeys((shown, judged))
-        ):
+        text = sentence + unfinished[:judged]
+        if peek is not None and not peek(text, len(sentence) + shown):
+            return ""
+        if peek is None and judge is not None and judge(text) is not True:
             return ""
         out = held + clean_segment(unfinished[early:shown], n_sources, corpus_urls, cited)
         held, early, tail = "", shown, unfinished[:shown]
@@ -322,8 +326,10 @@ def clean_stream(
             out.append(take(buffer[start : m.end()], m.group("sentence") is not None))
             start = m.end()
         buffer = buffer[start:]
+        shown_any = shown_any or any(part.strip() for part in out)
         out.append(words())
         text = "".join(out)
+        shown_any = shown_any or bool(text.strip())
         if text:
             yield text
     if buffer:

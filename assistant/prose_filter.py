@@ -115,13 +115,14 @@ class ProseFilter:
             self._shown, self._after_drop = True, False
         return verdict
 
-    def peek(self, text: str) -> bool:
-        """May `text`, the sentence so far cut at a whole word inside a clause, be shown now? The same checks,
-        each as it applies to a prefix (what is shared with the answer, the facts, an earlier sentence or
-        the rules counts even when short), and a failing prefix is not dropped, only held: the clause is judged
-        whole at its end. Recorded only as "some of this sentence is shown"."""
+    def peek(self, text: str, shows: int | None = None) -> bool:
+        """May `text`, the sentence so far cut at a whole word inside a clause, be shown now (its first `shows`
+        characters, where the last few are only judged)? The same checks, each as it applies to a prefix
+        (what is shared with the answer, the facts or the rules counts even when short),
+        and a failing prefix is not dropped, only held: the clause is judged whole at its end. What shows must
+        say enough on its own (our first words never show alone). Recorded only as "some of it shows"."""
         self._advance(text)
-        if self.reason(text, prefix=True) or not self._verdict(text):
+        if self.reason(text, prefix=True) or not self._verdict(text[:shows]):
             return False
         self._shown, self._after_drop = True, False
         return True
@@ -169,8 +170,6 @@ class ProseFilter:
                 return "nothing but our words"  # the start and a full stop: the model said nothing
         if META.search(body) or _grams(_tokens(body, ()), LEAK_GRAM) & self._leaks:
             return "rules"
-        if prefix and self._leak_begins(_tokens(body, ())):
-            return "rules"
         if self.allowed is not None and not set(self.topics_of(self._untitled(body))) <= self.allowed:
             return "off topic"
         if self._wrong_language(body if own is None else own):
@@ -187,11 +186,39 @@ class ProseFilter:
             return "restates the answer"
         if len(grams) >= (1 if prefix else 3) and any(len(grams & fact) / len(grams) >= COPY for fact in self._facts):
             return "copies the prompt"
-        if self._repeats(body, grams, prefix):
+        if self._repeats(body, grams):
             return "repeated"
         if not self._citations_hold(body):
             return "citation"
+        return self._unsettled(body, own) if prefix else None
+
+    def _unsettled(self, body: str, own: str | None) -> str | None:
+        """Why a prefix that passes every check must still wait: what the next words decide. A run of the rules
+        that could grow into a leak; the model's own words after our start already sharing a trigram with an
+        answer line or a fact (our words dilute the sentence's share); a [n] whose sentence names nothing yet
+        that its source could be checked against ("[2] is a video that covers" waits for what it covers)."""
+        if self._leak_begins(_tokens(body, ())):
+            return "rules"
+        if own is not None and (grams := _grams(_tokens(own, self._names))):
+            if any(len(grams & line) / len(grams) >= RESTATE for line in self._lines):
+                return "restates the answer"
+            if any(len(grams & fact) / len(grams) >= COPY for fact in self._facts):
+                return "copies the prompt"
+        if CITE.search(body) and not self._named(body)[1]:
+            return "citation"
         return None
+
+    def _named(self, body: str) -> tuple[set[int], set[str]]:
+        """(the sources whose titles `body` names, the topics it names outside those titles)."""
+        lowered = body.casefold()
+        titled = {i for i, s in enumerate(self.sources, 1) if len(s.title) >= 6 and s.title.casefold() in lowered}
+        # What the sentence says outside the titles it names: naming a title does not make the source cover
+        # whatever else the sentence claims ("Attention Is All You Need [1] is a paper that covers instruction
+        # tuning"), the more so as find's first words name the title for the model.
+        untitled = body
+        for i in sorted(titled, key=lambda i: -len(self.sources[i - 1].title)):
+            untitled = re.sub(re.escape(self.sources[i - 1].title), " ", untitled, flags=re.I)
+        return titled, set(self.topics_of(CITE.sub(" ", untitled)))
 
     def _untitled(self, body: str) -> str:
         """`body` without the answer's resource titles ("nlp.seas.harvard.edu — attention" names no NLP topic)."""
@@ -216,13 +243,11 @@ class ProseFilter:
         """The prefix ends in a run of the rules that the next words could carry to a leak (LEAK_GRAM)."""
         return any(tuple(tokens[-n:]) in self._leak_starts for n in range(3, LEAK_GRAM) if len(tokens) >= n)
 
-    def _repeats(self, body: str, grams: set, prefix: bool = False) -> bool:
+    def _repeats(self, body: str, grams: set) -> bool:
         key = " ".join(_tokens(body, self._names))
         for earlier in self._kept:
             other = _grams(_tokens(earlier, self._names))
             if key == " ".join(_tokens(earlier, self._names)):
-                return True
-            if prefix and grams and len(grams & other) / len(grams) >= REPEAT:  # it begins as that one did
                 return True
             union = grams | other
             if len(grams) >= 2 and union and len(grams & other) / len(union) >= REPEAT:
@@ -235,15 +260,7 @@ class ProseFilter:
         cites = [int(n) for n in CITE.findall(body)]
         if not cites:
             return True
-        lowered = body.casefold()
-        titled = {i for i, s in enumerate(self.sources, 1) if len(s.title) >= 6 and s.title.casefold() in lowered}
-        # What the sentence says outside the titles it names: naming a title does not make the source cover
-        # whatever else the sentence claims ("Attention Is All You Need [1] is a paper that covers instruction
-        # tuning"), the more so as find's first words name the title for the model.
-        untitled = body
-        for i in sorted(titled, key=lambda i: -len(self.sources[i - 1].title)):
-            untitled = re.sub(re.escape(self.sources[i - 1].title), " ", untitled, flags=re.I)
-        named = set(self.topics_of(CITE.sub(" ", untitled)))
+        titled, named = self._named(body)
         for n in cites:
             if not 1 <= n <= len(self.sources):
                 continue  # clean_segment removes it; the sentence itself may still stand
