@@ -1,5 +1,6 @@
 """What survives of the model's prose: a judge for each sentence as it streams (grounding.clean_stream asks
-it clause by clause, with the sentence so far, so a clause can be shown as soon as it ends).
+it clause by clause, with the sentence so far, so a clause can be shown as soon as it ends, and word by word
+for the prose's first words through `peek`).
 
 A small model's bad habits, each measured on the evaluation (tests/prose_eval.py): it restates the answer's
 own list lines; it says the same sentence twice; it copies a fact line of its prompt word for word ("It

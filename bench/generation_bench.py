@@ -221,7 +221,7 @@ def _ask_path(data_dir, llm, raw_stream, max_tokens: int, runs: int) -> list[dic
             "lower",
             overhead_ms=round((p50(ours) - p50(raw)) * 1e3, 1),
             before_llm_ms=round(p50(before_llm) * 1e3, 1),  # routing + retrieval + prompt build
-            first_token_to_first_piece_ms=round(p50(buffering) * 1e3, 1),  # sentence-at-a-time cleaning
+            first_token_to_first_piece_ms=round(p50(buffering) * 1e3, 1),  # what the cleaning holds back
             # load-independent: model tokens that arrived before the first shown piece (our start words excluded)
             held_tokens=p50(held),
             held_tokens_each=held,
