@@ -264,7 +264,6 @@ def clean_stream(
     clauses stream a clause at a time: word by word they left cut fragments ("…how close two.") in 6 of
     24 dev answers replayed, the first words alone in none (README)."""
     peek = getattr(keep, "peek", None)  # a ProseFilter's prefix checks; a plain function judges a prefix as it is
-    judge = keep
     buffer, sentence, pending, held, dropping = "", "", "", "", False
     early, tail = 0, ""  # how much of pending + buffer was shown ahead of its clause's end; the last of it
     shown_any = False  # only the prose's first words stream word by word
@@ -313,7 +312,7 @@ def clean_stream(
         text = sentence + unfinished[:judged]
         if peek is not None and not peek(text, len(sentence) + shown):
             return ""
-        if peek is None and judge is not None and judge(text) is not True:
+        if peek is None and keep is not None and keep(text) is not True:
             return ""
         out = held + clean_segment(unfinished[early:shown], n_sources, corpus_urls, cited)
         held, early, tail = "", shown, unfinished[:shown]
