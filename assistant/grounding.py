@@ -198,15 +198,50 @@ def clean_segment(text: str, n_sources: int, corpus_urls: set[str], cited: set[i
 
 # Where shown text may stop: a sentence end, or a clause end (a comma, colon or semicolon and the space after
 # it; a Chinese one needs no space). A URL or an [n] never contains one of these followed by a space, so
-# each is judged whole; a plain clause is shown as soon as it ends.
+# each is judged whole at a clause end.
 _BOUNDARY = re.compile(r"(?P<sentence>(?<=[.!?])\s|(?<=[。！？；])|\n)|(?P<clause>(?<=[,;:])\s+|(?<=[，：]))")
 _LIST_NUMBER = re.compile(r"\s*\d{1,2}[.)]\s+")
 _SEPARATOR = re.compile(r"[,;:，：]\s*$")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_IDEOGRAPH = re.compile(r"[\u3400-\u9fff]")
+_OPENS, _CLOSES = "[(《（", "])》）"
+ZH_HOLD = 2  # characters of a Chinese run held back: the word they may begin is judged whole, not cut at its start
 
 
-def _close(held: str) -> str:
-    """End a sentence cut short after a clause that was shown: its held separator becomes a full stop."""
-    return "。" if held.strip() in ("，", "：") else ". " if held else ""
+def _whole(text: str) -> tuple[int, int]:
+    """(how much of `text`, an unfinished clause, may be shown now; how much may be judged with it).
+
+    A Latin word is whole once whitespace (or a Chinese character) follows it; a Chinese character is whole
+    at once, but the last ZH_HOLD of a run are only judged, not shown, so a name like 生成对抗网络 is judged
+    before its first characters show. Nothing from an unclosed bracket on is either: an [n], a markdown
+    link, a title in 《》 is judged whole, at its close."""
+    unclosed: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _OPENS:
+            unclosed.append(i)
+        elif ch in _CLOSES and unclosed:
+            unclosed.pop()
+    limit = unclosed[0] if unclosed else len(text)
+    shown = judged = 0
+    for p in range(1, limit + 1):
+        before, after = text[p - 1], text[p] if p < len(text) else ""
+        if before.isspace():
+            continue
+        if _CJK.match(before):
+            judged = p
+            if p + ZH_HOLD <= limit or (after and not _CJK.match(after)):
+                shown = p
+        elif after and (after.isspace() or _CJK.match(after)):
+            shown = judged = p
+    return shown, max(shown, judged)
+
+
+def _close(held: str, sentence: str, tail: str) -> str:
+    """End a sentence cut short after some of it was shown: a held separator becomes a full stop; after words
+    shown mid-clause (`tail`), a full stop follows them, a Chinese one in a sentence with Chinese in it."""
+    if held:
+        return "。" if held.strip() in ("，", "：") else ". "
+    return ("。" if _IDEOGRAPH.search(sentence + tail) else ". ") if tail.strip() else ""
 
 
 def clean_stream(
@@ -216,37 +251,71 @@ def clean_stream(
     cited: set[int],
     keep: Callable[[str], bool | None] | None = None,
 ) -> Iterator[str]:
-    """Clean streamed text a clause at a time, so part of a bad URL is never emitted, and stop a sentence
-    at the clause that `keep` rejects (it sees the sentence so far: e.g. one naming a topic outside the
-    answer, or restating a list line; None: too little to judge yet, wait). A clause is shown as soon as it ends; its trailing comma waits for
-    the next clause, so a sentence cut short ends in a full stop, not a dangling comma."""
+    """Clean streamed text, so part of a bad URL is never emitted, and stop a sentence at the clause that
+    `keep` rejects (it sees the sentence so far: e.g. one naming a topic outside the answer, or restating a
+    list line; None: too little to judge yet, wait). A clause is shown once it ends and passes; its trailing
+    comma waits for the next clause, so a sentence cut short ends in a full stop, not a dangling comma.
+
+    The prose's first words come sooner: until something has shown, and to the end of that clause, each
+    whole word is shown as soon as the sentence so far passes `keep.peek` (a ProseFilter's prefix checks;
+    a plain function is asked as it is); a failing prefix only waits, and the clause is still judged whole
+    at its end. Nothing shown is ever taken back: a sentence rejected there after some of it showed ends at
+    its last shown word, in a full stop (what was rejected, an invalid [n] included, never shows). Later
+    clauses stream a clause at a time: word by word they left cut fragments ("…how close two.") in 6 of
+    24 dev answers replayed, the first words alone in none (README)."""
+    peek = getattr(keep, "peek", None)  # a ProseFilter's prefix checks; a plain function judges a prefix as it is
     buffer, sentence, pending, held, dropping = "", "", "", "", False
+    early, tail = 0, ""  # how much of pending + buffer was shown ahead of its clause's end; the last of it
+    shown_any = False  # only the prose's first words stream word by word
 
     def take(part: str, ends_sentence: bool) -> str:
-        nonlocal sentence, pending, held, dropping
+        nonlocal sentence, pending, held, dropping, early, tail
         out = ""
         if not dropping and _LIST_NUMBER.fullmatch(sentence + pending + part):  # "1. " starts a line, ends nothing
             pending += part
             return ""
         if not dropping and (pending + part).strip():
             verdict = keep(sentence + pending + part) if keep is not None else True
+            if verdict is None and early:  # its first words show already: they passed, and the rest adds to them
+                verdict = True
             if verdict is None and not ends_sentence:  # too little to judge yet: wait for the next clause
                 pending += part
                 return ""
             if verdict is False:
-                dropping, out, held, pending = True, _close(held) if sentence.strip() else "", "", ""
+                shown = sentence.strip() or early
+                dropping, out, held, pending = True, _close(held, sentence, tail) if shown else "", "", ""
             else:
                 chunk, pending = pending + part, ""
                 found = None if ends_sentence else _SEPARATOR.search(chunk)
                 sep = found.group(0) if found else ""
-                out = held + clean_segment(chunk[: len(chunk) - len(sep)], n_sources, corpus_urls, cited)
+                body = chunk[min(early, len(chunk) - len(sep)) : len(chunk) - len(sep)]
+                out = held + clean_segment(body, n_sources, corpus_urls, cited)
                 held, sentence = sep, sentence + chunk
+            early, tail = 0, ""
         elif not dropping:
             out, held = held + part, ""
         if ends_sentence:
             if dropping and part.endswith("\n"):
                 out += "\n"
-            sentence, pending, held, dropping = "", "", "", False
+            sentence, pending, held, dropping, early, tail = "", "", "", False, 0, ""
+        return out
+
+    def words() -> str:
+        """The clause's words so far that are whole and pass the prefix checks, beyond those shown."""
+        nonlocal held, early, tail
+        unfinished = pending + buffer
+        if dropping or (shown_any and not early) or _LIST_NUMBER.match(sentence + unfinished):
+            return ""
+        shown, judged = _whole(unfinished)
+        if shown <= early or not (sentence + unfinished[:shown]).strip():
+            return ""
+        text = sentence + unfinished[:judged]
+        if peek is not None and not peek(text, len(sentence) + shown):
+            return ""
+        if peek is None and keep is not None and keep(text) is not True:
+            return ""
+        out = held + clean_segment(unfinished[early:shown], n_sources, corpus_urls, cited)
+        held, early, tail = "", shown, unfinished[:shown]
         return out
 
     for piece in pieces:
@@ -256,7 +325,10 @@ def clean_stream(
             out.append(take(buffer[start : m.end()], m.group("sentence") is not None))
             start = m.end()
         buffer = buffer[start:]
+        shown_any = shown_any or any(part.strip() for part in out)
+        out.append(words())
         text = "".join(out)
+        shown_any = shown_any or bool(text.strip())
         if text:
             yield text
     if buffer:

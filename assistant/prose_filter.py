@@ -1,5 +1,6 @@
 """What survives of the model's prose: a judge for each sentence as it streams (grounding.clean_stream asks
-it clause by clause, with the sentence so far, so a clause can be shown as soon as it ends).
+it clause by clause, with the sentence so far, so a clause can be shown as soon as it ends, and word by word
+for the prose's first words through `peek`).
 
 A small model's bad habits, each measured on the evaluation (tests/prose_eval.py): it restates the answer's
 own list lines; it says the same sentence twice; it copies a fact line of its prompt word for word ("It
@@ -90,7 +91,8 @@ class ProseFilter:
     start: str = ""  # our first words of the prose (prompts.py): the language check judges the model's own
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (reason, text), for the evaluation and tests
     _kept: list[str] = field(default_factory=list)
-    _current: str = ""
+    _current: str = ""  # the sentence through its last clause let through
+    _last: str = ""  # the text of the last call: a text that does not extend it begins a new sentence
     _shown: bool = False  # some clause of the current sentence was let through
     _after_drop: bool = False  # the last sentence was dropped before any of it showed
 
@@ -100,17 +102,15 @@ class ProseFilter:
             g for g in (_grams(_tokens(LIST_MARK.sub("", ln), self._names)) for ln in self.answer_lines) if g
         ]
         self._facts = [g for g in (_grams(_tokens(f, self._names)) for f in self.facts) if g]
-        self._leaks = set()
+        self._leaks, self._leak_starts = set(), set()
         for rule in self.rules:
             toks = _tokens(rule.replace("{}", " "), ())
             self._leaks |= _grams(toks, LEAK_GRAM)
+            for n in range(3, LEAK_GRAM):
+                self._leak_starts |= _grams(toks, n)
 
     def __call__(self, text: str) -> bool | None:
-        if self._current and not text.startswith(self._current):  # a new sentence: the last one is done
-            self._kept.append(self._current)
-            self._current = ""
-        if not self._current:
-            self._shown = False
+        self._advance(text)
         reason = self.reason(text)
         if reason:
             self.dropped.append((reason, text.strip()))
@@ -118,6 +118,36 @@ class ProseFilter:
             self._after_drop = not self._shown
             return False
         self._current = text
+        verdict = self._verdict(text)
+        if verdict:
+            self._shown, self._after_drop = True, False
+        return verdict
+
+    def peek(self, text: str, shows: int | None = None) -> bool:
+        """May `text`, the sentence so far cut at a whole word inside a clause, be shown now (its first `shows`
+        characters, where the last few are only judged)? The same checks, each as it applies to a prefix
+        (what is shared with the answer, the facts or the rules counts even when short),
+        and a failing prefix is not dropped, only held: the clause is judged whole at its end. What shows must
+        say enough on its own (our first words never show alone). Recorded only as "some of it shows"."""
+        self._advance(text)
+        if self.reason(text, prefix=True) or not self._verdict(text[:shows]):
+            return False
+        self._shown, self._after_drop = True, False
+        return True
+
+    def _advance(self, text: str) -> None:
+        # The same sentence while it goes on, or while a peek's prefix stops short of a clause's trailing space
+        # ("article;" after "article; "); once it has ended, even the same words again are a new one.
+        goes_on = text.startswith(self._last) or self._last.startswith(text)
+        if SENTENCE_END.search(self._last) or not goes_on:
+            if self._current:
+                self._kept.append(self._current)
+            self._current, self._shown = "", False
+        self._last = text
+
+    def _verdict(self, text: str) -> bool | None:
+        """True, or None where the sentence so far says too little to judge (a list line's start, a clause of
+        nothing but names, our own words)."""
         body = LIST_MARK.sub("", text)
         if LIST_MARK.match(text) or len(_grams(_tokens(body, self._names))) < 2:
             return None
@@ -126,11 +156,11 @@ class ProseFilter:
             own is not None and sum(t != "\x00" for t in _tokens(own, self._names)) < 2
         ):
             return None  # our words (and a comma: "《Title》[1]是一篇论文，"): the model's clause decides
-        self._shown, self._after_drop = True, False
         return True
 
-    def reason(self, text: str) -> str | None:
-        """Why `text` (a sentence so far) must not be shown, or None."""
+    def reason(self, text: str, prefix: bool = False) -> str | None:
+        """Why `text` (a sentence so far) must not be shown, or None. A `prefix` (cut inside a clause) is held
+        on less: one trigram shared with an answer line or a fact, the start of a run of the rules."""
         new_sentence = not self._current
         body = LIST_MARK.sub("", text).strip()
         if not body or (self.start and self.start.startswith(body)):
@@ -155,20 +185,51 @@ class ProseFilter:
             return "off topic"
         if self._wrong_language(body if own is None else own):
             return "language"
-        if len(grams) >= 2 and any(len(grams & line) / len(grams) >= RESTATE for line in self._lines):
+        least = 1 if prefix else 2
+        if len(grams) >= least and any(len(grams & line) / len(grams) >= RESTATE for line in self._lines):
             return "restates the answer"
         # The clause just finished on its own: a sentence whose first clause is the model's own can go on to copy
         # the description, and that clause is shown before the sentence as a whole reads as a restatement.
         clause = _grams(_tokens(text[len(self._current) :], self._names)) if self._current else set()
-        if len(clause) >= 3 and any(len(clause & line) / len(clause) >= RESTATE for line in self._lines):
+        if len(clause) >= (1 if prefix else 3) and any(
+            len(clause & line) / len(clause) >= RESTATE for line in self._lines
+        ):
             return "restates the answer"
-        if len(grams) >= 3 and any(len(grams & fact) / len(grams) >= COPY for fact in self._facts):
+        if len(grams) >= (1 if prefix else 3) and any(len(grams & fact) / len(grams) >= COPY for fact in self._facts):
             return "copies the prompt"
         if self._repeats(body, grams):
             return "repeated"
         if not self._citations_hold(body):
             return "citation"
+        return self._unsettled(body, own) if prefix else None
+
+    def _unsettled(self, body: str, own: str | None) -> str | None:
+        """Why a prefix that passes every check must still wait: what the next words decide. A run of the rules
+        that could grow into a leak; the model's own words after our start already sharing a trigram with an
+        answer line or a fact (our words dilute the sentence's share); a [n] whose sentence names nothing yet
+        that its source could be checked against ("[2] is a video that covers" waits for what it covers)."""
+        if self._leak_begins(_tokens(body, ())):
+            return "rules"
+        if own is not None and (grams := _grams(_tokens(own, self._names))):
+            if any(len(grams & line) / len(grams) >= RESTATE for line in self._lines):
+                return "restates the answer"
+            if any(len(grams & fact) / len(grams) >= COPY for fact in self._facts):
+                return "copies the prompt"
+        if CITE.search(body) and not self.topics_of(CITE.sub(" ", self._claim(self._titles_out(body)[1]))):
+            return "citation"
         return None
+
+    def _titles_out(self, body: str) -> tuple[set[int], str]:
+        """(the sources whose titles `body` names, `body` with those titles blanked)."""
+        lowered = body.casefold()
+        titled = {i for i, s in enumerate(self.sources, 1) if len(s.title) >= 6 and s.title.casefold() in lowered}
+        # What the sentence says outside the titles it names: naming a title does not make the source cover
+        # whatever else the sentence claims ("Attention Is All You Need [1] is a paper that covers instruction
+        # tuning"), the more so as find's first words name the title for the model.
+        untitled = body
+        for i in sorted(titled, key=lambda i: -len(self.sources[i - 1].title)):
+            untitled = re.sub(re.escape(self.sources[i - 1].title), " ", untitled, flags=re.I)
+        return titled, untitled
 
     def _untitled(self, body: str) -> str:
         """`body` without the answer's resource titles ("nlp.seas.harvard.edu — attention" names no NLP topic)."""
@@ -189,6 +250,10 @@ class ProseFilter:
             return cjk + latin >= 8 and cjk / (cjk + latin) < 0.3
         return cjk >= 2 and cjk / (cjk + latin) > 0.2
 
+    def _leak_begins(self, tokens: list[str]) -> bool:
+        """The prefix ends in a run of the rules that the next words could carry to a leak (LEAK_GRAM)."""
+        return any(tuple(tokens[-n:]) in self._leak_starts for n in range(3, LEAK_GRAM) if len(tokens) >= n)
+
     def _repeats(self, body: str, grams: set) -> bool:
         key = " ".join(_tokens(body, self._names))
         for earlier in self._kept:
@@ -206,31 +271,45 @@ class ProseFilter:
         cites = [int(n) for n in CITE.findall(body)]
         if not cites:
             return True
-        lowered = body.casefold()
-        titled = {i for i, s in enumerate(self.sources, 1) if len(s.title) >= 6 and s.title.casefold() in lowered}
-        # What the sentence says outside the titles it names: naming a title does not make the source cover
-        # whatever else the sentence claims ("Attention Is All You Need [1] is a paper that covers instruction
-        # tuning"), the more so as find's first words name the title for the model.
-        untitled = body
-        for i in sorted(titled, key=lambda i: -len(self.sources[i - 1].title)):
-            untitled = re.sub(re.escape(self.sources[i - 1].title), " ", untitled, flags=re.I)
-        main = self._main_topic(untitled)
-        for n in cites:
+        titled, untitled = self._titles_out(body)
+        for n, about in self._claims(untitled):
             if not 1 <= n <= len(self.sources):
                 continue  # clean_segment removes it; the sentence itself may still stand
             # Another source's [n] on a sentence naming a title: "The course "Generative AI for Everyone" is
             # [1]". Next to the named source's own [n] it is one more source for the same claim, judged as any.
             if titled and n not in titled and not titled & set(cites):
                 return False
-            if main and main not in self.sources[n - 1].topics:
+            if about and not about & self.sources[n - 1].topics:
                 return False
         return True
+
+    def _claims(self, untitled: str) -> list[tuple[int, set[str]]]:
+        """Each [n] with what its source must carry one of: the sentence's main topic, or its own clause's (the
+        first the clause names outside the name the [n] tags). "Start with calculus, then work up to RLHF [1]"
+        cites an RLHF source for its second clause; "RLHF 用人类的偏好训练奖励模型，再用强化学习微调 [1]" one for
+        the sentence; "BERT [2] …, covers instruction tuning" needs instruction tuning either way."""
+        sentence_main = self._main_topic(untitled)
+        claims = []
+        for m in CITE.finditer(untitled):
+            before = re.split(r"[,;:，；：]", untitled[: m.start()])[-1]
+            after = re.split(r"[,;:，；：.!?。！？]", untitled[m.end() :])[0]
+            if _tokens(after, ()):  # "BERT [2] is …": the name right before it says which source, not what
+                before = before[: len(before) - len(self._named_just_before(before))]
+            named = self.topics_of(CITE.sub(" ", before + " " + after))
+            about = {t for t in (sentence_main, named[0] if named else None) if t}
+            claims.append((int(m.group(1)), about))
+        return claims
 
     def _main_topic(self, untitled: str) -> str | None:
         """The topic a citing sentence is about: the first it names outside the name its [n] tags. "BERT [2] is
         an intermediate paper that covers instruction tuning" is about instruction tuning: "BERT [2]" (a name
         directly in front of a [n] the sentence goes on after) says which source, and a source carrying BERT but
         not instruction tuning does not support it. A sentence that names nothing but that name is about it."""
+        named = self.topics_of(CITE.sub(" ", self._claim(untitled))) or self.topics_of(CITE.sub(" ", untitled))
+        return named[0] if named else None
+
+    def _claim(self, untitled: str) -> str:
+        """`untitled` with each name that only tags its [n] ("BERT [2] is …") blanked in place."""
         claim = list(untitled)
         for m in CITE.finditer(untitled):
             rest = re.split(r"[,;:，；：.!?。！？]", untitled[m.end() :])[0]
@@ -238,9 +317,7 @@ class ProseFilter:
                 continue  # "… shows RLHF at work [1].": what stands before it is the claim itself
             subject = self._named_just_before(untitled[: m.start()])
             claim[m.start() - len(subject) : m.start()] = " " * len(subject)  # blanked in place: spans may overlap
-        claim = "".join(claim)
-        named = self.topics_of(CITE.sub(" ", claim)) or self.topics_of(CITE.sub(" ", untitled))
-        return named[0] if named else None
+        return "".join(claim)
 
     def _named_just_before(self, lead: str) -> str:
         """The shortest end of `lead` that names a topic with at most two other words ("BERT ", "the BERT

@@ -234,12 +234,12 @@ def test_a_sentence_about_a_topic_outside_the_answer_is_dropped(assistant, fake_
         [
             ", then instruction tuning.",
             " Generative adversarial networks are fun.",
-            " PPO comes right before RLHF [2].",
+            " RLHF comes right after PPO [2].",  # [2] (an RLHF source) carries what it is about: RLHF
         ]
     )
     answer = assistant(llm).ask(PLAN_EN)
     assert "adversarial" not in answer.prose.lower() and "adversarial" not in answer.text.lower()
-    assert "then instruction tuning." in answer.prose and "PPO comes right before RLHF [2]." in answer.prose
+    assert "then instruction tuning." in answer.prose and "RLHF comes right after PPO [2]." in answer.prose
 
 
 @pytest.mark.parametrize(

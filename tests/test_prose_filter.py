@@ -114,7 +114,8 @@ def test_a_citation_of_a_source_about_something_else_drops_the_sentence():
     )
     assert "Generative AI for Everyone" not in text and "InstructGPT shows RLHF at work [1]." in text
     keep = judge(sources=[("Neural Networks: Zero to Hero", {"neural-networks"})])
-    assert shown(["This resource is mostly about DeepSpeed [1]."], keep).strip() == "", "a made-up subject"
+    # A sentence that arrives whole is judged whole (streamed word by word, see the test of what shows first).
+    assert shown(["This resource is mostly about DeepSpeed [1]. "], keep).strip() == "", "a made-up subject"
 
 
 def test_prose_stops_at_its_length_budget():
@@ -123,7 +124,7 @@ def test_prose_stops_at_its_length_budget():
     assert text == "One thing to know. A second thing to know. "
 
 
-# -- clause-at-a-time streaming -------------------------------------------------------------------------------
+# -- word-at-a-time streaming --------------------------------------------------------------------------------
 def test_a_clause_is_shown_as_soon_as_it_ends():
     consumed = []
 
@@ -145,6 +146,81 @@ def test_a_sentence_cut_at_a_rejected_clause_ends_in_a_full_stop():
     keep = judge("zh", allowed={"transformer"})
     text = shown(["先从 Transformer 的结构学起，", "再学 DeepSpeed。", "然后多练习。"], keep)
     assert text == "先从 Transformer 的结构学起。然后多练习。"
+
+
+def tokens(text: str) -> list[str]:
+    """`text` as a small model streams it: a word (with its leading space) or a Chinese character a piece."""
+    return re.findall(r"\s*[A-Za-z0-9'.,\[\]]+|\s*[^\sA-Za-z0-9'.,\[\]]", text)
+
+
+def first_shown(pieces, keep) -> tuple[str, int]:
+    """(the first piece shown, how many model pieces had arrived by then)."""
+    consumed = []
+
+    def stream():
+        for p in pieces:
+            consumed.append(p)
+            yield p
+
+    return next(clean_stream(stream(), 3, set(), set(), keep)), len(consumed)
+
+
+def test_the_first_words_show_as_soon_as_they_are_whole_and_ours_never_alone():
+    """The prose's first clause streams word by word; after it, a clause at a time."""
+    start = "GPT is a good next step for you because"
+    keep = judge(allowed={"transformer", "rlhf"})
+    keep.start = start
+    model = " it builds directly on the transformer you know, and it opens up RLHF."
+    piece, arrived = first_shown([start, *tokens(model)], keep)
+    # " it" and " builds" arrive, " directly" makes "builds" whole: the model has said two words of its own.
+    assert piece == start + " it builds" and arrived == 1 + 3
+    keep = judge(allowed={"transformer", "rlhf"})
+    keep.start = start
+    out = list(clean_stream([start, *tokens(model)], 3, set(), set(), keep))
+    assert out[:3] == [start + " it builds", " directly", " on"] and out[-1] == ", and it opens up RLHF."
+    zh = "接下来学GPT的理由是"
+    keep = judge("zh", allowed={"transformer"})
+    keep.start = zh
+    piece, arrived = first_shown([zh, "它", "直接", "建立", "在", "Transformer", "之上。"], keep)
+    assert piece == zh + "它直接" and arrived == 1 + 3, "the last characters wait to be judged with what follows"
+
+
+def test_a_first_sentence_rejected_after_its_first_words_showed_ends_there_in_a_full_stop():
+    """Nothing shown is taken back. The invalid [1] (Zero to Hero is not about DeepSpeed) never shows; the
+    sentence ends at its last shown word, and the next sentence goes on."""
+    keep = judge(sources=[("Neural Networks: Zero to Hero", {"neural-networks"})])
+    text = shown(tokens("This resource is mostly about DeepSpeed [1]. Then practise with the exercises."), keep)
+    assert text == "This resource is mostly about DeepSpeed. Then practise with the exercises."
+    assert [reason for reason, _ in keep.dropped] == ["citation"]
+    keep = judge("zh", allowed={"transformer"})
+    text = shown(list("先从 Transformer 的结构学起，再学 DeepSpeed。然后多练习。"), keep)
+    assert text == "先从 Transformer 的结构学起。然后多练习。", "a later clause is judged whole, as before"
+
+
+def test_a_first_clause_that_turns_into_a_restatement_stops_before_it_restates():
+    start = "Layer normalization matters because"
+    keep = judge(answer=["Normalising each example's activations across its features rather than across the batch."])
+    keep.start = start
+    model = " it normalizes each example's activations across its features rather than across the batch."
+    text = shown([start, *tokens(model)], keep)
+    # Our words dilute the sentence's share: the model's own words are held once half their trigrams are the line's.
+    assert text == start + " it normalizes each example's activations. "
+    assert [reason for reason, _ in keep.dropped] == ["restates the answer"]
+
+
+def test_first_words_that_begin_a_rule_or_a_citation_wait_to_be_judged_whole():
+    keep = judge()
+    assert shown(tokens("Explain it in two to four sentences first."), keep) == ""
+    assert [reason for reason, _ in keep.dropped] == ["rules"]
+    start = "The Illustrated Transformer [1] is an article that"
+    source = ("The Illustrated Transformer", {"transformer"})
+    keep = judge(sources=[source])
+    keep.start = start
+    assert shown([start, *tokens(" covers the basics of RLHF.")], keep) == "", "what it covers decides"
+    keep = judge(sources=[source])
+    keep.start = start
+    piece, _ = first_shown([start, *tokens(" draws the transformer step by step.")], keep)
+    assert piece == start + " draws the transformer"
 
 
 def test_a_url_split_at_a_clause_boundary_is_still_judged_whole():
@@ -472,7 +548,7 @@ def test_a_clause_with_no_words_left_at_the_budget_is_no_prose():
 def test_naming_a_sources_title_does_not_make_it_cover_whatever_else_the_sentence_says():
     source = ("The Illustrated Transformer", {"transformer"})
     keep = judge(sources=[source])
-    claim = "The Illustrated Transformer [1] is an article that covers RLHF."
+    claim = "The Illustrated Transformer [1] is an article that covers RLHF. "
     assert shown([claim], keep) == "" and keep.dropped[0][0] == "citation"
     fits = "The Illustrated Transformer [1] is an article that draws the transformer step by step."
     assert shown([fits], judge(sources=[source])) == fits
@@ -550,7 +626,7 @@ def test_a_citation_at_the_end_of_its_claim_must_carry_what_the_claim_is_about()
     # every one needed).
     kept = "Instruction tuning on top of BERT is shown at scale [1]."
     assert shown([kept], _cited(flan)) == kept
-    wrong = "Instruction tuning is shown step by step in BERT [2]."
+    wrong = "Instruction tuning is shown step by step in BERT [2]. "  # arriving whole: judged whole
     keep = _cited(flan)
     assert shown([wrong], keep) == "" and keep.dropped[0][0] == "citation"
 
@@ -572,10 +648,10 @@ def test_another_sources_citation_next_to_the_named_ones_is_judged_on_the_claim(
     slides = ("Slides for the lecture above", {"instruction-tuning"})
     assert shown([claim], _cited([lecture, slides])) == claim
     keep = _cited([lecture, ("BERT", {"bert"})])
-    assert shown([claim], keep) == "" and keep.dropped[0][0] == "citation"
+    assert shown([claim + " "], keep) == "" and keep.dropped[0][0] == "citation"  # arriving whole
     # Naming one source's title and citing only another stays wrong.
     keep = _cited([lecture, slides])
-    assert shown(["Instruction finetuning and RLHF lecture is a video about instruction tuning [2]."], keep) == ""
+    assert shown(["Instruction finetuning and RLHF lecture is a video about instruction tuning [2]. "], keep) == ""
 
 
 def test_a_title_that_is_a_topics_name_also_carries_what_its_words_name():
