@@ -34,7 +34,7 @@ from studygraph.assistant import translate
 from studygraph.assistant.query import Query
 from studygraph.errors import CatalogueError, ModelUnavailable
 from studygraph.graph.catalogue import load_catalogue
-from studygraph.models import Resource
+from studygraph.models import Resource, is_gloss
 from studygraph.store.embedders import INFOS, make_embedder
 from studygraph.store.meta import MetaStore
 from studygraph.store.vectors import EmbedderMismatch, VectorStore, damage
@@ -227,7 +227,8 @@ def lexical_index(meta: MetaStore) -> _Lexical:
             _save_bm25(bm25, ids, cache_dir, title_index, [*texts, *(r.title for r in resources.values())])
         first: dict[str, str] = {}
         for cid, rid in zip(ids, rids):
-            first.setdefault(rid, cid)
+            if not is_gloss(cid):
+                first.setdefault(rid, cid)
         built = _Lexical(
             version,
             ids,
@@ -660,7 +661,9 @@ class Retriever:
         out = []
         for rid, score in ranked:
             r = resources[rid]
-            chunk_id = dense_best.get(rid) or lexical_best.get(rid) or lex.first_chunk.get(rid, "")
+            # A gloss says what the resource's topics mean, not what the resource says: its card stands in.
+            best = (dense_best.get(rid), lexical_best.get(rid))
+            chunk_id = next((c for c in best if c and not is_gloss(c)), None) or lex.first_chunk.get(rid, "")
             src = f"{r.sources[0].file}:{r.sources[0].line}" if r.sources else ""
             snippet = " ".join(lex.chunk_text.get(chunk_id, r.title).split())[:SNIPPET_CHARS]
             similarity = similarities.get(rid, 0.0)
