@@ -618,15 +618,23 @@ class Retriever:
         dense, dense_best = _per_resource(dense_chunks, lex.chunk_resource)
         lexical, lexical_best = _per_resource([c for c, _ in lexical_hits], lex.chunk_resource)
         coverage: dict[str, float] = {}
+        # The floor reads only a resource's own words: a gloss's are its topics' descriptions, which name other
+        # subjects too (seq2seq's says what attention fixed; "a video about attention" is not answered by it).
+        own: dict[str, float] = {}
         for cid, cov in lexical_hits:
             rid = lex.chunk_resource.get(cid)
             coverage[rid] = max(coverage.get(rid, 0.0), cov)
+            if not is_gloss(cid):
+                own[rid] = max(own.get(rid, 0.0), cov)
         fused = rrf([dense], f.k, [f.dense])
         for rank, rid in enumerate(lexical):  # a vote worth the share of the query it matches
             fused[rid] += f.lexical * coverage[rid] ** f.coverage / (f.k + rank + 1)
         translated: dict[str, float] = {}
+        own_translated: dict[str, float] = {}
         for cid, cov in translated_hits:  # a resource at its best chunk's place, with that chunk's coverage
             translated.setdefault(lex.chunk_resource.get(cid), cov)
+            if not is_gloss(cid):
+                own_translated.setdefault(lex.chunk_resource.get(cid), cov)
         for rank, (rid, cov) in enumerate(translated.items()):
             if rid is not None:
                 fused[rid] += f.translated * cov**f.coverage / (f.k + rank + 1)
@@ -668,16 +676,14 @@ class Retriever:
             snippet = " ".join(lex.chunk_text.get(chunk_id, r.title).split())[:SNIPPET_CHARS]
             similarity = similarities.get(rid, 0.0)
             matched = bool(
-                coverage.get(rid, 0.0) >= self.evidence.coverage
-                or translated.get(rid, 0.0) >= self.evidence.coverage
+                own.get(rid, 0.0) >= self.evidence.coverage
+                or own_translated.get(rid, 0.0) >= self.evidence.coverage
                 or named.get(rid, 0.0) >= self.evidence.coverage
                 or similarity >= self.evidence.similarity
                 or bool(set(subjects) & set(r.topics))
             )
             out.append(
-                SearchResult(
-                    r, score, list(r.topics), src, snippet, chunk_id, matched, similarity, coverage.get(rid, 0.0)
-                )
+                SearchResult(r, score, list(r.topics), src, snippet, chunk_id, matched, similarity, own.get(rid, 0.0))
             )
         return out
 
