@@ -34,7 +34,7 @@ from studygraph.assistant import translate
 from studygraph.assistant.query import Query
 from studygraph.errors import CatalogueError, ModelUnavailable
 from studygraph.graph.catalogue import load_catalogue
-from studygraph.models import Resource
+from studygraph.models import Resource, is_gloss
 from studygraph.store.embedders import INFOS, make_embedder
 from studygraph.store.meta import MetaStore
 from studygraph.store.vectors import EmbedderMismatch, VectorStore, damage
@@ -227,7 +227,8 @@ def lexical_index(meta: MetaStore) -> _Lexical:
             _save_bm25(bm25, ids, cache_dir, title_index, [*texts, *(r.title for r in resources.values())])
         first: dict[str, str] = {}
         for cid, rid in zip(ids, rids):
-            first.setdefault(rid, cid)
+            if not is_gloss(cid):
+                first.setdefault(rid, cid)
         built = _Lexical(
             version,
             ids,
@@ -617,15 +618,23 @@ class Retriever:
         dense, dense_best = _per_resource(dense_chunks, lex.chunk_resource)
         lexical, lexical_best = _per_resource([c for c, _ in lexical_hits], lex.chunk_resource)
         coverage: dict[str, float] = {}
+        # The floor reads only a resource's own words: a gloss's are its topics' descriptions, which name other
+        # subjects too (seq2seq's says what attention fixed; "a video about attention" is not answered by it).
+        own: dict[str, float] = {}
         for cid, cov in lexical_hits:
             rid = lex.chunk_resource.get(cid)
             coverage[rid] = max(coverage.get(rid, 0.0), cov)
+            if not is_gloss(cid):
+                own[rid] = max(own.get(rid, 0.0), cov)
         fused = rrf([dense], f.k, [f.dense])
         for rank, rid in enumerate(lexical):  # a vote worth the share of the query it matches
             fused[rid] += f.lexical * coverage[rid] ** f.coverage / (f.k + rank + 1)
         translated: dict[str, float] = {}
+        own_translated: dict[str, float] = {}
         for cid, cov in translated_hits:  # a resource at its best chunk's place, with that chunk's coverage
             translated.setdefault(lex.chunk_resource.get(cid), cov)
+            if not is_gloss(cid):
+                own_translated.setdefault(lex.chunk_resource.get(cid), cov)
         for rank, (rid, cov) in enumerate(translated.items()):
             if rid is not None:
                 fused[rid] += f.translated * cov**f.coverage / (f.k + rank + 1)
@@ -660,21 +669,21 @@ class Retriever:
         out = []
         for rid, score in ranked:
             r = resources[rid]
-            chunk_id = dense_best.get(rid) or lexical_best.get(rid) or lex.first_chunk.get(rid, "")
+            # A gloss says what the resource's topics mean, not what the resource says: its card stands in.
+            best = (dense_best.get(rid), lexical_best.get(rid))
+            chunk_id = next((c for c in best if c and not is_gloss(c)), None) or lex.first_chunk.get(rid, "")
             src = f"{r.sources[0].file}:{r.sources[0].line}" if r.sources else ""
             snippet = " ".join(lex.chunk_text.get(chunk_id, r.title).split())[:SNIPPET_CHARS]
             similarity = similarities.get(rid, 0.0)
             matched = bool(
-                coverage.get(rid, 0.0) >= self.evidence.coverage
-                or translated.get(rid, 0.0) >= self.evidence.coverage
+                own.get(rid, 0.0) >= self.evidence.coverage
+                or own_translated.get(rid, 0.0) >= self.evidence.coverage
                 or named.get(rid, 0.0) >= self.evidence.coverage
                 or similarity >= self.evidence.similarity
                 or bool(set(subjects) & set(r.topics))
             )
             out.append(
-                SearchResult(
-                    r, score, list(r.topics), src, snippet, chunk_id, matched, similarity, coverage.get(rid, 0.0)
-                )
+                SearchResult(r, score, list(r.topics), src, snippet, chunk_id, matched, similarity, own.get(rid, 0.0))
             )
         return out
 

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from studygraph.graph.catalogue import Catalogue, both_names
 from studygraph.graph.tagging import Evidence, mentioned_topics, tagger_for
 from studygraph.ingest.titles import shorten
-from studygraph.models import Chunk, Resource, Source
+from studygraph.models import GLOSS_PREFIX, Chunk, Resource, Source
 from studygraph.quarantine import clean_lines, quarantined, suspicious
 from studygraph.store.meta import DocTextRow, MentionRow
 from studygraph.store.pages import Page
@@ -21,6 +21,9 @@ PAPER_CHUNK_CHARS = 1200
 # A page's first 12,000 characters (about ten chunks): what a page is about is said early, and embedding
 # every word of 200 long pages would make a fetch ingest minutes slower for little recall.
 PAGE_TEXT_CHARS = 12_000
+# What make_chunks makes, as a version: ingest rebuilds the chunks of a library made by another version even
+# when no file changed (only the chunks whose text changed are embedded again). 2: gloss chunks.
+CHUNKS_FORMAT = "2"
 
 
 def page_text(page: Page) -> str:
@@ -93,20 +96,19 @@ def make_chunks(
     """A resource card per resource, plus windows of paper text and of fetched page text. Topic names in
     both languages go into the card, so that a Chinese question finds an English-titled resource by its
     topic, and the reverse (for BM25 and for an embedder that knows one language only): the topics it is
-    about, then the others its title, lines and headings mention. A quarantined resource gets none: its
-    words are never embedded, indexed or found."""
+    about, then the others its title, lines and headings mention. A resource about curated topics also gets
+    a gloss chunk: its title and what those topics mean (the catalogue's descriptions, English and Chinese),
+    so that a paraphrase sharing no word with the title ("让小模型学习大模型的输出") meets the resource through
+    its topic's words; a chunk of its own, so the card's embedding is not diluted. A quarantined resource
+    gets none: its words are never embedded, indexed or found."""
     chunks = []
     held = {r.id for r in resources if quarantined(r.title, r.context)}
     resources = [r for r in resources if r.id not in held]
     for r in resources:
-        topic_names = ", ".join(both_names(catalogue.topics[t]) for t in r.topics if t in catalogue.topics)
-        also = [t for t in mentioned_topics(r, catalogue) if t not in r.topics][: max(0, 6 - len(r.topics))]
-        also_names = ", ".join(both_names(catalogue.topics[t]) for t in also if t in catalogue.topics)
-        heading = r.sources[0].heading if r.sources else ""
-        about = f"{r.kind}; topics: {topic_names}" if topic_names else r.kind
-        about += f"; mentions: {also_names}" if also_names else ""
-        text = "\n".join(x for x in (r.title, about, heading, r.context) if x)
-        chunks.append(_chunk(r.id, text))
+        chunks.append(_chunk(r.id, _card(r, catalogue)))
+        gloss = _gloss(r, catalogue)
+        if gloss:
+            chunks.append(_chunk(r.id, gloss, GLOSS_PREFIX))
     texts = [(t.resource_id, t.text) for t in doc_text if t.resource_id not in held]
     texts += [(r.id, page_text(pages[r.url])) for r in resources if pages and r.url in pages]
     for resource_id, text in texts:
@@ -118,6 +120,26 @@ def make_chunks(
     return sorted(unique.values(), key=lambda c: c.id)
 
 
-def _chunk(resource_id: str, text: str) -> Chunk:
+def _card(r: Resource, catalogue: Catalogue) -> str:
+    """Title; kind, its topics' names and the topics it mentions; the heading it was found under; its context."""
+    topic_names = ", ".join(both_names(catalogue.topics[t]) for t in r.topics if t in catalogue.topics)
+    also = [t for t in mentioned_topics(r, catalogue) if t not in r.topics][: max(0, 6 - len(r.topics))]
+    also_names = ", ".join(both_names(catalogue.topics[t]) for t in also if t in catalogue.topics)
+    heading = r.sources[0].heading if r.sources else ""
+    about = f"{r.kind}; topics: {topic_names}" if topic_names else r.kind
+    about += f"; mentions: {also_names}" if also_names else ""
+    return "\n".join(x for x in (r.title, about, heading, r.context) if x)
+
+
+def _gloss(r: Resource, catalogue: Catalogue) -> str:
+    """The resource's title, then the descriptions of the curated topics it is about, in both languages ("" if
+    none has one: a learned topic has no description). Measured against the other language only, the primary
+    topic only and topics few resources hold: README "Search", glosses."""
+    topics = [catalogue.topics[t] for t in r.topics if t in catalogue.topics]
+    meanings = [d for t in topics for d in (t.description, t.description_zh) if d]
+    return "\n".join([r.title, *meanings]) if meanings else ""
+
+
+def _chunk(resource_id: str, text: str, prefix: str = "c") -> Chunk:
     digest = hashlib.sha1(f"{resource_id}\0{text}".encode()).hexdigest()[:20]
-    return Chunk(id=f"c{digest}", resource_id=resource_id, text=text)
+    return Chunk(id=f"{prefix}{digest}", resource_id=resource_id, text=text)

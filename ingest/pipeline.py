@@ -6,11 +6,11 @@ SQLite lists, and possibly some stale ones that nothing references. Chunk ids ar
 
   0. Take the data dir's writer lock (store/lock.py) before reading anything: a second ingest waits, then
      builds on this one's result instead of overwriting it with a library computed from an older snapshot.
-  1. Nothing changed (file hashes, catalogue digest, embedder), the last run ended `clean` and the store says
-     what the files say (SQLite's resources and chunks match its per-file rows, the embedder's Chroma
-     collection holds as many vectors as SQLite lists chunks): report and stop. Anything missing (a deleted
-     or damaged Chroma store, a half-applied library, a switch of embedder) takes the full path below, which
-     rebuilds the library and re-embeds what Chroma lacks.
+  1. Nothing changed (file hashes, catalogue digest, embedder, chunk format), the last run ended `clean`
+     and the store says what the files say (SQLite's resources and chunks match its per-file rows, the
+     embedder's Chroma collection holds as many vectors as SQLite lists chunks): report and stop. Anything
+     missing (a deleted or damaged Chroma store, a half-applied library, a switch of embedder) takes the
+     full path below, which rebuilds the library and re-embeds what Chroma lacks.
   2. Set state=`dirty` (committed) before any vector is written.
   3. Parse changed files; compute the complete new library in memory (mentions, merged resources,
      topics, chunks).
@@ -55,7 +55,7 @@ from studygraph.ingest.files import (
     discover,
     read_bytes,
 )
-from studygraph.ingest.library import make_chunks, merge_resources
+from studygraph.ingest.library import CHUNKS_FORMAT, make_chunks, merge_resources
 from studygraph.ingest.markdown import parse_markdown
 from studygraph.ingest.pdf import parse_pdf
 from studygraph.ingest.urls import resource_id
@@ -355,7 +355,8 @@ def _up_to_date(
     catalogue_changed = meta.get_meta("catalogue") != catalogue.digest
     pages_changed = (meta.get_meta("pages") or "") != pages
     embedder_changed = meta.get_meta("embedder") != embedder
-    unchanged = not (catalogue_changed or pages_changed or embedder_changed)
+    chunks_changed = meta.get_meta("chunks_format") != CHUNKS_FORMAT  # made by a studygraph that cut them otherwise
+    unchanged = not (catalogue_changed or pages_changed or embedder_changed or chunks_changed)
     return not changed and not removed and state == "clean" and unchanged
 
 
@@ -480,6 +481,7 @@ def _commit(
         matcher = matcher_for(catalogue)
         meta.set_question_topics(lambda text, heading: matcher.topics(text) or matcher.topics(heading.split(" > ")[-1]))
         meta.set_meta("catalogue", catalogue.digest)
+        meta.set_meta("chunks_format", CHUNKS_FORMAT)
         meta.set_meta("pages", pages)
         meta.set_meta("pages_used", str(library.pages))
         meta.set_meta("embedder", embedder)  # the identity of the vectors this library's chunks have

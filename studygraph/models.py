@@ -119,6 +119,15 @@ class Chunk:
     text: str
 
 
+GLOSS_PREFIX = "g"  # a gloss chunk's id begins so; a card's and a text window's with "c"
+
+
+def is_gloss(chunk_id: str) -> bool:
+    """Whether a chunk is a resource's gloss (ingest/library.py: what its topics mean, not its own words): it is
+    searched like any chunk, but never shown or quoted as the resource's text."""
+    return chunk_id.startswith(GLOSS_PREFIX)
+
+
 AREA_NAMES = {  # catalogue area -> (English, Chinese)
     "math": ("Mathematics", "数学"),
     "programming": ("Programming", "编程"),

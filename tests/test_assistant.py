@@ -506,6 +506,10 @@ NOTHING = {  # garbage, and subjects the library does not hold, in both language
     "any good resources on sourdough baking?": "Nothing in your library matches “",
     "有没有讲量子化学的资料？": "资料库里没有与“",
     "有什么关于烘焙面包的视频": "资料库里没有与“",
+    # Words the library holds, but not their subject: "architecture" (the transformer's), "model" and "train".
+    # Coverage over only the words some chunk holds let questions like these through (README "No match").
+    "medieval castle architecture": "Nothing in your library matches “",
+    "model trains for kids": "Nothing in your library matches “",
 }
 
 

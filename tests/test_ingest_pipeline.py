@@ -93,7 +93,9 @@ def test_editing_one_line_updates_only_that_file(tmp_path, make_settings, embedd
     after = state(settings)
 
     assert (report.updated, report.unchanged) == (1, 1)
-    assert report.vectors_written == 1 and report.vectors_deleted == 1
+    # Its card and its gloss (which begins with the title) are the only vectors embedded again.
+    new = set(after["chunks"]) - set(before["chunks"])
+    assert report.vectors_written == report.vectors_deleted == len(new) == 2
     changed = set(after["resources"]) ^ set(before["resources"])
     assert {r[1] for r in changed} == {"https://jalammar.github.io/illustrated-transformer"}
 
@@ -183,3 +185,37 @@ def test_explicit_paths_do_not_remove_the_rest(tmp_path, make_settings, embedder
     # A later default ingest still knows c.md (it was ingested explicitly) and changes nothing.
     again = ingest(settings, embedder=embedder)
     assert (again.added, again.updated, again.removed) == (0, 0, 0)
+
+
+def test_a_library_cut_by_an_older_studygraph_gets_its_glosses_embedded_and_nothing_else(
+    tmp_path, make_settings, embedder, monkeypatch
+):
+    """No file changed, but the chunks are cut another way now (gloss chunks, chunk format 2): the next ingest
+    rebuilds the chunks, embeds only the new ones (the cards are unchanged) and ends where a clean ingest of
+    the same files ends."""
+    from studygraph.config import load_settings
+    from studygraph.ingest import library
+    from studygraph.models import is_gloss
+
+    corpus = tmp_path / "corpus"
+    write(corpus / "a.md", ROADMAP)
+    write(corpus / "b.md", OTHER)
+    settings = make_settings(corpus)
+    with monkeypatch.context() as older:  # as the version before glosses cut and recorded them
+        older.setattr(library, "_gloss", lambda r, catalogue: "")
+        older.setattr("studygraph.ingest.pipeline.CHUNKS_FORMAT", "1")
+        ingest(settings, embedder=embedder)
+    before = state(settings)
+    assert not any(is_gloss(c) for c in before["chunks"])
+
+    report = ingest(settings, embedder=embedder)
+    after = state(settings)
+    glosses = [c for c in after["chunks"] if is_gloss(c)]
+    assert glosses and report.unchanged == 2 and report.vectors_deleted == 0
+    assert report.vectors_written == len(glosses) == len(set(after["chunks"]) - set(before["chunks"]))
+    assert after["resources"] == before["resources"] and after["vectors"] == after["chunks"]
+
+    fresh = load_settings(data_dir=tmp_path / "fresh", corpus_dirs=[corpus], llm_backend="none")
+    ingest(fresh, embedder=embedder)
+    assert state(fresh) == after
+    assert ingest(settings, embedder=embedder).vectors_written == 0  # and the next one has nothing to do

@@ -12,6 +12,7 @@ import pytest
 from conftest import CORPUS, FIXTURES, REPO, SHARED, write
 from test_cli_input import run_cli as cli
 
+from studygraph.models import is_gloss
 from studygraph.quarantine import flagged_lines, quarantined, suspicious
 
 INJECTION = FIXTURES / "injection" / "attention-roadmap.md"
@@ -164,6 +165,10 @@ def test_the_store_offers_the_real_links_and_holds_back_every_injected_one(hosti
     assert held and all(EVIL.search(u) for u in held)
     assert meta.corpus_urls() == REAL
     assert not any(EVIL.search(row["text"]) for row in meta.chunks()), "injected words are never indexed"
+    # Not a card, a gloss (what its topics mean, ingest/library.py) or a text window: no chunk at all.
+    chunked = {row["resource_id"] for row in meta.chunks()}
+    assert not chunked & {r.id for r in meta.quarantined()}
+    assert any(is_gloss(row["id"]) for row in meta.chunks())  # the real links have theirs
     assert not any(INJECTED_WORDS.search(q["text"]) for q in meta.questions())
 
 

@@ -231,3 +231,44 @@ def test_asking_for_a_paper_puts_the_paper_about_the_named_topic_first(assistant
     names: what fits the ask reorders the top, never the evidence about the subject."""
     first = assistant.search(query, k=5)[0].resource
     assert expected in (first.url or ""), first.title
+
+
+PAPERS = """# LLM papers
+- [Attention Is All You Need](https://arxiv.org/abs/1706.03762)
+- [BERT: Pre-training of Deep Bidirectional Transformers](https://arxiv.org/abs/1810.04805)
+- [LoRA: Low-Rank Adaptation of Large Language Models](https://arxiv.org/abs/2106.09685)
+- [Language Models are Few-Shot Learners](https://arxiv.org/abs/2005.14165)
+- [Deep Residual Learning for Image Recognition](https://arxiv.org/abs/1512.03385)
+- [Training language models to follow instructions with human feedback](https://arxiv.org/abs/2203.02155)
+- [Fast Inference from Transformers via Speculative Decoding](https://arxiv.org/abs/2211.17192)
+- [Scaling Laws for Neural Language Models](https://arxiv.org/abs/2001.08361)
+"""
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("用小模型先猜再让大模型验证来加快生成", "2211.17192"),  # speculative decoding: "draft model ... verifies"
+        ("训练时参数量和数据量怎么分配最省算力", "2001.08361"),  # scaling laws: "model size, data size and compute"
+    ],
+)
+def test_a_chinese_paraphrase_finds_an_english_paper_through_its_topics_description(
+    tmp_path, embedder, query, expected
+):
+    """The paraphrase shares no word with the title, and the card holds only the topic's name; the gloss chunk
+    holds what the topic means, in Chinese too (without it: neither paper in the top 3 of this library). What
+    the result shows is still the resource's card, not the topic's description."""
+    from conftest import write
+
+    from studygraph.assistant.engine import Assistant
+    from studygraph.config import load_settings
+    from studygraph.ingest.pipeline import ingest
+    from studygraph.models import is_gloss
+
+    corpus = write(tmp_path / "corpus" / "papers.md", PAPERS).parent
+    settings = load_settings(data_dir=tmp_path / "data", corpus_dirs=[corpus], llm_backend="none")
+    ingest(settings, embedder=embedder)
+    [first, *_] = Assistant(settings, embedder=embedder).search(query, k=5)
+    assert expected in first.resource.url, [first.resource.title]
+    assert not is_gloss(first.chunk_id)
+    assert first.snippet.startswith(f"{first.resource.title} paper; topics:")

@@ -25,6 +25,7 @@ ROADMAP = "# Attention\n" + "".join(
     f"- [Guide {i} to attention in transformers](https://example.org/attention/{i}) with some context\n"
     for i in range(20)
 )
+CHUNKS = 40  # each of the 20 resources is about attention: its card and its gloss (ingest/library.py)
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def library(tmp_path, embedder):
     settings = load_settings(data_dir=tmp_path / "data", corpus_dirs=[corpus], llm_backend="none")
     ingest(settings, embedder=embedder)
     clean = state(settings)
-    assert len(clean["vectors"]) == len(clean["chunks"]) == 20
+    assert len(clean["vectors"]) == len(clean["chunks"]) == CHUNKS
     return settings, corpus, clean
 
 
@@ -77,9 +78,9 @@ def drop_some_vectors(settings):
 
 DAMAGE = {
     "deleted": (delete_the_dir, "the vector store is missing"),
-    "emptied": (empty_the_database, "the vector store holds no vectors (the library has 20 chunks)"),
+    "emptied": (empty_the_database, f"the vector store holds no vectors (the library has {CHUNKS} chunks)"),
     "truncated": (truncate_the_database, "the vector store is damaged (database disk image is malformed)"),
-    "short": (drop_some_vectors, "the vector store holds 15 of the library's 20 vectors"),
+    "short": (drop_some_vectors, f"the vector store holds {CHUNKS - 5} of the library's {CHUNKS} vectors"),
 }
 
 
@@ -107,7 +108,7 @@ def test_a_damaged_vector_store_is_reported_by_search_and_repaired_by_one_ingest
     assert repaired.returncode == 0, repaired.stderr
     report = json.loads(repaired.stdout)
     assert report["repairs"] and [f"warning: {r}" for r in report["repairs"]] == warnings(repaired)
-    assert report["vectors_written"] == (5 if damage == "short" else 20)
+    assert report["vectors_written"] == (5 if damage == "short" else CHUNKS)
     if damage == "truncated":
         moved = Path(report["vector_store_set_aside"])
         assert moved.is_dir() and moved.name.startswith("chroma.broken-") and moved.parent == settings.data_dir
@@ -161,5 +162,5 @@ def test_a_chroma_dir_from_another_version_is_refused_even_when_nothing_changed(
     assert files() == before and not list(settings.data_dir.glob("chroma.broken-*"))
     db = sqlite3.connect(settings.chroma_path / "chroma.sqlite3")
     assert db.execute("SELECT max(version) FROM migrations").fetchone()[0] > 100
-    assert db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0] == 20
+    assert db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0] == CHUNKS
     db.close()

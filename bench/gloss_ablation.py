@@ -1,0 +1,124 @@
+"""`python -m bench.gloss_ablation [--split dev|test] [--embedder NAME] [--only NAME,...] [--misses]`: the
+document side of cross-lingual search, one row per way of telling a resource what its topics mean (the
+catalogue's English and Chinese descriptions, ingest/library.py `_gloss`): none, appended to its card, or a
+gloss chunk of its own (the default); both languages or only the one its title is not in; every topic, its
+primary topic only, or only topics few resources hold.
+
+Each row is its own ingest of the seed corpus (the library's `_card` and `_gloss` swapped while it runs),
+searched with the default fusion through `Assistant.search`, scored like bench.retrieval_ablation. Tune on
+`--split dev` only; `--misses` lists the dev misses of the last row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.retrieval_ablation import _search_fn, group_table, ingest_seed, table
+from bench.search_eval import evaluate, load_labels, select
+from studygraph.assistant.retrieval import DEFAULT_FUSION
+
+RARE = 3  # "topics few resources hold": at most this many of the seed library's 171
+
+
+@dataclass(frozen=True)
+class Cut:
+    where: str = "chunk"  # "" (no gloss), "card" (appended to the card) or "chunk" (a gloss chunk)
+    langs: str = "both"  # "both", or "other": the Chinese description for an English title, and the reverse
+    topics: str = "all"  # "all", "primary" (the resource's first topic) or "rare" (held by <= RARE resources)
+    title: bool = True  # a gloss chunk begins with the resource's title
+
+
+VARIANTS: dict[str, Cut] = {
+    "no glosses (cards with topic names only, before 2026-12-01)": Cut(where=""),
+    "(a) both descriptions appended to the card, every topic": Cut(where="card"),
+    "(a) appended to the card, primary topic only": Cut(where="card", topics="primary"),
+    "(a) appended to the card, topics held by <= 3 resources": Cut(where="card", topics="rare"),
+    "(c) the other language's description appended to the card": Cut(where="card", langs="other"),
+    "(b) gloss chunk without the title": Cut(title=False),
+    "(b) gloss chunk, primary topic only": Cut(topics="primary"),
+    "(b) gloss chunk, topics held by <= 3 resources": Cut(topics="rare"),
+    "(c) gloss chunk, the other language's description only": Cut(langs="other"),
+    "(c) gloss chunk, other language, topics held by <= 3 resources": Cut(langs="other", topics="rare"),
+    "default: a gloss chunk per resource (title + both descriptions of every topic)": Cut(),
+}
+
+
+@contextmanager
+def cutting(cut: Cut) -> Iterator[None]:
+    """Ingest makes its chunks the `cut` way while this is open."""
+    import studygraph.ingest.library as library
+    import studygraph.ingest.pipeline as pipeline
+    from studygraph.quarantine import quarantined
+
+    card, own_gloss, make = library._card, library._gloss, pipeline.make_chunks
+    holders: Counter = Counter()
+
+    def counted(resources, *args):
+        holders.clear()
+        holders.update(t for r in resources if not quarantined(r.title, r.context) for t in r.topics)
+        return make(resources, *args)
+
+    def meanings(r, catalogue) -> list[str]:
+        topics = [t for t in r.topics if t in catalogue.topics][: 1 if cut.topics == "primary" else None]
+        topics = [catalogue.topics[t] for t in topics if cut.topics != "rare" or holders[t] <= RARE]
+        if cut.langs == "both":
+            return [d for t in topics for d in (t.description, t.description_zh) if d]
+        zh_title = re.search(r"[\u3400-\u9fff]", r.title)
+        return [t.description if zh_title else t.description_zh for t in topics]
+
+    def gloss(r, catalogue) -> str:
+        found = meanings(r, catalogue) if cut.where == "chunk" else []
+        return "\n".join([r.title, *found] if cut.title else found) if found else ""
+
+    def carded(r, catalogue) -> str:
+        return "\n".join([card(r, catalogue), *(meanings(r, catalogue) if cut.where == "card" else [])])
+
+    library._card, library._gloss, pipeline.make_chunks = carded, gloss, counted
+    try:
+        yield
+    finally:
+        library._card, library._gloss, pipeline.make_chunks = card, own_gloss, make
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.gloss_ablation")
+    ap.add_argument("--split", choices=("dev", "test"), default="dev")
+    ap.add_argument("--embedder", default="use-m3")
+    ap.add_argument("--only", default="", help="variant names separated by bare commas (default: all)")
+    ap.add_argument("--misses", action="store_true", help="list the misses of the last variant (dev only)")
+    args = ap.parse_args(argv)
+    names = [n.strip() for n in re.split(r",(?! )", args.only) if n.strip()] or list(VARIANTS)
+    root = Path(tempfile.mkdtemp(prefix="sg-gloss-"))
+    queries = select(load_labels(), args.split)
+    rows = []
+    try:
+        for i, name in enumerate(names):
+            with cutting(VARIANTS[name]):
+                settings = ingest_seed(args.embedder, root / str(i))
+            rows.append(
+                (name, evaluate(_search_fn({args.embedder: settings}, args.embedder, DEFAULT_FUSION, None), queries))
+            )
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    print(f"## {args.split} half: {len(queries)} queries, embedder {args.embedder}\n")
+    print(table(rows))
+    print(f"\n{names[-1]}, per group ({args.split} half):\n")
+    print(group_table(rows[-1][1]) + "\n")
+    if args.misses and args.split == "dev":  # never the test half's: it is not for tuning
+        print("misses (rank beyond 5):")
+        for q, rank, _ in rows[-1][1].ranks:
+            if rank is None or rank > 5:
+                print(f"  [{q.group}] {q.text!r}: rank {rank}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
