@@ -32,6 +32,10 @@ META = re.compile(
     # subject ("how close two sentences are in meaning", dropped once as a leak on the dev half)
     r"|\b(?:in|write|using) (?:one|two|three|four|a few|\d)(?: (?:or|to) (?:two|three|four|\d))? sentences?\b"
     r"|\bsentences? (?:per|for each|each)\b|\bthe (?:answer|sources?|question) (?:is|are|cited)\b"
+    r"|\b(?:this|your) question (?:is|asks)\b"  # "This question is asking for the best match between…"
+    # A source card's own fields copied back ("The Illustrated Transformer article; topics: Transformer / …"):
+    # the model sees cards as "kind; topics: …; mentions: …" (ingest/library.py make_chunks).
+    r"|;\s*(?:topics|mentions):"
     r"|\[n\]|用(?:简体)?中文|用英文|几?句话|编号资料|资料中没有|根据资料",
     re.I,
 )

@@ -402,9 +402,11 @@ def test_injection_with_the_real_model_in_both_prompt_styles(evil_settings, embe
     assistant = Assistant(settings, embedder=embedder)
     assert assistant.llm.chat == (style == "chat")
     answer = assistant.ask(EVIL_QUESTIONS[0])
-    assert answer.model != "none" and answer.prose
+    # The model ran; on this one-resource library it may say nothing worth showing (it has copied the card back),
+    # and then no prose is shown rather than noise.
+    assert answer.model != "none"
     _assert_clean(answer)
-    if style == "completion":  # a document to continue: the prose starts with the lead-in the assistant wrote
+    if style == "completion" and answer.prose:  # a document to continue: it starts with the lead-in we wrote
         assert answer.prose.startswith(
             ("To learn", "Next, learn", "The best match", answer.structured.get("topic", {}).get("name", "-"))
         )

@@ -93,6 +93,19 @@ def test_the_prompts_own_rules_never_become_the_answer():
     assert {reason for reason, _ in keep.dropped} == {"rules"}
 
 
+def test_a_source_cards_fields_or_talk_about_the_question_are_no_prose():
+    """Seen with the real model on a one-resource library: it copied the card it was given and then talked about
+    the question instead of the subject."""
+    for leak in (
+        "The Illustrated Transformer article; topics: Transformer / Transformer模型 Attention notes. ",
+        "This question is asking for the best match between a resource and its description. ",
+    ):
+        keep = judge(sources=[("The Illustrated Transformer", {"transformer"})])
+        assert shown([leak], keep) == "" and keep.dropped[0][0] == "rules", leak
+    subject = "The Illustrated Transformer [1] is a beginner article that draws every step of the transformer. "
+    assert shown([subject], judge(sources=[("The Illustrated Transformer", {"transformer"})])) == subject
+
+
 def test_a_sentence_in_the_other_language_is_dropped():
     keep = judge("zh")
     text = shown(
