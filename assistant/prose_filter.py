@@ -53,6 +53,8 @@ ANAPHOR = re.compile(
     re.I,
 )
 SENTENCE_END = re.compile(r"[.!?。！？；]\s*$|\n$")
+CLAUSE_END = re.compile(r"[,;:，；：]")
+PHRASE_END = re.compile(r"[,;:，；：.!?。！？]")  # where what follows a [n] stops saying more about it
 log = logging.getLogger(__name__)  # DEBUG: each drop and its rule, to see why an answer has no prose
 
 
@@ -288,45 +290,44 @@ class ProseFilter:
         return True
 
     def _claims(self, untitled: str) -> list[tuple[int, set[str]]]:
-        """Each [n] with what its source must carry one of: the sentence's main topic, or its own clause's (the
-        first the clause names outside the name the [n] tags). "Start with calculus, then work up to RLHF [1]"
-        cites an RLHF source for its second clause; "RLHF 用人类的偏好训练奖励模型，再用强化学习微调 [1]" one for
-        the sentence; "BERT [2] …, covers instruction tuning" needs instruction tuning either way."""
-        sentence_main = self._main_topic(untitled)
+        """Each [n] with what its source must carry one of: the sentence's main topic (the first it names outside
+        the names that only tag a [n]; else the first it names at all), or its own clause's (the first that clause
+        names outside the name tagging this [n]). "Start with calculus, then work up to RLHF [1]" cites an RLHF
+        source for its second clause; "RLHF 用人类的偏好训练奖励模型，再用强化学习微调 [1]" one for the
+        sentence; "BERT [2] is an intermediate paper that covers instruction tuning" needs instruction tuning
+        either way: "BERT [2]" says which source, and a source carrying BERT alone does not support it."""
+        tags = self._tags(untitled)
+        claim = self._claim(untitled, tags)
+        named = self.topics_of(CITE.sub(" ", claim)) or self.topics_of(CITE.sub(" ", untitled))
+        sentence_main = named[0] if named else None
         claims = []
-        for m in CITE.finditer(untitled):
-            before = re.split(r"[,;:，；：]", untitled[: m.start()])[-1]
-            after = re.split(r"[,;:，；：.!?。！？]", untitled[m.end() :])[0]
-            if _tokens(after, ()):  # "BERT [2] is …": the name right before it says which source, not what
-                before = before[: len(before) - len(self._named_just_before(before))]
-            named = self.topics_of(CITE.sub(" ", before + " " + after))
-            about = {t for t in (sentence_main, named[0] if named else None) if t}
-            claims.append((int(m.group(1)), about))
+        for m, tag in tags:
+            before = CLAUSE_END.split(untitled[: m.start()])[-1]
+            clause = before[: len(before) - len(tag)] + " " + PHRASE_END.split(untitled[m.end() :])[0]
+            first = self.topics_of(CITE.sub(" ", clause))
+            claims.append((int(m.group(1)), {t for t in (sentence_main, first[0] if first else None) if t}))
         return claims
 
-    def _main_topic(self, untitled: str) -> str | None:
-        """The topic a citing sentence is about: the first it names outside the name its [n] tags. "BERT [2] is
-        an intermediate paper that covers instruction tuning" is about instruction tuning: "BERT [2]" (a name
-        directly in front of a [n] the sentence goes on after) says which source, and a source carrying BERT but
-        not instruction tuning does not support it. A sentence that names nothing but that name is about it."""
-        named = self.topics_of(CITE.sub(" ", self._claim(untitled))) or self.topics_of(CITE.sub(" ", untitled))
-        return named[0] if named else None
-
-    def _claim(self, untitled: str) -> str:
-        """`untitled` with each name that only tags its [n] ("BERT [2] is …") blanked in place."""
+    def _claim(self, untitled: str, tags: list[tuple[re.Match, str]] | None = None) -> str:
+        """`untitled` with each name that only tags its [n] blanked in place (its [n] stand where they stood)."""
         claim = list(untitled)
-        for m in CITE.finditer(untitled):
-            rest = re.split(r"[,;:，；：.!?。！？]", untitled[m.end() :])[0]
-            if not _tokens(rest, ()):
-                continue  # "… shows RLHF at work [1].": what stands before it is the claim itself
-            subject = self._named_just_before(untitled[: m.start()])
-            claim[m.start() - len(subject) : m.start()] = " " * len(subject)  # blanked in place: spans may overlap
+        for m, tag in self._tags(untitled) if tags is None else tags:
+            claim[m.start() - len(tag) : m.start()] = " " * len(tag)  # spans may overlap
         return "".join(claim)
+
+    def _tags(self, untitled: str) -> list[tuple[re.Match, str]]:
+        """Each [n] with the name that only tags it: one directly in front of a [n] its clause goes on after
+        ("BERT [2] is …"), else "" ("… shows RLHF at work [1]." is the claim itself)."""
+        tags = []
+        for m in CITE.finditer(untitled):
+            goes_on = _tokens(PHRASE_END.split(untitled[m.end() :])[0], ())
+            tags.append((m, self._named_just_before(untitled[: m.start()]) if goes_on else ""))
+        return tags
 
     def _named_just_before(self, lead: str) -> str:
         """The shortest end of `lead` that names a topic with at most two other words ("BERT ", "the BERT
         paper "), "" when the nearest name is further back."""
-        lead = re.split(r"[,;:，；：]", lead)[-1]
+        lead = CLAUSE_END.split(lead)[-1]
         for i in range(len(lead) - 1, -1, -1):
             if i and lead[i - 1].isascii() and lead[i - 1].isalnum():
                 continue  # a suffix starts on a word's first letter ("ERT" in "BERT" names nothing)
