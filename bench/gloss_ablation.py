@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.retrieval_ablation import _search_fn, group_table, ingest_seed, table
+from bench.retrieval_ablation import _search_fn, group_table, ingest_seed, print_misses, table, variant_names
 from bench.search_eval import evaluate, load_labels, select
 from studygraph.assistant.retrieval import DEFAULT_FUSION
 
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="", help="variant names separated by bare commas (default: all)")
     ap.add_argument("--misses", action="store_true", help="list the misses of the last variant (dev only)")
     args = ap.parse_args(argv)
-    names = [n.strip() for n in re.split(r",(?! )", args.only) if n.strip()] or list(VARIANTS)
+    names = variant_names(ap, args.only, VARIANTS)
     root = Path(tempfile.mkdtemp(prefix="sg-gloss-"))
     queries = select(load_labels(), args.split)
     rows = []
@@ -113,10 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{names[-1]}, per group ({args.split} half):\n")
     print(group_table(rows[-1][1]) + "\n")
     if args.misses and args.split == "dev":  # never the test half's: it is not for tuning
-        print("misses (rank beyond 5):")
-        for q, rank, _ in rows[-1][1].ranks:
-            if rank is None or rank > 5:
-                print(f"  [{q.group}] {q.text!r}: rank {rank}")
+        print_misses(rows[-1][1])
     return 0
 
 

@@ -140,6 +140,24 @@ def group_table(ev: Evaluation) -> str:
     return "\n".join(lines)
 
 
+def variant_names(ap: argparse.ArgumentParser, only: str, variants) -> list[str]:
+    """`--only`'s names, or every variant; an unknown one is a usage error. A comma and a space belong to a name
+    ("default (use-m3, fused ..."); a bare comma separates names."""
+    names = [n.strip() for n in re.split(r",(?! )", only) if n.strip()] or list(variants)
+    unknown = [n for n in names if n not in variants]
+    if unknown:
+        ap.error(f"unknown variant {unknown[0]!r}")
+    return names
+
+
+def print_misses(ev: Evaluation) -> None:
+    """The queries whose first accepted resource is not in the top 5 (call it for the dev half only)."""
+    print("misses (rank beyond 5):")
+    for q, rank, _ in ev.ranks:
+        if rank is None or rank > 5:
+            print(f"  [{q.group}] {q.text!r}: rank {rank}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.retrieval_ablation")
     splits = tuple(s for s in SPLITS if s != "all")
@@ -152,11 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", type=Path, help="ingest into (and reuse) this folder instead of a temporary one")
     ap.add_argument("--groups", action="store_true", help="a per-group table for every row, not only the last")
     args = ap.parse_args(argv)
-    # A comma and a space belong to a name ("default (use-m3, fused ..."); a bare comma separates names.
-    names = [n.strip() for n in re.split(r",(?! )", args.only) if n.strip()] or list(VARIANTS)
-    unknown = [n for n in names if n not in VARIANTS]
-    if unknown:
-        ap.error(f"unknown variant {unknown[0]!r}")
+    names = variant_names(ap, args.only, VARIANTS)
     labels = load_labels(args.labels)
     splits = ("dev", "test") if args.split == "both" else (args.split,)
     if not all(select(labels, split) for split in splits):
@@ -182,10 +196,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(group_table(ev))
             print()
             if args.misses and split == "dev":  # never the test half's: it is not for tuning
-                print("misses (rank beyond 5):")
-                for q, rank, _ in rows[-1][1].ranks:
-                    if rank is None or rank > 5:
-                        print(f"  [{q.group}] {q.text!r}: rank {rank}")
+                print_misses(rows[-1][1])
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
