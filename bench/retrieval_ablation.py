@@ -1,4 +1,4 @@
-"""`python -m bench.retrieval_ablation [--split dev|test|both|holdout] [--labels FILE] [--only NAME,...]
+"""`python -m bench.retrieval_ablation [--split dev|test|both|holdout|tune] [--labels FILE] [--only NAME,...]
 [--misses] [--groups]`: search quality on the labelled set (bench/search_labels.toml), one row per variant:
 BM25 only, titles only, dense only (each embedder), fused, fused + boosts, the embedders side by side, with
 and without cross-lingual query translation (assistant/translate.py). Recall@1, recall@5 and MRR (first
@@ -8,7 +8,8 @@ The seed corpus is ingested once per embedder into a temporary data dir (MiniLM 
 sentence-transformers, as ingest does); every variant searches through `Assistant.search`, the path the
 CLI and the chat page use, with the fusion swapped. Tune on `--split dev` only; `--split test` is for
 the report (the README says which is which). `--misses` lists the dev misses of the chosen variant.
-`--labels bench/search_holdout.toml --split holdout` scores the held-out set (measured once, not tuned on).
+`--labels bench/search_holdout.toml --split holdout` scores the held-out set (measured once, not tuned on);
+`--labels bench/search_tune.toml --split tune` the tuning set (tune on it freely, `--misses` too).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from bench.search_eval import GROUPS, LABELS, SPLITS, Evaluation, evaluate, load_labels, select
+from bench.search_eval import GROUPS, LABELS, SPLITS, TUNABLE, Evaluation, evaluate, load_labels, select
 from studygraph.assistant.retrieval import DEFAULT_FUSION, Fusion
 
 SearchFn = Callable[[str, int], list[dict]]  # (query, k) -> [{"title", "url"}], as bench.search_eval scores them
@@ -151,11 +152,13 @@ def variant_names(ap: argparse.ArgumentParser, only: str, variants) -> list[str]
 
 
 def print_misses(ev: Evaluation) -> None:
-    """The queries whose first accepted resource is not in the top 5 (call it for the dev half only)."""
+    """The queries whose first accepted resource is not in the top 5, and what came first instead (call it for
+    a tunable half only: dev or tune)."""
     print("misses (rank beyond 5):")
-    for q, rank, _ in ev.ranks:
+    for q, rank, hits in ev.ranks:
         if rank is None or rank > 5:
-            print(f"  [{q.group}] {q.text!r}: rank {rank}")
+            first = hits[0][1] if hits else "(nothing)"
+            print(f"  [{q.group}] {q.text!r}: rank {rank}; first: {first!r}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -163,10 +166,13 @@ def main(argv: list[str] | None = None) -> int:
     splits = tuple(s for s in SPLITS if s != "all")
     ap.add_argument("--split", choices=(*splits, "both"), default="dev", help="both: dev, then test, one run")
     ap.add_argument(
-        "--labels", type=Path, default=LABELS, help="labels file (bench/search_holdout.toml: --split holdout)"
+        "--labels",
+        type=Path,
+        default=LABELS,
+        help="labels file (bench/search_holdout.toml: --split holdout; bench/search_tune.toml: --split tune)",
     )
     ap.add_argument("--only", default="", help="variant names separated by bare commas (default: all)")
-    ap.add_argument("--misses", action="store_true", help="list the misses of the last variant (dev only)")
+    ap.add_argument("--misses", action="store_true", help="list the misses of the last variant (dev and tune only)")
     ap.add_argument("--keep", type=Path, help="ingest into (and reuse) this folder instead of a temporary one")
     ap.add_argument("--groups", action="store_true", help="a per-group table for every row, not only the last")
     args = ap.parse_args(argv)
@@ -195,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"\n{name}, per group ({split} half):\n")
                 print(group_table(ev))
             print()
-            if args.misses and split == "dev":  # never the test half's: it is not for tuning
+            if args.misses and split in TUNABLE:  # never the test or holdout half's: they are not for tuning
                 print_misses(rows[-1][1])
     finally:
         if not args.keep:

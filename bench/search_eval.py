@@ -1,6 +1,6 @@
 """How well search finds what the learner means, on the labelled set bench/search_labels.toml (issue 22).
 
-    python -m bench.search_eval [--split dev|test|holdout|all] [--variant hybrid,bm25,...|all] [--json]
+    python -m bench.search_eval [--split dev|test|holdout|tune|all] [--variant hybrid,bm25,...|all] [--json]
                                 [--data-dir DIR] [--misses] [--labels FILE]
     python -m bench --only search_eval          # every variant, dev and test, one JSON line each
 
@@ -11,7 +11,9 @@ Metrics, per group, per language and overall, over the chosen half:
 
 The dev half is for tuning (and `--misses` lists its misses); the test half is only ever reported: its
 misses are never printed, so nobody tunes to them. `--labels bench/search_holdout.toml --split holdout`
-scores the held-out set written later (one half, measured once, never tuned on).
+scores the held-out set written later (one half, measured once, never tuned on);
+`--labels bench/search_tune.toml --split tune` the tuning set written after it (tune on it freely, `--misses`
+too; never a reported figure).
 
 A variant is a factory `settings -> search_fn` registered with @variant; `search_fn(text, k)` returns the
 top-k resources, best first (anything with `url` and `title`: Resource objects, or dicts). Every variant's
@@ -41,8 +43,10 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 LABELS = Path(__file__).resolve().parent / "search_labels.toml"
 HOLDOUT = Path(__file__).resolve().parent / "search_holdout.toml"
+TUNE = Path(__file__).resolve().parent / "search_tune.toml"
 GROUPS = ("zh", "crosslingual", "named", "intro", "paper", "mixed")
-SPLITS = ("dev", "test", "holdout", "all")
+SPLITS = ("dev", "test", "holdout", "tune", "all")
+TUNABLE = ("dev", "tune")  # the halves whose misses may be listed: the others are only ever reported
 DEPTH = 10  # MRR looks this deep; recall@1 and @5 are read off the same top 10
 
 SearchFn = Callable[[str, int], Sequence[object]]
@@ -309,15 +313,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--variant", default="hybrid", help=f"comma-separated, or 'all': {', '.join(VARIANTS)}")
     ap.add_argument("--data-dir", help="an ingested library (default: ingest the default corpus into a tmp dir)")
     ap.add_argument("--json", action="store_true", help="one JSON object on stdout")
-    ap.add_argument("--misses", action="store_true", help="list the queries missed at 5 (dev half only)")
-    ap.add_argument("--labels", type=Path, default=LABELS, help=f"labels file (default {LABELS.name}; {HOLDOUT.name})")
+    ap.add_argument("--misses", action="store_true", help="list the queries missed at 5 (dev and tune only)")
+    ap.add_argument(
+        "--labels", type=Path, default=LABELS, help=f"labels file (default {LABELS.name}; {HOLDOUT.name}, {TUNE.name})"
+    )
     args = ap.parse_args(argv)
     names = list(VARIANTS) if args.variant == "all" else [n.strip() for n in args.variant.split(",") if n.strip()]
     unknown = [n for n in names if n not in VARIANTS]
     if unknown:
         ap.error(f"unknown variant {', '.join(unknown)}; known: {', '.join(VARIANTS)}")
-    if args.misses and args.split != "dev":
-        ap.error("--misses lists the dev half only: the test and holdout halves are reported, never tuned on")
+    if args.misses and args.split not in TUNABLE:
+        ap.error(
+            "--misses lists the dev and tune halves only: the test and holdout halves are reported, never tuned on"
+        )
     if not select(load_labels(args.labels), args.split):
         ap.error(f"{args.labels} has no query in the {args.split!r} split")
 

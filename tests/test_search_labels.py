@@ -1,7 +1,8 @@
 """The labelled search set (bench/search_labels.toml) keeps its shape: enough queries in every group, each
 accepted answer is one real resource of the seed library, no query twice, and a dev/test split balanced
-per group. The held-out set (bench/search_holdout.toml, one `holdout` half) keeps the same rules and repeats
-no query of the first. It scores no ranking (that is `python -m bench.search_eval`)."""
+per group. The held-out set (bench/search_holdout.toml, one `holdout` half) and the tuning set
+(bench/search_tune.toml, one `tune` half) keep the same rules, and no query is in two of the three files. It
+scores no ranking (that is `python -m bench.search_eval`)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,11 @@ from studygraph.store.meta import MetaStore
 
 LABELS = REPO / "bench" / "search_labels.toml"
 HOLDOUT = REPO / "bench" / "search_holdout.toml"
+TUNE = REPO / "bench" / "search_tune.toml"
 MINIMUMS = {"zh": 40, "crosslingual": 25, "named": 15, "intro": 15, "paper": 10, "mixed": 0}
 HOLDOUT_MINIMUMS = {"zh": 8, "crosslingual": 18, "named": 6, "intro": 8, "paper": 4, "mixed": 0}
+# The tuning set leans on the test half's weak groups; each of these three is asked in both languages.
+TUNE_MINIMUMS = {"zh": 3, "crosslingual": 20, "named": 10, "intro": 20, "paper": 15, "mixed": 3}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 EN_STOPWORDS = set("a an and are at be by do for from how i in is it me my of on or the to what where with".split())
 
@@ -46,6 +50,7 @@ def normalised(text: str) -> str:
 
 QUERIES = load_queries()
 HELD_OUT = load_queries(HOLDOUT)
+TUNING = load_queries(TUNE)
 
 
 def test_every_query_has_text_group_lang_split_and_answers():
@@ -77,7 +82,7 @@ def test_split_is_balanced_within_each_group(group):
     assert abs(splits["dev"] - splits["test"]) <= 1, splits
 
 
-@pytest.mark.parametrize("queries", [QUERIES, HELD_OUT], ids=["labels", "holdout"])
+@pytest.mark.parametrize("queries", [QUERIES, HELD_OUT, TUNING], ids=["labels", "holdout", "tune"])
 def test_every_accepted_answer_is_exactly_one_resource_of_the_seed_library(seed_library, queries):
     settings, _ = seed_library
     resources = MetaStore(settings.meta_path, readonly=True).resources()
@@ -85,7 +90,7 @@ def test_every_accepted_answer_is_exactly_one_resource_of_the_seed_library(seed_
     assert [u for u in unmatched if u[2] != 1] == []
 
 
-@pytest.mark.parametrize("queries", [QUERIES, HELD_OUT], ids=["labels", "holdout"])
+@pytest.mark.parametrize("queries", [QUERIES, HELD_OUT, TUNING], ids=["labels", "holdout", "tune"])
 def test_crosslingual_queries_share_no_word_with_their_answers(seed_library, queries):
     settings, _ = seed_library
     resources = MetaStore(settings.meta_path, readonly=True).resources()
@@ -122,6 +127,44 @@ def test_the_holdout_repeats_no_query_of_its_own_or_of_the_labelled_set():
 def test_the_holdout_says_its_decision_rule_before_its_queries():
     head = HOLDOUT.read_text(encoding="utf-8").split("[[query]]")[0]
     assert "DECISION RULE" in head and "e5-small" in head and "use-m3" in head
+
+
+def test_the_tuning_set_is_one_half_with_its_group_minimums_and_the_same_fields():
+    counts = Counter(q["group"] for q in TUNING)
+    assert len(TUNING) >= 70
+    for group, least in TUNE_MINIMUMS.items():
+        assert counts[group] >= least, (group, counts)
+    for q in TUNING:
+        assert set(q) <= {"text", "group", "lang", "split", "accept", "note"}, q
+        assert q["text"].strip() == q["text"] and q["text"], q
+        assert q["split"] == "tune" and q["group"] in TUNE_MINIMUMS, q
+        assert q["lang"] == ("zh" if CJK.search(q["text"]) else "en"), q
+        assert q["accept"] and len(set(q["accept"])) == len(q["accept"]), q
+    langs = Counter((q["group"], q["lang"]) for q in TUNING)
+    assert langs["intro", "zh"] >= 10 and langs["intro", "en"] >= 10, langs
+    for group in ("paper", "crosslingual"):
+        assert langs[group, "zh"] >= 5 and langs[group, "en"] >= 5, (group, langs)
+
+
+def test_the_tuning_sets_intro_queries_accept_explainers_only(seed_library):
+    settings, _ = seed_library
+    resources = MetaStore(settings.meta_path, readonly=True).resources()
+    intro = [
+        (q["text"], r) for q in TUNING if q["group"] == "intro" for e in q["accept"] for r in matching(e, resources)
+    ]
+    assert [(text, r.title) for text, r in intro if r.kind == "paper"] == []
+
+
+def test_no_query_is_in_two_of_the_three_files_or_twice_in_the_tuning_set():
+    counts = Counter(normalised(q["text"]) for q in TUNING)
+    assert [t for t, n in counts.items() if n > 1] == []
+    others = {normalised(q["text"]) for q in QUERIES} | {normalised(q["text"]) for q in HELD_OUT}
+    assert {normalised(q["text"]) for q in TUNING} & others == set()
+
+
+def test_the_tuning_set_says_what_it_is_before_its_queries():
+    head = TUNE.read_text(encoding="utf-8").split("[[query]]")[0]
+    assert "TUNING" in head and "never a reported" in head and "BEFORE any search" in head
 
 
 def _search_eval():
@@ -162,3 +205,11 @@ def test_the_holdout_file_loads_into_the_harness_as_its_own_split():
     held_out = se.load_labels(se.HOLDOUT)
     assert {q.text for q in se.select(held_out, "holdout")} == {q["text"] for q in HELD_OUT}
     assert se.select(held_out, "dev") == [] and se.select(se.load_labels(), "holdout") == []
+
+
+def test_the_tuning_file_loads_into_the_harness_as_its_own_split():
+    se = _search_eval()
+    tuning = se.load_labels(se.TUNE)
+    assert {q.text for q in se.select(tuning, "tune")} == {q["text"] for q in TUNING}
+    assert se.select(tuning, "dev") == [] and se.select(se.load_labels(), "tune") == []
+    assert "tune" in se.TUNABLE and "test" not in se.TUNABLE and "holdout" not in se.TUNABLE
