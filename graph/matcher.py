@@ -15,10 +15,12 @@ other topic. `find(..., everyday=True)` keeps the rejected ones too, for callers
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, replace
 
 from studygraph.graph.catalogue import Catalogue
+from studygraph.graph.typos import QUESTION_ENGLISH, WORD, Corrected, Correction, TypoVocabulary
 
 
 def _spaced(text: str) -> str:
@@ -56,6 +58,9 @@ class Match:
 
 class TopicMatcher:
     def __init__(self, catalogue: Catalogue):
+        self.catalogue = catalogue
+        self._typos: TypoVocabulary | None = None  # built on the first text with an unknown word (correct)
+        self._typos_lock = threading.Lock()
         self.by_alias: dict[str, str] = {}
         self.as_written: dict[str, set[str]] = {}  # alias -> the spellings it matches in ("zero" -> {"ZeRO"})
         self.weak: set[str] = set()  # plain everyday words: they name a topic only when nothing else is named
@@ -116,12 +121,69 @@ class TopicMatcher:
                 return topic
         return None
 
+    def correct(self, text: str) -> Corrected:
+        """`text` with its English typos of topic names corrected, word by word (graph/typos.py says when a
+        word is one); a correction stands only where the corrected word then lies inside a topic mention."""
+        words = [
+            m
+            for m in WORD.finditer(text)
+            if len(m.group()) >= 4
+            and (key := m.group().casefold()) not in self.by_alias
+            and key not in QUESTION_ENGLISH
+        ]
+        if not words:
+            return Corrected(text, text)
+        vocabulary = self._vocabulary()
+        fixes = {m.start(): (m, fix) for m in words if (fix := vocabulary.suggest(m.group()))}
+        while fixes:  # dropping one correction can undo the mention another one made: until none is dropped
+            fixed, spans = _apply(text, [fixes[k] for k in sorted(fixes)])
+            mentions = [m for m in self.find(fixed) if not m.everyday]
+            kept = {k: v for (k, v), span in zip(sorted(fixes.items()), spans) if _inside(span, mentions)}
+            if len(kept) == len(fixes):
+                break
+            fixes = kept
+        if not fixes:
+            return Corrected(text, text)
+        showing = _spaced(fixed)
+        shown = [showing[m.start : m.end] for m in mentions if any(_inside(span, [m]) for span in spans)]
+        return Corrected(
+            text,
+            fixed,
+            tuple(Correction(m.group(), fix) for m, fix in (fixes[k] for k in sorted(fixes))),
+            tuple(dict.fromkeys(shown)),
+            "zh" if _is_cjk(text) else "en",
+        )
+
+    def _vocabulary(self) -> TypoVocabulary:
+        with self._typos_lock:
+            if self._typos is None:
+                self._typos = TypoVocabulary(self.catalogue)
+            return self._typos
+
     def topics(self, text: str) -> list[str]:
         """Distinct topic ids in order of first mention."""
         seen: dict[str, None] = {}
         for m in self.find(text):
             seen.setdefault(m.topic, None)
         return list(seen)
+
+
+def _apply(text: str, fixes: list[tuple[re.Match, str]]) -> tuple[str, list[tuple[int, int]]]:
+    """`text` with each matched word replaced, and where each replacement lies in its `_spaced` form (the
+    positions `find` reports)."""
+    out, spans, at = [], [], 0
+    for m, fix in fixes:
+        out.append(text[at : m.start()])
+        start = len(_spaced("".join(out) + "x")) - 1  # the prefix as `find` sees it: spacing folded
+        spans.append((start, start + len(fix)))
+        out.append(fix)
+        at = m.end()
+    out.append(text[at:])
+    return "".join(out), spans
+
+
+def _inside(span: tuple[int, int], mentions: list[Match]) -> bool:
+    return any(m.start <= span[0] and span[1] <= m.end for m in mentions)
 
 
 _matchers: dict[str, TopicMatcher] = {}

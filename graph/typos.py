@@ -1,0 +1,165 @@
+"""Per-word typo correction against the catalogue's vocabulary: "gradient chekpointing" -> "gradient
+checkpointing", "RHLF" -> "RLHF", "transfomer" -> "transformer".
+
+Conservative, because a wrong correction is worse than none (it answers a question nobody asked):
+- only an English word (ASCII letters) of 4 letters or more is a candidate; Chinese is never corrected by
+  edit distance (a character off is another word, not a typo);
+- a word that is itself known is never changed: the catalogue's names, aliases, descriptions and prerequisite
+  reasons, the corpus's roadmaps and papers (an English word list derived from our own texts, nothing
+  downloaded), a few question words they lack, and their plural/-ing/-ed forms. A known acronym ("SFT") is
+  a known word like any other;
+- the correction is a word of a topic's name or alias within OSA distance 1 (a transposition counts one:
+  "RHLF") for words of 4-7 letters, 2 for 8 or more, and the unique best such word: "bxrt" is as near to
+  BART as to BERT and is left alone;
+- the matcher (graph/matcher.py `TopicMatcher.correct`) keeps a correction only where the corrected word then
+  lies inside a topic mention: "lost" is one letter from "loss" but names nothing, so it stays "lost".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from studygraph.graph.catalogue import Catalogue
+
+WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+(?![A-Za-z0-9])")
+MIN_LETTERS = 4
+LONG_WORD = 8  # from here on, two edits are a typo too ("chekpointng")
+# Question words learners use that our texts happen to lack, each one edit from a name's word ("sort" ~
+# "soft", "last" ~ "list", "fake" ~ "face"): known, whatever the corpus holds.
+QUESTION_ENGLISH = frozenset(
+    "what when where which while whose does work works mean means best good need needs like know want last "
+    "fake sort sorts lost find show give tell help please thanks about could would should other same kind "
+    "kinds part parts time much many more most some such then than them they this that these those".split()
+)
+
+
+def max_edits(word: str) -> int:
+    return 0 if len(word) < MIN_LETTERS else 1 if len(word) < LONG_WORD else 2
+
+
+def _forms(word: str) -> tuple[str, ...]:
+    """The word and what it could be an inflection of: "tokens" -> "token", "tuning" -> "tune"/"tun"."""
+    out = [word]
+    for suffix, stems in (("ies", ("y",)), ("es", ("",)), ("s", ("",)), ("ing", ("", "e")), ("ed", ("", "e"))):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            out += [word[: -len(suffix)] + stem for stem in stems]
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Correction:
+    typed: str  # the word as the learner wrote it
+    corrected: str  # the catalogue's word, in the learner's case unless the catalogue's is distinctive ("RLHF")
+
+    def to_dict(self) -> dict:
+        return {"typed": self.typed, "corrected": self.corrected}
+
+
+@dataclass(frozen=True)
+class Corrected:
+    """A text with its typos corrected: `text` is what the resolver reads, `showing` the topic mentions that
+    hold a corrected word (what the learner is told the results are for)."""
+
+    typed: str
+    text: str
+    corrections: tuple[Correction, ...] = ()
+    showing: tuple[str, ...] = field(default=())
+    lang: str = "en"
+
+    def __bool__(self) -> bool:
+        return bool(self.corrections)
+
+    @property
+    def notice(self) -> str:
+        """ "Showing results for gradient checkpointing (corrected: chekpointing → checkpointing)." """
+        if not self.corrections:
+            return ""
+        fixes = ", ".join(f"{c.typed} → {c.corrected}" for c in self.corrections)
+        if self.lang == "zh":
+            shown = "、".join(f"“{s}”" for s in self.showing)
+            return f"以下是{shown}的结果（已更正：{fixes}）。"
+        return f"Showing results for {', '.join(self.showing)} (corrected: {fixes})."
+
+    @property
+    def extra_words(self) -> str:
+        """The corrected words alone, to search for beside the text as typed (BM25 keeps the original)."""
+        return " ".join(c.corrected for c in self.corrections)
+
+    def to_dict(self) -> dict:
+        return {
+            "typed": self.typed,
+            "text": self.text,
+            "showing": list(self.showing),
+            "corrections": [c.to_dict() for c in self.corrections],
+            "notice": self.notice,
+        }
+
+
+def _texts(catalogue: Catalogue) -> list[str]:
+    texts = [
+        text
+        for t in catalogue.topics.values()
+        for text in (t.id.replace("-", " "), t.name, *t.aliases, *t.everyday, t.description)
+        if text
+    ]
+    return texts + [p.reason for p in catalogue.prereqs]
+
+
+def _corpus_words(catalogue: Catalogue) -> set[str]:
+    """The English words of the roadmaps and papers beside the catalogue's cards (corpus/*/*.md): a word list
+    of the field, in the words learners read."""
+    from studygraph.config import DEFAULT_CORPUS
+
+    words: set[str] = set()
+    for path in sorted(DEFAULT_CORPUS.glob("*/*.md")):
+        try:
+            words.update(w.casefold() for w in WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
+        except OSError:
+            continue  # a corpus file gone: fewer known words, never a failed question
+    return words
+
+
+class TypoVocabulary:
+    """The catalogue's name words (what a typo may be corrected to) and every known word (never corrected).
+    Built once per catalogue, on the first question that has an unknown word (graph/matcher.py)."""
+
+    def __init__(self, catalogue: Catalogue):
+        self.spelling: dict[str, str] = {}  # casefolded name word -> its distinctive spelling ("rlhf" -> "RLHF")
+        names = [n for t in catalogue.topics.values() for n in (t.id.replace("-", " "), t.name, *t.aliases)]
+        for name in names:
+            for word in WORD.findall(name):
+                key = word.casefold()
+                if any(ch.isupper() for ch in word[1:]):
+                    self.spelling.setdefault(key, word)
+                else:
+                    self.spelling.setdefault(key, "")
+        self.targets = [w for w in self.spelling if len(w) >= MIN_LETTERS]
+        self.known = {w.casefold() for text in _texts(catalogue) for w in WORD.findall(text)}
+        self.known |= _corpus_words(catalogue) | QUESTION_ENGLISH
+
+    def is_known(self, word: str) -> bool:
+        return any(form in self.known for form in _forms(word.casefold()))
+
+    def suggest(self, word: str) -> str | None:
+        """The name word `word` is a typo of, spelt for the learner's text; None when it is known, too short,
+        has no name word near enough or two equally near."""
+        edits = max_edits(word)
+        if not edits or self.is_known(word):
+            return None
+        near = process.extract(word.casefold(), self.targets, scorer=OSA.distance, score_cutoff=edits, limit=None)
+        if not near:
+            return None
+        best = min(d for _, d, _ in near)
+        tied = [w for w, d, _ in near if d == best]
+        if len(tied) != 1:
+            return None
+        target = tied[0]
+        if distinctive := self.spelling.get(target):
+            return distinctive
+        if word.isupper():
+            return target.upper()
+        return target.capitalize() if word[:1].isupper() else target
