@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from studygraph.graph.resolve import Resolver
+from studygraph.graph.typos import Corrected
 
 # Ordered: the first hint that matches wins. "论文精读" is a video series (Mu Li's paper readings), so it
 # has to be checked before the bare "论文" → paper rule.
@@ -78,10 +79,15 @@ class Query:
     topics: list[str] = field(default_factory=list)  # topic ids in order of mention
     kind: str | None = None
     wants: str | None = None  # "explainer" | "paper" | None (WANTS_HINTS)
+    corrected: Corrected | None = None  # the typos corrected to find the topics (graph/typos.py)
 
 
 def understand(text: str, resolver: Resolver | None) -> Query:
-    topics = resolver.mentions(text) if resolver else []
+    # Topics are found in the corrected words ("attension" names attention); the search text is the query as
+    # typed plus the corrected words, so a resource that spells it the learner's way is still found.
+    fixed = resolver.correct(text) if resolver else None
+    topics = resolver.mentions(fixed.text if fixed else text) if resolver else []
     # "InstructGPT paper" mentions InstructGPT; the matcher prefers the longest alias, but a shorter
     # alias inside another mention (e.g. "gpt" inside "instructgpt") never fires, so order is enough.
-    return Query(text=text, lang=language(text), topics=topics, kind=kind_hint(text), wants=wants_hint(text))
+    searched = f"{text} {fixed.extra_words}" if fixed else text
+    return Query(searched, language(text), topics, kind_hint(text), wants_hint(text), fixed or None)
