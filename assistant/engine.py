@@ -284,8 +284,6 @@ class Assistant:
         if intent.followup:  # "give me a video instead" / "more": search the previous subject
             names = " ".join(tg.catalogue.topics[t].name for t in intent.topics if t in tg.catalogue.topics)
             text = intent.subject or names or text
-        if intent.corrected and not intent.followup:  # BM25 reads the question as typed and the corrected words
-            text = f"{intent.corrected.typed} {intent.corrected.extra_words}"
         q = Query(text, intent.lang, list(intent.topics), intent.kind, wants_hint(intent.raw), intent.corrected)
         end = FIND_PAGE * intent.page
         # Only results with evidence (retrieval.Evidence): a question that matches nothing gets "nothing

@@ -79,15 +79,16 @@ class Query:
     topics: list[str] = field(default_factory=list)  # topic ids in order of mention
     kind: str | None = None
     wants: str | None = None  # "explainer" | "paper" | None (WANTS_HINTS)
-    corrected: Corrected | None = None  # the typos corrected to find the topics (graph/typos.py)
+    corrected: Corrected | None = None  # `text`'s typos, corrected (graph/typos.py): `corrected.typed` as written
 
 
 def understand(text: str, resolver: Resolver | None) -> Query:
-    # Topics are found in the corrected words ("attension" names attention); the search text is the query as
-    # typed plus the corrected words, so a resource that spells it the learner's way is still found.
+    # The corrected question is searched ("attension" names attention); BM25 also reads the words as typed
+    # that the library holds (assistant/retrieval.py), so a resource spelt the learner's way is still found.
     fixed = resolver.correct(text) if resolver else None
-    topics = resolver.mentions(fixed.text if fixed else text) if resolver else []
+    if fixed:
+        text = fixed.text
     # "InstructGPT paper" mentions InstructGPT; the matcher prefers the longest alias, but a shorter
     # alias inside another mention (e.g. "gpt" inside "instructgpt") never fires, so order is enough.
-    searched = f"{text} {fixed.extra_words}" if fixed else text
-    return Query(searched, language(text), topics, kind_hint(text), wants_hint(text), fixed or None)
+    topics = resolver.mentions(text) if resolver else []
+    return Query(text, language(text), topics, kind_hint(text), wants_hint(text), fixed or None)

@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from studygraph.graph.catalogue import Catalogue
-from studygraph.graph.typos import QUESTION_ENGLISH, WORD, Corrected, Correction, TypoVocabulary
+from studygraph.graph.typos import MAX_CORRECTED, QUESTION_ENGLISH, WORD, Corrected, Correction, TypoVocabulary
 
 
 def _spaced(text: str) -> str:
@@ -124,6 +124,8 @@ class TopicMatcher:
     def correct(self, text: str) -> Corrected:
         """`text` with its English typos of topic names corrected, word by word (graph/typos.py says when a
         word is one); a correction stands only where the corrected word then lies inside a topic mention."""
+        if len(text) > MAX_CORRECTED:
+            return Corrected(text, text)
         words = [
             m
             for m in WORD.finditer(text)

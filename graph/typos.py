@@ -28,6 +28,7 @@ from studygraph.graph.catalogue import Catalogue
 WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+(?![A-Za-z0-9])")
 MIN_LETTERS = 4
 LONG_WORD = 8  # from here on, two edits are a typo too ("chekpointng")
+MAX_CORRECTED = 1000  # characters: a question, not a pasted document, is corrected
 # Question words learners use that our texts happen to lack, each one edit from a name's word ("sort" ~
 # "soft", "last" ~ "list", "fake" ~ "face"): known, whatever the corpus holds.
 QUESTION_ENGLISH = frozenset(
@@ -84,11 +85,6 @@ class Corrected:
             return f"以下是{shown}的结果（已更正：{fixes}）。"
         return f"Showing results for {', '.join(self.showing)} (corrected: {fixes})."
 
-    @property
-    def extra_words(self) -> str:
-        """The corrected words alone, to search for beside the text as typed (BM25 keeps the original)."""
-        return " ".join(c.corrected for c in self.corrections)
-
     def to_dict(self) -> dict:
         return {
             "typed": self.typed,
@@ -138,6 +134,7 @@ class TypoVocabulary:
                 else:
                     self.spelling.setdefault(key, "")
         self.targets = [w for w in self.spelling if len(w) >= MIN_LETTERS]
+        self._longest = max(map(len, self.targets), default=0)
         self.known = {w.casefold() for text in _texts(catalogue) for w in WORD.findall(text)}
         self.known |= _corpus_words(catalogue) | QUESTION_ENGLISH
 
@@ -148,7 +145,7 @@ class TypoVocabulary:
         """The name word `word` is a typo of, spelt for the learner's text; None when it is known, too short,
         has no name word near enough or two equally near."""
         edits = max_edits(word)
-        if not edits or self.is_known(word):
+        if not edits or len(word) > self._longest + edits or self.is_known(word):
             return None
         near = process.extract(word.casefold(), self.targets, scorer=OSA.distance, score_cutoff=edits, limit=None)
         if not near:
