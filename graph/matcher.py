@@ -10,6 +10,9 @@ tutorial on LoRA" is about LoRA, not *machine learning basics*. One spelt distin
 "SQuAD") is matched only as written, or in a Chinese question, where an English word is a name ("rope是什么",
 "zero 的原理"); a plain word ("roadmap", "accuracy", "Basic") names its topic only when the text names no
 other topic. `find(..., everyday=True)` keeps the rejected ones too, for callers that blank out words.
+
+`correct(text)` corrects typos of the names' words first ("explain attension"; graph/typos.py says which
+word is one), keeping a correction only where the corrected word then lies inside a mention.
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ holds "neural networks"): the closest topic, not the one asked for, so it is nev
 known topic silently (`Resolution.confident`). Nonsense resolves to nothing: the fuzzy rung has a high
 cutoff, and the optional embedding rung (the assistant passes an encoder; graph-only commands never load a
 model) a threshold. The cutoffs are tuned on a labelled list of near-misses and true aliases
-(tests/test_resolve_labels.py), not one case at a time.
+(tests/test_resolve_labels.py), not one case at a time. Before the rungs read the words, a typo of a
+name's word is corrected word by word (graph/typos.py: "gradient chekpointing", "RHLF"); such a hit is
+`fuzzy` and carries what was corrected (`Resolution.corrected`), for the learner to be told.
 """
 
 from __future__ import annotations

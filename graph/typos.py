@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from studygraph.config import DEFAULT_CORPUS
 from studygraph.graph.catalogue import Catalogue
 
 WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+(?![A-Za-z0-9])")
@@ -105,11 +106,9 @@ def _texts(catalogue: Catalogue) -> list[str]:
     return texts + [p.reason for p in catalogue.prereqs]
 
 
-def _corpus_words(catalogue: Catalogue) -> set[str]:
+def _corpus_words() -> set[str]:
     """The English words of the roadmaps and papers beside the catalogue's cards (corpus/*/*.md): a word list
     of the field, in the words learners read."""
-    from studygraph.config import DEFAULT_CORPUS
-
     words: set[str] = set()
     for path in sorted(DEFAULT_CORPUS.glob("*/*.md")):
         try:
@@ -136,7 +135,7 @@ class TypoVocabulary:
         self.targets = [w for w in self.spelling if len(w) >= MIN_LETTERS]
         self._longest = max(map(len, self.targets), default=0)
         self.known = {w.casefold() for text in _texts(catalogue) for w in WORD.findall(text)}
-        self.known |= _corpus_words(catalogue) | QUESTION_ENGLISH
+        self.known |= _corpus_words() | QUESTION_ENGLISH
 
     def is_known(self, word: str) -> bool:
         return any(form in self.known for form in _forms(word.casefold()))
