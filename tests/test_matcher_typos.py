@@ -27,6 +27,7 @@ def resolver():
         ("what is gradient chekpointing", "what is gradient checkpointing", "gradient checkpointing"),
         ("学习 transfomer 之前要学什么", "学习 transformer 之前要学什么", "transformer"),
         ("path to RHLF", "path to RLHF", "RLHF"),  # a transposition is one edit; the acronym spelt as the catalogue's
+        ("path to rhlf", "path to RLHF", "RLHF"),
         ("explain attension", "explain attention", "attention"),
         ("gradiant chekpointing", "gradient checkpointing", "gradient checkpointing"),  # two typos in one name
         ("Transfomers explained", "Transformers explained", "Transformers"),  # the learner's case kept
@@ -82,6 +83,11 @@ def test_a_correct_word_is_never_changed(resolver):
         "I'm lost, where do I start",  # "lost" is one edit from "loss", and names nothing
         "give me a video instead",
         "sort these topics",
+        "nope, a near miss: route it down the pipe",  # English words one edit from RoPE, MOSS, ROUGE, GPipe
+        "Sutton and Barto",  # a proper name, not BART misspelt
+        "FSDL LLM Bootcamp",  # another acronym, not FSDP
+        "PRML 12.1",
+        "httpx and chromadb",  # a name and more is another name, not HTTP or Chroma
     ]
     for text in texts:
         fixed = resolver.correct(text)
