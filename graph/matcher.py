@@ -149,8 +149,8 @@ class TopicMatcher:
             fixes = kept
         if not fixes:
             return Corrected(text, text)
-        showing = _spaced(fixed)
-        shown = [showing[m.start : m.end] for m in mentions if any(_inside(span, [m]) for span in spans)]
+        spaced = _spaced(fixed)
+        shown = [_as_written(fixed, spaced[m.start : m.end]) for m in mentions if any(_inside(s, [m]) for s in spans)]
         return Corrected(
             text,
             fixed,
@@ -185,6 +185,12 @@ def _apply(text: str, fixes: list[tuple[re.Match, str]]) -> tuple[str, list[tupl
         at = m.end()
     out.append(text[at:])
     return "".join(out), spans
+
+
+def _as_written(text: str, spaced: str) -> str:
+    """A mention as `text` spells it ("self-attention", not the folded "self attention")."""
+    m = re.search(r"[\s\-_/·・]+".join(map(re.escape, spaced.split(" "))), text)
+    return m.group() if m else spaced
 
 
 def _inside(span: tuple[int, int], mentions: list[Match]) -> bool:

@@ -31,6 +31,7 @@ def resolver():
         ("explain attension", "explain attention", "attention"),
         ("gradiant chekpointing", "gradient checkpointing", "gradient checkpointing"),  # two typos in one name
         ("Transfomers explained", "Transformers explained", "Transformers"),  # the learner's case kept
+        ("what is self-attension", "what is self-attention", "self-attention"),  # the name as the learner spells it
     ],
 )
 def test_a_typo_of_a_name_is_corrected_and_says_what_it_shows(resolver, question, corrected, showing):
