@@ -261,6 +261,8 @@ def why(source: str, target: str, as_json: JsonOpt = False, data_dir: DataDirOpt
     result = _lib(data_dir).why(source, target)
 
     def human() -> None:
+        for fixed in result.corrected:
+            typer.echo(fixed["notice"])
         if not result.path:
             typer.echo(
                 f"{result.source} is not a prerequisite of {result.target}"

@@ -357,7 +357,8 @@ class Library:
         """Why `source` comes before `target`: the path and each edge's evidence, or why not."""
         a, b = self.topic_id(source), self.topic_id(target)
         data = explain_path(self.graph, a, b)
-        return WhyResult(a, b, data["path"], [Edge(**e) for e in data["edges"]], data["reverse"])
+        fixed = [hit.corrected.to_dict() for n in (source, target) if (hit := self.resolver.resolve(n)).corrected]
+        return WhyResult(a, b, data["path"], [Edge(**e) for e in data["edges"]], data["reverse"], fixed)
 
     def topic_graph(self) -> GraphResult:
         """The whole prerequisite graph (source -> target: source is a prerequisite of target)."""

@@ -118,6 +118,7 @@ class WhyResult(_Plain):
     path: list[str]
     edges: list[Edge]
     reverse: bool  # no path, but the target is a prerequisite of the source
+    corrected: list[dict] = field(default_factory=list)  # the typos corrected in the two names (graph/typos.py)
 
     def to_dict(self) -> dict:  # `why --json`: the path and its edges (the ids asked about are in the path)
         out = super().to_dict()

@@ -243,3 +243,18 @@ def test_a_typo_in_a_search_boosts_the_topic_and_says_so_on_stderr(capsys, small
     assert "Showing results for transformer (corrected: transfomer → transformer)." in err
     code, out, err = run_cli(capsys, small, "search", "illustrated transformer", "--json")
     assert "Showing results" not in err
+
+
+def test_typos_in_why_names_are_corrected_and_said(capsys, tmp_path):
+    code, out, err = run_cli(capsys, tmp_path / "none", "why", "attension", "RHLF", "--json")
+    assert code == 0, err
+    why = json.loads(out)
+    assert why["path"][0] == "attention" and why["path"][-1] == "rlhf"
+    assert [c["corrections"] for c in why["corrected"]] == [
+        [{"typed": "attension", "corrected": "attention"}],
+        [{"typed": "RHLF", "corrected": "RLHF"}],
+    ]
+    _, out, _ = run_cli(capsys, tmp_path / "none", "why", "attension", "RLHF")
+    assert out.splitlines()[0] == "Showing results for attention (corrected: attension → attention)."
+    _, out, _ = run_cli(capsys, tmp_path / "none", "why", "attention", "RLHF", "--json")
+    assert json.loads(out)["corrected"] == []
