@@ -81,6 +81,8 @@ class TopicMatcher:
                     self.as_written.setdefault(key, set()).add(_spaced(word).replace(" ", ""))
                 else:
                     self.weak.add(key)
+        # The words of every name: a question made of them (and question words) needs no typo vocabulary.
+        self._name_words = {word for alias in self.by_alias for word in alias.split()}
         parts = []
         for alias in sorted(self.by_alias, key=len, reverse=True):
             body = re.escape(alias).replace(r"\ ", r"\s?")  # "multi head" also matches "multihead"
@@ -133,7 +135,7 @@ class TopicMatcher:
             m
             for m in WORD.finditer(text)
             if len(m.group()) >= 4
-            and (key := m.group().casefold()) not in self.by_alias
+            and (key := m.group().casefold()) not in self._name_words
             and key not in QUESTION_ENGLISH
         ]
         if not words:

@@ -40,7 +40,9 @@ MAX_CORRECTED = 1000  # characters: a question, not a pasted document, is correc
 QUESTION_ENGLISH = frozenset(
     "what when where which while whose does work works mean means best good need needs like know want last "
     "fake sort sorts lost find show give tell help please thanks about could would should other same kind "
-    "kinds part parts time much many more most some such then than them they this that these those".split()
+    "kinds part parts time much many more most some such then than them they this that these those learn "
+    "learning before after explain study next start begin path plan order first read video videos paper "
+    "papers resource resources tutorial introduction intro basics".split()
 )
 
 

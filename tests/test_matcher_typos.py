@@ -119,6 +119,7 @@ def test_the_vocabulary_is_built_only_for_a_word_that_could_be_a_typo():
     matcher = matcher_for(load_catalogue())
     matcher._typos = None  # as a fresh process has it
     assert not matcher.correct("what is RLHF and how does it work")
+    assert not matcher.correct("what should I learn before instruction tuning")
     assert matcher._typos is None, "names and question words need no vocabulary"
     assert matcher.correct("what is RHLF")
     assert matcher._typos is not None
