@@ -22,7 +22,7 @@ Conservative, because a wrong correction is worse than none (it answers a questi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -76,7 +76,7 @@ class Corrected:
     typed: str
     text: str
     corrections: tuple[Correction, ...] = ()
-    showing: tuple[str, ...] = field(default=())
+    showing: tuple[str, ...] = ()
     lang: str = "en"
 
     def __bool__(self) -> bool:
