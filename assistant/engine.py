@@ -37,6 +37,7 @@ from studygraph.graph.learned import library_catalogue
 from studygraph.graph.matcher import normalise
 from studygraph.graph.plan import known_topics, status_map
 from studygraph.graph.resolve import Resolver
+from studygraph.graph.typos import Corrected
 from studygraph.models import Resource
 from studygraph.store.meta import MetaStore
 
@@ -62,6 +63,7 @@ class Answer:
     intent: str = ""
     model: str = "none"
     prose: str = ""  # the model-written part alone, cleaned; "" without a model
+    corrected: Corrected | None = None  # the question's typos corrected ("attension" -> "attention"), said first
 
     @property
     def structured(self) -> dict:
@@ -201,7 +203,7 @@ class Assistant:
         meta, tg, resolver = self._library()
         intent = self._titled(route(question, resolver, history), tg)
         draft = self._draft(intent, meta, tg)
-        answer = Answer(text="", payload=draft.payload, intent=draft.intent)
+        answer = Answer(text="", payload=draft.payload, intent=draft.intent, corrected=intent.corrected)
         llm = self.llm
         reason = getattr(llm, "reason", None)
         answer.model = "none" if reason is not None else llm.name
@@ -282,7 +284,7 @@ class Assistant:
         if intent.followup:  # "give me a video instead" / "more": search the previous subject
             names = " ".join(tg.catalogue.topics[t].name for t in intent.topics if t in tg.catalogue.topics)
             text = intent.subject or names or text
-        q = Query(text, intent.lang, list(intent.topics), intent.kind, wants_hint(intent.raw))
+        q = Query(text, intent.lang, list(intent.topics), intent.kind, wants_hint(intent.raw), intent.corrected)
         end = FIND_PAGE * intent.page
         # Only results with evidence (retrieval.Evidence): a question that matches nothing gets "nothing
         # matches", not a ranking of whatever is least far from it for the prose to describe.
@@ -329,6 +331,10 @@ class Assistant:
         parts: list[str] = []
         cited: set[int] = set()
         n_sources = 0
+        if intent.corrected:  # "Showing results for gradient checkpointing (corrected: ...)" before anything else
+            notice = intent.corrected.notice + "\n\n"
+            parts.append(notice)
+            yield notice
         if reason is not None:
             note = no_model_note(intent.lang, reason) + "\n\n"
             parts.append(note)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from studygraph.assistant.query import kind_hint, language
 from studygraph.graph.matcher import normalise
 from studygraph.graph.resolve import QUESTION_WORDS, Resolver
+from studygraph.graph.typos import Corrected
 from studygraph.models import areas_in
 
 INTENTS = ("plan", "next", "find", "explain", "quiz", "progress", "why", "chitchat")
@@ -45,6 +46,9 @@ class Intent:
     resource_lang: str | None = None  # "中文的" / "in English": resources in that language only
     subject: str = ""  # what a follow-up find searches when the previous turn named no topic
     titled: str | None = None  # the resource whose title the question is ("PyTorch Geometric docs"): found first
+    # The typos corrected in the question ("attension" -> "attention"): `raw` is the corrected question, and
+    # the answer says what was corrected.
+    corrected: Corrected | None = None
 
 
 def _rx(*parts: str) -> re.Pattern[str]:
@@ -424,7 +428,15 @@ def _topics(text: str, resolver: Resolver | None) -> list[str]:
 
 
 def route_one(text: str, resolver: Resolver | None) -> Intent:
-    """Route one message on its own (no history)."""
+    """Route one message on its own (no history), its typos of topic names corrected first (graph/typos.py):
+    "explain attension" is routed, and answered, as "explain attention"."""
+    fixed = resolver.correct(text) if resolver is not None else None
+    if fixed:
+        return replace(_route_words(fixed.text, resolver), corrected=fixed)
+    return _route_words(text, resolver)
+
+
+def _route_words(text: str, resolver: Resolver | None) -> Intent:
     lang, kind = language(text), kind_hint(text)
     topics = _topics(text, resolver)
 
@@ -549,6 +561,11 @@ WHY_ALONE = _rx(r"^\W*why\W*$", r"^\W*(那)?(为什么|为啥|为何)(呢|啊)?\
 
 def _route(text: str, resolver: Resolver | None, history: list[dict] | None, memo: dict) -> Intent:
     intent = route_one(text, resolver)
+    # Follow-ups read the corrected question, and say only its own corrections (not a previous turn's).
+    return replace(_followup(intent.raw, intent, resolver, history, memo), corrected=intent.corrected)
+
+
+def _followup(text: str, intent: Intent, resolver: Resolver | None, history: list[dict] | None, memo: dict) -> Intent:
     if WHY_FOLLOWUP.search(text) and intent.name != "quiz":
         if len(intent.topics) >= 2 and re.match(r"^\W*(why|how\s+come|为什么|为啥|为何)", text, re.I):
             # "why attention before transformer?": the path between the two, whatever came before.

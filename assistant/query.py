@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from studygraph.graph.resolve import Resolver
+from studygraph.graph.typos import Corrected
 
 # Ordered: the first hint that matches wins. "论文精读" is a video series (Mu Li's paper readings), so it
 # has to be checked before the bare "论文" → paper rule.
@@ -78,10 +79,16 @@ class Query:
     topics: list[str] = field(default_factory=list)  # topic ids in order of mention
     kind: str | None = None
     wants: str | None = None  # "explainer" | "paper" | None (WANTS_HINTS)
+    corrected: Corrected | None = None  # `text`'s typos, corrected (graph/typos.py): `corrected.typed` as written
 
 
 def understand(text: str, resolver: Resolver | None) -> Query:
-    topics = resolver.mentions(text) if resolver else []
+    # The corrected question is searched ("attension" names attention); BM25 also reads the words as typed
+    # that the library holds (assistant/retrieval.py), so a resource spelt the learner's way is still found.
+    fixed = resolver.correct(text) if resolver else None
+    if fixed:
+        text = fixed.text
     # "InstructGPT paper" mentions InstructGPT; the matcher prefers the longest alias, but a shorter
     # alias inside another mention (e.g. "gpt" inside "instructgpt") never fires, so order is enough.
-    return Query(text=text, lang=language(text), topics=topics, kind=kind_hint(text), wants=wants_hint(text))
+    topics = resolver.mentions(text) if resolver else []
+    return Query(text, language(text), topics, kind_hint(text), wants_hint(text), fixed or None)

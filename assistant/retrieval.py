@@ -600,6 +600,10 @@ class Retriever:
         dense_hits = self._dense_or_warn(dense_text, over, lex) if f.dense else []
         dense_chunks = [c for c, _ in dense_hits]
         tokens = [t for t in tokenize(f"{query.text} {names}", lex.cut) if t not in KIND_WORDS or not query.kind]
+        if (
+            query.corrected
+        ):  # the words as typed too, where the library holds them: one nobody wrote lowers every coverage
+            tokens += [t for t in tokenize(query.corrected.typed, lex.cut) if t in lex.bm25.vocab and t not in tokens]
         lexical_hits = _bm25_top(lex.bm25, lex.ids, tokens, over) if f.lexical else []
         own_words = [
             t for t in tokenize(query.text, lex.cut) if t not in KIND_WORDS

@@ -154,7 +154,9 @@ def _names_a_subject(name: str) -> bool:
 def _composite(resolver: Resolver, name: str) -> bool:
     """Parts joined by "and", commas, 与/和, where at least one part is a topic the map has."""
     parts = [p for p in _JOINS.split(name) if p.strip()]
-    return len(parts) > 1 and any((hit := resolver.resolve(p, suggest=False)) and hit.confident for p in parts)
+    return len(parts) > 1 and any(
+        (hit := resolver.resolve(p, suggest=False, typos=False)) and hit.confident for p in parts
+    )
 
 
 def _named_longer(resolver: Resolver, name: str) -> str | None:
@@ -244,7 +246,7 @@ def _classify(sections: list[_Section], resolver: Resolver) -> None:
         if s is title or is_generic_heading(s.name) or names_a_resource(s.name) or not _names_a_subject(s.name):
             s.subject = False
             continue
-        hit = resolver.resolve(s.name, suggest=False)
+        hit = resolver.resolve(s.name, suggest=False, typos=False)  # a heading as written: ingest unchanged
         shorter = _named_longer(resolver, s.name)
         if hit is not None and hit.confident:
             s.topic = hit.id

@@ -10,15 +10,20 @@ tutorial on LoRA" is about LoRA, not *machine learning basics*. One spelt distin
 "SQuAD") is matched only as written, or in a Chinese question, where an English word is a name ("rope是什么",
 "zero 的原理"); a plain word ("roadmap", "accuracy", "Basic") names its topic only when the text names no
 other topic. `find(..., everyday=True)` keeps the rejected ones too, for callers that blank out words.
+
+`correct(text)` corrects typos of the names' words first ("explain attension"; graph/typos.py says which
+word is one), keeping a correction only where the corrected word then lies inside a mention.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, replace
 
 from studygraph.graph.catalogue import Catalogue
+from studygraph.graph.typos import MAX_CORRECTED, QUESTION_ENGLISH, WORD, Corrected, Correction, TypoVocabulary
 
 
 def _spaced(text: str) -> str:
@@ -56,6 +61,9 @@ class Match:
 
 class TopicMatcher:
     def __init__(self, catalogue: Catalogue):
+        self.catalogue = catalogue
+        self._typos: TypoVocabulary | None = None  # built on the first text with an unknown word (correct)
+        self._typos_lock = threading.Lock()
         self.by_alias: dict[str, str] = {}
         self.as_written: dict[str, set[str]] = {}  # alias -> the spellings it matches in ("zero" -> {"ZeRO"})
         self.weak: set[str] = set()  # plain everyday words: they name a topic only when nothing else is named
@@ -73,6 +81,8 @@ class TopicMatcher:
                     self.as_written.setdefault(key, set()).add(_spaced(word).replace(" ", ""))
                 else:
                     self.weak.add(key)
+        # The words of every name: a question made of them (and question words) needs no typo vocabulary.
+        self._name_words = {word for alias in self.by_alias for word in alias.split()}
         parts = []
         for alias in sorted(self.by_alias, key=len, reverse=True):
             body = re.escape(alias).replace(r"\ ", r"\s?")  # "multi head" also matches "multihead"
@@ -116,12 +126,77 @@ class TopicMatcher:
                 return topic
         return None
 
+    def correct(self, text: str) -> Corrected:
+        """`text` with its English typos of topic names corrected, word by word (graph/typos.py says when a
+        word is one); a correction stands only where the corrected word then lies inside a topic mention."""
+        if len(text) > MAX_CORRECTED:
+            return Corrected(text, text)
+        words = [
+            m
+            for m in WORD.finditer(text)
+            if len(m.group()) >= 4
+            and (key := m.group().casefold()) not in self._name_words
+            and key not in QUESTION_ENGLISH
+        ]
+        if not words:
+            return Corrected(text, text)
+        vocabulary = self._vocabulary()
+        fixes = {m.start(): (m, fix) for m in words if (fix := vocabulary.suggest(m.group()))}
+        while fixes:  # dropping one correction can undo the mention another one made: until none is dropped
+            fixed, spans = _apply(text, [fixes[k] for k in sorted(fixes)])
+            mentions = [m for m in self.find(fixed) if not m.everyday]
+            kept = {k: v for (k, v), span in zip(sorted(fixes.items()), spans) if _inside(span, mentions)}
+            if len(kept) == len(fixes):
+                break
+            fixes = kept
+        if not fixes:
+            return Corrected(text, text)
+        spaced = _spaced(fixed)
+        shown = [_as_written(fixed, spaced[m.start : m.end]) for m in mentions if any(_inside(s, [m]) for s in spans)]
+        return Corrected(
+            text,
+            fixed,
+            tuple(Correction(m.group(), fix) for m, fix in (fixes[k] for k in sorted(fixes))),
+            tuple(dict.fromkeys(shown)),
+            "zh" if _is_cjk(text) else "en",
+        )
+
+    def _vocabulary(self) -> TypoVocabulary:
+        with self._typos_lock:
+            if self._typos is None:
+                self._typos = TypoVocabulary(self.catalogue)
+            return self._typos
+
     def topics(self, text: str) -> list[str]:
         """Distinct topic ids in order of first mention."""
         seen: dict[str, None] = {}
         for m in self.find(text):
             seen.setdefault(m.topic, None)
         return list(seen)
+
+
+def _apply(text: str, fixes: list[tuple[re.Match, str]]) -> tuple[str, list[tuple[int, int]]]:
+    """`text` with each matched word replaced, and where each replacement lies in its `_spaced` form (the
+    positions `find` reports)."""
+    out, spans, at = [], [], 0
+    for m, fix in fixes:
+        out.append(text[at : m.start()])
+        start = len(_spaced("".join(out) + "x")) - 1  # the prefix as `find` sees it: spacing folded
+        spans.append((start, start + len(fix)))
+        out.append(fix)
+        at = m.end()
+    out.append(text[at:])
+    return "".join(out), spans
+
+
+def _as_written(text: str, spaced: str) -> str:
+    """A mention as `text` spells it ("self-attention", not the folded "self attention")."""
+    m = re.search(r"[\s\-_/·・]+".join(map(re.escape, spaced.split(" "))), text)
+    return m.group() if m else spaced
+
+
+def _inside(span: tuple[int, int], mentions: list[Match]) -> bool:
+    return any(m.start <= span[0] and span[1] <= m.end for m in mentions)
 
 
 _matchers: dict[str, TopicMatcher] = {}

@@ -6,19 +6,22 @@ holds "neural networks"): the closest topic, not the one asked for, so it is nev
 known topic silently (`Resolution.confident`). Nonsense resolves to nothing: the fuzzy rung has a high
 cutoff, and the optional embedding rung (the assistant passes an encoder; graph-only commands never load a
 model) a threshold. The cutoffs are tuned on a labelled list of near-misses and true aliases
-(tests/test_resolve_labels.py), not one case at a time.
+(tests/test_resolve_labels.py), not one case at a time. Before the rungs read the words, a typo of a
+name's word is corrected word by word (graph/typos.py: "gradient chekpointing", "RHLF"); such a hit is
+`fuzzy` and carries what was corrected (`Resolution.corrected`), for the learner to be told.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
 from studygraph.graph.catalogue import Catalogue
 from studygraph.graph.matcher import matcher_for, normalise
+from studygraph.graph.typos import Corrected
 
 FUZZY_CUTOFF = 92  # "tranformer" scores 95, the near-miss "one-shot learning" ~ "few-shot learning" 88
 EMBED_THRESHOLD = 0.62
@@ -40,6 +43,7 @@ class Resolution:
     score: float
     how: str  # exact | alias | fuzzy | partial | embedding | learned (a sure match on a learned topic)
     closest: tuple[tuple[str, str], ...] = ()  # (id, name) of the nearest topics, for a partial match or none
+    corrected: Corrected | None = None  # the typos corrected to find it ("RHLF" -> "RLHF"): said to the learner
 
     @property
     def confident(self) -> bool:
@@ -88,9 +92,10 @@ class Resolver:
         closest topics (the contained one first), else the nearest names."""
         return list(hit.closest) if hit is not None and hit.closest else self.closest(text)
 
-    def resolve(self, text: str, suggest: bool = True) -> Resolution | None:
+    def resolve(self, text: str, suggest: bool = True, *, typos: bool = True) -> Resolution | None:
         """The topic `text` names, and how sure that is; `suggest=False` skips a partial match's closest
-        topics (a fuzzy search over every name), for callers that classify many names and never show them."""
+        topics (a fuzzy search over every name), for callers that classify many names and never show them;
+        `typos=False` reads the words as written (graph/typos.py corrects them otherwise)."""
         query = normalise(text)
         if not query:
             return None
@@ -102,6 +107,13 @@ class Resolver:
         for candidate in (stripped, singular, singular.replace(" ", ""), query.replace(" ", "")):
             if candidate in self.matcher.by_alias:
                 return self._hit(self.matcher.by_alias[candidate], 0.95, "alias")
+        # A typo of a name's word, corrected word by word before any rung reads the words: "gradient
+        # chekpointing" would otherwise be a partial match on "gradient".
+        if typos and (fixed := self.correct(text)):
+            hit = self.resolve(fixed.text, suggest, typos=False)
+            if hit is not None:
+                how = "fuzzy" if hit.how in ("exact", "alias") else hit.how
+                return replace(hit, score=round(hit.score * 0.95, 3), how=how, corrected=fixed)
         mentions = self.matcher.find(query)
         if mentions:
             # The longest mention names the subject: "InstructGPT paper" is about InstructGPT, not GPT.
@@ -123,6 +135,10 @@ class Resolver:
         if self.encode is not None:
             return self._embedding_rung(text)
         return None
+
+    def correct(self, text: str) -> Corrected:
+        """`text` with its typos of topic names corrected (graph/typos.py); falsy when nothing was."""
+        return self.matcher.correct(text)
 
     def mentions(self, text: str) -> list[str]:
         return self.matcher.topics(text)

@@ -149,6 +149,9 @@ def resolve(
     lib = _lib(data_dir)
     results = [lib.resolve(name) for name in names]
     data = results[0].to_dict() if len(names) == 1 else [r.to_dict() for r in results]
+    if not as_json:  # the lines stay query, id, name, score; what was corrected goes beside them
+        for r in results:
+            _note(r.corrected["notice"] if r.corrected else None)
     _emit(
         as_json,
         data,
@@ -194,6 +197,8 @@ def path(
     plan = result.plan
 
     def human() -> None:
+        if result.corrected:
+            typer.echo(result.corrected["notice"])
         typer.echo(f"Plan for {both_names(plan.goal)}{_learned_note(plan.goal)}, about {plan.hours} h:")
         for i, s in enumerate(plan.steps, 1):
             typer.echo(f"{i:2}. {both_names(s.topic)}{_learned_note(s.topic)}  [{s.hours} h]  — {s.why}")
@@ -256,6 +261,8 @@ def why(source: str, target: str, as_json: JsonOpt = False, data_dir: DataDirOpt
     result = _lib(data_dir).why(source, target)
 
     def human() -> None:
+        for fixed in result.corrected:
+            typer.echo(fixed["notice"])
         if not result.path:
             typer.echo(
                 f"{result.source} is not a prerequisite of {result.target}"
@@ -395,6 +402,7 @@ def search(
     lib = _lib(data_dir)
     hits = lib.search(query, k=k, kind=kind)
     _warn(lib.search_warning)  # stderr in both modes: --json stays the list of results
+    _note(lib.correct(query).notice)  # the typos the topic boost read corrected (stderr: the same reason)
     if hits and not any(h.matched for h in hits):  # still the ranking (a near miss may be in it), said as such
         typer.echo(f"nothing in the library matches “{query}”: the nearest results, none an answer", err=True)
     _emit(
@@ -443,6 +451,11 @@ def mcp(data_dir: DataDirOpt = None) -> None:
     Example: studygraph mcp --data-dir ~/studygraph-data
     """
     serve_mcp(_lib(data_dir))
+
+
+def _note(notice: str | None) -> None:
+    if notice:
+        typer.echo(notice, err=True)
 
 
 def _warn(warning: str | None) -> None:

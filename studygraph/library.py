@@ -245,6 +245,7 @@ class Library:
             description=topic.description if topic else "",
             description_zh=topic.description_zh if topic else "",
             closest=[Named(t, n) for t, n in resolver.closest_to(name, hit)],
+            corrected=hit.corrected.to_dict() if hit and hit.corrected else None,
         )
 
     def topic_id(self, name: str) -> str:
@@ -258,6 +259,10 @@ class Library:
         else:
             message = f"{shown(name)} is not in the topic map; closest: {closest}"
         raise UnknownTopic(message, hit.closest)
+
+    def correct(self, text: str):
+        """`text` with its typos of topic names corrected (graph/typos.py Corrected; falsy when none were)."""
+        return self.resolver.correct(text)
 
     def areas_named(self, name: str) -> tuple[str, ...]:
         """The areas `name` means as a whole ("deep learning", "深度学习": models.AREA_PRESETS), else ()."""
@@ -301,12 +306,14 @@ class Library:
         the `known` given (the Path page's "I already know" list, which starts as the learner's marks), so a
         step marked done on the page stays in it, shown done."""
         goal_id = self.topic_id(goal)
+        corrected = self.resolver.resolve(goal).corrected  # the goal's typos, said beside the plan ("RHLF")
         status = self.learner(known)
         done = self.known_ids(known) if only_given else set(status.done)
         plan = learning_plan(self.graph, goal_id, done, status_map(set(status.done), set(status.learning)))
         result = PlanResult.of(plan)  # the same payload as a plan answer of `ask`, every resource listed
         result.plan = plan  # the graph's own Plan, for drawing it and the calendar
         result.week_objects = []
+        result.corrected = corrected.to_dict() if corrected else None
         if hours_per_week is not None:
             self.schedule(result, hours_per_week, start)
         return result
@@ -350,7 +357,8 @@ class Library:
         """Why `source` comes before `target`: the path and each edge's evidence, or why not."""
         a, b = self.topic_id(source), self.topic_id(target)
         data = explain_path(self.graph, a, b)
-        return WhyResult(a, b, data["path"], [Edge(**e) for e in data["edges"]], data["reverse"])
+        fixed = [hit.corrected.to_dict() for n in (source, target) if (hit := self.resolver.resolve(n)).corrected]
+        return WhyResult(a, b, data["path"], [Edge(**e) for e in data["edges"]], data["reverse"], fixed)
 
     def topic_graph(self) -> GraphResult:
         """The whole prerequisite graph (source -> target: source is a prerequisite of target)."""

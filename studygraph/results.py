@@ -66,6 +66,7 @@ class ResolveResult(_Plain):
     description: str
     description_zh: str
     closest: list[Named]
+    corrected: dict | None = None  # the typos corrected to find it (graph/typos.py Corrected.to_dict), else None
 
 
 @dataclass
@@ -91,6 +92,7 @@ class PlanResult(PlanPayload):
     weeks: list[dict] | None = None
     hours_per_week: float | None = None
     ics: str | None = None
+    corrected: dict | None = None  # the goal's typos corrected ("RHLF" -> "RLHF"), else None
 
     def to_dict(self) -> dict:
         out = super().to_dict()
@@ -116,6 +118,7 @@ class WhyResult(_Plain):
     path: list[str]
     edges: list[Edge]
     reverse: bool  # no path, but the target is a prerequisite of the source
+    corrected: list[dict] = field(default_factory=list)  # the typos corrected in the two names (graph/typos.py)
 
     def to_dict(self) -> dict:  # `why --json`: the path and its edges (the ids asked about are in the path)
         out = super().to_dict()
@@ -198,12 +201,14 @@ class AskResult(_Plain):
     model: str
     structured: dict
     warning: str | None = None
+    corrected: dict | None = None  # the question's typos corrected (graph/typos.py Corrected.to_dict), else None
 
     @classmethod
     def of(cls, answer, warning: str | None = None) -> AskResult:
         """From an assistant Answer once its stream is spent."""
         cites = [Citation(c.title, c.url, c.kind) for c in answer.citations]
-        return cls(answer.text, answer.prose, cites, answer.intent, answer.model, answer.structured, warning)
+        fixed = answer.corrected.to_dict() if answer.corrected else None
+        return cls(answer.text, answer.prose, cites, answer.intent, answer.model, answer.structured, warning, fixed)
 
 
 @dataclass

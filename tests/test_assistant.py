@@ -160,6 +160,41 @@ def test_explaining_made_up_words_around_a_known_name_still_says_they_are_missin
     assert answer.intent == "explain" and answer.structured["missing"] == phrase
 
 
+# A typo of a topic's name is answered as the name spelt right, and the answer starts by saying so, in the
+# question's language (graph/typos.py); the words around it are checked as the corrected question's.
+@pytest.mark.parametrize(
+    "question, typo_free, notice",
+    [
+        (
+            "what is gradient chekpointing",
+            "what is gradient checkpointing",
+            "Showing results for gradient checkpointing",
+        ),
+        ("explain attension score computation", "explain attention score computation", "Showing results for attention"),
+        ("what is gradient chekpointing scheduel", "what is gradient checkpointing", "Showing results for gradient"),
+        ("学习 transfomer 之前要学什么", "学习 transformer 之前要学什么", "以下是“transformer”的结果"),
+        ("path to RHLF", "path to RLHF", "Showing results for RLHF"),
+        ("有没有讲 attension 的好资料", "有没有讲 attention 的好资料", "以下是“attention”的结果"),
+    ],
+)
+def test_a_typo_is_answered_as_the_name_spelt_right_and_the_answer_says_so(seed, question, typo_free, notice):
+    assistant, corpus = seed
+    answer, right = assistant.ask(question), assistant.ask(typo_free)
+    assert answer.intent == right.intent and answer.structured == right.structured, answer.text[:300]
+    assert answer.text.startswith(notice) and answer.corrected.typed == question
+    assert "not in the topic map" not in answer.text and "主题图里没有" not in answer.text
+    assert not right.corrected and not right.text.startswith(notice)
+    assert all(c.url in corpus for c in answer.citations)
+
+
+def test_a_made_up_phrase_around_a_typo_is_still_missing(seed):
+    assistant, _ = seed
+    answer = assistant.ask("what is quantum attension origami?")
+    assert answer.intent == "explain" and answer.structured["missing"] == "quantum attention origami"
+    assert "“quantum attention origami” is not in the topic map" in answer.text
+    assert answer.text.startswith("Showing results for attention (corrected: attension → attention).")
+
+
 # Fixed phrases of the deterministic answers, by language: a Chinese question must get none of the English
 # ones and the other way round (names and resource titles may be in either language; templates may not).
 EN_TEMPLATES = [

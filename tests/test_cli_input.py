@@ -206,3 +206,55 @@ def test_a_nul_byte_past_the_first_8_kb_is_found_with_its_line():
     with pytest.raises(FileProblem) as info:
         decode_markdown(data)
     assert "NUL" in str(info.value) and info.value.line == 1002
+
+
+# -- typos of topic names: corrected, and said (graph/typos.py) ------------------------------------------------
+def test_a_typo_in_a_path_goal_plans_for_the_topic_and_says_what_was_corrected(capsys, tmp_path):
+    code, out, err = run_cli(capsys, tmp_path / "none", "path", "RHLF", "--json")
+    assert code == 0, err
+    plan = json.loads(out)
+    assert plan["goal"]["id"] == "rlhf"
+    assert plan["corrected"]["corrections"] == [{"typed": "RHLF", "corrected": "RLHF"}]
+    code, out, _ = run_cli(capsys, tmp_path / "none", "path", "RHLF")
+    assert out.splitlines()[0] == "Showing results for RLHF (corrected: RHLF → RLHF)."
+    assert out.splitlines()[1].startswith("Plan for Reinforcement learning from human feedback (RLHF)")
+    code, out, _ = run_cli(capsys, tmp_path / "none", "path", "RLHF", "--json")
+    assert json.loads(out)["corrected"] is None, "a name spelt right is not corrected"
+
+
+def test_a_typo_in_ask_and_resolve_is_a_json_field_and_the_answer_says_it(capsys, small):
+    code, out, err = run_cli(capsys, small, "ask", "explain attension", "--json", "--no-llm")
+    assert code == 0, err
+    answer = json.loads(out)
+    assert answer["intent"] == "explain" and answer["structured"]["topic"]["id"] == "attention"
+    assert answer["corrected"]["text"] == "explain attention"
+    assert answer["answer"].startswith("Showing results for attention (corrected: attension → attention).")
+    code, out, _ = run_cli(capsys, small, "ask", "学习 transfomer 之前要学什么", "--no-llm")
+    assert out.startswith("以下是“transformer”的结果（已更正：transfomer → transformer）。")
+    code, out, _ = run_cli(capsys, small, "resolve", "attension", "--json")
+    assert json.loads(out)["id"] == "attention" and json.loads(out)["corrected"]["showing"] == ["attention"]
+
+
+def test_a_typo_in_a_search_boosts_the_topic_and_says_so_on_stderr(capsys, small):
+    code, out, err = run_cli(capsys, small, "search", "illustrated transfomer", "--json")
+    assert code == 0
+    hits = json.loads(out)
+    assert hits and hits[0]["title"] == "The Illustrated Transformer" and "transformer" in hits[0]["topics"]
+    assert "Showing results for transformer (corrected: transfomer → transformer)." in err
+    code, out, err = run_cli(capsys, small, "search", "illustrated transformer", "--json")
+    assert "Showing results" not in err
+
+
+def test_typos_in_why_names_are_corrected_and_said(capsys, tmp_path):
+    code, out, err = run_cli(capsys, tmp_path / "none", "why", "attension", "RHLF", "--json")
+    assert code == 0, err
+    why = json.loads(out)
+    assert why["path"][0] == "attention" and why["path"][-1] == "rlhf"
+    assert [c["corrections"] for c in why["corrected"]] == [
+        [{"typed": "attension", "corrected": "attention"}],
+        [{"typed": "RHLF", "corrected": "RLHF"}],
+    ]
+    _, out, _ = run_cli(capsys, tmp_path / "none", "why", "attension", "RLHF")
+    assert out.splitlines()[0] == "Showing results for attention (corrected: attension → attention)."
+    _, out, _ = run_cli(capsys, tmp_path / "none", "why", "attention", "RLHF", "--json")
+    assert json.loads(out)["corrected"] == []
