@@ -31,7 +31,7 @@ from urllib.parse import unquote, urlsplit
 import numpy as np
 
 from studygraph.assistant import translate
-from studygraph.assistant.query import Query
+from studygraph.assistant.query import LANGUAGE_WORDS, Query, resource_language
 from studygraph.errors import CatalogueError, ModelUnavailable
 from studygraph.graph.catalogue import load_catalogue
 from studygraph.models import Resource, is_gloss
@@ -45,6 +45,11 @@ RRF_K = 60
 SNIPPET_CHARS = 240
 # Kinds that explain a subject to a learner, preferred when the question asks for an introduction.
 EXPLAINER_KINDS = frozenset({"video", "course", "book", "article", "docs", "website"})
+# A repository that says it teaches ("graykode/nlp-tutorial", "FudanNLP/nlp-beginner", "LLM Course") is an
+# explainer too; other code (a model's repo, an example script) is not.
+TEACHING = re.compile(
+    r"tutorial|beginner|course|lesson|lecture|101|from\s+scratch|step\s+by\s+step|教程|入门|课程|手把手|讲义", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,13 @@ class Fusion:
     # that"; and only resources about a topic the question names (not Sentence-BERT for "the original BERT paper").
     fit_kinds: bool = True
     fit_topics: bool = True
+    # Since 2026-12-02: what the question asks for read as one (`asked`: "the paper that introduced X" asks for a
+    # paper whatever word it uses, "入门教程 GitHub" for code that teaches); the language asked for ("a Chinese
+    # article") fits too; for "the paper that introduced X", the papers about X as their main subject go first.
+    asked: bool = True
+    resource_lang: bool = True
+    paper_primary: bool = True
+    teaching: bool = True  # code whose title or URL says it teaches ("nlp-tutorial") is an explainer
     # Cross-lingual query translation (assistant/translate.py, CC-CEDICT): the query's words in the other
     # language as one more BM25 ranking with this weight; or appended to the BM25 query at this weight.
     translated: float = 0.5
@@ -441,16 +453,33 @@ def _distinctive(lex, tokens: list[str], rare: int) -> list[tuple[str, float]]:
     return sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))  # ties by id: the same order in every process
 
 
-def _fits(wants: str, resource: Resource, topics: Container[str] = ()) -> bool:
+def _fits(
+    wants: str | None, resource: Resource, topics: Container[str] = (), lang: str | None = None, teaching: bool = True
+) -> bool:
     """Whether a resource is what the question asks for: an explainer for "a good introduction to X", a
-    paper for "the paper that introduced X", else the kind asked for ("RLHF 视频"); and, given the topics the
-    question names, about one of them (not Sentence-BERT for "the original BERT paper")."""
+    paper for "the paper that introduced X", else the kind asked for ("RLHF 视频"); in the language asked
+    for ("a Chinese article": its title's, `resource_language`); and, given the topics the question
+    names, about one of them (not Sentence-BERT for "the original BERT paper")."""
     if wants == "explainer":
-        if resource.kind not in EXPLAINER_KINDS:
+        if resource.kind not in EXPLAINER_KINDS and not (
+            teaching and resource.kind == "code" and TEACHING.search(f"{resource.title} {url_words(resource.url)}")
+        ):
             return False
-    elif resource.kind != wants:
+    elif wants and resource.kind != wants:
+        return False
+    if lang and resource_language(resource.title) != lang:
         return False
     return not topics or any(t in topics for t in resource.topics)
+
+
+def asked(query: Query, fit_kinds: bool = True) -> tuple[str | None, str | None]:
+    """(the kind the question asks for, what fits the ask). "The paper that introduced X" asks for a paper
+    whatever word it uses ("Transformer 是在哪篇文章中提出的" says 文章); an explainer asked for as a kind
+    ("深度学习入门教程 GitHub", "RLHF 入门视频") is that kind, except a paper ("BERT 论文讲解" wants it explained)."""
+    kind = "paper" if query.wants == "paper" else query.kind
+    if query.wants == "explainer" and kind and kind != "paper" and fit_kinds:
+        return kind, kind
+    return kind, query.wants or (kind if fit_kinds else None)
 
 
 def _per_resource(chunk_ids: list[str], chunk_resource: dict[str, str]) -> tuple[list[str], dict[str, str]]:
@@ -599,11 +628,17 @@ class Retriever:
         dense_text = f"{query.text} {names}".strip() if f.dense_names else query.text
         dense_hits = self._dense_or_warn(dense_text, over, lex) if f.dense else []
         dense_chunks = [c for c, _ in dense_hits]
-        tokens = [t for t in tokenize(f"{query.text} {names}", lex.cut) if t not in KIND_WORDS or not query.kind]
+        # "a Chinese article": the language is what the resource is written in (what fits), not its subject.
+        asked_words = LANGUAGE_WORDS if query.resource_lang and f.resource_lang else ()
+        tokens = [
+            t
+            for t in tokenize(f"{query.text} {names}", lex.cut)
+            if (t not in KIND_WORDS or not query.kind) and t not in asked_words
+        ]
         lexical_hits = _bm25_top(lex.bm25, lex.ids, tokens, over) if f.lexical else []
-        own_words = [
-            t for t in tokenize(query.text, lex.cut) if t not in KIND_WORDS
-        ]  # the query's own words, no topic names
+        own_words = [  # the query's own words, no topic names
+            t for t in tokenize(query.text, lex.cut) if t not in KIND_WORDS and t not in asked_words
+        ]
         distinctive = _distinctive(lex, own_words, f.rare) if f.titles else []
         groups = lex.translator.groups(own_words, f.translate_en) if f.translated or f.appended else []
         if groups and f.appended:  # the translations as more BM25 words, each word's worth f.appended
@@ -662,9 +697,12 @@ class Retriever:
             scored[rid] = score + self._boost(query, resource, kind)
 
         ranked = sorted(scored.items(), key=lambda kv: (-kv[1], resources[kv[0]].title))
-        ask = query.wants or (query.kind if f.fit_kinds else None)
-        if ask and (f.fit_kinds or not query.kind) and not kind and ranked:
-            ranked = self._fit_first(ranked, ask, resources, query.topics if f.fit_topics else ())
+        _, ask = (
+            asked(query, f.fit_kinds) if f.asked else (query.kind, query.wants or (query.kind if f.fit_kinds else None))
+        )
+        lang = query.resource_lang if f.resource_lang else None
+        if (ask or lang) and (f.fit_kinds or not query.kind) and not kind and ranked:
+            ranked = self._fit_first(ranked, ask, resources, query.topics if f.fit_topics else (), lang)
         ranked = ranked[:k]
         out = []
         for rid, score in ranked:
@@ -688,12 +726,25 @@ class Retriever:
         return out
 
     def _fit_first(
-        self, ranked: list[tuple[str, float]], wants: str, resources: dict[str, Resource], topics: Container[str] = ()
+        self,
+        ranked: list[tuple[str, float]],
+        wants: str | None,
+        resources: dict[str, Resource],
+        topics: Container[str] = (),
+        lang: str | None = None,
     ) -> list[tuple[str, float]]:
-        """Among the results close to the best (fusion.fit_floor), those that fit the ask first, in order."""
+        """Among the results close to the best (fusion.fit_floor), those that fit the ask first, in order; for
+        "the paper that introduced X", the papers whose main subject is X before those that only touch it."""
         floor = self.fusion.fit_floor * ranked[0][1]
-        fits = {rid for rid, score in ranked if score >= floor and _fits(wants, resources[rid], topics)}
-        return [kv for kv in ranked if kv[0] in fits] + [kv for kv in ranked if kv[0] not in fits]
+        fits = {
+            rid
+            for rid, score in ranked
+            if score >= floor and _fits(wants, resources[rid], topics, lang, self.fusion.teaching)
+        }
+        first = [kv for kv in ranked if kv[0] in fits]
+        if wants == "paper" and topics and self.fusion.paper_primary:
+            first.sort(key=lambda kv: resources[kv[0]].topics[:1] == [] or resources[kv[0]].topics[0] not in topics)
+        return first + [kv for kv in ranked if kv[0] not in fits]
 
     def _boost(self, query: Query, resource: Resource, kind: str | None) -> float:
         """Bounded evidence about fit, never about relevance: at most `Fusion.tie` in all."""
@@ -702,8 +753,12 @@ class Retriever:
         wanted = set(query.topics)
         if wanted & set(resource.topics):
             share += f.topic + (f.primary if resource.topics[0] in wanted else 0.0)
-        if query.kind and not kind and resource.kind == query.kind:
+        asked_kind, ask = asked(query) if f.asked else (query.kind, query.wants)
+        if asked_kind and not kind and resource.kind == asked_kind:
             share += f.kind
-        if query.wants and _fits(query.wants, resource, query.topics if f.fit_topics else ()):
+        lang = query.resource_lang if f.resource_lang else None
+        if (query.wants or lang) and _fits(
+            ask if query.wants else None, resource, query.topics if f.fit_topics else (), lang
+        ):
             share += f.fit
         return f.tie * min(share, 1.0)

@@ -99,6 +99,11 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
     # a steeper scale is the one of those rules that needs no code (the others: README, not kept).
     "default with every BM25 vote x coverage^2": ("use-m3", replace(DEFAULT_FUSION, coverage=2.0), None),
     "default with every BM25 vote x coverage^3": ("use-m3", replace(DEFAULT_FUSION, coverage=3.0), None),
+    # What fits the ask (2026-12-02, dev): each lever of the default turned off in turn.
+    "default with the ask read as before (wants, else kind)": ("use-m3", replace(DEFAULT_FUSION, asked=False), None),
+    "default without the resource language asked for": ("use-m3", replace(DEFAULT_FUSION, resource_lang=False), None),
+    "default without main-subject papers first": ("use-m3", replace(DEFAULT_FUSION, paper_primary=False), None),
+    "default without teaching code as explainers": ("use-m3", replace(DEFAULT_FUSION, teaching=False), None),
     "default (use-m3, fused + names + bounded boosts + fit-first + zh->en translation x0.5)": (
         "use-m3",
         DEFAULT_FUSION,
