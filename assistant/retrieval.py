@@ -87,6 +87,7 @@ class Fusion:
     resource_lang: bool = True
     paper_primary: bool = True
     teaching: bool = True  # code whose title or URL says it teaches ("nlp-tutorial") is an explainer
+    ask_words: bool = True  # the ask's own words (ASK_WORDS) are no names for the names vote
     # Cross-lingual query translation (assistant/translate.py, CC-CEDICT): the query's words in the other
     # language as one more BM25 ranking with this weight; or appended to the BM25 query at this weight.
     translated: float = 0.5
@@ -114,6 +115,16 @@ STOPWORDS = frozenset(
 # Words that name a kind: every card says its kind, so they match everything; the kind boost handles them.
 KIND_WORDS = frozenset(
     "video paper course code book dataset article tutorial lecture blog 视频 论文 课程 代码 书 数据集 教程 博客 精读".split()
+)
+
+
+# Words that say what the learner wants from a resource (query.WANTS_HINTS), not what it is about: a title that
+# holds one ("新手如何入门pytorch", "nlp-beginner") is no more about the subject for it. Left out of the names vote
+# when the question's ask was read (Fusion.ask_words).
+ASK_WORDS = frozenset(
+    "intro introductory explain explaining explained explainer explanation walkthrough overview crash understand "
+    "understanding beginner tutorial learn original seminal introduced introducing proposed proposing "
+    "入门 教程 入门教程 零 基础 通俗 讲解 图解 科普 新手 介绍 理解 学习 提出 原始 原 开山 之作 出处 出自 首次 最早".split()
 )
 
 
@@ -436,12 +447,12 @@ def _title_holders(lex, token: str) -> set[str]:
     return holders
 
 
-def _distinctive(lex, tokens: list[str], rare: int) -> list[tuple[str, float]]:
+def _distinctive(lex, tokens: list[str], rare: int, no_names: Container[str] = ()) -> list[tuple[str, float]]:
     """Resources whose title or URL holds a query word that at most `rare` resources' titles/URLs hold
     ("fudannlp", "datawhale"), best first, each with the share of the query's IDF mass (over titles)
     those words carry: "Harvard annotated transformer" is mostly its rare names, "cloud GPUs in China"
     only a little."""
-    holders = {t: _title_holders(lex, t) for t in dict.fromkeys(tokens)}
+    holders = {t: set() if t in no_names else _title_holders(lex, t) for t in dict.fromkeys(tokens)}
     n = len(lex.resources)
     idf = {t: np.log(1.0 + (n - len(h) + 0.5) / (len(h) + 0.5)) for t, h in holders.items()}
     total = sum(idf.values())
@@ -453,21 +464,17 @@ def _distinctive(lex, tokens: list[str], rare: int) -> list[tuple[str, float]]:
     return sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))  # ties by id: the same order in every process
 
 
-def _fits(
-    wants: str | None, resource: Resource, topics: Container[str] = (), lang: str | None = None, teaching: bool = True
-) -> bool:
-    """Whether a resource is what the question asks for: an explainer for "a good introduction to X", a
-    paper for "the paper that introduced X", else the kind asked for ("RLHF 视频"); in the language asked
-    for ("a Chinese article": its title's, `resource_language`); and, given the topics the question
-    names, about one of them (not Sentence-BERT for "the original BERT paper")."""
+def _fits(wants: str | None, resource: Resource, topics: Container[str] = (), teaching: bool = True) -> bool:
+    """Whether a resource is what the question asks for: an explainer for "a good introduction to X" (`teaching`:
+    code that says it teaches counts), a paper for "the paper that introduced X", else the kind asked for
+    ("RLHF 视频"); and, given the topics the question names, about one of them (not Sentence-BERT for "the
+    original BERT paper"). The language asked for orders what fits (Retriever._fit_first)."""
     if wants == "explainer":
         if resource.kind not in EXPLAINER_KINDS and not (
             teaching and resource.kind == "code" and TEACHING.search(f"{resource.title} {url_words(resource.url)}")
         ):
             return False
     elif wants and resource.kind != wants:
-        return False
-    if lang and resource_language(resource.title) != lang:
         return False
     return not topics or any(t in topics for t in resource.topics)
 
@@ -636,11 +643,13 @@ class Retriever:
             if (t not in KIND_WORDS or not query.kind) and t not in asked_words
         ]
         lexical_hits = _bm25_top(lex.bm25, lex.ids, tokens, over) if f.lexical else []
-        own_words = [  # the query's own words, no topic names
-            t for t in tokenize(query.text, lex.cut) if t not in KIND_WORDS and t not in asked_words
-        ]
-        distinctive = _distinctive(lex, own_words, f.rare) if f.titles else []
-        groups = lex.translator.groups(own_words, f.translate_en) if f.translated or f.appended else []
+        own_words = [t for t in tokenize(query.text, lex.cut) if t not in KIND_WORDS]  # no topic names
+        # The ask's words and the language asked for are no names ("入门" in "新手如何入门pytorch", "中文" in "DeepSpeed
+        # Chat中文"), but they stay in the query's mass: the names it does hold weigh what they did.
+        no_names = {*asked_words, *(ASK_WORDS if query.wants and f.ask_words else ())}
+        distinctive = _distinctive(lex, own_words, f.rare, no_names) if f.titles else []
+        translatable = [t for t in own_words if t not in asked_words]
+        groups = lex.translator.groups(translatable, f.translate_en) if f.translated or f.appended else []
         if groups and f.appended:  # the translations as more BM25 words, each word's worth f.appended
             lexical_hits = translate.ranked(
                 lex.bm25,
@@ -736,15 +745,14 @@ class Retriever:
         """Among the results close to the best (fusion.fit_floor), those that fit the ask first, in order; for
         "the paper that introduced X", the papers whose main subject is X before those that only touch it."""
         floor = self.fusion.fit_floor * ranked[0][1]
-        fits = {
-            rid
-            for rid, score in ranked
-            if score >= floor and _fits(wants, resources[rid], topics, lang, self.fusion.teaching)
-        }
-        first = [kv for kv in ranked if kv[0] in fits]
+        near = [kv for kv in ranked if kv[1] >= floor]
+        fits = [kv for kv in near if _fits(wants, resources[kv[0]], topics, teaching=self.fusion.teaching)]
         if wants == "paper" and topics and self.fusion.paper_primary:
-            first.sort(key=lambda kv: resources[kv[0]].topics[:1] == [] or resources[kv[0]].topics[0] not in topics)
-        return first + [kv for kv in ranked if kv[0] not in fits]
+            fits.sort(key=lambda kv: resources[kv[0]].topics[:1] == [] or resources[kv[0]].topics[0] not in topics)
+        if lang:  # in the language asked for first, then the rest of what fits ("a Chinese article": other articles)
+            fits.sort(key=lambda kv: resource_language(resources[kv[0]].title) != lang)
+        chosen = {rid for rid, _ in fits}
+        return fits + [kv for kv in ranked if kv[0] not in chosen]
 
     def _boost(self, query: Query, resource: Resource, kind: str | None) -> float:
         """Bounded evidence about fit, never about relevance: at most `Fusion.tie` in all."""
@@ -756,9 +764,6 @@ class Retriever:
         asked_kind, ask = asked(query) if f.asked else (query.kind, query.wants)
         if asked_kind and not kind and resource.kind == asked_kind:
             share += f.kind
-        lang = query.resource_lang if f.resource_lang else None
-        if (query.wants or lang) and _fits(
-            ask if query.wants else None, resource, query.topics if f.fit_topics else (), lang
-        ):
+        if query.wants and _fits(ask, resource, query.topics if f.fit_topics else (), teaching=f.teaching):
             share += f.fit
         return f.tie * min(share, 1.0)

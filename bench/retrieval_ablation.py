@@ -104,6 +104,7 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
     "default without the resource language asked for": ("use-m3", replace(DEFAULT_FUSION, resource_lang=False), None),
     "default without main-subject papers first": ("use-m3", replace(DEFAULT_FUSION, paper_primary=False), None),
     "default without teaching code as explainers": ("use-m3", replace(DEFAULT_FUSION, teaching=False), None),
+    "default with the ask's words counted as names": ("use-m3", replace(DEFAULT_FUSION, ask_words=False), None),
     "default (use-m3, fused + names + bounded boosts + fit-first + zh->en translation x0.5)": (
         "use-m3",
         DEFAULT_FUSION,
