@@ -124,9 +124,8 @@ class Query:
     topics: list[str] = field(default_factory=list)  # topic ids in order of mention
     kind: str | None = None
     wants: str | None = None  # "explainer" | "paper" | None (WANTS_HINTS)
-    resource_lang: str | None = (
-        None  # "zh" | "en": the resources asked for are in that language (a title's, `language`)
-    )
+    # "zh" | "en": the resources asked for are in that language ("a Chinese article"; a title's, `resource_language`)
+    resource_lang: str | None = None
 
 
 def understand(text: str, resolver: Resolver | None) -> Query:

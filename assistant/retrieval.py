@@ -80,9 +80,9 @@ class Fusion:
     # that"; and only resources about a topic the question names (not Sentence-BERT for "the original BERT paper").
     fit_kinds: bool = True
     fit_topics: bool = True
-    # Since 2026-12-01 (evening): what the question asks for read as one (`asked`: "the paper that introduced X" asks for a
-    # paper whatever word it uses, "入门教程 GitHub" for code that teaches); the language asked for ("a Chinese
-    # article") fits too; for "the paper that introduced X", the papers about X as their main subject go first.
+    # Since 2026-12-01 (evening): what the question asks for read as one (`asked`: "the paper that introduced X"
+    # asks for a paper whatever word it uses, "入门教程 GitHub" for code); the language asked for ("a Chinese
+    # article") orders what fits; for the paper ask, the papers about X as their main subject go first.
     asked: bool = True
     resource_lang: bool = True
     paper_primary: bool = True
