@@ -28,7 +28,13 @@ from studygraph.assistant.llm import load_llm
 from studygraph.assistant.payloads import ChitchatPayload, Payload
 from studygraph.assistant.prompts import ProseJob, prose_job
 from studygraph.assistant.prose_filter import CitedSource, ProseFilter
-from studygraph.assistant.query import Query, language, understand, wants_hint
+from studygraph.assistant.query import (
+    Query,
+    resource_lang_hint,
+    resource_language,
+    understand,
+    wants_hint,
+)
 from studygraph.assistant.retrieval import Retriever, SearchResult, lexical_index, store_version
 from studygraph.assistant.vocabulary import KnownWords
 from studygraph.graph.build import build_graph
@@ -284,13 +290,14 @@ class Assistant:
         if intent.followup:  # "give me a video instead" / "more": search the previous subject
             names = " ".join(tg.catalogue.topics[t].name for t in intent.topics if t in tg.catalogue.topics)
             text = intent.subject or names or text
-        q = Query(text, intent.lang, list(intent.topics), intent.kind, wants_hint(intent.raw), intent.corrected)
+        lang = intent.resource_lang or resource_lang_hint(intent.raw)
+        q = Query(text, intent.lang, list(intent.topics), intent.kind, wants_hint(intent.raw), intent.corrected, lang)
         end = FIND_PAGE * intent.page
         # Only results with evidence (retrieval.Evidence): a question that matches nothing gets "nothing
         # matches", not a ranking of whatever is least far from it for the prose to describe.
         results = [r for r in self.search(q, k=max(end * 3, 15)) if r.matched]
-        if intent.resource_lang:  # "中文的": a resource is in the language of its title
-            results = [r for r in results if language(r.resource.title) == intent.resource_lang]
+        if intent.resource_lang:  # "中文的" after a search: only resources in that language (their titles')
+            results = [r for r in results if resource_language(r.resource.title) == intent.resource_lang]
         if intent.kind:
             # The asked-for kind first; other kinds only to fill up when the library has too few.
             same = [r for r in results if r.resource.kind == intent.kind]

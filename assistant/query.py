@@ -32,15 +32,20 @@ KIND_HINTS: list[tuple[re.Pattern[str], str]] = [
 WANTS_HINTS: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
-            r"\b(papers?|work)\s+(that|which)\s+(first\s+)?(introduced|proposed|presented)\b|\boriginal\s+paper|"
-            r"\bintroduced\s+(by|in)\s+(the\s+)?paper|提出.{0,12}(论文|文章)|(论文|文章).{0,6}提出|原始论文|原论文|开山之作",
+            r"\b(papers?|work|publication)\s+(that|which|where)\s+(first\s+)?(introduced|proposed|presented|invented)\b|"
+            r"\b(papers?|publication)\s+(first\s+)?(introducing|proposing|presenting)\b|"
+            r"\b(which|what)\s+paper\b.{0,40}\b(introduced|proposed|presented|invented)\b|"
+            r"\boriginal(\s+\S+){0,3}?\s+paper|\bseminal(\s+\S+){0,3}?\s+paper|"
+            r"\b(introduced|proposed)\s+(by|in)\s+(the\s+|which\s+)?paper|"
+            r"(提出|出自|首次|最早|最先|最初).{0,20}(论文|文章)|(论文|文章).{0,6}(提出|出自|出处)|哪篇.{0,12}(提出|出自|首次|最早)|"
+            r"原始论文|原论文|开山之作|出处",
             re.I,
         ),
         "paper",
     ),
     (
         re.compile(
-            r"\bintro(duction|ductory)?s?\b|\bexplain(ed|er|ers|s)?\b|\bexplanations?\b|\btutorials?\b|"
+            r"\bintro(duction|ductory)?s?\b|\bexplain(ed|er|ers|s|ing)?\b|\bexplanations?\b|\btutorials?\b|"
             r"\bbeginners?\b|\boverview\b|\bgentle\b|\billustrated\b|\bcrash\s+course\b|\bwalk-?through\b|"
             r"\bunderstand(ing)?\b|\bhow\s+\S+(\s+\S+)?\s+works?\b|\blearn\b|"
             r"入门|讲解|讲.{0,12}资料|好资料|教程|通俗|图解|科普|零基础|新手|介绍|理解|学习资料",
@@ -50,6 +55,31 @@ WANTS_HINTS: list[tuple[re.Pattern[str], str]] = [
     ),
 ]
 
+# The language the learner wants the resources in, when the question says so ("a Chinese article", "英文教程"):
+# only next to a word for a resource or "in", so that "Chinese word segmentation" or "中文分词" is a subject.
+_RESOURCE_WORDS = (
+    r"(articles?|tutorials?|videos?|blogs?|posts?|courses?|books?|notes|resources?|materials?|explanations?|"
+    r"introductions?|lectures?|docs|documentation|version|ones?)"
+)
+_ZH_RESOURCE_WORDS = r"(的.{0,12}?)?(资料|教程|文章|视频|博客|课程|书|讲解|资源|版|笔记)"
+RESOURCE_LANG_HINTS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            rf"\bchinese(\s+\S+)?\s+{_RESOURCE_WORDS}\b|\bin\s+chinese\b|(中文|汉语)" + _ZH_RESOURCE_WORDS, re.I
+        ),
+        "zh",
+    ),
+    (
+        re.compile(
+            rf"\benglish(\s+\S+)?\s+{_RESOURCE_WORDS}\b|\bin\s+english\b|(英文|英语)" + _ZH_RESOURCE_WORDS, re.I
+        ),
+        "en",
+    ),
+]
+
+# The words that name a language: not the subject when the question asks for resources in it.
+LANGUAGE_WORDS = frozenset("chinese english mandarin 中文 汉语 英文 英语".split())
+
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -58,11 +88,27 @@ def language(text: str) -> str:
     return "zh" if _CJK.search(text) else "en"
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def resource_language(title: str) -> str:
+    """The language a resource is in, read off its title: 'zh' when its Chinese characters outnumber twice its
+    Latin words (a Chinese word is about two characters), so a title a roadmap author tagged in Chinese
+    ("CS329X: Human-Centered NLP — 材料") stays English and "Bert的应用" or "手把手用RLHF训练LLaMA" is Chinese."""
+    cjk = len(_CJK.findall(title))
+    return "zh" if cjk and cjk >= 2 * len(_LATIN_WORD.findall(title)) else "en"
+
+
 def wants_hint(text: str) -> str | None:
     for pattern, wants in WANTS_HINTS:
         if pattern.search(text):
             return wants
     return None
+
+
+def resource_lang_hint(text: str) -> str | None:
+    """'zh' / 'en' when the question asks for resources in that language, else None."""
+    return next((lang for pattern, lang in RESOURCE_LANG_HINTS if pattern.search(text)), None)
 
 
 def kind_hint(text: str) -> str | None:
@@ -80,6 +126,8 @@ class Query:
     kind: str | None = None
     wants: str | None = None  # "explainer" | "paper" | None (WANTS_HINTS)
     corrected: Corrected | None = None  # `text`'s typos, corrected (graph/typos.py): `corrected.typed` as written
+    # "zh" | "en": the resources asked for are in that language ("a Chinese article"; a title's, `resource_language`)
+    resource_lang: str | None = None
 
 
 def understand(text: str, resolver: Resolver | None) -> Query:
@@ -91,4 +139,12 @@ def understand(text: str, resolver: Resolver | None) -> Query:
     # "InstructGPT paper" mentions InstructGPT; the matcher prefers the longest alias, but a shorter
     # alias inside another mention (e.g. "gpt" inside "instructgpt") never fires, so order is enough.
     topics = resolver.mentions(text) if resolver else []
-    return Query(text, language(text), topics, kind_hint(text), wants_hint(text), fixed or None)
+    return Query(
+        text=text,
+        lang=language(text),
+        topics=topics,
+        kind=kind_hint(text),
+        wants=wants_hint(text),
+        corrected=fixed or None,
+        resource_lang=resource_lang_hint(text),
+    )

@@ -31,7 +31,7 @@ from urllib.parse import unquote, urlsplit
 import numpy as np
 
 from studygraph.assistant import translate
-from studygraph.assistant.query import Query
+from studygraph.assistant.query import LANGUAGE_WORDS, Query, resource_language
 from studygraph.errors import CatalogueError, ModelUnavailable
 from studygraph.graph.catalogue import load_catalogue
 from studygraph.models import Resource, is_gloss
@@ -45,6 +45,11 @@ RRF_K = 60
 SNIPPET_CHARS = 240
 # Kinds that explain a subject to a learner, preferred when the question asks for an introduction.
 EXPLAINER_KINDS = frozenset({"video", "course", "book", "article", "docs", "website"})
+# A repository that says it teaches ("graykode/nlp-tutorial", "FudanNLP/nlp-beginner", "LLM Course") is an
+# explainer too; other code (a model's repo, an example script) is not.
+TEACHING = re.compile(
+    r"tutorial|beginner|course|lesson|lecture|101|from\s+scratch|step\s+by\s+step|教程|入门|课程|手把手|讲义", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,14 @@ class Fusion:
     # that"; and only resources about a topic the question names (not Sentence-BERT for "the original BERT paper").
     fit_kinds: bool = True
     fit_topics: bool = True
+    # Since 2026-12-01 (evening): what the question asks for read as one (`asked`: "the paper that introduced X"
+    # asks for a paper whatever word it uses, "入门教程 GitHub" for code); the language asked for ("a Chinese
+    # article") orders what fits; for the paper ask, the papers about X as their main subject go first.
+    asked: bool = True
+    resource_lang: bool = True
+    paper_primary: bool = True
+    teaching: bool = True  # code whose title or URL says it teaches ("nlp-tutorial") is an explainer
+    ask_words: bool = True  # the ask's own words (ASK_WORDS) are no names for the names vote
     # Cross-lingual query translation (assistant/translate.py, CC-CEDICT): the query's words in the other
     # language as one more BM25 ranking with this weight; or appended to the BM25 query at this weight.
     translated: float = 0.5
@@ -102,6 +115,16 @@ STOPWORDS = frozenset(
 # Words that name a kind: every card says its kind, so they match everything; the kind boost handles them.
 KIND_WORDS = frozenset(
     "video paper course code book dataset article tutorial lecture blog 视频 论文 课程 代码 书 数据集 教程 博客 精读".split()
+)
+
+
+# Words that say what the learner wants from a resource (query.WANTS_HINTS), not what it is about: a title that
+# holds one ("新手如何入门pytorch", "nlp-beginner") is no more about the subject for it. Left out of the names vote
+# when the question's ask was read (Fusion.ask_words).
+ASK_WORDS = frozenset(
+    "intro introductory explain explaining explained explainer explanation walkthrough overview crash understand "
+    "understanding beginner tutorial learn original seminal introduced introducing proposed proposing "
+    "入门 教程 入门教程 零 基础 通俗 讲解 图解 科普 新手 介绍 理解 学习 提出 原始 原 开山 之作 出处 出自 首次 最早".split()
 )
 
 
@@ -424,12 +447,12 @@ def _title_holders(lex, token: str) -> set[str]:
     return holders
 
 
-def _distinctive(lex, tokens: list[str], rare: int) -> list[tuple[str, float]]:
+def _distinctive(lex, tokens: list[str], rare: int, no_names: Container[str] = ()) -> list[tuple[str, float]]:
     """Resources whose title or URL holds a query word that at most `rare` resources' titles/URLs hold
     ("fudannlp", "datawhale"), best first, each with the share of the query's IDF mass (over titles)
     those words carry: "Harvard annotated transformer" is mostly its rare names, "cloud GPUs in China"
     only a little."""
-    holders = {t: _title_holders(lex, t) for t in dict.fromkeys(tokens)}
+    holders = {t: set() if t in no_names else _title_holders(lex, t) for t in dict.fromkeys(tokens)}
     n = len(lex.resources)
     idf = {t: np.log(1.0 + (n - len(h) + 0.5) / (len(h) + 0.5)) for t, h in holders.items()}
     total = sum(idf.values())
@@ -441,16 +464,29 @@ def _distinctive(lex, tokens: list[str], rare: int) -> list[tuple[str, float]]:
     return sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))  # ties by id: the same order in every process
 
 
-def _fits(wants: str, resource: Resource, topics: Container[str] = ()) -> bool:
-    """Whether a resource is what the question asks for: an explainer for "a good introduction to X", a
-    paper for "the paper that introduced X", else the kind asked for ("RLHF 视频"); and, given the topics the
-    question names, about one of them (not Sentence-BERT for "the original BERT paper")."""
+def _fits(wants: str | None, resource: Resource, topics: Container[str] = (), teaching: bool = True) -> bool:
+    """Whether a resource is what the question asks for: an explainer for "a good introduction to X" (`teaching`:
+    code that says it teaches counts), a paper for "the paper that introduced X", else the kind asked for
+    ("RLHF 视频"); and, given the topics the question names, about one of them (not Sentence-BERT for "the
+    original BERT paper"). The language asked for orders what fits (Retriever._fit_first)."""
     if wants == "explainer":
-        if resource.kind not in EXPLAINER_KINDS:
+        if resource.kind not in EXPLAINER_KINDS and not (
+            teaching and resource.kind == "code" and TEACHING.search(f"{resource.title} {url_words(resource.url)}")
+        ):
             return False
-    elif resource.kind != wants:
+    elif wants and resource.kind != wants:
         return False
     return not topics or any(t in topics for t in resource.topics)
+
+
+def asked(query: Query, fit_kinds: bool = True) -> tuple[str | None, str | None]:
+    """(the kind the question asks for, what fits the ask). "The paper that introduced X" asks for a paper
+    whatever word it uses ("Transformer 是在哪篇文章中提出的" says 文章); an explainer asked for as a kind
+    ("深度学习入门教程 GitHub", "RLHF 入门视频") is that kind, except a paper ("BERT 论文讲解" wants it explained)."""
+    kind = "paper" if query.wants == "paper" else query.kind
+    if query.wants == "explainer" and kind and kind != "paper" and fit_kinds:
+        return kind, kind
+    return kind, query.wants or (kind if fit_kinds else None)
 
 
 def _per_resource(chunk_ids: list[str], chunk_resource: dict[str, str]) -> tuple[list[str], dict[str, str]]:
@@ -599,17 +635,24 @@ class Retriever:
         dense_text = f"{query.text} {names}".strip() if f.dense_names else query.text
         dense_hits = self._dense_or_warn(dense_text, over, lex) if f.dense else []
         dense_chunks = [c for c, _ in dense_hits]
-        tokens = [t for t in tokenize(f"{query.text} {names}", lex.cut) if t not in KIND_WORDS or not query.kind]
-        if (
-            query.corrected
-        ):  # the words as typed too, where the library holds them: one nobody wrote lowers every coverage
+        # "a Chinese article": the language is what the resource is written in (what fits), not its subject.
+        asked_words = LANGUAGE_WORDS if query.resource_lang and f.resource_lang else ()
+        tokens = [
+            t
+            for t in tokenize(f"{query.text} {names}", lex.cut)
+            if (t not in KIND_WORDS or not query.kind) and t not in asked_words
+        ]
+        # The words as typed too, where the library holds them: one nobody wrote lowers every coverage.
+        if query.corrected:
             tokens += [t for t in tokenize(query.corrected.typed, lex.cut) if t in lex.bm25.vocab and t not in tokens]
         lexical_hits = _bm25_top(lex.bm25, lex.ids, tokens, over) if f.lexical else []
-        own_words = [
-            t for t in tokenize(query.text, lex.cut) if t not in KIND_WORDS
-        ]  # the query's own words, no topic names
-        distinctive = _distinctive(lex, own_words, f.rare) if f.titles else []
-        groups = lex.translator.groups(own_words, f.translate_en) if f.translated or f.appended else []
+        own_words = [t for t in tokenize(query.text, lex.cut) if t not in KIND_WORDS]  # no topic names
+        # The ask's words and the language asked for are no names ("入门" in "新手如何入门pytorch", "中文" in "DeepSpeed
+        # Chat中文"), but they stay in the query's mass: the names it does hold weigh what they did.
+        no_names = {*asked_words, *(ASK_WORDS if query.wants and f.ask_words else ())}
+        distinctive = _distinctive(lex, own_words, f.rare, no_names) if f.titles else []
+        translatable = [t for t in own_words if t not in asked_words]
+        groups = lex.translator.groups(translatable, f.translate_en) if f.translated or f.appended else []
         if groups and f.appended:  # the translations as more BM25 words, each word's worth f.appended
             lexical_hits = translate.ranked(
                 lex.bm25,
@@ -666,9 +709,12 @@ class Retriever:
             scored[rid] = score + self._boost(query, resource, kind)
 
         ranked = sorted(scored.items(), key=lambda kv: (-kv[1], resources[kv[0]].title))
-        ask = query.wants or (query.kind if f.fit_kinds else None)
-        if ask and (f.fit_kinds or not query.kind) and not kind and ranked:
-            ranked = self._fit_first(ranked, ask, resources, query.topics if f.fit_topics else ())
+        _, ask = (
+            asked(query, f.fit_kinds) if f.asked else (query.kind, query.wants or (query.kind if f.fit_kinds else None))
+        )
+        lang = query.resource_lang if f.resource_lang else None
+        if (ask or lang) and (f.fit_kinds or not query.kind) and not kind and ranked:
+            ranked = self._fit_first(ranked, ask, resources, query.topics if f.fit_topics else (), lang)
         ranked = ranked[:k]
         out = []
         for rid, score in ranked:
@@ -692,12 +738,24 @@ class Retriever:
         return out
 
     def _fit_first(
-        self, ranked: list[tuple[str, float]], wants: str, resources: dict[str, Resource], topics: Container[str] = ()
+        self,
+        ranked: list[tuple[str, float]],
+        wants: str | None,
+        resources: dict[str, Resource],
+        topics: Container[str] = (),
+        lang: str | None = None,
     ) -> list[tuple[str, float]]:
-        """Among the results close to the best (fusion.fit_floor), those that fit the ask first, in order."""
+        """Among the results close to the best (fusion.fit_floor), those that fit the ask first, in order; for
+        "the paper that introduced X", the papers whose main subject is X before those that only touch it."""
         floor = self.fusion.fit_floor * ranked[0][1]
-        fits = {rid for rid, score in ranked if score >= floor and _fits(wants, resources[rid], topics)}
-        return [kv for kv in ranked if kv[0] in fits] + [kv for kv in ranked if kv[0] not in fits]
+        near = [kv for kv in ranked if kv[1] >= floor]
+        fits = [kv for kv in near if _fits(wants, resources[kv[0]], topics, teaching=self.fusion.teaching)]
+        if wants == "paper" and topics and self.fusion.paper_primary:
+            fits.sort(key=lambda kv: resources[kv[0]].topics[:1] == [] or resources[kv[0]].topics[0] not in topics)
+        if lang:  # in the language asked for first, then the rest of what fits ("a Chinese article": other articles)
+            fits.sort(key=lambda kv: resource_language(resources[kv[0]].title) != lang)
+        chosen = {rid for rid, _ in fits}
+        return fits + [kv for kv in ranked if kv[0] not in chosen]
 
     def _boost(self, query: Query, resource: Resource, kind: str | None) -> float:
         """Bounded evidence about fit, never about relevance: at most `Fusion.tie` in all."""
@@ -706,8 +764,9 @@ class Retriever:
         wanted = set(query.topics)
         if wanted & set(resource.topics):
             share += f.topic + (f.primary if resource.topics[0] in wanted else 0.0)
-        if query.kind and not kind and resource.kind == query.kind:
+        asked_kind, ask = asked(query) if f.asked else (query.kind, query.wants)
+        if asked_kind and not kind and resource.kind == asked_kind:
             share += f.kind
-        if query.wants and _fits(query.wants, resource, query.topics if f.fit_topics else ()):
+        if query.wants and _fits(ask, resource, query.topics if f.fit_topics else (), teaching=f.teaching):
             share += f.fit
         return f.tie * min(share, 1.0)

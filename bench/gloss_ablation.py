@@ -34,6 +34,7 @@ class Cut:
     langs: str = "both"  # "both", or "other": the Chinese description for an English title, and the reverse
     topics: str = "all"  # "all", "primary" (the resource's first topic) or "rare" (held by <= RARE resources)
     title: bool = True  # a gloss chunk begins with the resource's title
+    per_language: bool = False  # two gloss chunks, one per language (each with the title), not one of both
 
 
 VARIANTS: dict[str, Cut] = {
@@ -47,6 +48,9 @@ VARIANTS: dict[str, Cut] = {
     "(b) gloss chunk, topics held by <= 3 resources": Cut(topics="rare"),
     "(c) gloss chunk, the other language's description only": Cut(langs="other"),
     "(c) gloss chunk, other language, topics held by <= 3 resources": Cut(langs="other", topics="rare"),
+    "(d) a gloss chunk per language (title + the English descriptions; title + the Chinese ones)": Cut(
+        per_language=True
+    ),
     "default: a gloss chunk per resource (title + both descriptions of every topic)": Cut(),
 }
 
@@ -56,6 +60,7 @@ def cutting(cut: Cut) -> Iterator[None]:
     """Ingest makes its chunks the `cut` way while this is open."""
     import studygraph.ingest.library as library
     import studygraph.ingest.pipeline as pipeline
+    from studygraph.models import GLOSS_PREFIX, is_gloss
     from studygraph.quarantine import quarantined
 
     card, own_gloss, make = library._card, library._gloss, pipeline.make_chunks
@@ -64,7 +69,17 @@ def cutting(cut: Cut) -> Iterator[None]:
     def counted(resources, *args):
         holders.clear()
         holders.update(t for r in resources if not quarantined(r.title, r.context) for t in r.topics)
-        return make(resources, *args)
+        chunks = make(resources, *args)
+        return [piece for c in chunks for piece in (by_language(c) if cut.per_language else [c])]
+
+    def by_language(chunk):
+        if not is_gloss(chunk.id):
+            return [chunk]
+        title, *lines = chunk.text.split("\n")
+        zh = [line for line in lines if re.search(r"[\u3400-\u9fff]", line)]
+        en = [line for line in lines if line not in zh]
+        parts = ["\n".join([title, *part]) for part in (en, zh) if part]
+        return [library._chunk(chunk.resource_id, text, GLOSS_PREFIX) for text in parts]
 
     def meanings(r, catalogue) -> list[str]:
         topics = [t for t in r.topics if t in catalogue.topics][: 1 if cut.topics == "primary" else None]

@@ -39,7 +39,16 @@ def ingest_seed(embedder: str, root: Path):
     return settings
 
 
-BEFORE = replace(DEFAULT_FUSION, translated=0.0)  # the rows that build up to the default before query translation
+# The default before the ask-fit levers (asked, resource_lang, paper_primary, teaching, ask_words; 2026-12-01).
+PREVIOUS = replace(
+    DEFAULT_FUSION,
+    asked=False,
+    resource_lang=False,
+    paper_primary=False,
+    teaching=False,
+    ask_words=False,
+)
+BEFORE = replace(PREVIOUS, translated=0.0)  # the rows that build up to the default before query translation
 NO_BOOSTS = replace(BEFORE, boost=0.0, fit_floor=1.01)
 PLAIN = replace(NO_BOOSTS, coverage=0.0)  # every BM25 vote counts in full, as plain RRF
 DENSE = replace(NO_BOOSTS, lexical=0.0, titles=0.0)
@@ -100,7 +109,14 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
     # a steeper scale is the one of those rules that needs no code (the others: README, not kept).
     "default with every BM25 vote x coverage^2": ("use-m3", replace(DEFAULT_FUSION, coverage=2.0), None),
     "default with every BM25 vote x coverage^3": ("use-m3", replace(DEFAULT_FUSION, coverage=3.0), None),
-    "default (use-m3, fused + names + bounded boosts + fit-first + zh->en translation x0.5)": (
+    # What fits the ask (2026-12-01, dev): each lever of the default turned off in turn, then all of them.
+    "default with the ask read as before (wants, else kind)": ("use-m3", replace(DEFAULT_FUSION, asked=False), None),
+    "default without the resource language asked for": ("use-m3", replace(DEFAULT_FUSION, resource_lang=False), None),
+    "default without main-subject papers first": ("use-m3", replace(DEFAULT_FUSION, paper_primary=False), None),
+    "default without teaching code as explainers": ("use-m3", replace(DEFAULT_FUSION, teaching=False), None),
+    "default with the ask's words counted as names": ("use-m3", replace(DEFAULT_FUSION, ask_words=False), None),
+    "default before the ask-fit levers (none of the five above)": ("use-m3", PREVIOUS, None),
+    "default (use-m3, fused + names + bounded boosts + fit-first + zh->en translation x0.5 + what fits the ask)": (
         "use-m3",
         DEFAULT_FUSION,
         None,

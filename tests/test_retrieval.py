@@ -233,6 +233,82 @@ def test_asking_for_a_paper_puts_the_paper_about_the_named_topic_first(assistant
     assert expected in (first.url or ""), first.title
 
 
+@pytest.mark.parametrize(
+    "text, wants",
+    [
+        ("Transformer 是在哪篇文章中提出的", "paper"),
+        ("LoRA 出自哪篇论文", "paper"),
+        ("最早提出 attention 机制的论文", "paper"),
+        ("paper introducing chain of thought prompting", "paper"),
+        ("which paper first proposed LoRA", "paper"),
+        ("the original BERT paper", "paper"),
+        ("a Chinese article explaining self-attention", "explainer"),
+        ("introduction to deep learning", "explainer"),
+        ("LoRA 的原理", None),
+    ],
+)
+def test_the_ask_is_read_in_both_languages(text, wants):
+    from studygraph.assistant.query import wants_hint
+
+    assert wants_hint(text) == wants
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("a Chinese article about the transformer", "zh"),
+        ("tutorials in English", "en"),
+        ("有没有中文资料", "zh"),
+        ("英文的 BERT 讲解", "en"),
+        ("Chinese word segmentation tutorial", None),  # the language is the subject here, not the resource's
+        ("中文分词教程", None),
+    ],
+)
+def test_a_question_can_ask_for_resources_in_a_language(text, lang):
+    from studygraph.assistant.query import resource_lang_hint
+
+    assert resource_lang_hint(text) == lang
+
+
+def test_a_resource_is_in_the_language_most_of_its_title_is_in():
+    from studygraph.assistant.query import resource_language
+
+    assert resource_language("Bert的应用") == "zh"
+    assert resource_language("手把手用RLHF训练LLaMA") == "zh"
+    assert resource_language("CS329X: Human-Centered NLP — 材料") == "en"  # a roadmap author's Chinese tag
+    assert resource_language("Attention Is All You Need") == "en"
+
+
+def test_what_fits_the_ask_is_one_reading_of_kind_and_wants():
+    from studygraph.assistant.query import Query
+    from studygraph.assistant.retrieval import asked
+
+    assert asked(Query("Transformer 是在哪篇文章中提出的", "zh", kind="article", wants="paper")) == ("paper", "paper")
+    assert asked(Query("深度学习入门教程 GitHub", "zh", kind="code", wants="explainer")) == ("code", "code")
+    assert asked(Query("BERT 论文讲解", "zh", kind="paper", wants="explainer")) == ("paper", "explainer")
+    assert asked(Query("RLHF 视频", "zh", kind="video")) == ("video", "video")
+
+
+@pytest.mark.parametrize(
+    "query, kind, lang",
+    [
+        (
+            "a Chinese article about the transformer",
+            "article",
+            "zh",
+        ),  # not "DeepSpeed Chat中文", whose URL says chinese
+        ("transformer 入门视频", "video", None),  # not "新手如何入门pytorch": 入门 is the ask, not a name
+        ("NLP 入门教程 GitHub", "code", None),  # code that teaches: nlp-beginner, nlp-tutorial
+    ],
+)
+def test_what_fits_the_ask_comes_first(assistant, query, kind, lang):
+    from studygraph.assistant.query import resource_language
+
+    first = assistant.search(query, k=5)[0].resource
+    assert first.kind == kind, first.title
+    assert lang is None or resource_language(first.title) == lang, first.title
+
+
 PAPERS = """# LLM papers
 - [Attention Is All You Need](https://arxiv.org/abs/1706.03762)
 - [BERT: Pre-training of Deep Bidirectional Transformers](https://arxiv.org/abs/1810.04805)
