@@ -100,9 +100,9 @@ def make_chunks(
     topic, and the reverse (for BM25 and for an embedder that knows one language only): the topics it is
     about, then the others its title, lines and headings mention. Every resource also gets a gloss chunk: its
     title, its kind, who made or hosts it and what its curated topics mean, in English and Chinese (`_gloss`),
-    so that a paraphrase sharing no word with the title ("让小模型学习大模型的输出", "Mu Li's walkthrough of the GPT
-    paper") meets the resource; a chunk of its own, so the card's embedding is not diluted. A quarantined resource
-    gets none: its words are never embedded, indexed or found."""
+    so that a paraphrase sharing no word with the title ("让小模型学习大模型的输出", "Beijing Academy of Artificial
+    Intelligence's pretrained model" for 智源“悟道”) meets the resource; a chunk of its own, so the card's
+    embedding is not diluted. A quarantined resource gets none: its words are never embedded, indexed or found."""
     chunks = []
     held = {r.id for r in resources if quarantined(r.title, r.context)}
     resources = [r for r in resources if r.id not in held]
