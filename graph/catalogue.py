@@ -44,6 +44,7 @@ import networkx as nx
 
 from studygraph.config import DEFAULT_CORPUS
 from studygraph.errors import CatalogueError
+from studygraph.graph.names import DEFAULT_NAMES
 
 if TYPE_CHECKING:
     from studygraph.graph.learned import LearnedTopics
@@ -115,6 +116,10 @@ class Catalogue:
     digest: str
     areas: dict[str, list[str]] = field(default_factory=dict)
     learned: LearnedTopics | None = None  # set once the library's learned topics are added (library_catalogue)
+    # Who and where learners name, in both languages (graph/names.py, read when a gloss is first made); its
+    # bytes are in `digest`, so editing it rebuilds the library's chunks as a topic change does.
+    names_file: Path | None = None
+    names_digest: str = ""
 
     def __contains__(self, topic_id: str) -> bool:
         return topic_id in self.topics
@@ -159,7 +164,8 @@ def _topic_from(table: dict, file: str) -> tuple[Topic, list[dict]]:
     return topic, list(table.get("prereqs", []))
 
 
-def load_catalogue(directory: Path | str | None = None) -> Catalogue:
+def load_catalogue(directory: Path | str | None = None, names: Path | None = DEFAULT_NAMES) -> Catalogue:
+    """The cards in `directory` (corpus/topics by default), with the name table `names` (None: none)."""
     directory = Path(directory) if directory else DEFAULT_TOPICS_DIR
     files = sorted(directory.glob("*.toml"))
     if not files:
@@ -208,4 +214,12 @@ def load_catalogue(directory: Path | str | None = None) -> Catalogue:
     areas: dict[str, list[str]] = {}
     for topic in topics.values():
         areas.setdefault(topic.area, []).append(topic.id)
-    return Catalogue(topics, prereqs, sha.hexdigest()[:16], areas)
+    names_digest = ""
+    if names is not None:
+        try:
+            raw = Path(names).read_bytes()
+        except OSError as exc:
+            raise CatalogueError(f"{Path(names).name}: {exc.strerror or exc}") from None
+        names_digest = hashlib.sha256(raw).hexdigest()[:16]
+        sha.update(b"names\0" + raw)
+    return Catalogue(topics, prereqs, sha.hexdigest()[:16], areas, names_file=names, names_digest=names_digest)

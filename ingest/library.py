@@ -10,6 +10,7 @@ import hashlib
 from collections import Counter, defaultdict
 
 from studygraph.graph.catalogue import Catalogue, both_names
+from studygraph.graph.names import names_for
 from studygraph.graph.tagging import Evidence, mentioned_topics, tagger_for
 from studygraph.ingest.titles import shorten
 from studygraph.models import GLOSS_PREFIX, Chunk, Resource, Source
@@ -22,8 +23,9 @@ PAPER_CHUNK_CHARS = 1200
 # every word of 200 long pages would make a fetch ingest minutes slower for little recall.
 PAGE_TEXT_CHARS = 12_000
 # What make_chunks makes, as a version: ingest rebuilds the chunks of a library made by another version even
-# when no file changed (only the chunks whose text changed are embedded again). 2: gloss chunks.
-CHUNKS_FORMAT = "2"
+# when no file changed (only the chunks whose text changed are embedded again). 2: gloss chunks. 3: a gloss for
+# every resource, with its kind and the identities its title and URL name, in both languages (graph/names.py).
+CHUNKS_FORMAT = "3"
 
 
 def page_text(page: Page) -> str:
@@ -96,11 +98,11 @@ def make_chunks(
     """A resource card per resource, plus windows of paper text and of fetched page text. Topic names in
     both languages go into the card, so that a Chinese question finds an English-titled resource by its
     topic, and the reverse (for BM25 and for an embedder that knows one language only): the topics it is
-    about, then the others its title, lines and headings mention. A resource about curated topics also gets
-    a gloss chunk: its title and what those topics mean (the catalogue's descriptions, English and Chinese),
-    so that a paraphrase sharing no word with the title ("让小模型学习大模型的输出") meets the resource through
-    its topic's words; a chunk of its own, so the card's embedding is not diluted. A quarantined resource
-    gets none: its words are never embedded, indexed or found."""
+    about, then the others its title, lines and headings mention. Every resource also gets a gloss chunk: its
+    title, its kind, who made or hosts it and what its curated topics mean, in English and Chinese (`_gloss`),
+    so that a paraphrase sharing no word with the title ("让小模型学习大模型的输出", "Beijing Academy of Artificial
+    Intelligence's pretrained model" for 智源“悟道”) meets the resource; a chunk of its own, so the card's
+    embedding is not diluted. A quarantined resource gets none: its words are never embedded, indexed or found."""
     chunks = []
     held = {r.id for r in resources if quarantined(r.title, r.context)}
     resources = [r for r in resources if r.id not in held]
@@ -132,12 +134,17 @@ def _card(r: Resource, catalogue: Catalogue) -> str:
 
 
 def _gloss(r: Resource, catalogue: Catalogue) -> str:
-    """The resource's title, then the descriptions of the curated topics it is about, in both languages ("" if
-    none has one: a learned topic has no description). Measured against the other language only, the primary
-    topic only and topics few resources hold: README "Search", glosses."""
+    """The resource's title; its kind in both languages; who made or hosts it, as its title and URL name them
+    (graph/names.py: "李沐", "zhihu.com", "github.com/THUDM"), each in English and Chinese; then the
+    descriptions of the curated topics it is about, in both languages. Every resource has one, so a bare
+    Chinese title with no curated topic ("通往 AGI 之路 — 飞书") still meets an English question about what
+    and whose it is. Measured against the identities in a gloss of their own, from the roadmap line too, and
+    without the kind: README "Search", names."""
+    names = names_for(catalogue)
+    who = [identity.gloss() for identity in names.identify(r.title, r.url)]
     topics = [catalogue.topics[t] for t in r.topics if t in catalogue.topics]
     meanings = [d for t in topics for d in (t.description, t.description_zh) if d]
-    return "\n".join([r.title, *meanings]) if meanings else ""
+    return "\n".join([r.title, names.kind(r.kind), *who, *meanings])
 
 
 def _chunk(resource_id: str, text: str, prefix: str = "c") -> Chunk:
