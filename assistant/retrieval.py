@@ -24,7 +24,7 @@ import shutil
 import threading
 from collections import defaultdict
 from collections.abc import Container
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -88,6 +88,9 @@ class Fusion:
     paper_primary: bool = True
     teaching: bool = True  # code whose title or URL says it teaches ("nlp-tutorial") is an explainer
     ask_words: bool = True  # the ask's own words (ASK_WORDS) are no names for the names vote
+    # Since 2026-12-01 (night): who or where X came from ("who introduced the transformer", "由谁提出") asks for the
+    # paper that introduced X (query.WANTS_HINTS "origin"); off, such a question asks for nothing in particular.
+    origin: bool = True
     # Cross-lingual query translation (assistant/translate.py, CC-CEDICT): the query's words in the other
     # language as one more BM25 ranking with this weight; or appended to the BM25 query at this weight.
     translated: float = 0.5
@@ -124,7 +127,9 @@ KIND_WORDS = frozenset(
 ASK_WORDS = frozenset(
     "intro introductory explain explaining explained explainer explanation walkthrough overview crash understand "
     "understanding beginner tutorial learn original seminal introduced introducing proposed proposing "
-    "入门 教程 入门教程 零 基础 通俗 讲解 图解 科普 新手 介绍 理解 学习 提出 原始 原 开山 之作 出处 出自 首次 最早".split()
+    "who invented coined came up first originally published "
+    "入门 教程 入门教程 零 基础 通俗 讲解 图解 科普 新手 介绍 理解 学习 提出 原始 原 开山 之作 出处 出自 首次 最早 "
+    "谁 由谁 发明 提出者 最先 最初".split()
 )
 
 
@@ -628,6 +633,8 @@ class Retriever:
             return []
         f = self.fusion
         over = max(3 * k, 30)
+        if query.wants == "origin":
+            query = replace(query, wants="paper" if f.origin else None)
 
         # Resource cards carry English topic names: name the resolved topics in English for both sides
         # ("注意力机制" -> "Attention mechanism"), which an English-only embedder needs.

@@ -47,6 +47,7 @@ PREVIOUS = replace(
     paper_primary=False,
     teaching=False,
     ask_words=False,
+    origin=False,
 )
 BEFORE = replace(PREVIOUS, translated=0.0)  # the rows that build up to the default before query translation
 NO_BOOSTS = replace(BEFORE, boost=0.0, fit_floor=1.01)
@@ -116,6 +117,8 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
     "default without teaching code as explainers": ("use-m3", replace(DEFAULT_FUSION, teaching=False), None),
     "default with the ask's words counted as names": ("use-m3", replace(DEFAULT_FUSION, ask_words=False), None),
     "default before the ask-fit levers (none of the five above)": ("use-m3", PREVIOUS, None),
+    # 2026-12-01 (night): "who introduced X" / "由谁提出" read as an ask for the paper (query.WANTS_HINTS "origin").
+    "default without who/where-it-came-from as a paper ask": ("use-m3", replace(DEFAULT_FUSION, origin=False), None),
     "default (use-m3, fused + names + bounded boosts + fit-first + zh->en translation x0.5 + what fits the ask)": (
         "use-m3",
         DEFAULT_FUSION,

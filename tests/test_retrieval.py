@@ -224,6 +224,8 @@ def test_asking_for_a_good_explanation_of_attention_starts_with_an_explainer(see
     [
         ("BERT 原始论文", "arxiv.org/abs/1810.04805"),  # not Sentence-BERT, whose title holds "BERT" too
         ("the original transformer paper", "arxiv.org/abs/1706.03762"),  # not a video or a book chapter on it
+        ("who introduced the transformer", "arxiv.org/abs/1706.03762"),  # not Mu Li's video on the paper
+        ("Transformer 是由谁提出的", "arxiv.org/abs/1706.03762"),
     ],
 )
 def test_asking_for_a_paper_puts_the_paper_about_the_named_topic_first(assistant, query, expected):
@@ -242,6 +244,12 @@ def test_asking_for_a_paper_puts_the_paper_about_the_named_topic_first(assistant
         ("paper introducing chain of thought prompting", "paper"),
         ("which paper first proposed LoRA", "paper"),
         ("the original BERT paper", "paper"),
+        ("who introduced the transformer architecture", "origin"),  # asked of a paper, with no word for one
+        ("who came up with LoRA", "origin"),
+        ("where was BERT first introduced", "origin"),
+        ("Transformer 是谁提出的", "origin"),
+        ("注意力机制由谁提出", "origin"),
+        ("word2vec 最早是在哪提出的", "origin"),
         ("a Chinese article explaining self-attention", "explainer"),
         ("introduction to deep learning", "explainer"),
         ("LoRA 的原理", None),
