@@ -91,6 +91,9 @@ class Fusion:
     # Since 2026-12-01 (night): who or where X came from ("who introduced the transformer", "由谁提出") asks for the
     # paper that introduced X (query.WANTS_HINTS "origin"); off, such a question asks for nothing in particular.
     origin: bool = True
+    # For every ask, not only the paper one: what fits and has a named topic as its main subject goes first
+    # (the "NN" video before the "RNN" one, tagged neural networks too, for "explain neural networks simply").
+    primary_first: bool = True
     # Cross-lingual query translation (assistant/translate.py, CC-CEDICT): the query's words in the other
     # language as one more BM25 ranking with this weight; or appended to the BM25 query at this weight.
     translated: float = 0.5
@@ -752,12 +755,13 @@ class Retriever:
         topics: Container[str] = (),
         lang: str | None = None,
     ) -> list[tuple[str, float]]:
-        """Among the results close to the best (fusion.fit_floor), those that fit the ask first, in order; for
-        "the paper that introduced X", the papers whose main subject is X before those that only touch it."""
+        """Among the results close to the best (fusion.fit_floor), those that fit the ask first, in order; those
+        whose main subject is a topic the question names before those that only touch it (`primary_first`; for
+        "the paper that introduced X" alone, `paper_primary`)."""
         floor = self.fusion.fit_floor * ranked[0][1]
         near = [kv for kv in ranked if kv[1] >= floor]
         fits = [kv for kv in near if _fits(wants, resources[kv[0]], topics, teaching=self.fusion.teaching)]
-        if wants == "paper" and topics and self.fusion.paper_primary:
+        if topics and (self.fusion.primary_first or (wants == "paper" and self.fusion.paper_primary)):
             fits.sort(key=lambda kv: resources[kv[0]].topics[:1] == [] or resources[kv[0]].topics[0] not in topics)
         if lang:  # in the language asked for first, then the rest of what fits ("a Chinese article": other articles)
             fits.sort(key=lambda kv: resource_language(resources[kv[0]].title) != lang)

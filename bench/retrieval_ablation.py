@@ -48,6 +48,7 @@ PREVIOUS = replace(
     teaching=False,
     ask_words=False,
     origin=False,
+    primary_first=False,
 )
 BEFORE = replace(PREVIOUS, translated=0.0)  # the rows that build up to the default before query translation
 NO_BOOSTS = replace(BEFORE, boost=0.0, fit_floor=1.01)
@@ -119,6 +120,11 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
     "default before the ask-fit levers (none of the five above)": ("use-m3", PREVIOUS, None),
     # 2026-12-01 (night): "who introduced X" / "由谁提出" read as an ask for the paper (query.WANTS_HINTS "origin").
     "default without who/where-it-came-from as a paper ask": ("use-m3", replace(DEFAULT_FUSION, origin=False), None),
+    "default with main-subject fits first for the paper ask only": (
+        "use-m3",
+        replace(DEFAULT_FUSION, primary_first=False),
+        None,
+    ),
     "default (use-m3, fused + names + bounded boosts + fit-first + zh->en translation x0.5 + what fits the ask)": (
         "use-m3",
         DEFAULT_FUSION,

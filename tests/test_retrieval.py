@@ -317,6 +317,13 @@ def test_what_fits_the_ask_comes_first(assistant, query, kind, lang):
     assert lang is None or resource_language(first.title) == lang, first.title
 
 
+def test_what_fits_and_is_mainly_about_the_subject_comes_first(assistant):
+    """An explainer ask, like the paper ask: the video mainly about neural networks before the RNN video, which is
+    tagged neural networks too (Fusion.primary_first)."""
+    first = assistant.search("explain backpropagation and neural networks simply", k=5)[0].resource
+    assert first.topics[0] == "neural-networks", first.title
+
+
 PAPERS = """# LLM papers
 - [Attention Is All You Need](https://arxiv.org/abs/1706.03762)
 - [BERT: Pre-training of Deep Bidirectional Transformers](https://arxiv.org/abs/1810.04805)
