@@ -94,6 +94,9 @@ class Fusion:
     # For every ask, not only the paper one: what fits and has a named topic as its main subject goes first
     # (the "NN" video before the "RNN" one, tagged neural networks too, for "explain neural networks simply").
     primary_first: bool = True
+    # fit_floor where the question names the kind it asks for ("RLHF 视频", "the BERT paper", "入门教程 GitHub"): a
+    # word for the kind says more about what fits than "a good introduction" does, so it reaches further down.
+    kind_floor: float = 0.6
     # Cross-lingual query translation (assistant/translate.py, CC-CEDICT): the query's words in the other
     # language as one more BM25 ranking with this weight; or appended to the BM25 query at this weight.
     translated: float = 0.5
@@ -724,7 +727,8 @@ class Retriever:
         )
         lang = query.resource_lang if f.resource_lang else None
         if (ask or lang) and (f.fit_kinds or not query.kind) and not kind and ranked:
-            ranked = self._fit_first(ranked, ask, resources, query.topics if f.fit_topics else (), lang)
+            floor = f.kind_floor if query.kind and ask == query.kind else f.fit_floor
+            ranked = self._fit_first(ranked, ask, resources, query.topics if f.fit_topics else (), lang, floor)
         ranked = ranked[:k]
         out = []
         for rid, score in ranked:
@@ -754,11 +758,12 @@ class Retriever:
         resources: dict[str, Resource],
         topics: Container[str] = (),
         lang: str | None = None,
+        floor: float | None = None,
     ) -> list[tuple[str, float]]:
         """Among the results close to the best (fusion.fit_floor), those that fit the ask first, in order; those
         whose main subject is a topic the question names before those that only touch it (`primary_first`; for
         "the paper that introduced X" alone, `paper_primary`)."""
-        floor = self.fusion.fit_floor * ranked[0][1]
+        floor = (self.fusion.fit_floor if floor is None else floor) * ranked[0][1]
         near = [kv for kv in ranked if kv[1] >= floor]
         fits = [kv for kv in near if _fits(wants, resources[kv[0]], topics, teaching=self.fusion.teaching)]
         if topics and (self.fusion.primary_first or (wants == "paper" and self.fusion.paper_primary)):

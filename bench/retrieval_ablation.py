@@ -39,7 +39,8 @@ def ingest_seed(embedder: str, root: Path):
     return settings
 
 
-# The default before the ask-fit levers (asked, resource_lang, paper_primary, teaching, ask_words; 2026-12-01).
+# The default before the ask-fit levers (asked, resource_lang, paper_primary, teaching, ask_words; origin,
+# primary_first, kind_floor: 2026-12-01).
 PREVIOUS = replace(
     DEFAULT_FUSION,
     asked=False,
@@ -49,6 +50,7 @@ PREVIOUS = replace(
     ask_words=False,
     origin=False,
     primary_first=False,
+    kind_floor=DEFAULT_FUSION.fit_floor,
 )
 BEFORE = replace(PREVIOUS, translated=0.0)  # the rows that build up to the default before query translation
 NO_BOOSTS = replace(BEFORE, boost=0.0, fit_floor=1.01)
@@ -125,6 +127,12 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
         replace(DEFAULT_FUSION, primary_first=False),
         None,
     ),
+    "default with a named kind's fit floor as any ask's (0.7)": (
+        "use-m3",
+        replace(DEFAULT_FUSION, kind_floor=DEFAULT_FUSION.fit_floor),
+        None,
+    ),
+    "default with a named kind's fit floor 0.5": ("use-m3", replace(DEFAULT_FUSION, kind_floor=0.5), None),
     "default (use-m3, fused + names + bounded boosts + fit-first + zh->en translation x0.5 + what fits the ask)": (
         "use-m3",
         DEFAULT_FUSION,

@@ -324,6 +324,13 @@ def test_what_fits_and_is_mainly_about_the_subject_comes_first(assistant):
     assert first.topics[0] == "neural-networks", first.title
 
 
+def test_a_kind_named_reaches_further_down_for_what_fits(assistant):
+    """A question naming a kind ("GPT 论文精读": Mu Li's readings are videos) reaches further: the two videos about GPT first, not the GAN reading
+    that scores higher on the words (Fusion.kind_floor)."""
+    first, second = (r.resource for r in assistant.search("GPT 论文精读", k=5)[:2])
+    assert first.kind == second.kind == "video" and first.topics[0] == second.topics[0] == "gpt", second.title
+
+
 PAPERS = """# LLM papers
 - [Attention Is All You Need](https://arxiv.org/abs/1706.03762)
 - [BERT: Pre-training of Deep Bidirectional Transformers](https://arxiv.org/abs/1810.04805)
