@@ -325,8 +325,8 @@ def test_what_fits_and_is_mainly_about_the_subject_comes_first(assistant):
 
 
 def test_a_kind_named_reaches_further_down_for_what_fits(assistant):
-    """A question naming a kind ("GPT 论文精读": Mu Li's readings are videos) reaches further: the two videos about GPT first, not the GAN reading
-    that scores higher on the words (Fusion.kind_floor)."""
+    """A question naming a kind ("GPT 论文精读": Mu Li's readings are videos) reaches further for what fits: the two
+    videos about GPT first, not the GAN reading that scores higher on the words (Fusion.kind_floor)."""
     first, second = (r.resource for r in assistant.search("GPT 论文精读", k=5)[:2])
     assert first.kind == second.kind == "video" and first.topics[0] == second.topics[0] == "gpt", second.title
 
