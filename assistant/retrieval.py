@@ -97,6 +97,7 @@ class Fusion:
     # fit_floor where the question names the kind it asks for ("RLHF 视频", "the BERT paper", "入门教程 GitHub"): a
     # word for the kind says more about what fits than "a good introduction" does, so it reaches further down.
     kind_floor: float = 0.6
+    teaching_first: bool = True  # an explainer asked for as a kind ("入门教程 GitHub"): what says it teaches first
     # Cross-lingual query translation (assistant/translate.py, CC-CEDICT): the query's words in the other
     # language as one more BM25 ranking with this weight; or appended to the BM25 query at this weight.
     translated: float = 0.5
@@ -728,7 +729,9 @@ class Retriever:
         lang = query.resource_lang if f.resource_lang else None
         if (ask or lang) and (f.fit_kinds or not query.kind) and not kind and ranked:
             floor = f.kind_floor if query.kind and ask == query.kind else f.fit_floor
-            ranked = self._fit_first(ranked, ask, resources, query.topics if f.fit_topics else (), lang, floor)
+            ranked = self._fit_first(
+                ranked, ask, resources, query.topics if f.fit_topics else (), lang, floor, query.wants == "explainer"
+            )
         ranked = ranked[:k]
         out = []
         for rid, score in ranked:
@@ -759,13 +762,17 @@ class Retriever:
         topics: Container[str] = (),
         lang: str | None = None,
         floor: float | None = None,
+        explained: bool = False,
     ) -> list[tuple[str, float]]:
-        """Among the results close to the best (fusion.fit_floor), those that fit the ask first, in order; those
-        whose main subject is a topic the question names before those that only touch it (`primary_first`; for
-        "the paper that introduced X" alone, `paper_primary`)."""
+        """Among the results close to the best (`floor`, else fusion.fit_floor), those that fit the ask first, in
+        order; for an explainer asked for as a kind (`explained`: "入门教程 GitHub"), those that teach first
+        (`teaching_first`); those whose main subject is a topic the question names before those that only touch it
+        (`primary_first`; for "the paper that introduced X" alone, `paper_primary`)."""
         floor = (self.fusion.fit_floor if floor is None else floor) * ranked[0][1]
         near = [kv for kv in ranked if kv[1] >= floor]
         fits = [kv for kv in near if _fits(wants, resources[kv[0]], topics, teaching=self.fusion.teaching)]
+        if explained and wants != "explainer" and self.fusion.teaching_first:
+            fits.sort(key=lambda kv: not _fits("explainer", resources[kv[0]], teaching=True))
         if topics and (self.fusion.primary_first or (wants == "paper" and self.fusion.paper_primary)):
             fits.sort(key=lambda kv: resources[kv[0]].topics[:1] == [] or resources[kv[0]].topics[0] not in topics)
         if lang:  # in the language asked for first, then the rest of what fits ("a Chinese article": other articles)

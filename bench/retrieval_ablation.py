@@ -40,7 +40,7 @@ def ingest_seed(embedder: str, root: Path):
 
 
 # The default before the ask-fit levers (asked, resource_lang, paper_primary, teaching, ask_words; origin,
-# primary_first, kind_floor: 2026-12-01).
+# primary_first, kind_floor, teaching_first: 2026-12-01).
 PREVIOUS = replace(
     DEFAULT_FUSION,
     asked=False,
@@ -51,6 +51,7 @@ PREVIOUS = replace(
     origin=False,
     primary_first=False,
     kind_floor=DEFAULT_FUSION.fit_floor,
+    teaching_first=False,
 )
 BEFORE = replace(PREVIOUS, translated=0.0)  # the rows that build up to the default before query translation
 NO_BOOSTS = replace(BEFORE, boost=0.0, fit_floor=1.01)
@@ -133,6 +134,11 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
         None,
     ),
     "default with a named kind's fit floor 0.5": ("use-m3", replace(DEFAULT_FUSION, kind_floor=0.5), None),
+    "default without teaching code first for an explainer asked as code": (
+        "use-m3",
+        replace(DEFAULT_FUSION, teaching_first=False),
+        None,
+    ),
     "default (use-m3, fused + names + bounded boosts + fit-first + zh->en translation x0.5 + what fits the ask)": (
         "use-m3",
         DEFAULT_FUSION,

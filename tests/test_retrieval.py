@@ -331,6 +331,13 @@ def test_a_kind_named_reaches_further_down_for_what_fits(assistant):
     assert first.kind == second.kind == "video" and first.topics[0] == second.topics[0] == "gpt", second.title
 
 
+def test_an_explainer_asked_for_as_code_starts_with_code_that_teaches(assistant):
+    """A tutorial asked for on GitHub ("深度学习教程 GitHub 仓库") is code that teaches: the deep learning tutorial
+    repository before Mu Li's paper-reading list, code about deep learning that scores higher (Fusion.teaching_first)."""
+    first = assistant.search("深度学习教程 GitHub 仓库", k=5)[0].resource
+    assert "Mikoto10032/DeepLearning" in (first.url or ""), first.title
+
+
 PAPERS = """# LLM papers
 - [Attention Is All You Need](https://arxiv.org/abs/1706.03762)
 - [BERT: Pre-training of Deep Bidirectional Transformers](https://arxiv.org/abs/1810.04805)
