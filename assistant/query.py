@@ -27,8 +27,8 @@ KIND_HINTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"博客|文章|\bblogs?\b|\barticles?\b|\bposts?\b", re.I), "article"),
 ]
 # What the learner wants from a resource, beyond its kind (a tutorial may be a video, a notebook or a post):
-# "explainer" for a good introduction or explanation, "paper" for the paper that introduced something.
-# The paper rule is checked first: "the paper that introduced attention" is not asking for an introduction.
+# "explainer" for a good introduction or explanation, "paper" for the paper that introduced something, "origin"
+# for who or where it came from. In order: "the paper that introduced attention" is not asking for an introduction.
 WANTS_HINTS: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
@@ -42,6 +42,19 @@ WANTS_HINTS: list[tuple[re.Pattern[str], str]] = [
             re.I,
         ),
         "paper",
+    ),
+    # Who or where it came from ("who introduced the transformer", "注意力机制由谁提出"): asked of the paper that
+    # introduced it, whatever the question calls it; read as "paper" unless `Fusion.origin` is off.
+    (
+        re.compile(
+            r"\bwho\s+(first\s+|originally\s+)?(introduced|proposed|invented|coined|came\s+up\s+with|published)\b|"
+            r"\b(where|when)\s+(was|were|did)\b.{0,40}\b(first\s+|originally\s+)?(introduced|proposed|invented|published|come\s+from)\b|"
+            r"\b(first|originally)\s+(introduced|proposed|described|published)\b|"
+            r"谁.{0,6}(提出|发明|首创|发表)|由谁|(提出|发明)(者|人)|(最早|最先|最初|首次)(是)?(由|在|于)|"
+            r"(在|于)哪(里|儿|篇|一年|年)?.{0,6}(提出|发表|发明)",
+            re.I,
+        ),
+        "origin",
     ),
     (
         re.compile(
@@ -124,7 +137,7 @@ class Query:
     lang: str
     topics: list[str] = field(default_factory=list)  # topic ids in order of mention
     kind: str | None = None
-    wants: str | None = None  # "explainer" | "paper" | None (WANTS_HINTS)
+    wants: str | None = None  # "explainer" | "paper" | "origin" | None (WANTS_HINTS)
     corrected: Corrected | None = None  # `text`'s typos, corrected (graph/typos.py): `corrected.typed` as written
     # "zh" | "en": the resources asked for are in that language ("a Chinese article"; a title's, `resource_language`)
     resource_lang: str | None = None

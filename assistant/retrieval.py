@@ -24,7 +24,7 @@ import shutil
 import threading
 from collections import defaultdict
 from collections.abc import Container
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -88,6 +88,16 @@ class Fusion:
     paper_primary: bool = True
     teaching: bool = True  # code whose title or URL says it teaches ("nlp-tutorial") is an explainer
     ask_words: bool = True  # the ask's own words (ASK_WORDS) are no names for the names vote
+    # Since 2026-12-01 (night): who or where X came from ("who introduced the transformer", "由谁提出") asks for the
+    # paper that introduced X (query.WANTS_HINTS "origin"); off, such a question asks for nothing in particular.
+    origin: bool = True
+    # For every ask, not only the paper one: what fits and has a named topic as its main subject goes first
+    # (the "NN" video before the "RNN" one, tagged neural networks too, for "explain neural networks simply").
+    primary_first: bool = True
+    # fit_floor where the question names the kind it asks for ("RLHF 视频", "the BERT paper", "入门教程 GitHub"): a
+    # word for the kind says more about what fits than "a good introduction" does, so it reaches further down.
+    kind_floor: float = 0.6
+    teaching_first: bool = True  # an explainer asked for as a kind ("入门教程 GitHub"): what says it teaches first
     # Cross-lingual query translation (assistant/translate.py, CC-CEDICT): the query's words in the other
     # language as one more BM25 ranking with this weight; or appended to the BM25 query at this weight.
     translated: float = 0.5
@@ -124,7 +134,9 @@ KIND_WORDS = frozenset(
 ASK_WORDS = frozenset(
     "intro introductory explain explaining explained explainer explanation walkthrough overview crash understand "
     "understanding beginner tutorial learn original seminal introduced introducing proposed proposing "
-    "入门 教程 入门教程 零 基础 通俗 讲解 图解 科普 新手 介绍 理解 学习 提出 原始 原 开山 之作 出处 出自 首次 最早".split()
+    "who invented coined came up first originally published "
+    "入门 教程 入门教程 零 基础 通俗 讲解 图解 科普 新手 介绍 理解 学习 提出 原始 原 开山 之作 出处 出自 首次 最早 "
+    "谁 由谁 发明 提出者 最先 最初".split()
 )
 
 
@@ -628,6 +640,8 @@ class Retriever:
             return []
         f = self.fusion
         over = max(3 * k, 30)
+        if query.wants == "origin":
+            query = replace(query, wants="paper" if f.origin else None)
 
         # Resource cards carry English topic names: name the resolved topics in English for both sides
         # ("注意力机制" -> "Attention mechanism"), which an English-only embedder needs.
@@ -714,7 +728,10 @@ class Retriever:
         )
         lang = query.resource_lang if f.resource_lang else None
         if (ask or lang) and (f.fit_kinds or not query.kind) and not kind and ranked:
-            ranked = self._fit_first(ranked, ask, resources, query.topics if f.fit_topics else (), lang)
+            floor = f.kind_floor if query.kind and ask == query.kind else f.fit_floor
+            ranked = self._fit_first(
+                ranked, ask, resources, query.topics if f.fit_topics else (), lang, floor, query.wants == "explainer"
+            )
         ranked = ranked[:k]
         out = []
         for rid, score in ranked:
@@ -744,13 +761,19 @@ class Retriever:
         resources: dict[str, Resource],
         topics: Container[str] = (),
         lang: str | None = None,
+        floor: float | None = None,
+        explained: bool = False,
     ) -> list[tuple[str, float]]:
-        """Among the results close to the best (fusion.fit_floor), those that fit the ask first, in order; for
-        "the paper that introduced X", the papers whose main subject is X before those that only touch it."""
-        floor = self.fusion.fit_floor * ranked[0][1]
+        """Among the results close to the best (`floor`, else fusion.fit_floor), those that fit the ask first, in
+        order; for an explainer asked for as a kind (`explained`: "入门教程 GitHub"), those that teach first
+        (`teaching_first`); those whose main subject is a topic the question names before those that only touch it
+        (`primary_first`; for "the paper that introduced X" alone, `paper_primary`)."""
+        floor = (self.fusion.fit_floor if floor is None else floor) * ranked[0][1]
         near = [kv for kv in ranked if kv[1] >= floor]
         fits = [kv for kv in near if _fits(wants, resources[kv[0]], topics, teaching=self.fusion.teaching)]
-        if wants == "paper" and topics and self.fusion.paper_primary:
+        if explained and wants != "explainer" and self.fusion.teaching_first:
+            fits.sort(key=lambda kv: not _fits("explainer", resources[kv[0]], teaching=True))
+        if topics and (self.fusion.primary_first or (wants == "paper" and self.fusion.paper_primary)):
             fits.sort(key=lambda kv: resources[kv[0]].topics[:1] == [] or resources[kv[0]].topics[0] not in topics)
         if lang:  # in the language asked for first, then the rest of what fits ("a Chinese article": other articles)
             fits.sort(key=lambda kv: resource_language(resources[kv[0]].title) != lang)

@@ -39,7 +39,8 @@ def ingest_seed(embedder: str, root: Path):
     return settings
 
 
-# The default before the ask-fit levers (asked, resource_lang, paper_primary, teaching, ask_words; 2026-12-01).
+# The default before the ask-fit levers (asked, resource_lang, paper_primary, teaching, ask_words; origin,
+# primary_first, kind_floor, teaching_first: 2026-12-01).
 PREVIOUS = replace(
     DEFAULT_FUSION,
     asked=False,
@@ -47,6 +48,10 @@ PREVIOUS = replace(
     paper_primary=False,
     teaching=False,
     ask_words=False,
+    origin=False,
+    primary_first=False,
+    kind_floor=DEFAULT_FUSION.fit_floor,
+    teaching_first=False,
 )
 BEFORE = replace(PREVIOUS, translated=0.0)  # the rows that build up to the default before query translation
 NO_BOOSTS = replace(BEFORE, boost=0.0, fit_floor=1.01)
@@ -116,6 +121,24 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
     "default without teaching code as explainers": ("use-m3", replace(DEFAULT_FUSION, teaching=False), None),
     "default with the ask's words counted as names": ("use-m3", replace(DEFAULT_FUSION, ask_words=False), None),
     "default before the ask-fit levers (none of the five above)": ("use-m3", PREVIOUS, None),
+    # 2026-12-01 (night): "who introduced X" / "由谁提出" read as an ask for the paper (query.WANTS_HINTS "origin").
+    "default without who/where-it-came-from as a paper ask": ("use-m3", replace(DEFAULT_FUSION, origin=False), None),
+    "default with main-subject fits first for the paper ask only": (
+        "use-m3",
+        replace(DEFAULT_FUSION, primary_first=False),
+        None,
+    ),
+    "default with a named kind's fit floor as any ask's (0.7)": (
+        "use-m3",
+        replace(DEFAULT_FUSION, kind_floor=DEFAULT_FUSION.fit_floor),
+        None,
+    ),
+    "default with a named kind's fit floor 0.5": ("use-m3", replace(DEFAULT_FUSION, kind_floor=0.5), None),
+    "default without teaching code first for an explainer asked as code": (
+        "use-m3",
+        replace(DEFAULT_FUSION, teaching_first=False),
+        None,
+    ),
     "default (use-m3, fused + names + bounded boosts + fit-first + zh->en translation x0.5 + what fits the ask)": (
         "use-m3",
         DEFAULT_FUSION,

@@ -224,6 +224,8 @@ def test_asking_for_a_good_explanation_of_attention_starts_with_an_explainer(see
     [
         ("BERT 原始论文", "arxiv.org/abs/1810.04805"),  # not Sentence-BERT, whose title holds "BERT" too
         ("the original transformer paper", "arxiv.org/abs/1706.03762"),  # not a video or a book chapter on it
+        ("who introduced the transformer", "arxiv.org/abs/1706.03762"),  # not Mu Li's video on the paper
+        ("Transformer 是由谁提出的", "arxiv.org/abs/1706.03762"),
     ],
 )
 def test_asking_for_a_paper_puts_the_paper_about_the_named_topic_first(assistant, query, expected):
@@ -242,6 +244,12 @@ def test_asking_for_a_paper_puts_the_paper_about_the_named_topic_first(assistant
         ("paper introducing chain of thought prompting", "paper"),
         ("which paper first proposed LoRA", "paper"),
         ("the original BERT paper", "paper"),
+        ("who introduced the transformer architecture", "origin"),  # asked of a paper, with no word for one
+        ("who came up with LoRA", "origin"),
+        ("where was BERT first introduced", "origin"),
+        ("Transformer 是谁提出的", "origin"),
+        ("注意力机制由谁提出", "origin"),
+        ("word2vec 最早是在哪提出的", "origin"),
         ("a Chinese article explaining self-attention", "explainer"),
         ("introduction to deep learning", "explainer"),
         ("LoRA 的原理", None),
@@ -307,6 +315,27 @@ def test_what_fits_the_ask_comes_first(assistant, query, kind, lang):
     first = assistant.search(query, k=5)[0].resource
     assert first.kind == kind, first.title
     assert lang is None or resource_language(first.title) == lang, first.title
+
+
+def test_what_fits_and_is_mainly_about_the_subject_comes_first(assistant):
+    """An explainer ask, like the paper ask: the video mainly about neural networks before the RNN video, which is
+    tagged neural networks too (Fusion.primary_first)."""
+    first = assistant.search("explain backpropagation and neural networks simply", k=5)[0].resource
+    assert first.topics[0] == "neural-networks", first.title
+
+
+def test_a_kind_named_reaches_further_down_for_what_fits(assistant):
+    """A question naming a kind ("GPT 论文精读": Mu Li's readings are videos) reaches further for what fits: the two
+    videos about GPT first, not the GAN reading that scores higher on the words (Fusion.kind_floor)."""
+    first, second = (r.resource for r in assistant.search("GPT 论文精读", k=5)[:2])
+    assert first.kind == second.kind == "video" and first.topics[0] == second.topics[0] == "gpt", second.title
+
+
+def test_an_explainer_asked_for_as_code_starts_with_code_that_teaches(assistant):
+    """A tutorial asked for on GitHub ("深度学习教程 GitHub 仓库") is code that teaches: the deep learning tutorial
+    repository before Mu Li's paper-reading list, code about deep learning that scores higher (Fusion.teaching_first)."""
+    first = assistant.search("深度学习教程 GitHub 仓库", k=5)[0].resource
+    assert "Mikoto10032/DeepLearning" in (first.url or ""), first.title
 
 
 PAPERS = """# LLM papers
