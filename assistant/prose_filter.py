@@ -108,6 +108,9 @@ class ProseFilter:
             g for g in (_grams(_tokens(LIST_MARK.sub("", ln), self._names)) for ln in self.answer_lines) if g
         ]
         self._facts = [g for g in (_grams(_tokens(f, self._names)) for f in self.facts) if g]
+        # Names with a separator in them ("Encoder-only, decoder-only and encoder-decoder models", a title's
+        # colon): a clause does not end inside one.
+        self._split_names = [re.compile(re.escape(n), re.I) for n in self._names if PHRASE_END.search(n)]
         self._leaks, self._leak_starts = set(), set()
         for rule in self.rules:
             toks = _tokens(rule.replace("{}", " "), ())
@@ -302,8 +305,8 @@ class ProseFilter:
         sentence_main = named[0] if named else None
         claims = []
         for m, tag in tags:
-            before = CLAUSE_END.split(untitled[: m.start()])[-1]
-            clause = before[: len(before) - len(tag)] + " " + PHRASE_END.split(untitled[m.end() :])[0]
+            before = self._last_clause(untitled[: m.start()])
+            clause = before[: len(before) - len(tag)] + " " + self._first_phrase(untitled[m.end() :])
             first = self.topics_of(CITE.sub(" ", clause))
             claims.append((int(m.group(1)), {t for t in (sentence_main, first[0] if first else None) if t}))
         return claims
@@ -320,14 +323,28 @@ class ProseFilter:
         ("BERT [2] is …"), else "" ("… shows RLHF at work [1]." is the claim itself)."""
         tags = []
         for m in CITE.finditer(untitled):
-            goes_on = _tokens(PHRASE_END.split(untitled[m.end() :])[0], ())
+            goes_on = _tokens(self._first_phrase(untitled[m.end() :]), ())
             tags.append((m, self._named_just_before(untitled[: m.start()]) if goes_on else ""))
         return tags
+
+    def _shielded(self, text: str) -> str:
+        """`text` with the separators inside names blanked (same length), to find where its clauses end."""
+        for name in self._split_names:
+            text = name.sub(lambda m: PHRASE_END.sub("\x01", m.group(0)), text)
+        return text
+
+    def _last_clause(self, text: str) -> str:
+        """The end of `text` after its last clause separator outside a name."""
+        return text[len(text) - len(CLAUSE_END.split(self._shielded(text))[-1]) :]
+
+    def _first_phrase(self, text: str) -> str:
+        """The start of `text` before its first phrase end outside a name."""
+        return text[: len(PHRASE_END.split(self._shielded(text))[0])]
 
     def _named_just_before(self, lead: str) -> str:
         """The shortest end of `lead` that names a topic with at most two other words ("BERT ", "the BERT
         paper "), "" when the nearest name is further back."""
-        lead = CLAUSE_END.split(lead)[-1]
+        lead = self._last_clause(lead)
         for i in range(len(lead) - 1, -1, -1):
             if i and lead[i - 1].isascii() and lead[i - 1].isalnum():
                 continue  # a suffix starts on a word's first letter ("ERT" in "BERT" names nothing)
