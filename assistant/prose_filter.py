@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 CITE = re.compile(r"\[(\d{1,3})\]")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")
-TOKEN = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]+(?:[-'][a-z0-9]+)*|\x00")
+TOKEN = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]+(?:[-'][a-z0-9]+)*|\x00|[\ue000-\uf8ff]")
 LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)、]|[-*•])\s*")
 # Talk about the answer instead of the subject: the prompt's rules leaking through.
 META = re.compile(
@@ -58,10 +58,12 @@ PHRASE_END = re.compile(r"[,;:，；：.!?。！？]")  # where what follows a [
 log = logging.getLogger(__name__)  # DEBUG: each drop and its rule, to see why an answer has no prose
 
 
-def _tokens(text: str, names: tuple[str, ...]) -> list[str]:
+def _tokens(text: str, names: tuple[str, ...], distinct: bool = False) -> list[str]:
+    """Tokens with each name folded to one: the same token for all (restating a line is not about which step
+    it names), or, `distinct`, one token per name (whether two sentences make the same claim is)."""
     text = CITE.sub(" ", text.casefold())
-    for name in names:
-        text = text.replace(name, " \x00 ")
+    for i, name in enumerate(names):
+        text = text.replace(name, f" {chr(0xE000 + i % 6400) if distinct else chr(0)} ")
     return TOKEN.findall(text)
 
 
@@ -264,10 +266,15 @@ class ProseFilter:
         return any(tuple(tokens[-n:]) in self._leak_starts for n in range(3, LEAK_GRAM) if len(tokens) >= n)
 
     def _repeats(self, body: str, grams: set) -> bool:
-        key = " ".join(_tokens(body, self._names))
+        """The same claim again: the same tokens, or trigram Jaccard ≥ REPEAT, each name its own token. With
+        names folded to one, "The hardest step is Neural networks because it is needed for Backpropagation, …"
+        read as a repeat of "Start with Linear algebra because it is needed for Matrix multiplication, …"."""
+        own = _tokens(body, self._names, distinct=True)
+        key, grams = " ".join(own), _grams(own)
         for earlier in self._kept:
-            other = _grams(_tokens(earlier, self._names))
-            if key == " ".join(_tokens(earlier, self._names)):
+            theirs = _tokens(earlier, self._names, distinct=True)
+            other = _grams(theirs)
+            if key == " ".join(theirs):
                 return True
             union = grams | other
             if len(grams) >= 2 and union and len(grams & other) / len(union) >= REPEAT:
