@@ -113,6 +113,7 @@ class ProseFilter:
         # Names with a separator in them ("Encoder-only, decoder-only and encoder-decoder models", a title's
         # colon): a clause does not end inside one.
         self._split_names = [re.compile(re.escape(n), re.I) for n in self._names if PHRASE_END.search(n)]
+        self._name_heads = {n[: m.end()] for n in self._names for m in PHRASE_END.finditer(n) if m.end() < len(n)}
         self._leaks, self._leak_starts = set(), set()
         for rule in self.rules:
             toks = _tokens(rule.replace("{}", " "), ())
@@ -162,6 +163,9 @@ class ProseFilter:
         body = LIST_MARK.sub("", text)
         if LIST_MARK.match(text) or len(_grams(_tokens(body, self._names))) < 2:
             return None
+        folded = text.casefold().rstrip()
+        if any(folded.endswith(head) for head in self._name_heads):
+            return None  # "…walks through Encoder-only," ends inside a name: the clause goes on
         own = self._own(body.strip())
         if (self.start and self.start.startswith(body.strip())) or (
             own is not None and sum(t != "\x00" for t in _tokens(own, self._names)) < 2

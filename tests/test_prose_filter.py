@@ -687,3 +687,56 @@ def test_two_citations_after_one_name_tag_that_name():
     assert shown([claim], keep) == "" and keep.dropped[0][0] == "citation"
     fits = "BERT [1] [2] is a paper that pre-trains an encoder on masked words."
     assert shown([fits], _cited(two)) == fits
+
+
+def _real_matcher_judge(names, sources) -> ProseFilter:
+    from studygraph.graph.catalogue import load_catalogue
+    from studygraph.graph.matcher import matcher_for
+
+    matcher = matcher_for(load_catalogue())
+    keep = replace(judge(sources=sources), topics_of=matcher.topics)
+    keep.names |= set(names)
+    keep.__post_init__()
+    return keep
+
+
+def test_a_clause_does_not_end_inside_a_name_with_a_comma():
+    """ "Encoder-only, decoder-only and encoder-decoder models" holds a comma: read as a clause end, the [n]'s
+    clause became "decoder-only and encoder-decoder models", which names GPT, and a GPT talk passed as its source."""
+    families = "Encoder-only, decoder-only and encoder-decoder models"
+    claim = f"The talk walks through {families} [1]."
+    keep = _real_matcher_judge([families], [("GPT talk", {"gpt"})])
+    assert keep(claim) is False and keep.dropped[0][0] == "citation"
+    # Streamed a clause at a time, a clause is not shown cut at the name's comma ("…walks through Encoder-only.").
+    keep = _real_matcher_judge([families], [("GPT talk", {"gpt"})])
+    later = f"You already know how attention works, and the talk walks through {families} [1]. "
+    assert shown(re.split(r"(?<=, )", later), keep) == "You already know how attention works. "
+    keep = _real_matcher_judge([families], [("Transformer families", {"transformer-families"})])
+    assert shown([claim], keep) == claim
+    # Outside a name a comma still ends the clause: the [n] after it is judged on its own clause.
+    split = "Start with the attention mechanism, then read about GPT [1]."
+    assert shown([split], _real_matcher_judge([families], [("GPT talk", {"gpt"})])) == split
+
+
+def test_two_sentences_that_share_a_shape_but_not_their_names_are_no_repeat():
+    """Plan prose (dev): "The hardest step is X because it is needed for …" was cut as a repeat of "Start with Y
+    because it is needed for …" while every name was folded to one token. The same claim again still goes."""
+    names = {"Linear algebra", "Neural networks", "Matrix multiplication", "Machine learning basics"}
+    names |= {"Linear regression", "Backpropagation", "Word embeddings", "Neural language models"}
+    first = (
+        "Start with Linear algebra because it is needed for Matrix multiplication, Machine learning basics, "
+        "Linear regression and 2 more. "
+    )
+    second = (
+        "The hardest step is Neural networks because it is needed for Backpropagation, Word embeddings, "
+        "Neural language models and 2 more."
+    )
+    keep = judge()
+    keep.names |= names
+    keep.__post_init__()
+    assert shown([first, second], keep) == first + second
+    keep = judge()
+    keep.names |= names
+    keep.__post_init__()
+    assert keep(first) is True and keep(first.replace("Start", "Begin")) is False
+    assert keep.dropped == [("repeated", first.replace("Start", "Begin").strip())]
