@@ -740,3 +740,23 @@ def test_two_sentences_that_share_a_shape_but_not_their_names_are_no_repeat():
     keep.__post_init__()
     assert keep(first) is True and keep(first.replace("Start", "Begin")) is False
     assert keep.dropped == [("repeated", first.replace("Start", "Begin").strip())]
+
+
+def test_a_find_whose_resources_are_not_about_the_subject_describes_a_neighbour_or_has_no_prose(library, embedder):
+    """Dev: for diffusion models retrieval's top two were a Colossal-AI article and a generative-AI course; the
+    model said the article "covers diffusion models", which no source supports (dropped, after 87 s). Now the
+    job is one sentence on the first resource about a topic next to the asked one, from that edge of the map,
+    in Chinese; in English (the 0.5B reversed the relation), no prose and no model call."""
+    from studygraph.assistant.engine import Assistant
+
+    llm = StartedLLM(["，讲的是注意力机制，它是自注意力的前置知识。"])
+    answer = Assistant(library, llm=llm, embedder=embedder).ask("有没有讲自注意力的资料？")
+    assert answer.intent == "find" and answer.structured["resources"], "retrieval finds attention, not self-attention"
+    user = llm.prompts[0][-1]["content"]
+    assert "所问主题：自注意力（Self-attention）（资料库里没有讲它的资料）" in user
+    assert "[1] 讲的是注意力机制（Attention mechanism），它是自注意力（Self-attention）的前置知识。" in user
+    assert "[2] " not in user, "only the resource the relation is about is numbered"
+    assert llm.starts == ["资料库里最接近的是[1]"]
+    assert answer.prose == "资料库里最接近的是[1]，讲的是注意力机制，它是自注意力的前置知识。"
+    english = Assistant(library, llm=StartedLLM(), embedder=embedder).ask("Any good resource on self-attention?")
+    assert english.intent == "find" and english.structured["resources"] and english.prose == ""
