@@ -12,9 +12,10 @@ asks for one thing the deterministic answer does not already say, from facts wri
 - plan: where to start given what is known, the hardest step, the time it takes (its facts say which later
   steps of the plan need each one, so its "because" need not be made up).
 
-Two variants, chosen by the Draft (`Draft.job`) where the usual job would make the model invent: next when the
-learner knows nothing the suggestion builds on (why it is a good first topic), and explain for a topic without
-a source (what it builds on and leads to, from the graph; the description it would copy is shown anyway).
+Three variants, chosen by the Draft (`Draft.job`) where the usual job would make the model invent: next when the
+learner knows nothing the suggestion builds on (why it is a good first topic), explain for a topic without
+a source (what it builds on and leads to, from the graph; the description it would copy is shown anyway), and
+find when no described resource is about the asked topic (the nearest one and how it relates; Chinese only).
 
 Where the model allows it (our llama.cpp worker: `starts_answer`), its turn begins with our first words,
 naming the answer's subject in the question's language ("接下来学GPT生成式预训练模型的理由是"): told to write
