@@ -423,7 +423,37 @@ class Answers:
             for r, found in linked[:PROMPT_FIND]
         ]
         lead = f"The best match is {sources[0].title} [1]" if sources else ""
+        asked = [t for t in intent.topics if t in self.tg.plan_graph]
+        if asked and sources and not any(set(s.topics) & set(asked) for s in sources):
+            return self._find_related(intent, text, payload, used, lead, sources, asked)
         return Draft("find", text, payload, used, lead, [], sources)
+
+    def _find_related(self, intent, text, payload, used, lead, sources, asked) -> Draft:
+        """No described resource is about the asked topic (dev: "covers diffusion models" of a Colossal-AI
+        article tagged only Colossal-AI, rightly dropped): the prose job is one sentence on the first one about a
+        topic next to it in the map (a prerequisite or a next step) and how the two relate, from that edge;
+        with none, no prose (whatever the model says it covers, no source supports)."""
+        lang, g = intent.lang, self.tg.plan_graph
+        for source in sources:
+            for topic in source.topics:
+                for subject in asked:
+                    if g.has_edge(topic, subject):
+                        how = _t(lang, "a prerequisite of {0}", "它是{0}的前置知识")
+                    elif g.has_edge(subject, topic):
+                        how = _t(lang, "a next step after {0}", "它是学完{0}之后的下一步")
+                    else:
+                        continue
+                    name, about = _name(self.tg, subject, lang), _name(self.tg, topic, lang)
+                    facts = [
+                        _t(
+                            lang,
+                            "Asked about: {} (no resource in the library is about it).",
+                            "所问主题：{}（资料库里没有讲它的资料）。",
+                        ).format(name),
+                        _t(lang, "[1] is about {}, {}.", "[1] 讲的是{}，{}。").format(about, how.format(name)),
+                    ]
+                    return Draft("find", text, payload, used, lead, facts, [source], job="find_related")
+        return Draft("find", text, payload, used, lead, [], [])
 
     def _level(self, resource: Resource, asked: list[str]) -> str:
         """The catalogue level of what the resource is found for: the asked topic it carries, else its first

@@ -22,6 +22,7 @@ from studygraph.assistant.grounding import (
     build_prompt,
     citation_grammar,
     clean_stream,
+    sanitize_source_text,
 )
 from studygraph.assistant.intents import Intent, route, unknown_subject
 from studygraph.assistant.llm import load_llm
@@ -409,9 +410,15 @@ class Assistant:
         names |= {r.title for r in draft.resources} | {s.title for s in draft.sources}
         # "建议" (suggest) is an alias of study methods: a meta topic named in passing is no subject of the prose.
         meta_topics = {t.id for t in tg.catalogue.topics.values() if t.level == "meta"}
+        # A source carries what the prompt showed of it (its title and text as sanitised, no link: a URL's slug
+        # "…transfer_learning_in_nlp.html" let a sentence on transfer learning cite a page the model saw as
+        # "Bert的应用：") and what the library tags it with; tests/prose_eval.py judges [n] on the same footing.
         sources = [
             CitedSource(
-                s.title, set(s.topics) | set(matcher.topics(f"{s.title} {s.text}")) | title_words(matcher, s.title)
+                s.title,
+                set(s.topics)
+                | set(matcher.topics(f"{s.title} {sanitize_source_text(s.text)}"))
+                | title_words(matcher, s.title),
             )
             for s in draft.sources[:n_sources]
         ]

@@ -12,9 +12,10 @@ asks for one thing the deterministic answer does not already say, from facts wri
 - plan: where to start given what is known, the hardest step, the time it takes (its facts say which later
   steps of the plan need each one, so its "because" need not be made up).
 
-Two variants, chosen by the Draft (`Draft.job`) where the usual job would make the model invent: next when the
-learner knows nothing the suggestion builds on (why it is a good first topic), and explain for a topic without
-a source (what it builds on and leads to, from the graph; the description it would copy is shown anyway).
+Three variants, chosen by the Draft (`Draft.job`) where the usual job would make the model invent: next when the
+learner knows nothing the suggestion builds on (why it is a good first topic), explain for a topic without
+a source (what it builds on and leads to, from the graph; the description it would copy is shown anyway), and
+find when no described resource is about the asked topic (the nearest one and how it relates; Chinese only).
 
 Where the model allows it (our llama.cpp worker: `starts_answer`), its turn begins with our first words,
 naming the answer's subject in the question's language ("接下来学GPT生成式预训练模型的理由是"): told to write
@@ -206,6 +207,20 @@ _JOBS = {
         ),
     },
     # Variants a Draft asks for (answers.py `Draft.job`): the usual job would make the model invent.
+    # No described resource is about the asked topic: the nearest one, and how it relates (answers.py
+    # `_find_related`). Chinese only: in English the 0.5B model reversed the relation ("Diffusion models are a
+    # prerequisite of Generative models"), said the resource teaches the asked topic, or gave only a name, in
+    # each of three first-word variants (dev); an English answer gets no prose, as before (the claim it made
+    # was dropped anyway).
+    "find_related": {
+        "zh": (
+            "资料库里没有讲所问主题的资料。用一句话说明这份编号资料讲的是什么、和所问主题是什么关系，并用 [n] 引用它。"
+            "不要说它讲了所问的主题。",
+            "问题：{}\n请用一句中文说明这份资料讲什么、和所问主题的关系，并用 [n] 引用。",
+            70,
+            1,
+        ),
+    },
     "next_first": {  # nothing the learner knows leads to it: asked what it builds on, the model made it up
         "en": (
             "In one or two sentences, say why the suggested topic is a good first topic for this learner and "
@@ -262,6 +277,7 @@ _STARTS = {
     # English "is an introductory video." ended its sentence there (dev), so our words go on to "that".
     "find": {"en": "{0} [{2}] is {1} that", "zh": "《{0}》[{2}]是{1}"},
     "next_first": {"en": "{0} is a good first topic because", "zh": "先学{0}的原因是"},
+    "find_related": {"zh": "资料库里最接近的是[1]"},
     "explain_unsourced": {"en": "{0} matters because", "zh": "学{0}的意义在于"},
     "explain": {"en": "To understand {0} start with", "zh": "想弄懂{0}可以先读"},
     "plan": {"en": "Start with {0} because", "zh": "先从{0}开始学"},
@@ -275,7 +291,9 @@ def prose_job(intent: str, lang: str, variant: str = "") -> ProseJob | None:
         return None
     key = variant if variant in _JOBS else intent
     lang = "zh" if lang == "zh" else "en"
+    if lang not in _JOBS[key]:
+        return None  # a job the model does badly in this language: no prose
     task, ask, max_tokens, max_sentences = _JOBS[key][lang]
     start = _STARTS[key][lang]
-    needs = key in ("find", "explain")
+    needs = key in ("find", "find_related", "explain")
     return ProseJob(intent, lang, _COMMON[lang] + task, _COMMON[lang], ask, max_tokens, max_sentences, needs, start)

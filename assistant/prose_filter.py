@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 CITE = re.compile(r"\[(\d{1,3})\]")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")
-TOKEN = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]+(?:[-'][a-z0-9]+)*|\x00")
+TOKEN = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]+(?:[-'][a-z0-9]+)*|\x00|[\ue000-\uf8ff]")
 LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)、]|[-*•])\s*")
 # Talk about the answer instead of the subject: the prompt's rules leaking through.
 META = re.compile(
@@ -58,10 +58,12 @@ PHRASE_END = re.compile(r"[,;:，；：.!?。！？]")  # where what follows a [
 log = logging.getLogger(__name__)  # DEBUG: each drop and its rule, to see why an answer has no prose
 
 
-def _tokens(text: str, names: tuple[str, ...]) -> list[str]:
+def _tokens(text: str, names: tuple[str, ...], distinct: bool = False) -> list[str]:
+    """Tokens with each name folded to one: the same token for all (restating a line is not about which step
+    it names), or, `distinct`, one token per name (whether two sentences make the same claim is)."""
     text = CITE.sub(" ", text.casefold())
-    for name in names:
-        text = text.replace(name, " \x00 ")
+    for i, name in enumerate(names):
+        text = text.replace(name, f" {chr(0xE000 + i % 6400) if distinct else chr(0)} ")
     return TOKEN.findall(text)
 
 
@@ -108,6 +110,10 @@ class ProseFilter:
             g for g in (_grams(_tokens(LIST_MARK.sub("", ln), self._names)) for ln in self.answer_lines) if g
         ]
         self._facts = [g for g in (_grams(_tokens(f, self._names)) for f in self.facts) if g]
+        # Names with a separator in them ("Encoder-only, decoder-only and encoder-decoder models", a title's
+        # colon): a clause does not end inside one.
+        self._split_names = [re.compile(re.escape(n), re.I) for n in self._names if PHRASE_END.search(n)]
+        self._name_heads = {n[: m.end()] for n in self._names for m in PHRASE_END.finditer(n) if m.end() < len(n)}
         self._leaks, self._leak_starts = set(), set()
         for rule in self.rules:
             toks = _tokens(rule.replace("{}", " "), ())
@@ -157,6 +163,9 @@ class ProseFilter:
         body = LIST_MARK.sub("", text)
         if LIST_MARK.match(text) or len(_grams(_tokens(body, self._names))) < 2:
             return None
+        folded = text.casefold().rstrip()
+        if any(folded.endswith(head) for head in self._name_heads):
+            return None  # "…walks through Encoder-only," ends inside a name: the clause goes on
         own = self._own(body.strip())
         if (self.start and self.start.startswith(body.strip())) or (
             own is not None and sum(t != "\x00" for t in _tokens(own, self._names)) < 2
@@ -261,10 +270,15 @@ class ProseFilter:
         return any(tuple(tokens[-n:]) in self._leak_starts for n in range(3, LEAK_GRAM) if len(tokens) >= n)
 
     def _repeats(self, body: str, grams: set) -> bool:
-        key = " ".join(_tokens(body, self._names))
+        """The same claim again: the same tokens, or trigram Jaccard ≥ REPEAT, each name its own token. With
+        names folded to one, "The hardest step is Neural networks because it is needed for Backpropagation, …"
+        read as a repeat of "Start with Linear algebra because it is needed for Matrix multiplication, …"."""
+        own = _tokens(body, self._names, distinct=True)
+        key, grams = " ".join(own), _grams(own)
         for earlier in self._kept:
-            other = _grams(_tokens(earlier, self._names))
-            if key == " ".join(_tokens(earlier, self._names)):
+            theirs = _tokens(earlier, self._names, distinct=True)
+            other = _grams(theirs)
+            if key == " ".join(theirs):
                 return True
             union = grams | other
             if len(grams) >= 2 and union and len(grams & other) / len(union) >= REPEAT:
@@ -302,8 +316,8 @@ class ProseFilter:
         sentence_main = named[0] if named else None
         claims = []
         for m, tag in tags:
-            before = CLAUSE_END.split(untitled[: m.start()])[-1]
-            clause = before[: len(before) - len(tag)] + " " + PHRASE_END.split(untitled[m.end() :])[0]
+            before = self._last_clause(untitled[: m.start()])
+            clause = before[: len(before) - len(tag)] + " " + self._first_phrase(untitled[m.end() :])
             first = self.topics_of(CITE.sub(" ", clause))
             claims.append((int(m.group(1)), {t for t in (sentence_main, first[0] if first else None) if t}))
         return claims
@@ -320,14 +334,28 @@ class ProseFilter:
         ("BERT [2] is …"), else "" ("… shows RLHF at work [1]." is the claim itself)."""
         tags = []
         for m in CITE.finditer(untitled):
-            goes_on = _tokens(PHRASE_END.split(untitled[m.end() :])[0], ())
+            goes_on = _tokens(self._first_phrase(untitled[m.end() :]), ())
             tags.append((m, self._named_just_before(untitled[: m.start()]) if goes_on else ""))
         return tags
+
+    def _shielded(self, text: str) -> str:
+        """`text` with the separators inside names blanked (same length), to find where its clauses end."""
+        for name in self._split_names:
+            text = name.sub(lambda m: PHRASE_END.sub("\x01", m.group(0)), text)
+        return text
+
+    def _last_clause(self, text: str) -> str:
+        """The end of `text` after its last clause separator outside a name."""
+        return text[len(text) - len(CLAUSE_END.split(self._shielded(text))[-1]) :]
+
+    def _first_phrase(self, text: str) -> str:
+        """The start of `text` before its first phrase end outside a name."""
+        return text[: len(PHRASE_END.split(self._shielded(text))[0])]
 
     def _named_just_before(self, lead: str) -> str:
         """The shortest end of `lead` that names a topic with at most two other words ("BERT ", "the BERT
         paper "), "" when the nearest name is further back."""
-        lead = CLAUSE_END.split(lead)[-1]
+        lead = self._last_clause(lead)
         for i in range(len(lead) - 1, -1, -1):
             if i and lead[i - 1].isascii() and lead[i - 1].isalnum():
                 continue  # a suffix starts on a word's first letter ("ERT" in "BERT" names nothing)

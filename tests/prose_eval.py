@@ -14,7 +14,8 @@ sentence quoting an English title is Chinese; `right_language_raw` is the same t
 sentences that restate a line of the deterministic answer: token-trigram overlap ≥ 0.5 after the answer's
 topic names and titles are folded to one token, so naming a step is not restating it); repetition (two
 prose sentences with trigram Jaccard ≥ 0.7); citation validity (every [n] names a source the prompt held,
-and when the sentence names catalogue topics, that source's title or text names one of them); no URL
+and when the sentence names catalogue topics outside the sources' titles, that source supports one of them: its line in the prompt names it,
+or the library tags the resource with it; meta topics such as *study methods* name no subject); no URL
 outside the corpus; first-prose and whole-answer latency. Where the assistant began the model's turn with
 words of its own (assistant/prompts.py's starts name the subject), on topic is also reported on the model's
 own words alone (`on_topic_own_words`). The same figures on the model's raw output
@@ -213,16 +214,60 @@ def repeated(sentences: list[str], names: set[str]) -> bool:
     return False
 
 
-def bad_citations(sentences: list[str], sources: dict[int, str], topics_of) -> list[str]:
-    """Sentences citing [n] that names no source, or a source that names none of the sentence's topics."""
+def bad_citations(
+    sentences: list[str], sources: dict[int, str], topics_of, carried: dict[int, set[str]] | None = None
+) -> list[str]:
+    """Sentences citing [n] that names no source, or a source that supports none of the sentence's topics.
+
+    What a source supports: the topics its numbered line in the prompt names, and `carried[n]`, what the
+    library says it is about (its catalogue topics, and what the words of a title that is a topic's name
+    name: "Attention Is All You Need" is about attention too, though its name reads as the Transformer)."""
+    titles = sorted(source_titles(sources), key=len, reverse=True)
     bad = []
     for s in sentences:
-        named = set(topics_of(s))
+        # A source's title in the sentence says which source it is, not what the sentence claims it covers
+        # ("SLP Ch 11: Masked Language Models [3] covers probability" is about probability).
+        untitled = s
+        for title in titles:
+            untitled = re.sub(re.escape(title), " ", untitled, flags=re.IGNORECASE)
+        named = set(topics_of(untitled)) or set(topics_of(s))
         for n in (int(m) for m in CITE.findall(s)):
             source = sources.get(n)
-            if source is None or (named and not (named & set(topics_of(source)))):
+            supports = set(topics_of(source)) | (carried or {}).get(n, set()) if source is not None else set()
+            if source is None or (named and not (named & supports)):
                 bad.append(f"[{n}] {s[:80]}")
     return bad
+
+
+def subject_topics(matcher, catalogue):
+    """The topics a text names as its subject: a meta topic ("建议" is one of *study methods*' aliases,
+    "resources" one of *learning resources*') names the kind of help, not what a source is about."""
+    meta = {t.id for t in catalogue.topics.values() if t.level == "meta"}
+    return lambda text: [t for t in matcher.topics(text) if t not in meta]
+
+
+def title_carries(matcher, title: str) -> set[str]:
+    """What a title that is itself a topic's name carries besides it: the topics its leading and trailing
+    word runs name ("Attention Is All You Need" -> attention). Any other title carries only what it names."""
+    words = title.split()
+    if len(words) < 2 or " ".join(title.casefold().split()) not in matcher.by_alias:
+        return set()
+    runs = [" ".join(words[:k]) for k in range(1, len(words))] + [" ".join(words[k:]) for k in range(1, len(words))]
+    return {t for run in runs for t in matcher.topics(run)}
+
+
+def carried_topics(sources: dict[int, str], resources, matcher) -> dict[int, set[str]]:
+    """Per numbered source, what the library says it is about: the catalogue topics of the resources of that
+    title (the prompt shows titles, not ids) and what its title's words carry (title_carries)."""
+    by_title: dict[str, set[str]] = {}
+    for r in resources:
+        by_title.setdefault(r.title.casefold(), set()).update(r.topics)
+    out = {}
+    for n, text in sources.items():
+        m = SOURCE_TITLE.match(text)
+        title = m.group(1) if m else ""
+        out[n] = by_title.get(title.casefold(), set()) | title_carries(matcher, title)
+    return out
 
 
 class Recording:
@@ -264,8 +309,9 @@ class Recording:
 
 def evaluate(assistant, recording: Recording, corpus_urls: set[str], half: str = "all", on_score=None) -> list[Score]:
     """Ask every question of `half` ("dev", "test", "all"); `on_score(score)` sees each as it is done."""
-    _, resolver = assistant._base()
-    topics_of = resolver.matcher.topics
+    meta, resolver = assistant._base()
+    topics_of = subject_topics(resolver.matcher, resolver.catalogue)
+    resources = meta.resources() if meta is not None else []
     scores = []
     for intent, lang, which, question in questions(half):
         recording.reset()
@@ -282,7 +328,8 @@ def evaluate(assistant, recording: Recording, corpus_urls: set[str], half: str =
         said, said_raw = split_sentences(prose), split_sentences(raw)
         share = cjk_share(prose)
         language_names = names | {t.casefold() for t in source_titles(recording.sources) if len(t) >= 2}
-        bad = bad_citations(said, recording.sources, topics_of)
+        carried = carried_topics(recording.sources, resources, resolver.matcher)
+        bad = bad_citations(said, recording.sources, topics_of, carried)
         scores.append(
             Score(
                 question=question,
@@ -305,7 +352,7 @@ def evaluate(assistant, recording: Recording, corpus_urls: set[str], half: str =
                 raw_sentences=len(said_raw),
                 raw_parroting=round(parroting(said_raw, deterministic, names), 2),
                 raw_repeated=repeated(said_raw, names),
-                raw_citations_valid=not bad_citations(said_raw, recording.sources, topics_of),
+                raw_citations_valid=not bad_citations(said_raw, recording.sources, topics_of, carried),
                 urls_in_corpus=all(u.rstrip(".,;") in corpus_urls for u in URL.findall(answer.text)),
                 sources=recording.n_sources,
                 seconds=round(seconds, 2),

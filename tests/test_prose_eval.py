@@ -17,12 +17,16 @@ from conftest import REPO
 from prose_eval import (
     QUESTIONS,
     Recording,
+    bad_citations,
+    carried_topics,
     evaluate,
     restates,
     right_language,
     source_titles,
     split_sentences,
+    subject_topics,
     summary,
+    title_carries,
 )
 
 # The test half with the default model measured prose 0.83, right language 0.83, on topic 0.79, parroting
@@ -59,6 +63,54 @@ def test_a_chinese_sentence_quoting_english_titles_is_in_the_right_language():
     assert not right_language("The Illustrated Transformer [2] 讲的是注意力机制的每一步计算。", "en", titles)
     assert not right_language("GPT-2 [1] 是一篇论文。", "en", {"gpt"})
     assert not right_language("", "zh", titles)
+
+
+@pytest.fixture(scope="module")
+def matcher_and_catalogue():
+    from studygraph.graph.catalogue import load_catalogue
+    from studygraph.graph.matcher import matcher_for
+
+    catalogue = load_catalogue()
+    return matcher_for(catalogue), catalogue
+
+
+def test_a_citation_is_judged_on_what_its_source_supports(matcher_and_catalogue):
+    """The evaluation's own [n] check (apart from the filter's): the sentence's topics outside the sources'
+    titles, against what the source's prompt line names and what the library says the resource is about."""
+    from studygraph.models import Resource
+
+    matcher, catalogue = matcher_and_catalogue
+    topics_of = subject_topics(matcher, catalogue)
+    sources = {
+        1: "Attention Is All You Need (paper): an intermediate paper. topics: Transformer",
+        2: "Speech and Language Processing — Ch 11: Masked Language Models (book): 11: Masked Language Models",
+        3: "Bert的应用 (article): Bert的应用：",
+    }
+    library = [Resource("r3", "https://example.org/bert", "Bert的应用", "article", topics=["bert", "fine-tuning"])]
+    carried = carried_topics(sources, library, matcher)
+    assert "attention" in carried[1] and carried[3] == {"bert", "fine-tuning"}
+
+    def valid(sentence: str) -> bool:
+        return not bad_citations([sentence], sources, topics_of, carried)
+
+    # A title that is a topic's name carries what its words name (the matcher reads it as the Transformer).
+    assert valid("It explains the attention mechanism [1].")
+    # Naming the cited source's title does not make it support what else the sentence claims.
+    assert not valid("Speech and Language Processing — Ch 11: Masked Language Models [2] covers probability.")
+    assert valid("Speech and Language Processing — Ch 11: Masked Language Models [2] is a chapter on BERT.")
+    # The library's tags count: the page is tagged fine-tuning though its prompt line does not say so.
+    assert valid("这篇文章讲了如何微调 BERT [3]。") and valid("It shows fine-tuning at work [3].")
+    assert not valid("It explains RLHF [3].")
+    # A meta topic names the kind of help, not a subject ("建议" is one of *study methods*' aliases).
+    assert valid("这篇文章给出了很多建议 [3]。")
+    assert not valid("It covers attention [4].")  # no such source
+
+
+def test_only_a_title_that_is_a_topics_name_carries_its_words(matcher_and_catalogue):
+    matcher, _ = matcher_and_catalogue
+    assert title_carries(matcher, "Attention Is All You Need") >= {"attention"}
+    assert title_carries(matcher, "The Illustrated Transformer") == set()
+    assert title_carries(matcher, "BERT") == set()
 
 
 @pytest.fixture(scope="module")

@@ -687,3 +687,76 @@ def test_two_citations_after_one_name_tag_that_name():
     assert shown([claim], keep) == "" and keep.dropped[0][0] == "citation"
     fits = "BERT [1] [2] is a paper that pre-trains an encoder on masked words."
     assert shown([fits], _cited(two)) == fits
+
+
+def _real_matcher_judge(names, sources) -> ProseFilter:
+    from studygraph.graph.catalogue import load_catalogue
+    from studygraph.graph.matcher import matcher_for
+
+    matcher = matcher_for(load_catalogue())
+    keep = replace(judge(sources=sources), topics_of=matcher.topics)
+    keep.names |= set(names)
+    keep.__post_init__()
+    return keep
+
+
+def test_a_clause_does_not_end_inside_a_name_with_a_comma():
+    """ "Encoder-only, decoder-only and encoder-decoder models" holds a comma: read as a clause end, the [n]'s
+    clause became "decoder-only and encoder-decoder models", which names GPT, and a GPT talk passed as its source."""
+    families = "Encoder-only, decoder-only and encoder-decoder models"
+    claim = f"The talk walks through {families} [1]."
+    keep = _real_matcher_judge([families], [("GPT talk", {"gpt"})])
+    assert keep(claim) is False and keep.dropped[0][0] == "citation"
+    # Streamed a clause at a time, a clause is not shown cut at the name's comma ("…walks through Encoder-only.").
+    keep = _real_matcher_judge([families], [("GPT talk", {"gpt"})])
+    later = f"You already know how attention works, and the talk walks through {families} [1]. "
+    assert shown(re.split(r"(?<=, )", later), keep) == "You already know how attention works. "
+    keep = _real_matcher_judge([families], [("Transformer families", {"transformer-families"})])
+    assert shown([claim], keep) == claim
+    # Outside a name a comma still ends the clause: the [n] after it is judged on its own clause.
+    split = "Start with the attention mechanism, then read about GPT [1]."
+    assert shown([split], _real_matcher_judge([families], [("GPT talk", {"gpt"})])) == split
+
+
+def test_two_sentences_that_share_a_shape_but_not_their_names_are_no_repeat():
+    """Plan prose (dev): "The hardest step is X because it is needed for …" was cut as a repeat of "Start with Y
+    because it is needed for …" while every name was folded to one token. The same claim again still goes."""
+    names = {"Linear algebra", "Neural networks", "Matrix multiplication", "Machine learning basics"}
+    names |= {"Linear regression", "Backpropagation", "Word embeddings", "Neural language models"}
+    first = (
+        "Start with Linear algebra because it is needed for Matrix multiplication, Machine learning basics, "
+        "Linear regression and 2 more. "
+    )
+    second = (
+        "The hardest step is Neural networks because it is needed for Backpropagation, Word embeddings, "
+        "Neural language models and 2 more."
+    )
+    keep = judge()
+    keep.names |= names
+    keep.__post_init__()
+    assert shown([first, second], keep) == first + second
+    keep = judge()
+    keep.names |= names
+    keep.__post_init__()
+    assert keep(first) is True and keep(first.replace("Start", "Begin")) is False
+    assert keep.dropped == [("repeated", first.replace("Start", "Begin").strip())]
+
+
+def test_a_find_whose_resources_are_not_about_the_subject_describes_a_neighbour_or_has_no_prose(library, embedder):
+    """Dev: for diffusion models retrieval's top two were a Colossal-AI article and a generative-AI course; the
+    model said the article "covers diffusion models", which no source supports (dropped, after 87 s). Now the
+    job is one sentence on the first resource about a topic next to the asked one, from that edge of the map,
+    in Chinese; in English (the 0.5B reversed the relation), no prose and no model call."""
+    from studygraph.assistant.engine import Assistant
+
+    llm = StartedLLM(["，讲的是注意力机制，它是自注意力的前置知识。"])
+    answer = Assistant(library, llm=llm, embedder=embedder).ask("有没有讲自注意力的资料？")
+    assert answer.intent == "find" and answer.structured["resources"], "retrieval finds attention, not self-attention"
+    user = llm.prompts[0][-1]["content"]
+    assert "所问主题：自注意力（Self-attention）（资料库里没有讲它的资料）" in user
+    assert "[1] 讲的是注意力机制（Attention mechanism），它是自注意力（Self-attention）的前置知识。" in user
+    assert "[2] " not in user, "only the resource the relation is about is numbered"
+    assert llm.starts == ["资料库里最接近的是[1]"]
+    assert answer.prose == "资料库里最接近的是[1]，讲的是注意力机制，它是自注意力的前置知识。"
+    english = Assistant(library, llm=StartedLLM(), embedder=embedder).ask("Any good resource on self-attention?")
+    assert english.intent == "find" and english.structured["resources"] and english.prose == ""
