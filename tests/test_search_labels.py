@@ -106,16 +106,29 @@ def test_crosslingual_queries_share_no_word_with_their_answers(seed_library, que
     assert shared == []
 
 
-def test_the_holdout_is_one_half_with_its_group_minimums_and_the_same_fields():
-    counts = Counter(q["group"] for q in HELD_OUT)
-    assert len(HELD_OUT) >= 48
-    for group, least in HOLDOUT_MINIMUMS.items():
-        assert counts[group] >= least, (group, counts)
-    for q in HELD_OUT:
+@pytest.mark.parametrize(
+    "queries, split, minimums, least",
+    [(HELD_OUT, "holdout", HOLDOUT_MINIMUMS, 48), (TUNING, "tune", TUNE_MINIMUMS, 70)],
+    ids=["holdout", "tune"],
+)
+def test_a_later_set_is_one_half_with_its_group_minimums_and_the_same_fields(queries, split, minimums, least):
+    counts = Counter(q["group"] for q in queries)
+    assert len(queries) >= least
+    for group, fewest in minimums.items():
+        assert counts[group] >= fewest, (group, counts)
+    for q in queries:
         assert set(q) <= {"text", "group", "lang", "split", "accept", "note"}, q
-        assert q["split"] == "holdout" and q["group"] in HOLDOUT_MINIMUMS, q
+        assert q["text"].strip() == q["text"] and q["text"], q
+        assert q["split"] == split and q["group"] in minimums, q
         assert q["lang"] == ("zh" if CJK.search(q["text"]) else "en"), q
         assert q["accept"] and len(set(q["accept"])) == len(q["accept"]), q
+
+
+def test_the_tuning_set_has_both_languages_where_it_counts():
+    langs = Counter((q["group"], q["lang"]) for q in TUNING)
+    assert langs["intro", "zh"] >= 10 and langs["intro", "en"] >= 10, langs
+    for group in ("paper", "crosslingual"):
+        assert langs[group, "zh"] >= 5 and langs[group, "en"] >= 5, (group, langs)
 
 
 def test_the_holdout_repeats_no_query_of_its_own_or_of_the_labelled_set():
@@ -127,23 +140,6 @@ def test_the_holdout_repeats_no_query_of_its_own_or_of_the_labelled_set():
 def test_the_holdout_says_its_decision_rule_before_its_queries():
     head = HOLDOUT.read_text(encoding="utf-8").split("[[query]]")[0]
     assert "DECISION RULE" in head and "e5-small" in head and "use-m3" in head
-
-
-def test_the_tuning_set_is_one_half_with_its_group_minimums_and_the_same_fields():
-    counts = Counter(q["group"] for q in TUNING)
-    assert len(TUNING) >= 70
-    for group, least in TUNE_MINIMUMS.items():
-        assert counts[group] >= least, (group, counts)
-    for q in TUNING:
-        assert set(q) <= {"text", "group", "lang", "split", "accept", "note"}, q
-        assert q["text"].strip() == q["text"] and q["text"], q
-        assert q["split"] == "tune" and q["group"] in TUNE_MINIMUMS, q
-        assert q["lang"] == ("zh" if CJK.search(q["text"]) else "en"), q
-        assert q["accept"] and len(set(q["accept"])) == len(q["accept"]), q
-    langs = Counter((q["group"], q["lang"]) for q in TUNING)
-    assert langs["intro", "zh"] >= 10 and langs["intro", "en"] >= 10, langs
-    for group in ("paper", "crosslingual"):
-        assert langs[group, "zh"] >= 5 and langs[group, "en"] >= 5, (group, langs)
 
 
 def test_the_tuning_sets_intro_queries_accept_explainers_only(seed_library):
