@@ -52,6 +52,9 @@ PROSE_INTENTS = ("plan", "next", "find", "explain")
 CHAT_STOP = ["<sources>", "</sources>"]
 PROMPT_MARGIN = 24  # tokens kept free between prompt + answer and n_ctx
 FIND_PAGE = 5  # resources per find answer; "more" shows the next five
+# Every page of a find slices one ranking of this many: the fused ranking depends on how deep each ranking is
+# read (retrieval's `over`), so a deeper search for page 2 would reorder page 1 and show its resources again.
+FIND_POOL = 30
 TITLE_MATCH = 90  # rapidfuzz ratio of a question to a resource title for the question to *be* that title
 
 
@@ -296,7 +299,7 @@ class Assistant:
         end = FIND_PAGE * intent.page
         # Only results with evidence (retrieval.Evidence): a question that matches nothing gets "nothing
         # matches", not a ranking of whatever is least far from it for the prose to describe.
-        results = [r for r in self.search(q, k=max(end * 3, 15)) if r.matched]
+        results = [r for r in self.search(q, k=FIND_POOL) if r.matched]
         if intent.resource_lang:  # "中文的" after a search: only resources in that language (their titles')
             results = [r for r in results if resource_language(r.resource.title) == intent.resource_lang]
         if intent.kind:
