@@ -212,7 +212,7 @@ class ProseFilter:
             return "restates the answer"
         if len(grams) >= (1 if prefix else 3) and any(len(grams & fact) / len(grams) >= COPY for fact in self._facts):
             return "copies the prompt"
-        if self._repeats(body, grams):
+        if self._repeats(body):
             return "repeated"
         if not self._citations_hold(body):
             return "citation"
@@ -269,7 +269,7 @@ class ProseFilter:
         """The prefix ends in a run of the rules that the next words could carry to a leak (LEAK_GRAM)."""
         return any(tuple(tokens[-n:]) in self._leak_starts for n in range(3, LEAK_GRAM) if len(tokens) >= n)
 
-    def _repeats(self, body: str, grams: set) -> bool:
+    def _repeats(self, body: str) -> bool:
         """The same claim again: the same tokens, or trigram Jaccard ≥ REPEAT, each name its own token. With
         names folded to one, "The hardest step is Neural networks because it is needed for Backpropagation, …"
         read as a repeat of "Start with Linear algebra because it is needed for Matrix multiplication, …"."""
