@@ -14,7 +14,6 @@ rebuilds the chunks on the next ingest as a catalogue change does.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 import tomllib
@@ -95,7 +94,6 @@ def _at(pattern: str, host: str, path: str) -> bool:
 class NameTable:
     identities: tuple[Identity, ...]
     kinds: dict[str, tuple[str, str]]  # kind -> (English, Chinese)
-    digest: str = ""
 
     @cached_property
     def _patterns(self) -> list[tuple[Identity, re.Pattern]]:
@@ -180,7 +178,7 @@ def load_names(path: Path | str | None = None) -> NameTable:
         if identity.id in identities:
             raise CatalogueError(f"{path.name}: name {identity.id!r} is defined twice")
         identities[identity.id] = identity
-    return NameTable(tuple(identities.values()), kinds, hashlib.sha256(raw).hexdigest()[:16])
+    return NameTable(tuple(identities.values()), kinds)
 
 
 _tables: dict[tuple[str, str], NameTable] = {}
