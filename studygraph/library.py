@@ -250,9 +250,13 @@ class Library:
 
     def topic_id(self, name: str) -> str:
         """The topic `name` means, or UnknownTopic naming the closest ones."""
+        return self._sure(name).id
+
+    def _sure(self, name: str) -> ResolveResult:
+        """`name` resolved, what was corrected in it included; UnknownTopic naming the closest ones unless sure."""
         hit = self.resolve(name)
         if hit.confident:
-            return hit.id
+            return hit
         closest = ", ".join(f"{c.name} ({c.id})" for c in hit.closest)
         if hit.id is None:
             message = f"no topic matches {shown(name)}; closest: {closest}; try `studygraph graph` to list topics"
@@ -305,15 +309,15 @@ class Library:
         `hours_per_week`, also in dated weeks from `start` (default today). `only_given`: leave out only
         the `known` given (the Path page's "I already know" list, which starts as the learner's marks), so a
         step marked done on the page stays in it, shown done."""
-        goal_id = self.topic_id(goal)
-        corrected = self.resolver.resolve(goal).corrected  # the goal's typos, said beside the plan ("RHLF")
+        goal_hit = self._sure(goal)
+        goal_id = goal_hit.id
         status = self.learner(known)
         done = self.known_ids(known) if only_given else set(status.done)
         plan = learning_plan(self.graph, goal_id, done, status_map(set(status.done), set(status.learning)))
         result = PlanResult.of(plan)  # the same payload as a plan answer of `ask`, every resource listed
         result.plan = plan  # the graph's own Plan, for drawing it and the calendar
         result.week_objects = []
-        result.corrected = corrected.to_dict() if corrected else None
+        result.corrected = goal_hit.corrected  # the goal's typos, said beside the plan ("RHLF")
         if hours_per_week is not None:
             self.schedule(result, hours_per_week, start)
         return result
@@ -355,9 +359,10 @@ class Library:
 
     def why(self, source: str, target: str) -> WhyResult:
         """Why `source` comes before `target`: the path and each edge's evidence, or why not."""
-        a, b = self.topic_id(source), self.topic_id(target)
+        hits = [self._sure(source), self._sure(target)]
+        a, b = (hit.id for hit in hits)
         data = explain_path(self.graph, a, b)
-        fixed = [hit.corrected.to_dict() for n in (source, target) if (hit := self.resolver.resolve(n)).corrected]
+        fixed = [hit.corrected for hit in hits if hit.corrected]
         return WhyResult(a, b, data["path"], [Edge(**e) for e in data["edges"]], data["reverse"], fixed)
 
     def topic_graph(self) -> GraphResult:
