@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from studygraph.assistant.query import kind_hint, language
+from studygraph.assistant.query import kind_hint, language, wants_hint
 from studygraph.graph.matcher import normalise
 from studygraph.graph.resolve import QUESTION_WORDS, Resolver
 from studygraph.graph.typos import Corrected
@@ -262,6 +262,10 @@ WHERE_FIND = _rx(
     r"推荐.{0,12}(资料|教程|视频|课程|文章|书|入门)",
     r"(好|入门|学习)资料",
 )
+# Who or which paper introduced X ("who introduced the transformer", "Transformer 是谁提出的", "提出 LoRA 的论文"):
+# an ask for the paper that introduced it, as search reads it (query.WANTS_HINTS "paper" and "origin"), so a
+# find, not our two-line definition of X. One list of phrasings for both: routing and search cannot disagree.
+ORIGIN_WANTS = ("paper", "origin")
 KIND_FOLLOWUP = _rx(
     r"\binstead\b",
     r"^\W*(what|how)\s+about\s+(a|an|some)\b",
@@ -459,7 +463,7 @@ def _route_words(text: str, resolver: Resolver | None) -> Intent:
         return make("plan")
     if PROGRESS.search(text) and topics:
         return make("progress")
-    if WHERE_FIND.search(text) and (topics or _has_content(text)):
+    if (WHERE_FIND.search(text) or wants_hint(text) in ORIGIN_WANTS) and (topics or _has_content(text)):
         return make("find")
     if EXPLAIN.search(text) and topics and not kind:
         return _explain(make("explain"), resolver)

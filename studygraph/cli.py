@@ -199,6 +199,7 @@ def path(
     def human() -> None:
         if result.corrected:
             typer.echo(result.corrected["notice"])
+        _known_notices(result.known_corrected)
         typer.echo(f"Plan for {both_names(plan.goal)}{_learned_note(plan.goal)}, about {plan.hours} h:")
         for i, s in enumerate(plan.steps, 1):
             typer.echo(f"{i:2}. {both_names(s.topic)}{_learned_note(s.topic)}  [{s.hours} h]  — {s.why}")
@@ -243,13 +244,19 @@ def next_(
     lib = _lib(data_dir)
     result = lib.next(_names(known), k)
     topics = lib.catalogue.topics
-    _emit(
-        as_json,
-        result.to_dict(),
-        lambda: [
-            typer.echo(f"{both_names(n)}{_learned_note(topics[n.id])} ({n.score}): {n.why}") for n in result.topics
-        ],
-    )
+
+    def human() -> None:
+        _known_notices(result.corrected)
+        for n in result.topics:
+            typer.echo(f"{both_names(n)}{_learned_note(topics[n.id])} ({n.score}): {n.why}")
+
+    _emit(as_json, result.to_dict(), human)
+
+
+def _known_notices(corrected: list[dict]) -> None:
+    """What was corrected in --known, said as what it was read as: the results are not "for" a known name."""
+    for fixed in corrected:
+        typer.echo(f"--known: “{fixed['typed']}” read as “{fixed['text']}”.")
 
 
 @app.command()
@@ -304,11 +311,13 @@ def mark(
     Example: studygraph mark https://jalammar.github.io/illustrated-transformer/ --status learning
     """
     result = _lib(data_dir).mark(items, status)
-    _emit(
-        as_json,
-        result.to_dict(),
-        lambda: typer.echo(f"marked {', '.join(result.marked)} as {result.status}"),
-    )
+
+    def human() -> None:
+        for fixed in result.corrected:
+            typer.echo(fixed["notice"])
+        typer.echo(f"marked {', '.join(result.marked)} as {result.status}")
+
+    _emit(as_json, result.to_dict(), human)
 
 
 @app.command()
@@ -401,8 +410,8 @@ def search(
     """
     lib = _lib(data_dir)
     hits = lib.search(query, k=k, kind=kind)
-    _warn(lib.search_warning)  # stderr in both modes: --json stays the list of results
-    _note(lib.correct(query).notice)  # the typos the topic boost read corrected (stderr: the same reason)
+    _warn(hits.warning)  # stderr in both modes: --json stays the list of results
+    _note(hits.corrected["notice"] if hits.corrected else None)  # the typos it searched corrected (the same reason)
     if hits and not any(h.matched for h in hits):  # still the ranking (a near miss may be in it), said as such
         typer.echo(f"nothing in the library matches “{query}”: the nearest results, none an answer", err=True)
     _emit(

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from studygraph.assistant.payloads import payload_from_dict
+from studygraph.assistant.query import understand
 from studygraph.config import Settings, load_settings
 from studygraph.errors import CliError, DataDirError, FileProblem
 from studygraph.graph.build import TopicGraph, build_graph
@@ -55,13 +56,14 @@ from studygraph.results import (
     MarkResult,
     Named,
     NextItem,
-    NextPayload,
+    NextResult,
     PlanResult,
     RemoveResult,
     ResolveResult,
     ResourceRef,
     ReviewList,
     SearchHit,
+    SearchResult,
     SourceRef,
     Stats,
     Turn,
@@ -248,10 +250,6 @@ class Library:
             corrected=hit.corrected.to_dict() if hit and hit.corrected else None,
         )
 
-    def topic_id(self, name: str) -> str:
-        """The topic `name` means, or UnknownTopic naming the closest ones."""
-        return self._sure(name).id
-
     def _sure(self, name: str) -> ResolveResult:
         """`name` resolved, what was corrected in it included; UnknownTopic naming the closest ones unless sure."""
         hit = self.resolve(name)
@@ -264,37 +262,41 @@ class Library:
             message = f"{shown(name)} is not in the topic map; closest: {closest}"
         raise UnknownTopic(message, hit.closest)
 
-    def correct(self, text: str):
-        """`text` with its typos of topic names corrected (graph/typos.py Corrected; falsy when none were)."""
-        return self.resolver.correct(text)
-
     def areas_named(self, name: str) -> tuple[str, ...]:
         """The areas `name` means as a whole ("deep learning", "深度学习": models.AREA_PRESETS), else ()."""
         areas = AREA_PRESETS.get(" ".join(name.split()).casefold(), ())
         return tuple(a for a in areas if a in self.catalogue.areas)
 
-    def known_ids(self, names: Iterable[str]) -> set[str]:
+    def _known(self, names: Iterable[str]) -> tuple[set[str], list[dict]]:
         """Topic ids for what a learner says they know: a whole area where a name is an area's ("deep
-        learning" is every deep-learning topic, as the Path page's chip says), else the topic it names."""
+        learning" is every deep-learning topic, as the Path page's chip says), else the topic it names; and
+        what was corrected in the names to find them (graph/typos.py Corrected.to_dict each), to be said."""
         out: set[str] = set()
+        fixed: list[dict] = []
         for name in filter(None, (str(n).strip() for n in names)):
             if name in self.catalogue.topics:
                 out.add(name)
             elif areas := self.areas_named(name):
                 out.update(t for a in areas for t in self.catalogue.areas[a])
             else:
-                out.add(self.topic_id(name))
-        return out
+                hit = self._sure(name)
+                out.add(hit.id)
+                fixed += [hit.corrected] if hit.corrected else []
+        return out, fixed
 
     def learner(self, known: Iterable[str] = ()) -> LearnerStatus:
-        """What the learner knows: `known` (names, ids or areas, see known_ids) plus marks, finished
+        """What the learner knows: `known` (names, ids or areas, see _known) plus marks, finished
         resources and review cards. The one function for it: path, next, ask and every page use it."""
+        return self._learner(*self._known(known))
+
+    def _learner(self, given: set[str], corrected: list[dict]) -> LearnerStatus:
         meta = self._current()
         tg = self.graph
         done, learning = known_topics(tg, meta) if self.has_library else (set(), set())
-        done |= self.known_ids(known)
+        done |= given
         skipped = {t for t, v in topic_marks(meta.progress()).items() if v == "skipped"} if self.has_library else set()
-        return LearnerStatus(sorted(done), sorted(learning - done), sorted(skipped & set(tg.catalogue.topics)))
+        topics = set(tg.catalogue.topics)
+        return LearnerStatus(sorted(done), sorted(learning - done), sorted(skipped & topics), corrected)
 
     def plan(
         self,
@@ -311,13 +313,15 @@ class Library:
         step marked done on the page stays in it, shown done."""
         goal_hit = self._sure(goal)
         goal_id = goal_hit.id
-        status = self.learner(known)
-        done = self.known_ids(known) if only_given else set(status.done)
+        given, fixed = self._known(known)
+        status = self._learner(given, fixed)
+        done = given if only_given else set(status.done)
         plan = learning_plan(self.graph, goal_id, done, status_map(set(status.done), set(status.learning)))
         result = PlanResult.of(plan)  # the same payload as a plan answer of `ask`, every resource listed
         result.plan = plan  # the graph's own Plan, for drawing it and the calendar
         result.week_objects = []
         result.corrected = goal_hit.corrected  # the goal's typos, said beside the plan ("RHLF")
+        result.known_corrected = status.corrected  # and the known names' ("--known transfomer")
         if hours_per_week is not None:
             self.schedule(result, hours_per_week, start)
         return result
@@ -338,7 +342,7 @@ class Library:
         """The weeks of a plan made with `hours_per_week` as an .ics calendar (all-day study blocks)."""
         return plan_ics(result.plan, result.week_objects)
 
-    def next(self, known: Iterable[str] = (), k: int = 5) -> NextPayload:
+    def next(self, known: Iterable[str] = (), k: int = 5) -> NextResult:
         """What to learn next: frontier topics ranked by what they unlock and what the learner is doing."""
         status = self.learner(known)
         tg = self.graph
@@ -355,7 +359,7 @@ class Library:
             )
             for n in ranked
         ]
-        return NextPayload(items)
+        return NextResult(items, status.corrected)
 
     def why(self, source: str, target: str) -> WhyResult:
         """Why `source` comes before `target`: the path and each edge's evidence, or why not."""
@@ -437,7 +441,7 @@ class Library:
         resources = meta.resources()
         by_url = {r.url: r.id for r in resources if r.url}
         ids = {r.id for r in resources}
-        keys = []
+        keys, fixed = [], []
         for item in items:
             url = normalize_url(item)
             if item in ids:
@@ -447,9 +451,11 @@ class Library:
             elif url is not None:
                 raise CliError(f"no resource in the library has the URL {shown(item)}; see `studygraph library`", 1)
             else:
-                keys.append(topic_key(self.topic_id(item)))
+                hit = self._sure(item)
+                keys.append(topic_key(hit.id))
+                fixed += [hit.corrected] if hit.corrected else []
         self.set_progress(keys, status)
-        return MarkResult(keys, status)
+        return MarkResult(keys, status, fixed)
 
     def set_progress(self, keys: Iterable[str], status: str) -> None:
         """Marks by progress key (topic:<id> or a resource id), as the app's buttons give them."""
@@ -484,11 +490,15 @@ class Library:
         """A file as reports name it: relative to the repo or the data dir where it lies under one."""
         return display_path(Path(path), self.settings.data_dir)
 
-    def search(self, query: str, k: int = 10, kind: str | None = None) -> list[SearchHit]:
-        """Hybrid search (dense + BM25), one result per resource; [] without a library (see search_warning)."""
+    def search(self, query: str, k: int = 10, kind: str | None = None) -> SearchResult:
+        """Hybrid search (dense + BM25), one result per resource, with what was corrected in the query and
+        what the search could not use (`warning`); it reads as its list of hits (no hits: the vector store
+        is missing, see `warning`)."""
         self._require()
-        results = self.assistant.search(query, k=k, kind=kind)
-        return [
+        # Understood here, once: the topic boost searches the corrected query, and the result says what it read.
+        understood = understand(query, self.resolver)
+        results = self.assistant.search(understood, k=k, kind=kind)
+        hits = [
             SearchHit(
                 r.resource.id,
                 r.resource.title,
@@ -502,6 +512,8 @@ class Library:
             )
             for r in results
         ]
+        fixed = understood.corrected
+        return SearchResult(query, hits, fixed.to_dict() if fixed else None, self.search_warning)
 
     @property
     def search_warning(self) -> str | None:

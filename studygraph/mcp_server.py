@@ -85,10 +85,10 @@ def build_server(lib: Library):
             str | None, Field(description="Only this kind: paper, video, article, course, book, code, ...")
         ] = None,
     ) -> dict[str, Any]:
-        """Hybrid search (dense + BM25) over the learner's library, one result per resource."""
+        """Hybrid search (dense + BM25) over the learner's library, one result per resource; `corrected` says
+        which typos of topic names were searched corrected ("transfomer" -> "transformer")."""
         with said():
-            hits = lib.search(query, k=k, kind=kind)
-        return {"results": [h.to_dict() for h in hits], "warning": lib.search_warning}
+            return lib.search(query, k=k, kind=kind).to_dict()  # the results, what was corrected, any warning
 
     @server.tool()
     def ask(

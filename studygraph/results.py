@@ -4,6 +4,7 @@ the CLI command of the same name and the result of the MCP tool (the plan and ne
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,12 +35,14 @@ __all__ = [
     "Named",
     "NextItem",
     "NextPayload",
+    "NextResult",
     "PlanResult",
     "RemoveResult",
     "ResolveResult",
     "ResourceRef",
     "ReviewList",
     "SearchHit",
+    "SearchResult",
     "Stats",
     "TopicRef",
     "UploadLimits",
@@ -77,6 +80,7 @@ class LearnerStatus(_Plain):
     done: list[str]
     learning: list[str]
     skipped: list[str] = field(default_factory=list)  # marked skipped by the learner (also in `done`)
+    corrected: list[dict] = field(default_factory=list)  # the typos corrected in the names given (graph/typos.py)
 
     def status(self) -> dict[str, str]:
         """{topic: done | learning | skipped} for drawing: known wins over learning, a skip shows as one."""
@@ -93,6 +97,7 @@ class PlanResult(PlanPayload):
     hours_per_week: float | None = None
     ics: str | None = None
     corrected: dict | None = None  # the goal's typos corrected ("RHLF" -> "RLHF"), else None
+    known_corrected: list[dict] = field(default_factory=list)  # the typos corrected in the known names given
 
     def to_dict(self) -> dict:
         out = super().to_dict()
@@ -100,6 +105,13 @@ class PlanResult(PlanPayload):
             for key in ("weeks", "hours_per_week", "ics"):
                 out.pop(key)
         return out
+
+
+@dataclass
+class NextResult(NextPayload):
+    """What to learn next (the payload `ask` answers with), and the typos corrected in the known names given."""
+
+    corrected: list[dict] = field(default_factory=list)  # graph/typos.py Corrected.to_dict, one per name corrected
 
 
 @dataclass
@@ -136,6 +148,7 @@ class GraphResult(_Plain):
 class MarkResult(_Plain):
     marked: list[str]  # progress keys: topic:<id> or a resource id
     status: str
+    corrected: list[dict] = field(default_factory=list)  # the typos corrected in the topic names (graph/typos.py)
 
 
 @dataclass
@@ -183,6 +196,26 @@ class SearchHit(_Plain):
     source: str  # "file.md:12": where the resource was first seen
     snippet: str
     matched: bool = True  # some evidence ties it to the query (assistant/retrieval.py Evidence); else only nearest
+
+
+@dataclass
+class SearchResult(_Plain):
+    """`Library.search`: the hits, best first, with what was corrected in the query to search it. It reads as
+    its list of hits (iterate, index, len, truth), so code written when search returned the list still works."""
+
+    query: str  # as asked
+    results: list[SearchHit]
+    corrected: dict | None = None  # the query's typos corrected (graph/typos.py Corrected.to_dict), else None
+    warning: str | None = None  # what the search could not use (the vector store missing, short or unavailable)
+
+    def __iter__(self) -> Iterator[SearchHit]:
+        return iter(self.results)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def __getitem__(self, index):
+        return self.results[index]
 
 
 @dataclass

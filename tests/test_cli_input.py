@@ -258,3 +258,37 @@ def test_typos_in_why_names_are_corrected_and_said(capsys, tmp_path):
     assert out.splitlines()[0] == "Showing results for attention (corrected: attension → attention)."
     _, out, _ = run_cli(capsys, tmp_path / "none", "why", "attention", "RLHF", "--json")
     assert json.loads(out)["corrected"] == []
+
+
+def test_typos_in_known_names_are_corrected_and_said_by_path_and_next(capsys, tmp_path):
+    code, out, err = run_cli(capsys, tmp_path / "none", "path", "RHLF", "--known", "transfomer,deep learning", "--json")
+    assert code == 0, err
+    plan = json.loads(out)
+    assert "transformer" not in plan["topics"], "the known name is read corrected, so it is left out"
+    assert [c["corrections"] for c in plan["known_corrected"]] == [
+        [{"typed": "transfomer", "corrected": "transformer"}]
+    ]
+    assert plan["corrected"]["corrections"] == [{"typed": "RHLF", "corrected": "RLHF"}], "the goal's, as before"
+    _, out, _ = run_cli(capsys, tmp_path / "none", "path", "RLHF", "--known", "transfomer")
+    assert out.splitlines()[0] == "--known: “transfomer” read as “transformer”."
+    code, out, err = run_cli(capsys, tmp_path / "none", "next", "--known", "attension", "-k", "3", "--json")
+    assert code == 0, err
+    after = json.loads(out)
+    assert after["corrected"][0]["text"] == "attention" and "attention" not in [t["id"] for t in after["topics"]]
+    _, out, _ = run_cli(capsys, tmp_path / "none", "next", "--known", "attension", "-k", "3")
+    assert out.splitlines()[0] == "--known: “attension” read as “attention”."
+    _, out, _ = run_cli(capsys, tmp_path / "none", "next", "--known", "attention", "--json")
+    assert json.loads(out)["corrected"] == [], "a name spelt right is not corrected"
+
+
+def test_a_typo_in_a_topic_to_mark_is_corrected_and_said(capsys, small):
+    code, out, err = run_cli(capsys, small, "mark", "attension", "--status", "learning", "--json")
+    assert code == 0, err
+    marked = json.loads(out)
+    assert marked["marked"] == ["topic:attention"]
+    assert marked["corrected"][0]["corrections"] == [{"typed": "attension", "corrected": "attention"}]
+    code, out, _ = run_cli(capsys, small, "mark", "attension", "--status", "todo")  # and the mark is gone again
+    assert out.splitlines() == [
+        "Showing results for attention (corrected: attension → attention).",
+        "marked topic:attention as todo",
+    ]

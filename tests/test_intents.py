@@ -48,6 +48,15 @@ ROUTES = [
     ("在哪里可以看 Transformer 的讲解", "find", "transformer"),
     ("推荐一些 RLHF 的入门资料", "find", "rlhf"),
     ("RLHF 是什么", "explain", "rlhf"),
+    # Who or which paper introduced X asks for that paper (search reads it so: query.WANTS_HINTS "origin").
+    ("who introduced the transformer?", "find", "transformer"),
+    ("Who proposed LoRA?", "find", "lora"),
+    ("who invented attention", "find", "attention"),
+    ("which paper introduced the transformer?", "find", "transformer"),
+    ("Transformer 是谁提出的？", "find", "transformer"),
+    ("注意力机制由谁提出", "find", "attention"),
+    ("提出 LoRA 的论文", "find", "lora"),
+    ("I read the paper that introduced LoRA", "progress", "lora"),  # a report, not an ask
     ("explain attention", "explain", "attention"),
     ("hello", "chitchat", None),
     ("你好", "chitchat", None),

@@ -71,6 +71,14 @@ def test_documents_carry_where_they_come_from_and_never_a_quarantined_link():
         assert re.search(r":\d+$", d.metadata["where"]) and d.metadata["kind"] and d.page_content
 
 
+def test_documents_say_what_was_corrected_in_the_query():
+    docs = StudygraphRetriever(library=library(), k=3).invoke("attension explained")
+    fixed = docs[0].metadata["corrected"]
+    assert fixed["corrections"] == [{"typed": "attension", "corrected": "attention"}] and fixed["notice"]
+    assert all(d.metadata["corrected"] == fixed for d in docs)
+    assert StudygraphRetriever(library=library(), k=3).invoke("attention explained")[0].metadata["corrected"] is None
+
+
 def test_the_study_graph_as_tools():
     tools = {t.name: t for t in studygraph_tools(library())}
     assert set(tools) == {"plan", "next", "why", "search"}

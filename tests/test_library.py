@@ -199,6 +199,19 @@ def test_no_surface_of_the_library_offers_a_quarantined_resource(library_dir):
     assert held and all(r.status == "quarantined" for r in held) and all(r.sources for r in held)
 
 
+def test_search_says_what_it_corrected_and_reads_as_its_hits(library_dir):
+    lib = open_lib(library_dir)
+    found = lib.search("attension guide", k=5)
+    assert found.corrected["corrections"] == [{"typed": "attension", "corrected": "attention"}]
+    assert found.corrected["notice"] == "Showing results for attention (corrected: attension → attention)."
+    assert found and len(found) == len(found.results) and found[0] is found.results[0] and list(found) == found.results
+    right = lib.search("attention guide", k=5)
+    assert [h.id for h in found] == [h.id for h in right], "searched as the name spelt right"
+    data = found.to_dict()
+    assert data["query"] == "attension guide" and data["results"][0] == found[0].to_dict() and "warning" in data
+    assert right.corrected is None, "a name spelt right is not corrected"
+
+
 # -- the CLI is thin, and light -----------------------------------------------------------------------
 def imported_modules(path) -> set[str]:
     out = set()
@@ -278,21 +291,28 @@ def test_declared_dependencies_are_the_imported_ones():
 
 
 # -- MCP: the same results over stdio, through the SDK's own client -----------------------------------
-def test_an_mcp_client_lists_the_tools_and_gets_a_plan_and_search_results(library_dir):
-    import asyncio
+def _mcp_server(library_dir):
+    """`studygraph mcp` on the library, as a client starts it (no model: the answers are the deterministic ones)."""
     import os
 
-    from mcp import ClientSession
-    from mcp.client.stdio import StdioServerParameters, stdio_client
+    from mcp.client.stdio import StdioServerParameters
 
-    data, corpus = library_dir
-    server = StdioServerParameters(
+    return StdioServerParameters(
         command=sys.executable,
-        args=["-m", "studygraph.cli", "mcp", "--data-dir", str(data)],
+        args=["-m", "studygraph.cli", "mcp", "--data-dir", str(library_dir[0])],
         env={k: v for k, v in os.environ.items() if k.startswith(("STUDYGRAPH_", "HF_", "TRANSFORMERS_", "ANON"))}
         | {"STUDYGRAPH_LLM_BACKEND": "none"},
         cwd=str(REPO),
     )
+
+
+def test_an_mcp_client_lists_the_tools_and_gets_a_plan_and_search_results(library_dir):
+    import asyncio
+
+    from mcp import ClientSession
+    from mcp.client.stdio import stdio_client
+
+    server = _mcp_server(library_dir)
 
     async def session():
         async with stdio_client(server) as (read, write), ClientSession(read, write) as client:
@@ -316,3 +336,31 @@ def test_an_mcp_client_lists_the_tools_and_gets_a_plan_and_search_results(librar
     assert hits and all(h["url"] is None or h["url"] in lib.resources_urls() for h in hits)
     assert not EVIL.search(json.dumps([plan.structured_content, search.structured_content, ask.structured_content]))
     assert missing.is_error and "closest" in missing.content[0].text
+
+
+def test_an_mcp_client_is_told_what_was_corrected_in_every_name_it_gives(library_dir):
+    """The typos the library corrected in a search, a goal, the known names and the topics to mark come back
+    in each tool's result (`corrected`; `known_corrected` for a plan's known names), as in the CLI's --json."""
+    import asyncio
+
+    from mcp import ClientSession
+    from mcp.client.stdio import stdio_client
+
+    async def session():
+        async with stdio_client(_mcp_server(library_dir)) as (read, write), ClientSession(read, write) as client:
+            await client.initialize()
+            calls = {
+                "search": ("search", {"query": "attension guide", "k": 5}),
+                "plan": ("plan", {"goal": "RHLF", "known": ["attension"]}),
+                "next": ("next", {"known": ["attension"], "k": 3}),
+                "mark": ("mark", {"items": ["attension"], "status": "todo"}),  # todo: no mark is left behind
+            }
+            return {key: (await client.call_tool(*call)).structured_content for key, call in calls.items()}
+
+    out = asyncio.run(session())
+    attention = [{"typed": "attension", "corrected": "attention"}]
+    assert out["search"]["corrected"]["corrections"] == attention and out["search"]["results"]
+    assert out["plan"]["corrected"]["corrections"] == [{"typed": "RHLF", "corrected": "RLHF"}]
+    assert [c["corrections"] for c in out["plan"]["known_corrected"]] == [attention]
+    assert [c["corrections"] for c in out["next"]["corrected"]] == [attention]
+    assert out["mark"]["marked"] == ["topic:attention"] and out["mark"]["corrected"][0]["corrections"] == attention

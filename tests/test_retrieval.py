@@ -235,6 +235,15 @@ def test_asking_for_a_paper_puts_the_paper_about_the_named_topic_first(assistant
     assert expected in (first.url or ""), first.title
 
 
+@pytest.mark.parametrize("question", ["who introduced the transformer?", "Transformer 是谁提出的？"])
+def test_asking_who_introduced_x_in_the_chat_answers_with_its_paper(assistant, question):
+    """Routed as a find (assistant/intents.py ORIGIN_WANTS), so the answer is the paper search puts first,
+    not a definition of the transformer."""
+    answer = assistant.ask(question)
+    assert answer.intent == "find"
+    assert "arxiv.org/abs/1706.03762" in (answer.payload.resources[0].url or "")
+
+
 @pytest.mark.parametrize(
     "text, wants",
     [

@@ -346,6 +346,19 @@ def test_path_goal_typed_in_chinese_and_nonsense(library_env):
     assert not at.get("graphviz_chart"), "the warning replaces the RLHF plan (issue 27)"
 
 
+def test_a_typo_in_the_path_goal_plans_for_the_topic_and_says_so(library_env):
+    at = _app()
+    at.switch_page("path_page.py").run()
+    at.text_input(key="path_goal_text").input("RHLF").run()
+    _ok(at)
+    assert at.session_state["path_goal"] == "rlhf" and at.get("graphviz_chart")
+    assert [i.value for i in at.info] == ["Showing results for RLHF (corrected: RHLF → RLHF)."]
+    at.sidebar.radio(key="lang").set_value("zh").run()
+    assert [i.value for i in at.info] == ["以下是“RLHF”的结果（已更正：RHLF → RLHF）。"], "in the UI's language"
+    at.text_input(key="path_goal_text").input("RLHF").run()
+    assert not at.info, "a name spelt right is not corrected"
+
+
 def test_path_page_splits_the_plan_into_dated_weeks(library_env):
     import datetime as dt
 
@@ -482,6 +495,18 @@ def test_explorer_shows_prerequisites_of_transformer(library_env):
     assert any("curated" in label for label in labels), "edges say where they come from"
     assert at.get("graphviz_chart")
     assert LINK.search(_texts(at)), "resources about the transformer are links"
+
+
+def test_a_typo_in_the_explorer_search_opens_the_topic_and_says_so(library_env):
+    at = _app()
+    at.switch_page("explorer.py").run()
+    at.text_input(key="ex_text").input("attension").run()
+    _ok(at)
+    assert at.session_state["ex_topic"] == "attention"
+    assert [i.value for i in at.info] == ["Showing results for attention (corrected: attension → attention)."]
+    at.selectbox(key="ex_topic").set_value("transformer").run()
+    _ok(at)
+    assert not at.info, "the notice goes with the topic it was read as"
 
 
 def test_explorer_and_path_describe_topics_in_the_ui_language(library_env):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from studygraph.ui.i18n import kind_badge, status_badge, t
+from studygraph.ui.i18n import kind_badge, lang, status_badge, t
 from studygraph.ui.state import one_line
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$])")
@@ -34,6 +34,20 @@ def resource_md(resource, status: str | None = None) -> str:
     elif status == "learning":
         text += " " + status_badge("learning")
     return text
+
+
+def corrected_notice(corrected: dict) -> str:
+    """What was corrected in a topic the learner typed, in the UI language (graph/typos.py Corrected.to_dict,
+    as ResolveResult carries it): "Showing results for RLHF (corrected: RHLF → RLHF)."."""
+    fixes = ", ".join(f"{c['typed']} → {c['corrected']}" for c in corrected["corrections"])
+    showing = "、".join(f"“{s}”" for s in corrected["showing"]) if lang() == "zh" else ", ".join(corrected["showing"])
+    return md_escape(t("corrected", showing=showing, fixes=fixes))
+
+
+def show_corrected(corrected: dict | None) -> None:
+    """The one-line notice of a corrected typo, where one was corrected: never a typo read in silence."""
+    if corrected:
+        st.info(corrected_notice(corrected), icon=":material/spellcheck:")
 
 
 def guard(render: Callable[[], None]) -> None:

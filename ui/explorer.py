@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from studygraph.ui.components import clip, guard, md_escape, resource_md
+from studygraph.ui.components import clip, guard, md_escape, resource_md, show_corrected
 from studygraph.ui.i18n import learned_badge, status_badge, t, topic_description, topic_label
 from studygraph.ui.path_page import COLOURS, _q
-from studygraph.ui.state import get_library, get_resolver, get_settings, sorted_topics
+from studygraph.ui.state import get_library, get_settings, sorted_topics
 from studygraph.ui.topic_map import render_map
 
 MAX_RESOURCES = 25
@@ -19,27 +19,30 @@ MAX_QUESTIONS = 30
 def _search() -> None:
     text = (st.session_state.get("ex_text") or "").strip()
     st.session_state.pop("ex_unresolved", None)
+    st.session_state.pop("ex_corrected", None)
     if not text:
         return
-    resolver = get_resolver(get_settings())
-    hit = resolver.resolve(text)
-    if hit is None or not hit.confident:
-        closest = resolver.closest_to(text, hit)
-        st.session_state["ex_unresolved"] = (clip(text), ", ".join(name for _, name in closest))
+    hit = get_library(get_settings()).resolve(text)
+    if not hit.confident:
+        st.session_state["ex_unresolved"] = (clip(text), ", ".join(c.name for c in hit.closest))
         st.session_state["ex_topic"] = None  # the warning replaces the last topic: it is no answer to this search
     else:
         st.session_state["ex_topic"] = hit.id
+        if hit.corrected:  # "attension": said beside the topic it was read as, while that topic is shown
+            st.session_state["ex_corrected"] = (hit.id, hit.corrected)
 
 
 def _go(topic_id: str) -> None:
     st.session_state["ex_topic"] = topic_id
     st.session_state["ex_text"] = ""
     st.session_state.pop("ex_unresolved", None)
+    st.session_state.pop("ex_corrected", None)
 
 
 def _picked() -> None:
     """on_change of the topic selectbox: a topic picked from the list answers an earlier unknown search."""
     st.session_state.pop("ex_unresolved", None)
+    st.session_state.pop("ex_corrected", None)
 
 
 def neighbourhood_dot(tg, topic_id: str, status: dict[str, str]) -> str:
@@ -138,6 +141,9 @@ def _page() -> None:
         text, closest = st.session_state["ex_unresolved"]
         st.warning(t("ex_none", text=text, closest=closest), icon=":material/search_off:")
     topic_id = st.session_state.get("ex_topic")
+    corrected = st.session_state.get("ex_corrected")
+    if corrected and corrected[0] == topic_id:
+        show_corrected(corrected[1])
     status = lib.learner().status()
     if topic_id not in topics:  # the first view: the whole map
         render_map(lib, status)

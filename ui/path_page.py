@@ -8,9 +8,9 @@ import datetime as _dt
 import streamlit as st
 
 from studygraph.models import topic_key
-from studygraph.ui.components import clip, guard, link, md_escape, resource_md
+from studygraph.ui.components import clip, guard, link, md_escape, resource_md, show_corrected
 from studygraph.ui.i18n import learned_badge, status_badge, status_label, t, topic_description, topic_label
-from studygraph.ui.state import get_library, get_resolver, get_settings, set_progress, sorted_topics
+from studygraph.ui.state import get_library, get_settings, set_progress, sorted_topics
 from studygraph.ui.weeks import render_weeks
 
 POPULAR_GOALS = ["rlhf", "transformer", "lora", "rag", "bert", "attention"]
@@ -86,15 +86,13 @@ def _resolve_goal_text() -> None:
     st.session_state.pop("path_unresolved", None)
     if not text:
         return
-    resolver = get_resolver(get_settings())
-    hit = resolver.resolve(text)
-    if hit is None or not hit.confident:  # a name inside a longer one is the closest topic, not the one asked for
-        closest = resolver.closest_to(text, hit)
-        st.session_state["path_unresolved"] = (clip(text), ", ".join(name for _, name in closest))
+    hit = get_library(get_settings()).resolve(text)
+    if not hit.confident:  # a name inside a longer one is the closest topic, not the one asked for
+        st.session_state["path_unresolved"] = (clip(text), ", ".join(c.name for c in hit.closest))
         st.session_state["path_goal"] = None  # the warning replaces the last plan: it is no answer to this goal
         return
     st.session_state["path_goal"] = hit.id
-    st.session_state["path_resolved"] = (text, hit.id)
+    st.session_state["path_resolved"] = (text, hit.id, hit.corrected)  # the typos read corrected, said with it
 
 
 def _pick(topic_id: str) -> None:
@@ -171,7 +169,10 @@ def _goal_picker(tg) -> str | None:
     resolved = st.session_state.get("path_resolved")
     goal = st.session_state.get("path_goal")
     if resolved and resolved[1] == goal:
-        st.caption(t("path_resolved", text=resolved[0], name=topic_label(topics[goal])))
+        if resolved[2]:  # "RHLF": the notice says what it was read as
+            show_corrected(resolved[2])
+        else:
+            st.caption(t("path_resolved", text=resolved[0], name=topic_label(topics[goal])))
     return goal if goal in topics else None
 
 

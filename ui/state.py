@@ -79,10 +79,6 @@ def get_graph(settings: Settings):
     return get_library(settings).graph
 
 
-def get_resolver(settings: Settings):
-    return get_library(settings).resolver
-
-
 def topic_status(settings: Settings, tg=None) -> dict[str, str]:
     """Topic id -> done / learning / skipped: what the learner knows (Library.learner), as the CLI sees it."""
     return get_library(settings).learner().status()

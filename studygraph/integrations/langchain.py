@@ -29,7 +29,8 @@ from studygraph.library import Library
 class StudygraphRetriever(BaseRetriever):
     """Hybrid search (dense + BM25) over a studygraph library, one Document per resource: `page_content` is
     its best-matching chunk's text, `metadata` its url (also `source`), title, kind, topics, file:line
-    (`where`), id and score."""
+    (`where`), id, score and `corrected`: the query's typos of topic names, searched corrected (graph/typos.py
+    Corrected.to_dict: "transfomer" -> "transformer"), else None."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -58,6 +59,7 @@ class StudygraphRetriever(BaseRetriever):
                     "where": h.source,
                     "id": h.id,
                     "score": h.score,
+                    "corrected": hits.corrected,  # the query's typos, as searched corrected; None when none were
                 },
             )
             for h in hits
