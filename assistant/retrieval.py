@@ -34,6 +34,7 @@ from studygraph.assistant import translate
 from studygraph.assistant.query import LANGUAGE_WORDS, Query, resource_language
 from studygraph.errors import CatalogueError, ModelUnavailable
 from studygraph.graph.catalogue import load_catalogue
+from studygraph.graph.names import NameTable
 from studygraph.models import Resource, is_gloss
 from studygraph.store.embedders import INFOS, make_embedder
 from studygraph.store.meta import MetaStore
@@ -103,6 +104,11 @@ class Fusion:
     translated: float = 0.5
     appended: float = 0.0
     translate_en: bool = False  # English words to Chinese too, not only Chinese to English (measured: no gain)
+    # Since 2026-12-02: a vote for every resource of a person, institution, course or site the question names
+    # (corpus/names.toml: "Mu Li's walkthrough ..." meets the Chinese-titled GPT论文精读), times the share of
+    # the question's words the name takes; as much as the title/URL names vote (`titles`), which it extends to
+    # names a title does not spell in the question's language and to entries more than `rare` resources hold.
+    identities: float = 2.0
 
     @property
     def tie(self) -> float:
@@ -525,6 +531,7 @@ class Retriever:
         more_dense: list[tuple[object, object]] | None = None,
         evidence: Evidence | None = None,
         broad_topics: Container[str] = (),
+        name_table: NameTable | None = None,
     ):
         self.settings = settings
         self.topic_names = topic_names or {}
@@ -536,6 +543,8 @@ class Retriever:
         self.broad_topics = broad_topics
         self._embedder = embedder
         self._vectors = vectors
+        self.names = name_table  # corpus/names.toml (graph/names.py): who made or hosts what, for `_identity_votes`
+        self._holders: tuple[tuple | None, dict[str, list[str]]] = (None, {})  # (library version, entry -> resources)
         self.more_dense = more_dense or []  # (embedder, vectors): more dense rankings, each voting (the bench)
         self.warning: str | None = None
         self._store_checked: tuple | None = None  # the library version the vector store was last counted for
@@ -705,6 +714,9 @@ class Retriever:
             hits = vectors.query_ids(embedder.encode_one(dense_text), over)
             for rid, score in rrf([_per_resource([c for c, _ in hits], lex.chunk_resource)[0]], f.k, [f.dense]).items():
                 fused[rid] += score
+        for rid, share in self._identity_votes(lex, query.text, own_words) if f.identities else []:
+            if share:
+                fused[rid] += f.identities * share / (f.k + 1)  # every resource of the one named: a first place each
         subjects = [t for t in query.topics if t not in self.broad_topics]
         if dense_hits and f.dense_names and subjects != list(query.topics):  # similarity without broad names
             subject_names = " ".join(self.topic_names.get(t, "") for t in subjects)
@@ -753,6 +765,31 @@ class Retriever:
                 SearchResult(r, score, list(r.topics), src, snippet, chunk_id, matched, similarity, own.get(rid, 0.0))
             )
         return out
+
+    def _identity_votes(self, lex: _Lexical, text: str, own_words: list[str]) -> list[tuple[str, float]]:
+        """The resources of the people, institutions, courses and sites the question names (corpus/names.toml),
+        each with the share of the question's own words the name takes: "Mu Li's walkthrough of the generative
+        pretraining paper" is a third Mu Li, and his five readings, whose Chinese titles hold no word of it, get
+        that third. Which resources an entry identifies is read off their titles and URLs (as their glosses were),
+        once per library version and entry, on the first question that names it."""
+        named = self.names.named_in(text) if self.names is not None else []
+        if not named:
+            return []
+        if self._holders[0] != lex.version:
+            self._holders = (lex.version, {})
+        held = self._holders[1]
+        votes: dict[str, float] = {}
+        for identity, name in named:
+            if identity.id not in held:
+                held[identity.id] = [
+                    rid for rid, r in lex.resources.items() if self.names.identifies(identity, r.title, r.url)
+                ]
+            # A kind word is no name ("论文精读", Mu Li's series, is "paper close reading"): every card says its kind.
+            words = [t for t in tokenize(name, lex.cut) if t not in KIND_WORDS]
+            share = min(1.0, len(words) / max(len(own_words), 1))
+            for rid in held[identity.id]:
+                votes[rid] = max(votes.get(rid, 0.0), share)
+        return sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
 
     def _fit_first(
         self,
