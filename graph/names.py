@@ -7,8 +7,10 @@ Chinese forum reply on PyTorch") has nothing in the other language to meet. `Nam
 entries a resource's title and URL name, and ingest puts their names and what they are, in English and
 Chinese, into the resource's gloss chunk (ingest/library.py), with its kind in both languages.
 
-The table is read when a gloss is first made (`names_for`, once per file content), not when the catalogue
-loads: only ingest needs it. Its bytes are part of the catalogue's digest (graph/catalogue.py), so editing it
+A question that names an entry ("Mu Li's walkthrough ...", "吴恩达的课") votes for the resources it identifies
+(`NameTable.named_in`, assistant/retrieval.py `Fusion.identities`), which lifts such a title even where its
+gloss ranks low. The table is read when a gloss is first made or a search first runs (`names_for`, once per
+file content), not when the catalogue loads: a `path` never reads it. Its bytes are part of the catalogue's digest (graph/catalogue.py), so editing it
 rebuilds the chunks on the next ingest as a catalogue change does.
 """
 
@@ -206,7 +208,7 @@ _lock = threading.Lock()
 
 def names_for(catalogue: Catalogue) -> NameTable:
     """The catalogue's name table, read on first need and kept per file content (ingest makes every gloss
-    with it; nothing else reads it)."""
+    with it; search reads the names a question holds with it)."""
     path = catalogue.names_file
     if path is None:
         return NameTable((), {})
