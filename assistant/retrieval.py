@@ -77,6 +77,12 @@ class Fusion:
     # The resolved topics' English names added to the dense query: what an English-only embedder needs to
     # place "注意力机制" near "Attention"; a bilingual one may do better on the question alone.
     dense_names: bool = True
+    # Since 2026-12-02: a question that wants nothing in particular (no explainer, paper or origin ask) is most
+    # often a description ("用小模型先猜再让大模型验证来加快生成"), whose own words carry its meaning; the names of
+    # the topics a generic word of it resolves to (大模型: Large language models) pull its vector towards all on
+    # that topic, while a named subject (评测: LLM evaluation) is what an English card needs. Each resource then
+    # stands at its better place of the two dense rankings, with the names and of the question alone.
+    dense_either: bool = True
     # What fits the ask: also a kind asked for ("RLHF 视频", "the BERT paper"), not only an explainer or "the paper
     # that"; and only resources about a topic the question names (not Sentence-BERT for "the original BERT paper").
     fit_kinds: bool = True
@@ -657,6 +663,8 @@ class Retriever:
         names = " ".join(self.topic_names.get(t, "") for t in query.topics)
         dense_text = f"{query.text} {names}".strip() if f.dense_names else query.text
         dense_hits = self._dense_or_warn(dense_text, over, lex) if f.dense else []
+        either = f.dense_either and f.dense_names and names.strip() and not query.wants
+        alone_hits = self._dense_or_warn(query.text, over, lex) if dense_hits and either else []
         dense_chunks = [c for c, _ in dense_hits]
         # "a Chinese article": the language is what the resource is written in (what fits), not its subject.
         asked_words = LANGUAGE_WORDS if query.resource_lang and f.resource_lang else ()
@@ -696,6 +704,11 @@ class Retriever:
             coverage[rid] = max(coverage.get(rid, 0.0), cov)
             if not is_gloss(cid):
                 own[rid] = max(own.get(rid, 0.0), cov)
+        if alone_hits:  # each resource at its better place of the two (Fusion.dense_either)
+            place = {rid: i for i, rid in enumerate(dense)}
+            for i, rid in enumerate(_per_resource([c for c, _ in alone_hits], lex.chunk_resource)[0]):
+                place[rid] = min(place.get(rid, i), i)
+            dense = sorted(place, key=place.__getitem__)
         fused = rrf([dense], f.k, [f.dense])
         for rank, rid in enumerate(lexical):  # a vote worth the share of the query it matches
             fused[rid] += f.lexical * coverage[rid] ** f.coverage / (f.k + rank + 1)

@@ -40,7 +40,8 @@ def ingest_seed(embedder: str, root: Path):
 
 
 # The default before the ask-fit levers (asked, resource_lang, paper_primary, teaching, ask_words; origin,
-# primary_first, kind_floor, teaching_first: 2026-12-01) and the names-table vote (identities: 2026-12-02).
+# primary_first, kind_floor, teaching_first: 2026-12-01), the names-table vote and the better of two dense places
+# (identities, dense_either: 2026-12-02).
 PREVIOUS = replace(
     DEFAULT_FUSION,
     asked=False,
@@ -53,6 +54,7 @@ PREVIOUS = replace(
     kind_floor=DEFAULT_FUSION.fit_floor,
     teaching_first=False,
     identities=0.0,
+    dense_either=False,
 )
 BEFORE = replace(PREVIOUS, translated=0.0)  # the rows that build up to the default before query translation
 NO_BOOSTS = replace(BEFORE, boost=0.0, fit_floor=1.01)
@@ -142,8 +144,20 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
     ),
     # 2026-12-02: the people, institutions, courses and sites a question names (corpus/names.toml) vote for theirs.
     "default without the names-table vote": ("use-m3", replace(DEFAULT_FUSION, identities=0.0), None),
+    # 2026-12-02: a question asking for nothing in particular: each resource at its better dense place, with the
+    # topics' names and of the question alone.
+    "default with the topics' names in every dense query (no better of two)": (
+        "use-m3",
+        replace(DEFAULT_FUSION, dense_either=False),
+        None,
+    ),
+    "default before 2026-12-02 (no names-table vote, names in every dense query)": (
+        "use-m3",
+        replace(DEFAULT_FUSION, identities=0.0, dense_either=False),
+        None,
+    ),
     "default (use-m3, fused + names + bounded boosts + fit-first + zh->en translation x0.5 + what fits the ask"
-    " + names-table vote)": (
+    " + names-table vote + the better of two dense places)": (
         "use-m3",
         DEFAULT_FUSION,
         None,
