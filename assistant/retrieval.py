@@ -81,8 +81,11 @@ class Fusion:
     # often a description ("用小模型先猜再让大模型验证来加快生成"), whose own words carry its meaning; the names of
     # the topics a generic word of it resolves to (大模型: Large language models) pull its vector towards all on
     # that topic, while a named subject (评测: LLM evaluation) is what an English card needs. Each resource then
-    # stands at its better place of the two dense rankings, with the names and of the question alone.
+    # stands at its better place of the two dense rankings, with the names and of the question alone, the
+    # question alone ahead by `either_lead` places (the named ranking's first counts as 6th): its own meaning
+    # first, a named subject still near the top (0 ties them: fewer first places; 2-15 measured alike).
     dense_either: bool = True
+    either_lead: int = 5
     # What fits the ask: also a kind asked for ("RLHF 视频", "the BERT paper"), not only an explainer or "the paper
     # that"; and only resources about a topic the question names (not Sentence-BERT for "the original BERT paper").
     fit_kinds: bool = True
@@ -705,7 +708,7 @@ class Retriever:
             if not is_gloss(cid):
                 own[rid] = max(own.get(rid, 0.0), cov)
         if alone_hits:  # each resource at its better place of the two (Fusion.dense_either)
-            place = {rid: i for i, rid in enumerate(dense)}
+            place = {rid: i + f.either_lead for i, rid in enumerate(dense)}
             for i, rid in enumerate(_per_resource([c for c, _ in alone_hits], lex.chunk_resource)[0]):
                 place[rid] = min(place.get(rid, i), i)
             dense = sorted(place, key=place.__getitem__)

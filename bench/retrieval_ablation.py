@@ -151,6 +151,11 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
         replace(DEFAULT_FUSION, dense_either=False),
         None,
     ),
+    "default with the two dense places taken even (no lead for the question alone)": (
+        "use-m3",
+        replace(DEFAULT_FUSION, either_lead=0),
+        None,
+    ),
     "default before 2026-12-02 (no names-table vote, names in every dense query)": (
         "use-m3",
         replace(DEFAULT_FUSION, identities=0.0, dense_either=False),
