@@ -42,6 +42,7 @@ from studygraph.graph.build import build_graph
 from studygraph.graph.catalogue import load_catalogue
 from studygraph.graph.learned import library_catalogue
 from studygraph.graph.matcher import normalise
+from studygraph.graph.names import names_for
 from studygraph.graph.plan import known_topics, status_map
 from studygraph.graph.resolve import Resolver
 from studygraph.graph.typos import Corrected
@@ -178,7 +179,15 @@ class Assistant:
         if self._retriever is None:
             names = {t.id: t.name for t in self._catalogue.topics.values()}
             broad = frozenset(t.id for t in self._catalogue.topics.values() if t.level == "meta")
-            self._retriever = Retriever(self.settings, meta, self._embedder, self._vectors, names, broad_topics=broad)
+            self._retriever = Retriever(
+                self.settings,
+                meta,
+                self._embedder,
+                self._vectors,
+                names,
+                broad_topics=broad,
+                name_table=names_for(self._catalogue),
+            )
         return self._retriever
 
     @property

@@ -34,6 +34,7 @@ from studygraph.assistant import translate
 from studygraph.assistant.query import LANGUAGE_WORDS, Query, resource_language
 from studygraph.errors import CatalogueError, ModelUnavailable
 from studygraph.graph.catalogue import load_catalogue
+from studygraph.graph.names import NameTable
 from studygraph.models import Resource, is_gloss
 from studygraph.store.embedders import INFOS, make_embedder
 from studygraph.store.meta import MetaStore
@@ -76,6 +77,15 @@ class Fusion:
     # The resolved topics' English names added to the dense query: what an English-only embedder needs to
     # place "注意力机制" near "Attention"; a bilingual one may do better on the question alone.
     dense_names: bool = True
+    # Since 2026-12-02: a question that wants nothing in particular (no explainer, paper or origin ask) is most
+    # often a description ("用小模型先猜再让大模型验证来加快生成"), whose own words carry its meaning; the names of
+    # the topics a generic word of it resolves to (大模型: Large language models) pull its vector towards all on
+    # that topic, while a named subject (评测: LLM evaluation) is what an English card needs. Each resource then
+    # stands at its better place of the two dense rankings, with the names and of the question alone, the
+    # question alone ahead by `either_lead` places (the named ranking's first counts as 6th): its own meaning
+    # first, a named subject still near the top (0 ties them: fewer first places; 2-15 measured alike).
+    dense_either: bool = True
+    either_lead: int = 5
     # What fits the ask: also a kind asked for ("RLHF 视频", "the BERT paper"), not only an explainer or "the paper
     # that"; and only resources about a topic the question names (not Sentence-BERT for "the original BERT paper").
     fit_kinds: bool = True
@@ -103,6 +113,11 @@ class Fusion:
     translated: float = 0.5
     appended: float = 0.0
     translate_en: bool = False  # English words to Chinese too, not only Chinese to English (measured: no gain)
+    # Since 2026-12-02: a vote for every resource of a person, institution, course or site the question names
+    # (corpus/names.toml: "Mu Li's walkthrough ..." meets the Chinese-titled GPT论文精读), times the share of
+    # the question's words the name takes; as much as the title/URL names vote (`titles`), which it extends to
+    # names a title does not spell in the question's language and to entries more than `rare` resources hold.
+    identities: float = 2.0
 
     @property
     def tie(self) -> float:
@@ -525,6 +540,7 @@ class Retriever:
         more_dense: list[tuple[object, object]] | None = None,
         evidence: Evidence | None = None,
         broad_topics: Container[str] = (),
+        name_table: NameTable | None = None,
     ):
         self.settings = settings
         self.topic_names = topic_names or {}
@@ -536,6 +552,8 @@ class Retriever:
         self.broad_topics = broad_topics
         self._embedder = embedder
         self._vectors = vectors
+        self.names = name_table  # corpus/names.toml (graph/names.py): who made or hosts what, for `_identity_votes`
+        self._holders: tuple[tuple | None, dict[str, list[str]]] = (None, {})  # (library version, entry -> resources)
         self.more_dense = more_dense or []  # (embedder, vectors): more dense rankings, each voting (the bench)
         self.warning: str | None = None
         self._store_checked: tuple | None = None  # the library version the vector store was last counted for
@@ -648,6 +666,8 @@ class Retriever:
         names = " ".join(self.topic_names.get(t, "") for t in query.topics)
         dense_text = f"{query.text} {names}".strip() if f.dense_names else query.text
         dense_hits = self._dense_or_warn(dense_text, over, lex) if f.dense else []
+        either = f.dense_either and f.dense_names and names.strip() and not query.wants
+        alone_hits = self._dense_or_warn(query.text, over, lex) if dense_hits and either else []
         dense_chunks = [c for c, _ in dense_hits]
         # "a Chinese article": the language is what the resource is written in (what fits), not its subject.
         asked_words = LANGUAGE_WORDS if query.resource_lang and f.resource_lang else ()
@@ -687,6 +707,11 @@ class Retriever:
             coverage[rid] = max(coverage.get(rid, 0.0), cov)
             if not is_gloss(cid):
                 own[rid] = max(own.get(rid, 0.0), cov)
+        if alone_hits:  # each resource at its better place of the two (Fusion.dense_either)
+            place = {rid: i + f.either_lead for i, rid in enumerate(dense)}
+            for i, rid in enumerate(_per_resource([c for c, _ in alone_hits], lex.chunk_resource)[0]):
+                place[rid] = min(place.get(rid, i), i)
+            dense = sorted(place, key=place.__getitem__)
         fused = rrf([dense], f.k, [f.dense])
         for rank, rid in enumerate(lexical):  # a vote worth the share of the query it matches
             fused[rid] += f.lexical * coverage[rid] ** f.coverage / (f.k + rank + 1)
@@ -705,6 +730,9 @@ class Retriever:
             hits = vectors.query_ids(embedder.encode_one(dense_text), over)
             for rid, score in rrf([_per_resource([c for c, _ in hits], lex.chunk_resource)[0]], f.k, [f.dense]).items():
                 fused[rid] += score
+        for rid, share in self._identity_votes(lex, query.text, own_words) if f.identities else []:
+            if share:
+                fused[rid] += f.identities * share / (f.k + 1)  # every resource of the one named: a first place each
         subjects = [t for t in query.topics if t not in self.broad_topics]
         if dense_hits and f.dense_names and subjects != list(query.topics):  # similarity without broad names
             subject_names = " ".join(self.topic_names.get(t, "") for t in subjects)
@@ -753,6 +781,31 @@ class Retriever:
                 SearchResult(r, score, list(r.topics), src, snippet, chunk_id, matched, similarity, own.get(rid, 0.0))
             )
         return out
+
+    def _identity_votes(self, lex: _Lexical, text: str, own_words: list[str]) -> list[tuple[str, float]]:
+        """The resources of the people, institutions, courses and sites the question names (corpus/names.toml),
+        each with the share of the question's own words the name takes: "Mu Li's walkthrough of the generative
+        pretraining paper" is a third Mu Li, and his five readings, whose Chinese titles hold no word of it, get
+        that third. Which resources an entry identifies is read off their titles and URLs (as their glosses were),
+        once per library version and entry, on the first question that names it."""
+        named = self.names.named_in(text) if self.names is not None else []
+        if not named:
+            return []
+        if self._holders[0] != lex.version:
+            self._holders = (lex.version, {})
+        held = self._holders[1]
+        votes: dict[str, float] = {}
+        for identity, name in named:
+            if identity.id not in held:
+                held[identity.id] = [
+                    rid for rid, r in lex.resources.items() if self.names.identifies(identity, r.title, r.url)
+                ]
+            # A kind word is no name ("论文精读", Mu Li's series, is "paper close reading"): every card says its kind.
+            words = [t for t in tokenize(name, lex.cut) if t not in KIND_WORDS]
+            share = min(1.0, len(words) / max(len(own_words), 1))
+            for rid in held[identity.id]:
+                votes[rid] = max(votes.get(rid, 0.0), share)
+        return sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
 
     def _fit_first(
         self,

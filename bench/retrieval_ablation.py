@@ -40,7 +40,8 @@ def ingest_seed(embedder: str, root: Path):
 
 
 # The default before the ask-fit levers (asked, resource_lang, paper_primary, teaching, ask_words; origin,
-# primary_first, kind_floor, teaching_first: 2026-12-01).
+# primary_first, kind_floor, teaching_first: 2026-12-01), the names-table vote and the better of two dense places
+# (identities, dense_either: 2026-12-02).
 PREVIOUS = replace(
     DEFAULT_FUSION,
     asked=False,
@@ -52,6 +53,8 @@ PREVIOUS = replace(
     primary_first=False,
     kind_floor=DEFAULT_FUSION.fit_floor,
     teaching_first=False,
+    identities=0.0,
+    dense_either=False,
 )
 BEFORE = replace(PREVIOUS, translated=0.0)  # the rows that build up to the default before query translation
 NO_BOOSTS = replace(BEFORE, boost=0.0, fit_floor=1.01)
@@ -139,7 +142,27 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
         replace(DEFAULT_FUSION, teaching_first=False),
         None,
     ),
-    "default (use-m3, fused + names + bounded boosts + fit-first + zh->en translation x0.5 + what fits the ask)": (
+    # 2026-12-02: the people, institutions, courses and sites a question names (corpus/names.toml) vote for theirs.
+    "default without the names-table vote": ("use-m3", replace(DEFAULT_FUSION, identities=0.0), None),
+    # 2026-12-02: a question asking for nothing in particular: each resource at its better dense place, with the
+    # topics' names and of the question alone.
+    "default with the topics' names in every dense query (no better of two)": (
+        "use-m3",
+        replace(DEFAULT_FUSION, dense_either=False),
+        None,
+    ),
+    "default with the two dense places taken even (no lead for the question alone)": (
+        "use-m3",
+        replace(DEFAULT_FUSION, either_lead=0),
+        None,
+    ),
+    "default before 2026-12-02 (no names-table vote, names in every dense query)": (
+        "use-m3",
+        replace(DEFAULT_FUSION, identities=0.0, dense_either=False),
+        None,
+    ),
+    "default (use-m3, fused + names + bounded boosts + fit-first + zh->en translation x0.5 + what fits the ask"
+    " + names-table vote + the better of two dense places)": (
         "use-m3",
         DEFAULT_FUSION,
         None,

@@ -7,18 +7,20 @@ Chinese forum reply on PyTorch") has nothing in the other language to meet. `Nam
 entries a resource's title and URL name, and ingest puts their names and what they are, in English and
 Chinese, into the resource's gloss chunk (ingest/library.py), with its kind in both languages.
 
-The table is read when a gloss is first made (`names_for`, once per file content), not when the catalogue
-loads: only ingest needs it. Its bytes are part of the catalogue's digest (graph/catalogue.py), so editing it
+A question that names an entry ("Mu Li's walkthrough ...", "吴恩达的课") votes for the resources it identifies
+(`NameTable.named_in`, assistant/retrieval.py `Fusion.identities`), which lifts such a title even where its
+gloss ranks low. The table is read when a gloss is first made or a search first runs (`names_for`, once per
+file content), not when the catalogue loads: a `path` never reads it. Its bytes are part of the catalogue's digest (graph/catalogue.py), so editing it
 rebuilds the chunks on the next ingest as a catalogue change does.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import tomllib
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -73,6 +75,11 @@ def _name_pattern(name: str) -> re.Pattern:
     return re.compile(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", flags)
 
 
+@functools.cache
+def _pattern(name: str) -> re.Pattern:
+    return _name_pattern(name)
+
+
 def _url_key(url: str) -> tuple[str, str]:
     parts = urlsplit(url.strip())
     return (parts.hostname or "").casefold().removeprefix("www."), parts.path
@@ -95,20 +102,34 @@ class NameTable:
     identities: tuple[Identity, ...]
     kinds: dict[str, tuple[str, str]]  # kind -> (English, Chinese)
 
-    @cached_property
-    def _patterns(self) -> list[tuple[Identity, re.Pattern]]:
-        return [(i, _name_pattern(n)) for i in self.identities for n in i.names]
-
-    def identify(self, title: str, url: str | None = None) -> list[Identity]:
-        """The entries a title and URL name, in the table's order, each once: a name in the title or the URL's
-        path ("github.com/tatsu-lab/stanford_alpaca"), a host or path prefix in the URL. A name is not looked
-        for in the host: "github" in "datawhalechina.github.io" is not the code hosting site."""
+    def identifies(self, identity: Identity, title: str, url: str | None = None) -> bool:
+        """Whether a title and URL name this entry: a name in the title or the URL's path
+        ("github.com/tatsu-lab/stanford_alpaca"), a host or path prefix in the URL. A name is not looked for in
+        the host: "github" in "datawhalechina.github.io" is not the code hosting site."""
         host, path = _url_key(url) if url else ("", "")
         text = f"{title}\n{unquote(path)}"
-        found = {i.id for i, p in self._patterns if p.search(text)}
-        if host:
-            found |= {i.id for i in self.identities if any(_at(u, host, path) for u in i.urls)}
-        return [i for i in self.identities if i.id in found]
+        return any(_pattern(n).search(text) for n in identity.names) or bool(
+            host and any(_at(u, host, path) for u in identity.urls)
+        )
+
+    def identify(self, title: str, url: str | None = None) -> list[Identity]:
+        """The entries a title and URL name (`identifies`), in the table's order, each once."""
+        return [i for i in self.identities if self.identifies(i, title, url)]
+
+    def named_in(self, text: str) -> list[tuple[Identity, str]]:
+        """The entries a question names by one of their names as titles write them or by their English or
+        Chinese name, each once with the name it used, in the table's order ("Mu Li's walkthrough of the GPT
+        paper": Mu Li; "李沐的论文精读": Mu Li, by 李沐). A URL is not looked for: a question names a site by
+        its name ("on Zhihu"). A plain substring test comes first, so a question compiles no pattern but
+        for a name it holds."""
+        folded = text.casefold()
+        found = []
+        for identity in self.identities:
+            for name in dict.fromkeys((*identity.names, identity.en, identity.zh)):
+                if name.casefold() in folded and _pattern(name).search(text):
+                    found.append((identity, name))
+                    break
+        return found
 
     def kind(self, kind: str) -> str:
         """ "video / 视频"; the kind itself for one the table does not know."""
@@ -187,7 +208,7 @@ _lock = threading.Lock()
 
 def names_for(catalogue: Catalogue) -> NameTable:
     """The catalogue's name table, read on first need and kept per file content (ingest makes every gloss
-    with it; nothing else reads it)."""
+    with it; search reads the names a question holds with it)."""
     path = catalogue.names_file
     if path is None:
         return NameTable((), {})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -120,11 +121,13 @@ LIBRARY = """\
 )
 def test_an_english_question_naming_the_author_or_host_finds_a_bare_chinese_title(tmp_path, embedder, query, expected):
     """The titles hold no English word of the question; the gloss holds who made or hosts each resource, in
-    both languages. Without the name table (the same library, ingested with none) the Chinese title is not
-    the first result."""
+    both languages, and the question's names vote for the resources of whom they name (Fusion.identities).
+    Without the name table (the same library, ingested with none, searched with no names-table vote) the
+    Chinese title is not the first result."""
     from conftest import write
 
     from studygraph.assistant.engine import Assistant
+    from studygraph.assistant.retrieval import DEFAULT_FUSION
     from studygraph.config import load_settings
     from studygraph.ingest.pipeline import ingest
     from studygraph.models import is_gloss
@@ -134,11 +137,40 @@ def test_an_english_question_naming_the_author_or_host_finds_a_bare_chinese_titl
     for table in (DEFAULT_NAMES, None):
         settings = load_settings(data_dir=tmp_path / f"data-{bool(table)}", corpus_dirs=[corpus], llm_backend="none")
         ingest(settings, embedder=embedder, catalogue=load_catalogue(names=table))
-        [first, *_] = Assistant(settings, embedder=embedder).search(query, k=5)
+        assistant = Assistant(settings, embedder=embedder)
+        assistant.retriever.fusion = replace(DEFAULT_FUSION, identities=DEFAULT_FUSION.identities if table else 0.0)
+        [first, *_] = assistant.search(query, k=5)
         firsts[bool(table)] = first
     assert firsts[True].resource.title == expected
     assert not is_gloss(firsts[True].chunk_id)  # what a result shows is its card, never the gloss
     assert firsts[False].resource.title != expected
+
+
+def test_a_question_naming_someone_finds_theirs_by_the_names_table_vote_alone(tmp_path, embedder):
+    """A library ingested with no name table has no identities in its glosses; the names-table vote at search
+    time still reads the question's "Mu Li" and finds his reading, whose title holds no word of the question."""
+    from conftest import write
+
+    from studygraph.assistant.engine import Assistant
+    from studygraph.config import load_settings
+    from studygraph.ingest.pipeline import ingest
+
+    corpus = write(tmp_path / "corpus" / "roadmap.md", LIBRARY).parent
+    settings = load_settings(data_dir=tmp_path / "data", corpus_dirs=[corpus], llm_backend="none")
+    ingest(settings, embedder=embedder, catalogue=load_catalogue(names=None))
+    assert Assistant(settings, embedder=embedder).search("Mu Li's paper walkthrough video", k=5)[0].resource.title == (
+        "GPT论文精读"
+    )
+
+
+def test_a_question_names_an_entry_by_any_of_its_names_in_either_language():
+    """NameTable.named_in: what the names-table vote reads; each entry once, with the name the question used."""
+    table = load_names()
+    named = {i.id: name for i, name in table.named_in("Mu Li's walkthrough of the GPT paper, or 吴恩达的课")}
+    assert named == {"mu-li": "Mu Li", "andrew-ng": "吴恩达"}
+    assert [i.id for i, _ in table.named_in("李沐 论文精读")] == ["mu-li"]
+    assert table.named_in("a video about attention") == []
+    assert table.named_in("moss on a stone") == []  # "MOSS" is a name only as written
 
 
 def test_every_resource_gets_a_gloss_of_what_and_whose_it_is_even_without_a_curated_topic():

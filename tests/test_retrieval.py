@@ -347,6 +347,28 @@ def test_an_explainer_asked_for_as_code_starts_with_code_that_teaches(assistant)
     assert "Mikoto10032/DeepLearning" in (first.url or ""), first.title
 
 
+def test_a_description_is_searched_by_its_own_words_too(assistant):
+    """A question that asks for nothing in particular and describes its subject ("guess with a small model, then
+    let the large one check, to speed up generation") resolves only 大模型 (Large language models); with that name
+    in its dense query every LLM paper outranks the speculative-decoding one. Each resource also has its place in
+    the ranking of the question alone, and takes the better one (Fusion.dense_either)."""
+    from dataclasses import replace
+
+    from studygraph.assistant.retrieval import DEFAULT_FUSION
+
+    query = "用小模型先猜再让大模型验证来加快生成"
+    retriever = assistant.retriever
+    try:
+        urls = {}
+        for either in (True, False):
+            retriever.fusion = replace(DEFAULT_FUSION, dense_either=either)
+            urls[either] = [r.resource.url or "" for r in assistant.search(query, k=5)]
+    finally:
+        retriever.fusion = DEFAULT_FUSION
+    assert any("2211.17192" in u for u in urls[True]), urls[True]
+    assert not any("2211.17192" in u for u in urls[False])
+
+
 PAPERS = """# LLM papers
 - [Attention Is All You Need](https://arxiv.org/abs/1706.03762)
 - [BERT: Pre-training of Deep Bidirectional Transformers](https://arxiv.org/abs/1810.04805)
