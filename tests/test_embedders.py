@@ -142,7 +142,7 @@ def test_switching_the_embedder_re_embeds_on_the_next_ingest_both_ways(tmp_path,
         assert ingest(settings, embedder=embedder).vectors_written == 0  # then the no-change fast path
         info = INFOS[name]
         # One collection, this embedder's, recording who it is; the other embedder's is gone.
-        assert _collections(settings) == {info.collection: {"hnsw:space": "cosine", **info.to_dict()}}
+        assert _collections(settings) == {info.collection: info.to_dict()}
         assistant = Assistant(settings)
         results = assistant.search("attention", k=3)
         assert assistant.retriever.warning is None and results
