@@ -439,6 +439,8 @@ class Answers:
             return Draft("find", text, payload)
         asked = [t for t in intent.topics if t in g and tg.catalogue.topics[t].level != "meta"]
         for subject in asked:
+            if pick_resources(tg, subject, 1):  # the map has its own, which retrieval did not find: no detour
+                continue
             for near in sorted(g.predecessors(subject)) + sorted(g.successors(subject)):
                 picked = pick_resources(tg, near, 3)
                 picked = [r for r in picked if r.kind == intent.kind] + [r for r in picked if r.kind != intent.kind]

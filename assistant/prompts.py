@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from studygraph.assistant.grounding import URL
 from studygraph.assistant.payloads import ExplainPayload, FindPayload, NextPayload, PlanPayload
 
-PROMPT_VERSION = "per-intent-5"
+PROMPT_VERSION = "per-intent-6"
 # Top resources a find prompt describes, one sentence each: given three, the 0.5B model listed their titles or
 # wrote one sentence about all of them (dev half).
 FIND_DESCRIBED = 2  # what the evaluation's figures are labelled with
