@@ -64,6 +64,7 @@ class Draft:
     facts: list[str] = field(default_factory=list)
     sources: list[PromptSource] = field(default_factory=list)  # [1]..[n] for the prompt
     job: str = ""  # which of the intent's prose jobs its facts are for (prompts.prose_job); "" = the usual one
+    subject: tuple[str, ...] = ()  # what a variant job's first words name (prompts.ProseJob.start_for)
 
 
 def _t(lang: str, en: str, zh: str) -> str:
@@ -403,7 +404,7 @@ class Answers:
         )
         text = render.find(payload, lang, intent.page, intent.raw)
         if not results:
-            return Draft("find", text, payload)
+            return self._find_nearby(intent, text, payload)
         used = [res.resource for res in results]
         # The top few, each with its own text (the snippet: its roadmap context or fetched page text): the
         # model describes those, it is not shown the list to copy.
@@ -428,14 +429,46 @@ class Answers:
             return self._find_related(intent, text, payload, used, lead, sources, asked)
         return Draft("find", text, payload, used, lead, [], sources)
 
-    def _find_related(self, intent, text, payload, used, lead, sources, asked) -> Draft:
+    def _find_nearby(self, intent: Intent, text: str, payload: FindPayload) -> Draft:
+        """Nothing in the library matches the ask ("推荐一个讲 LoRA 的视频" in a library without LoRA): the prose job
+        is find_related's, on the best resource about a topic next to the asked one in the map (what it builds on
+        first, then what follows it; the asked kind first), so the learner gets somewhere to start; the answer
+        itself says nothing matched. With no such resource, no prose."""
+        tg, g = self.tg, self.tg.plan_graph
+        if intent.page > 1 or intent.followup:  # "more" past the end, "a video instead": nothing to start from
+            return Draft("find", text, payload)
+        asked = [t for t in intent.topics if t in g and tg.catalogue.topics[t].level != "meta"]
+        for subject in asked:
+            if pick_resources(tg, subject, 1):  # the map has its own, which retrieval did not find: no detour
+                continue
+            for near in sorted(g.predecessors(subject)) + sorted(g.successors(subject)):
+                picked = pick_resources(tg, near, 3)
+                picked = [r for r in picked if r.kind == intent.kind] + [r for r in picked if r.kind != intent.kind]
+                if not picked or tg.catalogue.topics[near].level == "meta":
+                    continue
+                r = picked[0]
+                level = tg.catalogue.topics[near].level
+                source = PromptSource(
+                    r.title,
+                    r.url,
+                    r.kind,
+                    kind_words(r.kind, level, intent.lang)
+                    + _t(intent.lang, ". ", "。")
+                    + CARD_MENTIONS.sub("", r.context),
+                    tuple(r.topics),
+                )
+                lead = f"The closest is {r.title} [1]"
+                return self._find_related(intent, text, payload, [], lead, [source], [subject], near)
+        return Draft("find", text, payload)
+
+    def _find_related(self, intent, text, payload, used, lead, sources, asked, about_topic: str = "") -> Draft:
         """No described resource is about the asked topic (dev: "covers diffusion models" of a Colossal-AI
         article tagged only Colossal-AI, rightly dropped): the prose job is one sentence on the first one about a
         topic next to it in the map (a prerequisite or a next step) and how the two relate, from that edge;
         with none, no prose (whatever the model says it covers, no source supports)."""
         lang, g = intent.lang, self.tg.plan_graph
         for source in sources:
-            for topic in source.topics:
+            for topic in [about_topic] if about_topic else source.topics:
                 for subject in asked:
                     if g.has_edge(topic, subject):
                         how = _t(lang, "a prerequisite of {0}", "它是{0}的前置知识")
@@ -452,7 +485,8 @@ class Answers:
                         ).format(name),
                         _t(lang, "[1] is about {}, {}.", "[1] 讲的是{}，{}。").format(about, how.format(name)),
                     ]
-                    return Draft("find", text, payload, used, lead, facts, [source], job="find_related")
+                    subject = (source.title, about)
+                    return Draft("find", text, payload, used, lead, facts, [source], "find_related", subject)
         return Draft("find", text, payload, used, lead, [], [])
 
     def _level(self, resource: Resource, asked: list[str]) -> str:

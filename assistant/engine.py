@@ -368,7 +368,7 @@ class Assistant:
             budget = min(self.settings.prompt_tokens, self.settings.n_ctx - self.settings.max_tokens - PROMPT_MARGIN)
             prose: list[str] = []
             try:
-                start = job.start_for(draft.payload) if getattr(llm, "starts_answer", False) else ""
+                start = job.start_for(draft.payload, draft.subject) if getattr(llm, "starts_answer", False) else ""
                 pieces, n_sources, lead = self._generate(llm, intent, draft, history, budget, job, start)
                 keep = self._prose_filter(draft, intent, job, n_sources, start)
                 for piece in clean_stream(pieces, n_sources, self._corpus_urls, cited, keep):

@@ -15,7 +15,8 @@ asks for one thing the deterministic answer does not already say, from facts wri
 Three variants, chosen by the Draft (`Draft.job`) where the usual job would make the model invent: next when the
 learner knows nothing the suggestion builds on (why it is a good first topic), explain for a topic without
 a source (what it builds on and leads to, from the graph; the description it would copy is shown anyway), and
-find when no described resource is about the asked topic (the nearest one and how it relates; Chinese only).
+find when no described resource is about the asked topic, or nothing matched at all (a resource about a topic
+next to it in the map, and how the two relate).
 
 Where the model allows it (our llama.cpp worker: `starts_answer`), its turn begins with our first words,
 naming the answer's subject in the question's language ("接下来学GPT生成式预训练模型的理由是"): told to write
@@ -36,7 +37,7 @@ from dataclasses import dataclass
 from studygraph.assistant.grounding import URL
 from studygraph.assistant.payloads import ExplainPayload, FindPayload, NextPayload, PlanPayload
 
-PROMPT_VERSION = "per-intent-5"
+PROMPT_VERSION = "per-intent-6"
 # Top resources a find prompt describes, one sentence each: given three, the 0.5B model listed their titles or
 # wrote one sentence about all of them (dev half).
 FIND_DESCRIBED = 2  # what the evaluation's figures are labelled with
@@ -53,9 +54,20 @@ class ProseJob:
     max_sentences: int
     needs_sources: bool = False  # no prose without a numbered source (find, explain)
     start: str = ""  # the first words of the model's turn, "{0}"/"{1}" standing for what subject_of names
+    variant: str = ""  # the Draft's job this is ("" for the intent's usual one)
 
-    def start_for(self, payload) -> str:
-        """This answer's first words (for a model that can be started so), "" when it has no subject."""
+    def start_for(self, payload, named: tuple[str, ...] = ()) -> str:
+        """This answer's first words (for a model that can be started so), "" when it has no subject. A variant
+        job's Draft names its subject itself (`Draft.subject`): find_related's one source, which need not be in
+        the answer's list (answers.py `_find_nearby`), and the topic it is about; without a title our words
+        can hold, it begins on its [1]."""
+        if self.variant == "find_related":
+            if len(named) != 2 or not _quotable(named[1]):
+                return ""
+            title, about = named
+            if title and _quotable(title) and (self.lang == "zh" or not CJK.search(title)):
+                return self.start.format(title, about)
+            return _RELATED_UNTITLED[self.lang].format(about)
         subject = subject_of(payload, self.lang)
         if not self.start or not subject or not all(_quotable(name) for name in subject):
             return ""
@@ -208,11 +220,20 @@ _JOBS = {
     },
     # Variants a Draft asks for (answers.py `Draft.job`): the usual job would make the model invent.
     # No described resource is about the asked topic: the nearest one, and how it relates (answers.py
-    # `_find_related`). Chinese only: in English the 0.5B model reversed the relation ("Diffusion models are a
-    # prerequisite of Generative models"), said the resource teaches the asked topic, or gave only a name, in
-    # each of three first-word variants (dev); an English answer gets no prose, as before (the claim it made
-    # was dropped anyway).
+    # `_find_related`), or nothing matched and the resource is one about a topic next to it (`_find_nearby`).
+    # Begun on "[1]" alone, in English the 0.5B model reversed the relation ("Diffusion models are a prerequisite
+    # of Generative models") or said the resource teaches the asked topic (dev); our first words now name the
+    # resource and what it is about, so what is left to the model is the relation the facts give.
     "find_related": {
+        "en": (
+            "No resource in the library is about the asked topic. In one sentence, say what the numbered resource "
+            "is about and how that topic relates to the asked one, as the facts say, citing it as [n]. "
+            "Do not say it covers the asked topic.",
+            "Question: {}\nWrite one sentence on what the resource is about and how it relates to the asked topic, "
+            "citing it as [n].",
+            60,
+            1,
+        ),
         "zh": (
             "资料库里没有讲所问主题的资料。用一句话说明这份编号资料讲的是什么、和所问主题是什么关系，并用 [n] 引用它。"
             "不要说它讲了所问的主题。",
@@ -277,11 +298,21 @@ _STARTS = {
     # English "is an introductory video." ended its sentence there (dev), so our words go on to "that".
     "find": {"en": "{0} [{2}] is {1} that", "zh": "《{0}》[{2}]是{1}"},
     "next_first": {"en": "{0} is a good first topic because", "zh": "先学{0}的原因是"},
-    "find_related": {"zh": "资料库里最接近的是[1]"},
+    # Our words name the resource and the topic it is about (from the map), the model says how that topic relates:
+    # begun on the title alone, the 0.5B said the resource covers the asked topic ("LLaMA Paper is about RoPE")
+    # or gave its kind and level; begun "…讲{1}的《{0}》[1]", it ended the sentence there (questions of ours
+    # outside the evaluation, and the dev LoRA find). A title our words cannot hold: `_RELATED_UNTITLED`.
+    "find_related": {
+        "en": "The closest resource in the library is {0} [1] on {1}",
+        "zh": "资料库里最接近的《{0}》[1]讲的是{1}",
+    },
     "explain_unsourced": {"en": "{0} matters because", "zh": "学{0}的意义在于"},
     "explain": {"en": "To understand {0} start with", "zh": "想弄懂{0}可以先读"},
     "plan": {"en": "Start with {0} because", "zh": "先从{0}开始学"},
 }
+
+
+_RELATED_UNTITLED = {"en": "The closest resource in the library is [1] on {0}", "zh": "资料库里最接近的[1]讲的是{0}"}
 
 
 def prose_job(intent: str, lang: str, variant: str = "") -> ProseJob | None:
@@ -296,4 +327,7 @@ def prose_job(intent: str, lang: str, variant: str = "") -> ProseJob | None:
     task, ask, max_tokens, max_sentences = _JOBS[key][lang]
     start = _STARTS[key][lang]
     needs = key in ("find", "find_related", "explain")
-    return ProseJob(intent, lang, _COMMON[lang] + task, _COMMON[lang], ask, max_tokens, max_sentences, needs, start)
+    rules = _COMMON[lang] + task
+    return ProseJob(
+        intent, lang, rules, _COMMON[lang], ask, max_tokens, max_sentences, needs, start, key if key != intent else ""
+    )

@@ -524,6 +524,30 @@ def test_find_starts_on_the_first_described_resource_whose_title_our_words_can_h
     assert english == "The Illustrated Transformer [1] is an article that"
 
 
+def test_a_related_find_starts_on_the_resource_and_what_it_is_about():
+    """find_related's Draft names its one source and the topic it is about (`Draft.subject`); the model is left
+    the relation. A title our words cannot hold, or a Chinese one in English, leaves only its [1]."""
+    from studygraph.assistant.payloads import FindPayload
+    from studygraph.assistant.prompts import prose_job
+
+    nothing = FindPayload([])  # nothing matched: the source is not in the answer's list (answers.py _find_nearby)
+    zh, en = prose_job("find", "zh", "find_related"), prose_job("find", "en", "find_related")
+    assert zh.variant == "find_related" and prose_job("find", "zh").variant == ""
+    assert (
+        zh.start_for(nothing, ("NN", "神经网络（Neural networks）"))
+        == "资料库里最接近的《NN》[1]讲的是神经网络（Neural networks）"
+    )
+    assert (
+        en.start_for(nothing, ("NN", "Neural networks"))
+        == "The closest resource in the library is NN [1] on Neural networks"
+    )
+    assert en.start_for(nothing, ("生成式 AI 和 LLM 资源", "Generative models and AIGC")) == (
+        "The closest resource in the library is [1] on Generative models and AIGC"
+    )
+    assert zh.start_for(nothing, ("Attention? Attention", "注意力机制")) == "资料库里最接近的[1]讲的是注意力机制"
+    assert en.start_for(nothing) == ""
+
+
 def test_find_starts_by_saying_what_its_top_resource_is_and_its_level_from_the_catalogue():
     from studygraph.assistant.payloads import FindPayload, FoundResource
     from studygraph.assistant.prompts import prose_job
@@ -742,21 +766,49 @@ def test_two_sentences_that_share_a_shape_but_not_their_names_are_no_repeat():
     assert keep.dropped == [("repeated", first.replace("Start", "Begin").strip())]
 
 
-def test_a_find_whose_resources_are_not_about_the_subject_describes_a_neighbour_or_has_no_prose(library, embedder):
+def test_a_find_whose_resources_are_not_about_the_subject_describes_a_neighbour(library, embedder):
     """Dev: for diffusion models retrieval's top two were a Colossal-AI article and a generative-AI course; the
-    model said the article "covers diffusion models", which no source supports (dropped, after 87 s). Now the
-    job is one sentence on the first resource about a topic next to the asked one, from that edge of the map,
-    in Chinese; in English (the 0.5B reversed the relation), no prose and no model call."""
+    model said the article "covers diffusion models", which no source supports (dropped, after 87 s). The job
+    is one sentence on the first resource about a topic next to the asked one, from that edge of the map; our
+    words name the resource and what it is about, so what the model adds is the relation (begun on "[1]"
+    alone, the 0.5B reversed it in English: "Diffusion models are a prerequisite of Generative models")."""
     from studygraph.assistant.engine import Assistant
 
-    llm = StartedLLM(["，讲的是注意力机制，它是自注意力的前置知识。"])
+    llm = StartedLLM(["，它是自注意力（Self-attention）的前置知识。"])
     answer = Assistant(library, llm=llm, embedder=embedder).ask("有没有讲自注意力的资料？")
     assert answer.intent == "find" and answer.structured["resources"], "retrieval finds attention, not self-attention"
     user = llm.prompts[0][-1]["content"]
     assert "所问主题：自注意力（Self-attention）（资料库里没有讲它的资料）" in user
     assert "[1] 讲的是注意力机制（Attention mechanism），它是自注意力（Self-attention）的前置知识。" in user
     assert "[2] " not in user, "only the resource the relation is about is numbered"
-    assert llm.starts == ["资料库里最接近的是[1]"]
-    assert answer.prose == "资料库里最接近的是[1]，讲的是注意力机制，它是自注意力的前置知识。"
-    english = Assistant(library, llm=StartedLLM(), embedder=embedder).ask("Any good resource on self-attention?")
-    assert english.intent == "find" and english.structured["resources"] and english.prose == ""
+    # Its title, "Attention? Attention", holds a sentence end our words cannot hold: they begin on its [1].
+    assert answer.citations[0].title == "Attention? Attention"
+    assert llm.starts == ["资料库里最接近的[1]讲的是注意力机制（Attention mechanism）"]
+    assert answer.prose == llm.starts[0] + "，它是自注意力（Self-attention）的前置知识。"
+    llm = StartedLLM([", a prerequisite of Self-attention."])
+    english = Assistant(library, llm=llm, embedder=embedder).ask("Any good resource on self-attention?")
+    assert english.intent == "find" and english.structured["resources"]
+    assert llm.starts == ["The closest resource in the library is [1] on Attention mechanism"]
+    assert english.prose == llm.starts[0] + ", a prerequisite of Self-attention."
+
+
+def test_a_find_that_matches_nothing_points_at_a_resource_next_to_the_subject(library, embedder):
+    """Dev: "推荐一个讲 LoRA 的视频" in a library without LoRA had nothing to show and no prose. The answer still says
+    nothing matched; the prose names the best resource about a topic next to the asked one in the map (what it
+    builds on first) and how the two relate, citing it, so the learner has somewhere to start."""
+    from studygraph.assistant.answers import Answers
+    from studygraph.assistant.engine import Assistant
+    from studygraph.assistant.intents import route
+    from studygraph.assistant.payloads import FindPayload
+
+    _, tg, resolver = Assistant(library, llm=StartedLLM(), embedder=embedder)._library()
+    answers = Answers(tg, set(), set(), {})
+    nothing = answers.find(route("有没有讲自注意力的视频？", resolver, None), [])
+    assert nothing.job == "find_related" and len(nothing.sources) == 1 and nothing.resources == []
+    assert nothing.facts[0] == "所问主题：自注意力（Self-attention）（资料库里没有讲它的资料）。"
+    assert nothing.facts[1].endswith("它是自注意力（Self-attention）的前置知识。")
+    assert set(nothing.sources[0].topics) & set(tg.plan_graph.predecessors("self-attention"))
+    assert isinstance(nothing.payload, FindPayload) and nothing.payload.resources == []
+    # A subject the map lacks has no neighbours to point at: no prose, no model call.
+    lonely = answers.find(route("Any paper about quantum origami?", resolver, None), [])
+    assert lonely.job == "" and lonely.sources == []
