@@ -55,6 +55,25 @@ ANAPHOR = re.compile(
 SENTENCE_END = re.compile(r"[.!?。！？；]\s*$|\n$")
 CLAUSE_END = re.compile(r"[,;:，；：]")
 PHRASE_END = re.compile(r"[,;:，；：.!?。！？]")  # where what follows a [n] stops saying more about it
+# A sentence's model-written part is shown only as a clause that stands when cut there: at least OWN_CLAUSE
+# characters of its own (a Chinese character 1, a Latin word 1.5: "it helps", "它有用"), not ending on a word
+# that needs the next one. What a cut shows can never be taken back, and "学旋转位置编码的意义在于它将。" (the
+# model went on to copy the description, dropped) was our words and a dangling 它将 (issue 25).
+OWN_CLAUSE = 3
+DANGLING_EN = re.compile(
+    r"\b(?:the|a|an|and|or|but|nor|of|to|in|on|at|for|with|by|from|into|onto|as|than|that|which|who|whose|whom"
+    r"|because|since|so|if|when|while|whereas|although|though|is|are|was|were|be|been|being|am|will|would|can"
+    r"|could|should|may|might|must|shall|has|its|their|his|her|our|your|my|not|very|such|both|each"
+    r"|every|how)\W*$",
+    re.I,
+)
+# A Chinese clause ends on a connective, a preposition, a copula or a measure word; 的 only outside 是…的
+# ("它是必不可少的" stands, "它将注意力的" does not). Words ending on one of these that are whole (总和, 参与) stand.
+DANGLING_ZH = re.compile(
+    r"(?:因为|所以|如果|通过|可以|能够|以及|并且|而且|但是|对于|关于|由于|包括|例如|比如|就是|在于|作为|成为|认为"
+    r"|可能|应该|需要|用于|用来|为了|一个|一种|这个|这种|[和与及或是将把被从让使因而且但这那其很更最个种])$"
+)
+ZH_WHOLE = re.compile(r"(?:总和|求和|饱和|参与|普及|于是)$")
 log = logging.getLogger(__name__)  # DEBUG: each drop and its rule, to see why an answer has no prose
 
 
@@ -171,6 +190,8 @@ class ProseFilter:
             own is not None and sum(t != "\x00" for t in _tokens(own, self._names)) < 2
         ):
             return None  # our words (and a comma: "《Title》[1]是一篇论文，"): the model's clause decides
+        if not self._stands(body.strip() if own is None else own):
+            return None  # "…的意义在于它将": what follows makes it a clause, or the sentence is dropped
         return True
 
     def reason(self, text: str, prefix: bool = False) -> str | None:
@@ -216,6 +237,8 @@ class ProseFilter:
             return "repeated"
         if not self._citations_hold(body):
             return "citation"
+        if SENTENCE_END.search(text) and not self._stands(body if own is None else own):
+            return "not a clause"  # "…的意义在于它将。", "… matters because it is the."
         return self._unsettled(body, own) if prefix else None
 
     def _unsettled(self, body: str, own: str | None) -> str | None:
@@ -255,6 +278,23 @@ class ProseFilter:
     def _own(self, body: str) -> str | None:
         """The model's words after our start, None for a sentence that does not begin with it."""
         return body[len(self.start) :] if self.start and body.startswith(self.start) else None
+
+    def _stands(self, own: str) -> bool:
+        """Do the model's words `own` (a sentence's, or what follows our start) make a clause if the sentence
+        ends there: enough words of its own (OWN_CLAUSE, names not counted) and no dangling last word."""
+        tokens = [t for t in _tokens(own, self._names) if t != "\x00"]
+        if sum(1 if CJK.fullmatch(t) else 1.5 for t in tokens) < OWN_CLAUSE:
+            return False
+        folded = own.casefold()
+        # A name or a [n] is content ("它讲的是注意力", "covered in [1]"); NAME in upper case is no word of the text.
+        for name in self._names:
+            folded = folded.replace(name, " NAME ")
+        tail = CITE.sub(" NAME ", folded).rstrip(" \t\n,;:，；：.!?。！？、")
+        if DANGLING_EN.search(tail):
+            return False
+        if DANGLING_ZH.search(tail) and not ZH_WHOLE.search(tail):
+            return False
+        return not (tail.endswith("的") and "是" not in tail)
 
     def _wrong_language(self, body: str) -> bool:
         folded = TITLED.sub(" ", KIND_TAG.sub(" ", CITE.sub(" ", body.casefold())))

@@ -190,7 +190,9 @@ def test_the_first_words_show_as_soon_as_they_are_whole_and_ours_never_alone():
     keep = judge(allowed={"transformer", "rlhf"})
     keep.start = start
     out = list(clean_stream([start, *tokens(model)], 3, set(), set(), keep))
-    assert out[:3] == [start + " it builds", " directly", " on"] and out[-1] == ", and it opens up RLHF."
+    # " on" and " the" wait: cut there, "…because it builds directly on." would be no clause.
+    assert out[:3] == [start + " it builds", " directly", " on the transformer"]
+    assert out[-1] == ", and it opens up RLHF."
     zh = "接下来学GPT的理由是"
     keep = judge("zh", allowed={"transformer"})
     keep.start = zh
@@ -812,3 +814,55 @@ def test_a_find_that_matches_nothing_points_at_a_resource_next_to_the_subject(li
     # A subject the map lacks has no neighbours to point at: no prose, no model call.
     lonely = answers.find(route("Any paper about quantum origami?", resolver, None), [])
     assert lonely.job == "" and lonely.sources == []
+
+
+# -- issue 25: a cut that leaves the model's part no clause ------------------------------------------------------
+def unsourced(lang: str, start: str, names: set[str], description: str = "") -> ProseFilter:
+    """An explain of a topic with no source: the answer under the prose is the topic's description."""
+    answer = [description] if description else []
+    return ProseFilter(
+        lang=lang, answer_lines=answer, rules=[], names=names, sources=[], topics_of=topics_of, start=start
+    )
+
+
+def test_a_first_clause_cut_to_a_dangling_word_is_never_shown():
+    """The 0.5B began on its own words and went on to copy the description (dropped): what had streamed was our
+    start and a dangling 它将, shown as "学旋转位置编码的意义在于它将。". Now the first words wait until they stand."""
+    start = "学旋转位置编码的意义在于"
+    fact = "把每个查询向量和键向量旋转一个与其位置成正比的角度来编码位置，使注意力分数只取决于相对距离。"
+    keep = unsourced("zh", start, {"旋转位置编码"}, fact)
+    assert shown([start, "它将", *fact], keep) == ""
+    assert keep.dropped and keep.dropped[0][0] == "restates the answer"
+    # In English the same cut: "it is" once streamed, then the model drifted into Chinese (dropped).
+    start = "Rotary position embedding matters because"
+    keep = unsourced("en", start, {"Rotary position embedding"})
+    assert shown([start, *tokens(" it is the"), *"一种编码位置的方法。"], keep) == ""
+    assert [reason for reason, _ in keep.dropped] == ["language"]
+
+
+def test_a_sentence_ending_on_a_dangling_word_is_no_prose():
+    keep = unsourced("zh", "学困惑度的意义在于", {"困惑度"})
+    assert shown(["学困惑度的意义在于它和。"], keep) == ""
+    assert [reason for reason, _ in keep.dropped] == ["not a clause"]
+    keep = unsourced("en", "Perplexity matters because", {"Perplexity"})
+    assert shown(["Perplexity matters because it is the."], keep) == ""
+    assert shown(["Attention weighs its inputs by the. "], judge()) == ""
+
+
+@pytest.mark.parametrize(
+    "lang,start,model",
+    [
+        ("zh", "学层归一化的意义在于", "它有用。"),
+        ("zh", "学层归一化的意义在于", "它是必不可少的。"),
+        ("zh", "学困惑度的意义在于", "它衡量语言模型。"),
+        ("zh", "学注意力的意义在于", "它讲的是注意力。"),
+        ("zh", "学困惑度的意义在于", "它把概率求和。"),
+        ("en", "Layer normalization matters because", " it helps."),
+        ("en", "Layer normalization matters because", " it stabilises training of attention."),
+        ("en", "GPT is a good next step for you because", " it builds on what you know."),
+    ],
+)
+def test_short_complete_clauses_still_show(lang, start, model):
+    keep = unsourced(lang, start, {"层归一化", "困惑度", "注意力", "Layer normalization", "GPT"})
+    pieces = [start, *(tokens(model) if lang == "en" else list(model))]
+    assert shown(pieces, keep).strip() == start + model
