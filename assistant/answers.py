@@ -442,12 +442,11 @@ class Answers:
             if pick_resources(tg, subject, 1):  # the map has its own, which retrieval did not find: no detour
                 continue
             for near in sorted(g.predecessors(subject)) + sorted(g.successors(subject)):
-                picked = pick_resources(tg, near, 3)
-                picked = [r for r in picked if r.kind == intent.kind] + [r for r in picked if r.kind != intent.kind]
-                if not picked or tg.catalogue.topics[near].level == "meta":
-                    continue
-                r = picked[0]
                 level = tg.catalogue.topics[near].level
+                picked = pick_resources(tg, near, 3) if level != "meta" else []
+                if not picked:
+                    continue
+                r = next((r for r in picked if r.kind == intent.kind), picked[0])  # the asked kind first
                 source = PromptSource(
                     r.title,
                     r.url,
