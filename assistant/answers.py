@@ -435,7 +435,9 @@ class Answers:
         first, then what follows it; the asked kind first), so the learner gets somewhere to start; the answer
         itself says nothing matched. With no such resource, no prose."""
         tg, g = self.tg, self.tg.plan_graph
-        if intent.page > 1 or intent.followup:  # "more" past the end, "a video instead": nothing to start from
+        # "more" past the end, "a video instead": nothing to start from. A question about "it" ("is there a video
+        # about it?") is a new ask about the earlier subject: it gets a place to start like any other.
+        if intent.page > 1 or intent.followup not in (None, "pronoun"):
             return Draft("find", text, payload)
         asked = [t for t in intent.topics if t in g and tg.catalogue.topics[t].level != "meta"]
         for subject in asked:
