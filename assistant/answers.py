@@ -402,7 +402,7 @@ class Answers:
             list(intent.topics),
             intent.kind,
         )
-        text = render.find(payload, lang, intent.page, intent.raw)
+        text = render.find(payload, lang, intent.page, self._asked(intent))
         if not results:
             return self._find_nearby(intent, text, payload)
         used = [res.resource for res in results]
@@ -428,6 +428,14 @@ class Answers:
         if asked and sources and not any(set(s.topics) & set(asked) for s in sources):
             return self._find_related(intent, text, payload, used, lead, sources, asked)
         return Draft("find", text, payload, used, lead, [], sources)
+
+    def _asked(self, intent: Intent) -> str:
+        """What a find searched, as "nothing matches" quotes it: a follow-up's earlier subject ("Softmax" after
+        "is there a video about it?" or "a video instead"), else the question."""
+        if not intent.followup:
+            return intent.raw
+        names = [_name(self.tg, t, intent.lang) for t in _subjects(self.tg, intent.topics)]
+        return intent.subject or ("、" if intent.lang == "zh" else ", ").join(names) or intent.raw
 
     def _find_nearby(self, intent: Intent, text: str, payload: FindPayload) -> Draft:
         """Nothing in the library matches the ask ("推荐一个讲 LoRA 的视频" in a library without LoRA): the prose job

@@ -146,6 +146,25 @@ def test_questions_about_it_answer_about_the_earlier_topic(lib, first_q, origin_
     assert ("Transformer模型 学习路线" if CJK.search(before_q) else "Plan for Transformer") in plan.answer
 
 
+def test_a_find_about_it_that_matches_nothing_names_the_subject_and_offers_a_neighbour(lib):
+    """The seed library has nothing on softmax: "nothing matches" quotes what was searched (the subject, not "is
+    there a video about it?"), and the prose job is the one about the closest resource next to it in the map,
+    as for the same question naming softmax ("a video instead" repeats an answer: no such detour)."""
+    from studygraph.assistant.answers import Answers
+    from studygraph.assistant.intents import route
+    from studygraph.graph.resolve import Resolver
+
+    video = talk(lib, "what is softmax?", "is there a video about it?")[1]
+    assert video.intent == "find" and video.structured["topics"] == ["softmax"]
+    assert "Nothing in your library matches “Softmax”" in video.answer
+    zh = talk(lib, "什么是幻觉？", "有没有关于它的论文？")[1]
+    assert "资料库里没有与“幻觉（Hallucination and factuality）”相关的资料" in zh.answer
+    answers, resolver = Answers(lib.graph, set(), set(), {}), Resolver(lib.graph.catalogue)
+    history = [{"role": "user", "content": "what is softmax?"}, {"role": "assistant", "content": "…"}]
+    assert answers.find(route("is there a video about it?", resolver, history), []).job == "find_related"
+    assert answers.find(route("give me a video instead", resolver, history), []).job == ""
+
+
 @pytest.mark.parametrize(
     "said, topic",
     [
