@@ -10,12 +10,15 @@ topics of the previous user turn, which is routed again from the history, and ke
 the learner said they know ("I know X", "我已经会X了") is gathered from every earlier turn. All of it is derived
 from the history alone (stateless, so one Assistant serves many conversations, and a conversation restored from
 disk has its follow-up context back).
+
+A question about "it" ("who introduced it?", "那它之前要学什么") that names no topic of its own keeps its own intent
+and takes the subject of the most recent earlier turn that had one (_pronoun_followup).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from studygraph.assistant.query import kind_hint, language, wants_hint
@@ -540,7 +543,9 @@ def previous_intent(
     return None
 
 
-def _earlier(history: list[dict] | None, resolver: Resolver | None, memo: dict | None):
+def _earlier(
+    history: list[dict] | None, resolver: Resolver | None, memo: dict | None
+) -> Iterator[tuple[str, Callable[[], Intent]]]:
     """The user turns of the history, newest first: (text, a call that routes it against the turns before it,
     once per `memo`)."""
     memo = {} if memo is None else memo
