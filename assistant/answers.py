@@ -402,7 +402,7 @@ class Answers:
             list(intent.topics),
             intent.kind,
         )
-        text = render.find(payload, lang, intent.page, intent.raw)
+        text = render.find(payload, lang, intent.page, self._asked(intent))
         if not results:
             return self._find_nearby(intent, text, payload)
         used = [res.resource for res in results]
@@ -429,13 +429,23 @@ class Answers:
             return self._find_related(intent, text, payload, used, lead, sources, asked)
         return Draft("find", text, payload, used, lead, [], sources)
 
+    def _asked(self, intent: Intent) -> str:
+        """What a find searched, as "nothing matches" quotes it: a follow-up's earlier subject ("Softmax" after
+        "is there a video about it?" or "a video instead"), else the question."""
+        if not intent.followup:
+            return intent.raw
+        names = [_name(self.tg, t, intent.lang) for t in _subjects(self.tg, intent.topics)]
+        return intent.subject or ("、" if intent.lang == "zh" else ", ").join(names) or intent.raw
+
     def _find_nearby(self, intent: Intent, text: str, payload: FindPayload) -> Draft:
         """Nothing in the library matches the ask ("推荐一个讲 LoRA 的视频" in a library without LoRA): the prose job
         is find_related's, on the best resource about a topic next to the asked one in the map (what it builds on
         first, then what follows it; the asked kind first), so the learner gets somewhere to start; the answer
         itself says nothing matched. With no such resource, no prose."""
         tg, g = self.tg, self.tg.plan_graph
-        if intent.page > 1 or intent.followup:  # "more" past the end, "a video instead": nothing to start from
+        # "more" past the end, "a video instead": nothing to start from. A question about "it" ("is there a video
+        # about it?") is a new ask about the earlier subject: it gets a place to start like any other.
+        if intent.page > 1 or intent.followup not in (None, "pronoun"):
             return Draft("find", text, payload)
         asked = [t for t in intent.topics if t in g and tg.catalogue.topics[t].level != "meta"]
         for subject in asked:

@@ -10,12 +10,15 @@ topics of the previous user turn, which is routed again from the history, and ke
 the learner said they know ("I know X", "我已经会X了") is gathered from every earlier turn. All of it is derived
 from the history alone (stateless, so one Assistant serves many conversations, and a conversation restored from
 disk has its follow-up context back).
+
+A question about "it" ("who introduced it?", "那它之前要学什么") that names no topic of its own keeps its own intent
+and takes the subject of the most recent earlier turn that had one (_pronoun_followup).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from studygraph.assistant.query import kind_hint, language, wants_hint
@@ -34,7 +37,8 @@ class Intent:
     kind: str | None = None
     raw: str = ""
     lang: str = "en"
-    # How it was derived from the previous turn: "after" | "kind" | "topic" | "why" | "more" | "language".
+    # How it was derived from the previous turn: "after" | "kind" | "topic" | "why" | "more" | "language" |
+    # "pronoun" (a question about "it": the subject of the most recent earlier turn that had one).
     followup: str | None = None
     # A plan's subject as written, when the topic map does not have it; for an explain question, the subject
     # when matched names cover under half of it: a candidate the answer stage checks against the library's words.
@@ -276,6 +280,33 @@ KIND_FOLLOWUP = _rx(
     r"^\W*(那)?有没有.{0,6}(视频|论文|课程|代码|书|数据集)",
     r"^\W*(给我)?(来个|来点)",
 )
+# A question whose subject is a pronoun or a demonstrative ("who introduced it?", "is there a video about this
+# paper?", "这篇论文是谁写的", "那它之前要学什么"): when it names no topic of its own it is about the subject of
+# an earlier turn. "this" / "that" count only alone or before a word for a subject: "this week", "a course that
+# covers ..." point at nothing said before.
+_SUBJECT_NOUN = (
+    r"(topic|subject|paper|article|method|model|concept|idea|technique|architecture|approach|algorithm|thing|"
+    r"one|term|field|area|framework|library|tool|task|mechanism|trick|layer)s?"
+)
+PRONOUN_SUBJECT = _rx(
+    r"\b(it|its|itself|they|them|their|theirs)\b",
+    rf"\b(this|that|these|those)\s+{_SUBJECT_NOUN}\b",
+    r"\b(this|that|these|those)\s*([?？.!。,，]|$)",
+    r"\b(is|was|are|were|does|did|do|can|will|would|should|has|have|how|why|explain|about|on|of|for)\s+"
+    r"(this|that|these|those)\b(?!\s+(week|month|year|time|morning|evening|weekend|semester|term)\b)",
+    r"它们?",
+    r"(这|那)(个|些|种|篇|本|门|套|一(个|篇|种))(?!月|星期|礼拜|周|学期|时候|年|阶段)",
+    r"(这|那|该)(方法|模型|技术|概念|算法|架构|论文|文章|主题|话题|东西|领域|框架|工具|机制|思路)",
+    r"^\W*(那)?这(是|有|要|该|怎么|为什么|为啥)",
+)
+# An "it" or a "that" that points at nothing ("what is it like to ...", "got it", "that makes sense"): taken out
+# before PRONOUN_SUBJECT looks.
+NOT_PRONOUN = _rx(
+    r"\bwhat('s|\s+is|\s+was|\s+would\s+be)\s+it\s+like\b",
+    r"\bhow('s|\s+is)\s+it\s+going\b",
+    r"^\W*(ok(ay)?|great|cool|nice|got\s+it|i\s+see|i\s+get\s+it|that('s|\s+is)\s+(it|all|great|good|nice|cool|"
+    r"helpful|clear|enough|fine|right)|that\s+(helps|helped|makes\s+sense)|this\s+(is\s+)?(great|helpful|good))\b",
+)
 TOPIC_FOLLOWUP = _rx(r"^\W*(and\s+)?(what|how)\s+about\b", r"^\W*那.{1,30}呢\W*$", r"^\W*.{1,30}呢\W*$")
 CHITCHAT = _rx(
     r"^\W*(hi|hello|hey|thanks|thank\s+you|good\s+(morning|evening)|bye)\b",
@@ -440,9 +471,11 @@ def route_one(text: str, resolver: Resolver | None) -> Intent:
     return _route_words(text, resolver)
 
 
-def _route_words(text: str, resolver: Resolver | None) -> Intent:
+def _route_words(text: str, resolver: Resolver | None, subject: list[str] | None = None) -> Intent:
+    """`subject`: the topics an earlier turn named, for a question about "it" (see _pronoun_followup): routed
+    as if it named them, with no plan subject of its own to find missing ("那它之前要学什么")."""
     lang, kind = language(text), kind_hint(text)
-    topics = _topics(text, resolver)
+    topics = list(subject) if subject else _topics(text, resolver)
 
     def make(name: str) -> Intent:
         return Intent(name, topics, kind, text, lang)
@@ -457,7 +490,7 @@ def _route_words(text: str, resolver: Resolver | None) -> Intent:
     if START.search(text) and not before and not topics:
         return make("next")
     plan = PLAN.search(text) or START.search(text)
-    if plan and resolver is not None and (missing := missing_subject(text, resolver)):
+    if plan and resolver is not None and not subject and (missing := missing_subject(text, resolver)):
         return replace(make("plan"), missing=missing)
     if plan and topics:
         return make("plan")
@@ -503,18 +536,31 @@ def previous_intent(
     """The intent of the last user turn in the history, itself resolved against the turns before it;
     `skip_known`: passing over "I know X" turns (a "why?" after one asks about the answer before it).
     `memo` keeps each turn's intent by its index, so a chain of follow-ups routes every turn once."""
+    for text, intent in _earlier(history, resolver, memo):
+        if skip_known and _says_known(route_one(text, resolver)):
+            continue
+        return intent()
+    return None
+
+
+def _earlier(
+    history: list[dict] | None, resolver: Resolver | None, memo: dict | None
+) -> Iterator[tuple[str, Callable[[], Intent]]]:
+    """The user turns of the history, newest first: (text, a call that routes it against the turns before it,
+    once per `memo`)."""
     memo = {} if memo is None else memo
     for i in range(len(history or ()) - 1, -1, -1):
         msg = history[i]
         text = str(msg.get("content") or "").strip()
         if msg.get("role") != "user" or not text:
             continue
-        if skip_known and _says_known(route_one(text, resolver)):
-            continue
-        if i not in memo:
-            memo[i] = _route(text, resolver, history[:i], memo)
-        return memo[i]
-    return None
+
+        def routed(i: int = i, text: str = text) -> Intent:
+            if i not in memo:
+                memo[i] = _route(text, resolver, history[:i], memo)
+            return memo[i]
+
+        yield text, routed
 
 
 def _about(intent: Intent | None) -> Intent | None:
@@ -581,6 +627,8 @@ def _followup(text: str, intent: Intent, resolver: Resolver | None, history: lis
             return Intent("why", intent.topics, None, text, intent.lang, "why", context=base)
         if WHY_ALONE.search(text):  # nothing to explain: say what "why?" is for
             return Intent("why", [], None, text, intent.lang, "why")
+    if (about_it := _pronoun_followup(text, intent, resolver, history, memo)) is not None:
+        return about_it
     if intent.topics and not TOPIC_FOLLOWUP.search(text):
         return intent
     prev = previous_intent(history, resolver, False, memo) if history else None
@@ -643,3 +691,68 @@ def _followup(text: str, intent: Intent, resolver: Resolver | None, history: lis
         # "what about DPO?" / "那 DPO 呢": the previous question, about another topic.
         return replace(prev, topics=intent.topics, raw=text, lang=intent.lang, followup="topic")
     return intent
+
+
+def names_pronoun(text: str) -> bool:
+    """Whether the question's subject is a pronoun or a demonstrative ("who introduced it?", "这个有什么好的教程"),
+    not an "it" that points at nothing ("what is it like to ...") nor "this week"."""
+    return bool(PRONOUN_SUBJECT.search(NOT_PRONOUN.sub(" ", text)))
+
+
+def _own_topics(intent: Intent, resolver: Resolver | None) -> list[str]:
+    """The topics a question names as its subject: not the meta topics its words for what it wants name
+    ("resources on this topic" names learning resources, about "this topic")."""
+    if resolver is None:
+        return list(intent.topics)
+    topics = resolver.catalogue.topics
+    return [t for t in intent.topics if t not in topics or topics[t].level != "meta"]
+
+
+def _previous_subject(history: list[dict] | None, resolver: Resolver | None, memo: dict) -> Intent | None:
+    """The most recent earlier turn that had a subject: topics, or a find's own words ("papers on spiking
+    networks"). Turns about nothing ("thanks", "what should I learn next?") are passed over; a "why?" stands
+    for the answer it explained."""
+    for text, routed in _earlier(history, resolver, memo):
+        turn = _about(routed())
+        if turn is None or turn.name == "chitchat":
+            continue
+        if turn.topics or (turn.name == "find" and (turn.subject or not names_pronoun(text))):
+            return turn
+    return None
+
+
+def _pronoun_followup(
+    text: str, intent: Intent, resolver: Resolver | None, history: list[dict] | None, memo: dict
+) -> Intent | None:
+    """A question about "it" ("who introduced it?", "那它之前要学什么", "is there a video about it?") that names
+    no topic of its own: its own intent, about the subject of the most recent earlier turn that had one (an
+    origin ask a find for its paper, "before it" a plan, "a video about it" a find for videos). None when it is
+    no such question, or nothing earlier had a subject. The other follow-ups keep their own readings."""
+    if not history or not names_pronoun(text) or _own_topics(intent, resolver) or CHITCHAT.search(text):
+        return None
+    if (
+        AFTER_FOLLOWUP.search(text)
+        or MORE_FOLLOWUP.search(text)
+        or any(rx.search(text) for _, rx in LANGUAGE_FOLLOWUP)
+        or (KIND_FOLLOWUP.search(text) and intent.kind)
+    ):
+        return None
+    base = _previous_subject(history, resolver, memo)
+    if base is None:
+        return None
+    topics = [t for t in base.topics if t in _own_topics(base, resolver)] or list(base.topics)
+    # The question's own meta topics stay behind the subject ("有没有关于它的面试题": interview questions on
+    # it): the answers and the search set such a topic aside when a real one is there (answers._subjects).
+    about = _route_words(text, resolver, topics + [t for t in intent.topics if t not in topics])
+    if about.name == "progress":
+        return None  # "I watched it" after a list of resources: one of them, not the topic, was watched
+    if about.name == "find":
+        # What the search runs on: an earlier find's own words, else the names of the topics taken (what a
+        # "more" after it searches again, not "who introduced it?").
+        catalogue = resolver.catalogue.topics if resolver is not None else {}
+        names = [catalogue[t].name for t in topics if t in catalogue]
+        words = (base.subject or base.raw) if base.name == "find" else base.subject
+        about = replace(about, subject=words or " ".join(names))
+    elif not topics:
+        return None  # an earlier find's words are something to search, not a topic to plan or explain
+    return replace(about, followup="pronoun", context=base, missing=None if about.name == "plan" else about.missing)

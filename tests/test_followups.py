@@ -1,5 +1,5 @@
 """Follow-ups over a conversation, end to end through `Library.open(...)` with no model: "why?", "after that?",
-"more" / "中文的" / "a paper instead", "I know X", in both languages; and a question that is a resource's title.
+"more" / "中文的" / "a paper instead", "I know X", "who introduced it?", in both languages; and a question that is a resource's title.
 The conversation is only its history (list of {role, content}), as the chat page and a restored one pass it."""
 
 from __future__ import annotations
@@ -118,6 +118,51 @@ def test_a_video_instead_after_a_find_question_keeps_its_subject(lib):
     listed = video.structured["resources"]
     assert listed[0]["kind"] == "video" and "rlhf" in lib.graph.resources[listed[0]["id"]].topics
     assert [c.url for c in video.citations] == [r["url"] for r in listed if r["url"]]
+
+
+@pytest.mark.parametrize(
+    "first_q, origin_q, video_q, before_q",
+    [
+        ("什么是 Transformer？", "它是谁提出的？", "有没有讲它的视频", "那它之前要学什么"),
+        (
+            "what is a transformer?",
+            "who introduced it?",
+            "is there a video about it?",
+            "what should I learn before it?",
+        ),
+    ],
+)
+def test_questions_about_it_answer_about_the_earlier_topic(lib, first_q, origin_q, video_q, before_q):
+    """After "什么是 Transformer？", "它是谁提出的？" finds the paper that introduced the transformer, "a video about
+    it" its videos and "before it" a plan for it: each its own intent, about the subject asked before."""
+    explain, origin, video, plan = talk(lib, first_q, origin_q, video_q, before_q)
+    assert explain.structured["topic"]["id"] == "transformer"
+    assert origin.intent == "find" and origin.structured["topics"] == ["transformer"]
+    assert origin.structured["resources"][0]["title"] == "Attention Is All You Need"
+    assert video.intent == "find" and video.structured["kind"] == "video"
+    first = video.structured["resources"][0]
+    assert first["kind"] == "video" and "transformer" in lib.graph.resources[first["id"]].topics
+    assert plan.intent == "plan" and plan.structured["goal"]["id"] == "transformer"
+    assert ("Transformer模型 学习路线" if CJK.search(before_q) else "Plan for Transformer") in plan.answer
+
+
+def test_a_find_about_it_that_matches_nothing_names_the_subject_and_offers_a_neighbour(lib):
+    """The seed library has nothing on softmax: "nothing matches" quotes what was searched (the subject, not "is
+    there a video about it?"), and the prose job is the one about the closest resource next to it in the map,
+    as for the same question naming softmax ("a video instead" repeats an answer: no such detour)."""
+    from studygraph.assistant.answers import Answers
+    from studygraph.assistant.intents import route
+    from studygraph.graph.resolve import Resolver
+
+    video = talk(lib, "what is softmax?", "is there a video about it?")[1]
+    assert video.intent == "find" and video.structured["topics"] == ["softmax"]
+    assert "Nothing in your library matches “Softmax”" in video.answer
+    zh = talk(lib, "什么是幻觉？", "有没有关于它的论文？")[1]
+    assert "资料库里没有与“幻觉（Hallucination and factuality）”相关的资料" in zh.answer
+    answers, resolver = Answers(lib.graph, set(), set(), {}), Resolver(lib.graph.catalogue)
+    history = [{"role": "user", "content": "what is softmax?"}, {"role": "assistant", "content": "…"}]
+    assert answers.find(route("is there a video about it?", resolver, history), []).job == "find_related"
+    assert answers.find(route("give me a video instead", resolver, history), []).job == ""
 
 
 @pytest.mark.parametrize(
