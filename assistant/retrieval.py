@@ -90,6 +90,11 @@ class Fusion:
     # that"; and only resources about a topic the question names (not Sentence-BERT for "the original BERT paper").
     fit_kinds: bool = True
     fit_topics: bool = True
+    # Since 2026-12-02 (evening): where nothing close to the best both fits the ask and is about a named topic, what
+    # fits the ask goes first all the same: the topic rule keeps Sentence-BERT behind the BERT paper when that is
+    # near, but a question whose topic no near result carries ("walkthrough of fine-tuning ... reviews": the
+    # explainers near the top are tagged BERT or sentiment, not fine-tuning) still asked for an explainer.
+    fit_fallback: bool = True
     # Since 2026-12-01 (evening): what the question asks for read as one (`asked`: "the paper that introduced X"
     # asks for a paper whatever word it uses, "入门教程 GitHub" for code); the language asked for ("a Chinese
     # article") orders what fits; for the paper ask, the papers about X as their main subject go first.
@@ -824,6 +829,8 @@ class Retriever:
         floor = (self.fusion.fit_floor if floor is None else floor) * ranked[0][1]
         near = [kv for kv in ranked if kv[1] >= floor]
         fits = [kv for kv in near if _fits(wants, resources[kv[0]], topics, teaching=self.fusion.teaching)]
+        if not fits and topics and self.fusion.fit_fallback:  # the ask still holds where no topic's answer is near
+            fits = [kv for kv in near if _fits(wants, resources[kv[0]], teaching=self.fusion.teaching)]
         if explained and wants != "explainer" and self.fusion.teaching_first:
             fits.sort(key=lambda kv: not _fits("explainer", resources[kv[0]], teaching=True))
         if topics and (self.fusion.primary_first or (wants == "paper" and self.fusion.paper_primary)):

@@ -40,8 +40,8 @@ def ingest_seed(embedder: str, root: Path):
 
 
 # The default before the ask-fit levers (asked, resource_lang, paper_primary, teaching, ask_words; origin,
-# primary_first, kind_floor, teaching_first: 2026-12-01), the names-table vote and the better of two dense places
-# (identities, dense_either: 2026-12-02).
+# primary_first, kind_floor, teaching_first: 2026-12-01), the names-table vote, the better of two dense places
+# (identities, dense_either: 2026-12-02) and what fits the ask first without a named topic (fit_fallback: 2026-12-02).
 PREVIOUS = replace(
     DEFAULT_FUSION,
     asked=False,
@@ -55,6 +55,7 @@ PREVIOUS = replace(
     teaching_first=False,
     identities=0.0,
     dense_either=False,
+    fit_fallback=False,
 )
 BEFORE = replace(PREVIOUS, translated=0.0)  # the rows that build up to the default before query translation
 NO_BOOSTS = replace(BEFORE, boost=0.0, fit_floor=1.01)
@@ -158,7 +159,13 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
     ),
     "default before 2026-12-02 (no names-table vote, names in every dense query)": (
         "use-m3",
-        replace(DEFAULT_FUSION, identities=0.0, dense_either=False),
+        replace(DEFAULT_FUSION, identities=0.0, dense_either=False, fit_fallback=False),
+        None,
+    ),
+    # 2026-12-02 (evening): what fits the ask first even where none near the top is on a topic the question names.
+    "default with nothing first where none near the top fits on a named topic": (
+        "use-m3",
+        replace(DEFAULT_FUSION, fit_fallback=False),
         None,
     ),
     "default (use-m3, fused + names + bounded boosts + fit-first + zh->en translation x0.5 + what fits the ask"

@@ -333,6 +333,22 @@ def test_what_fits_and_is_mainly_about_the_subject_comes_first(assistant):
     assert first.topics[0] == "neural-networks", first.title
 
 
+def test_what_fits_the_ask_comes_first_even_where_none_near_is_on_the_named_topic(assistant):
+    """ "IMDB sentiment dataset" asks for a dataset; the IMDB download page is tagged data loading, not sentiment, and no
+    dataset near the top is tagged sentiment: the dataset still goes first, before the sentiment code and book that
+    score higher on the words (Fusion.fit_fallback); without it the ask is dropped with the topic rule."""
+    from dataclasses import replace
+
+    retriever = assistant.retriever
+    assert assistant.search("IMDB sentiment dataset", k=5)[0].resource.kind == "dataset"
+    default = retriever.fusion
+    try:
+        retriever.fusion = replace(default, fit_fallback=False)
+        assert assistant.search("IMDB sentiment dataset", k=5)[0].resource.kind != "dataset"
+    finally:
+        retriever.fusion = default
+
+
 def test_a_kind_named_reaches_further_down_for_what_fits(assistant):
     """A question naming a kind ("GPT 论文精读": Mu Li's readings are videos) reaches further for what fits: the two
     videos about GPT first, not the GAN reading that scores higher on the words (Fusion.kind_floor)."""
