@@ -123,6 +123,10 @@ class Fusion:
     # the question's words the name takes; as much as the title/URL names vote (`titles`), which it extends to
     # names a title does not spell in the question's language and to entries more than `rare` resources hold.
     identities: float = 2.0
+    # Since 2026-12-02 (evening): a lone Chinese character is no name for the title/URL names vote: jieba leaves the
+    # function words of a description alone ("用", "让", "来"), and a title that happens to hold one is no more
+    # about the question for it (as assistant/vocabulary.py reads a lone character: it proves nothing).
+    lone_characters: bool = True
 
     @property
     def tie(self) -> float:
@@ -689,6 +693,8 @@ class Retriever:
         # The ask's words and the language asked for are no names ("入门" in "新手如何入门pytorch", "中文" in "DeepSpeed
         # Chat中文"), but they stay in the query's mass: the names it does hold weigh what they did.
         no_names = {*asked_words, *(ASK_WORDS if query.wants and f.ask_words else ())}
+        if f.lone_characters:  # "用" of "用小模型先猜…" is no name, though only 手把手用RLHF训练LLaMA's title holds it
+            no_names |= {t for t in own_words if len(t) == 1 and _CJK_RUN.match(t)}
         distinctive = _distinctive(lex, own_words, f.rare, no_names) if f.titles else []
         translatable = [t for t in own_words if t not in asked_words]
         groups = lex.translator.groups(translatable, f.translate_en) if f.translated or f.appended else []

@@ -385,6 +385,25 @@ def test_a_description_is_searched_by_its_own_words_too(assistant):
     assert not any("2211.17192" in u for u in urls[False])
 
 
+def test_a_lone_chinese_character_is_no_title_name(assistant):
+    """jieba leaves a description's function words alone ("用" of "用小模型先猜…"); the one title that holds "用"
+    (手把手用RLHF训练LLaMA) is no more about the question for it, so it gets no names vote (Fusion.lone_characters)."""
+    from dataclasses import replace
+
+    query = "用小模型先猜再让大模型验证来加快生成"
+    retriever = assistant.retriever
+    default = retriever.fusion
+    firsts = {}
+    try:
+        for lone in (True, False):
+            retriever.fusion = replace(default, lone_characters=lone)
+            firsts[lone] = assistant.search(query, k=5)[0].resource.title
+    finally:
+        retriever.fusion = default
+    assert firsts[True] != "手把手用RLHF训练LLaMA"
+    assert firsts[False] == "手把手用RLHF训练LLaMA"  # what it was: a names vote for a function word
+
+
 PAPERS = """# LLM papers
 - [Attention Is All You Need](https://arxiv.org/abs/1706.03762)
 - [BERT: Pre-training of Deep Bidirectional Transformers](https://arxiv.org/abs/1810.04805)
