@@ -106,6 +106,10 @@ class Fusion:
     # Since 2026-12-01 (night): who or where X came from ("who introduced the transformer", "由谁提出") asks for the
     # paper that introduced X (query.WANTS_HINTS "origin"); off, such a question asks for nothing in particular.
     origin: bool = True
+    # Since 2026-12-02 (evening): where to start ("where do I start", "从哪开始学") asks for an explainer (query.WANTS_HINTS
+    # "start"): the Chinese answer to "my supervisor wants me to work on generative pretrained models, where do I start"
+    # is a how-to-learn-it article among GPT papers.
+    start: bool = True
     # For every ask, not only the paper one: what fits and has a named topic as its main subject goes first
     # (the "NN" video before the "RNN" one, tagged neural networks too, for "explain neural networks simply").
     primary_first: bool = True
@@ -669,6 +673,8 @@ class Retriever:
         over = max(3 * k, 30)
         if query.wants == "origin":
             query = replace(query, wants="paper" if f.origin else None)
+        elif query.wants == "start":
+            query = replace(query, wants="explainer" if f.start else None)
 
         # Resource cards carry English topic names: name the resolved topics in English for both sides
         # ("注意力机制" -> "Attention mechanism"), which an English-only embedder needs.

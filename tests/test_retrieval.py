@@ -262,6 +262,10 @@ def test_asking_who_introduced_x_in_the_chat_answers_with_its_paper(assistant, q
         ("a Chinese article explaining self-attention", "explainer"),
         ("introduction to deep learning", "explainer"),
         ("LoRA 的原理", None),
+        ("my supervisor wants me to work on generative pretrained models, where do I start", "start"),
+        ("getting started with PyTorch", "start"),
+        ("RLHF 该从哪开始学", "start"),
+        ("a beginner tutorial, where do I start", "explainer"),  # the explainer ask says it first
     ],
 )
 def test_the_ask_is_read_in_both_languages(text, wants):
@@ -347,6 +351,25 @@ def test_what_fits_the_ask_comes_first_even_where_none_near_is_on_the_named_topi
         assert assistant.search("IMDB sentiment dataset", k=5)[0].resource.kind != "dataset"
     finally:
         retriever.fusion = default
+
+
+def test_where_to_start_asks_for_an_explainer(assistant):
+    """ "Where do I start" asks for a way in (Fusion.start): the Chinese how-to-learn-it article on GPT goes first, not
+    the Hugging Face model hub or a GPT paper; without the reading it is third."""
+    from dataclasses import replace
+
+    query = "my supervisor wants me to work on generative pretrained models, where do I start"
+    retriever = assistant.retriever
+    default = retriever.fusion
+    try:
+        firsts = {}
+        for start in (True, False):
+            retriever.fusion = replace(default, start=start)
+            firsts[start] = assistant.search(query, k=5)[0].resource.url or ""
+    finally:
+        retriever.fusion = default
+    assert "zhihu.com/question/604134581" in firsts[True], firsts
+    assert "zhihu.com/question/604134581" not in firsts[False]
 
 
 def test_a_kind_named_reaches_further_down_for_what_fits(assistant):
