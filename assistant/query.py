@@ -28,7 +28,7 @@ KIND_HINTS: list[tuple[re.Pattern[str], str]] = [
 ]
 # What the learner wants from a resource, beyond its kind (a tutorial may be a video, a notebook or a post):
 # "explainer" for a good introduction or explanation, "paper" for the paper that introduced something, "origin"
-# for who or where it came from. In order: "the paper that introduced attention" is not asking for an introduction.
+# for who or where it came from, "start" for where to begin. In order: "the paper that introduced attention" is not asking for an introduction.
 WANTS_HINTS: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
@@ -65,6 +65,17 @@ WANTS_HINTS: list[tuple[re.Pattern[str], str]] = [
             re.I,
         ),
         "explainer",
+    ),
+    # Where to start ("where do I start", "getting started with PyTorch", "RLHF 从哪开始学"): a beginner's way in,
+    # read as an explainer ask unless `Fusion.start` is off. The chat routes such a question as a plan or next list
+    # (assistant/intents.py START); a search for it still wants what introduces the subject.
+    (
+        re.compile(
+            r"\bwhere\s+(do|should|can|to)\s+(i\s+|we\s+)?(start|begin)\b|\bget(ting)?\s+started\b|"
+            r"从哪(里|儿)?(开始|入手|学起)|(怎么|如何)(去)?(入手|开始学|学起)",
+            re.I,
+        ),
+        "start",
     ),
 ]
 
@@ -137,7 +148,7 @@ class Query:
     lang: str
     topics: list[str] = field(default_factory=list)  # topic ids in order of mention
     kind: str | None = None
-    wants: str | None = None  # "explainer" | "paper" | "origin" | None (WANTS_HINTS)
+    wants: str | None = None  # "explainer" | "paper" | "origin" | "start" | None (WANTS_HINTS)
     corrected: Corrected | None = None  # `text`'s typos, corrected (graph/typos.py): `corrected.typed` as written
     # "zh" | "en": the resources asked for are in that language ("a Chinese article"; a title's, `resource_language`)
     resource_lang: str | None = None

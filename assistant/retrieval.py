@@ -90,6 +90,11 @@ class Fusion:
     # that"; and only resources about a topic the question names (not Sentence-BERT for "the original BERT paper").
     fit_kinds: bool = True
     fit_topics: bool = True
+    # Since 2026-12-02 (evening): where nothing close to the best both fits the ask and is about a named topic, what
+    # fits the ask goes first all the same: the topic rule keeps Sentence-BERT behind the BERT paper when that is
+    # near, but a question whose topic no near result carries ("walkthrough of fine-tuning ... reviews": the
+    # explainers near the top are tagged BERT or sentiment, not fine-tuning) still asked for an explainer.
+    fit_fallback: bool = True
     # Since 2026-12-01 (evening): what the question asks for read as one (`asked`: "the paper that introduced X"
     # asks for a paper whatever word it uses, "入门教程 GitHub" for code); the language asked for ("a Chinese
     # article") orders what fits; for the paper ask, the papers about X as their main subject go first.
@@ -101,6 +106,10 @@ class Fusion:
     # Since 2026-12-01 (night): who or where X came from ("who introduced the transformer", "由谁提出") asks for the
     # paper that introduced X (query.WANTS_HINTS "origin"); off, such a question asks for nothing in particular.
     origin: bool = True
+    # Since 2026-12-02 (evening): where to start ("where do I start", "从哪开始学") asks for an explainer (query.WANTS_HINTS
+    # "start"): the Chinese answer to "my supervisor wants me to work on generative pretrained models, where do I start"
+    # is a how-to-learn-it article among GPT papers.
+    start: bool = True
     # For every ask, not only the paper one: what fits and has a named topic as its main subject goes first
     # (the "NN" video before the "RNN" one, tagged neural networks too, for "explain neural networks simply").
     primary_first: bool = True
@@ -118,6 +127,10 @@ class Fusion:
     # the question's words the name takes; as much as the title/URL names vote (`titles`), which it extends to
     # names a title does not spell in the question's language and to entries more than `rare` resources hold.
     identities: float = 2.0
+    # Since 2026-12-02 (evening): a lone Chinese character is no name for the title/URL names vote: jieba leaves the
+    # function words of a description alone ("用", "让", "来"), and a title that happens to hold one is no more
+    # about the question for it (as assistant/vocabulary.py reads a lone character: it proves nothing).
+    lone_characters: bool = True
 
     @property
     def tie(self) -> float:
@@ -660,6 +673,8 @@ class Retriever:
         over = max(3 * k, 30)
         if query.wants == "origin":
             query = replace(query, wants="paper" if f.origin else None)
+        elif query.wants == "start":
+            query = replace(query, wants="explainer" if f.start else None)
 
         # Resource cards carry English topic names: name the resolved topics in English for both sides
         # ("注意力机制" -> "Attention mechanism"), which an English-only embedder needs.
@@ -684,6 +699,8 @@ class Retriever:
         # The ask's words and the language asked for are no names ("入门" in "新手如何入门pytorch", "中文" in "DeepSpeed
         # Chat中文"), but they stay in the query's mass: the names it does hold weigh what they did.
         no_names = {*asked_words, *(ASK_WORDS if query.wants and f.ask_words else ())}
+        if f.lone_characters:  # "用" of "用小模型先猜…" is no name, though only 手把手用RLHF训练LLaMA's title holds it
+            no_names |= {t for t in own_words if len(t) == 1 and _CJK_RUN.match(t)}
         distinctive = _distinctive(lex, own_words, f.rare, no_names) if f.titles else []
         translatable = [t for t in own_words if t not in asked_words]
         groups = lex.translator.groups(translatable, f.translate_en) if f.translated or f.appended else []
@@ -824,6 +841,8 @@ class Retriever:
         floor = (self.fusion.fit_floor if floor is None else floor) * ranked[0][1]
         near = [kv for kv in ranked if kv[1] >= floor]
         fits = [kv for kv in near if _fits(wants, resources[kv[0]], topics, teaching=self.fusion.teaching)]
+        if not fits and topics and self.fusion.fit_fallback:  # the ask still holds where no topic's answer is near
+            fits = [kv for kv in near if _fits(wants, resources[kv[0]], teaching=self.fusion.teaching)]
         if explained and wants != "explainer" and self.fusion.teaching_first:
             fits.sort(key=lambda kv: not _fits("explainer", resources[kv[0]], teaching=True))
         if topics and (self.fusion.primary_first or (wants == "paper" and self.fusion.paper_primary)):

@@ -40,8 +40,9 @@ def ingest_seed(embedder: str, root: Path):
 
 
 # The default before the ask-fit levers (asked, resource_lang, paper_primary, teaching, ask_words; origin,
-# primary_first, kind_floor, teaching_first: 2026-12-01), the names-table vote and the better of two dense places
-# (identities, dense_either: 2026-12-02).
+# primary_first, kind_floor, teaching_first: 2026-12-01), the names-table vote, the better of two dense places
+# (identities, dense_either: 2026-12-02), what fits the ask first without a named topic, no lone Chinese character
+# as a title name and where-to-start as an explainer ask (fit_fallback, lone_characters, start: 2026-12-02, evening).
 PREVIOUS = replace(
     DEFAULT_FUSION,
     asked=False,
@@ -55,6 +56,9 @@ PREVIOUS = replace(
     teaching_first=False,
     identities=0.0,
     dense_either=False,
+    fit_fallback=False,
+    lone_characters=False,
+    start=False,
 )
 BEFORE = replace(PREVIOUS, translated=0.0)  # the rows that build up to the default before query translation
 NO_BOOSTS = replace(BEFORE, boost=0.0, fit_floor=1.01)
@@ -158,9 +162,25 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
     ),
     "default before 2026-12-02 (no names-table vote, names in every dense query)": (
         "use-m3",
-        replace(DEFAULT_FUSION, identities=0.0, dense_either=False),
+        replace(
+            DEFAULT_FUSION, identities=0.0, dense_either=False, fit_fallback=False, lone_characters=False, start=False
+        ),
         None,
     ),
+    # 2026-12-02 (evening): what fits the ask first even where none near the top is on a topic the question names.
+    "default with nothing first where none near the top fits on a named topic": (
+        "use-m3",
+        replace(DEFAULT_FUSION, fit_fallback=False),
+        None,
+    ),
+    # 2026-12-02 (evening): a lone Chinese character ("用") is no name for the title/URL names vote.
+    "default with a lone Chinese character as a title name": (
+        "use-m3",
+        replace(DEFAULT_FUSION, lone_characters=False),
+        None,
+    ),
+    # 2026-12-02 (evening): "where do I start" / "从哪开始学" read as an explainer ask (query.WANTS_HINTS "start").
+    "default without where-to-start as an explainer ask": ("use-m3", replace(DEFAULT_FUSION, start=False), None),
     "default (use-m3, fused + names + bounded boosts + fit-first + zh->en translation x0.5 + what fits the ask"
     " + names-table vote + the better of two dense places)": (
         "use-m3",

@@ -165,3 +165,10 @@ def test_path_to_a_near_miss_exits_1_naming_the_closest_topics(tmp_path):
         errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
         assert len(errors) == 1 and "is not in the topic map; closest: Neural networks (neural-networks)" in errors[0]
         assert result.stdout == ""
+
+
+def test_gpt_is_named_by_what_its_letters_spell_without_the_word_transformer(resolver):
+    # "Generative Pre-Training" is GPT-1's own title; a learner says "generative pretrained models" for the family.
+    assert resolver.mentions("my supervisor wants me to work on generative pretrained models") == ["gpt"]
+    assert resolver.mentions("Improving Language Understanding by Generative Pre-Training") == ["gpt"]
+    assert resolver.mentions("pretrained models") == ["transfer-learning"]

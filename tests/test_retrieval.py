@@ -262,6 +262,10 @@ def test_asking_who_introduced_x_in_the_chat_answers_with_its_paper(assistant, q
         ("a Chinese article explaining self-attention", "explainer"),
         ("introduction to deep learning", "explainer"),
         ("LoRA 的原理", None),
+        ("my supervisor wants me to work on generative pretrained models, where do I start", "start"),
+        ("getting started with PyTorch", "start"),
+        ("RLHF 该从哪开始学", "start"),
+        ("a beginner tutorial, where do I start", "explainer"),  # the explainer ask says it first
     ],
 )
 def test_the_ask_is_read_in_both_languages(text, wants):
@@ -333,6 +337,41 @@ def test_what_fits_and_is_mainly_about_the_subject_comes_first(assistant):
     assert first.topics[0] == "neural-networks", first.title
 
 
+def test_what_fits_the_ask_comes_first_even_where_none_near_is_on_the_named_topic(assistant):
+    """ "IMDB sentiment dataset" asks for a dataset; the IMDB download page is tagged data loading, not sentiment, and no
+    dataset near the top is tagged sentiment: the dataset still goes first, before the sentiment code and book that
+    score higher on the words (Fusion.fit_fallback); without it the ask is dropped with the topic rule."""
+    from dataclasses import replace
+
+    retriever = assistant.retriever
+    assert assistant.search("IMDB sentiment dataset", k=5)[0].resource.kind == "dataset"
+    default = retriever.fusion
+    try:
+        retriever.fusion = replace(default, fit_fallback=False)
+        assert assistant.search("IMDB sentiment dataset", k=5)[0].resource.kind != "dataset"
+    finally:
+        retriever.fusion = default
+
+
+def test_where_to_start_asks_for_an_explainer(assistant):
+    """ "Where do I start" asks for a way in (Fusion.start): the Chinese how-to-learn-it article on GPT goes first, not
+    the Hugging Face model hub or a GPT paper; without the reading it is third."""
+    from dataclasses import replace
+
+    query = "my supervisor wants me to work on generative pretrained models, where do I start"
+    retriever = assistant.retriever
+    default = retriever.fusion
+    try:
+        firsts = {}
+        for start in (True, False):
+            retriever.fusion = replace(default, start=start)
+            firsts[start] = assistant.search(query, k=5)[0].resource.url or ""
+    finally:
+        retriever.fusion = default
+    assert "zhihu.com/question/604134581" in firsts[True], firsts
+    assert "zhihu.com/question/604134581" not in firsts[False]
+
+
 def test_a_kind_named_reaches_further_down_for_what_fits(assistant):
     """A question naming a kind ("GPT 论文精读": Mu Li's readings are videos) reaches further for what fits: the two
     videos about GPT first, not the GAN reading that scores higher on the words (Fusion.kind_floor)."""
@@ -367,6 +406,25 @@ def test_a_description_is_searched_by_its_own_words_too(assistant):
         retriever.fusion = DEFAULT_FUSION
     assert any("2211.17192" in u for u in urls[True]), urls[True]
     assert not any("2211.17192" in u for u in urls[False])
+
+
+def test_a_lone_chinese_character_is_no_title_name(assistant):
+    """jieba leaves a description's function words alone ("用" of "用小模型先猜…"); the one title that holds "用"
+    (手把手用RLHF训练LLaMA) is no more about the question for it, so it gets no names vote (Fusion.lone_characters)."""
+    from dataclasses import replace
+
+    query = "用小模型先猜再让大模型验证来加快生成"
+    retriever = assistant.retriever
+    default = retriever.fusion
+    firsts = {}
+    try:
+        for lone in (True, False):
+            retriever.fusion = replace(default, lone_characters=lone)
+            firsts[lone] = assistant.search(query, k=5)[0].resource.title
+    finally:
+        retriever.fusion = default
+    assert firsts[True] != "手把手用RLHF训练LLaMA"
+    assert firsts[False] == "手把手用RLHF训练LLaMA"  # what it was: a names vote for a function word
 
 
 PAPERS = """# LLM papers
