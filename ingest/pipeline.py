@@ -47,7 +47,7 @@ from pathlib import Path
 from studygraph.config import Settings
 from studygraph.errors import VectorStoreError
 from studygraph.graph.build import build_graph, code_digest
-from studygraph.graph.catalogue import Catalogue, load_catalogue
+from studygraph.graph.catalogue import Catalogue, catalogue_digest, load_catalogue
 from studygraph.graph.matcher import matcher_for
 from studygraph.ingest.files import (
     SUPPORTED,
@@ -158,7 +158,7 @@ def ingest(
 
     try:
         with _library_lock(settings, notify, on_wait):
-            report = _ingest(settings, meta, paths, notify, embedder, vectors, catalogue or load_catalogue(), fetch)
+            report = _ingest(settings, meta, paths, notify, embedder, vectors, catalogue, fetch)
     finally:
         meta.close()
     report.seconds = round(time.perf_counter() - started, 3)
@@ -172,11 +172,13 @@ def _ingest(
     notify: Progress,
     embedder,
     vectors,
-    catalogue: Catalogue,
+    catalogue: Catalogue | None,
     fetch: bool,
 ) -> IngestReport:
     """The commit protocol above, one step per function."""
-    report = IngestReport(topics=len(catalogue.topics))
+    report = IngestReport()
+    # The catalogue's bytes say whether it changed; it is parsed (~60 ms) only for a library to build or count.
+    digest = catalogue.digest if catalogue else catalogue_digest()
     scan = _scan(settings, meta, paths, report)
     changed = _read_changed(scan, notify, report)
     removed = _removed(scan, report)
@@ -188,9 +190,12 @@ def _ingest(
         report.fetch = _fetch(settings, scan, mentions, notify)
     generation = _pages_generation(settings)
     identity = _identity(settings, embedder)
-    idle = _up_to_date(meta, catalogue, changed, removed, generation, identity.key)
+    idle = _up_to_date(meta, digest, changed, removed, generation, identity.key)
     if idle and vectors is None and _as_recorded(settings, meta, identity):
-        return _nothing_to_do(report, meta, catalogue)
+        counted = _recorded_graph_counts(meta, digest)
+        if counted is not None:
+            return _nothing_to_do(report, meta, counted)
+    catalogue = catalogue or load_catalogue()
     vectors = vectors or _open_vectors(settings, report, identity)
     # A new embedder's collection starts empty: that is a re-embed to do (step 1 sees the switch), not damage.
     switched = meta.get_meta("embedder") != identity.key
@@ -198,7 +203,7 @@ def _ingest(
     report.repairs += damage
     if not damage and idle:
         _record_vectors(meta, vectors)  # checked through Chroma: the next ingest with nothing to do need not open it
-        return _nothing_to_do(report, meta, catalogue)
+        return _nothing_to_do(report, meta, _graph_counts(meta, catalogue))
 
     _mark_dirty(meta)
     mentions = mentions if mentions is not None else _mentions_after(meta, changed, removed)
@@ -210,7 +215,7 @@ def _ingest(
     _commit(meta, changed, removed, library, catalogue, generation, identity.key, notify)
     report.vectors_deleted = _collect_garbage(meta, vectors, have, library.chunks, notify)
     notify("done", 1, 1)
-    _fill_counts(report, meta, catalogue)
+    _fill_counts(report, meta, _graph_counts(meta, catalogue))
     return report
 
 
@@ -366,15 +371,15 @@ def _record_vectors(meta: MetaStore, vectors) -> None:
             vector_record.write(meta, vectors.path, vectors.embedder)
 
 
-def _nothing_to_do(report: IngestReport, meta: MetaStore, catalogue: Catalogue) -> IngestReport:
-    _fill_counts(report, meta, catalogue)
+def _nothing_to_do(report: IngestReport, meta: MetaStore, graph_counts: tuple[int, int, int]) -> IngestReport:
+    _fill_counts(report, meta, graph_counts)
     report.pages = int(meta.get_meta("pages_used") or 0)
     return report
 
 
 def _up_to_date(
     meta: MetaStore,
-    catalogue: Catalogue,
+    catalogue_version: str,
     changed: dict[str, ChangedFile],
     removed: dict[str, str],
     pages: str,
@@ -382,7 +387,7 @@ def _up_to_date(
 ) -> bool:
     """Step 1: nothing to do (the store already checked) writes nothing and embeds nothing."""
     state = meta.get_meta("state")
-    catalogue_changed = meta.get_meta("catalogue") != catalogue.digest
+    catalogue_changed = meta.get_meta("catalogue") != catalogue_version  # the catalogue's digest
     pages_changed = (meta.get_meta("pages") or "") != pages
     embedder_changed = meta.get_meta("embedder") != embedder
     chunks_changed = meta.get_meta("chunks_format") != CHUNKS_FORMAT  # made by a studygraph that cut them otherwise
@@ -551,27 +556,40 @@ def _rid(url: str | None, title: str) -> str:
     return resource_id(url, title)
 
 
-def _fill_counts(report: IngestReport, meta: MetaStore, catalogue: Catalogue) -> None:
+def _fill_counts(report: IngestReport, meta: MetaStore, graph_counts: tuple[int, int, int]) -> None:
     counts = meta.counts()
     report.resources, report.chunks, report.questions = counts["resources"], counts["chunks"], counts["questions"]
-    report.edges, report.topics, report.learned_topics = _graph_counts(meta, catalogue)
+    report.edges, report.topics, report.learned_topics = graph_counts
+
+
+GRAPH_COUNTS = "graph_counts"  # the SQLite meta key
+
+
+def _graph_key(meta: MetaStore, digest: str) -> str:
+    """One graph: the library's version, the catalogue's digest and the code that builds it."""
+    return f"{meta.get_meta('library_version')} {digest} {code_digest()}"
+
+
+def _recorded_graph_counts(meta: MetaStore, digest: str) -> tuple[int, int, int] | None:
+    recorded = json.loads(meta.get_meta(GRAPH_COUNTS) or "{}")
+    if recorded.get("key") != _graph_key(meta, digest):
+        return None
+    return recorded["edges"], recorded["topics"], recorded["learned_topics"]
 
 
 def _graph_counts(meta: MetaStore, catalogue: Catalogue) -> tuple[int, int, int]:
     """The library's graph's edges, topics and learned topics. Building it costs ~0.2 s (the topic matcher's
     regex, for the learned topics), so it is built once per library version, catalogue and graph code
     (graph/build.py code_digest) and its counts recorded: a re-ingest with nothing new reads them."""
-    key = f"{meta.get_meta('library_version')} {catalogue.digest} {code_digest()}"
-    recorded = json.loads(meta.get_meta("graph_counts") or "{}")
-    if recorded.get("key") == key:
-        return recorded["edges"], recorded["topics"], recorded["learned_topics"]
+    counted = _recorded_graph_counts(meta, catalogue.digest)
+    if counted is not None:
+        return counted
     tg = build_graph(catalogue, meta)
     edges, topics = tg.graph.number_of_edges(), len(tg.catalogue.topics)
     learned = sum(t.learned for t in tg.catalogue.topics.values())
+    record = {"key": _graph_key(meta, catalogue.digest), "edges": edges, "topics": topics, "learned_topics": learned}
     with meta.transaction():
-        meta.set_meta(
-            "graph_counts", json.dumps({"key": key, "edges": edges, "topics": topics, "learned_topics": learned})
-        )
+        meta.set_meta(GRAPH_COUNTS, json.dumps(record))
     return edges, topics, learned
 
 

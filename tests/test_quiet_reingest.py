@@ -12,6 +12,8 @@ from conftest import cli_in_fresh_process, write
 from test_ingest_pipeline import state
 
 from studygraph.config import load_settings
+from studygraph.graph.build import build_graph
+from studygraph.graph.catalogue import load_catalogue
 from studygraph.ingest.pipeline import ingest
 from studygraph.store import vector_record
 from studygraph.store.meta import MetaStore
@@ -147,3 +149,24 @@ def test_an_interrupted_ingest_leaves_no_record_and_the_next_one_converges(libra
     assert report.added == 1 and recorded(settings) is not None
     again = ingest(settings, embedder=embedder)
     assert again.vectors_written == again.vectors_deleted == again.added == 0 and again.repairs == []
+
+
+def test_a_quiet_reingest_reports_the_counts_of_the_graph_built_afresh(library, embedder):
+    """The graph's counts are read back, not rebuilt (~0.2 s), while library, catalogue and graph code are
+    the same; another catalogue is another graph."""
+    settings, _ = library
+    quiet = ingest(settings, embedder=embedder)
+    meta = MetaStore(settings.meta_path)
+    graph = build_graph(load_catalogue(), meta)
+    meta.close()
+    learned = sum(t.learned for t in graph.catalogue.topics.values())
+    assert (quiet.edges, quiet.topics, quiet.learned_topics) == (
+        graph.graph.number_of_edges(),
+        len(graph.catalogue.topics),
+        learned,
+    )
+    other = load_catalogue(names=None)  # without the name table: another digest
+    ingest(settings, embedder=embedder, catalogue=other)
+    meta = MetaStore(settings.meta_path)
+    assert other.digest in json.loads(meta.get_meta("graph_counts"))["key"]
+    meta.close()
