@@ -164,18 +164,42 @@ def _topic_from(table: dict, file: str) -> tuple[Topic, list[dict]]:
     return topic, list(table.get("prereqs", []))
 
 
-def load_catalogue(directory: Path | str | None = None, names: Path | None = DEFAULT_NAMES) -> Catalogue:
-    """The cards in `directory` (corpus/topics by default), with the name table `names` (None: none)."""
+def _sources(directory: Path | str | None, names: Path | None) -> tuple[list[tuple[Path, bytes]], bytes | None]:
+    """The catalogue's files with their bytes, and the name table's bytes (None: no table)."""
     directory = Path(directory) if directory else DEFAULT_TOPICS_DIR
     files = sorted(directory.glob("*.toml"))
     if not files:
         raise CatalogueError(f"{directory}: no topic catalogue (*.toml) found")
+    raw_names = None
+    if names is not None:
+        try:
+            raw_names = Path(names).read_bytes()
+        except OSError as exc:
+            raise CatalogueError(f"{Path(names).name}: {exc.strerror or exc}") from None
+    return [(path, path.read_bytes()) for path in files], raw_names
+
+
+def _digest(files: list[tuple[Path, bytes]], raw_names: bytes | None) -> str:
     sha = hashlib.sha256()
+    for path, raw in files:
+        sha.update(path.name.encode() + b"\0" + raw)
+    if raw_names is not None:
+        sha.update(b"names\0" + raw_names)
+    return sha.hexdigest()[:16]
+
+
+def catalogue_digest(directory: Path | str | None = None, names: Path | None = DEFAULT_NAMES) -> str:
+    """`load_catalogue(directory, names).digest` from the files' bytes alone (~1 ms; parsing them takes ~60
+    ms): enough for an ingest to see that the catalogue its library was built from has not changed."""
+    return _digest(*_sources(directory, names))
+
+
+def load_catalogue(directory: Path | str | None = None, names: Path | None = DEFAULT_NAMES) -> Catalogue:
+    """The cards in `directory` (corpus/topics by default), with the name table `names` (None: none)."""
+    files, raw_names = _sources(directory, names)
     topics: dict[str, Topic] = {}
     pending: list[tuple[str, dict, str]] = []
-    for path in files:
-        raw = path.read_bytes()
-        sha.update(path.name.encode() + b"\0" + raw)
+    for path, raw in files:
         try:
             data = tomllib.loads(raw.decode("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -214,12 +238,6 @@ def load_catalogue(directory: Path | str | None = None, names: Path | None = DEF
     areas: dict[str, list[str]] = {}
     for topic in topics.values():
         areas.setdefault(topic.area, []).append(topic.id)
-    names_digest = ""
-    if names is not None:
-        try:
-            raw = Path(names).read_bytes()
-        except OSError as exc:
-            raise CatalogueError(f"{Path(names).name}: {exc.strerror or exc}") from None
-        names_digest = hashlib.sha256(raw).hexdigest()[:16]
-        sha.update(b"names\0" + raw)
-    return Catalogue(topics, prereqs, sha.hexdigest()[:16], areas, names_file=names, names_digest=names_digest)
+    names_digest = hashlib.sha256(raw_names).hexdigest()[:16] if raw_names is not None else ""
+    digest = _digest(files, raw_names)
+    return Catalogue(topics, prereqs, digest, areas, names_file=names, names_digest=names_digest)

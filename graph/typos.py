@@ -29,6 +29,7 @@ from rapidfuzz.distance import OSA
 
 from studygraph.config import DEFAULT_CORPUS
 from studygraph.graph.catalogue import Catalogue
+from studygraph.notices import corrected_notice
 from studygraph.store import weights
 
 WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+(?![A-Za-z0-9])")
@@ -84,14 +85,9 @@ class Corrected:
 
     @property
     def notice(self) -> str:
-        """ "Showing results for gradient checkpointing (corrected: chekpointing → checkpointing)." """
-        if not self.corrections:
-            return ""
-        fixes = ", ".join(f"{c.typed} → {c.corrected}" for c in self.corrections)
-        if self.lang == "zh":
-            shown = "、".join(f"“{s}”" for s in self.showing)
-            return f"以下是{shown}的结果（已更正：{fixes}）。"
-        return f"Showing results for {', '.join(self.showing)} (corrected: {fixes})."
+        """ "Showing results for gradient checkpointing (corrected: chekpointing → checkpointing)." in the
+        text's language (the words: studygraph/notices.py, which the app renders too)."""
+        return corrected_notice(self.showing, [c.to_dict() for c in self.corrections], self.lang)
 
     def to_dict(self) -> dict:
         return {

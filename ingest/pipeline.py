@@ -8,7 +8,9 @@ SQLite lists, and possibly some stale ones that nothing references. Chunk ids ar
      builds on this one's result instead of overwriting it with a library computed from an older snapshot.
   1. Nothing changed (file hashes, catalogue digest, embedder, chunk format), the last run ended `clean`
      and the store says what the files say (SQLite's resources and chunks match its per-file rows, the
-     embedder's Chroma collection holds as many vectors as SQLite lists chunks): report and stop. Anything
+     embedder's Chroma collection holds as many vectors as SQLite lists chunks): report and stop. Chroma is
+     not even opened when the store is exactly as the last clean run recorded it (store/vector_record.py:
+     same chunk ids, embedder, search width, and Chroma's own tables read with SQLite alone). Anything
      missing (a deleted or damaged Chroma store, a half-applied library, a switch of embedder) takes the
      full path below, which rebuilds the library and re-embeds what Chroma lacks.
   2. Set state=`dirty` (committed) before any vector is written.
@@ -18,7 +20,8 @@ SQLite lists, and possibly some stale ones that nothing references. Chunk ids ar
      chunk ids listed in SQLite, so they keep seeing the old library.
   5. One SQLite transaction replaces every per-file row, the resources and the chunk list and sets
      state=`gc`. This commit is the moment the new library becomes visible, all at once.
-  6. Delete vectors that no chunk references and other embedders' collections; set state=`clean`.
+  6. Delete vectors that no chunk references and other embedders' collections; set state=`clean` and
+     record what the store now holds (step 2 removed the previous record).
 
 Vectors live in one Chroma collection per embedder (store/vectors.py), and SQLite records the embedder
 the library was embedded with: after a switch of `embedder` the new collection lacks every chunk, so the
@@ -32,6 +35,7 @@ ingest produces. Learner progress lives in its own table and is never rewritten 
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import time
@@ -42,8 +46,8 @@ from pathlib import Path
 
 from studygraph.config import Settings
 from studygraph.errors import VectorStoreError
-from studygraph.graph.build import build_graph
-from studygraph.graph.catalogue import Catalogue, load_catalogue
+from studygraph.graph.build import build_graph, code_digest
+from studygraph.graph.catalogue import Catalogue, catalogue_digest, load_catalogue
 from studygraph.graph.matcher import matcher_for
 from studygraph.ingest.files import (
     SUPPORTED,
@@ -56,10 +60,10 @@ from studygraph.ingest.files import (
     read_bytes,
 )
 from studygraph.ingest.library import CHUNKS_FORMAT, make_chunks, merge_resources
-from studygraph.ingest.markdown import parse_markdown
 from studygraph.ingest.pdf import parse_pdf
 from studygraph.ingest.urls import resource_id
 from studygraph.models import Chunk, ParsedDoc, ParseError, Resource
+from studygraph.store import vector_record
 from studygraph.store.embedders import embedder_info, make_embedder
 from studygraph.store.lock import writer_lock
 from studygraph.store.meta import DocTextRow, FileRow, MentionRow, MetaStore
@@ -105,6 +109,9 @@ def default_roots(settings: Settings) -> list[Path]:
 
 
 def parse_file(file: CorpusFile, data: bytes) -> ParsedDoc:
+    # markdown-it and its plugins (~65 ms) only when a file changed: a re-ingest with nothing new reads none.
+    from studygraph.ingest.markdown import parse_markdown
+
     if file.is_pdf:
         return parse_pdf(data, file.display)
     return parse_markdown(decode_markdown(data), file.display)
@@ -151,7 +158,7 @@ def ingest(
 
     try:
         with _library_lock(settings, notify, on_wait):
-            report = _ingest(settings, meta, paths, notify, embedder, vectors, catalogue or load_catalogue(), fetch)
+            report = _ingest(settings, meta, paths, notify, embedder, vectors, catalogue, fetch)
     finally:
         meta.close()
     report.seconds = round(time.perf_counter() - started, 3)
@@ -165,11 +172,13 @@ def _ingest(
     notify: Progress,
     embedder,
     vectors,
-    catalogue: Catalogue,
+    catalogue: Catalogue | None,
     fetch: bool,
 ) -> IngestReport:
     """The commit protocol above, one step per function."""
-    report = IngestReport(topics=len(catalogue.topics))
+    report = IngestReport()
+    # The catalogue's bytes say whether it changed; it is parsed (~60 ms) only for a library to build or count.
+    digest = catalogue.digest if catalogue else catalogue_digest()
     scan = _scan(settings, meta, paths, report)
     changed = _read_changed(scan, notify, report)
     removed = _removed(scan, report)
@@ -181,15 +190,20 @@ def _ingest(
         report.fetch = _fetch(settings, scan, mentions, notify)
     generation = _pages_generation(settings)
     identity = _identity(settings, embedder)
+    idle = _up_to_date(meta, digest, changed, removed, generation, identity.key)
+    if idle and vectors is None and _as_recorded(settings, meta, identity):
+        counted = _recorded_graph_counts(meta, digest)
+        if counted is not None:
+            return _nothing_to_do(report, meta, counted)
+    catalogue = catalogue or load_catalogue()
     vectors = vectors or _open_vectors(settings, report, identity)
     # A new embedder's collection starts empty: that is a re-embed to do (step 1 sees the switch), not damage.
     switched = meta.get_meta("embedder") != identity.key
     damage = [] if switched else _store_problems(meta, vectors)
     report.repairs += damage
-    if not damage and _up_to_date(meta, catalogue, changed, removed, generation, identity.key):
-        _fill_counts(report, meta, catalogue)
-        report.pages = int(meta.get_meta("pages_used") or 0)
-        return report
+    if not damage and idle:
+        _record_vectors(meta, vectors)  # checked through Chroma: the next ingest with nothing to do need not open it
+        return _nothing_to_do(report, meta, _graph_counts(meta, catalogue))
 
     _mark_dirty(meta)
     mentions = mentions if mentions is not None else _mentions_after(meta, changed, removed)
@@ -201,7 +215,7 @@ def _ingest(
     _commit(meta, changed, removed, library, catalogue, generation, identity.key, notify)
     report.vectors_deleted = _collect_garbage(meta, vectors, have, library.chunks, notify)
     notify("done", 1, 1)
-    _fill_counts(report, meta, catalogue)
+    _fill_counts(report, meta, _graph_counts(meta, catalogue))
     return report
 
 
@@ -342,9 +356,30 @@ def _store_problems(meta: MetaStore, vectors) -> list[str]:
     return problems
 
 
+def _as_recorded(settings: Settings, meta: MetaStore, identity) -> bool:
+    """Step 1 without Chroma: the library is whole and the embedded store is exactly as the last clean ingest
+    recorded it (store/vector_record.py). A Chroma server cannot be censused so: it is always asked."""
+    if settings.chroma_url:
+        return False
+    return not meta.library_problems() and vector_record.holds(meta, settings.chroma_path, identity)
+
+
+def _record_vectors(meta: MetaStore, vectors) -> None:
+    """What the store holds now, for the next ingest to trust without opening it (an embedded store only)."""
+    if getattr(vectors, "path", None) is not None:
+        with meta.transaction():
+            vector_record.write(meta, vectors.path, vectors.embedder)
+
+
+def _nothing_to_do(report: IngestReport, meta: MetaStore, graph_counts: tuple[int, int, int]) -> IngestReport:
+    _fill_counts(report, meta, graph_counts)
+    report.pages = int(meta.get_meta("pages_used") or 0)
+    return report
+
+
 def _up_to_date(
     meta: MetaStore,
-    catalogue: Catalogue,
+    catalogue_version: str,
     changed: dict[str, ChangedFile],
     removed: dict[str, str],
     pages: str,
@@ -352,7 +387,7 @@ def _up_to_date(
 ) -> bool:
     """Step 1: nothing to do (the store already checked) writes nothing and embeds nothing."""
     state = meta.get_meta("state")
-    catalogue_changed = meta.get_meta("catalogue") != catalogue.digest
+    catalogue_changed = meta.get_meta("catalogue") != catalogue_version  # the catalogue's digest
     pages_changed = (meta.get_meta("pages") or "") != pages
     embedder_changed = meta.get_meta("embedder") != embedder
     chunks_changed = meta.get_meta("chunks_format") != CHUNKS_FORMAT  # made by a studygraph that cut them otherwise
@@ -364,6 +399,7 @@ def _mark_dirty(meta: MetaStore) -> None:
     """Step 2: committed before any vector is written, so a crash from here on makes the next run reconcile."""
     with meta.transaction():
         meta.set_meta("state", "dirty")
+        vector_record.forget(meta)
 
 
 def _gone(changed: dict[str, ChangedFile], removed: dict[str, str]) -> set[str]:
@@ -506,6 +542,9 @@ def _collect_garbage(meta: MetaStore, vectors, have: set[str], chunks: list[Chun
     with meta.transaction():
         meta.set_meta("state", "clean")
         meta.set_meta("ingested_at", str(time.time()))
+        # After the last vector write and with `clean`, so a record never describes a store being changed.
+        if getattr(vectors, "path", None) is not None:
+            vector_record.write(meta, vectors.path, vectors.embedder)
     return len(extra)
 
 
@@ -517,13 +556,41 @@ def _rid(url: str | None, title: str) -> str:
     return resource_id(url, title)
 
 
-def _fill_counts(report: IngestReport, meta: MetaStore, catalogue: Catalogue) -> None:
+def _fill_counts(report: IngestReport, meta: MetaStore, graph_counts: tuple[int, int, int]) -> None:
     counts = meta.counts()
     report.resources, report.chunks, report.questions = counts["resources"], counts["chunks"], counts["questions"]
+    report.edges, report.topics, report.learned_topics = graph_counts
+
+
+GRAPH_COUNTS = "graph_counts"  # the SQLite meta key
+
+
+def _graph_key(meta: MetaStore, digest: str) -> str:
+    """One graph: the library's version, the catalogue's digest and the code that builds it."""
+    return f"{meta.get_meta('library_version')} {digest} {code_digest()}"
+
+
+def _recorded_graph_counts(meta: MetaStore, digest: str) -> tuple[int, int, int] | None:
+    recorded = json.loads(meta.get_meta(GRAPH_COUNTS) or "{}")
+    if recorded.get("key") != _graph_key(meta, digest):
+        return None
+    return recorded["edges"], recorded["topics"], recorded["learned_topics"]
+
+
+def _graph_counts(meta: MetaStore, catalogue: Catalogue) -> tuple[int, int, int]:
+    """The library's graph's edges, topics and learned topics. Building it costs ~0.2 s (the topic matcher's
+    regex, for the learned topics), so it is built once per library version, catalogue and graph code
+    (graph/build.py code_digest) and its counts recorded: a re-ingest with nothing new reads them."""
+    counted = _recorded_graph_counts(meta, catalogue.digest)
+    if counted is not None:
+        return counted
     tg = build_graph(catalogue, meta)
-    report.edges = tg.graph.number_of_edges()
-    report.topics = len(tg.catalogue.topics)
-    report.learned_topics = sum(t.learned for t in tg.catalogue.topics.values())
+    edges, topics = tg.graph.number_of_edges(), len(tg.catalogue.topics)
+    learned = sum(t.learned for t in tg.catalogue.topics.values())
+    record = {"key": _graph_key(meta, catalogue.digest), "edges": edges, "topics": topics, "learned_topics": learned}
+    with meta.transaction():
+        meta.set_meta(GRAPH_COUNTS, json.dumps(record))
+    return edges, topics, learned
 
 
 def _open_vectors(settings: Settings, report: IngestReport, identity):

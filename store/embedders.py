@@ -18,10 +18,9 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
 
 from studygraph.config import DEFAULT_EMBEDDER, EMBEDDERS
 from studygraph.errors import ModelUnavailable
@@ -95,24 +94,29 @@ def embedder_info(name: str = DEFAULT_EMBEDDER) -> EmbedderInfo:
     return INFOS[name]
 
 
-class Concatenated:
-    """Two embedders as one: each part's unit vector scaled by 1/sqrt(2), side by side. The result is a
-    unit vector whose cosine with another is the mean of the parts' cosines: score fusion of two dense
-    models in one collection and one query."""
+class Deferred:
+    """The embedder `name`, made on its first text: an ingest with nothing to embed (the usual re-ingest) never
+    imports its libraries (numpy, sentencepiece, torch). Its identity needs none of them: that is what the
+    library and the vector store record, and what decides whether anything needs embedding at all."""
 
-    def __init__(self, info: EmbedderInfo, parts: list):
-        self.info = info
-        self.parts = parts
+    def __init__(self, name: str = DEFAULT_EMBEDDER, **options):
+        self.info = embedder_info(name)
+        self._options = options  # make_embedder's keywords
+        self._made = None
+        self._lock = threading.Lock()
+
+    @property
+    def made(self):
+        with self._lock:
+            if self._made is None:
+                self._made = make_embedder(self.info.name, **self._options)
+            return self._made
 
     def encode(self, texts: list[str]) -> list[list[float]]:
-        if not texts:
-            return []
-        halves = [np.asarray(p.encode(texts), dtype=np.float32) for p in self.parts]
-        return (np.concatenate(halves, axis=1) / np.sqrt(len(halves))).tolist()
+        return self.made.encode(texts)
 
     def encode_one(self, text: str) -> list[float]:
-        halves = [np.asarray(p.encode_one(text), dtype=np.float32) for p in self.parts]  # each as its query
-        return (np.concatenate(halves) / np.sqrt(len(halves))).tolist()
+        return self.made.encode_one(text)
 
 
 def make_embedder(
@@ -140,6 +144,8 @@ def make_embedder(
         from studygraph.store.e5_small import E5Small
 
         return E5Small(threads=min(4, os.cpu_count() or 1) if ingest else 1)
+    from studygraph.store.concatenated import Concatenated  # numpy: with the embedders it joins
+
     info = embedder_info(name)
     parts = [make_embedder(n, ingest=ingest, batch_size=batch_size, cache_dir=cache_dir) for n in name.split("+")]
     return Concatenated(info, parts)

@@ -187,6 +187,9 @@ class MetaStore:
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", (key, value))
 
+    def delete_meta(self, key: str) -> None:
+        self.db.execute("DELETE FROM meta WHERE key=?", (key,))
+
     # -- files ------------------------------------------------------------------------------------
     def files(self) -> dict[str, sqlite3.Row]:
         return {r["path"]: r for r in self.db.execute("SELECT * FROM files")}

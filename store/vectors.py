@@ -14,6 +14,7 @@ re-embedding a switch back needs anyway for everything that changed since.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from urllib.parse import urlsplit
 
 from studygraph.errors import VectorStoreError
 from studygraph.store.embedders import EmbedderInfo, embedder_info
+from studygraph.store.weights import package_dir
 
 CHROMA_DB = "chroma.sqlite3"  # the embedded store's database file, inside its directory
 _CORRUPT = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
@@ -80,6 +82,7 @@ class VectorStore:
             assert path is not None
             path.mkdir(parents=True, exist_ok=True)
         self.embedder = embedder or embedder_info()
+        self.path = None if url else path  # the embedded store's directory (None: a server)
         self.where = where = url or str(path)
         try:
             if not url:
@@ -206,6 +209,54 @@ def damage(path: Path) -> str | None:
         # Only corruption counts: a busy or locked database (another process at work) is no reason to move it.
         return str(exc) if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in _CORRUPT else None
     return None if rows == ["ok"] else "; ".join(rows)
+
+
+def census(path: Path) -> dict | None:
+    """What Chroma's own database says of the embedded store at `path`, read with SQLite alone (milliseconds,
+    no chromadb): its collections with their settings, the vectors each holds, the writes each segment has
+    applied, its schema version, its size, and the files of its segments. Opening a store rewrites bytes of
+    it (a lock row, the HNSW files' mtimes), never these, so a census changes only when the vectors or their
+    settings do. None where SQLite cannot read it so (missing, damaged, laid out by another Chroma)."""
+    db_file = path / CHROMA_DB
+    try:
+        size = db_file.stat().st_size
+        db = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+        try:
+            collections = [list(r) for r in db.execute("SELECT * FROM collections ORDER BY id")]
+            segments = [list(r) for r in db.execute("SELECT id, type, scope, collection FROM segments ORDER BY id")]
+            vectors = db.execute(
+                "SELECT s.collection, COUNT(*) FROM embeddings e JOIN segments s ON e.segment_id = s.id "
+                "GROUP BY s.collection ORDER BY s.collection"
+            ).fetchall()
+            applied = db.execute("SELECT segment_id, seq_id FROM max_seq_id ORDER BY segment_id").fetchall()
+            schema = db.execute("SELECT dir, MAX(version) FROM migrations GROUP BY dir ORDER BY dir").fetchall()
+        finally:
+            db.close()
+        files = {
+            seg: sorted([f.name, f.stat().st_size] for f in (path / seg).iterdir())
+            for seg, *_ in segments
+            if (path / seg).is_dir()
+        }
+    except (OSError, sqlite3.Error):
+        return None
+    found = {
+        "size": size,
+        "collections": collections,
+        "segments": segments,
+        "vectors": vectors,
+        "applied": applied,
+        "schema": schema,
+        "files": files,
+    }
+    return json.loads(json.dumps(found, default=str))  # as a record stores it: lists, strings, numbers
+
+
+def chroma_version() -> str:
+    """The installed chromadb's version, from its dist-info folder's name, without importing it (and without
+    importlib.metadata, which scans every installed package: ~70 ms)."""
+    folder = package_dir("chromadb")
+    found = sorted(folder.parent.glob("chromadb-*.dist-info")) if folder else []
+    return found[-1].name.removeprefix("chromadb-").removesuffix(".dist-info") if found else ""
 
 
 def set_aside(path: Path) -> Path:

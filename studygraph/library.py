@@ -208,14 +208,15 @@ class Library:
 
     @property
     def embedder(self):
-        """The ingest embedder of the `embedder` setting (torch, where it needs it, loads on the first text
-        embedded, never before), kept for the next ingest."""
+        """The ingest embedder of the `embedder` setting, kept for the next ingest. It is made (its libraries
+        imported, torch where it needs it) on the first text embedded, never before: a re-ingest with nothing
+        to embed loads none of it."""
         with self._lock:
             if self._ingest_embedder is None:
-                from studygraph.store.embedders import make_embedder  # with numpy: ingest only
+                from studygraph.store.embedders import Deferred  # ingest only
 
                 s = self.settings
-                self._ingest_embedder = self._embedder or make_embedder(
+                self._ingest_embedder = self._embedder or Deferred(
                     s.embedder, ingest=True, batch_size=s.embed_batch_size, cache_dir=s.models_dir
                 )
             return self._ingest_embedder

@@ -88,4 +88,30 @@ def test_the_study_graph_as_tools():
     why = json.loads(tools["why"].invoke({"source": "attention", "target": "transformer"}))
     assert why["path"][0] == "attention"
     found = json.loads(tools["search"].invoke({"query": "attention", "k": 3}))
-    assert 0 < len(found) <= 3 and not EVIL.search(json.dumps(found))
+    assert 0 < len(found["results"]) <= 3 and not EVIL.search(json.dumps(found))
+    assert found["corrected"] is None and found["warning"] is None
+
+
+def test_the_search_tool_says_what_it_corrected_as_the_retriever_does():
+    """An agent is told the typo it searched corrected, in the words the CLI and the app say it with."""
+    search = {t.name: t for t in studygraph_tools(library())}["search"]
+    found = json.loads(search.invoke({"query": "attension explained", "k": 3}))
+    docs = StudygraphRetriever(library=library(), k=3).invoke("attension explained")
+    assert found["corrected"] == docs[0].metadata["corrected"]
+    assert found["corrected"]["notice"] == "Showing results for attention (corrected: attension → attention)."
+    assert [r["id"] for r in found["results"]] == [d.metadata["id"] for d in docs]
+
+
+def test_the_search_tool_and_the_retriever_say_when_search_lost_its_vectors(tmp_path):
+    """Without its vector store the search still answers (BM25) and both surfaces say what it lacks."""
+    from studygraph import Library
+
+    data = tmp_path / "data"
+    shutil.copytree(library().settings.data_dir, data)
+    shutil.rmtree(data / "chroma")
+    lib = Library.open(data, corpus_dirs=library().settings.corpus_dirs, llm_backend="none")
+    search = {t.name: t for t in studygraph_tools(lib)}["search"]
+    found = json.loads(search.invoke({"query": "attention explained", "k": 3}))
+    docs = StudygraphRetriever(library=lib, k=3).invoke("attention explained")
+    assert found["results"] and "vector store is missing" in found["warning"]
+    assert docs and all(d.metadata["warning"] == found["warning"] for d in docs)

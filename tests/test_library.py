@@ -88,7 +88,7 @@ def test_importing_an_entry_point_loads_no_heavy_module(module):
 LAZY = {
     ("studygraph/__init__.py", "studygraph.library"): "every `import studygraph.x` runs __init__ first",
     ("studygraph/library.py", "studygraph.assistant.engine"): "search/ask stack, ~60 ms: no graph command needs it",
-    ("studygraph/library.py", "studygraph.store.embedders"): "the ingest embedder (numpy): ingest only",
+    ("studygraph/library.py", "studygraph.store.embedders"): "the ingest embedder: ingest only",
     ("studygraph/library.py", "studygraph.ingest.pipeline"): "markdown-it, the embedder, Chroma: ingest only",
     ("studygraph/library.py", "studygraph.ingest.remove"): "the pipeline's steps (the same): remove only",
     ("studygraph/cli.py", "rich.progress"): "~16 ms, only ingest's progress bar on a terminal",
@@ -111,7 +111,12 @@ LAZY = {
     ("store/embedders.py", "studygraph.store.minilm"): "the same",
     ("store/embedders.py", "studygraph.store.use_m3"): "the same",
     ("store/embedders.py", "studygraph.store.e5_small"): "the same",
+    (
+        "store/embedders.py",
+        "studygraph.store.concatenated",
+    ): "numpy (~120 ms): a re-ingest that embeds nothing never needs it",
     ("ingest/pipeline.py", "studygraph.ingest.fetch"): "httpx and trafilatura, only with --fetch",
+    ("ingest/pipeline.py", "studygraph.ingest.markdown"): "markdown-it, ~65 ms: only when a file changed",
     ("ingest/pdf.py", "pypdf"): "~90 ms, only when a PDF is read",
     ("ingest/pdf.py", "pypdf.errors"): "the same",
     ("ui/library_page.py", "pandas"): "~400 ms, only the Library page's table",

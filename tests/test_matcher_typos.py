@@ -6,6 +6,7 @@ a Chinese word, a word with two equally near names and a word that would name no
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -46,6 +47,21 @@ def test_the_notice_is_in_the_question_language(resolver):
     zh = resolver.correct("学习 transfomer 之前要学什么")
     assert zh.notice == "以下是“transformer”的结果（已更正：transfomer → transformer）。"
     assert zh.to_dict()["corrections"] == [{"typed": "transfomer", "corrected": "transformer"}]
+
+
+@pytest.mark.parametrize("question", ["explain attension", "学习 transfomer 之前要学什么"])
+@pytest.mark.parametrize("ui_lang", ["en", "zh"])
+def test_the_app_says_a_correction_with_the_same_words_in_its_own_language(resolver, monkeypatch, question, ui_lang):
+    """The app may not import graph/: it renders the result's `corrected` dict with the one template
+    (studygraph/notices.py) that Corrected.notice uses, in the UI's language rather than the question's."""
+    from studygraph.ui import components
+
+    monkeypatch.setattr(components, "lang", lambda: ui_lang)
+    fixed = resolver.correct(question)
+    shown = components.corrected_notice(fixed.to_dict())
+    assert shown == components.md_escape(replace(fixed, lang=ui_lang).notice)
+    if ui_lang == "zh" and fixed.lang == "en":
+        assert shown == "以下是“attention”的结果（已更正：attension → attention）。"
 
 
 @pytest.mark.parametrize(

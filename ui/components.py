@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from studygraph import notices
 from studygraph.ui.i18n import kind_badge, lang, status_badge, t
 from studygraph.ui.state import one_line
 
@@ -38,10 +39,9 @@ def resource_md(resource, status: str | None = None) -> str:
 
 def corrected_notice(corrected: dict) -> str:
     """What was corrected in a topic the learner typed, in the UI language (graph/typos.py Corrected.to_dict,
-    as ResolveResult carries it): "Showing results for RLHF (corrected: RHLF → RLHF)."."""
-    fixes = ", ".join(f"{c['typed']} → {c['corrected']}" for c in corrected["corrections"])
-    showing = "、".join(f"“{s}”" for s in corrected["showing"]) if lang() == "zh" else ", ".join(corrected["showing"])
-    return md_escape(t("corrected", showing=showing, fixes=fixes))
+    as ResolveResult carries it): "Showing results for RLHF (corrected: RHLF → RLHF)."; the words are the
+    CLI's and the chat's (studygraph/notices.py), only the language is the app's."""
+    return md_escape(notices.corrected_notice(corrected["showing"], corrected["corrections"], lang()))
 
 
 def show_corrected(corrected: dict | None) -> None:

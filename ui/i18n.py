@@ -140,8 +140,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "path_goal_text_ph": ("e.g. RLHF, 注意力机制, LoRA", "例如 RLHF、注意力机制、LoRA"),
     "path_quick": ("Popular goals:", "热门目标："),
     "path_resolved": ("“{text}” → **{name}**", "“{text}” → **{name}**"),
-    # A typo of a topic's name, corrected (graph/typos.py): the same words as the CLI's and the chat's notice.
-    "corrected": ("Showing results for {showing} (corrected: {fixes}).", "以下是{showing}的结果（已更正：{fixes}）。"),
     "path_unresolved": (
         "“{text}” is not in the topic map (closest: {closest}). Pick one from the list instead.",
         "主题图里没有“{text}”（最接近：{closest}），请从列表里选择。",

@@ -29,8 +29,10 @@ from studygraph.library import Library
 class StudygraphRetriever(BaseRetriever):
     """Hybrid search (dense + BM25) over a studygraph library, one Document per resource: `page_content` is
     its best-matching chunk's text, `metadata` its url (also `source`), title, kind, topics, file:line
-    (`where`), id, score and `corrected`: the query's typos of topic names, searched corrected (graph/typos.py
-    Corrected.to_dict: "transfomer" -> "transformer"), else None."""
+    (`where`), id, score, `corrected`: the query's typos of topic names, searched corrected (graph/typos.py
+    Corrected.to_dict: "transfomer" -> "transformer", its `notice` the sentence to say), else None, and
+    `warning`: what the search could not use (the vector store missing or short: lexical results only), else
+    None."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -60,6 +62,7 @@ class StudygraphRetriever(BaseRetriever):
                     "id": h.id,
                     "score": h.score,
                     "corrected": hits.corrected,  # the query's typos, as searched corrected; None when none were
+                    "warning": hits.warning,  # e.g. the vector store is missing: these are BM25's alone
                 },
             )
             for h in hits
@@ -93,7 +96,8 @@ def _json(result) -> str:
 
 def studygraph_tools(library: Library | None = None) -> list[StructuredTool]:
     """The plan / next / why / search operations as StructuredTools with typed arguments; each returns
-    the JSON of the CLI command of the same name."""
+    the JSON of the MCP tool of the same name (`search`: its results with what was corrected and any
+    warning, which the CLI says on stderr)."""
     lib = library or Library.open()
     return [
         StructuredTool.from_function(
@@ -116,9 +120,11 @@ def studygraph_tools(library: Library | None = None) -> list[StructuredTool]:
             args_schema=_WhyArgs,
         ),
         StructuredTool.from_function(
-            lambda query, k=5, kind=None: _json([h.to_dict() for h in lib.search(query, k=k, kind=kind)]),
+            lambda query, k=5, kind=None: _json(lib.search(query, k=k, kind=kind).to_dict()),
             name="search",
-            description="Search the learner's roadmaps and papers for resources (one result per resource).",
+            description="Search the learner's roadmaps and papers for resources (one result per resource): "
+            "`results`, best first; `corrected`, the typos of topic names searched corrected (its `notice` is "
+            "the sentence to tell the learner), else null; `warning`, what the search could not use, else null.",
             args_schema=_SearchArgs,
         ),
     ]
