@@ -116,6 +116,12 @@ class ProseFilter:
     titles: set[str] = field(default_factory=set)  # the answer's resource titles: naming one is on topic
     facts: list[str] = field(default_factory=list)  # the prompt's fact lines ("It builds on what the learner knows: …")
     start: str = ""  # our first words of the prose (prompts.py): the language check judges the model's own
+    # Other words of ours in the prompt (find's "Title (kind): an advanced video" in front of each source): like
+    # the start, no fact a sentence can add; a clause of the model's made of them says nothing.
+    ours: list[str] = field(default_factory=list)
+    # The topics the question asks about: a sentence naming one is about it, whatever it names first ("介绍了如何
+    # 在Python中学习PyTorch框架" cites a PyTorch source for PyTorch, not for Python).
+    subjects: set[str] = field(default_factory=set)
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (reason, text), for the evaluation and tests
     _kept: list[str] = field(default_factory=list)
     _current: str = ""  # the sentence through its last clause let through
@@ -129,6 +135,7 @@ class ProseFilter:
             g for g in (_grams(_tokens(LIST_MARK.sub("", ln), self._names)) for ln in self.answer_lines) if g
         ]
         self._facts = [g for g in (_grams(_tokens(f, self._names)) for f in self.facts) if g]
+        self._ours = [g for g in (_grams(_tokens(w, self._names)) for w in [self.start, *self.ours]) if g]
         # Names with a separator in them ("Encoder-only, decoder-only and encoder-decoder models", a title's
         # colon): a clause does not end inside one.
         self._split_names = [re.compile(re.escape(n), re.I) for n in self._names if PHRASE_END.search(n)]
@@ -192,6 +199,8 @@ class ProseFilter:
             return None  # our words (and a comma: "《Title》[1]是一篇论文，"): the model's clause decides
         if not self._stands(body.strip() if own is None else own):
             return None  # "…的意义在于它将": what follows makes it a clause, or the sentence is dropped
+        if self._echoes(text):
+            return None  # "[2]是一个进阶文档，" (our words for [2]): the model's next clause says what it covers
         return True
 
     def reason(self, text: str, prefix: bool = False) -> str | None:
@@ -233,6 +242,8 @@ class ProseFilter:
             return "restates the answer"
         if len(grams) >= (1 if prefix else 3) and any(len(grams & fact) / len(grams) >= COPY for fact in self._facts):
             return "copies the prompt"
+        if SENTENCE_END.search(text) and self._echoes(text, prefix):
+            return "echoes our words"  # a clause of them before it is held (_verdict): what follows may say more
         if self._repeats(body):
             return "repeated"
         if not self._citations_hold(body):
@@ -240,6 +251,17 @@ class ProseFilter:
         if SENTENCE_END.search(text) and not self._stands(body if own is None else own):
             return "not a clause"  # "…的意义在于它将。", "… matters because it is the."
         return self._unsettled(body, own) if prefix else None
+
+    def _echoes(self, text: str, prefix: bool = False) -> bool:
+        """What the model adds that is not shown yet (its words after our start, a sentence, or the clause just
+        finished) is our own words again: "《GPT论文精读》[1]是一个中级视频，讲述了一个中级视频。", "[1] GAN论文精读 (video): an
+        advanced video." (probe set, both shown before). Half its trigrams, as for restating a line."""
+        # What is not shown yet: the clause just finished, or the whole sentence while none of it showed.
+        body = LIST_MARK.sub("", text).strip()
+        own = self._own(body)
+        said = text[len(self._current) :] if self._shown and self._current else (own if own is not None else body)
+        grams = _grams(_tokens(said, self._names))
+        return len(grams) >= (1 if prefix else 2) and any(len(grams & g) / len(grams) >= RESTATE for g in self._ours)
 
     def _unsettled(self, body: str, own: str | None) -> str | None:
         """Why a prefix that passes every check must still wait: what the next words decide. A run of the rules
@@ -353,7 +375,7 @@ class ProseFilter:
         tags = self._tags(untitled)
         claim = self._claim(untitled, tags)
         named = self.topics_of(CITE.sub(" ", claim)) or self.topics_of(CITE.sub(" ", untitled))
-        sentence_main = named[0] if named else None
+        sentence_main = next((t for t in named if t in self.subjects), named[0]) if named else None
         claims = []
         for m, tag in tags:
             before = self._last_clause(untitled[: m.start()])
