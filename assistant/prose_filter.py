@@ -24,6 +24,7 @@ CITE = re.compile(r"\[(\d{1,3})\]")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")
 TOKEN = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]+(?:[-'][a-z0-9]+)*|\x00|[\ue000-\uf8ff]")
+NAME_TOKEN = re.compile(r"[\x00\ue000-\uf8ff]")  # a name folded to one token (_tokens)
 LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)、]|[-*•])\s*")
 # Talk about the answer instead of the subject: the prompt's rules leaking through.
 META = re.compile(
@@ -244,7 +245,7 @@ class ProseFilter:
             return "copies the prompt"
         if SENTENCE_END.search(text) and self._echoes(text, prefix):
             return "echoes our words"  # a clause of them before it is held (_verdict): what follows may say more
-        if self._repeats(body):
+        if self._repeats(body) or (not prefix and self._repeats_clause(text[len(self._current) :])):
             return "repeated"
         if not self._citations_hold(body):
             return "citation"
@@ -345,6 +346,20 @@ class ProseFilter:
             union = grams | other
             if len(grams) >= 2 and union and len(grams & other) / len(union) >= REPEAT:
                 return True
+        return False
+
+    def _repeats_clause(self, clause: str) -> bool:
+        """The clause just finished is a clause of a sentence shown before, word for word, each name its own
+        token: the 0.5B gave the second resource the first one's description ("[2]是一个进阶文档，介绍了DeepSpeed
+        训练框架 Roadmap。" after "[1]是一个进阶网页，介绍了DeepSpeed训练框架 Roadmap。", probe set)."""
+        own = _tokens(clause, self._names, distinct=True)
+        if sum(not NAME_TOKEN.fullmatch(t) for t in own) < 3:
+            return False  # "它是" again is no repeated claim
+        key = " ".join(own)
+        for earlier in self._kept:
+            for part in CLAUSE_END.split(earlier):
+                if key == " ".join(_tokens(part, self._names, distinct=True)):
+                    return True
         return False
 
     def _citations_hold(self, body: str) -> bool:

@@ -979,3 +979,24 @@ def test_a_related_finds_chinese_words_hold_their_comma_until_the_relation_comes
     said = "知识蒸馏的前置知识。"
     keep = found_judge("zh", start, [("NN", "video", "一个入门视频", {"neural-networks"})])
     assert shown([*start, *said], keep) == start + said
+
+
+def test_a_clause_said_again_of_the_next_resource_is_dropped():
+    """Probe set: the second resource given the first one's description, clause for clause. Its own first clause
+    stands; a short clause ("它是") or one naming another topic is no repeat."""
+    sources = [
+        ("DeepSpeed官网", "website", "一个进阶网页", {"deepspeed"}),
+        ("DeepSpeed开手项目", "docs", "一份进阶文档", {"deepspeed"}),
+    ]
+    start = "《DeepSpeed官网》[1]是一个进阶网页"
+    first = "，介绍了DeepSpeed的训练框架。"
+    keep = found_judge("zh", start, sources)
+    keep.names |= {"DeepSpeed"}
+    keep.__post_init__()
+    text = shown([start, *first, *"[2]是一个入门项目，介绍了DeepSpeed的训练框架。"], keep)
+    assert text == start + first + "[2]是一个入门项目。" and keep.dropped[0][0] == "repeated"
+    keep = found_judge("zh", start, sources)
+    keep.names |= {"DeepSpeed", "ZeRO"}
+    keep.__post_init__()
+    other = "[2]是一个入门项目，介绍了ZeRO的训练框架。"
+    assert shown([start, *first, *other], keep) == start + first + other
