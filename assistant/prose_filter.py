@@ -136,7 +136,8 @@ class ProseFilter:
             g for g in (_grams(_tokens(LIST_MARK.sub("", ln), self._names)) for ln in self.answer_lines) if g
         ]
         self._facts = [g for g in (_grams(_tokens(f, self._names)) for f in self.facts) if g]
-        self._ours = [g for g in (_grams(_tokens(w, self._names)) for w in [self.start, *self.ours]) if g]
+        # Each name its own token: "然后从生成模型开始学" after "先从微积分开始学" names a step of its own (dev plan).
+        self._ours = [g for g in (_grams(_tokens(w, self._names, True)) for w in [self.start, *self.ours]) if g]
         # Names with a separator in them ("Encoder-only, decoder-only and encoder-decoder models", a title's
         # colon): a clause does not end inside one.
         self._split_names = [re.compile(re.escape(n), re.I) for n in self._names if PHRASE_END.search(n)]
@@ -243,7 +244,7 @@ class ProseFilter:
             return "restates the answer"
         if len(grams) >= (1 if prefix else 3) and any(len(grams & fact) / len(grams) >= COPY for fact in self._facts):
             return "copies the prompt"
-        if SENTENCE_END.search(text) and self._echoes(text, prefix):
+        if SENTENCE_END.search(text) and self._echoes(text):
             return "echoes our words"  # a clause of them before it is held (_verdict): what follows may say more
         if self._repeats(body) or (not prefix and self._repeats_clause(text[len(self._current) :])):
             return "repeated"
@@ -251,6 +252,8 @@ class ProseFilter:
             return "citation"
         if SENTENCE_END.search(text) and not self._stands(body if own is None else own):
             return "not a clause"  # "…的意义在于它将。", "… matters because it is the."
+        if prefix and self._echoes(text, prefix=True):
+            return "echoes our words"  # held, as any failing prefix: the clause is judged whole at its end
         return self._unsettled(body, own) if prefix else None
 
     def _echoes(self, text: str, prefix: bool = False) -> bool:
@@ -261,8 +264,10 @@ class ProseFilter:
         body = LIST_MARK.sub("", text).strip()
         own = self._own(body)
         said = text[len(self._current) :] if self._shown and self._current else (own if own is not None else body)
-        grams = _grams(_tokens(said, self._names))
-        return len(grams) >= (1 if prefix else 2) and any(len(grams & g) / len(grams) >= RESTATE for g in self._ours)
+        grams = _grams(_tokens(said, self._names, True))
+        if prefix:  # what shows ahead of its clause's end cannot be taken back: any trigram of ours waits
+            return any(grams & g for g in self._ours)
+        return len(grams) >= 2 and any(len(grams & g) / len(grams) >= RESTATE for g in self._ours)
 
     def _unsettled(self, body: str, own: str | None) -> str | None:
         """Why a prefix that passes every check must still wait: what the next words decide. A run of the rules
@@ -271,6 +276,7 @@ class ProseFilter:
         that its source could be checked against ("[2] is a video that covers" waits for what it covers)."""
         if self._leak_begins(_tokens(body, ())):
             return "rules"
+
         if own is not None and (grams := _grams(_tokens(own, self._names))):
             if any(len(grams & line) / len(grams) >= RESTATE for line in self._lines):
                 return "restates the answer"

@@ -1000,3 +1000,20 @@ def test_a_clause_said_again_of_the_next_resource_is_dropped():
     keep.__post_init__()
     other = "[2]是一个入门项目，介绍了ZeRO的训练框架。"
     assert shown([start, *first, *other], keep) == start + first + other
+
+
+def test_our_frame_said_of_another_name_is_no_echo_and_never_shows_cut():
+    """Dev plan: "先从微积分开始学扩散模型，然后从生成模型与AIGC开始学。" names a step of its own in our frame; with names
+    folded to one token it read as our words again, and what had streamed ahead showed cut ("…AIGC开。")."""
+    start = "先从微积分开始学"
+    keep = ProseFilter(
+        lang="zh",
+        answer_lines=[],
+        rules=[],
+        names={"微积分", "扩散模型", "生成模型与AIGC"},
+        sources=[],
+        topics_of=lambda text: [],
+        start=start,
+    )
+    said = "扩散模型，然后从生成模型与AIGC开始学。"
+    assert shown([start, *said], keep) == start + said and not keep.dropped
