@@ -36,6 +36,7 @@ from studygraph.assistant.payloads import (
 )
 from studygraph.assistant.prompts import FIND_DESCRIBED, kind_words
 from studygraph.graph.build import TopicGraph
+from studygraph.graph.catalogue import both_names
 from studygraph.graph.learned import seen_at
 from studygraph.graph.plan import explain_path, implied_known, learning_plan, next_topics, pick_resources, reasons_text
 from studygraph.models import Resource, areas_in, topic_key
@@ -418,15 +419,19 @@ class Answers:
                 r.kind,
                 kind_words(r.kind, found.level, lang)
                 + _t(lang, ". ", "。")
-                + CARD_MENTIONS.sub("", found.snippet or r.context),
+                + self._card(r, found.snippet or r.context, lang),
                 tuple(r.topics),
+                kind_words(r.kind, found.level, lang),
             )
             for r, found in linked[:PROMPT_FIND]
         ]
         lead = f"The best match is {sources[0].title} [1]" if sources else ""
         asked = [t for t in intent.topics if t in self.tg.plan_graph]
         if asked and sources and not any(set(s.topics) & set(asked) for s in sources):
-            return self._find_related(intent, text, payload, used, lead, sources, asked)
+            related = self._find_related(intent, text, payload, used, lead, sources, asked)
+            # Neither about the subject nor next to it (a diffusion paper asked, the LLaMA paper found): as when
+            # nothing matched, a resource next to the subject in the map (probe set: no prose before).
+            return related if related.job else self._find_nearby(intent, text, payload, used)
         return Draft("find", text, payload, used, lead, [], sources)
 
     def _asked(self, intent: Intent) -> str:
@@ -437,16 +442,18 @@ class Answers:
         names = [_name(self.tg, t, intent.lang) for t in _subjects(self.tg, intent.topics)]
         return intent.subject or ("、" if intent.lang == "zh" else ", ").join(names) or intent.raw
 
-    def _find_nearby(self, intent: Intent, text: str, payload: FindPayload) -> Draft:
-        """Nothing in the library matches the ask ("推荐一个讲 LoRA 的视频" in a library without LoRA): the prose job
-        is find_related's, on the best resource about a topic next to the asked one in the map (what it builds on
-        first, then what follows it; the asked kind first), so the learner gets somewhere to start; the answer
-        itself says nothing matched. With no such resource, no prose."""
+    def _find_nearby(self, intent: Intent, text: str, payload: FindPayload, used: list | None = None) -> Draft:
+        """Nothing in the library matches the ask ("推荐一个讲 LoRA 的视频" in a library without LoRA), or nothing
+        found is about it or next to it (`used`, the answer's list): the prose job is find_related's, on the best
+        resource about a topic next to the asked one in the map (what it builds on first, then what follows it;
+        the asked kind first), so the learner gets somewhere to start; the answer itself says nothing matched,
+        or lists what it found. With no such resource, no prose."""
         tg, g = self.tg, self.tg.plan_graph
+        used = used or []
         # "more" past the end, "a video instead": nothing to start from. A question about "it" ("is there a video
         # about it?") is a new ask about the earlier subject: it gets a place to start like any other.
         if intent.page > 1 or intent.followup not in (None, "pronoun"):
-            return Draft("find", text, payload)
+            return Draft("find", text, payload, used)
         asked = [t for t in intent.topics if t in g and tg.catalogue.topics[t].level != "meta"]
         for subject in asked:
             if pick_resources(tg, subject, 1):  # the map has its own, which retrieval did not find: no detour
@@ -463,12 +470,23 @@ class Answers:
                     r.kind,
                     kind_words(r.kind, level, intent.lang)
                     + _t(intent.lang, ". ", "。")
-                    + CARD_MENTIONS.sub("", r.context),
+                    + self._card(r, r.context, intent.lang),
                     tuple(r.topics),
+                    kind_words(r.kind, level, intent.lang),
                 )
                 lead = f"The closest is {r.title} [1]"
-                return self._find_related(intent, text, payload, [], lead, [source], [subject], near)
-        return Draft("find", text, payload)
+                return self._find_related(intent, text, payload, used, lead, [source], [subject], near)
+        return Draft("find", text, payload, used)
+
+    def _card(self, r: Resource, text: str, lang: str) -> str:
+        """A source's text for a find prompt: without the card's mentions, its topics named in the question's
+        language only. Shown "topics: Generative adversarial networks (GAN) / 生成对抗网络", the 0.5B model
+        copied both names into an English sentence (probe set)."""
+        text = CARD_MENTIONS.sub("", text)
+        for t in r.topics:
+            if t in self.tg.catalogue.topics:
+                text = text.replace(both_names(self.tg.catalogue.topics[t]), _name(self.tg, t, lang))
+        return text
 
     def _find_related(self, intent, text, payload, used, lead, sources, asked, about_topic: str = "") -> Draft:
         """No described resource is about the asked topic (dev: "covers diffusion models" of a Colossal-AI

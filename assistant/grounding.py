@@ -42,6 +42,7 @@ class PromptSource:
     kind: str
     text: str = ""  # snippet or context; sanitised when the prompt is built
     topics: tuple[str, ...] = ()  # the topics the resource is about: what a sentence citing it may name
+    ours: str = ""  # the words of ours that begin `text` (find's kind and level): no fact a sentence can add
 
 
 @dataclass

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from studygraph.assistant.grounding import URL
 from studygraph.assistant.payloads import ExplainPayload, FindPayload, NextPayload, PlanPayload
 
-PROMPT_VERSION = "per-intent-6"
+PROMPT_VERSION = "per-intent-7"
 # Top resources a find prompt describes, one sentence each: given three, the 0.5B model listed their titles or
 # wrote one sentence about all of them (dev half).
 FIND_DESCRIBED = 2  # what the evaluation's figures are labelled with
@@ -71,6 +71,8 @@ class ProseJob:
         subject = subject_of(payload, self.lang)
         if not self.start or not subject or not all(_quotable(name) for name in subject):
             return ""
+        if self.intent == "find" and not subject[0]:
+            return _FIND_UNTITLED[self.lang].format(*subject)
         return self.start.format(*subject)
 
 
@@ -101,11 +103,14 @@ def subject_of(payload, lang: str) -> tuple[str, ...] | None:
         return (_named(payload.topic, lang),)
     if isinstance(payload, FindPayload):
         # The first of the resources the prompt describes whose title our words can hold (it keeps its [n]).
-        for n, r in enumerate(payload.resources[:FIND_DESCRIBED], 1):
+        described = payload.resources[:FIND_DESCRIBED]
+        for n, r in enumerate(described, 1):
             # An English sentence does not begin on a Chinese title (nor does the language check let it).
             if _quotable(r.title) and (lang == "zh" or not CJK.search(r.title)):
                 return (r.title, kind_words(r.kind, r.level, lang), str(n))
-        return None
+        # No title our words can hold: they begin on [1] alone ("[1] is an advanced video that"). Unstarted,
+        # the 0.5B model copied the source's line back ("[1] GAN论文精读 (video): an advanced video.", probe set).
+        return ("", kind_words(described[0].kind, described[0].level, lang), "1") if described else None
     return None
 
 
@@ -302,9 +307,12 @@ _STARTS = {
     # begun on the title alone, the 0.5B said the resource covers the asked topic ("LLaMA Paper is about RoPE")
     # or gave its kind and level; begun "…讲{1}的《{0}》[1]", it ended the sentence there (questions of ours
     # outside the evaluation, and the dev LoRA find). A title our words cannot hold: `_RELATED_UNTITLED`.
+    # In Chinese they go on to "，它是", as both relations' facts do ("它是X的前置知识", "它是学完X之后的下一步"):
+    # ended on the topic, the 0.5B closed the sentence ("…讲的是神经网络（Neural networks）[1]。") or tied the
+    # relation to the wrong topic ("…讲的是生成模型与AIGC的前置知识。", probe set). The comma is held with our words.
     "find_related": {
         "en": "The closest resource in the library is {0} [1] on {1}",
-        "zh": "资料库里最接近的《{0}》[1]讲的是{1}",
+        "zh": "资料库里最接近的《{0}》[1]讲的是{1}，它是",
     },
     "explain_unsourced": {"en": "{0} matters because", "zh": "学{0}的意义在于"},
     "explain": {"en": "To understand {0} start with", "zh": "想弄懂{0}可以先读"},
@@ -312,7 +320,11 @@ _STARTS = {
 }
 
 
-_RELATED_UNTITLED = {"en": "The closest resource in the library is [1] on {0}", "zh": "资料库里最接近的[1]讲的是{0}"}
+_FIND_UNTITLED = {"en": "[{2}] is {1} that", "zh": "[{2}]是{1}"}
+_RELATED_UNTITLED = {
+    "en": "The closest resource in the library is [1] on {0}",
+    "zh": "资料库里最接近的[1]讲的是{0}，它是",
+}
 
 
 def prose_job(intent: str, lang: str, variant: str = "") -> ProseJob | None:

@@ -24,6 +24,7 @@ CITE = re.compile(r"\[(\d{1,3})\]")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")
 TOKEN = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]+(?:[-'][a-z0-9]+)*|\x00|[\ue000-\uf8ff]")
+NAME_TOKEN = re.compile(r"[\x00\ue000-\uf8ff]")  # a name folded to one token (_tokens)
 LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)、]|[-*•])\s*")
 # Talk about the answer instead of the subject: the prompt's rules leaking through.
 META = re.compile(
@@ -116,6 +117,12 @@ class ProseFilter:
     titles: set[str] = field(default_factory=set)  # the answer's resource titles: naming one is on topic
     facts: list[str] = field(default_factory=list)  # the prompt's fact lines ("It builds on what the learner knows: …")
     start: str = ""  # our first words of the prose (prompts.py): the language check judges the model's own
+    # Other words of ours in the prompt (find's "Title (kind): an advanced video" in front of each source): like
+    # the start, no fact a sentence can add; a clause of the model's made of them says nothing.
+    ours: list[str] = field(default_factory=list)
+    # The topics the question asks about: a sentence naming one is about it, whatever it names first ("介绍了如何
+    # 在Python中学习PyTorch框架" cites a PyTorch source for PyTorch, not for Python).
+    subjects: set[str] = field(default_factory=set)
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (reason, text), for the evaluation and tests
     _kept: list[str] = field(default_factory=list)
     _current: str = ""  # the sentence through its last clause let through
@@ -129,6 +136,8 @@ class ProseFilter:
             g for g in (_grams(_tokens(LIST_MARK.sub("", ln), self._names)) for ln in self.answer_lines) if g
         ]
         self._facts = [g for g in (_grams(_tokens(f, self._names)) for f in self.facts) if g]
+        # Each name its own token: "然后从生成模型开始学" after "先从微积分开始学" names a step of its own (dev plan).
+        self._ours = [g for g in (_grams(_tokens(w, self._names, True)) for w in [self.start, *self.ours]) if g]
         # Names with a separator in them ("Encoder-only, decoder-only and encoder-decoder models", a title's
         # colon): a clause does not end inside one.
         self._split_names = [re.compile(re.escape(n), re.I) for n in self._names if PHRASE_END.search(n)]
@@ -192,6 +201,8 @@ class ProseFilter:
             return None  # our words (and a comma: "《Title》[1]是一篇论文，"): the model's clause decides
         if not self._stands(body.strip() if own is None else own):
             return None  # "…的意义在于它将": what follows makes it a clause, or the sentence is dropped
+        if self._echoes(text):
+            return None  # "[2]是一个进阶文档，" (our words for [2]): the model's next clause says what it covers
         return True
 
     def reason(self, text: str, prefix: bool = False) -> str | None:
@@ -233,13 +244,30 @@ class ProseFilter:
             return "restates the answer"
         if len(grams) >= (1 if prefix else 3) and any(len(grams & fact) / len(grams) >= COPY for fact in self._facts):
             return "copies the prompt"
-        if self._repeats(body):
+        if SENTENCE_END.search(text) and self._echoes(text):
+            return "echoes our words"  # a clause of them before it is held (_verdict): what follows may say more
+        if self._repeats(body) or (not prefix and self._repeats_clause(text[len(self._current) :])):
             return "repeated"
         if not self._citations_hold(body):
             return "citation"
         if SENTENCE_END.search(text) and not self._stands(body if own is None else own):
             return "not a clause"  # "…的意义在于它将。", "… matters because it is the."
+        if prefix and self._echoes(text, prefix=True):
+            return "echoes our words"  # held, as any failing prefix: the clause is judged whole at its end
         return self._unsettled(body, own) if prefix else None
+
+    def _echoes(self, text: str, prefix: bool = False) -> bool:
+        """What the model adds that is not shown yet (its words after our start, a sentence, or the clause just
+        finished) is our own words again: "《GPT论文精读》[1]是一个中级视频，讲述了一个中级视频。", "[1] GAN论文精读 (video): an
+        advanced video." (probe set, both shown before). Half its trigrams, as for restating a line."""
+        # What is not shown yet: the clause just finished, or the whole sentence while none of it showed.
+        body = LIST_MARK.sub("", text).strip()
+        own = self._own(body)
+        said = text[len(self._current) :] if self._shown and self._current else (own if own is not None else body)
+        grams = _grams(_tokens(said, self._names, True))
+        if prefix:  # what shows ahead of its clause's end cannot be taken back: any trigram of ours waits
+            return any(grams & g for g in self._ours)
+        return len(grams) >= 2 and any(len(grams & g) / len(grams) >= RESTATE for g in self._ours)
 
     def _unsettled(self, body: str, own: str | None) -> str | None:
         """Why a prefix that passes every check must still wait: what the next words decide. A run of the rules
@@ -248,6 +276,7 @@ class ProseFilter:
         that its source could be checked against ("[2] is a video that covers" waits for what it covers)."""
         if self._leak_begins(_tokens(body, ())):
             return "rules"
+
         if own is not None and (grams := _grams(_tokens(own, self._names))):
             if any(len(grams & line) / len(grams) >= RESTATE for line in self._lines):
                 return "restates the answer"
@@ -325,6 +354,20 @@ class ProseFilter:
                 return True
         return False
 
+    def _repeats_clause(self, clause: str) -> bool:
+        """The clause just finished is a clause of a sentence shown before, word for word, each name its own
+        token: the 0.5B gave the second resource the first one's description ("[2]是一个进阶文档，介绍了DeepSpeed
+        训练框架 Roadmap。" after "[1]是一个进阶网页，介绍了DeepSpeed训练框架 Roadmap。", probe set)."""
+        own = _tokens(clause, self._names, distinct=True)
+        if sum(not NAME_TOKEN.fullmatch(t) for t in own) < 3:
+            return False  # "它是" again is no repeated claim
+        key = " ".join(own)
+        for earlier in self._kept:
+            for part in CLAUSE_END.split(earlier):
+                if key == " ".join(_tokens(part, self._names, distinct=True)):
+                    return True
+        return False
+
     def _citations_hold(self, body: str) -> bool:
         """Every [n] names a source that carries what the sentence is about: its main topic (below), or the
         title of a resource it names (not another source's title)."""
@@ -353,7 +396,7 @@ class ProseFilter:
         tags = self._tags(untitled)
         claim = self._claim(untitled, tags)
         named = self.topics_of(CITE.sub(" ", claim)) or self.topics_of(CITE.sub(" ", untitled))
-        sentence_main = named[0] if named else None
+        sentence_main = next((t for t in named if t in self.subjects), named[0]) if named else None
         claims = []
         for m, tag in tags:
             before = self._last_clause(untitled[: m.start()])

@@ -79,6 +79,27 @@ QUESTIONS = [  # (intent, language, half, question): the split is the SHA-1 rule
     ("explain", "en", "test", "What is LoRA?"),
     ("explain", "en", "test", "What is KL divergence?"),
 ]
+# Tuning material, never a reported half: find questions written on 2026-12-02 (issue 25, find prose on the
+# test half 3 of 6) before any answer to them was seen, to diagnose find prose once the dev half showed no
+# failure. Half Chinese; kinds, levels, and topics the seed library has and lacks. `--split probe` runs them.
+PROBE = [
+    ("find", "zh", "probe", "有没有讲 GPT 的好视频？"),
+    ("find", "zh", "probe", "有没有讲扩散模型的论文？"),
+    ("find", "zh", "probe", "哪里有 PyTorch 的入门教程？"),
+    ("find", "zh", "probe", "有没有讲 DeepSpeed 的资料？"),
+    ("find", "zh", "probe", "推荐一本讲深度学习的书"),
+    ("find", "zh", "probe", "有没有关于 BERT 的好资料？"),
+    ("find", "zh", "probe", "有没有讲知识蒸馏的视频？"),
+    ("find", "zh", "probe", "有没有适合初学者的循环神经网络课程？"),
+    ("find", "en", "probe", "Where can I find a tutorial on LoRA?"),
+    ("find", "en", "probe", "Is there a good video on GANs?"),
+    ("find", "en", "probe", "Any beginner course on neural networks?"),
+    ("find", "en", "probe", "Where can I find the LLaMA paper?"),
+    ("find", "en", "probe", "Do you have a good article about prompt engineering?"),
+    ("find", "en", "probe", "Where can I find a tutorial on beam search?"),
+    ("find", "en", "probe", "Any advanced material on mixture of experts?"),
+    ("find", "en", "probe", "Is there example code for fine-tuning a transformer?"),
+]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")
 URL = re.compile(r"https?://[^\s)\]>]+")
@@ -93,6 +114,9 @@ REPEAT_JACCARD = 0.7
 
 
 def questions(half: str = "all") -> list[tuple[str, str, str, str]]:
+    """The questions of `half`: "dev", "test", "all" (both), or "probe" (PROBE, tuning material only)."""
+    if half == "probe":
+        return list(PROBE)
     return [q for q in QUESTIONS if half == "all" or q[2] == half]
 
 

@@ -15,11 +15,13 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 from prose_eval import (
+    PROBE,
     QUESTIONS,
     Recording,
     bad_citations,
     carried_topics,
     evaluate,
+    questions,
     restates,
     right_language,
     source_titles,
@@ -45,6 +47,13 @@ def test_the_question_set_is_bilingual_and_split_once_by_its_rule():
             ordered = sorted(group, key=lambda hq: hashlib.sha1(hq[1].encode()).hexdigest())
             k = len(ordered) // 2
             assert [h for h, _ in ordered] == ["dev"] * k + ["test"] * (len(ordered) - k), (intent, lang)
+
+
+def test_the_probe_set_is_apart_from_the_halves():
+    """PROBE is tuning material: its own questions, never in the dev or test half, half of them Chinese."""
+    assert questions("probe") == PROBE and not {q for *_, q in PROBE} & {q for *_, q in QUESTIONS}
+    assert {half for _, _, half, _ in PROBE} == {"probe"} and not [q for q in questions("all") if q[2] == "probe"]
+    assert sum(lang == "zh" for _, lang, _, _ in PROBE) * 2 == len(PROBE)
 
 
 def test_a_chinese_sentence_quoting_english_titles_is_in_the_right_language():
