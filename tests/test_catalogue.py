@@ -195,3 +195,22 @@ def test_resolve_and_graph_json_carry_both_descriptions(catalogue, tmp_path):
     assert len(nodes) == len(catalogue.topics)
     assert all(n["description"] and n["description_zh"] for n in nodes.values())
     assert nodes[words.id] == words.to_dict()
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        # 精读 in English: "an intensive reading of the GAN paper" is a 论文精读 video's subject.
+        ("an intensive reading of the GAN paper", "paper-reading"),
+        ("a close reading of a classic paper", "paper-reading"),
+        # "attention-based models" are transformers; "attention" alone stays the attention mechanism.
+        ("a tutorial on attention-based language models", "transformer"),
+        ("基于注意力的模型怎么训练", "transformer"),
+    ],
+)
+def test_english_paraphrases_of_chinese_titles_name_their_topic(catalogue, text, topic):
+    assert topic in Resolver(catalogue).mentions(text)
+
+
+def test_attention_alone_is_still_the_attention_mechanism(catalogue):
+    assert "transformer" not in Resolver(catalogue).mentions("how does attention work in seq2seq")
