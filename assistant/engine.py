@@ -446,7 +446,7 @@ class Assistant:
             titles={r.title for r in draft.resources} | {s.title for s in draft.sources},
             facts=draft.facts,
             start=start,
-            ours=[f"{s.title} ({s.kind}): {s.ours}" for s in draft.sources[:n_sources] if s.ours],
+            ours=[s.line(s.ours) for s in draft.sources[:n_sources] if s.ours],
             # A find sentence describes a resource for the asked topic: that is what it is about when it names it.
             subjects={t for t in intent.topics if t not in meta_topics} if intent.name == "find" else set(),
         )

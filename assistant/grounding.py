@@ -44,6 +44,11 @@ class PromptSource:
     topics: tuple[str, ...] = ()  # the topics the resource is about: what a sentence citing it may name
     ours: str = ""  # the words of ours that begin `text` (find's kind and level): no fact a sentence can add
 
+    def line(self, text: str) -> str:
+        """How the prompt shows this source after its [n]: "Title (kind): text" (the prose filter reads our own
+        words back in this shape)."""
+        return f"{self.title} ({self.kind}): {text}"
+
 
 @dataclass
 class Prompt:
@@ -54,9 +59,7 @@ class Prompt:
 def data_block(sources: list[PromptSource], outline: list[str], n: int) -> str:
     """The first n sources, numbered and delimited, then the facts (`outline`), without citations of sources
     beyond n (a fact stays in the prompt when its source did not fit; only its [n] goes)."""
-    block = "\n".join(
-        f"[{i}] {s.title} ({s.kind}): {sanitize_source_text(s.text)}" for i, s in enumerate(sources[:n], 1)
-    )
+    block = "\n".join(f"[{i}] {s.line(sanitize_source_text(s.text))}" for i, s in enumerate(sources[:n], 1))
     lines = [CITE.sub(lambda m: m.group(0) if 1 <= int(m.group(1)) <= n else "", ln).rstrip() for ln in outline]
     return f"<sources>\n{block}\n</sources>\n" + "\n".join(lines)
 
