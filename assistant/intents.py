@@ -740,7 +740,7 @@ def _pronoun_followup(
     base = _previous_subject(history, resolver, memo)
     if base is None:
         return None
-    topics = [t for t in base.topics if t in _own_topics(base, resolver)] or list(base.topics)
+    topics = _own_topics(base, resolver) or list(base.topics)
     # The question's own meta topics stay behind the subject ("有没有关于它的面试题": interview questions on
     # it): the answers and the search set such a topic aside when a real one is there (answers._subjects).
     about = _route_words(text, resolver, topics + [t for t in intent.topics if t not in topics])
