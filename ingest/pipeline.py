@@ -365,10 +365,15 @@ def _as_recorded(settings: Settings, meta: MetaStore, identity) -> bool:
 
 
 def _record_vectors(meta: MetaStore, vectors) -> None:
-    """What the store holds now, for the next ingest to trust without opening it (an embedded store only)."""
+    """What the store holds now, for the next ingest to trust without opening it, in a transaction of its own."""
+    with meta.transaction():
+        _write_vector_record(meta, vectors)
+
+
+def _write_vector_record(meta: MetaStore, vectors) -> None:
+    # Only an embedded store has a path to census; a Chroma server is always asked (see _as_recorded).
     if getattr(vectors, "path", None) is not None:
-        with meta.transaction():
-            vector_record.write(meta, vectors.path, vectors.embedder)
+        vector_record.write(meta, vectors.path, vectors.embedder)
 
 
 def _nothing_to_do(report: IngestReport, meta: MetaStore, graph_counts: tuple[int, int, int]) -> IngestReport:
@@ -543,8 +548,7 @@ def _collect_garbage(meta: MetaStore, vectors, have: set[str], chunks: list[Chun
         meta.set_meta("state", "clean")
         meta.set_meta("ingested_at", str(time.time()))
         # After the last vector write and with `clean`, so a record never describes a store being changed.
-        if getattr(vectors, "path", None) is not None:
-            vector_record.write(meta, vectors.path, vectors.embedder)
+        _write_vector_record(meta, vectors)
     return len(extra)
 
 
