@@ -24,7 +24,9 @@ topic's name ("## RLHF") adds that topic when it is a curated prerequisite of th
 (the InstructGPT paper there is an RLHF resource, though its title never says so). The links of a roadmap
 line are blanked out of it before it is read, since "参考大模型有ChatGLM，ChatGLM2，Alpaca" says what
 ChatGLM is, not what Alpaca is about; so are web addresses. What kind of resource it is (a `meta` topic:
-a roadmap, interview questions, a blog) only its own title can say, and only when it names no subject.
+a roadmap, interview questions, a paper reading) only its own title can say, beside the subject it names
+("GAN论文精读" is a GAN resource and a paper reading) unless in an everyday word (the catalogue's
+`everyday`: the "blog" of "Transformer非常经典好的blog" is its kind, not a list of blogs).
 Everything comes from the catalogue (names, aliases, levels), so new topic cards need no code here.
 bench/tagging_eval.py measures precision and recall on hand-labelled resources (tuned on its dev half).
 """
@@ -36,6 +38,7 @@ import itertools
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from studygraph.graph.catalogue import Catalogue
@@ -181,6 +184,7 @@ class Mention:
     start: int  # where in the text it was found
     end: int
     whole: bool = False  # the text is this one alias and nothing else ("## RLHF")
+    everyday: bool = False  # an ordinary word that is also the topic's name (the catalogue's `everyday`: "blog")
 
 
 class Tagger:
@@ -197,6 +201,7 @@ class Tagger:
         self._generic = _generic_aliases(by_alias, self._names, self._requires)
         # What kind of resource it is (a roadmap, interview questions) only its own title can say.
         self._meta = {t for t, topic in catalogue.topics.items() if topic.level == "meta"}
+        self._everyday = {normalise(word) for topic in catalogue.topics.values() for word in topic.everyday}
         # An alias without its spaces, in the singular too -> the alias ("multihead" -> "multi head").
         self._alias_of: dict[str, str] = {}
         for alias in by_alias:
@@ -239,14 +244,25 @@ class Tagger:
             # "ZeRO" and "RoPE" are coined; "Zero to Hero" and "rope" are the plain words they spell.
             plain = alias in self._coined and not named
             specific = whole or (not half and not plain and (alias not in self._generic or named))
-            out.append(Mention(self._by_alias[alias], specific, start, end, whole))
+            out.append(Mention(self._by_alias[alias], specific, start, end, whole, alias in self._everyday))
         return out
 
-    def _weighed(self, text: str, head: float, rest: float, meta: bool = True) -> dict[str, list[tuple[float, bool]]]:
-        """Each topic `text` names -> (weight, specific) of its mentions: `head` before the first
-        preposition outside a mention ("Scaling Laws | for Neural Language Models"), `rest` after it."""
+    def _subject(self, m: Mention) -> bool:
+        return m.topic not in self._meta
+
+    def _not_a_plain_kind_word(self, m: Mention) -> bool:
+        """Beside a subject, "博客" or "blog" says what kind of resource it is, which its kind already says;
+        "论文精读" and "面试题" say what is done with the subject."""
+        return not (m.topic in self._meta and m.everyday)
+
+    def _weighed(
+        self, text: str, head: float, rest: float, keep: Callable[[Mention], bool] | None = None
+    ) -> dict[str, list[tuple[float, bool]]]:
+        """Each topic `text` names (its mentions that `keep`) -> (weight, specific) of its mentions: `head`
+        before the first preposition outside a mention ("Scaling Laws | for Neural Language Models"),
+        `rest` after it."""
         text = _ADDRESS.sub(lambda m: " " * len(m.group(0)), text)
-        ms = [m for m in self.mentions(text) if meta or m.topic not in self._meta]
+        ms = [m for m in self.mentions(text) if keep is None or keep(m)]
         cut = next(
             (
                 p.start()
@@ -261,24 +277,32 @@ class Tagger:
         return out
 
     # -- scoring ---------------------------------------------------------------------------------------
+    def _title_zone(
+        self, title: str, keep: Callable[[Mention], bool] | None = None
+    ) -> dict[str, list[tuple[float, bool]]]:
+        """The title is one part of the evidence, its parts (name, subject, rest) merged."""
+        zone: dict[str, list[tuple[float, bool]]] = defaultdict(list)
+        for part, head, rest in _title_parts(title):
+            for t, ws in self._weighed(part, head, rest, keep).items():
+                zone[t] += ws
+        return zone
+
     def topics(self, evidence: Evidence) -> list[str]:
         """The topics `evidence` is about, best first (see the module docstring)."""
         names = (evidence.title, *evidence.links)
-        title: dict[str, list[tuple[float, bool]]] = defaultdict(list)  # the title is one part, its parts merged
-        for part, head, rest in _title_parts(evidence.title):
-            for t, ws in self._weighed(part, head, rest).items():
-                title[t] += ws
-        own = [title]
-        own += [
-            self._weighed(_without(line, names), LINE, LINE_REST, meta=False) for line in dict.fromkeys(evidence.lines)
+        lines = [
+            self._weighed(_without(line, names), LINE, LINE_REST, self._subject)
+            for line in dict.fromkeys(evidence.lines)
         ]
-        headings = [self._weighed(h, HEADING, HEADING, meta=False) for h in dict.fromkeys(evidence.headings)]
+        title = self._title_zone(evidence.title)
+        if any(t not in self._meta for zone in (title, *lines) for t in zone):  # the evidence names a subject
+            title = self._title_zone(evidence.title, self._not_a_plain_kind_word)
+        own = [title, *lines]
+        headings = [self._weighed(h, HEADING, HEADING, self._subject) for h in dict.fromkeys(evidence.headings)]
         # Generic words count only where nothing specific is said: not in the title and lines, and for the
         # headings' generic words, not in the headings either.
         own_specific = any(sp for zone in own for t, ws in zone.items() for _, sp in ws if t not in self._meta)
         heading_specific = own_specific or any(sp for zone in headings for ws in zone.values() for _, sp in ws)
-        if any(t not in self._meta for zone in own for t in zone):  # a title that names its subject
-            own = [{t: ws for t, ws in zone.items() if t not in self._meta} for zone in own]
         scores: dict[str, float] = defaultdict(float)
         order: dict[str, int] = {}
         for zones, specific_said in ((own, own_specific), (headings, heading_specific)):

@@ -114,7 +114,7 @@ LIBRARY = """\
 @pytest.mark.parametrize(
     "query, expected",
     [
-        ("Mu Li's paper walkthrough video", "GPT论文精读"),
+        ("a video by Mu Li", "GPT论文精读"),
         ("Beijing Academy of Artificial Intelligence large pretrained model", "智源“悟道”"),
         ("Andrew Ng's course on sequence models", "吴恩达深度学习课程第五课"),
     ],

@@ -84,7 +84,7 @@ def test_a_section_devoted_to_a_topic_holds_what_builds_directly_on_it(tagger):
     paper = "Training language models to follow instructions with human feedback"
     assert tagger.topics(Evidence(paper, (paper,), ("RLHF",), links=(paper,))) == ["instructgpt", "rlhf"]
     # Under a section on what it builds on, not on what builds on it.
-    assert tagger.topics(Evidence("GPT论文精读", headings=("GPT和大模型RLHF训练",))) == ["gpt"]
+    assert tagger.topics(Evidence("GPT论文精读", headings=("GPT和大模型RLHF训练",))) == ["gpt", "paper-reading"]
 
 
 def test_the_other_links_of_a_line_say_nothing_about_this_one(tagger):
@@ -102,6 +102,12 @@ def test_what_kind_of_resource_it_is_comes_from_its_own_title_only(tagger):
     chapter = "4: Naive Bayes, Text Classification, and Sentiment"
     textbook = Evidence(f"Speech and Language Processing — Ch {chapter}", (chapter,), ("课本",))
     assert tagger.topics(textbook) == ["naive-bayes", "text-classification", "sentiment-analysis"]
+
+
+def test_a_title_says_its_subject_and_its_kind_together(tagger):
+    assert tagger.topics(Evidence("GAN论文精读")) == ["gan", "paper-reading"]
+    assert tagger.topics(Evidence("Transformer论文精读")) == ["transformer", "paper-reading"]
+    assert tagger.topics(Evidence("Transformer面试题")) == ["transformer", "interview-prep"]
 
 
 def test_web_addresses_name_hosts_not_subjects(tagger):
