@@ -131,6 +131,10 @@ class Fusion:
     # function words of a description alone ("用", "让", "来"), and a title that happens to hold one is no more
     # about the question for it (as assistant/vocabulary.py reads a lone character: it proves nothing).
     lone_characters: bool = True
+    # Since 2026-12-02 (night): beside a subject, a broad topic the question names says what kind of resource it
+    # wants, not what it is about: "GPT 论文精读" asks for GPT, read as a paper reading; GAN论文精读 (tagged GAN
+    # and paper reading since graph/tagging.py puts a title's kind beside its subject) is not about a named topic.
+    subjects_fit: bool = True
 
     @property
     def tie(self) -> float:
@@ -750,7 +754,7 @@ class Retriever:
         for rid, share in self._identity_votes(lex, query.text, own_words) if f.identities else []:
             if share:
                 fused[rid] += f.identities * share / (f.k + 1)  # every resource of the one named: a first place each
-        subjects = [t for t in query.topics if t not in self.broad_topics]
+        subjects = self._subjects(query)
         if dense_hits and f.dense_names and subjects != list(query.topics):  # similarity without broad names
             subject_names = " ".join(self.topic_names.get(t, "") for t in subjects)
             dense_hits = self._dense_or_warn(f"{query.text} {subject_names}".strip(), over, lex)
@@ -775,7 +779,13 @@ class Retriever:
         if (ask or lang) and (f.fit_kinds or not query.kind) and not kind and ranked:
             floor = f.kind_floor if query.kind and ask == query.kind else f.fit_floor
             ranked = self._fit_first(
-                ranked, ask, resources, query.topics if f.fit_topics else (), lang, floor, query.wants == "explainer"
+                ranked,
+                ask,
+                resources,
+                self._about(query) if f.fit_topics else (),
+                lang,
+                floor,
+                query.wants == "explainer",
             )
         ranked = ranked[:k]
         out = []
@@ -852,16 +862,24 @@ class Retriever:
         chosen = {rid for rid, _ in fits}
         return fits + [kv for kv in ranked if kv[0] not in chosen]
 
+    def _subjects(self, query: Query) -> list[str]:
+        return [t for t in query.topics if t not in self.broad_topics]
+
+    def _about(self, query: Query) -> list[str]:
+        """The topics a result should be about to fit: the question's subjects, or its broad topics where it
+        names nothing else ("any good roadmaps?")."""
+        return (self.fusion.subjects_fit and self._subjects(query)) or list(query.topics)
+
     def _boost(self, query: Query, resource: Resource, kind: str | None) -> float:
         """Bounded evidence about fit, never about relevance: at most `Fusion.tie` in all."""
         f = self.fusion
         share = 0.0
-        wanted = set(query.topics)
+        wanted = set(self._about(query))
         if wanted & set(resource.topics):
             share += f.topic + (f.primary if resource.topics[0] in wanted else 0.0)
         asked_kind, ask = asked(query) if f.asked else (query.kind, query.wants)
         if asked_kind and not kind and resource.kind == asked_kind:
             share += f.kind
-        if query.wants and _fits(ask, resource, query.topics if f.fit_topics else (), teaching=f.teaching):
+        if query.wants and _fits(ask, resource, self._about(query) if f.fit_topics else (), teaching=f.teaching):
             share += f.fit
         return f.tie * min(share, 1.0)

@@ -181,6 +181,11 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
     ),
     # 2026-12-02 (evening): "where do I start" / "从哪开始学" read as an explainer ask (query.WANTS_HINTS "start").
     "default without where-to-start as an explainer ask": ("use-m3", replace(DEFAULT_FUSION, start=False), None),
+    "default with a broad topic beside a subject as one more subject": (
+        "use-m3",
+        replace(DEFAULT_FUSION, subjects_fit=False),
+        None,
+    ),
     "default (use-m3, fused + names + bounded boosts + fit-first + zh->en translation x0.5 + what fits the ask"
     " + names-table vote + the better of two dense places)": (
         "use-m3",

@@ -373,10 +373,31 @@ def test_where_to_start_asks_for_an_explainer(assistant):
 
 
 def test_a_kind_named_reaches_further_down_for_what_fits(assistant):
-    """A question naming a kind ("GPT 论文精读": Mu Li's readings are videos) reaches further for what fits: the two
-    videos about GPT first, not the GAN reading that scores higher on the words (Fusion.kind_floor)."""
-    first, second = (r.resource for r in assistant.search("GPT 论文精读", k=5)[:2])
-    assert first.kind == second.kind == "video" and first.topics[0] == second.topics[0] == "gpt", second.title
+    """A question naming a kind ("fine-tuning video") reaches further for what fits: the lecture on instruction
+    finetuning first, not the Colossal-AI code that scores higher on the words (Fusion.kind_floor)."""
+    first = assistant.search("fine-tuning video", k=5)[0].resource
+    assert first.kind == "video", first.title
+
+
+def test_a_broad_topic_beside_a_subject_says_what_kind_not_what_about(assistant):
+    """ "Transformer 论文精读" asks for the Transformer, read closely: Mu Li's Transformer reading first, then papers
+    on the Transformer's subject before his readings of GPT or GAN, which share only the broad topic paper reading
+    with the question; counted as a subject, that topic put them second (Fusion.subjects_fit)."""
+    from dataclasses import replace
+
+    retriever = assistant.retriever
+    default = retriever.fusion
+    try:
+        tops = {}
+        for subjects_fit in (True, False):
+            retriever.fusion = replace(default, subjects_fit=subjects_fit)
+            tops[subjects_fit] = [r.resource.title for r in assistant.search("Transformer 论文精读", k=5)[:3]]
+    finally:
+        retriever.fusion = default
+    first, *rest = tops[True]
+    assert first == "Transformer论文精读"
+    assert not any(title.endswith("论文精读") for title in rest), tops
+    assert any(title.endswith("论文精读") for title in tops[False][1:]), tops
 
 
 def test_an_explainer_asked_for_as_code_starts_with_code_that_teaches(assistant):
