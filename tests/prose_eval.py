@@ -100,6 +100,27 @@ PROBE = [
     ("find", "en", "probe", "Any advanced material on mixture of experts?"),
     ("find", "en", "probe", "Is there example code for fine-tuning a transformer?"),
 ]
+# A second probe, tuning material too, written on 2026-12-02 (night) before any answer to it was seen, once the
+# first probe showed no failure: finds whose best results have no web address (books on a roadmap line), whose
+# subject the library lacks, or that ask for a kind it hardly has. Half Chinese. `--split probe2` runs them.
+PROBE2 = [
+    ("find", "zh", "probe2", "有没有讲强化学习的入门资料？"),
+    ("find", "zh", "probe2", "推荐几本自然语言处理的经典教材"),
+    ("find", "zh", "probe2", "有没有讲 FlashAttention 的视频？"),
+    ("find", "zh", "probe2", "哪里能找到讲线性回归的课程？"),
+    ("find", "zh", "probe2", "有没有讲词向量的书？"),
+    ("find", "zh", "probe2", "有没有讲图神经网络的资料？"),
+    ("find", "zh", "probe2", "有没有讲大模型量化的文章？"),
+    ("find", "zh", "probe2", "推荐一个讲 Transformer 的中文视频"),
+    ("find", "en", "probe2", "Where can I find a good introduction to reinforcement learning?"),
+    ("find", "en", "probe2", "Any classic textbook on speech and language processing?"),
+    ("find", "en", "probe2", "Is there a video about FlashAttention?"),
+    ("find", "en", "probe2", "Do you have a book on machine learning basics?"),
+    ("find", "en", "probe2", "Any material on graph neural networks?"),
+    ("find", "en", "probe2", "Where can I read about model quantization?"),
+    ("find", "en", "probe2", "Is there a dataset for sentiment analysis?"),
+    ("find", "en", "probe2", "Any beginner-friendly material on word embeddings?"),
+]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")
 URL = re.compile(r"https?://[^\s)\]>]+")
@@ -114,9 +135,12 @@ REPEAT_JACCARD = 0.7
 
 
 def questions(half: str = "all") -> list[tuple[str, str, str, str]]:
-    """The questions of `half`: "dev", "test", "all" (both), or "probe" (PROBE, tuning material only)."""
+    """The questions of `half`: "dev", "test", "all" (both), "probe" or "probe2" (PROBE, PROBE2: tuning material
+    only)."""
     if half == "probe":
         return list(PROBE)
+    if half == "probe2":
+        return list(PROBE2)
     return [q for q in QUESTIONS if half == "all" or q[2] == half]
 
 
