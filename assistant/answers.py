@@ -106,7 +106,9 @@ def _cite(sources: list[PromptSource], picked: list[Resource]) -> str:
     """Number the picked resources as prompt sources and return their "[n] [m]" markers."""
     refs = []
     for r in picked:
-        if not r.url:  # the chat numbers its citations, links only: an unlinked book there has no number
+        # Linked resources only: the next, plan and explain jobs were measured so (a book on a roadmap line is
+        # described and cited by find alone, in the answer's own list order).
+        if not r.url:
             continue
         sources.append(PromptSource(r.title, r.url, r.kind, r.context, tuple(r.topics)))
         refs.append(f"[{len(sources)}]")
@@ -411,7 +413,10 @@ class Answers:
         # model describes those, it is not shown the list to copy.
         # Each begins with what it is and its level, in the question's language: our first words say so for
         # the top one only, and the 0.5B model then gave the next one a level of its own making (dev half).
-        linked = [(res.resource, found) for res, found in zip(results, payload.resources) if found.url]
+        # A book on a roadmap line has no web address but is a resource like any other: described and cited as
+        # one ("推荐几本 NLP 的经典教材" found only books and got no prose, probe set 2), in the answer's own order, so
+        # the [n] of our first words (prompts.subject_of) is the prompt's [n].
+        described = list(zip((res.resource for res in results), payload.resources))
         sources = [
             PromptSource(
                 r.title,
@@ -423,7 +428,7 @@ class Answers:
                 tuple(r.topics),
                 kind_words(r.kind, found.level, lang),
             )
-            for r, found in linked[:PROMPT_FIND]
+            for r, found in described[:PROMPT_FIND]
         ]
         lead = f"The best match is {sources[0].title} [1]" if sources else ""
         asked = [t for t in intent.topics if t in self.tg.plan_graph]
@@ -493,28 +498,46 @@ class Answers:
         article tagged only Colossal-AI, rightly dropped): the prose job is one sentence on the first one about a
         topic next to it in the map (a prerequisite or a next step) and how the two relate, from that edge;
         with none, no prose (whatever the model says it covers, no source supports)."""
-        lang, g = intent.lang, self.tg.plan_graph
-        for source in sources:
-            for topic in [about_topic] if about_topic else source.topics:
-                for subject in asked:
-                    if g.has_edge(topic, subject):
-                        how = _t(lang, "a prerequisite of {0}", "它是{0}的前置知识")
-                    elif g.has_edge(subject, topic):
-                        how = _t(lang, "a next step after {0}", "它是学完{0}之后的下一步")
-                    else:
-                        continue
-                    name, about = _name(self.tg, subject, lang), _name(self.tg, topic, lang)
-                    facts = [
-                        _t(
-                            lang,
-                            "Asked about: {} (no resource in the library is about it).",
-                            "所问主题：{}（资料库里没有讲它的资料）。",
-                        ).format(name),
-                        _t(lang, "[1] is about {}, {}.", "[1] 讲的是{}，{}。").format(about, how.format(name)),
-                    ]
-                    subject = (source.title, about)
-                    return Draft("find", text, payload, used, lead, facts, [source], "find_related", subject)
+        lang = intent.lang
+        pairs = [
+            (source, topic, subject)
+            for source in sources
+            for topic in ([about_topic] if about_topic else source.topics)
+            for subject in asked
+        ]
+        # A direct edge first; else one step further ("a good introduction to reinforcement learning" found the
+        # RLHF lecture: RLHF builds on PPO, which builds on it; probe set 2).
+        related = [(p, self._relation(p[1], p[2], lang, 1)) for p in pairs]
+        related += [(p, self._relation(p[1], p[2], lang, 2)) for p in pairs]
+        for (source, topic, subject), how in related:
+            if how:
+                name, about = _name(self.tg, subject, lang), _name(self.tg, topic, lang)
+                facts = [
+                    _t(
+                        lang,
+                        "Asked about: {} (no resource in the library is about it).",
+                        "所问主题：{}（资料库里没有讲它的资料）。",
+                    ).format(name),
+                    _t(lang, "[1] is about {}, {}.", "[1] 讲的是{}，{}。").format(about, how.format(name)),
+                ]
+                return Draft("find", text, payload, used, lead, facts, [source], "find_related", (source.title, about))
         return Draft("find", text, payload, used, lead, [], [])
+
+    def _relation(self, topic: str, subject: str, lang: str, steps: int) -> str:
+        """How `topic` stands to the asked `subject` in the map, `steps` edges apart, as find_related's words
+        ("{0}" the subject's name); "" where it does not."""
+        g = self.tg.plan_graph
+        if topic not in g or subject not in g or topic == subject:
+            return ""
+        if steps == 1:
+            if g.has_edge(topic, subject):
+                return _t(lang, "a prerequisite of {0}", "它是{0}的前置知识")
+            return _t(lang, "a next step after {0}", "它是学完{0}之后的下一步") if g.has_edge(subject, topic) else ""
+        if any(g.has_edge(topic, m) and g.has_edge(m, subject) for m in g.successors(topic)):
+            return _t(lang, "a prerequisite of {0}", "它是{0}的前置知识")
+        if any(g.has_edge(subject, m) and g.has_edge(m, topic) for m in g.successors(subject)):
+            return _t(lang, "a later topic that builds on {0}", "它建立在{0}的基础之上")
+        return ""
 
     def _level(self, resource: Resource, asked: list[str]) -> str:
         """The catalogue level of what the resource is found for: the asked topic it carries, else its first

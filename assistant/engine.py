@@ -483,16 +483,19 @@ class Assistant:
         return llm.stream(prompt.text, max_tokens, STOP, citation_grammar(n) if grammar else None), n, draft.lead
 
     def _citations(self, draft: Draft, prompt_sources, cited: set[int]) -> list[Citation]:
-        """Corpus URLs only, and only sources the answer used: linked in the text or cited as [n]."""
+        """Corpus URLs only, and only sources the answer used: linked in the text or cited as [n]; a prompt source
+        without a web address (a book on a roadmap line) by its title, where it is cited or in the answer's list."""
         out: dict[str, Citation] = {}
         # The prompt's sources first, in their [n] order: the chat numbers the citations from 1, so the n-th
         # citation must be the source the prose calls [n].
-        linked = {r.url for r in draft.resources}
-        candidates = [
-            (s.title, s.url, s.kind) for i, s in enumerate(prompt_sources, 1) if i in cited or s.url in linked
-        ]
-        candidates += [(r.title, r.url, r.kind) for r in draft.resources]
-        for title, url, kind in candidates:
-            if url and url in self._corpus_urls and url not in out:
-                out[url] = Citation(title, url, kind)
+        linked = {r.url for r in draft.resources if r.url}
+        listed = {(r.title, r.kind) for r in draft.resources if not r.url}
+        for i, s in enumerate(prompt_sources, 1):
+            if s.url and (i in cited or s.url in linked) and s.url in self._corpus_urls:
+                out.setdefault(s.url, Citation(s.title, s.url, s.kind))
+            elif not s.url and (i in cited or (s.title, s.kind) in listed):
+                out.setdefault(f"title:{s.title}", Citation(s.title, "", s.kind))
+        for r in draft.resources:
+            if r.url and r.url in self._corpus_urls:
+                out.setdefault(r.url, Citation(r.title, r.url, r.kind))
         return list(out.values())

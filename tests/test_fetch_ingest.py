@@ -111,7 +111,7 @@ def test_ask_cites_the_resource_only_its_page_text_could_find(fetched, site):
     answer = Assistant(settings).ask("where is a good explanation of the quokka gradient trick?")
     assert site.url("/en.html") in [c.url for c in answer.citations], answer.text
     corpus = set(by_url(settings))
-    assert all(c.url in corpus for c in answer.citations)
+    assert all(c.url in corpus for c in answer.citations if c.url)
 
 
 def test_injected_lines_in_a_page_never_enter_the_library(fetched, site):

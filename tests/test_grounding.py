@@ -295,7 +295,7 @@ def test_chat_prompt_gets_rules_then_sources_and_the_question(assistant, fake_ll
 def test_a_find_answers_n_is_the_n_th_source_the_chat_lists(tmp_path, fake_llm, embedder):
     """Issue 25's chat example ("The video … is [1]" while the chat's Sources [1] was InstructGPT): the chat
     numbers `citations` from 1, so the prose's [n] must be the n-th citation, even when the best match is a
-    book with no link (it cannot be a citation, so it is not a numbered source either)."""
+    book with no link: it is described and cited like the others, a citation by its title alone."""
     from studygraph.library import Library
 
     write(
@@ -315,7 +315,8 @@ def test_a_find_answers_n_is_the_n_th_source_the_chat_lists(tmp_path, fake_llm, 
     listed = answer.structured["resources"]
     assert any(r["url"] is None for r in listed), "the library's unlinked book is found too"
     shown = prompt_sources(llm.prompts[0])
-    unlinked = [r["title"] for r in listed if r["url"] is None]
-    assert shown and not set(unlinked) & set(shown.values()), "an unlinked resource is no numbered source"
+    assert list(shown.values()) == [r["title"] for r in listed[: len(shown)]], "the answer's own order"
     for n, title in shown.items():
         assert answer.citations[n - 1].title == title, (n, title, answer.citations)
+    assert listed[0]["url"] is None and answer.citations[0].title == listed[0]["title"], "the book, first"
+    assert answer.citations[0].url == "" and answer.citations[0].kind == "book", "cited by its title alone"

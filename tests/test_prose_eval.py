@@ -208,4 +208,4 @@ def test_ask_json_carries_chinese_prose_for_a_chinese_question(seed_library):
             from studygraph.store.meta import MetaStore
 
             corpus_urls = MetaStore(settings.meta_path, readonly=True).corpus_urls()
-        assert all(c["url"] in corpus_urls for c in out["citations"])
+        assert all(c["url"] in corpus_urls for c in out["citations"] if c["url"])

@@ -249,7 +249,7 @@ def test_ask_through_a_model_never_shows_it_or_cites_an_injection(hostile, embed
     for q in questions:
         answer = assistant.ask(q)
         assert not EVIL.search(answer.text), answer.text
-        assert all(c.url in REAL for c in answer.citations), answer.citations
+        assert all(c.url in REAL for c in answer.citations if c.url), answer.citations
         assert not EVIL.search(json.dumps(answer.structured, ensure_ascii=False))
     assert llm.prompts, "the model was asked"
     for prompt in llm.prompts:
