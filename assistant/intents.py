@@ -127,11 +127,20 @@ NEXT = _rx(
     r"\bwhat\s+next\b",
     r"\bwhat'?s\s+next\b",
     r"\bafter\s+(learning|finishing|i\s+(learn|finish))",
-    r"\blearn\s+after\b",
+    r"\b(learn|study|read|tackle|do)\s+after\b",  # "what should I study after the BERT paper"
     r"\bafter\s+\S+\s*\?*$",
+    # What follows a topic, or what now that one is done: "what comes after LoRA", "I finished BERT, now what?",
+    # "once I know attention, where do I go from here?". Asked before PROGRESS reads "I finished" as a report.
+    r"\bwhat\s+(comes|goes)\s+(after|next)\b",
+    r"\bwhat\s+follows\b",
+    r"\b(now|then)\s+what\b",
+    r"\bwhat\s+now\b",
+    r"\bwhere\s+(do|should|can)\s+i\s+go\s+(from\s+here|next|now)\b",
+    r"\b(once|after|now\s+that|when)\s+i('ve|\s+have)?\s+(know|learned|learnt|finished|mastered|completed|understand|"
+    r"got|done)\b.*\b(what|which|where)\b(?!\s*('s|is|are|was|were|does|did)\b)",  # not "..., what is DPO?"
     r"下一步",
     r"接下来",
-    r"(之后|以后|然后)(该|要|应该|可以)?(学|看)",
+    r"(之后|以后|然后|后面|后边|往后)(该|要|应该|可以|再)?(学|看)",  # "BERT 后面学什么"
     r"先学什么$",
     r"学完.{0,30}(之后|以后|后)",
     r"再学什么",

@@ -148,6 +148,33 @@ def test_explain_find_and_next_questions_stay_where_they_were(resolver, text, na
     assert topic is None or topic in intent.topics
 
 
+# What follows a topic, or what now that one is done, asks what to learn next: "I finished X, now what?" is no
+# report to mark, and "after I know X, what is Y?" still asks what Y is.
+NEXT_ROUTES = [
+    ("what follows RLHF in the curriculum?", "next", "rlhf"),
+    ("what goes after attention?", "next", "attention"),
+    ("I have finished the transformer lecture, what now?", "next", "transformer"),
+    ("done with LoRA. then what?", "next", "lora"),
+    ("now that I understand DPO, which topic should I pick up?", "next", "dpo"),
+    ("where do I go from here after BERT?", "next", "bert"),
+    ("what should I read after the BERT paper", "next", "bert"),
+    ("注意力机制后边该学什么", "next", "attention"),
+    ("LoRA 往后再学什么", "next", "lora"),
+    ("I finished the transformer lecture", "progress", "transformer"),
+]
+
+
+@pytest.mark.parametrize("text, name, topic", NEXT_ROUTES)
+def test_what_follows_a_topic_or_what_now_is_next(resolver, text, name, topic):
+    intent = route(text, resolver)
+    assert intent.name == name, intent
+    assert topic in intent.topics
+
+
+def test_a_known_topic_before_a_what_is_question_is_no_next_ask(resolver):
+    assert route("after I know attention, what is DPO?", resolver).name != "next"
+
+
 def test_kind_hints_and_language(resolver):
     assert kind_hint("a video about attention") == "video"
     assert kind_hint("B站 上的课") == "video"
