@@ -260,9 +260,18 @@ FIND = _rx(
     r"有没有",
     r"给我",
 )
+# What a learner asks for when they ask whether there is one ("is there a tutorial on X", "do you have notes on X").
+_RESOURCE_NOUN = (
+    r"(tutorial|guide|walk-?through|video|course|lecture|paper|book|blog|article|post|resource|material|notes|"
+    r"write-?up|notebook|introduction|intro|explanation|explainer|overview|cheat-?sheet|slides)s?"
+)
 # Asking where to find something is a search even when it names an explanation ("where can I find a good
 # introduction to RL" wants resources, not our two-line definition): checked before EXPLAIN.
 WHERE_FIND = _rx(
+    # Whether there is one: "is there a tutorial on X", "do you have a good video about X", "got any notes on X";
+    # a resource word within three words, so "is there a difference between X and Y" stays a question.
+    rf"\b((is|are)\s+there|do\s+you\s+(have|know)|have\s+you\s+got|^\W*got)\s+(a|an|any|some)\s+([\w-]+\s+){{0,3}}"
+    rf"{_RESOURCE_NOUN}\b",
     r"\bwhere\s+(can|could|do|should|would|might)\s+i\s+(find|get|read|learn|watch|look|start\s+reading)\b",
     r"\bwhere\s+(is|are)\s+(a|an|the|some|any)\b",
     r"\bwhere\s+to\s+(find|read|learn|get)\b",

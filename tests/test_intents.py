@@ -175,6 +175,26 @@ def test_a_known_topic_before_a_what_is_question_is_no_next_ask(resolver):
     assert route("after I know attention, what is DPO?", resolver).name != "next"
 
 
+# Whether there is a resource on X asks for it ("is there a tutorial on X"), but "is there a difference between
+# X and Y" asks about X.
+WHETHER_THERE_IS_ROUTES = [
+    ("are there any beginner-friendly guides to RLHF?", "find", "rlhf"),
+    ("do you know a good walkthrough of attention", "find", "attention"),
+    ("got any lecture notes on LoRA?", "find", "lora"),
+    ("do you have any intro to tokenization", "find", "tokenization"),
+    ("is there a short explainer for BERT?", "find", "bert"),
+    ("is there a difference between RLHF and DPO?", "explain", "rlhf"),
+    ("is there a reason attention is scaled?", "explain", "attention"),
+]
+
+
+@pytest.mark.parametrize("text, name, topic", WHETHER_THERE_IS_ROUTES)
+def test_whether_there_is_a_resource_on_a_topic_is_a_find(resolver, text, name, topic):
+    intent = route(text, resolver)
+    assert intent.name == name, intent
+    assert topic in intent.topics
+
+
 def test_kind_hints_and_language(resolver):
     assert kind_hint("a video about attention") == "video"
     assert kind_hint("B站 上的课") == "video"
