@@ -145,6 +145,14 @@ NEXT = _rx(
     r"学完.{0,30}(之后|以后|后)",
     r"再学什么",
 )
+# What must come before a goal: a plan for it, never a next list ("what should I learn before RLHF",
+# "学 RLHF 之前要学什么"). "要学 RLHF 得先学什么" names its goal ("要学 X") and asks what comes first: before X too.
+BEFORE = _rx(
+    r"\bbefore\b",
+    r"之前|前置",
+    r"(要|想|打算|准备|为了|如果要|如果想)(学|学习|学会|学懂|搞懂|弄懂|掌握|入门|看懂)[^，。,.？?]{1,30}[，,]?\s*"
+    r"(得|要|应该|该|需要|必须|最好)?先",
+)
 # "Where do I start?" asks what to learn first: a next list on its own, a plan when it names a goal ("我想学
 # RAG，该从哪开始").
 START = _rx(r"\bwhere\s+(should|do|can)\s+i\s+(start|begin)\b", r"从哪(里|儿)?(开始|入门|入手|学起)")
@@ -168,6 +176,13 @@ PLAN = _rx(
     r"\b(get|go|start|starting|come|coming)\s+from\s+(zero|scratch|nothing)\b",
     r"\bfrom\s+(zero|scratch|nothing|(a\s+|an?\s+|total\s+|complete\s+)?(beginner|novice|newbie))\s+to\b",
     r"\bget\s+started\s+(with|on|in)\b",
+    # Planning the study of X, or wanting to learn X: "I want to learn RLHF, how should I plan it?", "help me plan
+    # DPO", "I'd like to learn LoRA"; not "I want to learn what LoRA is" (an explain), "...more about X" nor
+    # "I want to learn something" (no subject to plan).
+    r"\b(help\s+me|how\s+(should|do|can|would|could)\s+i|let'?s|can\s+you)\s+plan\b",
+    r"\bplan\s+(it|this|that|out|my|the)\b",
+    r"\bi\s*('d|\s+would)?\s+(want|like|plan|hope|need)\s+to\s+(learn|study|master|get\s+into|pick\s+up)\b"
+    r"(?!\s+(what|how|why|whether|about|more|something|anything|stuff|new|things?)\b)",
     r"\b(prepare|get\s+ready)\s+(myself\s+)?(to\s+(learn|study|read|tackle)|for\s+(learning|studying|reading))\b",
     # An order to learn in, not the order of a model's layers ("what order are LayerNorm and the residual in").
     r"\b(what|which|right|best|good|sensible)\s+order\b(?=.*\b(learn|study|studying|read|tackle|cover)\b)",
@@ -192,6 +207,10 @@ PLAN = _rx(
     r"如何学",
     r"怎样学",
     r"学习(路线|路径|计划)",
+    # A plan asked for with the subject inside ("给我一个学习 RLHF 的计划", "帮我制定一个 LoRA 的学习规划").
+    r"(学|学习)[^，。,.？?]{0,20}(计划|规划|路线|路径)",
+    r"(制定|做|定|列|排)(一个|一份|个|份)?[^，。,.？?]{0,20}(计划|规划)",
+    r"先(学|掌握|了解|看|会|懂)(什么|哪些|啥)",  # with a goal (BEFORE) a plan; alone ("先学什么") NEXT
     r"路线图?",
     r"需要(先)?(学|掌握|会|懂)(什么|哪些|啥)",
     r"要(先)?(学|掌握|会|懂)(什么|哪些|啥)",
@@ -360,7 +379,10 @@ PLAN_WORDS = _rx(
     r"\b(get(ting)?|go(ing)?|start(ed|ing)?|begin(ning)?|come|coming|reach|approach|prepare|ready|work\s+up)\b",
     r"\b(from\s+)?(an?\s+)?(total\s+|complete\s+)?(zero|scratch|nothing|beginner|novice|newbie)\b",
     r"\b(order|path|roadmap|steps?|good|best|right|sensible|give|study(ing)?|pieces?|parts?|'s)\b",
+    r"\b(help|plan(ned|ning)?|out|let'?s|like|hope|pick\s+up|get\s+into)\b|'d\b",  # "help me plan it", "I'd like to"
     r"之前|前置(知识)?|先修|怎么学|如何学|需要|应该|掌握",
+    # "给我一个学习 X 的计划", "帮我制定 X 的规划", "为了学会 X，最好先…", "要学 X 得先学什么".
+    r"给我|帮我|制定|一个|一份|为了|(得|要|该|最好|必须)先|学会|学懂|搞懂|弄懂|看懂",
     r"我?想学|从零|零基础|从哪(里|儿)?|从|顺序|按|以|安排|规划|计划|准备|入手|开始|起步|上手|打基础|一步步|一步一步|系统地?|循序渐进地?|"
     r"做|哪|该|比较好|好|怎样|怎么样|怎么|如何|是|样|学起|一下|到|些",
 )
@@ -502,7 +524,7 @@ def _route_words(text: str, resolver: Resolver | None, subject: list[str] | None
         return make("chitchat")
     if QUIZ.search(text):
         return make("quiz")
-    before = re.search(r"\bbefore\b|之前|前置", text, re.I)
+    before = BEFORE.search(text)
     if NEXT.search(text) and not before:
         return make("next")
     if START.search(text) and not before and not topics:

@@ -108,6 +108,15 @@ PLAN_ROUTES = [
     ("学 RLHF 需要做哪些准备", "rlhf"),
     ("怎么一步步学会 LoRA", "lora"),
     ("从哪里开始学 LoRA", "lora"),
+    # Planning the study of X, or wanting to learn X; a plan asked for with the subject inside; what comes first
+    # for a goal the question names ("要学 X 得先学什么" is before X, not a next list).
+    ("help me plan my study of DPO", "dpo"),
+    ("I'd like to learn LoRA", "lora"),
+    ("can you plan out transformers for me?", "transformer"),
+    ("帮我制定一个 LoRA 的学习规划", "lora"),
+    ("给我一份学 DPO 的计划", "dpo"),
+    ("想搞懂 Transformer，应该先学什么", "transformer"),
+    ("为了学会 DPO，最好先掌握哪些", "dpo"),
 ]
 
 
@@ -131,6 +140,9 @@ NOT_PLAN_ROUTES = [
     ("Where can I find a good tutorial on RAG?", "find", "rag"),
     ("有没有讲 LoRA 的好资料", "find", "lora"),
     ("where should I start", "next", None),
+    ("我该先学什么", "next", None),  # what first, with no goal: a next list
+    ("I want to learn what LoRA is", "explain", "lora"),
+    ("I want to learn more about attention", "explain", "attention"),
     ("从哪里开始", "next", None),
     ("after learning LoRA, where should I start?", "next", "lora"),
     # The order of a model's parts and preparing data are not a study plan.
@@ -362,6 +374,9 @@ def test_a_long_conversation_routes_from_all_of_it(resolver):
         ("how do I get from zero to spiking neural networks", "spiking neural networks"),
         ("我想学脉冲神经网络，该从哪开始", "脉冲神经网络"),
         ("学脉冲神经网络的顺序是怎样的", "脉冲神经网络"),
+        ("help me plan quantum origami", "quantum origami"),
+        ("给我一个学习量子折纸的计划", "量子折纸"),
+        ("要学量子折纸得先学什么", "量子折纸"),
     ],
 )
 def test_a_plan_for_a_subject_the_map_lacks_names_it_without_the_question_around_it(resolver, text, subject):
