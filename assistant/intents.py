@@ -65,11 +65,21 @@ QUIZ = _rx(
     r"\btest\s+me\b",
     r"\bask\s+me\b.*questions?",
     r"\bexercises?\b",
+    # Questions to answer, or a check of what the learner knows: "practice questions on X", "test my knowledge of
+    # X", "check how well I understand X".
+    r"\b(practice|review|exam|test|sample|mock|self-?test)\s+(questions?|problems?)\b",
+    r"\bflash\s*cards?\b",
+    r"\b(test|check|assess|gauge|evaluate)\s+(my\s+(knowledge|understanding|grasp)|how\s+(well|much)\s+i\s+"
+    r"(know|understand))\b",
     r"面试题",
     r"面经",
     r"考考我",
     r"考我",
-    r"出.{0,3}题",
+    r"出(?!现|错).{0,3}题",  # "出道题", not "出现问题"
+    r"出(几|一些|些|点|一|两|三|五|十)(道|个|些)?[^，。,.？?]{0,20}题",  # "出几道注意力机制的题"
+    # A check of what the learner knows ("测试一下我对 BERT 的理解"), not of their config ("检查一下我的 LoRA 配置").
+    r"(测试|检验|检测|考察|考查|检查)(一下)?我[^，。,.？?]{0,20}(理解|掌握|水平|懂|会|学得)",
+    r"(测试|测验|自测|模拟)题|自测",
     r"八股",
     r"练习题",
     r"问我",

@@ -207,6 +207,30 @@ def test_whether_there_is_a_resource_on_a_topic_is_a_find(resolver, text, name, 
     assert topic in intent.topics
 
 
+# Questions to answer, or a check of what the learner knows, is a quiz; a problem that came up is not.
+QUIZ_ROUTES = [
+    ("check how well I understand attention", "quiz", "attention"),
+    ("any review questions on DPO?", "quiz", "dpo"),
+    ("make flashcards for LoRA", "quiz", "lora"),
+    ("assess my grasp of RLHF", "quiz", "rlhf"),
+    ("给我出一些 Transformer 的题目", "quiz", "transformer"),
+    ("考察一下我对 RLHF 的掌握", "quiz", "rlhf"),
+    ("来一套 DPO 自测题", "quiz", "dpo"),
+    ("LoRA 训练出现问题怎么办", "explain", "lora"),
+]
+
+
+@pytest.mark.parametrize("text, name, topic", QUIZ_ROUTES)
+def test_questions_to_answer_or_a_check_of_what_i_know_is_a_quiz(resolver, text, name, topic):
+    intent = route(text, resolver)
+    assert intent.name == name, intent
+    assert topic in intent.topics
+
+
+def test_checking_my_config_is_no_quiz(resolver):
+    assert route("检查一下我的 LoRA 配置", resolver).name != "quiz"
+
+
 def test_kind_hints_and_language(resolver):
     assert kind_hint("a video about attention") == "video"
     assert kind_hint("B站 上的课") == "video"
