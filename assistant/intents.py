@@ -228,7 +228,8 @@ PLAN = _rx(
     r"入门需要",
 )
 PROGRESS = _rx(
-    r"(?<!can\s)(?<!could\s)(?<!should\s)(?<!would\s)(?<!shall\s)(?<!may\s)(?<!do\s)(?<!where\s)"  # "can I read" asks
+    r"(?<!can\s)(?<!could\s)(?<!should\s)(?<!would\s)(?<!shall\s)(?<!may\s)(?<!do\s)(?<!where\s)"  # "can I read" asks,
+    r"(?<!have\s)(?<!did\s)"  # and so do "what have I learned", "did I read"
     r"\bi\s*('ve|\s+have)?\s+(just\s+|already\s+)?(finished|completed|done\s+with|watched|read|learned|learnt|studied)\b",
     r"\bi'?m\s+done\s+with\b",
     r"\bmark\b.*\b(done|finished|learned|complete)\b",
@@ -238,6 +239,18 @@ PROGRESS = _rx(
     r"(学完|看完|读完|完成)了",
     r"标记.*(完成|学完|已学)",
     r"我(已经)?(会|懂)了?",
+)
+# A question about the learner's own progress ("how am I doing so far?", "我的学习进度怎么样", "我学到哪了"), not a
+# report of it: the progress intent with no topic, so it is never searched for nor offered to be marked done.
+PROGRESS_ASK = _rx(
+    r"\bhow\s+(am\s+i|'m\s+i|have\s+i\s+been)\s+doing\b",
+    r"\b(my|our)\s+(study\s+|learning\s+|overall\s+)?progress\b",
+    r"\bhow\s+far\s+(have\s+i\s+(got|gotten|come)|along\s+am\s+i|am\s+i)\b",
+    r"\b(what|how\s+much)\s+have\s+i\s+(learned|learnt|done|finished|covered|studied|completed)(\s+so\s+far)?\W*$",
+    r"(我的|我)(学习)?进度|学习进度|进度(怎么样|如何|怎样)",
+    r"学到(哪|什么地方|第几)",
+    r"我(已经|目前|现在)?学(了|过|完了)(多少|哪些|什么)(了|呢)?\W*$",
+    r"(学习|学)的?(情况|进展)(怎么样|如何|怎样)",
 )
 EXPLAIN = _rx(
     r"\bwhat\s+(is|are|'s)\b",
@@ -539,6 +552,8 @@ def _route_words(text: str, resolver: Resolver | None, subject: list[str] | None
         return make("next")
     if START.search(text) and not before and not topics:
         return make("next")
+    if PROGRESS_ASK.search(text) and not topics:
+        return make("progress")  # answered with the help until progress has a summary of its own (answers.progress)
     plan = PLAN.search(text) or START.search(text)
     if plan and resolver is not None and not subject and (missing := missing_subject(text, resolver)):
         return replace(make("plan"), missing=missing)

@@ -231,6 +231,35 @@ def test_checking_my_config_is_no_quiz(resolver):
     assert route("检查一下我的 LoRA 配置", resolver).name != "quiz"
 
 
+# A question about the learner's own progress is the progress intent with no topic (never searched for, nor
+# offered to be marked done); a question about what was learned of a topic is no report of having learned it.
+PROGRESS_ASK_ROUTES = [
+    "how have I been doing?",
+    "how far along am I?",
+    "what have I learned so far?",
+    "can you show me my learning progress",
+    "我学了多少了",
+    "我目前学了哪些",
+    "学习情况怎么样",
+    "我的进度",
+]
+
+
+@pytest.mark.parametrize("text", PROGRESS_ASK_ROUTES)
+def test_a_question_about_my_progress_is_progress_with_no_topic(resolver, text):
+    intent = route(text, resolver)
+    assert (intent.name, intent.topics) == ("progress", []), intent
+    assert intent.lang == language(text)
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [("what have I learned about attention?", "explain"), ("how am I doing with attention?", "explain")],
+)
+def test_a_progress_question_about_a_topic_is_no_report(resolver, text, name):
+    assert route(text, resolver).name == name
+
+
 def test_kind_hints_and_language(resolver):
     assert kind_hint("a video about attention") == "video"
     assert kind_hint("B站 上的课") == "video"
