@@ -369,8 +369,12 @@ NOT_PRONOUN = _rx(
 )
 TOPIC_FOLLOWUP = _rx(r"^\W*(and\s+)?(what|how)\s+about\b", r"^\W*那.{1,30}呢\W*$", r"^\W*.{1,30}呢\W*$")
 CHITCHAT = _rx(
-    r"^\W*(hi|hello|hey|thanks|thank\s+you|good\s+(morning|evening)|bye)\b",
-    r"^\W*(你好|您好|嗨|谢谢|再见|早上好)",
+    r"^\W*(hi|hello|hey|thanks|thank\s+you|good\s+(morning|afternoon|evening|night|day)|bye)\b",
+    # Asking after the assistant ("how are you today?", "你最近好吗"): small talk, not a search for its words.
+    r"^\W*(hey\s+|hi\s+)?(how\s+(are\s+you|are\s+things|is\s+it\s+going|'s\s+it\s+going|do\s+you\s+do)|what'?s\s+up|"
+    r"nice\s+to\s+meet\s+you)\b",
+    r"^\W*(你好|您好|嗨|谢谢|多谢|再见|早上好|早安|下午好|晚上好|晚安|辛苦了)",
+    r"你(最近|今天)?(好吗|怎么样|还好吗)",
     r"\bweather\b",
     r"\bjoke\b",
     r"天气",

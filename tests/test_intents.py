@@ -260,6 +260,26 @@ def test_a_progress_question_about_a_topic_is_no_report(resolver, text, name):
     assert route(text, resolver).name == name
 
 
+# Asking after the assistant is small talk, not a search for its words; a question about a topic stays one.
+SMALL_TALK_ROUTES = [
+    ("hey there, how is it going?", "chitchat", None),
+    ("good afternoon!", "chitchat", None),
+    ("what's up", "chitchat", None),
+    ("nice to meet you", "chitchat", None),
+    ("你最近好吗", "chitchat", None),
+    ("晚上好", "chitchat", None),
+    ("how are you able to explain attention?", "explain", "attention"),
+    ("what's up with attention masks?", "explain", "attention-mask"),
+]
+
+
+@pytest.mark.parametrize("text, name, topic", SMALL_TALK_ROUTES)
+def test_asking_after_the_assistant_is_small_talk(resolver, text, name, topic):
+    intent = route(text, resolver)
+    assert intent.name == name, intent
+    assert topic is None or topic in intent.topics
+
+
 def test_kind_hints_and_language(resolver):
     assert kind_hint("a video about attention") == "video"
     assert kind_hint("B站 上的课") == "video"
