@@ -1,11 +1,13 @@
 """How many of the routing probe's questions (tests/routing_probe.py) route to the intent they should.
 
-    python -m bench.routing_probe [--json]
+    python -m bench.routing_probe [--json] [--holdout]
 
 Each question is routed on its own (no history) by `assistant.intents.route` with the resolver the app builds
 over the curated catalogue (studygraph/library.py builds the same over the catalogue plus the topics learned
 from a library; none is needed here). Prints the accuracy, by intent, and each miss: question, expected, got.
 The probe is tuning material: a miss is fixed by a phrasing family in assistant/intents.py, never one sentence.
+`--holdout` scores HOLDOUT instead, the questions written after the fixes and never tuned on (its misses are
+for reading, not for fixing one by one).
 """
 
 from __future__ import annotations
@@ -20,16 +22,16 @@ from pathlib import Path
 PROBE_FILE = Path(__file__).resolve().parent.parent / "tests" / "routing_probe.py"
 
 
-def load_probe(path: Path = PROBE_FILE) -> list[tuple[str, str]]:
-    """The PROBE list, loaded from its file (tests/ is not a package)."""
+def load_probe(path: Path = PROBE_FILE, name: str = "PROBE") -> list[tuple[str, str]]:
+    """The PROBE (or HOLDOUT) list, loaded from its file (tests/ is not a package)."""
     spec = importlib.util.spec_from_file_location("routing_probe_data", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return list(module.PROBE)
+    return list(getattr(module, name))
 
 
-def evaluate(probe: list[tuple[str, str]]) -> dict:
+def evaluate(probe: list[tuple[str, str]], name: str = "routing_probe") -> dict:
     from studygraph.assistant.intents import route
     from studygraph.graph.catalogue import load_catalogue
     from studygraph.graph.resolve import Resolver
@@ -46,7 +48,7 @@ def evaluate(probe: list[tuple[str, str]]) -> dict:
             misses.append({"question": question, "expected": expected, "got": got})
     n = sum(total.values())
     return {
-        "name": "routing_probe",
+        "name": name,
         "n": n,
         "right": sum(right.values()),
         "accuracy": round(sum(right.values()) / n, 4) if n else 0.0,
@@ -58,12 +60,14 @@ def evaluate(probe: list[tuple[str, str]]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.routing_probe")
     ap.add_argument("--json", action="store_true", help="one JSON object instead of the text report")
+    ap.add_argument("--holdout", action="store_true", help="score HOLDOUT (never tuned on) instead of PROBE")
     args = ap.parse_args(argv)
-    result = evaluate(load_probe())
+    which = "HOLDOUT" if args.holdout else "PROBE"
+    result = evaluate(load_probe(name=which), "routing_holdout" if args.holdout else "routing_probe")
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
-    print(f"routing probe: {result['right']}/{result['n']} = {result['accuracy']:.3f}")
+    print(f"routing {which.lower()}: {result['right']}/{result['n']} = {result['accuracy']:.3f}")
     print("by intent: " + ", ".join(f"{k} {v}" for k, v in result["by_intent"].items()))
     for miss in result["misses"]:
         print(f"  miss: {miss['question']!r}  expected {miss['expected']}, got {miss['got']}")
