@@ -142,7 +142,7 @@ NEXT = _rx(
     # What follows a topic, or what now that one is done: "what comes after LoRA", "I finished BERT, now what?",
     # "once I know attention, where do I go from here?". Asked before PROGRESS reads "I finished" as a report.
     r"\bwhat\s+(comes|goes)\s+(after|next)\b",
-    r"\bwhat\s+follows\b",
+    r"^\W*(and\s+|so\s+)?what\s+follows\b",  # a question; not "... judged with what follows"
     r"\b(now|then)\s+what\b",
     r"\bwhat\s+now\b",
     r"\bwhere\s+(do|should|can)\s+i\s+go\s+(from\s+here|next|now)\b",
@@ -188,11 +188,11 @@ PLAN = _rx(
     r"\bget\s+started\s+(with|on|in)\b",
     # Planning the study of X, or wanting to learn X: "I want to learn RLHF, how should I plan it?", "help me plan
     # DPO", "I'd like to learn LoRA"; not "I want to learn what LoRA is" (an explain), "...more about X" nor
-    # "I want to learn something" (no subject to plan).
+    # "I want to learn (something)" (no subject to plan).
     r"\b(help\s+me|how\s+(should|do|can|would|could)\s+i|let'?s|can\s+you)\s+plan\b",
     r"\bplan\s+(it|this|that|out|my|the)\b",
     r"\bi\s*('d|\s+would)?\s+(want|like|plan|hope|need)\s+to\s+(learn|study|master|get\s+into|pick\s+up)\b"
-    r"(?!\s+(what|how|why|whether|about|more|something|anything|stuff|new|things?)\b)",
+    r"(?!\s+(what|how|why|whether|about|more|something|anything|stuff|new|things?)\b|\W*$)",
     r"\b(prepare|get\s+ready)\s+(myself\s+)?(to\s+(learn|study|read|tackle)|for\s+(learning|studying|reading))\b",
     # An order to learn in, not the order of a model's layers ("what order are LayerNorm and the residual in").
     r"\b(what|which|right|best|good|sensible)\s+order\b(?=.*\b(learn|study|studying|read|tackle|cover)\b)",
@@ -438,6 +438,9 @@ def missing_subject(text: str, resolver: Resolver) -> str | None:
 
 
 _VAGUE = re.compile(
+    # When, not what: "how do I learn RLHF this week" plans RLHF ("这周学 RLHF 之前要学什么"). First, before "this".
+    r"\b((this|next|coming)\s+(week|month|year|weekend|semester|term|summer)|today|tonight|tomorrow|soon)\b|"
+    r"(这|本|下)(个?星期|周|个?月|学期)|今天|明天|今晚|周末|暑假|寒假|"
     r"哪些|哪|知识|东西|内容|方面|我|想|你|已经|学过|学会|还要|还|"
     r"\b(things?|stuff|topics?|which|know|first|want|we|you|that|this|these|those|it|them|there|then|so|well|"
     r"already|learned|learnt|studied|i've|have|if|up|by|with|where|want|can|could|would|give)\b"

@@ -117,6 +117,10 @@ PLAN_ROUTES = [
     ("给我一份学 DPO 的计划", "dpo"),
     ("想搞懂 Transformer，应该先学什么", "transformer"),
     ("为了学会 DPO，最好先掌握哪些", "dpo"),
+    # When is no part of the subject: not "the map has no 'rlhf this week'".
+    ("how do I learn RLHF this week", "rlhf"),
+    ("I want to learn DPO next month", "dpo"),
+    ("这周学 RLHF 之前要学什么", "rlhf"),
 ]
 
 
