@@ -76,7 +76,9 @@ QUIZ = _rx(
     r"考考我",
     r"考我",
     r"出(?!现|错).{0,3}题",  # "出道题", not "出现问题"
-    r"出(几|一些|些|点|一|两|三|五|十)(道|个|些)?[^，。,.？?]{0,20}题",  # "出几道注意力机制的题"
+    # "出几道注意力机制的题", "给我几道 RLHF 的练习".
+    r"(出|来|给我|做)(几|一些|些|点|一|两|三|五|十)(道|个|组|套|些)?[^，。,.？?]{0,20}(题|练习|测验)",
+    r"考(一下|一考)我",
     # A check of what the learner knows ("测试一下我对 BERT 的理解"), not of their config ("检查一下我的 LoRA 配置").
     r"(测试|检验|检测|考察|考查|检查)(一下)?我[^，。,.？?]{0,20}(理解|掌握|水平|懂|会|学得)",
     r"(测试|测验|自测|模拟)题|自测",
@@ -141,7 +143,8 @@ NEXT = _rx(
     r"\bafter\s+\S+\s*\?*$",
     # What follows a topic, or what now that one is done: "what comes after LoRA", "I finished BERT, now what?",
     # "once I know attention, where do I go from here?". Asked before PROGRESS reads "I finished" as a report.
-    r"\bwhat\s+(comes|goes)\s+(after|next)\b",
+    r"\bwhat\s+((should|would|will|does|do)\s+)?(comes?|goes?)\s+(after|next)\b",  # "what should come next"
+    r"\b(logical|natural|obvious|sensible)\s+(next|follow-?up|continuation)\b",  # "the logical follow-up"
     r"^\W*(and\s+|so\s+)?what\s+follows\b",  # a question; not "... judged with what follows"
     r"\b(now|then)\s+what\b",
     r"\bwhat\s+now\b",
@@ -150,9 +153,10 @@ NEXT = _rx(
     r"got|done)\b.*\b(what|which|where)\b(?!\s*('s|is|are|was|were|does|did)\b)",  # not "..., what is DPO?"
     r"下一步",
     r"接下来",
-    r"(之后|以后|然后|后面|后边|往后)(该|要|应该|可以|再)?(学|看)",  # "BERT 后面学什么"
+    r"(之后|以后|然后|后面|后边|往后|接着)(该|要|应该|可以|再)?(学|看)",  # "BERT 后面学什么", "接着学啥"
+    r"下一(个|门|项)[^，。,.？?]{0,6}(学|看|主题|话题)",  # "下一个学什么"
     r"先学什么$",
-    r"学完.{0,30}(之后|以后|后)",
+    r"(学完|看完|读完|学会|掌握了?|搞懂|弄懂).{0,30}(之后|以后|后)",  # "看完 BERT 之后…"
     r"再学什么",
 )
 # What must come before a goal: a plan for it, never a next list ("what should I learn before RLHF",
@@ -225,13 +229,16 @@ PLAN = _rx(
     r"需要(先)?(学|掌握|会|懂)(什么|哪些|啥)",
     r"要(先)?(学|掌握|会|懂)(什么|哪些|啥)",
     r"基础是什么",
+    # "入门 LoRA 要先具备哪些基础", "要有什么基础"; not "微调要有什么硬件".
+    r"(需要|要|得|应该)(先)?(具备(哪些|什么|啥|些什么)|(有|打下?)(哪些|什么|啥|些什么)(基础|知识|前提))",
     r"入门需要",
 )
 PROGRESS = _rx(
     r"(?<!can\s)(?<!could\s)(?<!should\s)(?<!would\s)(?<!shall\s)(?<!may\s)(?<!do\s)(?<!where\s)"  # "can I read" asks,
     r"(?<!have\s)(?<!did\s)"  # and so do "what have I learned", "did I read"
-    r"\bi\s*('ve|\s+have)?\s+(just\s+|already\s+)?(finished|completed|done\s+with|watched|read|learned|learnt|studied)\b",
-    r"\bi'?m\s+done\s+with\b",
+    r"\bi\s*('ve|\s+have)?\s+(just\s+|already\s+)?(finished|completed|done\s+with|watched|read|learned|learnt|studied|"
+    r"wrapped\s+up|got\s+through|worked\s+through|went\s+through|mastered)\b",
+    r"\bi'?m\s+(done|through|finished)\s+with\b",
     r"\bmark\b.*\b(done|finished|learned|complete)\b",
     r"\bi\s+(already\s+)?know\b",
     r"我?(已经)?(学完|看完|读完|做完|学会|掌握)了",
@@ -249,7 +256,7 @@ PROGRESS_ASK = _rx(
     r"\b(what|how\s+much)\s+have\s+i\s+(learned|learnt|done|finished|covered|studied|completed)(\s+so\s+far)?\W*$",
     r"(我的|我)(学习)?进度|学习进度|进度(怎么样|如何|怎样)",
     r"学到(哪|什么地方|第几)",
-    r"我(已经|目前|现在)?学(了|过|完了)(多少|哪些|什么)(了|呢)?\W*$",
+    r"我[^，。,.？?]{0,8}?学(了|过|完了)(多少|哪些|什么)(内容|东西|知识|主题|话题)?(了|呢)?\W*$",  # "我到现在学了哪些"
     r"(学习|学)的?(情况|进展)(怎么样|如何|怎样)",
 )
 EXPLAIN = _rx(
@@ -314,6 +321,7 @@ WHERE_FIND = _rx(
     # a resource word within three words, so "is there a difference between X and Y" stays a question.
     rf"\b((is|are)\s+there|do\s+you\s+(have|know)|have\s+you\s+got|^\W*got)\s+(a|an|any|some)\s+([\w-]+\s+){{0,3}}"
     rf"{_RESOURCE_NOUN}\b",
+    r"\b(point|direct|send)\s+me\s+(to|at|towards?)\b",  # "can you point me to a tutorial for DPO?"
     r"\bwhere\s+(can|could|do|should|would|might)\s+i\s+(find|get|read|learn|watch|look|start\s+reading)\b",
     r"\bwhere\s+(is|are)\s+(a|an|the|some|any)\b",
     r"\bwhere\s+to\s+(find|read|learn|get)\b",
@@ -409,7 +417,7 @@ PLAN_WORDS = _rx(
     r"\b(help|plan(ned|ning)?|out|let'?s|like|hope|pick\s+up|get\s+into)\b|'d\b",  # "help me plan it", "I'd like to"
     r"之前|前置(知识)?|先修|怎么学|如何学|需要|应该|掌握",
     # "给我一个学习 X 的计划", "帮我制定 X 的规划", "为了学会 X，最好先…", "要学 X 得先学什么".
-    r"给我|帮我|制定|一个|一份|为了|(得|要|该|最好|必须)先|学会|学懂|搞懂|弄懂|看懂",
+    r"给我|帮我|制定|一个|一份|为了|(得|要|该|最好|必须)先|学会|学懂|搞懂|弄懂|看懂|具备|(得|要)有|打下?(?=(哪些|什么|啥|些什么)?基础)",
     r"我?想学|从零|零基础|从哪(里|儿)?|从|顺序|按|以|安排|规划|计划|准备|入手|开始|起步|上手|打基础|一步步|一步一步|系统地?|循序渐进地?|"
     r"做|哪|该|比较好|好|怎样|怎么样|怎么|如何|是|样|学起|一下|到|些",
 )

@@ -117,6 +117,8 @@ PLAN_ROUTES = [
     ("给我一份学 DPO 的计划", "dpo"),
     ("想搞懂 Transformer，应该先学什么", "transformer"),
     ("为了学会 DPO，最好先掌握哪些", "dpo"),
+    ("学 RLHF 需要具备什么", "rlhf"),
+    ("想学 Transformer 得有哪些基础", "transformer"),
     # When is no part of the subject: not "the map has no 'rlhf this week'".
     ("how do I learn RLHF this week", "rlhf"),
     ("I want to learn DPO next month", "dpo"),
@@ -153,6 +155,7 @@ NOT_PLAN_ROUTES = [
     ("what order are LayerNorm and the residual applied in a transformer", "explain", "layer-normalization"),
     ("LayerNorm 和残差连接是什么顺序", "explain", "layer-normalization"),
     ("微调需要准备什么数据", "explain", "fine-tuning"),
+    ("微调要有什么硬件", "explain", "fine-tuning"),
     ("how do I prepare a dataset for BERT fine-tuning?", "find", "bert"),
 ]
 
@@ -176,7 +179,15 @@ NEXT_ROUTES = [
     ("what should I read after the BERT paper", "next", "bert"),
     ("注意力机制后边该学什么", "next", "attention"),
     ("LoRA 往后再学什么", "next", "lora"),
+    ("what would come after DPO?", "next", "dpo"),
+    ("what's the natural next step after BERT?", "next", "bert"),
+    ("读完 BERT 论文以后看什么", "next", "bert"),
+    ("掌握 LoRA 以后呢", "next", "lora"),
+    ("RLHF 搞定了，接着看什么", "next", "rlhf"),
+    ("学完注意力机制，下一个该学哪个主题", "next", "attention"),
     ("I finished the transformer lecture", "progress", "transformer"),
+    ("I got through the attention chapter", "progress", "attention"),
+    ("I'm through with the DPO paper", "progress", "dpo"),
 ]
 
 
@@ -199,6 +210,7 @@ WHETHER_THERE_IS_ROUTES = [
     ("got any lecture notes on LoRA?", "find", "lora"),
     ("do you have any intro to tokenization", "find", "tokenization"),
     ("is there a short explainer for BERT?", "find", "bert"),
+    ("could you direct me to notes on RLHF", "find", "rlhf"),
     ("is there a difference between RLHF and DPO?", "explain", "rlhf"),
     ("is there a reason attention is scaled?", "explain", "attention"),
 ]
@@ -220,6 +232,8 @@ QUIZ_ROUTES = [
     ("给我出一些 Transformer 的题目", "quiz", "transformer"),
     ("考察一下我对 RLHF 的掌握", "quiz", "rlhf"),
     ("来一套 DPO 自测题", "quiz", "dpo"),
+    ("做几道 Transformer 练习", "quiz", "transformer"),
+    ("考一下我注意力机制", "quiz", "attention"),
     ("LoRA 训练出现问题怎么办", "explain", "lora"),
 ]
 
@@ -246,6 +260,7 @@ PROGRESS_ASK_ROUTES = [
     "我目前学了哪些",
     "学习情况怎么样",
     "我的进度",
+    "我这段时间都学了哪些东西",
 ]
 
 
