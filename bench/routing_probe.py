@@ -6,8 +6,8 @@ Each question is routed on its own (no history) by `assistant.intents.route` wit
 over the curated catalogue (studygraph/library.py builds the same over the catalogue plus the topics learned
 from a library; none is needed here). Prints the accuracy, by intent, and each miss: question, expected, got.
 The probe is tuning material: a miss is fixed by a phrasing family in assistant/intents.py, never one sentence.
-`--holdout` scores HOLDOUT instead, the questions written after the fixes and never tuned on (its misses are
-for reading, not for fixing one by one).
+`--holdout` scores HOLDOUT2 instead, questions written after the fixes and never tuned on (its misses are for
+reading, not for fixing); `--holdout HOLDOUT` the first holdout, whose misses were fixed by families since.
 """
 
 from __future__ import annotations
@@ -60,10 +60,15 @@ def evaluate(probe: list[tuple[str, str]], name: str = "routing_probe") -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.routing_probe")
     ap.add_argument("--json", action="store_true", help="one JSON object instead of the text report")
-    ap.add_argument("--holdout", action="store_true", help="score HOLDOUT (never tuned on) instead of PROBE")
+    ap.add_argument(
+        "--holdout",
+        nargs="?",
+        const="HOLDOUT2",
+        help="score a holdout instead of PROBE: HOLDOUT2 (never tuned on, the default) or HOLDOUT (tuned on since)",
+    )
     args = ap.parse_args(argv)
-    which = "HOLDOUT" if args.holdout else "PROBE"
-    result = evaluate(load_probe(name=which), "routing_holdout" if args.holdout else "routing_probe")
+    which = args.holdout or "PROBE"
+    result = evaluate(load_probe(name=which), f"routing_{which.lower()}")
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0

@@ -5,7 +5,9 @@ them, and the router's families were then widened until the probe read right. A 
 family in assistant/intents.py, tested in tests/test_intents.py with new sentences, never one probe sentence.
 Run it with `python -m bench.routing_probe`. No test functions here, so pytest collects nothing from it.
 
-HOLDOUT was written after the fixes, before it was run, and is never tuned on: its figure is the honest one.
+HOLDOUT was written after the first fixes, before it was run; its misses then showed more families, so it is
+tuning material now too. HOLDOUT2 was written after those, before it was run, and is never tuned on: its figure
+is the honest one.
 
 Half English, half Chinese, over every intent the router has (assistant.intents.INTENTS). A plan for "what
 comes before X" is the intent "plan"; "what comes after X" is "next".
@@ -78,7 +80,7 @@ PROBE: list[tuple[str, str]] = [
     ("早上好", "chitchat"),
 ]
 
-# Written after the PROBE fixes and before running them: reported apart, never tuned on.
+# Written after the PROBE fixes and before running them (14/24); its misses were then fixed by families.
 HOLDOUT: list[tuple[str, str]] = [
     ("I'm through with the attention chapter, what should come next?", "next"),
     ("having learned BERT, what's the logical follow-up?", "next"),
@@ -104,4 +106,32 @@ HOLDOUT: list[tuple[str, str]] = [
     ("我到现在一共学了哪些内容", "progress"),
     ("Transformer 我已经看完了", "progress"),
     ("哈喽", "chitchat"),
+]
+
+# Written after the HOLDOUT fixes and before running them: reported apart, never tuned on.
+HOLDOUT2: list[tuple[str, str]] = [
+    ("ok I've got the hang of LoRA, where to next?", "next"),
+    ("what topic builds on attention?", "next"),
+    ("know of any decent course covering RLHF?", "find"),
+    ("I need a reference for the BERT paper", "find"),
+    ("map out a route for me to reach DPO", "plan"),
+    ("which topics should I cover before diving into transformers?", "plan"),
+    ("could you break down how tokenization works?", "explain"),
+    ("what exactly is RLHF?", "explain"),
+    ("hit me with a couple of questions on LoRA", "quiz"),
+    ("let's do a quick quiz about DPO", "quiz"),
+    ("have I made any progress this week?", "progress"),
+    ("I've now read through the attention chapter", "progress"),
+    ("学会 RLHF 以后还能学点什么", "next"),
+    ("Transformer 之后一般学什么", "next"),
+    ("求推荐 LoRA 的学习视频", "find"),
+    ("有什么讲 DPO 的文章吗", "find"),
+    ("零基础怎么学到 RLHF", "plan"),
+    ("学 BERT 前需要哪些前提知识", "plan"),
+    ("通俗讲一下分词", "explain"),
+    ("注意力机制到底是干什么的", "explain"),
+    ("出一套 Transformer 的小测验", "quiz"),
+    ("拿 LoRA 的问题考考我吧", "quiz"),
+    ("我最近的学习情况如何", "progress"),
+    ("我搞懂 DPO 了", "progress"),
 ]
