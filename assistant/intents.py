@@ -65,11 +65,23 @@ QUIZ = _rx(
     r"\btest\s+me\b",
     r"\bask\s+me\b.*questions?",
     r"\bexercises?\b",
+    # Questions to answer, or a check of what the learner knows: "practice questions on X", "test my knowledge of
+    # X", "check how well I understand X".
+    r"\b(practice|review|exam|test|sample|mock|self-?test)\s+(questions?|problems?)\b",
+    r"\bflash\s*cards?\b",
+    r"\b(test|check|assess|gauge|evaluate)\s+(my\s+(knowledge|understanding|grasp)|how\s+(well|much)\s+i\s+"
+    r"(know|understand))\b",
     r"面试题",
     r"面经",
     r"考考我",
     r"考我",
-    r"出.{0,3}题",
+    r"出(?!现|错).{0,3}题",  # "出道题", not "出现问题"
+    # "出几道注意力机制的题", "给我几道 RLHF 的练习".
+    r"(出|来|给我|做)(几|一些|些|点|一|两|三|五|十)(道|个|组|套|些)?[^，。,.？?]{0,20}(题|练习|测验)",
+    r"考(一下|一考)我",
+    # A check of what the learner knows ("测试一下我对 BERT 的理解"), not of their config ("检查一下我的 LoRA 配置").
+    r"(测试|检验|检测|考察|考查|检查)(一下)?我[^，。,.？?]{0,20}(理解|掌握|水平|懂|会|学得)",
+    r"(测试|测验|自测|模拟)题|自测",
     r"八股",
     r"练习题",
     r"问我",
@@ -127,14 +139,33 @@ NEXT = _rx(
     r"\bwhat\s+next\b",
     r"\bwhat'?s\s+next\b",
     r"\bafter\s+(learning|finishing|i\s+(learn|finish))",
-    r"\blearn\s+after\b",
+    r"\b(learn|study|read|tackle|do)\s+after\b",  # "what should I study after the BERT paper"
     r"\bafter\s+\S+\s*\?*$",
+    # What follows a topic, or what now that one is done: "what comes after LoRA", "I finished BERT, now what?",
+    # "once I know attention, where do I go from here?". Asked before PROGRESS reads "I finished" as a report.
+    r"\bwhat\s+((should|would|will|does|do)\s+)?(comes?|goes?)\s+(after|next)\b",  # "what should come next"
+    r"\b(logical|natural|obvious|sensible)\s+(next|follow-?up|continuation)\b",  # "the logical follow-up"
+    r"^\W*(and\s+|so\s+)?what\s+follows\b",  # a question; not "... judged with what follows"
+    r"\b(now|then)\s+what\b",
+    r"\bwhat\s+now\b",
+    r"\bwhere\s+(do|should|can)\s+i\s+go\s+(from\s+here|next|now)\b",
+    r"\b(once|after|now\s+that|when)\s+i('ve|\s+have)?\s+(know|learned|learnt|finished|mastered|completed|understand|"
+    r"got|done)\b.*\b(what|which|where)\b(?!\s*('s|is|are|was|were|does|did)\b)",  # not "..., what is DPO?"
     r"下一步",
     r"接下来",
-    r"(之后|以后|然后)(该|要|应该|可以)?(学|看)",
+    r"(之后|以后|然后|后面|后边|往后|接着)(该|要|应该|可以|再)?(学|看)",  # "BERT 后面学什么", "接着学啥"
+    r"下一(个|门|项)[^，。,.？?]{0,6}(学|看|主题|话题)",  # "下一个学什么"
     r"先学什么$",
-    r"学完.{0,30}(之后|以后|后)",
+    r"(学完|看完|读完|学会|掌握了?|搞懂|弄懂).{0,30}(之后|以后|后)",  # "看完 BERT 之后…"
     r"再学什么",
+)
+# What must come before a goal: a plan for it, never a next list ("what should I learn before RLHF",
+# "学 RLHF 之前要学什么"). "要学 RLHF 得先学什么" names its goal ("要学 X") and asks what comes first: before X too.
+BEFORE = _rx(
+    r"\bbefore\b",
+    r"之前|前置",
+    r"(要|想|打算|准备|为了|如果要|如果想)(学|学习|学会|学懂|搞懂|弄懂|掌握|入门|看懂)[^，。,.？?]{1,30}[，,]?\s*"
+    r"(得|要|应该|该|需要|必须|最好)?先",
 )
 # "Where do I start?" asks what to learn first: a next list on its own, a plan when it names a goal ("我想学
 # RAG，该从哪开始").
@@ -159,6 +190,13 @@ PLAN = _rx(
     r"\b(get|go|start|starting|come|coming)\s+from\s+(zero|scratch|nothing)\b",
     r"\bfrom\s+(zero|scratch|nothing|(a\s+|an?\s+|total\s+|complete\s+)?(beginner|novice|newbie))\s+to\b",
     r"\bget\s+started\s+(with|on|in)\b",
+    # Planning the study of X, or wanting to learn X: "I want to learn RLHF, how should I plan it?", "help me plan
+    # DPO", "I'd like to learn LoRA"; not "I want to learn what LoRA is" (an explain), "...more about X" nor
+    # "I want to learn (something)" (no subject to plan).
+    r"\b(help\s+me|how\s+(should|do|can|would|could)\s+i|let'?s|can\s+you)\s+plan\b",
+    r"\bplan\s+(it|this|that|out|my|the)\b",
+    r"\bi\s*('d|\s+would)?\s+(want|like|plan|hope|need)\s+to\s+(learn|study|master|get\s+into|pick\s+up)\b"
+    r"(?!\s+(what|how|why|whether|about|more|something|anything|stuff|new|things?)\b|\W*$)",
     r"\b(prepare|get\s+ready)\s+(myself\s+)?(to\s+(learn|study|read|tackle)|for\s+(learning|studying|reading))\b",
     # An order to learn in, not the order of a model's layers ("what order are LayerNorm and the residual in").
     r"\b(what|which|right|best|good|sensible)\s+order\b(?=.*\b(learn|study|studying|read|tackle|cover)\b)",
@@ -183,16 +221,24 @@ PLAN = _rx(
     r"如何学",
     r"怎样学",
     r"学习(路线|路径|计划)",
+    # A plan asked for with the subject inside ("给我一个学习 RLHF 的计划", "帮我制定一个 LoRA 的学习规划").
+    r"(学|学习)[^，。,.？?]{0,20}(计划|规划|路线|路径)",
+    r"(制定|做|定|列|排)(一个|一份|个|份)?[^，。,.？?]{0,20}(计划|规划)",
+    r"先(学|掌握|了解|看|会|懂)(什么|哪些|啥)",  # with a goal (BEFORE) a plan; alone ("先学什么") NEXT
     r"路线图?",
     r"需要(先)?(学|掌握|会|懂)(什么|哪些|啥)",
     r"要(先)?(学|掌握|会|懂)(什么|哪些|啥)",
     r"基础是什么",
+    # "入门 LoRA 要先具备哪些基础", "要有什么基础"; not "微调要有什么硬件".
+    r"(需要|要|得|应该)(先)?(具备(哪些|什么|啥|些什么)|(有|打下?)(哪些|什么|啥|些什么)(基础|知识|前提))",
     r"入门需要",
 )
 PROGRESS = _rx(
-    r"(?<!can\s)(?<!could\s)(?<!should\s)(?<!would\s)(?<!shall\s)(?<!may\s)(?<!do\s)(?<!where\s)"  # "can I read" asks
-    r"\bi\s*('ve|\s+have)?\s+(just\s+|already\s+)?(finished|completed|done\s+with|watched|read|learned|learnt|studied)\b",
-    r"\bi'?m\s+done\s+with\b",
+    r"(?<!can\s)(?<!could\s)(?<!should\s)(?<!would\s)(?<!shall\s)(?<!may\s)(?<!do\s)(?<!where\s)"  # "can I read" asks,
+    r"(?<!have\s)(?<!did\s)"  # and so do "what have I learned", "did I read"
+    r"\bi\s*('ve|\s+have)?\s+(just\s+|already\s+)?(finished|completed|done\s+with|watched|read|learned|learnt|studied|"
+    r"wrapped\s+up|got\s+through|worked\s+through|went\s+through|mastered)\b",
+    r"\bi'?m\s+(done|through|finished)\s+with\b",
     r"\bmark\b.*\b(done|finished|learned|complete)\b",
     r"\bi\s+(already\s+)?know\b",
     r"我?(已经)?(学完|看完|读完|做完|学会|掌握)了",
@@ -200,6 +246,18 @@ PROGRESS = _rx(
     r"(学完|看完|读完|完成)了",
     r"标记.*(完成|学完|已学)",
     r"我(已经)?(会|懂)了?",
+)
+# A question about the learner's own progress ("how am I doing so far?", "我的学习进度怎么样", "我学到哪了"), not a
+# report of it: the progress intent with no topic, so it is never searched for nor offered to be marked done.
+PROGRESS_ASK = _rx(
+    r"\bhow\s+(am\s+i|'m\s+i|have\s+i\s+been)\s+doing\b",
+    r"\b(my|our)\s+(study\s+|learning\s+|overall\s+)?progress\b",
+    r"\bhow\s+far\s+(have\s+i\s+(got|gotten|come)|along\s+am\s+i|am\s+i)\b",
+    r"\b(what|how\s+much)\s+have\s+i\s+(learned|learnt|done|finished|covered|studied|completed)(\s+so\s+far)?\W*$",
+    r"(我的|我)(学习)?进度|学习进度|进度(怎么样|如何|怎样)",
+    r"学到(哪|什么地方|第几)",
+    r"我[^，。,.？?]{0,8}?学(了|过|完了)(多少|哪些|什么)(内容|东西|知识|主题|话题)?(了|呢)?\W*$",  # "我到现在学了哪些"
+    r"(学习|学)的?(情况|进展)(怎么样|如何|怎样)",
 )
 EXPLAIN = _rx(
     r"\bwhat\s+(is|are|'s)\b",
@@ -251,9 +309,19 @@ FIND = _rx(
     r"有没有",
     r"给我",
 )
+# What a learner asks for when they ask whether there is one ("is there a tutorial on X", "do you have notes on X").
+_RESOURCE_NOUN = (
+    r"(tutorial|guide|walk-?through|video|course|lecture|paper|book|blog|article|post|resource|material|notes|"
+    r"write-?up|notebook|introduction|intro|explanation|explainer|overview|cheat-?sheet|slides)s?"
+)
 # Asking where to find something is a search even when it names an explanation ("where can I find a good
 # introduction to RL" wants resources, not our two-line definition): checked before EXPLAIN.
 WHERE_FIND = _rx(
+    # Whether there is one: "is there a tutorial on X", "do you have a good video about X", "got any notes on X";
+    # a resource word within three words, so "is there a difference between X and Y" stays a question.
+    rf"\b((is|are)\s+there|do\s+you\s+(have|know)|have\s+you\s+got|^\W*got)\s+(a|an|any|some)\s+([\w-]+\s+){{0,3}}"
+    rf"{_RESOURCE_NOUN}\b",
+    r"\b(point|direct|send)\s+me\s+(to|at|towards?)\b",  # "can you point me to a tutorial for DPO?"
     r"\bwhere\s+(can|could|do|should|would|might)\s+i\s+(find|get|read|learn|watch|look|start\s+reading)\b",
     r"\bwhere\s+(is|are)\s+(a|an|the|some|any)\b",
     r"\bwhere\s+to\s+(find|read|learn|get)\b",
@@ -309,8 +377,12 @@ NOT_PRONOUN = _rx(
 )
 TOPIC_FOLLOWUP = _rx(r"^\W*(and\s+)?(what|how)\s+about\b", r"^\W*那.{1,30}呢\W*$", r"^\W*.{1,30}呢\W*$")
 CHITCHAT = _rx(
-    r"^\W*(hi|hello|hey|thanks|thank\s+you|good\s+(morning|evening)|bye)\b",
-    r"^\W*(你好|您好|嗨|谢谢|再见|早上好)",
+    r"^\W*(hi|hello|hey|thanks|thank\s+you|good\s+(morning|afternoon|evening|night|day)|bye)\b",
+    # Asking after the assistant ("how are you today?", "你最近好吗"): small talk, not a search for its words.
+    r"^\W*(hey\s+|hi\s+)?(how\s+(are\s+you|are\s+things|is\s+it\s+going|'s\s+it\s+going|do\s+you\s+do)|what'?s\s+up|"
+    r"nice\s+to\s+meet\s+you)\b",
+    r"^\W*(你好|您好|嗨|谢谢|多谢|再见|早上好|早安|下午好|晚上好|晚安|辛苦了)",
+    r"你(最近|今天)?(好吗|怎么样|还好吗)",
     r"\bweather\b",
     r"\bjoke\b",
     r"天气",
@@ -342,7 +414,10 @@ PLAN_WORDS = _rx(
     r"\b(get(ting)?|go(ing)?|start(ed|ing)?|begin(ning)?|come|coming|reach|approach|prepare|ready|work\s+up)\b",
     r"\b(from\s+)?(an?\s+)?(total\s+|complete\s+)?(zero|scratch|nothing|beginner|novice|newbie)\b",
     r"\b(order|path|roadmap|steps?|good|best|right|sensible|give|study(ing)?|pieces?|parts?|'s)\b",
+    r"\b(help|plan(ned|ning)?|out|let'?s|like|hope|pick\s+up|get\s+into)\b|'d\b",  # "help me plan it", "I'd like to"
     r"之前|前置(知识)?|先修|怎么学|如何学|需要|应该|掌握",
+    # "给我一个学习 X 的计划", "帮我制定 X 的规划", "为了学会 X，最好先…", "要学 X 得先学什么".
+    r"给我|帮我|制定|一个|一份|为了|(得|要|该|最好|必须)先|学会|学懂|搞懂|弄懂|看懂|具备|(得|要)有|打下?(?=(哪些|什么|啥|些什么)?基础)",
     r"我?想学|从零|零基础|从哪(里|儿)?|从|顺序|按|以|安排|规划|计划|准备|入手|开始|起步|上手|打基础|一步步|一步一步|系统地?|循序渐进地?|"
     r"做|哪|该|比较好|好|怎样|怎么样|怎么|如何|是|样|学起|一下|到|些",
 )
@@ -371,6 +446,9 @@ def missing_subject(text: str, resolver: Resolver) -> str | None:
 
 
 _VAGUE = re.compile(
+    # When, not what: "how do I learn RLHF this week" plans RLHF ("这周学 RLHF 之前要学什么"). First, before "this".
+    r"\b((this|next|coming)\s+(week|month|year|weekend|semester|term|summer)|today|tonight|tomorrow|soon)\b|"
+    r"(这|本|下)(个?星期|周|个?月|学期)|今天|明天|今晚|周末|暑假|寒假|"
     r"哪些|哪|知识|东西|内容|方面|我|想|你|已经|学过|学会|还要|还|"
     r"\b(things?|stuff|topics?|which|know|first|want|we|you|that|this|these|those|it|them|there|then|so|well|"
     r"already|learned|learnt|studied|i've|have|if|up|by|with|where|want|can|could|would|give)\b"
@@ -484,11 +562,13 @@ def _route_words(text: str, resolver: Resolver | None, subject: list[str] | None
         return make("chitchat")
     if QUIZ.search(text):
         return make("quiz")
-    before = re.search(r"\bbefore\b|之前|前置", text, re.I)
+    before = BEFORE.search(text)
     if NEXT.search(text) and not before:
         return make("next")
     if START.search(text) and not before and not topics:
         return make("next")
+    if PROGRESS_ASK.search(text) and not topics:
+        return make("progress")  # answered with the help until progress has a summary of its own (answers.progress)
     plan = PLAN.search(text) or START.search(text)
     if plan and resolver is not None and not subject and (missing := missing_subject(text, resolver)):
         return replace(make("plan"), missing=missing)

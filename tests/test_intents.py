@@ -108,6 +108,21 @@ PLAN_ROUTES = [
     ("学 RLHF 需要做哪些准备", "rlhf"),
     ("怎么一步步学会 LoRA", "lora"),
     ("从哪里开始学 LoRA", "lora"),
+    # Planning the study of X, or wanting to learn X; a plan asked for with the subject inside; what comes first
+    # for a goal the question names ("要学 X 得先学什么" is before X, not a next list).
+    ("help me plan my study of DPO", "dpo"),
+    ("I'd like to learn LoRA", "lora"),
+    ("can you plan out transformers for me?", "transformer"),
+    ("帮我制定一个 LoRA 的学习规划", "lora"),
+    ("给我一份学 DPO 的计划", "dpo"),
+    ("想搞懂 Transformer，应该先学什么", "transformer"),
+    ("为了学会 DPO，最好先掌握哪些", "dpo"),
+    ("学 RLHF 需要具备什么", "rlhf"),
+    ("想学 Transformer 得有哪些基础", "transformer"),
+    # When is no part of the subject: not "the map has no 'rlhf this week'".
+    ("how do I learn RLHF this week", "rlhf"),
+    ("I want to learn DPO next month", "dpo"),
+    ("这周学 RLHF 之前要学什么", "rlhf"),
 ]
 
 
@@ -131,18 +146,154 @@ NOT_PLAN_ROUTES = [
     ("Where can I find a good tutorial on RAG?", "find", "rag"),
     ("有没有讲 LoRA 的好资料", "find", "lora"),
     ("where should I start", "next", None),
+    ("我该先学什么", "next", None),  # what first, with no goal: a next list
+    ("I want to learn what LoRA is", "explain", "lora"),
+    ("I want to learn more about attention", "explain", "attention"),
     ("从哪里开始", "next", None),
     ("after learning LoRA, where should I start?", "next", "lora"),
     # The order of a model's parts and preparing data are not a study plan.
     ("what order are LayerNorm and the residual applied in a transformer", "explain", "layer-normalization"),
     ("LayerNorm 和残差连接是什么顺序", "explain", "layer-normalization"),
     ("微调需要准备什么数据", "explain", "fine-tuning"),
+    ("微调要有什么硬件", "explain", "fine-tuning"),
     ("how do I prepare a dataset for BERT fine-tuning?", "find", "bert"),
 ]
 
 
 @pytest.mark.parametrize("text, name, topic", NOT_PLAN_ROUTES)
 def test_explain_find_and_next_questions_stay_where_they_were(resolver, text, name, topic):
+    intent = route(text, resolver)
+    assert intent.name == name, intent
+    assert topic is None or topic in intent.topics
+
+
+# What follows a topic, or what now that one is done, asks what to learn next: "I finished X, now what?" is no
+# report to mark, and "after I know X, what is Y?" still asks what Y is.
+NEXT_ROUTES = [
+    ("what follows RLHF in the curriculum?", "next", "rlhf"),
+    ("what goes after attention?", "next", "attention"),
+    ("I have finished the transformer lecture, what now?", "next", "transformer"),
+    ("done with LoRA. then what?", "next", "lora"),
+    ("now that I understand DPO, which topic should I pick up?", "next", "dpo"),
+    ("where do I go from here after BERT?", "next", "bert"),
+    ("what should I read after the BERT paper", "next", "bert"),
+    ("注意力机制后边该学什么", "next", "attention"),
+    ("LoRA 往后再学什么", "next", "lora"),
+    ("what would come after DPO?", "next", "dpo"),
+    ("what's the natural next step after BERT?", "next", "bert"),
+    ("读完 BERT 论文以后看什么", "next", "bert"),
+    ("掌握 LoRA 以后呢", "next", "lora"),
+    ("RLHF 搞定了，接着看什么", "next", "rlhf"),
+    ("学完注意力机制，下一个该学哪个主题", "next", "attention"),
+    ("I finished the transformer lecture", "progress", "transformer"),
+    ("I got through the attention chapter", "progress", "attention"),
+    ("I'm through with the DPO paper", "progress", "dpo"),
+]
+
+
+@pytest.mark.parametrize("text, name, topic", NEXT_ROUTES)
+def test_what_follows_a_topic_or_what_now_is_next(resolver, text, name, topic):
+    intent = route(text, resolver)
+    assert intent.name == name, intent
+    assert topic in intent.topics
+
+
+def test_a_known_topic_before_a_what_is_question_is_no_next_ask(resolver):
+    assert route("after I know attention, what is DPO?", resolver).name != "next"
+
+
+# Whether there is a resource on X asks for it ("is there a tutorial on X"), but "is there a difference between
+# X and Y" asks about X.
+WHETHER_THERE_IS_ROUTES = [
+    ("are there any beginner-friendly guides to RLHF?", "find", "rlhf"),
+    ("do you know a good walkthrough of attention", "find", "attention"),
+    ("got any lecture notes on LoRA?", "find", "lora"),
+    ("do you have any intro to tokenization", "find", "tokenization"),
+    ("is there a short explainer for BERT?", "find", "bert"),
+    ("could you direct me to notes on RLHF", "find", "rlhf"),
+    ("is there a difference between RLHF and DPO?", "explain", "rlhf"),
+    ("is there a reason attention is scaled?", "explain", "attention"),
+]
+
+
+@pytest.mark.parametrize("text, name, topic", WHETHER_THERE_IS_ROUTES)
+def test_whether_there_is_a_resource_on_a_topic_is_a_find(resolver, text, name, topic):
+    intent = route(text, resolver)
+    assert intent.name == name, intent
+    assert topic in intent.topics
+
+
+# Questions to answer, or a check of what the learner knows, is a quiz; a problem that came up is not.
+QUIZ_ROUTES = [
+    ("check how well I understand attention", "quiz", "attention"),
+    ("any review questions on DPO?", "quiz", "dpo"),
+    ("make flashcards for LoRA", "quiz", "lora"),
+    ("assess my grasp of RLHF", "quiz", "rlhf"),
+    ("给我出一些 Transformer 的题目", "quiz", "transformer"),
+    ("考察一下我对 RLHF 的掌握", "quiz", "rlhf"),
+    ("来一套 DPO 自测题", "quiz", "dpo"),
+    ("做几道 Transformer 练习", "quiz", "transformer"),
+    ("考一下我注意力机制", "quiz", "attention"),
+    ("LoRA 训练出现问题怎么办", "explain", "lora"),
+]
+
+
+@pytest.mark.parametrize("text, name, topic", QUIZ_ROUTES)
+def test_questions_to_answer_or_a_check_of_what_i_know_is_a_quiz(resolver, text, name, topic):
+    intent = route(text, resolver)
+    assert intent.name == name, intent
+    assert topic in intent.topics
+
+
+def test_checking_my_config_is_no_quiz(resolver):
+    assert route("检查一下我的 LoRA 配置", resolver).name != "quiz"
+
+
+# A question about the learner's own progress is the progress intent with no topic (never searched for, nor
+# offered to be marked done); a question about what was learned of a topic is no report of having learned it.
+PROGRESS_ASK_ROUTES = [
+    "how have I been doing?",
+    "how far along am I?",
+    "what have I learned so far?",
+    "can you show me my learning progress",
+    "我学了多少了",
+    "我目前学了哪些",
+    "学习情况怎么样",
+    "我的进度",
+    "我这段时间都学了哪些东西",
+]
+
+
+@pytest.mark.parametrize("text", PROGRESS_ASK_ROUTES)
+def test_a_question_about_my_progress_is_progress_with_no_topic(resolver, text):
+    intent = route(text, resolver)
+    assert (intent.name, intent.topics) == ("progress", []), intent
+    assert intent.lang == language(text)
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [("what have I learned about attention?", "explain"), ("how am I doing with attention?", "explain")],
+)
+def test_a_progress_question_about_a_topic_is_no_report(resolver, text, name):
+    assert route(text, resolver).name == name
+
+
+# Asking after the assistant is small talk, not a search for its words; a question about a topic stays one.
+SMALL_TALK_ROUTES = [
+    ("hey there, how is it going?", "chitchat", None),
+    ("good afternoon!", "chitchat", None),
+    ("what's up", "chitchat", None),
+    ("nice to meet you", "chitchat", None),
+    ("你最近好吗", "chitchat", None),
+    ("晚上好", "chitchat", None),
+    ("how are you able to explain attention?", "explain", "attention"),
+    ("what's up with attention masks?", "explain", "attention-mask"),
+]
+
+
+@pytest.mark.parametrize("text, name, topic", SMALL_TALK_ROUTES)
+def test_asking_after_the_assistant_is_small_talk(resolver, text, name, topic):
     intent = route(text, resolver)
     assert intent.name == name, intent
     assert topic is None or topic in intent.topics
@@ -315,6 +466,9 @@ def test_a_long_conversation_routes_from_all_of_it(resolver):
         ("how do I get from zero to spiking neural networks", "spiking neural networks"),
         ("我想学脉冲神经网络，该从哪开始", "脉冲神经网络"),
         ("学脉冲神经网络的顺序是怎样的", "脉冲神经网络"),
+        ("help me plan quantum origami", "quantum origami"),
+        ("给我一个学习量子折纸的计划", "量子折纸"),
+        ("要学量子折纸得先学什么", "量子折纸"),
     ],
 )
 def test_a_plan_for_a_subject_the_map_lacks_names_it_without_the_question_around_it(resolver, text, subject):
