@@ -29,6 +29,7 @@ from studygraph.assistant.payloads import (
     ProgressPayload,
     QuizPayload,
     QuizQuestion,
+    ReportPayload,
     ResourceRef,
     TopicCard,
     TopicRef,
@@ -652,8 +653,8 @@ class Answers:
         subjects = _subjects(tg, intent.topics)
         items = [topic_key(t) for t in subjects] + [r.id for r in resources]
         names = [_name(tg, t, lang) for t in subjects] + [r.title for r in resources]
-        if not items:
-            return self.chitchat(intent)
+        if not items:  # "how am I doing so far?": nothing to mark, where the learner stands
+            return self.report(intent)
         joined = render.escape(("、" if lang == "zh" else ", ").join(names))
         text = _t(
             lang,
@@ -673,6 +674,18 @@ class Answers:
             Confirm(items, "done"), [_topic_ref(tg, t) for t in subjects], [ResourceRef.of(r) for r in resources]
         )
         return Draft("progress", text, payload, list(resources))
+
+    def report(self, intent: Intent) -> Draft:
+        """What is done and being learned, by the learner's marks (and what the conversation said they know),
+        and the first suggestions of a next answer."""
+        tg = self.tg
+        known = self.known_in(intent)
+        by_name = lambda ids: sorted((_topic_ref(tg, t) for t in ids if t in tg.catalogue.topics), key=lambda r: r.name)  # noqa: E731
+        suggested = next_topics(tg, known, self.learning, k=3)
+        payload = ReportPayload(
+            by_name(known), by_name(self.learning - known), [TopicRef.of(n.topic) for n in suggested]
+        )
+        return Draft("progress", render.report(payload, intent.lang), payload)
 
     # -- chitchat ---------------------------------------------------------------------------------
     def chitchat(self, intent: Intent) -> Draft:

@@ -233,13 +233,34 @@ class WhyPayload(_Plain):
 
 
 @dataclass
+class ReportPayload(_Plain):
+    """Where the learner stands ("how am I doing so far?", "我的学习进度怎么样"): what is marked done, what is being
+    learned, and the first suggestions of what to learn next."""
+
+    done: list[TopicRef]
+    learning: list[TopicRef]
+    next: list[TopicRef]
+
+    def topic_ids(self) -> set[str]:
+        return {t.id for t in (*self.done, *self.learning, *self.next)}
+
+
+@dataclass
 class ChitchatPayload(_Plain):
     def topic_ids(self) -> set[str]:
         return set()
 
 
 Payload = Union[
-    PlanPayload, NextPayload, FindPayload, ExplainPayload, QuizPayload, ProgressPayload, WhyPayload, ChitchatPayload
+    PlanPayload,
+    NextPayload,
+    FindPayload,
+    ExplainPayload,
+    QuizPayload,
+    ProgressPayload,
+    ReportPayload,
+    WhyPayload,
+    ChitchatPayload,
 ]
 
 

@@ -25,6 +25,7 @@ from studygraph.assistant.payloads import (
     NextPayload,
     PlanPayload,
     PlanStep,
+    ReportPayload,
     ResourceRef,
     WhyPayload,
 )
@@ -247,6 +248,37 @@ def explain(payload: ExplainPayload, lang: str, labels: Labels | None = None, le
         post if payload.leads_to else "",
         resources,
     )
+
+
+# -- report -------------------------------------------------------------------------------------------------
+REPORT_NAMES = 8  # done or learning topics named before "and N more"
+
+
+def report(payload: ReportPayload, lang: str) -> str:
+    """Where the learner stands: done and learning topics (the first few by name), then what to learn next."""
+
+    def names(refs) -> str:
+        shown = _sep(lang).join(escape(display_name(r.name, r.zh, lang)) for r in refs[:REPORT_NAMES])
+        more = len(refs) - REPORT_NAMES
+        return shown + (_t(lang, f" and {more} more", f" 等 {len(refs)} 个") if more > 0 else "")
+
+    if not payload.done and not payload.learning:
+        head = _t(
+            lang,
+            "Nothing is marked done or in progress yet. Tell me what you have learned (\"I know Python and "
+            "linear regression\") or mark it with `studygraph mark`.",
+            "还没有标记为已完成或正在学习的主题。告诉我你学过什么（“我已经学会了 Python 和线性回归”），或用 `studygraph mark` 标记。",
+        )
+    else:
+        done = _t(lang, f"Done ({len(payload.done)}): ", f"已完成（{len(payload.done)} 个）：") + names(payload.done)
+        learning = _t(lang, "Learning: ", "正在学：") + names(payload.learning)
+        head = blocks(done if payload.done else "", learning if payload.learning else "")
+    if not payload.next:
+        return head
+    ahead = _t(lang, "What to learn next: ", "接下来可以学：") + _sep(lang).join(
+        escape(display_name(r.name, r.zh, lang)) for r in payload.next
+    )
+    return blocks(head, ahead, _t(lang, 'Ask "what should I learn next?" for why.', "问“下一步学什么？”可以看到原因。"))
 
 
 # -- why ----------------------------------------------------------------------------------------------------

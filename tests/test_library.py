@@ -369,3 +369,26 @@ def test_an_mcp_client_is_told_what_was_corrected_in_every_name_it_gives(library
     assert [c["corrections"] for c in out["plan"]["known_corrected"]] == [attention]
     assert [c["corrections"] for c in out["next"]["corrected"]] == [attention]
     assert out["mark"]["marked"] == ["topic:attention"] and out["mark"]["corrected"][0]["corrections"] == attention
+
+
+def test_how_am_i_doing_reports_what_is_done_and_what_comes_next(tmp_path, library_dir):
+    """A progress question with nothing to mark ("how am I doing so far?") is a report: the topics marked done,
+    in the question's language, and the first suggestions of what to learn next, none of them done."""
+    import shutil
+
+    from studygraph import Library
+
+    data, corpus = library_dir
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    lib = Library.open(copy, corpus_dirs=[corpus], llm_backend="none")
+    lib.mark(["transformer", "attention"], "done")
+    report = lib.ask("how am I doing so far?")
+    assert report.intent == "progress" and "confirm" not in report.structured
+    done = {t["id"] for t in report.structured["done"]}
+    assert {"transformer", "attention"} <= done
+    ahead = [t["id"] for t in report.structured["next"]]
+    assert ahead and not set(ahead) & done
+    assert "Done (" in report.answer and "Transformer" in report.answer
+    chinese = lib.ask("我的学习进度怎么样")
+    assert chinese.intent == "progress" and "已完成" in chinese.answer
