@@ -401,11 +401,8 @@ class Answers:
     # -- find -------------------------------------------------------------------------------------
     def find(self, intent: Intent, results: list) -> Draft:
         lang = intent.lang
-        payload = FindPayload(
-            [replace(FoundResource.of(res), level=self._level(res.resource, intent.topics)) for res in results],
-            list(intent.topics),
-            intent.kind,
-        )
+        found = [replace(FoundResource.of(res), level=self._level(res.resource, intent.topics)) for res in results]
+        payload = FindPayload(found, list(intent.topics), intent.kind, self._absent(intent, results))
         text = render.find(payload, lang, intent.page, self._asked(intent))
         if not results:
             return self._find_nearby(intent, text, payload)
@@ -439,6 +436,16 @@ class Answers:
             # nothing matched, a resource next to the subject in the map (probe set: no prose before).
             return related if related.job else self._find_nearby(intent, text, payload, used)
         return Draft("find", text, payload, used, lead, [], sources)
+
+    def _absent(self, intent: Intent, results: list) -> list[TopicRef]:
+        """The subjects the question names (in the map, not broad) that none of the found resources is about:
+        "a good introduction to reinforcement learning" over a library whose nearest are RLHF lectures."""
+        if not results:
+            return []
+        about = {t for res in results for t in res.resource.topics}
+        g, topics = self.tg.plan_graph, self.tg.catalogue.topics
+        subjects = [t for t in intent.topics if t in g and topics[t].level != "meta"]
+        return [_topic_ref(self.tg, t) for t in subjects if t not in about]
 
     def _asked(self, intent: Intent) -> str:
         """What a find searched, as "nothing matches" quotes it: a follow-up's earlier subject ("Softmax" after

@@ -142,6 +142,7 @@ class FindPayload(_Plain):
     resources: list[FoundResource]
     topics: list[str] = field(default_factory=list)  # the topics the question named
     kind: str | None = None  # the kind it asked for
+    absent: list[TopicRef] = field(default_factory=list)  # the named subjects no listed resource is about
 
     def topic_ids(self) -> set[str]:
         return set(self.topics)

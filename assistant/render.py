@@ -200,11 +200,17 @@ def find(payload: FindPayload, lang: str, page: int = 1, asked: str = "") -> str
         if page > 1:
             return _t(lang, "That is all your library has on it.", "资料库里关于它的资料就这些了。")
         return nothing_matches(asked, lang)
-    head = (
-        _t(lang, "More from your library:", "资料库中的更多资料：")
-        if page > 1
-        else _t(lang, "From your library:", "资料库中的相关资料：")
-    )
+    if page > 1:
+        head = _t(lang, "More from your library:", "资料库中的更多资料：")
+    elif payload.absent:  # what was found is near the subject, not about it: said before the list, not left to guess
+        names = _sep(lang).join(escape(display_name(t.name, t.zh, lang)) for t in payload.absent)
+        head = _t(
+            lang,
+            f"Nothing in your library is about {names} itself. The closest matches:",
+            f"资料库里没有专门讲{names}的资料。最接近的是：",
+        )
+    else:
+        head = _t(lang, "From your library:", "资料库中的相关资料：")
     return blocks(head, resource_list(payload.resources))
 
 

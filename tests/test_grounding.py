@@ -320,3 +320,27 @@ def test_a_find_answers_n_is_the_n_th_source_the_chat_lists(tmp_path, fake_llm, 
         assert answer.citations[n - 1].title == title, (n, title, answer.citations)
     assert listed[0]["url"] is None and answer.citations[0].title == listed[0]["title"], "the book, first"
     assert answer.citations[0].url == "" and answer.citations[0].kind == "book", "cited by its title alone"
+
+
+def test_a_find_says_when_nothing_found_is_about_the_subject_itself(tmp_path, embedder):
+    """A library with RLHF lectures and no resource on reinforcement learning: asked for an introduction to
+    reinforcement learning, the answer says that nothing is about it before listing the closest, in the
+    question's language; asked about RLHF, it lists what it has as before."""
+    from studygraph.library import Library
+
+    write(
+        tmp_path / "corpus" / "rlhf.md",
+        "# RLHF\n\n"
+        "- [Illustrating RLHF](https://huggingface.co/blog/rlhf) how reinforcement learning from human feedback works\n"
+        "- [InstructGPT](https://arxiv.org/abs/2203.02155) training language models to follow instructions\n",
+    )
+    lib = Library.open(tmp_path / "data", embedder=embedder, corpus_dirs=[tmp_path / "corpus"], llm_backend="none")
+    lib.ingest()
+    answer = lib.ask("Where can I find a good introduction to reinforcement learning?")
+    assert answer.intent == "find" and answer.structured["resources"]
+    assert [t["id"] for t in answer.structured["absent"]] == ["reinforcement-learning"]
+    assert "Nothing in your library is about Reinforcement learning itself" in answer.answer
+    chinese = lib.ask("有没有讲强化学习的入门资料？")
+    assert re.search("资料库里没有(专门讲强化学习|与“)", chinese.answer), chinese.answer  # nearest, or nothing matches
+    rlhf = lib.ask("where can I find material on RLHF?")
+    assert rlhf.structured["absent"] == [] and "From your library" in rlhf.answer
