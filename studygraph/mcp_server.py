@@ -11,7 +11,7 @@ import functools
 from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from studygraph.errors import StudygraphError
 from studygraph.library import Library
@@ -25,6 +25,22 @@ INSTRUCTIONS = (
 Known = Annotated[
     list[str],
     Field(description="Topics (names, ids, or an area such as 'deep learning') the learner already knows."),
+]
+
+
+class Turn(BaseModel):
+    """One earlier turn of the conversation, as the chat page keeps them."""
+
+    role: Literal["user", "assistant"]
+    content: str
+
+
+History = Annotated[
+    list[Turn],
+    Field(
+        description="The conversation's earlier turns, oldest first, so that a follow-up ('give me a video "
+        "instead', 'why?', 'more', '中文的呢？') keeps its subject. The assistant turns may be the answers as given."
+    ),
 ]
 
 
@@ -94,15 +110,17 @@ def build_server(lib: Library):
     def ask(
         question: Annotated[str, Field(min_length=1, description="A question in English or Chinese.")],
         no_llm: Annotated[bool, Field(description="The deterministic answer only, no model.")] = False,
+        history: History = [],  # noqa: B006 - pydantic copies defaults
     ) -> dict[str, Any]:
-        """Ask the study assistant: plans, what next, find, explain, quiz; cited with corpus URLs only."""
+        """Ask the study assistant: plans, what next, find, explain, quiz; cited with corpus URLs only. Pass the
+        conversation's earlier turns as `history` for a follow-up."""
         target = lib
         if no_llm:
             if "lib" not in quiet:
                 quiet["lib"] = Library(lib.settings.model_copy(update={"llm_backend": "none"}))
             target = quiet["lib"]
         with said():
-            return target.ask(question).to_dict()
+            return target.ask(question, [turn.model_dump() for turn in history] or None).to_dict()
 
     @server.tool()
     def mark(

@@ -329,9 +329,18 @@ def test_an_mcp_client_lists_the_tools_and_gets_a_plan_and_search_results(librar
                 "ask", {"question": "where is a good explanation of attention?", "no_llm": True}
             )
             missing = await client.call_tool("plan", {"goal": "spiking neural networks"})
-            return tools, plan, search, ask, missing
+            turns = [
+                {"role": "user", "content": "what should I learn before RLHF?"},
+                {"role": "assistant", "content": "..."},
+            ]
+            video = await client.call_tool(
+                "ask", {"question": "give me a video instead", "no_llm": True, "history": turns}
+            )
+            return tools, plan, search, ask, missing, video
 
-    tools, plan, search, ask, missing = asyncio.run(session())
+    tools, plan, search, ask, missing, video = asyncio.run(session())
+    # A follow-up with the conversation's turns keeps its subject, as in the chat page.
+    assert video.structured_content["intent"] == "find" and "rlhf" in video.structured_content["structured"]["topics"]
     assert set(tools) == {"plan", "next", "why", "search", "ask", "mark"}
     assert tools["plan"].input_schema["required"] == ["goal"]
     assert tools["search"].input_schema["properties"]["k"]["type"] == "integer"
