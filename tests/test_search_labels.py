@@ -21,6 +21,7 @@ LABELS = REPO / "bench" / "search_labels.toml"
 HOLDOUT = REPO / "bench" / "search_holdout.toml"
 TUNE = REPO / "bench" / "search_tune.toml"
 TUNE2 = REPO / "bench" / "search_tune2.toml"  # a second tuning set: cross-lingual paraphrases only
+TUNE3 = REPO / "bench" / "search_tune3.toml"  # a third, written when tune2 was saturated too
 MINIMUMS = {"zh": 40, "crosslingual": 25, "named": 15, "intro": 15, "paper": 10, "mixed": 0}
 HOLDOUT_MINIMUMS = {"zh": 8, "crosslingual": 18, "named": 6, "intro": 8, "paper": 4, "mixed": 0}
 # The tuning set leans on the test half's weak groups; each of these three is asked in both languages.
@@ -53,6 +54,7 @@ QUERIES = load_queries()
 HELD_OUT = load_queries(HOLDOUT)
 TUNING = load_queries(TUNE)
 CROSS_TUNING = load_queries(TUNE2)
+CROSS_TUNING3 = load_queries(TUNE3)
 
 
 def test_every_query_has_text_group_lang_split_and_answers():
@@ -85,7 +87,9 @@ def test_split_is_balanced_within_each_group(group):
 
 
 @pytest.mark.parametrize(
-    "queries", [QUERIES, HELD_OUT, TUNING, CROSS_TUNING], ids=["labels", "holdout", "tune", "tune2"]
+    "queries",
+    [QUERIES, HELD_OUT, TUNING, CROSS_TUNING, CROSS_TUNING3],
+    ids=["labels", "holdout", "tune", "tune2", "tune3"],
 )
 def test_every_accepted_answer_is_exactly_one_resource_of_the_seed_library(seed_library, queries):
     settings, _ = seed_library
@@ -95,7 +99,9 @@ def test_every_accepted_answer_is_exactly_one_resource_of_the_seed_library(seed_
 
 
 @pytest.mark.parametrize(
-    "queries", [QUERIES, HELD_OUT, TUNING, CROSS_TUNING], ids=["labels", "holdout", "tune", "tune2"]
+    "queries",
+    [QUERIES, HELD_OUT, TUNING, CROSS_TUNING, CROSS_TUNING3],
+    ids=["labels", "holdout", "tune", "tune2", "tune3"],
 )
 def test_crosslingual_queries_share_no_word_with_their_answers(seed_library, queries):
     settings, _ = seed_library
@@ -217,16 +223,24 @@ def test_the_tuning_file_loads_into_the_harness_as_its_own_split():
     assert "tune" in se.TUNABLE and "test" not in se.TUNABLE and "holdout" not in se.TUNABLE
 
 
-def test_the_cross_lingual_tuning_set_is_one_tune_half_in_both_directions_and_repeats_no_query():
-    langs = Counter(q["lang"] for q in CROSS_TUNING)
-    assert len(CROSS_TUNING) >= 24 and langs["zh"] >= 12 and langs["en"] >= 12, langs
-    for q in CROSS_TUNING:
+@pytest.mark.parametrize(
+    "queries, path, earlier",
+    [
+        (CROSS_TUNING, TUNE2, QUERIES + HELD_OUT + TUNING),
+        (CROSS_TUNING3, TUNE3, QUERIES + HELD_OUT + TUNING + CROSS_TUNING),
+    ],
+    ids=["tune2", "tune3"],
+)
+def test_the_cross_lingual_tuning_set_is_one_tune_half_in_both_directions_and_repeats_no_query(queries, path, earlier):
+    langs = Counter(q["lang"] for q in queries)
+    assert len(queries) >= 24 and langs["zh"] >= 12 and langs["en"] >= 12, langs
+    for q in queries:
         assert set(q) <= {"text", "group", "lang", "split", "accept", "note"}, q
         assert q["group"] == "crosslingual" and q["split"] == "tune", q
         assert q["lang"] == ("zh" if CJK.search(q["text"]) else "en"), q
         assert q["accept"] and len(set(q["accept"])) == len(q["accept"]), q
-    texts = [normalised(q["text"]) for q in CROSS_TUNING]
-    others = {normalised(q["text"]) for q in QUERIES + HELD_OUT + TUNING}
+    texts = [normalised(q["text"]) for q in queries]
+    others = {normalised(q["text"]) for q in earlier}
     assert len(set(texts)) == len(texts) and set(texts) & others == set()
-    head = TUNE2.read_text(encoding="utf-8").split("[[query]]")[0]
+    head = path.read_text(encoding="utf-8").split("[[query]]")[0]
     assert "TUNING" in head and "never a reported" in head and "BEFORE any search" in head
