@@ -69,6 +69,11 @@ QUIZ = _rx(
     # X", "check how well I understand X".
     r"\b(practice|review|exam|test|sample|mock|self-?test)\s+(questions?|problems?)\b",
     r"\bflash\s*cards?\b",
+    # Questions sent at the learner: "hit me with a couple of questions on X", "throw some problems at me"; not
+    # "I have a couple of questions on X" (theirs, to ask).
+    r"\b(hit|throw|fire|pelt|give|send|set|pose)\s+me\s+(with\s+)?(a\s+few|a\s+couple(\s+of)?|some|several|a\s+bunch\s+of|"
+    r"\d+|one|two|three|four|five|ten)\s+([\w-]+\s+)?(questions?|problems?)\b",
+    r"\b(throw|fire)\s+(a\s+few|a\s+couple(\s+of)?|some|several)\s+([\w-]+\s+)?(questions?|problems?)\s+at\s+me\b",
     r"\b(test|check|assess|gauge|evaluate)\s+(my\s+(knowledge|understanding|grasp)|how\s+(well|much)\s+i\s+"
     r"(know|understand))\b",
     r"面试题",
@@ -132,6 +137,7 @@ KNOW_STATEMENT = _rx(
     r"\bi('ve|\s+have)?\s+(already\s+)?(learned|learnt|studied)\b",
     r"我?(已经)?(学过|学会|会了|懂了|掌握了|学完了)",
     r"我(已经)?(会|懂)",
+    r"我(已经|终于)?(?<!没)(?<!不)(搞|弄)(懂|明白|清楚)",  # "我搞懂 DPO 了"; not "我还没搞懂"
 )
 NEXT = _rx(
     r"\bwhat(\s+should|\s+do|\s+can)?\s+i\s+(learn|study|do|read)\s+next\b",
@@ -149,11 +155,18 @@ NEXT = _rx(
     r"\b(now|then)\s+what\b",
     r"\bwhat\s+now\b",
     r"\bwhere\s+(do|should|can)\s+i\s+go\s+(from\s+here|next|now)\b",
+    r"\bwhere\s+(to\s+)?(go\s+)?next\b|\bwhere\s+to\s+(go\s+)?(from\s+here|now)\b",  # "where to next?", terse
+    # What builds on a topic: "what topic builds on attention", "which subjects build on top of BERT"; not what
+    # a topic builds on ("what does BERT build on", a question about its foundations).
+    r"\b(what|which)\s+((topics?|subjects?|concepts?|ideas?|things?|areas?|models?|methods?)\s+)?"
+    r"(builds?|build(s|ing)?|is\s+built|are\s+built)\s+(up\s+)?on\b",
     r"\b(once|after|now\s+that|when)\s+i('ve|\s+have)?\s+(know|learned|learnt|finished|mastered|completed|understand|"
     r"got|done)\b.*\b(what|which|where)\b(?!\s*('s|is|are|was|were|does|did)\b)",  # not "..., what is DPO?"
     r"下一步",
     r"接下来",
     r"(之后|以后|然后|后面|后边|往后|接着)(该|要|应该|可以|再)?(学|看)",  # "BERT 后面学什么", "接着学啥"
+    # With a word of habit or advice between: "X 之后一般学什么", "以后通常都学啥", "后面最好学什么".
+    r"(之后|以后|然后|后面|后边|往后|接着)(一般|通常|往往|大多|多半|大家|最好|建议|还|又)(都)?(该|要|应该|可以|能|会|再)?(学|看)",
     r"下一(个|门|项)[^，。,.？?]{0,6}(学|看|主题|话题)",  # "下一个学什么"
     r"先学什么$",
     r"(学完|看完|读完|学会|掌握了?|搞懂|弄懂).{0,30}(之后|以后|后)",  # "看完 BERT 之后…"
@@ -161,9 +174,14 @@ NEXT = _rx(
 )
 # What must come before a goal: a plan for it, never a next list ("what should I learn before RLHF",
 # "学 RLHF 之前要学什么"). "要学 RLHF 得先学什么" names its goal ("要学 X") and asks what comes first: before X too.
+# "学 BERT 前": 前 alone after what is to be learned means before; not 前面/前馈/前沿/前提 nor 目前, 眼前.
+_ZH_BEFORE = (
+    r"(学|学习|看|读|入门|接触|上手)[^，。,.？?]{1,30}?(?<![目眼当提从跟面向])前(?![面边后沿景言者期缀向馈端台提置])"
+)
 BEFORE = _rx(
     r"\bbefore\b",
     r"之前|前置",
+    _ZH_BEFORE,
     r"(要|想|打算|准备|为了|如果要|如果想)(学|学习|学会|学懂|搞懂|弄懂|掌握|入门|看懂)[^，。,.？?]{1,30}[，,]?\s*"
     r"(得|要|应该|该|需要|必须|最好)?先",
 )
@@ -206,6 +224,11 @@ PLAN = _rx(
     r"\b(learning|study|reading)\s+order\b",
     r"\bpath\s+(to|for|towards?)\b",
     r"\broadmap\b.{0,30}\b(to|for|on)\b",
+    # A route drawn up for the learner: "map out a route for me to reach DPO", "chart a path to X", "lay out my
+    # plan"; a "route" as a path of study, not the data's route through a model.
+    r"\b(map|lay|chart|sketch|plot|draw|plan)\s+(out|up)?\s*(a|an|the|my|me\s+a)\s+([\w-]+\s+)?"
+    r"(route|path|plan|roadmap|way|course)\b",
+    r"\broute\s+(for\s+me\s+)?(to|towards?)\s+(reach|learn|get\s+to|master|understand)\b",
     # An order to study in ("按什么顺序学"), not the order of layers ("LayerNorm 和残差是什么顺序"); not 学习率.
     r"(学|学习)(?!率)[^，。,.？?]{0,12}顺序|按.{0,6}顺序.{0,4}(学|看|读)|顺序.{0,6}(学|看|读)(?!习率)",
     r"(怎么|如何|怎样|该怎么|要怎么)(安排|规划|计划|入手|开始|起步|上手|打基础)",
@@ -216,6 +239,8 @@ PLAN = _rx(
     r"(怎么|如何|怎样)(一步步|一步一步|系统地?|循序渐进地?)",
     r"之前",
     r"前置",
+    _ZH_BEFORE,
+    r"前提(知识|条件)|预备知识",  # "需要哪些前提知识"
     r"先修",
     r"怎么学",
     r"如何学",
@@ -236,12 +261,16 @@ PLAN = _rx(
 PROGRESS = _rx(
     r"(?<!can\s)(?<!could\s)(?<!should\s)(?<!would\s)(?<!shall\s)(?<!may\s)(?<!do\s)(?<!where\s)"  # "can I read" asks,
     r"(?<!have\s)(?<!did\s)"  # and so do "what have I learned", "did I read"
-    r"\bi\s*('ve|\s+have)?\s+(just\s+|already\s+)?(finished|completed|done\s+with|watched|read|learned|learnt|studied|"
+    # An adverb or two between: "I've now read through the chapter", "I have finally finished X".
+    r"\bi\s*('ve|\s+have)?\s+((just|already|now|finally|also|recently|fully|completely|mostly|actually|officially)\s+)"
+    r"{0,2}(finished|completed|done\s+with|watched|read|learned|learnt|studied|"
     r"wrapped\s+up|got\s+through|worked\s+through|went\s+through|mastered)\b",
     r"\bi'?m\s+(done|through|finished)\s+with\b",
     r"\bmark\b.*\b(done|finished|learned|complete)\b",
     r"\bi\s+(already\s+)?know\b",
     r"我?(已经)?(学完|看完|读完|做完|学会|掌握)了",
+    # Understood, the topic inside: "我搞懂 DPO 了", "我已经弄明白注意力机制了"; not "我还没搞懂 DPO".
+    r"我(已经|终于)?(?<!没)(?<!不)(搞|弄)(懂|明白|清楚)了?[^，。,.？?]{0,30}了\W*$",
     r"我(已经)?学过",
     r"(学完|看完|读完|完成)了",
     r"标记.*(完成|学完|已学)",
@@ -252,6 +281,10 @@ PROGRESS = _rx(
 PROGRESS_ASK = _rx(
     r"\bhow\s+(am\s+i|'m\s+i|have\s+i\s+been)\s+doing\b",
     r"\b(my|our)\s+(study\s+|learning\s+|overall\s+)?progress\b",
+    # "have I made any progress this week?", "am I making progress?", "how much progress have I made?"
+    r"\b(have|did|am|do)\s+i\s+(really\s+|actually\s+)?(made|make|making|achieved?|achieving)\s+"
+    r"(any|much|some|enough|real|good|decent)?\s*progress\b",
+    r"\bhow\s+much\s+progress\b",
     r"\bhow\s+far\s+(have\s+i\s+(got|gotten|come)|along\s+am\s+i|am\s+i)\b",
     r"\b(what|how\s+much)\s+have\s+i\s+(learned|learnt|done|finished|covered|studied|completed)(\s+so\s+far)?\W*$",
     r"(我的|我)(学习)?进度|学习进度|进度(怎么样|如何|怎样)",
@@ -414,8 +447,10 @@ PLAN_WORDS = _rx(
     r"\b(get(ting)?|go(ing)?|start(ed|ing)?|begin(ning)?|come|coming|reach|approach|prepare|ready|work\s+up)\b",
     r"\b(from\s+)?(an?\s+)?(total\s+|complete\s+)?(zero|scratch|nothing|beginner|novice|newbie)\b",
     r"\b(order|path|roadmap|steps?|good|best|right|sensible|give|study(ing)?|pieces?|parts?|'s)\b",
+    r"\b(map|lay|chart|sketch|plot|draw|route|way|course|me)\b",
     r"\b(help|plan(ned|ning)?|out|let'?s|like|hope|pick\s+up|get\s+into)\b|'d\b",  # "help me plan it", "I'd like to"
-    r"之前|前置(知识)?|先修|怎么学|如何学|需要|应该|掌握",
+    r"之前|前置(知识)?|前提(知识|条件)|预备知识|先修|怎么学|如何学|需要|应该|掌握",
+    r"(?<![目眼当提从跟面向])前(?![面边后沿景言者期缀向馈端台提置])",  # "学 BERT 前"
     # "给我一个学习 X 的计划", "帮我制定 X 的规划", "为了学会 X，最好先…", "要学 X 得先学什么".
     r"给我|帮我|制定|一个|一份|为了|(得|要|该|最好|必须)先|学会|学懂|搞懂|弄懂|看懂|具备|(得|要)有|打下?(?=(哪些|什么|啥|些什么)?基础)",
     r"我?想学|从零|零基础|从哪(里|儿)?|从|顺序|按|以|安排|规划|计划|准备|入手|开始|起步|上手|打基础|一步步|一步一步|系统地?|循序渐进地?|"
