@@ -624,7 +624,7 @@ def test_holdout2_families_do_not_over_match(resolver, text, name):
 
 
 def test_reading_words_around_a_before_plan_are_no_missing_subject(resolver):
-    """"看 LoRA 论文前要先懂什么" plans LoRA: reading (看, 读) and understanding (懂) are how, not what."""
+    """ "看 LoRA 论文前要先懂什么" plans LoRA: reading (看, 读) and understanding (懂) are how, not what."""
     for text, topic in (("看 LoRA 论文前要先懂什么", "lora"), ("读 BERT 论文之前要懂什么", "bert")):
         intent = route(text, resolver)
         assert intent.name == "plan" and topic in intent.topics and intent.missing is None, intent
