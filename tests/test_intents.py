@@ -65,13 +65,17 @@ ROUTES = [
 ]
 
 
-@pytest.mark.parametrize("text, name, topic", ROUTES)
-def test_routing_table(resolver, text, name, topic):
+def assert_routes(resolver, text: str, name: str, topic: str | None):
+    """`text` routes to the intent `name`, about `topic` where one is given."""
     intent = route(text, resolver)
     assert intent.name == name, (text, intent)
-    if topic:
-        assert topic in intent.topics
-    assert intent.lang == language(text)
+    assert not topic or topic in intent.topics, (text, intent)
+    return intent
+
+
+@pytest.mark.parametrize("text, name, topic", ROUTES)
+def test_routing_table(resolver, text, name, topic):
+    assert assert_routes(resolver, text, name, topic).lang == language(text)
 
 
 # A learner asking how to get to, prepare for or order the study of X wants a plan for X, not X explained;
@@ -162,9 +166,7 @@ NOT_PLAN_ROUTES = [
 
 @pytest.mark.parametrize("text, name, topic", NOT_PLAN_ROUTES)
 def test_explain_find_and_next_questions_stay_where_they_were(resolver, text, name, topic):
-    intent = route(text, resolver)
-    assert intent.name == name, intent
-    assert topic is None or topic in intent.topics
+    assert_routes(resolver, text, name, topic)
 
 
 # What follows a topic, or what now that one is done, asks what to learn next: "I finished X, now what?" is no
@@ -193,9 +195,7 @@ NEXT_ROUTES = [
 
 @pytest.mark.parametrize("text, name, topic", NEXT_ROUTES)
 def test_what_follows_a_topic_or_what_now_is_next(resolver, text, name, topic):
-    intent = route(text, resolver)
-    assert intent.name == name, intent
-    assert topic in intent.topics
+    assert_routes(resolver, text, name, topic)
 
 
 def test_a_known_topic_before_a_what_is_question_is_no_next_ask(resolver):
@@ -218,9 +218,7 @@ WHETHER_THERE_IS_ROUTES = [
 
 @pytest.mark.parametrize("text, name, topic", WHETHER_THERE_IS_ROUTES)
 def test_whether_there_is_a_resource_on_a_topic_is_a_find(resolver, text, name, topic):
-    intent = route(text, resolver)
-    assert intent.name == name, intent
-    assert topic in intent.topics
+    assert_routes(resolver, text, name, topic)
 
 
 # Questions to answer, or a check of what the learner knows, is a quiz; a problem that came up is not.
@@ -240,9 +238,7 @@ QUIZ_ROUTES = [
 
 @pytest.mark.parametrize("text, name, topic", QUIZ_ROUTES)
 def test_questions_to_answer_or_a_check_of_what_i_know_is_a_quiz(resolver, text, name, topic):
-    intent = route(text, resolver)
-    assert intent.name == name, intent
-    assert topic in intent.topics
+    assert_routes(resolver, text, name, topic)
 
 
 def test_checking_my_config_is_no_quiz(resolver):
@@ -294,9 +290,7 @@ SMALL_TALK_ROUTES = [
 
 @pytest.mark.parametrize("text, name, topic", SMALL_TALK_ROUTES)
 def test_asking_after_the_assistant_is_small_talk(resolver, text, name, topic):
-    intent = route(text, resolver)
-    assert intent.name == name, intent
-    assert topic is None or topic in intent.topics
+    assert_routes(resolver, text, name, topic)
 
 
 def test_kind_hints_and_language(resolver):
