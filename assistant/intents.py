@@ -603,14 +603,15 @@ def _route_words(text: str, resolver: Resolver | None, subject: list[str] | None
     if START.search(text) and not before and not topics:
         return make("next")
     if PROGRESS_ASK.search(text) and not topics:
-        return make("progress")  # answered with the help until progress has a summary of its own (answers.progress)
+        return make("progress")  # where the learner stands (answers.report)
     plan = PLAN.search(text) or START.search(text)
     if plan and resolver is not None and not subject and (missing := missing_subject(text, resolver)):
         return replace(make("plan"), missing=missing)
     if plan and topics:
         return make("plan")
     if PROGRESS.search(text) and topics:
-        return make("progress")
+        asked = _asked_after(text)
+        return _route_words(asked, resolver) if asked else make("progress")
     if (WHERE_FIND.search(text) or wants_hint(text) in ORIGIN_WANTS) and (topics or _has_content(text)):
         return make("find")
     if EXPLAIN.search(text) and topics and not kind:
@@ -625,6 +626,19 @@ def _route_words(text: str, resolver: Resolver | None, subject: list[str] | None
     if EXPLAIN.search(text) or PROGRESS.search(text):
         return make("chitchat")  # "what's the weather": a question, but about nothing in the library
     return make("find") if _has_content(text) and len(text) > 12 else make("chitchat")
+
+
+_CLAUSE_BREAK = re.compile(r"[,;，；。]|\bbut\b|\bso\b|但是|所以")
+
+
+def _asked_after(text: str) -> str:
+    """The question of a later clause after a done statement ("I've read through the docs, what is LoRA?"), else
+    "": that question is what is asked (about LoRA alone), not a record of progress."""
+    done, asked = PROGRESS.search(text), EXPLAIN.search(text)
+    if not (done and asked and asked.start() > done.end()):
+        return ""
+    breaks = list(_CLAUSE_BREAK.finditer(text, done.end(), asked.start()))
+    return text[breaks[-1].end() :].strip() if breaks else ""
 
 
 _CONTENT = re.compile(r"[a-z]{3,}|[\u3400-\u9fff]{2,}", re.I)

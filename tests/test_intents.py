@@ -622,3 +622,19 @@ def test_reading_words_around_a_before_plan_are_no_missing_subject(resolver):
     for text, topic in (("看 LoRA 论文前要先懂什么", "lora"), ("读 BERT 论文之前要懂什么", "bert")):
         intent = route(text, resolver)
         assert intent.name == "plan" and topic in intent.topics and intent.missing is None, intent
+
+
+@pytest.mark.parametrize(
+    "text, name, topics",
+    [
+        ("I've read through the docs, what is LoRA?", "explain", ["lora"]),
+        ("我看完了 Transformer 的课，LoRA 是什么？", "explain", ["lora"]),
+        ("I finished attention, so what is self-attention?", "explain", ["self-attention"]),
+        ("I finished the course on what is attention", "progress", ["attention"]),
+    ],
+)
+def test_a_question_after_a_done_statement_is_what_is_asked(resolver, text, name, topics):
+    """A done statement, then a question in a clause of its own: the question is answered, about its own topic
+    (not Transformer for "LoRA 是什么"); with no clause of its own, it is still a record of progress."""
+    intent = route(text, resolver)
+    assert (intent.name, intent.topics) == (name, topics), intent
