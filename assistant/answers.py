@@ -443,9 +443,12 @@ class Answers:
         if not results:
             return []
         about = {t for res in results for t in res.resource.topics}
+        return [_topic_ref(self.tg, t) for t in self._map_subjects(intent) if t not in about]
+
+    def _map_subjects(self, intent: Intent) -> list[str]:
+        """The topics a find asks about that the map has and that are no broad (meta) topic."""
         g, topics = self.tg.plan_graph, self.tg.catalogue.topics
-        subjects = [t for t in intent.topics if t in g and topics[t].level != "meta"]
-        return [_topic_ref(self.tg, t) for t in subjects if t not in about]
+        return [t for t in intent.topics if t in g and topics[t].level != "meta"]
 
     def _asked(self, intent: Intent) -> str:
         """What a find searched, as "nothing matches" quotes it: a follow-up's earlier subject ("Softmax" after
@@ -467,8 +470,7 @@ class Answers:
         # about it?") is a new ask about the earlier subject: it gets a place to start like any other.
         if intent.page > 1 or intent.followup not in (None, "pronoun"):
             return Draft("find", text, payload, used)
-        asked = [t for t in intent.topics if t in g and tg.catalogue.topics[t].level != "meta"]
-        for subject in asked:
+        for subject in self._map_subjects(intent):
             if pick_resources(tg, subject, 1):  # the map has its own, which retrieval did not find: no detour
                 continue
             for near in sorted(g.predecessors(subject)) + sorted(g.successors(subject)):
@@ -515,10 +517,10 @@ class Answers:
         ]
         # A direct edge first; else one step further ("a good introduction to reinforcement learning" found the
         # RLHF lecture: RLHF builds on PPO, which builds on it; probe set 2).
-        related = [(p, self._relation(p[1], p[2], lang, 1)) for p in pairs]
-        related += [(p, self._relation(p[1], p[2], lang, 2)) for p in pairs]
-        for (source, topic, subject), how in related:
-            if how:
+        for steps in (1, 2):
+            for source, topic, subject in pairs:
+                if not (how := self._relation(topic, subject, lang, steps)):
+                    continue
                 name, about = _name(self.tg, subject, lang), _name(self.tg, topic, lang)
                 facts = [
                     _t(
@@ -541,9 +543,9 @@ class Answers:
             if g.has_edge(topic, subject):
                 return _t(lang, "a prerequisite of {0}", "它是{0}的前置知识")
             return _t(lang, "a next step after {0}", "它是学完{0}之后的下一步") if g.has_edge(subject, topic) else ""
-        if any(g.has_edge(topic, m) and g.has_edge(m, subject) for m in g.successors(topic)):
+        if any(g.has_edge(m, subject) for m in g.successors(topic)):
             return _t(lang, "a prerequisite of {0}", "它是{0}的前置知识")
-        if any(g.has_edge(subject, m) and g.has_edge(m, topic) for m in g.successors(subject)):
+        if any(g.has_edge(m, topic) for m in g.successors(subject)):
             return _t(lang, "a later topic that builds on {0}", "它建立在{0}的基础之上")
         return ""
 
@@ -687,7 +689,10 @@ class Answers:
         and the first suggestions of a next answer."""
         tg = self.tg
         known = self.known_in(intent)
-        by_name = lambda ids: sorted((_topic_ref(tg, t) for t in ids if t in tg.catalogue.topics), key=lambda r: r.name)  # noqa: E731
+
+        def by_name(ids) -> list[TopicRef]:
+            return sorted((_topic_ref(tg, t) for t in ids if t in tg.catalogue.topics), key=lambda r: r.name)
+
         suggested = next_topics(tg, known, self.learning, k=3)
         payload = ReportPayload(
             by_name(known), by_name(self.learning - known), [TopicRef.of(n.topic) for n in suggested]

@@ -764,12 +764,13 @@ class Retriever:
             similarities[rid] = max(similarities.get(rid, 0.0), similarity)
         named = dict(distinctive)
         resources = lex.resources
+        about = self._about(query)  # once per search: every boost and the fit order read it
         scored: dict[str, float] = {}
         for rid, score in fused.items():
             resource = resources.get(rid)
             if resource is None or (kind and resource.kind != kind):
                 continue
-            scored[rid] = score + self._boost(query, resource, kind)
+            scored[rid] = score + self._boost(query, resource, kind, about)
 
         ranked = sorted(scored.items(), key=lambda kv: (-kv[1], resources[kv[0]].title))
         _, ask = (
@@ -782,7 +783,7 @@ class Retriever:
                 ranked,
                 ask,
                 resources,
-                self._about(query) if f.fit_topics else (),
+                about if f.fit_topics else (),
                 lang,
                 floor,
                 query.wants == "explainer",
@@ -870,16 +871,17 @@ class Retriever:
         names nothing else ("any good roadmaps?")."""
         return (self.fusion.subjects_fit and self._subjects(query)) or list(query.topics)
 
-    def _boost(self, query: Query, resource: Resource, kind: str | None) -> float:
-        """Bounded evidence about fit, never about relevance: at most `Fusion.tie` in all."""
+    def _boost(self, query: Query, resource: Resource, kind: str | None, about: list[str]) -> float:
+        """Bounded evidence about fit, never about relevance: at most `Fusion.tie` in all; `about`: the topics a
+        result should be about (`_about`)."""
         f = self.fusion
         share = 0.0
-        wanted = set(self._about(query))
+        wanted = set(about)
         if wanted & set(resource.topics):
             share += f.topic + (f.primary if resource.topics[0] in wanted else 0.0)
         asked_kind, ask = asked(query) if f.asked else (query.kind, query.wants)
         if asked_kind and not kind and resource.kind == asked_kind:
             share += f.kind
-        if query.wants and _fits(ask, resource, self._about(query) if f.fit_topics else (), teaching=f.teaching):
+        if query.wants and _fits(ask, resource, about if f.fit_topics else (), teaching=f.teaching):
             share += f.fit
         return f.tie * min(share, 1.0)
