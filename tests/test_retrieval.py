@@ -40,6 +40,19 @@ def assistant(seed_library, embedder):
     return Assistant(settings, embedder=embedder)
 
 
+def search_with(assistant, query: str, k: int = 5, **lever):
+    """`assistant.search(query)` with one Fusion lever set otherwise (`start=False`), the default put back after."""
+    from dataclasses import replace
+
+    retriever = assistant.retriever
+    default = retriever.fusion
+    retriever.fusion = replace(default, **lever)
+    try:
+        return assistant.search(query, k=k)
+    finally:
+        retriever.fusion = default
+
+
 def test_recall_at_5(assistant):
     misses = []
     for query, expected in LABELLED.items():
@@ -341,33 +354,15 @@ def test_what_fits_the_ask_comes_first_even_where_none_near_is_on_the_named_topi
     """ "IMDB sentiment dataset" asks for a dataset; the IMDB download page is tagged data loading, not sentiment, and no
     dataset near the top is tagged sentiment: the dataset still goes first, before the sentiment code and book that
     score higher on the words (Fusion.fit_fallback); without it the ask is dropped with the topic rule."""
-    from dataclasses import replace
-
-    retriever = assistant.retriever
     assert assistant.search("IMDB sentiment dataset", k=5)[0].resource.kind == "dataset"
-    default = retriever.fusion
-    try:
-        retriever.fusion = replace(default, fit_fallback=False)
-        assert assistant.search("IMDB sentiment dataset", k=5)[0].resource.kind != "dataset"
-    finally:
-        retriever.fusion = default
+    assert search_with(assistant, "IMDB sentiment dataset", fit_fallback=False)[0].resource.kind != "dataset"
 
 
 def test_where_to_start_asks_for_an_explainer(assistant):
     """ "Where do I start" asks for a way in (Fusion.start): the Chinese how-to-learn-it article on GPT goes first, not
     the Hugging Face model hub or a GPT paper; without the reading it is third."""
-    from dataclasses import replace
-
     query = "my supervisor wants me to work on generative pretrained models, where do I start"
-    retriever = assistant.retriever
-    default = retriever.fusion
-    try:
-        firsts = {}
-        for start in (True, False):
-            retriever.fusion = replace(default, start=start)
-            firsts[start] = assistant.search(query, k=5)[0].resource.url or ""
-    finally:
-        retriever.fusion = default
+    firsts = {start: search_with(assistant, query, start=start)[0].resource.url or "" for start in (True, False)}
     assert "zhihu.com/question/604134581" in firsts[True], firsts
     assert "zhihu.com/question/604134581" not in firsts[False]
 
@@ -383,17 +378,10 @@ def test_a_broad_topic_beside_a_subject_says_what_kind_not_what_about(assistant)
     """ "Transformer 论文精读" asks for the Transformer, read closely: Mu Li's Transformer reading first, then papers
     on the Transformer's subject before his readings of GPT or GAN, which share only the broad topic paper reading
     with the question; counted as a subject, that topic put them second (Fusion.subjects_fit)."""
-    from dataclasses import replace
-
-    retriever = assistant.retriever
-    default = retriever.fusion
-    try:
-        tops = {}
-        for subjects_fit in (True, False):
-            retriever.fusion = replace(default, subjects_fit=subjects_fit)
-            tops[subjects_fit] = [r.resource.title for r in assistant.search("Transformer 论文精读", k=5)[:3]]
-    finally:
-        retriever.fusion = default
+    tops = {
+        fit: [r.resource.title for r in search_with(assistant, "Transformer 论文精读", subjects_fit=fit)[:3]]
+        for fit in (True, False)
+    }
     first, *rest = tops[True]
     assert first == "Transformer论文精读"
     assert not any(title.endswith("论文精读") for title in rest), tops
@@ -412,19 +400,11 @@ def test_a_description_is_searched_by_its_own_words_too(assistant):
     let the large one check, to speed up generation") resolves only 大模型 (Large language models); with that name
     in its dense query every LLM paper outranks the speculative-decoding one. Each resource also has its place in
     the ranking of the question alone, and takes the better one (Fusion.dense_either)."""
-    from dataclasses import replace
-
-    from studygraph.assistant.retrieval import DEFAULT_FUSION
-
     query = "用小模型先猜再让大模型验证来加快生成"
-    retriever = assistant.retriever
-    try:
-        urls = {}
-        for either in (True, False):
-            retriever.fusion = replace(DEFAULT_FUSION, dense_either=either)
-            urls[either] = [r.resource.url or "" for r in assistant.search(query, k=5)]
-    finally:
-        retriever.fusion = DEFAULT_FUSION
+    urls = {
+        either: [r.resource.url or "" for r in search_with(assistant, query, dense_either=either)]
+        for either in (True, False)
+    }
     assert any("2211.17192" in u for u in urls[True]), urls[True]
     assert not any("2211.17192" in u for u in urls[False])
 
@@ -432,18 +412,8 @@ def test_a_description_is_searched_by_its_own_words_too(assistant):
 def test_a_lone_chinese_character_is_no_title_name(assistant):
     """jieba leaves a description's function words alone ("用" of "用小模型先猜…"); the one title that holds "用"
     (手把手用RLHF训练LLaMA) is no more about the question for it, so it gets no names vote (Fusion.lone_characters)."""
-    from dataclasses import replace
-
     query = "用小模型先猜再让大模型验证来加快生成"
-    retriever = assistant.retriever
-    default = retriever.fusion
-    firsts = {}
-    try:
-        for lone in (True, False):
-            retriever.fusion = replace(default, lone_characters=lone)
-            firsts[lone] = assistant.search(query, k=5)[0].resource.title
-    finally:
-        retriever.fusion = default
+    firsts = {lone: search_with(assistant, query, lone_characters=lone)[0].resource.title for lone in (True, False)}
     assert firsts[True] != "手把手用RLHF训练LLaMA"
     assert firsts[False] == "手把手用RLHF训练LLaMA"  # what it was: a names vote for a function word
 
