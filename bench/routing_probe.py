@@ -1,14 +1,14 @@
 """How many of the routing probe's questions (tests/routing_probe.py) route to the intent they should.
 
-    python -m bench.routing_probe [--json] [--holdout [NAME] | --holdout3]
+    python -m bench.routing_probe [--json] [--holdout [NAME]]
 
 Each question is routed on its own (no history) by `assistant.intents.route` with the resolver the app builds
 over the curated catalogue (studygraph/library.py builds the same over the catalogue plus the topics learned
 from a library; none is needed here). Prints the accuracy, by intent, and each miss: question, expected, got.
 The probe is tuning material: a miss is fixed by a phrasing family in assistant/intents.py, never one sentence.
-`--holdout` scores HOLDOUT2 instead, questions written after the fixes and never tuned on (its misses are for
-reading, not for fixing); `--holdout HOLDOUT` the first holdout, whose misses were fixed by families since. `--holdout3` (the same as
-`--holdout HOLDOUT3`) scores HOLDOUT3, written before the HOLDOUT2 fixes and scored once before and once after.
+`--holdout` scores HOLDOUT2 instead (written after the PROBE fixes; its misses were fixed by families since);
+`--holdout HOLDOUT` the first holdout, spent the same way; `--holdout HOLDOUT3` the one never tuned on, written
+before the HOLDOUT2 fixes and scored once before and once after (its misses are for reading, not for fixing).
 """
 
 from __future__ import annotations
@@ -68,9 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         choices=("HOLDOUT", "HOLDOUT2", "HOLDOUT3"),
         help="score a holdout instead of PROBE: HOLDOUT2 (the default), HOLDOUT or HOLDOUT3",
     )
-    ap.add_argument("--holdout3", action="store_true", help="score HOLDOUT3 (never tuned on)")
     args = ap.parse_args(argv)
-    which = "HOLDOUT3" if args.holdout3 else (args.holdout or "PROBE")
+    which = args.holdout or "PROBE"
     result = evaluate(load_probe(name=which), f"routing_{which.lower()}")
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
