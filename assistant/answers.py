@@ -414,28 +414,33 @@ class Answers:
         # A book on a roadmap line has no web address but is a resource like any other: described and cited as
         # one ("推荐几本 NLP 的经典教材" found only books and got no prose, probe set 2), in the answer's own order, so
         # the [n] of our first words (prompts.subject_of) is the prompt's [n].
-        described = list(zip((res.resource for res in results), payload.resources))
-        sources = [
-            PromptSource(
-                r.title,
-                r.url,
-                r.kind,
-                kind_words(r.kind, found.level, lang)
-                + _t(lang, ". ", "。")
-                + self._card(r, found.snippet or r.context, lang),
-                tuple(r.topics),
-                kind_words(r.kind, found.level, lang),
-            )
-            for r, found in described[:PROMPT_FIND]
+        described = [
+            self._found_source(r, found.level, found.snippet or r.context, lang)
+            for r, found in zip((res.resource for res in results), payload.resources)
         ]
+        sources = described[:PROMPT_FIND]
         lead = f"The best match is {sources[0].title} [1]" if sources else ""
         asked = [t for t in intent.topics if t in self.tg.plan_graph]
         if asked and sources and not any(set(s.topics) & set(asked) for s in sources):
             related = self._find_related(intent, text, payload, used, lead, sources, asked)
             # Neither about the subject nor next to it (a diffusion paper asked, the LLaMA paper found): as when
             # nothing matched, a resource next to the subject in the map (probe set: no prose before).
-            return related if related.job else self._find_nearby(intent, text, payload, used)
+            nearby = related if related.job else self._find_nearby(intent, text, payload, used)
+            # Nothing next door either: the first found that stands on a line of study with the subject however
+            # far ("a good introduction to reinforcement learning" found the InstructGPT video, four edges on:
+            # RL → MDP → policy gradient → PPO → RLHF; in Chinese the RLHF lecture came third; no prose before,
+            # probe set 2).
+            if nearby.job:
+                return nearby
+            return self._find_related(intent, text, payload, used, lead, described, asked, far=True)
         return Draft("find", text, payload, used, lead, [], sources)
+
+    def _found_source(self, r: Resource, level: str, text: str, lang: str) -> PromptSource:
+        """A resource as a find prompt shows it: what it is and its level, then its card."""
+        ours = kind_words(r.kind, level, lang)
+        return PromptSource(
+            r.title, r.url, r.kind, ours + _t(lang, ". ", "。") + self._card(r, text, lang), tuple(r.topics), ours
+        )
 
     def _absent(self, intent: Intent, results: list) -> list[TopicRef]:
         """The subjects the question names (in the map, not broad) that none of the found resources is about:
@@ -479,16 +484,7 @@ class Answers:
                 if not picked:
                     continue
                 r = next((r for r in picked if r.kind == intent.kind), picked[0])  # the asked kind first
-                source = PromptSource(
-                    r.title,
-                    r.url,
-                    r.kind,
-                    kind_words(r.kind, level, intent.lang)
-                    + _t(intent.lang, ". ", "。")
-                    + self._card(r, r.context, intent.lang),
-                    tuple(r.topics),
-                    kind_words(r.kind, level, intent.lang),
-                )
+                source = self._found_source(r, level, r.context, intent.lang)
                 lead = f"The closest is {r.title} [1]"
                 return self._find_related(intent, text, payload, used, lead, [source], [subject], near)
         return Draft("find", text, payload, used)
@@ -496,14 +492,21 @@ class Answers:
     def _card(self, r: Resource, text: str, lang: str) -> str:
         """A source's text for a find prompt: without the card's mentions, its topics named in the question's
         language only. Shown "topics: Generative adversarial networks (GAN) / 生成对抗网络", the 0.5B model
-        copied both names into an English sentence (probe set)."""
+        copied both names into an English sentence (probe set). The topics end in a full stop: a snippet is
+        the card on one line, and "topics: …, Reinforcement learning from human feedback (RLHF) Roadmap > …" ran
+        into the heading below it, which the model then took for part of the name (probe set 2)."""
         text = CARD_MENTIONS.sub("", text)
-        for t in r.topics:
-            if t in self.tg.catalogue.topics:
-                text = text.replace(both_names(self.tg.catalogue.topics[t]), _name(self.tg, t, lang))
+        topics = [self.tg.catalogue.topics[t] for t in r.topics if t in self.tg.catalogue.topics]
+        listed = "topics: " + ", ".join(both_names(t) for t in topics)
+        if topics:
+            text = text.replace(listed + " ", listed + ". ", 1)
+        for t in topics:
+            text = text.replace(both_names(t), _name(self.tg, t.id, lang))
         return text
 
-    def _find_related(self, intent, text, payload, used, lead, sources, asked, about_topic: str = "") -> Draft:
+    def _find_related(
+        self, intent, text, payload, used, lead, sources, asked, about_topic: str = "", far: bool = False
+    ) -> Draft:
         """No described resource is about the asked topic (dev: "covers diffusion models" of a Colossal-AI
         article tagged only Colossal-AI, rightly dropped): the prose job is one sentence on the first one about a
         topic next to it in the map (a prerequisite or a next step) and how the two relate, from that edge;
@@ -512,12 +515,11 @@ class Answers:
         pairs = [
             (source, topic, subject)
             for source in sources
-            for topic in ([about_topic] if about_topic else source.topics)
+            for topic in ([about_topic] if about_topic else self._title_last(source))
             for subject in asked
         ]
-        # A direct edge first; else one step further ("a good introduction to reinforcement learning" found the
-        # RLHF lecture: RLHF builds on PPO, which builds on it; probe set 2).
-        for steps in (1, 2):
+        # A direct edge first; else one step further; `far`: any path, once nothing nearer had a resource.
+        for steps in (None,) if far else (1, 2):
             for source, topic, subject in pairs:
                 if not (how := self._relation(topic, subject, lang, steps)):
                     continue
@@ -533,9 +535,18 @@ class Answers:
                 return Draft("find", text, payload, used, lead, facts, [source], "find_related", (source.title, about))
         return Draft("find", text, payload, used, lead, [], [])
 
-    def _relation(self, topic: str, subject: str, lang: str, steps: int) -> str:
-        """How `topic` stands to the asked `subject` in the map, `steps` edges apart, as find_related's words
-        ("{0}" the subject's name); "" where it does not."""
+    def _title_last(self, source: PromptSource) -> list[str]:
+        """A source's topics, the one its title is the name of last: "InstructGPT [1] on InstructGPT" says
+        nothing the title did not, "on RLHF" says what it is about (probe set 2)."""
+        topics = self.tg.catalogue.topics
+        title = source.title.casefold()
+        return sorted(
+            source.topics, key=lambda t: t in topics and title in (topics[t].name.casefold(), topics[t].zh.casefold())
+        )
+
+    def _relation(self, topic: str, subject: str, lang: str, steps: int | None) -> str:
+        """How `topic` stands to the asked `subject` in the map, `steps` edges apart (None: any number), as
+        find_related's words ("{0}" the subject's name); "" where it does not."""
         g = self.tg.plan_graph
         if topic not in g or subject not in g or topic == subject:
             return ""
@@ -543,11 +554,14 @@ class Answers:
             if g.has_edge(topic, subject):
                 return _t(lang, "a prerequisite of {0}", "它是{0}的前置知识")
             return _t(lang, "a next step after {0}", "它是学完{0}之后的下一步") if g.has_edge(subject, topic) else ""
-        if any(g.has_edge(m, subject) for m in g.successors(topic)):
+        if steps == 2:
+            before = any(g.has_edge(m, subject) for m in g.successors(topic))
+            after = any(g.has_edge(m, topic) for m in g.successors(subject))
+        else:
+            before, after = nx.has_path(g, topic, subject), nx.has_path(g, subject, topic)
+        if before:
             return _t(lang, "a prerequisite of {0}", "它是{0}的前置知识")
-        if any(g.has_edge(m, topic) for m in g.successors(subject)):
-            return _t(lang, "a later topic that builds on {0}", "它建立在{0}的基础之上")
-        return ""
+        return _t(lang, "a later topic that builds on {0}", "它建立在{0}的基础之上") if after else ""
 
     def _level(self, resource: Resource, asked: list[str]) -> str:
         """The catalogue level of what the resource is found for: the asked topic it carries, else its first

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from studygraph.assistant.grounding import URL
 from studygraph.assistant.payloads import ExplainPayload, FindPayload, NextPayload, PlanPayload
 
-PROMPT_VERSION = "per-intent-7"
+PROMPT_VERSION = "per-intent-8"
 # Top resources a find prompt describes, one sentence each: given three, the 0.5B model listed their titles or
 # wrote one sentence about all of them (dev half).
 FIND_DESCRIBED = 2  # what the evaluation's figures are labelled with
@@ -310,8 +310,10 @@ _STARTS = {
     # In Chinese they go on to "，它是", as both relations' facts do ("它是X的前置知识", "它是学完X之后的下一步"):
     # ended on the topic, the 0.5B closed the sentence ("…讲的是神经网络（Neural networks）[1]。") or tied the
     # relation to the wrong topic ("…讲的是生成模型与AIGC的前置知识。", probe set). The comma is held with our words.
+    # In English ", which is" for the same reason: ended on "…on Reinforcement learning from human feedback (RLHF)",
+    # the 0.5B went on "and Roadmap, which provides a good introduction to the topic" (probe set 2).
     "find_related": {
-        "en": "The closest resource in the library is {0} [1] on {1}",
+        "en": "The closest resource in the library is {0} [1] on {1}, which is",
         "zh": "资料库里最接近的《{0}》[1]讲的是{1}，它是",
     },
     "explain_unsourced": {"en": "{0} matters because", "zh": "学{0}的意义在于"},
@@ -322,7 +324,7 @@ _STARTS = {
 
 _FIND_UNTITLED = {"en": "[{2}] is {1} that", "zh": "[{2}]是{1}"}
 _RELATED_UNTITLED = {
-    "en": "The closest resource in the library is [1] on {0}",
+    "en": "The closest resource in the library is [1] on {0}, which is",
     "zh": "资料库里最接近的[1]讲的是{0}，它是",
 }
 

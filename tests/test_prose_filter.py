@@ -16,6 +16,7 @@ from conftest import FakeLLM, write
 
 from studygraph.assistant.grounding import clean_stream
 from studygraph.assistant.prose_filter import CitedSource, ProseFilter
+from studygraph.graph.plan import pick_resources
 
 ROADMAP = """# LLM roadmap
 ## Neural networks
@@ -542,10 +543,10 @@ def test_a_related_find_starts_on_the_resource_and_what_it_is_about():
     )
     assert (
         en.start_for(nothing, ("NN", "Neural networks"))
-        == "The closest resource in the library is NN [1] on Neural networks"
+        == "The closest resource in the library is NN [1] on Neural networks, which is"
     )
     assert en.start_for(nothing, ("生成式 AI 和 LLM 资源", "Generative models and AIGC")) == (
-        "The closest resource in the library is [1] on Generative models and AIGC"
+        "The closest resource in the library is [1] on Generative models and AIGC, which is"
     )
     assert zh.start_for(nothing, ("Attention? Attention", "注意力机制")) == "资料库里最接近的[1]讲的是注意力机制，它是"
     assert en.start_for(nothing) == ""
@@ -792,11 +793,11 @@ def test_a_find_whose_resources_are_not_about_the_subject_describes_a_neighbour(
     assert answer.citations[0].title == "Attention? Attention"
     assert llm.starts == ["资料库里最接近的[1]讲的是注意力机制（Attention mechanism），它是"]
     assert answer.prose == llm.starts[0] + "自注意力（Self-attention）的前置知识。"
-    llm = StartedLLM([", a prerequisite of Self-attention."])
+    llm = StartedLLM([" a prerequisite of Self-attention."])
     english = Assistant(library, llm=llm, embedder=embedder).ask("Any good resource on self-attention?")
     assert english.intent == "find" and english.structured["resources"]
-    assert llm.starts == ["The closest resource in the library is [1] on Attention mechanism"]
-    assert english.prose == llm.starts[0] + ", a prerequisite of Self-attention."
+    assert llm.starts == ["The closest resource in the library is [1] on Attention mechanism, which is"]
+    assert english.prose == llm.starts[0] + " a prerequisite of Self-attention."
 
 
 def test_a_find_that_matches_nothing_points_at_a_resource_next_to_the_subject(library, embedder):
@@ -952,6 +953,31 @@ def test_a_find_whose_results_are_neither_about_the_subject_nor_next_to_it_point
     assert draft.job == "find_related" and draft.resources == [flan] and len(draft.sources) == 1
     assert set(draft.sources[0].topics) & set(tg.plan_graph.predecessors("self-attention"))
     assert draft.facts[0] == "所问主题：自注意力（Self-attention）（资料库里没有讲它的资料）。"
+
+
+def test_a_find_that_found_only_what_builds_on_the_subject_far_on_says_so(library, embedder):
+    """Probe set 2: "a good introduction to reinforcement learning" found the InstructGPT video, four edges on
+    (RL → MDP → policy gradient → PPO → RLHF), nothing next to RL had a resource: no prose. Now the found
+    resource is described by how it stands to the subject, on the topic its title does not already say."""
+    from studygraph.assistant.answers import Answers
+    from studygraph.assistant.engine import Assistant
+    from studygraph.assistant.intents import route
+    from studygraph.assistant.retrieval import SearchResult
+
+    _, tg, resolver = Assistant(library, llm=StartedLLM(), embedder=embedder)._library()
+    paper = next(r for r in tg.resources.values() if r.title.startswith("Training language models to follow"))
+    instructgpt = replace(paper, title="InstructGPT")  # the seed roadmap's video: a title that is a topic's name
+    assert paper.topics[:2] == ["instructgpt", "rlhf"]
+    assert not any(pick_resources(tg, n, 1) for n in tg.plan_graph.predecessors("reinforcement-learning"))
+    for question, relation in (
+        ("有没有讲强化学习的入门资料？", "它建立在强化学习（Reinforcement learning）的基础之上"),
+        ("Where can I find a good introduction to reinforcement learning?", "a later topic that builds on"),
+    ):
+        draft = Answers(tg, set(), set(), {}).find(
+            route(question, resolver, None), [SearchResult(instructgpt, 1.0, list(instructgpt.topics))]
+        )
+        assert draft.job == "find_related" and [s.title for s in draft.sources] == ["InstructGPT"]
+        assert relation in draft.facts[1] and "RLHF" in draft.subject[1]
 
 
 def test_a_find_prompt_names_a_sources_topics_in_the_questions_language(library, embedder):
