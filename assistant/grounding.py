@@ -206,6 +206,7 @@ def clean_segment(text: str, n_sources: int, corpus_urls: set[str], cited: set[i
 _BOUNDARY = re.compile(r"(?P<sentence>(?<=[.!?])\s|(?<=[。！？；])|\n)|(?P<clause>(?<=[,;:])\s+|(?<=[，：]))")
 _LIST_NUMBER = re.compile(r"\s*\d{1,2}[.)]\s+")
 _SEPARATOR = re.compile(r"[,;:，：]\s*$")
+_ENDED = re.compile(r"(?:[.!?。！？；…]|\[\d+\])[\"'”’)）》\]]*\s*$")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _IDEOGRAPH = re.compile(r"[\u3400-\u9fff]")
 _OPENS, _CLOSES = "[(《（", "])》）"
@@ -336,7 +337,9 @@ def clean_stream(
         if text:
             yield text
     if buffer:
-        text = take(buffer, True)
+        # A last clause with no end: the model's token budget ran out inside it ("注意力机制通过将输入信息与",
+        # a find's second description). It never shows; what showed of its sentence ends in a full stop.
+        text = take(buffer, True) if _ENDED.search(buffer) else "" if dropping else _close(held, sentence, tail)
         if text:
             yield text
 

@@ -107,6 +107,16 @@ def test_chinese_sentence_ends_split_sentences():
     assert cited == {1, 2}
 
 
+def test_a_last_clause_the_token_budget_cut_never_shows():
+    """Chat page, "有没有讲注意力机制的好资料？": the budget ran out in "注意力机制通过将输入信息与", which showed
+    as a paragraph of its own. A cut clause is dropped; a clause before it in its sentence ends in a full stop;
+    a last sentence the model ended (or closed with its [n]) stands."""
+    assert "".join(_drain(["先学 Transformer [1]。", "注意力机制通过将输入信息与"])[0]) == "先学 Transformer [1]。"
+    assert "".join(_drain(["It covers attention [1], and then", " the way a"])[0]) == "It covers attention [1]. "
+    assert "".join(_drain(["先学注意力机制，", "再学 Transformer [2]"])[0]) == "先学注意力机制，再学 Transformer [2]"
+    assert "".join(_drain(["It is a prerequisite of BERT."])[0]) == "It is a prerequisite of BERT."
+
+
 def test_fake_llm_plays_its_script_and_records_what_it_was_given(fake_llm):
     """The fixture itself: pieces in order, an exception where scripted, every prompt recorded."""
     llm = fake_llm(["a", "b"], ["c", RuntimeError("boom")], "d")
