@@ -151,7 +151,14 @@ NEXT = _rx(
     # "once I know attention, where do I go from here?". Asked before PROGRESS reads "I finished" as a report.
     r"\bwhat\s+((should|would|will|does|do)\s+)?(comes?|goes?)\s+(after|next)\b",  # "what should come next"
     r"\b(logical|natural|obvious|sensible)\s+(next|follow-?up|continuation)\b",  # "the logical follow-up"
-    r"^\W*(and\s+|so\s+)?what\s+follows\b",  # a question; not "... judged with what follows"
+    r"^\W*(and\s+|so\s+)?what\s+follows\b(?!\s+from\b)",  # a question; not "... judged with what follows"
+    # What to take up later: "what would you suggest I pick up afterwards?", "what should I study after that".
+    r"\b(i|we|to)\s+((should|could|can|would|might|ought\s+to)\s+)?(learn|study|read|tackle|pick\s+up|take\s+up|"
+    r"look\s+into)\s+(afterwards?|after\s+(that|this)|later(\s+on)?)\b",
+    # What follows a topic in a line of study: "which topic naturally follows tokenization?"; not "what follows
+    # from this result" (a consequence).
+    r"\b(what|which)\s+((topics?|subjects?|concepts?|ideas?|things?|areas?|models?|methods?|one)\s+)?"
+    r"((naturally|usually|typically|normally|generally|logically|then|directly)\s+)?follows?\b(?!\s+from\b)",
     r"\b(now|then)\s+what\b",
     r"\bwhat\s+now\b",
     r"\bwhere\s+(do|should|can)\s+i\s+go\s+(from\s+here|next|now)\b",
@@ -168,6 +175,12 @@ NEXT = _rx(
     # With a word of habit or advice between: "X 之后一般学什么", "以后通常都学啥", "后面最好学什么".
     r"(之后|以后|然后|后面|后边|往后|接着)(一般|通常|往往|大多|多半|大家|最好|建议|还|又)(都)?(该|要|应该|可以|能|会|再)?(学|看)",
     r"下一(个|门|项)[^，。,.？?]{0,6}(学|看|主题|话题)",  # "下一个学什么"
+    # What to learn from here: "下面学点啥", "接下去该看什么", "还能学点什么"; not "下面这段代码" (below).
+    r"(下面|接下去|再下来)(该|要|应该|可以|再)?(学|看)(点|些)?(什么|啥|哪)",
+    r"还(能|可以)(再)?(学|看)(点|些)?(什么|啥|哪)",
+    # Where to head from a topic: "还能往哪个方向走", "接下来往哪方面深入"; not "梯度往哪个方向走" (a question
+    # about the topic).
+    r"(还能|还可以|可以再|接下来|然后|再)往哪(个|些)?(方向|方面|块)?(走|发展|深入|学|钻研|拓展|扩展)",
     r"先学什么$",
     r"(学完|看完|读完|学会|掌握了?|搞懂|弄懂).{0,30}(之后|以后|后)",  # "看完 BERT 之后…"
     r"再学什么",
@@ -482,7 +495,7 @@ def missing_subject(text: str, resolver: Resolver) -> str | None:
 
 _VAGUE = re.compile(
     # When, not what: "how do I learn RLHF this week" plans RLHF ("这周学 RLHF 之前要学什么"). First, before "this".
-    r"\b((this|next|coming)\s+(week|month|year|weekend|semester|term|summer)|today|tonight|tomorrow|soon)\b|"
+    r"\b((this|next|coming)\s+(week|month|year|weekend|semester|term|summer)|today|tonight|tomorrow|soon|later)\b|"
     r"(这|本|下)(个?星期|周|个?月|学期)|今天|明天|今晚|周末|暑假|寒假|"
     r"哪些|哪|知识|东西|内容|方面|我|想|你|已经|学过|学会|还要|还|"
     r"\b(things?|stuff|topics?|which|know|first|want|we|you|that|this|these|those|it|them|there|then|so|well|"
