@@ -242,6 +242,18 @@ PLAN = _rx(
     r"\b(map|lay|chart|sketch|plot|draw|plan)\s+(out|up)?\s*(a|an|the|my|me\s+a)\s+([\w-]+\s+)?"
     r"(route|path|plan|roadmap|way|course)\b",
     r"\broute\s+(for\s+me\s+)?(to|towards?)\s+(reach|learn|get\s+to|master|understand)\b",
+    # A way of study from a start to a goal: "the best route from the basics to RLHF", "a path from linear algebra
+    # to transformers"; "from the basics up to X".
+    r"\b(route|path|road|way|journey|progression)\s+from\b.{1,40}?\bto\b",
+    r"\bfrom\s+(the\s+)?(basics|fundamentals|ground\s+up|very\s+beginning|first\s+principles)\s+(up\s+)?to\b",
+    # The footing a goal needs: "what groundwork do I need for LoRA?", "which foundations are required for
+    # diffusion?"; not "the foundations of X" (what X rests on: explain).
+    r"\b(groundwork|foundations?|grounding|basics|background|prior\s+knowledge|prerequisite\s+knowledge)\s+"
+    r"(do|does|would|will|should|must)\s+(i|one|you|we)\s+(need|have|want|require)\b",
+    r"\b(groundwork|foundations?|grounding|background|prior\s+knowledge)\s+((is|are)\s+)?"
+    r"(needed|required|necessary|essential|recommended)\b",
+    r"\b(groundwork|grounding|background|prior\s+knowledge|foundations?)\s+for\s+(learning|studying|tackling|"
+    r"understanding|reading)\b",
     # An order to study in ("按什么顺序学"), not the order of layers ("LayerNorm 和残差是什么顺序"); not 学习率.
     r"(学|学习)(?!率)[^，。,.？?]{0,12}顺序|按.{0,6}顺序.{0,4}(学|看|读)|顺序.{0,6}(学|看|读)(?!习率)",
     r"(怎么|如何|怎样|该怎么|要怎么)(安排|规划|计划|入手|开始|起步|上手|打基础)",
@@ -253,7 +265,10 @@ PLAN = _rx(
     r"之前",
     r"前置",
     _ZH_BEFORE,
-    r"前提(知识|条件)|预备知识",  # "需要哪些前提知识"
+    r"前提(知识|条件)|预备知识|先决条件|前置条件|必备(的)?(知识|基础)",  # "需要哪些前提知识", "先决条件"
+    # From the beginning, by steps: "从头开始学 X", "学 X 应该按什么步骤来"; not "预训练分哪几个步骤" (a model's).
+    r"从头(开始)?(学|入门|到)",
+    r"(学|学习|入门)(?!率)[^，。,.？?]{0,20}(按|分|走)(什么|哪些|哪几个|几个|怎样的)(步骤|阶段)",
     r"先修",
     r"怎么学",
     r"如何学",
@@ -269,6 +284,8 @@ PLAN = _rx(
     r"基础是什么",
     # "入门 LoRA 要先具备哪些基础", "要有什么基础"; not "微调要有什么硬件".
     r"(需要|要|得|应该)(先)?(具备(哪些|什么|啥|些什么)|(有|打下?)(哪些|什么|啥|些什么)(基础|知识|前提))",
+    # "学 Transformer 需要什么基础", "看懂 X 需要哪些基础知识", "读懂 BERT 论文要什么知识"; not "微调需要什么数据".
+    r"(需要|要|得|应该)(先)?(哪些|什么|啥|些什么)(的)?(基础|知识)",
     r"入门需要",
 )
 PROGRESS = _rx(
@@ -462,6 +479,11 @@ PLAN_WORDS = _rx(
     r"\b(order|path|roadmap|steps?|good|best|right|sensible|give|study(ing)?|pieces?|parts?|'s)\b",
     r"\b(map|lay|chart|sketch|plot|draw|route|way|course|me)\b",
     r"\b(help|plan(ned|ning)?|out|let'?s|like|hope|pick\s+up|get\s+into)\b|'d\b",  # "help me plan it", "I'd like to"
+    # "the best route from the basics to X", "what groundwork is needed for X".
+    r"\b(from|to|up|the|basics|fundamentals|ground|first\s+principles|very\s+beginning|road|journey|progression|"
+    r"groundwork|foundations?|grounding|background|prior\s+knowledge|prerequisite\s+knowledge|needed|required|"
+    r"necessary|essential|recommended|need|have|require|take|follow)\b",
+    r"先决条件|前置条件|必备的?(知识|基础)|基础知识|理解|(?<=先)会|有(?=哪些|什么|啥|些什么)|从头(开始)?|(按|分|走)(什么|哪些|哪几个|几个|怎样的)(步骤|阶段)来?",
     r"之前|前置(知识)?|前提(知识|条件)|预备知识|先修|怎么学|如何学|需要|应该|掌握",
     r"(?<![目眼当提从跟面向])前(?![面边后沿景言者期缀向馈端台提置])",  # "学 BERT 前"
     # "给我一个学习 X 的计划", "帮我制定 X 的规划", "为了学会 X，最好先…", "要学 X 得先学什么".
@@ -476,7 +498,14 @@ def missing_subject(text: str, resolver: Resolver) -> str | None:
     """The subject of a plan question when the topic map does not have it: a name it lacks ("知识图谱") or a
     known name inside a longer one ("spiking neural networks"). None when every subject is a known topic
     (a typo of one included)."""
-    phrase = normalise(PLAN_WORDS.sub(" ", normalise(text)))  # normalised again: match positions index this string
+    norm = normalise(text)
+    # A plan word inside a topic's name stays ("RL from human feedback", "阅读理解", "强化学习基础").
+    names = [(m.start, m.end) for m in resolver.matcher.find(norm)]
+
+    def blank(m: re.Match[str]) -> str:
+        return m.group(0) if any(start < m.end() and m.start() < end for start, end in names) else " "
+
+    phrase = normalise(PLAN_WORDS.sub(blank, norm))  # normalised again: match positions index this string
     rest = phrase
     # An everyday word that names no topic here ("hmm", "from zero") is no subject either: blanked out too.
     for m in sorted(resolver.matcher.find(phrase, everyday=True), key=lambda m: -m.start):

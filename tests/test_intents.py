@@ -673,3 +673,76 @@ NOT_HOLDOUT3_NEXT_ROUTES = [
 @pytest.mark.parametrize("text, name", NOT_HOLDOUT3_NEXT_ROUTES)
 def test_holdout3_next_families_do_not_over_match(resolver, text, name):
     assert route(text, resolver).name == name, text
+
+
+# A way of study from a start to a goal, the footing a goal needs, 先决条件, from the beginning by steps: plans.
+HOLDOUT3_PLAN_ROUTES = [
+    ("which path from CNNs to transformers should I take?", "transformer"),
+    ("what's a good path from basic calculus up to diffusion models", "diffusion"),
+    ("how do I go from the fundamentals up to DPO?", "dpo"),
+    ("what prior knowledge is required for RLHF?", "rlhf"),
+    ("what background do you need for LoRA?", "lora"),
+    ("which foundations are necessary for studying BERT?", "bert"),
+    ("RLHF 需要哪些前置条件", "rlhf"),
+    ("入门扩散模型有什么先决条件", "diffusion"),
+    ("从头学 RAG 要走哪几个步骤", "rag"),
+    ("从头开始学扩散模型要按什么步骤", "diffusion"),
+]
+
+
+@pytest.mark.parametrize("text, topic", HOLDOUT3_PLAN_ROUTES)
+def test_holdout3_plan_families(resolver, text, topic):
+    assert assert_routes(resolver, text, "plan", topic).missing is None
+
+
+# ... not what a topic rests on, the steps of a model's training, training from scratch, data through a model.
+NOT_HOLDOUT3_PLAN_ROUTES = [
+    ("what are the foundations of RLHF?", "explain"),
+    ("DPO 训练分哪几个阶段", "explain"),
+    ("从头训练 BERT 要分几个阶段", "explain"),
+    ("how does attention get from the queries to the output?", "explain"),
+]
+
+
+@pytest.mark.parametrize("text, name", NOT_HOLDOUT3_PLAN_ROUTES)
+def test_holdout3_plan_families_do_not_over_match(resolver, text, name):
+    assert route(text, resolver).name == name, text
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("看懂 Transformer 需要什么基础", "transformer"),
+        ("学 Transformer 需要什么基础", "transformer"),
+        ("读懂 BERT 论文需要哪些基础", "bert"),
+        ("要看懂 LoRA 得先会什么", "lora"),
+        ("理解 DPO 要有哪些基础知识", "dpo"),
+        ("想搞懂扩散模型需要哪些基础", "diffusion"),
+    ],
+)
+def test_what_footing_understanding_a_topic_needs_is_a_plan_for_it(resolver, text, topic):
+    """ "看懂 Transformer 需要什么基础" plans Transformer: it was an explain of a missing "看懂 transformer 需"
+    (and "学 X 需要什么基础" an explain too); understanding words (看懂, 读懂, 理解, 先会) are how, not what."""
+    assert assert_routes(resolver, text, "plan", topic).missing is None
+
+
+@pytest.mark.parametrize(
+    "text, subject",
+    [("看懂量子折纸需要什么基础", "量子折纸"), ("what groundwork do I need for quantum origami?", "quantum origami")],
+)
+def test_a_footing_question_about_a_subject_the_map_lacks_names_it(resolver, text, subject):
+    intent = route(text, resolver)
+    assert (intent.name, intent.missing) == ("plan", subject), intent
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("what do I need before RL from human feedback?", "rlhf"),
+        ("学阅读理解之前要学什么", "reading-comprehension"),
+        ("学强化学习基础之前要学什么", "reinforcement-learning"),
+    ],
+)
+def test_a_plan_word_inside_a_topic_name_is_part_of_the_name(resolver, text, topic):
+    """Plan words (from, 理解, 基础) are taken out of a plan question to find its subject, but not out of a name."""
+    assert assert_routes(resolver, text, "plan", topic).missing is None
