@@ -76,6 +76,11 @@ QUIZ = _rx(
     r"\b(throw|fire)\s+(a\s+few|a\s+couple(\s+of)?|some|several)\s+([\w-]+\s+)?(questions?|problems?)\s+at\s+me\b",
     r"\b(test|check|assess|gauge|evaluate)\s+(my\s+(knowledge|understanding|grasp)|how\s+(well|much)\s+i\s+"
     r"(know|understand))\b",
+    # Questioned on a topic: "drill me on RLHF", "grill me about LoRA"; "check whether I really understand X",
+    # "see if I know X"; not "check whether the loss goes down".
+    r"\b(drill|grill|examine|quiz|question|pop-?quiz)\s+me\b",
+    r"\b(test|check|see|find\s+out|verify|confirm)\s+(whether|if)\s+i\s+((really|actually|truly|fully|properly)\s+)?"
+    r"(understand|know|get|grasp|remember|understood)\b",
     r"面试题",
     r"面经",
     r"考考我",
@@ -86,6 +91,10 @@ QUIZ = _rx(
     r"考(一下|一考)我",
     # A check of what the learner knows ("测试一下我对 BERT 的理解"), not of their config ("检查一下我的 LoRA 配置").
     r"(测试|检验|检测|考察|考查|检查)(一下)?我[^，。,.？?]{0,20}(理解|掌握|水平|懂|会|学得)",
+    # How well a topic was learned, checked: "帮我检验一下注意力机制学得怎么样", "测测 LoRA 掌握得如何".
+    r"(测试|测测|检验|检测|考察|考查|检查|验证)(一下)?[^，。,.？?]{0,20}(学|掌握|理解|懂)得(怎么样|如何|怎样|好不好|牢不牢|扎不扎实)",
+    # A test asked for with no number: "来个 RLHF 的小测试", "给我一套 LoRA 测验"; not "给我个 LoRA 的测试脚本".
+    r"(出|来|给我|做)(个|套|份|一个|一套|一份)[^，。,.？?]{0,20}(小测|测验|考试|测试(?!代码|脚本|集|用例|数据|程序|样例))",
     r"(测试|测验|自测|模拟)题|自测",
     r"八股",
     r"练习题",

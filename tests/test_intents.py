@@ -746,3 +746,35 @@ def test_a_footing_question_about_a_subject_the_map_lacks_names_it(resolver, tex
 def test_a_plan_word_inside_a_topic_name_is_part_of_the_name(resolver, text, topic):
     """Plan words (from, 理解, 基础) are taken out of a plan question to find its subject, but not out of a name."""
     assert assert_routes(resolver, text, "plan", topic).missing is None
+
+
+# Questioned on a topic (drill / grill me), a check whether I understand X, 学得怎么样 checked, a test with no number.
+HOLDOUT3_QUIZ_ROUTES = [
+    ("grill me about LoRA for a bit", "lora"),
+    ("question me on transformers", "transformer"),
+    ("can you see if I actually know DPO?", "dpo"),
+    ("find out whether I understood tokenization", "tokenization"),
+    ("测测我 LoRA 掌握得如何", "lora"),
+    ("检验下 BERT 我理解得怎么样", "bert"),
+    ("给我一套 Transformer 测验", "transformer"),
+    ("来个注意力机制的考试", "attention"),
+]
+
+
+@pytest.mark.parametrize("text, topic", HOLDOUT3_QUIZ_ROUTES)
+def test_holdout3_quiz_families(resolver, text, topic):
+    assert_routes(resolver, text, "quiz", topic)
+
+
+# ... not a check of a model's behaviour, a test script or set, a config, how good is good enough.
+NOT_HOLDOUT3_QUIZ_ROUTES = [
+    ("check whether the loss goes down when LoRA is applied", "explain"),
+    ("给我个 LoRA 的测试脚本", "find"),
+    ("检验一下 LoRA 的效果怎么样", "explain"),
+    ("BERT 学得怎么样才算入门", "explain"),
+]
+
+
+@pytest.mark.parametrize("text, name", NOT_HOLDOUT3_QUIZ_ROUTES)
+def test_holdout3_quiz_families_do_not_over_match(resolver, text, name):
+    assert route(text, resolver).name == name, text
