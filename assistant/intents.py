@@ -304,14 +304,16 @@ PROGRESS = _rx(
     r"\bi\s*('ve|\s+have)?\s+((just|already|now|finally|also|recently|fully|completely|mostly|actually|officially)\s+)"
     r"{0,2}(finished|completed|done\s+with|watched|read|learned|learnt|studied|"
     r"wrapped\s+up|got\s+through|worked\s+through|went\s+through|mastered)\b",
-    r"\bi'?m\s+(done|through|finished)\s+with\b",
+    # Done with it, or done doing it: "I'm finally done reading the DPO paper", "I am through studying LoRA".
+    r"\bi('?m|\s+am)\s+((finally|just|now|already|all|completely|fully|officially)\s+){0,2}(done|through|finished)\s+"
+    r"(with|reading|watching|studying|learning|going\s+through|working\s+through|taking)\b",
     r"\bmark\b.*\b(done|finished|learned|complete)\b",
     r"\bi\s+(already\s+)?know\b",
-    r"我?(已经)?(学完|看完|读完|做完|学会|掌握)了",
+    r"我?(已经)?(学完|看完|读完|做完|学会|掌握|上完|听完)了",
     # Understood, the topic inside: "我搞懂 DPO 了", "我已经弄明白注意力机制了"; not "我还没搞懂 DPO".
     r"我(已经|终于)?(?<!没)(?<!不)(搞|弄)(懂|明白|清楚)了?[^，。,.？?]{0,30}了\W*$",
     r"我(已经)?学过",
-    r"(学完|看完|读完|完成)了",
+    r"(学完|看完|读完|完成|上完|听完)了",
     r"标记.*(完成|学完|已学)",
     r"我(已经)?(会|懂)了?",
 )
@@ -325,10 +327,15 @@ PROGRESS_ASK = _rx(
     r"(any|much|some|enough|real|good|decent)?\s*progress\b",
     r"\bhow\s+much\s+progress\b",
     r"\bhow\s+far\s+(have\s+i\s+(got|gotten|come)|along\s+am\s+i|am\s+i)\b",
-    r"\b(what|how\s+much)\s+have\s+i\s+(learned|learnt|done|finished|covered|studied|completed)(\s+so\s+far)?\W*$",
+    # "what have I covered up to now?", "how much have I finished to date?"
+    r"\b(what|how\s+much)\s+have\s+i\s+((already|actually|really)\s+)?(learned|learnt|done|finished|covered|studied|"
+    r"completed)(\s+(so\s+far|up\s+(to|till|until)\s+now|until\s+now|till\s+now|to\s+date|yet|already|lately|"
+    r"recently|(this|last)\s+(week|month)))?\W*$",
     r"(我的|我)(学习)?进度|学习进度|进度(怎么样|如何|怎样)",
     r"学到(哪|什么地方|第几)",
     r"我[^，。,.？?]{0,8}?学(了|过|完了)(多少|哪些|什么)(内容|东西|知识|主题|话题)?(了|呢)?\W*$",  # "我到现在学了哪些"
+    # "到目前为止我完成了多少", "我一共搞定了几个主题".
+    r"我[^，。,.？?]{0,8}?(完成|学完|看完|做完|搞定|掌握)了?(多少|哪些|几个|几门|几成)(内容|东西|知识|主题|话题)?(了|呢)?\W*$",
     r"(学习|学)的?(情况|进展)(怎么样|如何|怎样)",
 )
 EXPLAIN = _rx(
@@ -450,6 +457,10 @@ NOT_PRONOUN = _rx(
 TOPIC_FOLLOWUP = _rx(r"^\W*(and\s+)?(what|how)\s+about\b", r"^\W*那.{1,30}呢\W*$", r"^\W*.{1,30}呢\W*$")
 CHITCHAT = _rx(
     r"^\W*(hi|hello|hey|thanks|thank\s+you|good\s+(morning|afternoon|evening|night|day)|bye)\b",
+    # Thanks in other words: "cheers, that was helpful", "much appreciated", "that was really useful".
+    r"^\W*(cheers|thx|ty|many\s+thanks|much\s+appreciated|(i\s+)?appreciate\s+(it|that|the\s+help))\b",
+    r"^\W*(that|this|it)\s*('s|\s+is|\s+was|\s+has\s+been)\s+((really|very|super|so|quite|extremely)\s+)?"
+    r"(helpful|useful|great|clear|perfect)\W*(thanks?|thank\s+you|cheers)?\W*$",
     # Asking after the assistant ("how are you today?", "你最近好吗"): small talk, not a search for its words.
     r"^\W*(hey\s+|hi\s+)?(how\s+(are\s+you|are\s+things|is\s+it\s+going|'s\s+it\s+going|do\s+you\s+do)|what'?s\s+up|"
     r"nice\s+to\s+meet\s+you)\b",

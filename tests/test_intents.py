@@ -778,3 +778,41 @@ NOT_HOLDOUT3_QUIZ_ROUTES = [
 @pytest.mark.parametrize("text, name", NOT_HOLDOUT3_QUIZ_ROUTES)
 def test_holdout3_quiz_families_do_not_over_match(resolver, text, name):
     assert route(text, resolver).name == name, text
+
+
+# Done doing it ("I'm done reading X"), what I have covered up to a time, 上完了 / 听完了, 我完成了多少: progress.
+HOLDOUT3_PROGRESS_ROUTES = [
+    ("I am through studying LoRA", "progress", "lora"),
+    ("I'm finished watching the RLHF lecture", "progress", "rlhf"),
+    ("I'm just done going through the BERT notes", "progress", "bert"),
+    ("what have I learned to date?", "progress", None),
+    ("how much have I finished this week?", "progress", None),
+    ("RLHF 的讲座听完了", "progress", "rlhf"),
+    ("LoRA 这门课我上完了", "progress", "lora"),
+    ("我一共搞定了几个主题", "progress", None),
+    # Thanks in other words: small talk.
+    ("much appreciated!", "chitchat", None),
+    ("that was really useful, thanks", "chitchat", None),
+    ("I appreciate it", "chitchat", None),
+]
+
+
+@pytest.mark.parametrize("text, name, topic", HOLDOUT3_PROGRESS_ROUTES)
+def test_holdout3_progress_and_thanks_families(resolver, text, name, topic):
+    intent = assert_routes(resolver, text, name, topic)
+    if topic is None:
+        assert intent.topics == [], intent
+
+
+# ... not a question after the thanks or after being done, nor whether learning X is worth it.
+NOT_HOLDOUT3_PROGRESS_ROUTES = [
+    ("cheers, what is LoRA?", "explain"),
+    ("that was helpful, now explain DPO", "explain"),
+    ("I'm done reading, what is LoRA?", "explain"),
+    ("I'm done with BERT, what should I learn next?", "next"),
+]
+
+
+@pytest.mark.parametrize("text, name", NOT_HOLDOUT3_PROGRESS_ROUTES)
+def test_holdout3_progress_and_thanks_families_do_not_over_match(resolver, text, name):
+    assert route(text, resolver).name == name, text
