@@ -8,7 +8,10 @@ Run it with `python -m bench.routing_probe`. No test functions here, so pytest c
 HOLDOUT was written after the first fixes, before it was run; its misses then showed more families, so it is
 tuning material now too. HOLDOUT2 was written after those, before it was run, and is never tuned on: its figure
 was the honest one until its misses were fixed by families (it is spent now). HOLDOUT3 was written before those
-fixes and before it was run, is never tuned on, and is scored once before and once after them.
+fixes and before it was run, and was scored once before and once after them (13/30, 13/30); it is tuning material
+since HOLDOUT4 was written: its misses were fixed by families (30/30). HOLDOUT4 was written before those fixes and
+before it was run, is never tuned on (its misses are not read), and was scored once before and once after them:
+15/30 before, 15/30 after. PROBE stays 60/60 and HOLDOUT2 24/24.
 
 Half English, half Chinese, over every intent the router has (assistant.intents.INTENTS). A plan for "what
 comes before X" is the intent "plan"; "what comes after X" is "next".
@@ -139,7 +142,8 @@ HOLDOUT2: list[tuple[str, str]] = [
 
 # Written after HOLDOUT2's figure (15/24) and before any of its misses were fixed, before it was run: over every
 # intent (why and chitchat too), half English, half Chinese, in phrasings none of the lists above nor
-# tests/test_intents.py use. Never tuned on: scored once before the HOLDOUT2 fixes and once after.
+# tests/test_intents.py use. Scored once before the HOLDOUT2 fixes and once after (13/30, 13/30); tuning material
+# since HOLDOUT4 was written (its misses fixed by families: 30/30).
 HOLDOUT3: list[tuple[str, str]] = [
     # English
     ("I'm comfortable with BERT now, what would you suggest I pick up afterwards?", "next"),
@@ -177,7 +181,7 @@ HOLDOUT3: list[tuple[str, str]] = [
 
 # Written after HOLDOUT3's second figure (13/30) and before any of its misses were fixed, before it was run: over
 # every intent, half English, half Chinese, on topics and in phrasings none of the lists above use. Never tuned
-# on: scored once before the HOLDOUT3 fixes and once after; its misses are not read to fix them.
+# on: scored once before the HOLDOUT3 fixes and once after (15/30, 15/30); its misses are not read to fix them.
 HOLDOUT4: list[tuple[str, str]] = [
     # English
     ("PPO finally clicked for me, what should I explore beyond it?", "next"),
