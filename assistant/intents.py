@@ -76,6 +76,11 @@ QUIZ = _rx(
     r"\b(throw|fire)\s+(a\s+few|a\s+couple(\s+of)?|some|several)\s+([\w-]+\s+)?(questions?|problems?)\s+at\s+me\b",
     r"\b(test|check|assess|gauge|evaluate)\s+(my\s+(knowledge|understanding|grasp)|how\s+(well|much)\s+i\s+"
     r"(know|understand))\b",
+    # Questioned on a topic: "drill me on RLHF", "grill me about LoRA"; "check whether I really understand X",
+    # "see if I know X"; not "check whether the loss goes down".
+    r"\b(drill|grill|examine|quiz|question|pop-?quiz)\s+me\b",
+    r"\b(test|check|see|find\s+out|verify|confirm)\s+(whether|if)\s+i\s+((really|actually|truly|fully|properly)\s+)?"
+    r"(understand|know|get|grasp|remember|understood)\b",
     r"面试题",
     r"面经",
     r"考考我",
@@ -86,6 +91,10 @@ QUIZ = _rx(
     r"考(一下|一考)我",
     # A check of what the learner knows ("测试一下我对 BERT 的理解"), not of their config ("检查一下我的 LoRA 配置").
     r"(测试|检验|检测|考察|考查|检查)(一下)?我[^，。,.？?]{0,20}(理解|掌握|水平|懂|会|学得)",
+    # How well a topic was learned, checked: "帮我检验一下注意力机制学得怎么样", "测测 LoRA 掌握得如何".
+    r"(测试|测测|检验|检测|考察|考查|检查|验证)(一下)?[^，。,.？?]{0,20}(学|掌握|理解|懂)得(怎么样|如何|怎样|好不好|牢不牢|扎不扎实)",
+    # A test asked for with no number: "来个 RLHF 的小测试", "给我一套 LoRA 测验"; not "给我个 LoRA 的测试脚本".
+    r"(出|来|给我|做)(个|套|份|一个|一套|一份)[^，。,.？?]{0,20}(小测|测验|考试|测试(?!代码|脚本|集|用例|数据|程序|样例))",
     r"(测试|测验|自测|模拟)题|自测",
     r"八股",
     r"练习题",
@@ -151,7 +160,14 @@ NEXT = _rx(
     # "once I know attention, where do I go from here?". Asked before PROGRESS reads "I finished" as a report.
     r"\bwhat\s+((should|would|will|does|do)\s+)?(comes?|goes?)\s+(after|next)\b",  # "what should come next"
     r"\b(logical|natural|obvious|sensible)\s+(next|follow-?up|continuation)\b",  # "the logical follow-up"
-    r"^\W*(and\s+|so\s+)?what\s+follows\b",  # a question; not "... judged with what follows"
+    r"^\W*(and\s+|so\s+)?what\s+follows\b(?!\s+from\b)",  # a question; not "... judged with what follows"
+    # What to take up later: "what would you suggest I pick up afterwards?", "what should I study after that".
+    r"\b(i|we|to)\s+((should|could|can|would|might|ought\s+to)\s+)?(learn|study|read|tackle|pick\s+up|take\s+up|"
+    r"look\s+into)\s+(afterwards?|after\s+(that|this)|later(\s+on)?)\b",
+    # What follows a topic in a line of study: "which topic naturally follows tokenization?"; not "what follows
+    # from this result" (a consequence).
+    r"\b(what|which)\s+((topics?|subjects?|concepts?|ideas?|things?|areas?|models?|methods?|one)\s+)?"
+    r"((naturally|usually|typically|normally|generally|logically|then|directly)\s+)?follows?\b(?!\s+from\b)",
     r"\b(now|then)\s+what\b",
     r"\bwhat\s+now\b",
     r"\bwhere\s+(do|should|can)\s+i\s+go\s+(from\s+here|next|now)\b",
@@ -168,6 +184,12 @@ NEXT = _rx(
     # With a word of habit or advice between: "X 之后一般学什么", "以后通常都学啥", "后面最好学什么".
     r"(之后|以后|然后|后面|后边|往后|接着)(一般|通常|往往|大多|多半|大家|最好|建议|还|又)(都)?(该|要|应该|可以|能|会|再)?(学|看)",
     r"下一(个|门|项)[^，。,.？?]{0,6}(学|看|主题|话题)",  # "下一个学什么"
+    # What to learn from here: "下面学点啥", "接下去该看什么", "还能学点什么"; not "下面这段代码" (below).
+    r"(下面|接下去|再下来)(该|要|应该|可以|再)?(学|看)(点|些)?(什么|啥|哪)",
+    r"还(能|可以)(再)?(学|看)(点|些)?(什么|啥|哪)",
+    # Where to head from a topic: "还能往哪个方向走", "接下来往哪方面深入"; not "梯度往哪个方向走" (a question
+    # about the topic).
+    r"(还能|还可以|可以再|接下来|然后|再)往哪(个|些)?(方向|方面|块)?(走|发展|深入|学|钻研|拓展|扩展)",
     r"先学什么$",
     r"(学完|看完|读完|学会|掌握了?|搞懂|弄懂).{0,30}(之后|以后|后)",  # "看完 BERT 之后…"
     r"再学什么",
@@ -229,6 +251,18 @@ PLAN = _rx(
     r"\b(map|lay|chart|sketch|plot|draw|plan)\s+(out|up)?\s*(a|an|the|my|me\s+a)\s+([\w-]+\s+)?"
     r"(route|path|plan|roadmap|way|course)\b",
     r"\broute\s+(for\s+me\s+)?(to|towards?)\s+(reach|learn|get\s+to|master|understand)\b",
+    # A way of study from a start to a goal: "the best route from the basics to RLHF", "a path from linear algebra
+    # to transformers"; "from the basics up to X".
+    r"\b(route|path|road|way|journey|progression)\s+from\b.{1,40}?\bto\b",
+    r"\bfrom\s+(the\s+)?(basics|fundamentals|ground\s+up|very\s+beginning|first\s+principles)\s+(up\s+)?to\b",
+    # The footing a goal needs: "what groundwork do I need for LoRA?", "which foundations are required for
+    # diffusion?"; not "the foundations of X" (what X rests on: explain).
+    r"\b(groundwork|foundations?|grounding|basics|background|prior\s+knowledge|prerequisite\s+knowledge)\s+"
+    r"(do|does|would|will|should|must)\s+(i|one|you|we)\s+(need|have|want|require)\b",
+    r"\b(groundwork|foundations?|grounding|background|prior\s+knowledge)\s+((is|are)\s+)?"
+    r"(needed|required|necessary|essential|recommended)\b",
+    r"\b(groundwork|grounding|background|prior\s+knowledge|foundations?)\s+for\s+(learning|studying|tackling|"
+    r"understanding|reading)\b",
     # An order to study in ("按什么顺序学"), not the order of layers ("LayerNorm 和残差是什么顺序"); not 学习率.
     r"(学|学习)(?!率)[^，。,.？?]{0,12}顺序|按.{0,6}顺序.{0,4}(学|看|读)|顺序.{0,6}(学|看|读)(?!习率)",
     r"(怎么|如何|怎样|该怎么|要怎么)(安排|规划|计划|入手|开始|起步|上手|打基础)",
@@ -240,7 +274,10 @@ PLAN = _rx(
     r"之前",
     r"前置",
     _ZH_BEFORE,
-    r"前提(知识|条件)|预备知识",  # "需要哪些前提知识"
+    r"前提(知识|条件)|预备知识|先决条件|前置条件|必备(的)?(知识|基础)",  # "需要哪些前提知识", "先决条件"
+    # From the beginning, by steps: "从头开始学 X", "学 X 应该按什么步骤来"; not "预训练分哪几个步骤" (a model's).
+    r"从头(开始)?(学|入门|到)",
+    r"(学|学习|入门)(?!率)[^，。,.？?]{0,20}(按|分|走)(什么|哪些|哪几个|几个|怎样的)(步骤|阶段)",
     r"先修",
     r"怎么学",
     r"如何学",
@@ -256,6 +293,8 @@ PLAN = _rx(
     r"基础是什么",
     # "入门 LoRA 要先具备哪些基础", "要有什么基础"; not "微调要有什么硬件".
     r"(需要|要|得|应该)(先)?(具备(哪些|什么|啥|些什么)|(有|打下?)(哪些|什么|啥|些什么)(基础|知识|前提))",
+    # "学 Transformer 需要什么基础", "看懂 X 需要哪些基础知识", "读懂 BERT 论文要什么知识"; not "微调需要什么数据".
+    r"(需要|要|得|应该)(先)?(哪些|什么|啥|些什么)(的)?(基础|知识)",
     r"入门需要",
 )
 PROGRESS = _rx(
@@ -265,14 +304,16 @@ PROGRESS = _rx(
     r"\bi\s*('ve|\s+have)?\s+((just|already|now|finally|also|recently|fully|completely|mostly|actually|officially)\s+)"
     r"{0,2}(finished|completed|done\s+with|watched|read|learned|learnt|studied|"
     r"wrapped\s+up|got\s+through|worked\s+through|went\s+through|mastered)\b",
-    r"\bi'?m\s+(done|through|finished)\s+with\b",
+    # Done with it, or done doing it: "I'm finally done reading the DPO paper", "I am through studying LoRA".
+    r"\bi('?m|\s+am)\s+((finally|just|now|already|all|completely|fully|officially)\s+){0,2}(done|through|finished)\s+"
+    r"(with|reading|watching|studying|learning|going\s+through|working\s+through|taking)\b",
     r"\bmark\b.*\b(done|finished|learned|complete)\b",
     r"\bi\s+(already\s+)?know\b",
-    r"我?(已经)?(学完|看完|读完|做完|学会|掌握)了",
+    r"我?(已经)?(学完|看完|读完|做完|学会|掌握|上完|听完)了",
     # Understood, the topic inside: "我搞懂 DPO 了", "我已经弄明白注意力机制了"; not "我还没搞懂 DPO".
     r"我(已经|终于)?(?<!没)(?<!不)(搞|弄)(懂|明白|清楚)了?[^，。,.？?]{0,30}了\W*$",
     r"我(已经)?学过",
-    r"(学完|看完|读完|完成)了",
+    r"(学完|看完|读完|完成|上完|听完)了",
     r"标记.*(完成|学完|已学)",
     r"我(已经)?(会|懂)了?",
 )
@@ -286,10 +327,15 @@ PROGRESS_ASK = _rx(
     r"(any|much|some|enough|real|good|decent)?\s*progress\b",
     r"\bhow\s+much\s+progress\b",
     r"\bhow\s+far\s+(have\s+i\s+(got|gotten|come)|along\s+am\s+i|am\s+i)\b",
-    r"\b(what|how\s+much)\s+have\s+i\s+(learned|learnt|done|finished|covered|studied|completed)(\s+so\s+far)?\W*$",
+    # "what have I covered up to now?", "how much have I finished to date?"
+    r"\b(what|how\s+much)\s+have\s+i\s+((already|actually|really)\s+)?(learned|learnt|done|finished|covered|studied|"
+    r"completed)(\s+(so\s+far|up\s+(to|till|until)\s+now|until\s+now|till\s+now|to\s+date|yet|already|lately|"
+    r"recently|(this|last)\s+(week|month)))?\W*$",
     r"(我的|我)(学习)?进度|学习进度|进度(怎么样|如何|怎样)",
     r"学到(哪|什么地方|第几)",
     r"我[^，。,.？?]{0,8}?学(了|过|完了)(多少|哪些|什么)(内容|东西|知识|主题|话题)?(了|呢)?\W*$",  # "我到现在学了哪些"
+    # "到目前为止我完成了多少", "我一共搞定了几个主题".
+    r"我[^，。,.？?]{0,8}?(完成|学完|看完|做完|搞定|掌握)了?(多少|哪些|几个|几门|几成)(内容|东西|知识|主题|话题)?(了|呢)?\W*$",
     r"(学习|学)的?(情况|进展)(怎么样|如何|怎样)",
 )
 EXPLAIN = _rx(
@@ -411,6 +457,10 @@ NOT_PRONOUN = _rx(
 TOPIC_FOLLOWUP = _rx(r"^\W*(and\s+)?(what|how)\s+about\b", r"^\W*那.{1,30}呢\W*$", r"^\W*.{1,30}呢\W*$")
 CHITCHAT = _rx(
     r"^\W*(hi|hello|hey|thanks|thank\s+you|good\s+(morning|afternoon|evening|night|day)|bye)\b",
+    # Thanks in other words: "cheers, that was helpful", "much appreciated", "that was really useful".
+    r"^\W*(cheers|thx|ty|many\s+thanks|much\s+appreciated|(i\s+)?appreciate\s+(it|that|the\s+help))\b",
+    r"^\W*(that|this|it)\s*('s|\s+is|\s+was|\s+has\s+been)\s+((really|very|super|so|quite|extremely)\s+)?"
+    r"(helpful|useful|great|clear|perfect)\W*(thanks?|thank\s+you|cheers)?\W*$",
     # Asking after the assistant ("how are you today?", "你最近好吗"): small talk, not a search for its words.
     r"^\W*(hey\s+|hi\s+)?(how\s+(are\s+you|are\s+things|is\s+it\s+going|'s\s+it\s+going|do\s+you\s+do)|what'?s\s+up|"
     r"nice\s+to\s+meet\s+you)\b",
@@ -449,6 +499,11 @@ PLAN_WORDS = _rx(
     r"\b(order|path|roadmap|steps?|good|best|right|sensible|give|study(ing)?|pieces?|parts?|'s)\b",
     r"\b(map|lay|chart|sketch|plot|draw|route|way|course|me)\b",
     r"\b(help|plan(ned|ning)?|out|let'?s|like|hope|pick\s+up|get\s+into)\b|'d\b",  # "help me plan it", "I'd like to"
+    # "the best route from the basics to X", "what groundwork is needed for X".
+    r"\b(from|to|up|the|basics|fundamentals|ground|first\s+principles|very\s+beginning|road|journey|progression|"
+    r"groundwork|foundations?|grounding|background|prior\s+knowledge|prerequisite\s+knowledge|needed|required|"
+    r"necessary|essential|recommended|need|have|require|take|follow)\b",
+    r"先决条件|前置条件|必备的?(知识|基础)|基础知识|理解|(?<=先)会|有(?=哪些|什么|啥|些什么)|从头(开始)?|(按|分|走)(什么|哪些|哪几个|几个|怎样的)(步骤|阶段)来?",
     r"之前|前置(知识)?|前提(知识|条件)|预备知识|先修|怎么学|如何学|需要|应该|掌握",
     r"(?<![目眼当提从跟面向])前(?![面边后沿景言者期缀向馈端台提置])",  # "学 BERT 前"
     # "给我一个学习 X 的计划", "帮我制定 X 的规划", "为了学会 X，最好先…", "要学 X 得先学什么".
@@ -463,7 +518,14 @@ def missing_subject(text: str, resolver: Resolver) -> str | None:
     """The subject of a plan question when the topic map does not have it: a name it lacks ("知识图谱") or a
     known name inside a longer one ("spiking neural networks"). None when every subject is a known topic
     (a typo of one included)."""
-    phrase = normalise(PLAN_WORDS.sub(" ", normalise(text)))  # normalised again: match positions index this string
+    norm = normalise(text)
+    # A plan word inside a topic's name stays ("RL from human feedback", "阅读理解", "强化学习基础").
+    names = [(m.start, m.end) for m in resolver.matcher.find(norm)]
+
+    def blank(m: re.Match[str]) -> str:
+        return m.group(0) if any(start < m.end() and m.start() < end for start, end in names) else " "
+
+    phrase = normalise(PLAN_WORDS.sub(blank, norm))  # normalised again: match positions index this string
     rest = phrase
     # An everyday word that names no topic here ("hmm", "from zero") is no subject either: blanked out too.
     for m in sorted(resolver.matcher.find(phrase, everyday=True), key=lambda m: -m.start):
@@ -482,7 +544,7 @@ def missing_subject(text: str, resolver: Resolver) -> str | None:
 
 _VAGUE = re.compile(
     # When, not what: "how do I learn RLHF this week" plans RLHF ("这周学 RLHF 之前要学什么"). First, before "this".
-    r"\b((this|next|coming)\s+(week|month|year|weekend|semester|term|summer)|today|tonight|tomorrow|soon)\b|"
+    r"\b((this|next|coming)\s+(week|month|year|weekend|semester|term|summer)|today|tonight|tomorrow|soon|later)\b|"
     r"(这|本|下)(个?星期|周|个?月|学期)|今天|明天|今晚|周末|暑假|寒假|"
     r"哪些|哪|知识|东西|内容|方面|我|想|你|已经|学过|学会|还要|还|"
     r"\b(things?|stuff|topics?|which|know|first|want|we|you|that|this|these|those|it|them|there|then|so|well|"

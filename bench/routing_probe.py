@@ -7,8 +7,10 @@ over the curated catalogue (studygraph/library.py builds the same over the catal
 from a library; none is needed here). Prints the accuracy, by intent, and each miss: question, expected, got.
 The probe is tuning material: a miss is fixed by a phrasing family in assistant/intents.py, never one sentence.
 `--holdout` scores HOLDOUT2 instead (written after the PROBE fixes; its misses were fixed by families since);
-`--holdout HOLDOUT` the first holdout, spent the same way; `--holdout HOLDOUT3` the one never tuned on, written
-before the HOLDOUT2 fixes and scored once before and once after (its misses are for reading, not for fixing).
+`--holdout HOLDOUT` the first holdout, spent the same way; `--holdout HOLDOUT3` the next, written before the
+HOLDOUT2 fixes and scored once before and once after them, tuning material since; `--holdout HOLDOUT4` the one
+never tuned on, written before the HOLDOUT3 fixes and scored once before and once after them (print its count
+with --json, not its misses: they are not for fixing).
 """
 
 from __future__ import annotations
@@ -65,8 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         "--holdout",
         nargs="?",
         const="HOLDOUT2",
-        choices=("HOLDOUT", "HOLDOUT2", "HOLDOUT3"),
-        help="score a holdout instead of PROBE: HOLDOUT2 (the default), HOLDOUT or HOLDOUT3",
+        choices=("HOLDOUT", "HOLDOUT2", "HOLDOUT3", "HOLDOUT4"),
+        help="score a holdout instead of PROBE: HOLDOUT2 (the default), HOLDOUT, HOLDOUT3 or HOLDOUT4",
     )
     args = ap.parse_args(argv)
     which = args.holdout or "PROBE"

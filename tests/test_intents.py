@@ -638,3 +638,181 @@ def test_a_question_after_a_done_statement_is_what_is_asked(resolver, text, name
     (not Transformer for "LoRA 是什么"); with no clause of its own, it is still a record of progress."""
     intent = route(text, resolver)
     assert (intent.name, intent.topics) == (name, topics), intent
+
+
+# HOLDOUT3's misses (tuning material since HOLDOUT4 was written), fixed as families with new sentences. What to
+# take up afterwards, which topic follows X, 下面 / 接下去 学什么, 还能学点什么, 还能往哪个方向走.
+HOLDOUT3_NEXT_ROUTES = [
+    ("I've got LoRA down, what do you think I should study after that?", "next", "lora"),
+    ("what is it best to read afterwards, now that I know BERT?", "next", "bert"),
+    ("which subject usually follows RLHF?", "next", "rlhf"),
+    ("what concept directly follows attention in the curriculum?", "next", "attention"),
+    ("RLHF 弄明白了，下面该学什么", "next", "rlhf"),
+    ("注意力机制基本会了，接下去学点啥", "next", "attention"),
+    ("DPO 学完了还能学点什么", "next", "dpo"),
+    ("Transformer 看得差不多了，还可以往哪个方向深入", "next", "transformer"),
+]
+
+
+@pytest.mark.parametrize("text, name, topic", HOLDOUT3_NEXT_ROUTES)
+def test_holdout3_next_families(resolver, text, name, topic):
+    assert_routes(resolver, text, name, topic)
+
+
+# ... and what they must not take: what a model does afterwards, a consequence, 下面 as "below", the direction
+# a gradient goes, what else a plan needs.
+NOT_HOLDOUT3_NEXT_ROUTES = [
+    ("what does the softmax do afterwards?", "explain"),
+    ("what follows from the attention formula?", "explain"),
+    ("下面这个 LoRA 公式怎么看", "explain"),
+    ("梯度下降往哪个方向走", "explain"),
+    ("学 RLHF 还要学什么", "plan"),
+]
+
+
+@pytest.mark.parametrize("text, name", NOT_HOLDOUT3_NEXT_ROUTES)
+def test_holdout3_next_families_do_not_over_match(resolver, text, name):
+    assert route(text, resolver).name == name, text
+
+
+# A way of study from a start to a goal, the footing a goal needs, 先决条件, from the beginning by steps: plans.
+HOLDOUT3_PLAN_ROUTES = [
+    ("which path from CNNs to transformers should I take?", "transformer"),
+    ("what's a good path from basic calculus up to diffusion models", "diffusion"),
+    ("how do I go from the fundamentals up to DPO?", "dpo"),
+    ("what prior knowledge is required for RLHF?", "rlhf"),
+    ("what background do you need for LoRA?", "lora"),
+    ("which foundations are necessary for studying BERT?", "bert"),
+    ("RLHF 需要哪些前置条件", "rlhf"),
+    ("入门扩散模型有什么先决条件", "diffusion"),
+    ("从头学 RAG 要走哪几个步骤", "rag"),
+    ("从头开始学扩散模型要按什么步骤", "diffusion"),
+]
+
+
+@pytest.mark.parametrize("text, topic", HOLDOUT3_PLAN_ROUTES)
+def test_holdout3_plan_families(resolver, text, topic):
+    assert assert_routes(resolver, text, "plan", topic).missing is None
+
+
+# ... not what a topic rests on, the steps of a model's training, training from scratch, data through a model.
+NOT_HOLDOUT3_PLAN_ROUTES = [
+    ("what are the foundations of RLHF?", "explain"),
+    ("DPO 训练分哪几个阶段", "explain"),
+    ("从头训练 BERT 要分几个阶段", "explain"),
+    ("how does attention get from the queries to the output?", "explain"),
+]
+
+
+@pytest.mark.parametrize("text, name", NOT_HOLDOUT3_PLAN_ROUTES)
+def test_holdout3_plan_families_do_not_over_match(resolver, text, name):
+    assert route(text, resolver).name == name, text
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("看懂 Transformer 需要什么基础", "transformer"),
+        ("学 Transformer 需要什么基础", "transformer"),
+        ("读懂 BERT 论文需要哪些基础", "bert"),
+        ("要看懂 LoRA 得先会什么", "lora"),
+        ("理解 DPO 要有哪些基础知识", "dpo"),
+        ("想搞懂扩散模型需要哪些基础", "diffusion"),
+    ],
+)
+def test_what_footing_understanding_a_topic_needs_is_a_plan_for_it(resolver, text, topic):
+    """ "看懂 Transformer 需要什么基础" plans Transformer: it was an explain of a missing "看懂 transformer 需"
+    (and "学 X 需要什么基础" an explain too); understanding words (看懂, 读懂, 理解, 先会) are how, not what."""
+    assert assert_routes(resolver, text, "plan", topic).missing is None
+
+
+@pytest.mark.parametrize(
+    "text, subject",
+    [("看懂量子折纸需要什么基础", "量子折纸"), ("what groundwork do I need for quantum origami?", "quantum origami")],
+)
+def test_a_footing_question_about_a_subject_the_map_lacks_names_it(resolver, text, subject):
+    intent = route(text, resolver)
+    assert (intent.name, intent.missing) == ("plan", subject), intent
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("what do I need before RL from human feedback?", "rlhf"),
+        ("学阅读理解之前要学什么", "reading-comprehension"),
+        ("学强化学习基础之前要学什么", "reinforcement-learning"),
+    ],
+)
+def test_a_plan_word_inside_a_topic_name_is_part_of_the_name(resolver, text, topic):
+    """Plan words (from, 理解, 基础) are taken out of a plan question to find its subject, but not out of a name."""
+    assert assert_routes(resolver, text, "plan", topic).missing is None
+
+
+# Questioned on a topic (drill / grill me), a check whether I understand X, 学得怎么样 checked, a test with no number.
+HOLDOUT3_QUIZ_ROUTES = [
+    ("grill me about LoRA for a bit", "lora"),
+    ("question me on transformers", "transformer"),
+    ("can you see if I actually know DPO?", "dpo"),
+    ("find out whether I understood tokenization", "tokenization"),
+    ("测测我 LoRA 掌握得如何", "lora"),
+    ("检验下 BERT 我理解得怎么样", "bert"),
+    ("给我一套 Transformer 测验", "transformer"),
+    ("来个注意力机制的考试", "attention"),
+]
+
+
+@pytest.mark.parametrize("text, topic", HOLDOUT3_QUIZ_ROUTES)
+def test_holdout3_quiz_families(resolver, text, topic):
+    assert_routes(resolver, text, "quiz", topic)
+
+
+# ... not a check of a model's behaviour, a test script or set, a config, how good is good enough.
+NOT_HOLDOUT3_QUIZ_ROUTES = [
+    ("check whether the loss goes down when LoRA is applied", "explain"),
+    ("给我个 LoRA 的测试脚本", "find"),
+    ("检验一下 LoRA 的效果怎么样", "explain"),
+    ("BERT 学得怎么样才算入门", "explain"),
+]
+
+
+@pytest.mark.parametrize("text, name", NOT_HOLDOUT3_QUIZ_ROUTES)
+def test_holdout3_quiz_families_do_not_over_match(resolver, text, name):
+    assert route(text, resolver).name == name, text
+
+
+# Done doing it ("I'm done reading X"), what I have covered up to a time, 上完了 / 听完了, 我完成了多少: progress.
+HOLDOUT3_PROGRESS_ROUTES = [
+    ("I am through studying LoRA", "progress", "lora"),
+    ("I'm finished watching the RLHF lecture", "progress", "rlhf"),
+    ("I'm just done going through the BERT notes", "progress", "bert"),
+    ("what have I learned to date?", "progress", None),
+    ("how much have I finished this week?", "progress", None),
+    ("RLHF 的讲座听完了", "progress", "rlhf"),
+    ("LoRA 这门课我上完了", "progress", "lora"),
+    ("我一共搞定了几个主题", "progress", None),
+    # Thanks in other words: small talk.
+    ("much appreciated!", "chitchat", None),
+    ("that was really useful, thanks", "chitchat", None),
+    ("I appreciate it", "chitchat", None),
+]
+
+
+@pytest.mark.parametrize("text, name, topic", HOLDOUT3_PROGRESS_ROUTES)
+def test_holdout3_progress_and_thanks_families(resolver, text, name, topic):
+    intent = assert_routes(resolver, text, name, topic)
+    if topic is None:
+        assert intent.topics == [], intent
+
+
+# ... not a question after the thanks or after being done, nor whether learning X is worth it.
+NOT_HOLDOUT3_PROGRESS_ROUTES = [
+    ("cheers, what is LoRA?", "explain"),
+    ("that was helpful, now explain DPO", "explain"),
+    ("I'm done reading, what is LoRA?", "explain"),
+    ("I'm done with BERT, what should I learn next?", "next"),
+]
+
+
+@pytest.mark.parametrize("text, name", NOT_HOLDOUT3_PROGRESS_ROUTES)
+def test_holdout3_progress_and_thanks_families_do_not_over_match(resolver, text, name):
+    assert route(text, resolver).name == name, text
