@@ -83,13 +83,15 @@ WANTS_HINTS: list[tuple[re.Pattern[str], str]] = [
 # only next to a word for a resource or "in", so that "Chinese word segmentation" or "中文分词" is a subject.
 _RESOURCE_WORDS = (
     r"(articles?|tutorials?|videos?|blogs?|posts?|courses?|books?|notes|resources?|materials?|explanations?|"
-    r"introductions?|lectures?|docs|documentation|version|ones?)"
+    r"introductions?|lectures?|docs|documentation|version|translations?|ones?)"
 )
 _ZH_RESOURCE_WORDS = r"(的.{0,12}?)?(资料|教程|文章|视频|博客|课程|书|讲解|资源|版|笔记)"
 RESOURCE_LANG_HINTS: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
-            rf"\bchinese(\s+\S+)?\s+{_RESOURCE_WORDS}\b|\bin\s+chinese\b|(中文|汉语)" + _ZH_RESOURCE_WORDS, re.I
+            rf"\b(chinese|mandarin)(\s+\S+)?\s+{_RESOURCE_WORDS}\b|\bin\s+(chinese|mandarin)\b|(中文|汉语)"
+            + _ZH_RESOURCE_WORDS,
+            re.I,
         ),
         "zh",
     ),

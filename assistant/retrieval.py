@@ -135,6 +135,10 @@ class Fusion:
     # wants, not what it is about: "GPT 论文精读" asks for GPT, read as a paper reading; GAN论文精读 (tagged GAN
     # and paper reading since graph/tagging.py puts a title's kind beside its subject) is not about a named topic.
     subjects_fit: bool = True
+    # Since 2026-12-03: the names vote also reads who made or hosts a resource (its identities in corpus/names.toml:
+    # their names and the proper names of what they are), as it reads its title: "Percy Liang's course notes" is
+    # CS324, "the Hopkins seminar" a Johns Hopkins course, though neither title says so.
+    who_words: bool = True
 
     @property
     def tie(self) -> float:
@@ -146,6 +150,9 @@ DEFAULT_FUSION = Fusion()
 
 _LATIN = re.compile(r"[a-z0-9]+(?:[.+#][a-z0-9]+)*")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+# The proper names in what an identity is ("taught by Percy Liang", "a research university in Baltimore"), not its
+# description: "中英双语对话模型" says what MOSS is, and would answer a question about ChatGLM.
+_PROPER = re.compile(r"\b[A-Z][\w.'’-]*")
 STOPWORDS = frozenset(
     "a an the of to in on for and or is are was be it this that with about me my i you what which how why "
     "do does can should could would where there here any some give find show want need learn learning "
@@ -491,12 +498,17 @@ def _title_holders(lex, token: str) -> set[str]:
     return holders
 
 
-def _distinctive(lex, tokens: list[str], rare: int, no_names: Container[str] = ()) -> list[tuple[str, float]]:
+def _distinctive(
+    lex, tokens: list[str], rare: int, no_names: Container[str] = (), also: dict[str, set[str]] | None = None
+) -> list[tuple[str, float]]:
     """Resources whose title or URL holds a query word that at most `rare` resources' titles/URLs hold
     ("fudannlp", "datawhale"), best first, each with the share of the query's IDF mass (over titles)
     those words carry: "Harvard annotated transformer" is mostly its rare names, "cloud GPUs in China"
-    only a little."""
-    holders = {t: set() if t in no_names else _title_holders(lex, t) for t in dict.fromkeys(tokens)}
+    only a little. `also`: more holders of a word, read like a title's (the words of who made it)."""
+    also = also or {}
+    holders = {
+        t: set() if t in no_names else _title_holders(lex, t) | also.get(t, set()) for t in dict.fromkeys(tokens)
+    }
     n = len(lex.resources)
     idf = {t: np.log(1.0 + (n - len(h) + 0.5) / (len(h) + 0.5)) for t, h in holders.items()}
     total = sum(idf.values())
@@ -571,6 +583,7 @@ class Retriever:
         self._vectors = vectors
         self.names = name_table  # corpus/names.toml (graph/names.py): who made or hosts what, for `_identity_votes`
         self._holders: tuple[tuple | None, dict[str, list[str]]] = (None, {})  # (library version, entry -> resources)
+        self._who: tuple[tuple | None, dict[str, dict[str, set[str]]]] = (None, {})  # (version, half -> word -> ids)
         self.more_dense = more_dense or []  # (embedder, vectors): more dense rankings, each voting (the bench)
         self.warning: str | None = None
         self._store_checked: tuple | None = None  # the library version the vector store was last counted for
@@ -705,7 +718,8 @@ class Retriever:
         no_names = {*asked_words, *(ASK_WORDS if query.wants and f.ask_words else ())}
         if f.lone_characters:  # "用" of "用小模型先猜…" is no name, though only 手把手用RLHF训练LLaMA's title holds it
             no_names |= {t for t in own_words if len(t) == 1 and _CJK_RUN.match(t)}
-        distinctive = _distinctive(lex, own_words, f.rare, no_names) if f.titles else []
+        who = self._identity_words(lex, any(_CJK_RUN.match(t) for t in own_words)) if f.who_words else None
+        distinctive = _distinctive(lex, own_words, f.rare, no_names, who) if f.titles else []
         translatable = [t for t in own_words if t not in asked_words]
         groups = lex.translator.groups(translatable, f.translate_en) if f.translated or f.appended else []
         if groups and f.appended:  # the translations as more BM25 words, each word's worth f.appended
@@ -809,6 +823,37 @@ class Retriever:
                 SearchResult(r, score, list(r.topics), src, snippet, chunk_id, matched, similarity, own.get(rid, 0.0))
             )
         return out
+
+    def _identity_words(self, lex: _Lexical, chinese: bool) -> dict[str, set[str]]:
+        """Word -> the resources whose identities (corpus/names.toml, as their glosses say them) hold it
+        in their names or the proper names of what they are: "Percy Liang's course notes" meets CS324, whose
+        entry says he teaches it, as a title word would. Once per library version; the Chinese half (jieba) on
+        the first Chinese question only."""
+        if self.names is None:
+            return {}
+        if self._who[0] != lex.version:
+            self._who = (lex.version, {})
+        index = self._who[1]
+        for half in ("en", "zh") if chinese else ("en",):
+            if half not in index:
+                # Whose each resource is, as its gloss says it (ingest wrote `Identity.gloss` there): no pattern.
+                glosses = [(lex.chunk_resource[c], text) for c, text in lex.chunk_text.items() if is_gloss(c)]
+                words: dict[str, set[str]] = defaultdict(set)
+                for rid, gloss in glosses:
+                    for identity in (i for i in self.names.identities if i.gloss() in gloss):
+                        text = (
+                            f"{identity.en}\n" + " ".join(_PROPER.findall(identity.about))
+                            if half == "en"
+                            else f"{identity.zh}\n" + "\n".join(identity.names)
+                        )
+                        for token in tokenize(text, lex.cut if half == "zh" else (lambda run: [])):
+                            words[token].add(rid)
+                index[half] = words
+        merged: dict[str, set[str]] = defaultdict(set)
+        for words in index.values():
+            for token, rids in words.items():
+                merged[token] |= rids
+        return merged
 
     def _identity_votes(self, lex: _Lexical, text: str, own_words: list[str]) -> list[tuple[str, float]]:
         """The resources of the people, institutions, courses and sites the question names (corpus/names.toml),

@@ -186,6 +186,12 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
         replace(DEFAULT_FUSION, subjects_fit=False),
         None,
     ),
+    # 2026-12-03: the names vote also reads an identity's names and the proper names of what it is (Fusion.who_words).
+    "default without who made or hosts a resource in the names vote": (
+        "use-m3",
+        replace(DEFAULT_FUSION, who_words=False),
+        None,
+    ),
     "default (use-m3, fused + names + bounded boosts + fit-first + zh->en translation x0.5 + what fits the ask"
     " + names-table vote + the better of two dense places)": (
         "use-m3",

@@ -200,3 +200,24 @@ def test_every_resource_gets_a_gloss_of_what_and_whose_it_is_even_without_a_cura
     assert "knowledge base" in glosses["r1"] and "知识库" in glosses["r1"] and "Feishu" in glosses["r1"]
     assert "question-and-answer forum" in glosses["r2"] and "知乎回答" in glosses["r2"]
     assert "Meta" in glosses["r2"] and catalogue.topics["pytorch"].description_zh in glosses["r2"]
+
+
+@pytest.mark.parametrize("who_words", [True, False])
+def test_a_question_naming_who_teaches_a_course_finds_the_course_by_its_entry(tmp_path, embedder, who_words):
+    """CS224n's title and URL name neither its teacher nor Stanford's NLP group; its entry says "taught by
+    Christopher Manning", and the names vote reads the proper names of what an entry is as a title's words
+    (Fusion.who_words). Without them the question's words meet nothing rare, and the course is not first."""
+    from conftest import write
+
+    from studygraph.assistant.engine import Assistant
+    from studygraph.assistant.retrieval import DEFAULT_FUSION
+    from studygraph.config import load_settings
+    from studygraph.ingest.pipeline import ingest
+
+    corpus = write(tmp_path / "corpus" / "roadmap.md", LIBRARY).parent
+    settings = load_settings(data_dir=tmp_path / "data", corpus_dirs=[corpus], llm_backend="none")
+    ingest(settings, embedder=embedder, catalogue=load_catalogue(names=DEFAULT_NAMES))
+    assistant = Assistant(settings, embedder=embedder)
+    assistant.retriever.fusion = replace(DEFAULT_FUSION, who_words=who_words)
+    [first, *_] = assistant.search("Christopher Manning's lectures on language models", k=5)
+    assert (first.resource.title == "CS224n: Natural Language Processing with Deep Learning") is who_words

@@ -294,6 +294,8 @@ def test_the_ask_is_read_in_both_languages(text, wants):
         ("tutorials in English", "en"),
         ("有没有中文资料", "zh"),
         ("英文的 BERT 讲解", "en"),
+        ("the Mandarin translation of the DeepSpeed Chat post", "zh"),  # Mandarin is Chinese, a translation a resource
+        ("a Chinese translation of the transformer paper", "zh"),
         ("Chinese word segmentation tutorial", None),  # the language is the subject here, not the resource's
         ("中文分词教程", None),
     ],
