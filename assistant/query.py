@@ -137,11 +137,28 @@ def resource_lang_hint(text: str) -> str | None:
     return next((lang for pattern, lang in RESOURCE_LANG_HINTS if pattern.search(text)), None)
 
 
+# A kind word after one of these, with no kind word between, names what the asked-for resource is for or from,
+# not what it is: "code for his course", "a reading of the attention paper".
+_MODIFYING = re.compile(r"\b(of|for|from|in|on|about|behind|to|with|by)\b", re.I)
+
+
 def kind_hint(text: str) -> str | None:
-    for pattern, kind in KIND_HINTS:
-        if pattern.search(text):
-            return kind
-    return None
+    """The kind of resource the question asks for, by its head word where it names two kinds: in Chinese the
+    last ("课程代码", "实现注意力的博客"), in English one that no preposition governs ("Chris Potts's code
+    repository for his course", "GitHub repo for the BERT paper"); among equals (or none), the first of
+    KIND_HINTS, which puts "论文精读" with the videos."""
+    found = sorted((m.start(), m.end(), order) for order, (p, _) in enumerate(KIND_HINTS) for m in p.finditer(text))
+    if not found:
+        return None
+    if language(text) == "zh":
+        heads = [max(found, key=lambda f: (f[0], -f[2]))]
+    else:
+        heads, after = [], 0
+        for start, end, order in found:
+            if not _MODIFYING.search(text, after, start):
+                heads.append((start, end, order))
+            after = end
+    return KIND_HINTS[min(f[2] for f in heads or found)][1]
 
 
 @dataclass

@@ -48,6 +48,8 @@ SNIPPET_CHARS = 240
 EXPLAINER_KINDS = frozenset({"video", "course", "book", "article", "docs", "website"})
 # A repository that says it teaches ("graykode/nlp-tutorial", "FudanNLP/nlp-beginner", "LLM Course") is an
 # explainer too; other code (a model's repo, an example script) is not.
+# A resource that lists papers: what "the papers cited in the talk" asks for as much as any one paper.
+PAPER_LIST = re.compile(r"论文列表|论文清单|论文合集|\bpaper\s*lists?\b|\breading\s*lists?\b", re.I)
 TEACHING = re.compile(
     r"tutorial|beginner|course|lesson|lecture|101|from\s+scratch|step\s+by\s+step|教程|入门|课程|手把手|讲义", re.I
 )
@@ -139,6 +141,9 @@ class Fusion:
     # their names and the proper names of what they are), as it reads its title: "Percy Liang's course notes" is
     # CS324, "the Hopkins seminar" a Johns Hopkins course, though neither title says so.
     who_words: bool = True
+    # Since 2026-12-03: papers asked for as a kind ("the papers cited in the talk") are answered by a list of papers
+    # too (PAPER_LIST: "中文论文列表", "reading list"); the paper that introduced X is still a paper.
+    paper_lists: bool = True
 
     @property
     def tie(self) -> float:
@@ -520,15 +525,22 @@ def _distinctive(
     return sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))  # ties by id: the same order in every process
 
 
-def _fits(wants: str | None, resource: Resource, topics: Container[str] = (), teaching: bool = True) -> bool:
+def _fits(
+    wants: str | None, resource: Resource, topics: Container[str] = (), teaching: bool = True, lists: bool = False
+) -> bool:
     """Whether a resource is what the question asks for: an explainer for "a good introduction to X" (`teaching`:
     code that says it teaches counts), a paper for "the paper that introduced X", else the kind asked for
     ("RLHF 视频"); and, given the topics the question names, about one of them (not Sentence-BERT for "the
-    original BERT paper"). The language asked for orders what fits (Retriever._fit_first)."""
+    original BERT paper"). `lists`: a list of papers answers a question that asks for papers ("the papers cited in
+    Karpathy's talk"), not one for the paper that introduced something. The language asked for orders what fits
+    (Retriever._fit_first)."""
     if wants == "explainer":
         if resource.kind not in EXPLAINER_KINDS and not (
             teaching and resource.kind == "code" and TEACHING.search(f"{resource.title} {url_words(resource.url)}")
         ):
+            return False
+    elif wants == "paper" and resource.kind != "paper":
+        if not (lists and PAPER_LIST.search(f"{resource.title} {url_words(resource.url)}")):
             return False
     elif wants and resource.kind != wants:
         return False
@@ -801,6 +813,7 @@ class Retriever:
                 lang,
                 floor,
                 query.wants == "explainer",
+                f.paper_lists and query.wants != "paper",  # papers asked for as a kind, not the one that introduced X
             )
         ranked = ranked[:k]
         out = []
@@ -889,6 +902,7 @@ class Retriever:
         lang: str | None = None,
         floor: float | None = None,
         explained: bool = False,
+        lists: bool = False,
     ) -> list[tuple[str, float]]:
         """Among the results close to the best (`floor`, else fusion.fit_floor), those that fit the ask first, in
         order; for an explainer asked for as a kind (`explained`: "入门教程 GitHub"), those that teach first
@@ -896,9 +910,10 @@ class Retriever:
         (`primary_first`; for "the paper that introduced X" alone, `paper_primary`)."""
         floor = (self.fusion.fit_floor if floor is None else floor) * ranked[0][1]
         near = [kv for kv in ranked if kv[1] >= floor]
-        fits = [kv for kv in near if _fits(wants, resources[kv[0]], topics, teaching=self.fusion.teaching)]
+        teaching = self.fusion.teaching
+        fits = [kv for kv in near if _fits(wants, resources[kv[0]], topics, teaching, lists)]
         if not fits and topics and self.fusion.fit_fallback:  # the ask still holds where no topic's answer is near
-            fits = [kv for kv in near if _fits(wants, resources[kv[0]], teaching=self.fusion.teaching)]
+            fits = [kv for kv in near if _fits(wants, resources[kv[0]], teaching=teaching, lists=lists)]
         if explained and wants != "explainer" and self.fusion.teaching_first:
             fits.sort(key=lambda kv: not _fits("explainer", resources[kv[0]], teaching=True))
         if topics and (self.fusion.primary_first or (wants == "paper" and self.fusion.paper_primary)):

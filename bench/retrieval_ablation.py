@@ -192,6 +192,11 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
         replace(DEFAULT_FUSION, who_words=False),
         None,
     ),
+    "default without a list of papers answering papers asked for": (
+        "use-m3",
+        replace(DEFAULT_FUSION, paper_lists=False),
+        None,
+    ),
     "default (use-m3, fused + names + bounded boosts + fit-first + zh->en translation x0.5 + what fits the ask"
     " + names-table vote + the better of two dense places)": (
         "use-m3",

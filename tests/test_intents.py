@@ -302,6 +302,14 @@ def test_kind_hints_and_language(resolver):
     assert kind_hint("github code for LoRA") == "code"
     assert kind_hint("a good book on NLP") == "book"
     assert kind_hint("what is LoRA") is None
+    # Two kinds named: the head word's. In English the one no preposition governs, in Chinese the last.
+    assert kind_hint("Chris Potts's code repository for his course on meaning") == "code"
+    assert kind_hint("GitHub repo for the BERT paper") == "code"
+    assert kind_hint("papers about RLHF with code") == "paper"
+    assert kind_hint("an intensive reading of the attention paper explained in a video") == "video"  # none is head
+    assert kind_hint("自然语言处理课程代码") == "code"
+    assert kind_hint("边讲边实现自注意力模型的博客") == "article"
+    assert kind_hint("讲 BERT 论文的视频") == "video"
     q = understand("InstructGPT paper", resolver)
     assert q.topics[0] == "instructgpt" and q.kind == "paper" and q.lang == "en"
     assert understand("注意力机制", resolver).topics == ["attention"]

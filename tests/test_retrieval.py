@@ -459,3 +459,17 @@ def test_a_chinese_paraphrase_finds_an_english_paper_through_its_topics_descript
     assert expected in first.resource.url, [first.resource.title]
     assert not is_gloss(first.chunk_id)
     assert first.snippet.startswith(f"{first.resource.title} paper; topics:")
+
+
+def test_a_list_of_papers_answers_papers_asked_for_but_not_the_paper_that_introduced_something():
+    """Fusion.paper_lists: "the papers cited in Karpathy's talk" is answered by the talk's reading list as much as by
+    any one paper; "the paper that introduced X" only by a paper."""
+    from studygraph.assistant.retrieval import _fits
+    from studygraph.models import Resource
+
+    reading_list = Resource(id="r1", title="Karpathy 的大语言模型介绍 — 中文论文列表", kind="article", url=None)
+    post = Resource(id="r2", title="The Illustrated Transformer", kind="article", url=None)
+    paper = Resource(id="r3", title="Attention Is All You Need", kind="paper", url=None)
+    assert _fits("paper", reading_list, lists=True) and _fits("paper", paper, lists=True)
+    assert not _fits("paper", post, lists=True)
+    assert not _fits("paper", reading_list) and _fits("paper", paper)
