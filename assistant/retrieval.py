@@ -166,6 +166,14 @@ STOPWORDS = frozenset(
     "的 了 是 在 和 与 及 吗 呢 吧 啊 什么 哪里 哪些 有 有没有 一个 一些 我 你 要 讲 好 的好 资料 一下 关于".split()
 )
 
+# "the third edition" is the "3rd ed." of a book's title.
+ORDINALS = dict(
+    zip(
+        "first second third fourth fifth sixth seventh eighth ninth tenth".split(),
+        "1st 2nd 3rd 4th 5th 6th 7th 8th 9th 10th".split(),
+    )
+)
+
 # Words that name a kind: every card says its kind, so they match everything; the kind boost handles them.
 KIND_WORDS = frozenset(
     "video paper course code book dataset article tutorial lecture blog 视频 论文 课程 代码 书 数据集 教程 博客 精读".split()
@@ -202,7 +210,7 @@ def tokenize(text: str, cut=None, stopwords: Container[str] = STOPWORDS) -> list
             continue
         if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
             word = word[:-1]
-        out.append(word)
+        out.append(ORDINALS.get(word, word))
     runs = _CJK_RUN.findall(text)
     if runs:
         cut = cut or _segment().cutter(_segment().full())
@@ -273,6 +281,8 @@ class _Lexical:
 
 
 DICTIONARY = "jieba.dict"
+# Part of a cached index's folder name: a change to what `tokenize` makes of a text builds the index anew.
+INDEX_FORMAT = 2  # 2: ordinals as numbers ("third" -> "3rd")
 _lexical_cache: dict[str, _Lexical] = {}
 _lexical_lock = threading.Lock()
 
@@ -297,7 +307,8 @@ def lexical_index(meta: MetaStore) -> _Lexical:
         ids = [r["id"] for r in rows]
         rids = [r["resource_id"] for r in rows]
         texts = [r["text"] for r in rows]
-        cache_dir = Path(meta.path).parent / "cache" / "bm25" / hashlib.sha256(repr(version).encode()).hexdigest()[:16]
+        digest = hashlib.sha256(repr((version, INDEX_FORMAT)).encode()).hexdigest()[:16]
+        cache_dir = Path(meta.path).parent / "cache" / "bm25" / digest
         bm25 = _load_bm25(cache_dir, ids)
         title_index = _load_titles(cache_dir) if bm25 is not None else None
         if bm25 is None or title_index is None:

@@ -473,3 +473,18 @@ def test_a_list_of_papers_answers_papers_asked_for_but_not_the_paper_that_introd
     assert _fits("paper", reading_list, lists=True) and _fits("paper", paper, lists=True)
     assert not _fits("paper", post, lists=True)
     assert not _fits("paper", reading_list) and _fits("paper", paper)
+
+
+def test_an_ordinal_in_words_is_the_number_a_title_writes():
+    """ "the third edition" meets "Speech and Language Processing (3rd ed. draft)": both sides tokenise alike."""
+    from studygraph.assistant.retrieval import tokenize
+
+    assert tokenize("the classic textbook, third edition") == ["classic", "textbook", "3rd", "edition"]
+    assert tokenize("Speech and Language Processing (3rd ed. draft)") == [
+        "speech",
+        "language",
+        "processing",
+        "3rd",
+        "ed",
+        "draft",
+    ]
