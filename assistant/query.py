@@ -142,6 +142,17 @@ def resource_lang_hint(text: str) -> str | None:
 _MODIFYING = re.compile(r"\b(of|for|from|in|on|about|behind|to|with|by)\b", re.I)
 
 
+# A site's home page asked for ("DeepSpeed's homepage", "官网"): a URL at its host's root answers it before a page
+# deeper on the same site ("the Letters page" of deeplearning.ai for "homepage of Andrew Ng's company").
+HOME_HINT = re.compile(
+    r"\bhome\s?pages?\b|\bofficial\s+(web\s?)?site\b|\bofficial\s+website\b|官网|官方网站|主页|首页", re.I
+)
+
+
+def home_hint(text: str) -> bool:
+    return bool(HOME_HINT.search(text))
+
+
 def kind_hint(text: str) -> str | None:
     """The kind of resource the question asks for, by its head word where it names two kinds: in Chinese the
     last ("课程代码", "实现注意力的博客"), in English one that no preposition governs ("Chris Potts's code

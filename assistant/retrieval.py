@@ -31,7 +31,7 @@ from urllib.parse import unquote, urlsplit
 import numpy as np
 
 from studygraph.assistant import translate
-from studygraph.assistant.query import LANGUAGE_WORDS, Query, resource_language
+from studygraph.assistant.query import LANGUAGE_WORDS, Query, home_hint, resource_language
 from studygraph.errors import CatalogueError, ModelUnavailable
 from studygraph.graph.catalogue import load_catalogue
 from studygraph.graph.names import NameTable
@@ -144,6 +144,9 @@ class Fusion:
     # Since 2026-12-03: papers asked for as a kind ("the papers cited in the talk") are answered by a list of papers
     # too (PAPER_LIST: "中文论文列表", "reading list"); the paper that introduced X is still a paper.
     paper_lists: bool = True
+    # Since 2026-12-03: a home page asked for ("homepage", "official site", "官网": query.home_hint) puts a host's root
+    # first among what fits near the top, before a page deeper on the same site.
+    home: bool = True
 
     @property
     def tie(self) -> float:
@@ -558,6 +561,12 @@ def _fits(
     return not topics or any(t in topics for t in resource.topics)
 
 
+def _is_home(url: str | None) -> bool:
+    """A URL at its host's root ("https://www.deepspeed.ai/"), what "the homepage" or "官网" asks for."""
+    parts = urlsplit(url) if url else None
+    return bool(parts and parts.netloc and parts.path.strip("/") in ("", "index.html") and not parts.query)
+
+
 def asked(query: Query, fit_kinds: bool = True) -> tuple[str | None, str | None]:
     """(the kind the question asks for, what fits the ask). "The paper that introduced X" asks for a paper
     whatever word it uses ("Transformer 是在哪篇文章中提出的" says 文章); an explainer asked for as a kind
@@ -814,7 +823,8 @@ class Retriever:
             asked(query, f.fit_kinds) if f.asked else (query.kind, query.wants or (query.kind if f.fit_kinds else None))
         )
         lang = query.resource_lang if f.resource_lang else None
-        if (ask or lang) and (f.fit_kinds or not query.kind) and not kind and ranked:
+        home = f.home and home_hint(query.text)
+        if (ask or lang or home) and (f.fit_kinds or not query.kind) and not kind and ranked:
             floor = f.kind_floor if query.kind and ask == query.kind else f.fit_floor
             ranked = self._fit_first(
                 ranked,
@@ -825,6 +835,7 @@ class Retriever:
                 floor,
                 query.wants == "explainer",
                 f.paper_lists and query.wants != "paper",  # papers asked for as a kind, not the one that introduced X
+                home,
             )
         ranked = ranked[:k]
         out = []
@@ -914,6 +925,7 @@ class Retriever:
         floor: float | None = None,
         explained: bool = False,
         lists: bool = False,
+        home: bool = False,
     ) -> list[tuple[str, float]]:
         """Among the results close to the best (`floor`, else fusion.fit_floor), those that fit the ask first, in
         order; for an explainer asked for as a kind (`explained`: "入门教程 GitHub"), those that teach first
@@ -931,6 +943,8 @@ class Retriever:
             fits.sort(key=lambda kv: resources[kv[0]].topics[:1] == [] or resources[kv[0]].topics[0] not in topics)
         if lang:  # in the language asked for first, then the rest of what fits ("a Chinese article": other articles)
             fits.sort(key=lambda kv: resource_language(resources[kv[0]].title) != lang)
+        if home:  # a home page asked for: a host's root first
+            fits.sort(key=lambda kv: not _is_home(resources[kv[0]].url))
         chosen = {rid for rid, _ in fits}
         return fits + [kv for kv in ranked if kv[0] not in chosen]
 

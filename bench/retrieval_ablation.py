@@ -197,6 +197,11 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
         replace(DEFAULT_FUSION, paper_lists=False),
         None,
     ),
+    "default without a host's root first for a home page asked for": (
+        "use-m3",
+        replace(DEFAULT_FUSION, home=False),
+        None,
+    ),
     "default (use-m3, fused + names + bounded boosts + fit-first + zh->en translation x0.5 + what fits the ask"
     " + names-table vote + the better of two dense places)": (
         "use-m3",

@@ -488,3 +488,28 @@ def test_an_ordinal_in_words_is_the_number_a_title_writes():
         "ed",
         "draft",
     ]
+
+
+@pytest.mark.parametrize(
+    "text, home",
+    [
+        ("homepage of Microsoft's training library", True),
+        ("DeepSpeed 官网", True),
+        ("the official website of DeepLearning.AI", True),
+        ("DeepSpeed tutorial", False),
+        ("a page about the home of the transformer", False),
+    ],
+)
+def test_a_question_can_ask_for_a_sites_home_page(text, home):
+    from studygraph.assistant.query import home_hint
+
+    assert home_hint(text) is home
+
+
+def test_a_home_page_is_a_url_at_its_hosts_root():
+    """Fusion.home: "the homepage" puts https://www.deeplearning.ai/ before the Letters page deeper on the site."""
+    from studygraph.assistant.retrieval import _is_home
+
+    assert _is_home("https://www.deepspeed.ai/") and _is_home("https://www.deeplearning.ai")
+    assert not _is_home("https://www.deeplearning.ai/the-batch/tag/letters/")
+    assert not _is_home("https://www.youtube.com/results?search_query=Andrej+Karpathy") and not _is_home(None)
