@@ -12,10 +12,16 @@ from dataclasses import dataclass, field
 from studygraph.graph.resolve import Resolver
 from studygraph.graph.typos import Corrected
 
-# Ordered: the first hint that matches wins. "论文精读" is a video series (Mu Li's paper readings), so it
-# has to be checked before the bare "论文" → paper rule.
+# Ordered: among kind words of equal standing (kind_hint), the first hint wins. "论文精读" ("a close reading" of
+# a paper) is a video series (Mu Li's paper readings), so it has to be checked before the bare "论文" → paper rule.
 KIND_HINTS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"精读|精讲|视频|b\s?站|bilibili|youtube|\bvideos?\b|\blectures?\b|\btalks?\b", re.I), "video"),
+    (
+        re.compile(
+            r"精读|精讲|视频|b\s?站|bilibili|youtube|\bvideos?\b|\blectures?\b|\btalks?\b|\b(close|intensive)\s+readings?\b",
+            re.I,
+        ),
+        "video",
+    ),
     (re.compile(r"论文|\bpapers?\b|\barxiv\b", re.I), "paper"),
     (re.compile(r"数据集|\bdatasets?\b|\bdata\s?sets?\b", re.I), "dataset"),
     (re.compile(r"课程|网课|\bcourses?\b|\bclass(es)?\b|\bmooc\b", re.I), "course"),

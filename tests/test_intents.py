@@ -310,6 +310,7 @@ def test_kind_hints_and_language(resolver):
     assert kind_hint("自然语言处理课程代码") == "code"
     assert kind_hint("边讲边实现自注意力模型的博客") == "article"
     assert kind_hint("讲 BERT 论文的视频") == "video"
+    assert kind_hint("Mu Li's close reading of the GPT papers") == "video"  # 精读 in English: his readings are videos
     q = understand("InstructGPT paper", resolver)
     assert q.topics[0] == "instructgpt" and q.kind == "paper" and q.lang == "en"
     assert understand("注意力机制", resolver).topics == ["attention"]
