@@ -285,7 +285,7 @@ class _Lexical:
 
 DICTIONARY = "jieba.dict"
 # Part of a cached index's folder name: a change to what `tokenize` makes of a text builds the index anew.
-INDEX_FORMAT = 2  # 2: ordinals as numbers ("third" -> "3rd")
+INDEX_FORMAT = 3  # 2: ordinals as numbers ("third" -> "3rd"); 3: translations by stem (assistant/translate.py)
 _lexical_cache: dict[str, _Lexical] = {}
 _lexical_lock = threading.Lock()
 

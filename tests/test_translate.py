@@ -115,3 +115,12 @@ def test_the_kept_parse_is_what_parsing_gives(tmp_path):
         f.write("# comment\n過濾 过滤 [guo4 lu:4] /to filter/filter/\n馬 马 [Ma3] /surname Ma/\n馬 马 [ma3] /horse/\n")
     parsed = translate.parse(small, lambda gloss: retrieval.tokenize(gloss, stopwords=()))
     assert parsed == {"过滤": [["to", "filter"], ["filter"]], "马": [["horse"]]}
+
+
+def test_a_translation_the_index_does_not_hold_stands_for_its_words_of_the_same_stem():
+    """The dictionary says 加快 is "to accelerate", a title "Accelerating Large Language Model Decoding": the table
+    keeps "accelerating" for 加快, while a word the index holds as written keeps just that word."""
+    senses = {"加快": [["accelerate"], ["speed", "up"]], "训练": [["train"], ["drill"]]}
+    table = translate.build_table(senses, {"accelerating", "speed", "train", "training"})
+    assert [t for t, _ in table["zh"]["加快"]] == ["accelerating", "speed"]
+    assert [t for t, _ in table["zh"]["训练"]] == ["train"]  # not "training" too: it is held as written
