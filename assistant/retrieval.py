@@ -48,11 +48,11 @@ SNIPPET_CHARS = 240
 EXPLAINER_KINDS = frozenset({"video", "course", "book", "article", "docs", "website"})
 # A repository that says it teaches ("graykode/nlp-tutorial", "FudanNLP/nlp-beginner", "LLM Course") is an
 # explainer too; other code (a model's repo, an example script) is not.
-# A resource that lists papers: what "the papers cited in the talk" asks for as much as any one paper.
-PAPER_LIST = re.compile(r"论文列表|论文清单|论文合集|\bpaper\s*lists?\b|\breading\s*lists?\b", re.I)
 TEACHING = re.compile(
     r"tutorial|beginner|course|lesson|lecture|101|from\s+scratch|step\s+by\s+step|教程|入门|课程|手把手|讲义", re.I
 )
+# A resource that lists papers: what "the papers cited in the talk" asks for as much as any one paper.
+PAPER_LIST = re.compile(r"论文列表|论文清单|论文合集|\bpaper\s*lists?\b|\breading\s*lists?\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -615,7 +615,8 @@ class Retriever:
         self._vectors = vectors
         self.names = name_table  # corpus/names.toml (graph/names.py): who made or hosts what, for `_identity_votes`
         self._holders: tuple[tuple | None, dict[str, list[str]]] = (None, {})  # (library version, entry -> resources)
-        self._who: tuple[tuple | None, dict[str, dict[str, set[str]]]] = (None, {})  # (version, half -> word -> ids)
+        # (library version, (resource, identity) as the glosses say, half -> word -> resources)
+        self._who: tuple = (None, [], {})
         self.more_dense = more_dense or []  # (embedder, vectors): more dense rankings, each voting (the bench)
         self.warning: str | None = None
         self._store_checked: tuple | None = None  # the library version the vector store was last counted for
@@ -750,7 +751,7 @@ class Retriever:
         no_names = {*asked_words, *(ASK_WORDS if query.wants and f.ask_words else ())}
         if f.lone_characters:  # "用" of "用小模型先猜…" is no name, though only 手把手用RLHF训练LLaMA's title holds it
             no_names |= {t for t in own_words if len(t) == 1 and _CJK_RUN.match(t)}
-        who = self._identity_words(lex, any(_CJK_RUN.match(t) for t in own_words)) if f.who_words else None
+        who = self._identity_words(lex, own_words) if f.who_words and f.titles else None
         distinctive = _distinctive(lex, own_words, f.rare, no_names, who) if f.titles else []
         translatable = [t for t in own_words if t not in asked_words]
         groups = lex.translator.groups(translatable, f.translate_en) if f.translated or f.appended else []
@@ -859,36 +860,40 @@ class Retriever:
             )
         return out
 
-    def _identity_words(self, lex: _Lexical, chinese: bool) -> dict[str, set[str]]:
-        """Word -> the resources whose identities (corpus/names.toml, as their glosses say them) hold it
-        in their names or the proper names of what they are: "Percy Liang's course notes" meets CS324, whose
-        entry says he teaches it, as a title word would. Once per library version; the Chinese half (jieba) on
-        the first Chinese question only."""
+    def _identity_words(self, lex: _Lexical, words: list[str]) -> dict[str, set[str]]:
+        """The question's words, each with the resources whose identities (corpus/names.toml, as their glosses say
+        them) hold it in their names or the proper names of what they are: "Percy Liang's course notes" meets
+        CS324, whose entry says he teaches it, as a title word would. The tables are built once per library
+        version; the Chinese one (jieba) with the first Chinese question only."""
         if self.names is None:
             return {}
         if self._who[0] != lex.version:
-            self._who = (lex.version, {})
-        index = self._who[1]
-        for half in ("en", "zh") if chinese else ("en",):
-            if half not in index:
-                # Whose each resource is, as its gloss says it (ingest wrote `Identity.gloss` there): no pattern.
-                glosses = [(lex.chunk_resource[c], text) for c, text in lex.chunk_text.items() if is_gloss(c)]
-                words: dict[str, set[str]] = defaultdict(set)
-                for rid, gloss in glosses:
-                    for identity in (i for i in self.names.identities if i.gloss() in gloss):
-                        text = (
-                            f"{identity.en}\n" + " ".join(_PROPER.findall(identity.about))
-                            if half == "en"
-                            else f"{identity.zh}\n" + "\n".join(identity.names)
+            # Whose each resource is, as its gloss says it (ingest wrote `Identity.gloss` there): no pattern.
+            written = [(i.gloss(), i) for i in self.names.identities]
+            whose = [
+                (lex.chunk_resource[c], i)
+                for c, text in lex.chunk_text.items()
+                if is_gloss(c)
+                for g, i in written
+                if g in text
+            ]
+            self._who = (lex.version, whose, {})
+        _, whose, tables = self._who
+        halves = ("en", "zh") if any(_CJK_RUN.match(w) for w in words) else ("en",)
+        for half in halves:
+            if half not in tables:
+                table: dict[str, set[str]] = defaultdict(set)
+                for rid, identity in whose:
+                    if half == "en":
+                        tokens = tokenize(
+                            f"{identity.en}\n" + " ".join(_PROPER.findall(identity.about)), lambda run: []
                         )
-                        for token in tokenize(text, lex.cut if half == "zh" else (lambda run: [])):
-                            words[token].add(rid)
-                index[half] = words
-        merged: dict[str, set[str]] = defaultdict(set)
-        for words in index.values():
-            for token, rids in words.items():
-                merged[token] |= rids
-        return merged
+                    else:
+                        tokens = tokenize(f"{identity.zh}\n" + "\n".join(identity.names), lex.cut)
+                    for token in tokens:
+                        table[token].add(rid)
+                tables[half] = table
+        return {w: set().union(*(tables[h].get(w, ()) for h in halves)) for w in words}
 
     def _identity_votes(self, lex: _Lexical, text: str, own_words: list[str]) -> list[tuple[str, float]]:
         """The resources of the people, institutions, courses and sites the question names (corpus/names.toml),
