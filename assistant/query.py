@@ -17,14 +17,15 @@ from studygraph.graph.typos import Corrected
 KIND_HINTS: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
-            r"精读|精讲|视频|b\s?站|bilibili|youtube|\bvideos?\b|\blectures?\b|\btalks?\b|\b(close|intensive)\s+readings?\b",
+            r"精读|精讲|视频|b\s?站|bilibili|youtube|\bvideos?\b|\blectures?\b(?!\s+(notes|slides)\b)|\btalks?\b|"
+            r"\b(close|intensive)[\s-]+readings?\b",
             re.I,
         ),
         "video",
     ),
     (re.compile(r"论文|\bpapers?\b|\barxiv\b", re.I), "paper"),
     (re.compile(r"数据集|\bdatasets?\b|\bdata\s?sets?\b", re.I), "dataset"),
-    (re.compile(r"课程|网课|\bcourses?\b|\bclass(es)?\b|\bmooc\b", re.I), "course"),
+    (re.compile(r"课程|网课|\bcourses?\b|\bclass(es)?\b|\bmooc\b|\blecture\s+(notes|slides)\b", re.I), "course"),
     (
         re.compile(r"代码|源码|实现|\bcode\b|\bgithub\b|\brepo(sitory)?\b|\bimplementation\b|\bnotebooks?\b", re.I),
         "code",
@@ -162,8 +163,9 @@ def home_hint(text: str) -> bool:
 def kind_hint(text: str) -> str | None:
     """The kind of resource the question asks for, by its head word where it names two kinds: in Chinese the
     last ("课程代码", "实现注意力的博客"), in English one that no preposition governs ("Chris Potts's code
-    repository for his course", "GitHub repo for the BERT paper"); among equals (or none), the first of
-    KIND_HINTS, which puts "论文精读" with the videos."""
+    repository for his course", "GitHub repo for the BERT paper"), and none where a preposition governs every one
+    ("a roundup of the papers cited in the talk" asks for the roundup); among equals, the first of KIND_HINTS,
+    which puts "论文精读" with the videos."""
     found = sorted((m.start(), m.end(), order) for order, (p, _) in enumerate(KIND_HINTS) for m in p.finditer(text))
     if not found:
         return None
@@ -175,7 +177,9 @@ def kind_hint(text: str) -> str | None:
             if not _MODIFYING.search(text, after, start):
                 heads.append((start, end, order))
             after = end
-    return KIND_HINTS[min(f[2] for f in heads or found)][1]
+    if not heads:
+        return None
+    return KIND_HINTS[min(f[2] for f in heads)][1]
 
 
 @dataclass

@@ -306,11 +306,16 @@ def test_kind_hints_and_language(resolver):
     assert kind_hint("Chris Potts's code repository for his course on meaning") == "code"
     assert kind_hint("GitHub repo for the BERT paper") == "code"
     assert kind_hint("papers about RLHF with code") == "paper"
-    assert kind_hint("an intensive reading of the attention paper explained in a video") == "video"  # none is head
+    assert kind_hint("an intensive reading of the attention paper explained in a video") == "video"
     assert kind_hint("自然语言处理课程代码") == "code"
     assert kind_hint("边讲边实现自注意力模型的博客") == "article"
     assert kind_hint("讲 BERT 论文的视频") == "video"
     assert kind_hint("Mu Li's close reading of the GPT papers") == "video"  # 精读 in English: his readings are videos
+    assert kind_hint("Mu Li's close-reading session on the GPT paper") == "video"
+    # A kind word only a preposition's object names no kind: the ask is for the roundup, not the talk.
+    assert kind_hint("a roundup of the research cited in Karpathy's talk") is None
+    assert kind_hint("lecture notes of Percy Liang's course") == "course"  # course material, not a video
+    assert kind_hint("a lecture on attention") == "video"
     q = understand("InstructGPT paper", resolver)
     assert q.topics[0] == "instructgpt" and q.kind == "paper" and q.lang == "en"
     assert understand("注意力机制", resolver).topics == ["attention"]
