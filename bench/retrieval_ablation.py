@@ -112,9 +112,9 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
         replace(DEFAULT_FUSION, translated=0.0, appended=0.5),
         None,
     ),
-    "default with English words translated to Chinese too": (
+    "default without English words translated to Chinese (before 2026-12-03)": (
         "use-m3",
-        replace(DEFAULT_FUSION, translate_en=True),
+        replace(DEFAULT_FUSION, translate_en=False),
         None,
     ),
     # Adaptive translated weights (2026-12-01, dev): BM25 votes already scale by the IDF mass they match;

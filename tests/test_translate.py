@@ -55,6 +55,32 @@ def test_a_chinese_paraphrase_finds_the_english_resource_through_translation(lib
     assert all(sum(w for _, w in g) <= 1.0 + 1e-6 for g in groups)
 
 
+ZH_ROADMAP = """# 机器学习杂谈
+
+- [垃圾邮件过滤器讲解](https://example.org/x)
+- [用神经网络做天气预报](https://example.org/y)
+- [图数据库漫游](https://example.org/z)
+"""
+
+
+def test_an_english_question_finds_the_chinese_resource_through_translation(make_settings, embedder, tmp_path):
+    """The other way: "spam" is CC-CEDICT's one-word sense of 垃圾邮件, a word of the first title."""
+    from conftest import write
+
+    from studygraph.ingest.pipeline import ingest
+
+    settings = make_settings(write(tmp_path / "corpus" / "zh.md", ZH_ROADMAP).parent)
+    ingest(settings, embedder=embedder)
+    retrieval._lexical_cache.clear()
+    from studygraph.assistant.engine import Assistant
+
+    assistant = Assistant(settings, embedder=embedder)
+    for translate_en, found in ((False, False), (True, True)):
+        assistant.retriever.fusion = replace(LEXICAL, translate_en=translate_en)
+        titles = [r.resource.title for r in assistant.search("how do spam filters work", k=3)]
+        assert (titles[:1] == ["垃圾邮件过滤器讲解"]) is found, titles
+
+
 def test_glosses_are_cleaned():
     line = "個 个 [ge4] /individual/this/CL:個|个[ge4]/surname Ge/variant of 箇[ge4]/(loanword) gate/"
     assert [" ".join(s.split()) for s in translate.senses(line.split(" /", 1)[1].rstrip("/"))] == [
