@@ -149,6 +149,10 @@ class Fusion:
     # Since 2026-12-03: a home page asked for ("homepage", "official site", "官网": query.home_hint) puts a host's root
     # first among what fits near the top, before a page deeper on the same site.
     home: bool = True
+    # Since 2026-12-03: among what fits, what is about more of the topics the question names first, before the main
+    # subject rule: InstructGPT's paper (InstructGPT, RLHF, instruction tuning) for the paper that did supervised
+    # fine-tuning then RLHF to follow instructions, before RLHF papers whose main subject RLHF is.
+    most_topics: bool = True
 
     @property
     def tie(self) -> float:
@@ -937,7 +941,8 @@ class Retriever:
         """Among the results close to the best (`floor`, else fusion.fit_floor), those that fit the ask first, in
         order; for an explainer asked for as a kind (`explained`: "入门教程 GitHub"), those that teach first
         (`teaching_first`); those whose main subject is a topic the question names before those that only touch it
-        (`primary_first`; for "the paper that introduced X" alone, `paper_primary`)."""
+        (`primary_first`; for "the paper that introduced X" alone, `paper_primary`), and before all those, those
+        about more of the topics (`most_topics`)."""
         floor = (self.fusion.fit_floor if floor is None else floor) * ranked[0][1]
         near = [kv for kv in ranked if kv[1] >= floor]
         teaching = self.fusion.teaching
@@ -948,6 +953,8 @@ class Retriever:
             fits.sort(key=lambda kv: not _fits("explainer", resources[kv[0]], teaching=True))
         if topics and (self.fusion.primary_first or (wants == "paper" and self.fusion.paper_primary)):
             fits.sort(key=lambda kv: resources[kv[0]].topics[:1] == [] or resources[kv[0]].topics[0] not in topics)
+        if topics and self.fusion.most_topics:  # stable: among those as many, main subject first as above
+            fits.sort(key=lambda kv: -sum(t in topics for t in resources[kv[0]].topics))
         if lang:  # in the language asked for first, then the rest of what fits ("a Chinese article": other articles)
             fits.sort(key=lambda kv: resource_language(resources[kv[0]].title) != lang)
         if home:  # a home page asked for: a host's root first

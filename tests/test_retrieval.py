@@ -352,6 +352,16 @@ def test_what_fits_and_is_mainly_about_the_subject_comes_first(assistant):
     assert first.topics[0] == "neural-networks", first.title
 
 
+def test_what_fits_more_of_the_named_topics_comes_first(assistant):
+    """ "The ChatGPT paper with supervised fine-tuning, RLHF and instruction following" names ChatGPT, RLHF and
+    instruction tuning: InstructGPT's paper, about the last two, goes first, before the RLHF papers whose main subject
+    RLHF is (Fusion.most_topics); by the main subject alone it was third."""
+    query = "the ChatGPT paper with supervised fine-tuning, RLHF and instruction following"
+    firsts = {most: search_with(assistant, query, most_topics=most)[0].resource for most in (True, False)}
+    assert "Follow Instructions" in firsts[True].title, firsts
+    assert "Follow Instructions" not in firsts[False].title, firsts
+
+
 def test_what_fits_the_ask_comes_first_even_where_none_near_is_on_the_named_topic(assistant):
     """ "IMDB sentiment dataset" asks for a dataset; the IMDB download page is tagged data loading, not sentiment, and no
     dataset near the top is tagged sentiment: the dataset still goes first, before the sentiment code and book that
