@@ -147,6 +147,9 @@ def resource_lang_hint(text: str) -> str | None:
 # A kind word after one of these, with no kind word between, names what the asked-for resource is for or from,
 # not what it is: "code for his course", "a reading of the attention paper".
 _MODIFYING = re.compile(r"\b(of|for|from|in|on|about|behind|to|with|by)\b", re.I)
+# ... except right after one of these, at most an indefinite article between, where it names the form the answer
+# takes: "explain GANs in a video", "LoRA with code", "BERT on YouTube" (not "cited in the ex-Tesla director's talk").
+_IN_FORM = re.compile(r"\b(in|with|as|on|via|through|from)\s+((a|an|some)\s+)?$", re.I)
 
 
 # A site's home page asked for ("DeepSpeed's homepage", "官网"): a URL at its host's root answers it before a page
@@ -163,20 +166,23 @@ def home_hint(text: str) -> bool:
 def kind_hint(text: str) -> str | None:
     """The kind of resource the question asks for, by its head word where it names two kinds: in Chinese the
     last ("课程代码", "实现注意力的博客"), in English one that no preposition governs ("Chris Potts's code
-    repository for his course", "GitHub repo for the BERT paper"), and none where a preposition governs every one
-    ("a roundup of the papers cited in the talk" asks for the roundup); among equals, the first of KIND_HINTS,
-    which puts "论文精读" with the videos."""
+    repository for his course", "GitHub repo for the BERT paper"), else one that names the answer's form ("explain
+    GANs in a video"), and none where a preposition governs every one ("a roundup of the papers cited in the talk"
+    asks for the roundup); among equals, the first of KIND_HINTS, which puts "论文精读" with the videos."""
     found = sorted((m.start(), m.end(), order) for order, (p, _) in enumerate(KIND_HINTS) for m in p.finditer(text))
     if not found:
         return None
     if language(text) == "zh":
         heads = [max(found, key=lambda f: (f[0], -f[2]))]
     else:
-        heads, after = [], 0
+        heads, forms, after = [], [], 0
         for start, end, order in found:
             if not _MODIFYING.search(text, after, start):
                 heads.append((start, end, order))
+            elif _IN_FORM.search(text[after:start]):
+                forms.append((start, end, order))
             after = end
+        heads = heads or forms
     if not heads:
         return None
     return KIND_HINTS[min(f[2] for f in heads)][1]

@@ -161,6 +161,10 @@ NOT_PLAN_ROUTES = [
     ("微调需要准备什么数据", "explain", "fine-tuning"),
     ("微调要有什么硬件", "explain", "fine-tuning"),
     ("how do I prepare a dataset for BERT fine-tuning?", "find", "bert"),
+    # The form the answer takes is asked for: a video, code, a YouTube page.
+    ("explain generative adversarial networks in a video", "find", "gan"),
+    ("explain LoRA with code", "find", "lora"),
+    ("show me BERT on YouTube", "find", "bert"),
 ]
 
 
@@ -316,6 +320,8 @@ def test_kind_hints_and_language(resolver):
     assert kind_hint("a roundup of the research cited in Karpathy's talk") is None
     assert kind_hint("lecture notes of Percy Liang's course") == "course"  # course material, not a video
     assert kind_hint("a lecture on attention") == "video"
+    assert kind_hint("explain GANs in a video") == "video"  # the form the answer takes, governed or not
+    assert kind_hint("how does LoRA work, with code") == "code"
     q = understand("InstructGPT paper", resolver)
     assert q.topics[0] == "instructgpt" and q.kind == "paper" and q.lang == "en"
     assert understand("注意力机制", resolver).topics == ["attention"]
