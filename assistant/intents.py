@@ -349,6 +349,7 @@ EXPLAIN = _rx(
     r"\bhow\s+does\b.*\bwork",
     r"\bintro(duction)?\s+to\b",
     r"\boverview\s+of\b",
+    r"\bbackground\s+(on|of|about|to)\b",  # "give me some background on BERT" (not "background reading on")
     r"是什么",
     r"什么是",
     r"啥是",

@@ -163,13 +163,28 @@ def home_hint(text: str) -> bool:
     return bool(HOME_HINT.search(text))
 
 
+# A kind word after one of these names a thing the learner has in front of them, not a kind asked for: "下面这段 LoRA
+# 代码是什么意思" asks what the code below means, "my code for LoRA fails" about LoRA. "This paper" is not one: in a
+# conversation it is the paper of the subject said before ("这篇论文是谁写的" asks for it, assistant/intents.py).
+_GIVEN = re.compile(
+    r"(下面|上面|以下|如下)(的)?(这|那)?(一)?(段|篇|份|本|部|条|个|些)?\s*([A-Za-z0-9][\w.+-]*\s*)?$|"
+    r"\b(my|our|the\s+following|the\s+above)\s+([\w.+-]+\s+){0,2}$",
+    re.I,
+)
+
+
 def kind_hint(text: str) -> str | None:
     """The kind of resource the question asks for, by its head word where it names two kinds: in Chinese the
     last ("课程代码", "实现注意力的博客"), in English one that no preposition governs ("Chris Potts's code
     repository for his course", "GitHub repo for the BERT paper"), else one that names the answer's form ("explain
     GANs in a video"), and none where a preposition governs every one ("a roundup of the papers cited in the talk"
     asks for the roundup); among equals, the first of KIND_HINTS, which puts "论文精读" with the videos."""
-    found = sorted((m.start(), m.end(), order) for order, (p, _) in enumerate(KIND_HINTS) for m in p.finditer(text))
+    found = sorted(
+        (m.start(), m.end(), order)
+        for order, (p, _) in enumerate(KIND_HINTS)
+        for m in p.finditer(text)
+        if not _GIVEN.search(text[max(0, m.start() - 40) : m.start()])
+    )
     if not found:
         return None
     if language(text) == "zh":

@@ -165,6 +165,11 @@ NOT_PLAN_ROUTES = [
     ("explain generative adversarial networks in a video", "find", "gan"),
     ("explain LoRA with code", "find", "lora"),
     ("show me BERT on YouTube", "find", "bert"),
+    # Background on X is an explanation of it; the code below is the learner's own, not a kind asked for.
+    ("give me some background on BERT", "explain", "bert"),
+    ("give me background reading on BERT", "find", "bert"),
+    ("下面这段 LoRA 代码是什么意思", "explain", "lora"),
+    ("what does the following LoRA code do", "explain", "lora"),
 ]
 
 
