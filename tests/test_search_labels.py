@@ -24,6 +24,7 @@ TUNE2 = REPO / "bench" / "search_tune2.toml"  # a second tuning set: cross-lingu
 TUNE3 = REPO / "bench" / "search_tune3.toml"  # a third, written when tune2 was saturated too
 TUNE4 = REPO / "bench" / "search_tune4.toml"  # a fourth, written when tune3 was saturated too
 TUNE5 = REPO / "bench" / "search_tune5.toml"  # a fifth, written when tune2-tune4 were near saturated
+TUNE6 = REPO / "bench" / "search_tune6.toml"  # a sixth, short paraphrases, when tune2-tune5 were near saturated
 MINIMUMS = {"zh": 40, "crosslingual": 25, "named": 15, "intro": 15, "paper": 10, "mixed": 0}
 HOLDOUT_MINIMUMS = {"zh": 8, "crosslingual": 18, "named": 6, "intro": 8, "paper": 4, "mixed": 0}
 # The tuning set leans on the test half's weak groups; each of these three is asked in both languages.
@@ -59,6 +60,7 @@ CROSS_TUNING = load_queries(TUNE2)
 CROSS_TUNING3 = load_queries(TUNE3)
 CROSS_TUNING4 = load_queries(TUNE4)
 CROSS_TUNING5 = load_queries(TUNE5)
+CROSS_TUNING6 = load_queries(TUNE6)
 
 
 def test_every_query_has_text_group_lang_split_and_answers():
@@ -92,8 +94,8 @@ def test_split_is_balanced_within_each_group(group):
 
 @pytest.mark.parametrize(
     "queries",
-    [QUERIES, HELD_OUT, TUNING, CROSS_TUNING, CROSS_TUNING3, CROSS_TUNING4, CROSS_TUNING5],
-    ids=["labels", "holdout", "tune", "tune2", "tune3", "tune4", "tune5"],
+    [QUERIES, HELD_OUT, TUNING, CROSS_TUNING, CROSS_TUNING3, CROSS_TUNING4, CROSS_TUNING5, CROSS_TUNING6],
+    ids=["labels", "holdout", "tune", "tune2", "tune3", "tune4", "tune5", "tune6"],
 )
 def test_every_accepted_answer_is_exactly_one_resource_of_the_seed_library(seed_library, queries):
     settings, _ = seed_library
@@ -104,8 +106,8 @@ def test_every_accepted_answer_is_exactly_one_resource_of_the_seed_library(seed_
 
 @pytest.mark.parametrize(
     "queries",
-    [QUERIES, HELD_OUT, TUNING, CROSS_TUNING, CROSS_TUNING3, CROSS_TUNING4, CROSS_TUNING5],
-    ids=["labels", "holdout", "tune", "tune2", "tune3", "tune4", "tune5"],
+    [QUERIES, HELD_OUT, TUNING, CROSS_TUNING, CROSS_TUNING3, CROSS_TUNING4, CROSS_TUNING5, CROSS_TUNING6],
+    ids=["labels", "holdout", "tune", "tune2", "tune3", "tune4", "tune5", "tune6"],
 )
 def test_crosslingual_queries_share_no_word_with_their_answers(seed_library, queries):
     settings, _ = seed_library
@@ -234,8 +236,13 @@ def test_the_tuning_file_loads_into_the_harness_as_its_own_split():
         (CROSS_TUNING3, TUNE3, QUERIES + HELD_OUT + TUNING + CROSS_TUNING),
         (CROSS_TUNING4, TUNE4, QUERIES + HELD_OUT + TUNING + CROSS_TUNING + CROSS_TUNING3),
         (CROSS_TUNING5, TUNE5, QUERIES + HELD_OUT + TUNING + CROSS_TUNING + CROSS_TUNING3 + CROSS_TUNING4),
+        (
+            CROSS_TUNING6,
+            TUNE6,
+            QUERIES + HELD_OUT + TUNING + CROSS_TUNING + CROSS_TUNING3 + CROSS_TUNING4 + CROSS_TUNING5,
+        ),
     ],
-    ids=["tune2", "tune3", "tune4", "tune5"],
+    ids=["tune2", "tune3", "tune4", "tune5", "tune6"],
 )
 def test_the_cross_lingual_tuning_set_is_one_tune_half_in_both_directions_and_repeats_no_query(queries, path, earlier):
     langs = Counter(q["lang"] for q in queries)
