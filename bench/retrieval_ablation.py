@@ -204,6 +204,11 @@ VARIANTS: dict[str, tuple[str, Fusion, str | None]] = {
     ),
     # 2026-12-03: among what fits, what is about more of the named topics first (Fusion.most_topics).
     "default without more of the named topics first": ("use-m3", replace(DEFAULT_FUSION, most_topics=False), None),
+    "default with what fits the topics first however far the best scores above it": (
+        "use-m3",
+        replace(DEFAULT_FUSION, fit_lead=float("inf")),
+        None,
+    ),
     "default (use-m3, fused + names + bounded boosts + fit-first + translation both ways x0.5 + what fits the ask"
     " + names-table vote + the better of two dense places)": (
         "use-m3",

@@ -362,6 +362,16 @@ def test_what_fits_more_of_the_named_topics_comes_first(assistant):
     assert "Follow Instructions" not in firsts[False].title, firsts
 
 
+def test_a_result_far_above_what_fits_the_topic_keeps_its_place(assistant):
+    """ "自我生成指令数据来对齐模型的论文" resolves only alignment; Self-Instruct's paper, tagged synthetic data, scores well
+    above the alignment papers and is the paper asked for: it stays first (Fusion.fit_lead), where the topic rule
+    alone put Constitutional AI first."""
+    query = "自我生成指令数据来对齐模型的论文"
+    firsts = {lead: search_with(assistant, query, fit_lead=lead)[0].resource.title for lead in (1.2, float("inf"))}
+    assert firsts[1.2].startswith("Self-Instruct"), firsts
+    assert not firsts[float("inf")].startswith("Self-Instruct"), firsts
+
+
 def test_what_fits_the_ask_comes_first_even_where_none_near_is_on_the_named_topic(assistant):
     """ "IMDB sentiment dataset" asks for a dataset; the IMDB download page is tagged data loading, not sentiment, and no
     dataset near the top is tagged sentiment: the dataset still goes first, before the sentiment code and book that
