@@ -191,7 +191,7 @@ ORDINALS = dict(
 
 # Words that name a kind: every card says its kind, so they match everything; the kind boost handles them.
 KIND_WORDS = frozenset(
-    "video paper course code book dataset article tutorial lecture blog 视频 论文 课程 代码 书 数据集 教程 博客 精读".split()
+    "video paper course code book dataset article tutorial lecture blog docs 视频 论文 课程 代码 书 数据集 教程 博客 精读 文档".split()
 )
 
 

@@ -325,6 +325,8 @@ def test_kind_hints_and_language(resolver):
     assert kind_hint("a roundup of the research cited in Karpathy's talk") is None
     assert kind_hint("lecture notes of Percy Liang's course") == "course"  # course material, not a video
     assert kind_hint("a lecture on attention") == "video"
+    assert kind_hint("transformers 官方文档") == "docs"
+    assert kind_hint("the documentation page on fine-tuning") == "docs"
     assert kind_hint("explain GANs in a video") == "video"  # the form the answer takes, governed or not
     assert kind_hint("how does LoRA work, with code") == "code"
     q = understand("InstructGPT paper", resolver)
