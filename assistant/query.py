@@ -31,7 +31,7 @@ KIND_HINTS: list[tuple[re.Pattern[str], str]] = [
         "code",
     ),
     (re.compile(r"课本|教材|书|\bbooks?\b|\btextbooks?\b", re.I), "book"),
-    (re.compile(r"博客|文章|\bblogs?\b|\barticles?\b|\bposts?\b", re.I), "article"),
+    (re.compile(r"博客|博主|文章|专栏|\bblog(ger)?s?\b|\barticles?\b|\bposts?\b|\bcolumns?\b", re.I), "article"),
     (re.compile(r"文档|\bdocs\b|\bdocumentation\b", re.I), "docs"),
 ]
 # What the learner wants from a resource, beyond its kind (a tutorial may be a video, a notebook or a post):

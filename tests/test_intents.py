@@ -326,6 +326,8 @@ def test_kind_hints_and_language(resolver):
     assert kind_hint("lecture notes of Percy Liang's course") == "course"  # course material, not a video
     assert kind_hint("a lecture on attention") == "video"
     assert kind_hint("transformers 官方文档") == "docs"
+    assert kind_hint("a Taiwanese blogger on BERT") == "article"  # what a blogger writes
+    assert kind_hint("知乎专栏 注意力机制") == "article"
     assert kind_hint("the documentation page on fine-tuning") == "docs"
     assert kind_hint("explain GANs in a video") == "video"  # the form the answer takes, governed or not
     assert kind_hint("how does LoRA work, with code") == "code"
