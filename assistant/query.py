@@ -17,7 +17,8 @@ from studygraph.graph.typos import Corrected
 KIND_HINTS: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
-            r"精读|精讲|视频|b\s?站|bilibili|youtube|\bvideos?\b|\blectures?\b(?!\s+(notes|slides)\b)|\btalks?\b|"
+            r"精读|精讲|视频|演讲|b\s?站|bilibili|youtube|\bvideos?\b|\blectures?\b(?!\s+(notes|slides)\b)|"
+            r"\btalks?\b|\bkeynotes?\b|"
             r"\b(close|intensive)[\s-]+readings?\b",
             re.I,
         ),
