@@ -31,7 +31,7 @@ KIND_HINTS: list[tuple[re.Pattern[str], str]] = [
         re.compile(r"代码|源码|实现|\bcode\b|\bgithub\b|\brepo(sitory)?\b|\bimplementation\b|\bnotebooks?\b", re.I),
         "code",
     ),
-    (re.compile(r"课本|教材|书|\bbooks?\b|\btextbooks?\b", re.I), "book"),
+    (re.compile(r"课本|教材|读物|书|\bbooks?\b|\btextbooks?\b", re.I), "book"),
     (re.compile(r"博客|博主|文章|专栏|\bblog(ger)?s?\b|\barticles?\b|\bposts?\b|\bcolumns?\b", re.I), "article"),
     (re.compile(r"文档|\bdocs\b|\bdocumentation\b", re.I), "docs"),
 ]

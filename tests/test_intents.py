@@ -330,6 +330,7 @@ def test_kind_hints_and_language(resolver):
     assert kind_hint("知乎专栏 注意力机制") == "article"
     assert kind_hint("Karpathy's keynote on training GPT") == "video"  # a talk, as his talks are videos here
     assert kind_hint("卡帕西的演讲") == "video"
+    assert kind_hint("深度学习入门读物") == "book"  # reading matter
     assert kind_hint("指令微调讲座的幻灯片") is None  # 讲座 is a lecture's material as much as its video
     assert kind_hint("the documentation page on fine-tuning") == "docs"
     assert kind_hint("explain GANs in a video") == "video"  # the form the answer takes, governed or not
