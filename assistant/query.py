@@ -26,7 +26,12 @@ KIND_HINTS: list[tuple[re.Pattern[str], str]] = [
     ),
     (re.compile(r"论文|\bpapers?\b|\barxiv\b", re.I), "paper"),
     (re.compile(r"数据集|\bdatasets?\b|\bdata\s?sets?\b", re.I), "dataset"),
-    (re.compile(r"课程|网课|\bcourses?\b|\bclass(es)?\b|\bmooc\b|\blecture\s+(notes|slides)\b", re.I), "course"),
+    (
+        re.compile(
+            r"课程|网课|研讨课|\bcourses?\b|\bclass(es)?\b|\bseminars?\b|\bmooc\b|\blecture\s+(notes|slides)\b", re.I
+        ),
+        "course",
+    ),
     (
         re.compile(r"代码|源码|实现|\bcode\b|\bgithub\b|\brepo(sitory)?\b|\bimplementation\b|\bnotebooks?\b", re.I),
         "code",
@@ -152,6 +157,13 @@ _MODIFYING = re.compile(r"\b(of|for|from|in|on|about|behind|to|with|by)\b", re.I
 # ... except right after one of these, at most an indefinite article between, where it names the form the answer
 # takes: "explain GANs in a video", "LoRA with code", "BERT on YouTube" (not "cited in the ex-Tesla director's talk").
 _IN_FORM = re.compile(r"\b(in|with|as|on|via|through|from)\s+((a|an|some)\s+)?$", re.I)
+# A resource named by a word that is no kind, whose preposition then governs every kind word: "a roundup of the papers
+# cited in the talk", "a tutorial with runnable code", "a walkthrough of the attention paper" ask for no one kind.
+_HEAD_NOUN = re.compile(
+    r"\b(roundups?|collections?|compilations?|lists?|summar(y|ies)|overviews?|surveys?|guides?|tutorials?|"
+    r"walk-?throughs?|explanations?|introductions?|notes|write-?ups?|links)\b",
+    re.I,
+)
 
 
 # A site's home page asked for ("DeepSpeed's homepage", "官网"): a URL at its host's root answers it before a page
@@ -179,8 +191,9 @@ def kind_hint(text: str) -> str | None:
     """The kind of resource the question asks for, by its head word where it names two kinds: in Chinese the
     last ("课程代码", "实现注意力的博客"), in English one that no preposition governs ("Chris Potts's code
     repository for his course", "GitHub repo for the BERT paper"), else one that names the answer's form ("explain
-    GANs in a video"), and none where a preposition governs every one ("a roundup of the papers cited in the talk"
-    asks for the roundup); among equals, the first of KIND_HINTS, which puts "论文精读" with the videos."""
+    GANs in a video"), and none where a preposition governs every one after a resource named otherwise ("a roundup
+    of the papers cited in the talk" asks for the roundup; "know of any course on RLHF" for a course); among
+    equals, the first of KIND_HINTS, which puts "论文精读" with the videos."""
     found = sorted(
         (m.start(), m.end(), order)
         for order, (p, _) in enumerate(KIND_HINTS)
@@ -199,6 +212,8 @@ def kind_hint(text: str) -> str | None:
             elif _IN_FORM.search(text[after:start]):
                 forms.append((start, end, order))
             after = end
+        if not heads and not forms and not _HEAD_NOUN.search(text, 0, found[0][0]):
+            forms = found  # "know of any decent course on RLHF", "a reference for the BERT paper": what is asked
         heads = heads or forms
     if not heads:
         return None

@@ -323,6 +323,11 @@ def test_kind_hints_and_language(resolver):
     assert kind_hint("Mu Li's close-reading session on the GPT paper") == "video"
     # A kind word only a preposition's object names no kind: the ask is for the roundup, not the talk.
     assert kind_hint("a roundup of the research cited in Karpathy's talk") is None
+    assert kind_hint("a walkthrough of the attention paper") is None  # an explainer, of whatever kind
+    # ... but with no resource named otherwise, the kind word after a verb's preposition is what is asked for.
+    assert kind_hint("know of any decent course covering RLHF?") == "course"
+    assert kind_hint("I'm looking for a video on LoRA") == "video"
+    assert kind_hint("Danqi Chen's graduate seminar on LLM papers") == "course"  # a seminar is a course
     assert kind_hint("lecture notes of Percy Liang's course") == "course"  # course material, not a video
     assert kind_hint("a lecture on attention") == "video"
     assert kind_hint("transformers 官方文档") == "docs"
