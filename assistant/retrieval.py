@@ -948,7 +948,9 @@ class Retriever:
         order; for an explainer asked for as a kind (`explained`: "入门教程 GitHub"), those that teach first
         (`teaching_first`); those whose main subject is a topic the question names before those that only touch it
         (`primary_first`; for "the paper that introduced X" alone, `paper_primary`), and before all those, those
-        about more of the topics (`most_topics`)."""
+        about more of the topics (`most_topics`); then the language asked for (`lang`) and a host's root (`home`)
+        first. The best result keeps first place where it scores `fit_lead` times the first of those and fits the
+        ask, the language and the home page as they do."""
         floor = (self.fusion.fit_floor if floor is None else floor) * ranked[0][1]
         near = [kv for kv in ranked if kv[1] >= floor]
         teaching = self.fusion.teaching
