@@ -676,7 +676,7 @@ class Answers:
         subjects = _subjects(tg, intent.topics)
         items = [topic_key(t) for t in subjects] + [r.id for r in resources]
         names = [_name(tg, t, lang) for t in subjects] + [r.title for r in resources]
-        if not items:  # "how am I doing so far?": nothing to mark, where the learner stands
+        if intent.report or not items:  # "how am I doing so far?", "how far am I with LoRA?": where the learner stands
             return self.report(intent)
         joined = render.escape(("、" if lang == "zh" else ", ").join(names))
         text = _t(
@@ -700,9 +700,11 @@ class Answers:
 
     def report(self, intent: Intent) -> Draft:
         """What is done and being learned, by the learner's marks (and what the conversation said they know),
-        and the first suggestions of a next answer."""
+        and the first suggestions of a next answer; for a question about topics, only on the way to them."""
         tg = self.tg
         known = self.known_in(intent)
+        if subjects := _subjects(tg, intent.topics):
+            return self._report_on(intent, subjects, known)
 
         def by_name(ids) -> list[TopicRef]:
             return sorted((_topic_ref(tg, t) for t in ids if t in tg.catalogue.topics), key=lambda r: r.name)
@@ -710,6 +712,31 @@ class Answers:
         suggested = next_topics(tg, known, self.learning, k=3)
         payload = ReportPayload(
             by_name(known), by_name(self.learning - known), [TopicRef.of(n.topic) for n in suggested]
+        )
+        return Draft("progress", render.report(payload, intent.lang), payload)
+
+    def _report_on(self, intent: Intent, subjects: list[str], known: set[str]) -> Draft:
+        """Where the learner stands on the way to `subjects`: what of them and what they build on is done (what
+        the learner said or marked first, then what that implies) or being learned, and what is still to learn,
+        in plan order (each subject's plan, minus what is known)."""
+        tg = self.tg
+        scope = set(subjects) | tg.closure.members(tg.closure.ancestors_of(subjects))
+        implied = implied_known(tg, known)  # knowing the transformer is knowing attention (graph/plan.py)
+        left: list[str] = []
+        for goal in subjects:
+            plan = learning_plan(tg, goal, implied - {goal})
+            left += [s.topic.id for s in plan.steps if s.topic.id not in left and s.topic.id not in implied]
+
+        def by_name(ids) -> list[TopicRef]:
+            return sorted((_topic_ref(tg, t) for t in ids), key=lambda r: r.name)
+
+        payload = ReportPayload(
+            by_name(known & scope) + by_name((implied - known) & scope),
+            [_topic_ref(tg, t) for t in left if t in self.learning],
+            [],
+            about=[_topic_ref(tg, t) for t in subjects],
+            left=[_topic_ref(tg, t) for t in left],
+            builds_on=len(scope - set(subjects)),
         )
         return Draft("progress", render.report(payload, intent.lang), payload)
 

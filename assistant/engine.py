@@ -259,7 +259,7 @@ class Assistant:
             questions = [dict(q) for q in meta.questions()] if meta else []
             return answers.quiz(intent, questions)
         if name == "progress":
-            return answers.progress(intent, self._named_resources(intent, tg))
+            return answers.progress(intent, [] if intent.report else self._named_resources(intent, tg))
         if name == "find":
             return answers.find(intent, self._find(intent, tg))
         return answers.chitchat(intent)

@@ -53,6 +53,9 @@ class Intent:
     # The typos corrected in the question ("attension" -> "attention"): `raw` is the corrected question, and
     # the answer says what was corrected.
     corrected: Corrected | None = None
+    # A question about where the learner stands ("how far am I with LoRA?"), not a record of progress: a
+    # progress intent that reports and never offers to mark its topics done.
+    report: bool = False
 
 
 def _rx(*parts: str) -> re.Pattern[str]:
@@ -638,6 +641,35 @@ def _topics(text: str, resolver: Resolver | None) -> list[str]:
     return resolver.mentions(text) if resolver else []
 
 
+# The same question about one subject ("what have I learned about LoRA so far?", "RLHF 我学到哪了"): where the
+# learner stands on the way to it. Asked before PROGRESS, which reads "学完了吗" as a record of having finished.
+PROGRESS_ON = _rx(
+    r"\bwhat\s+(have|did)\s+i\s+((already|actually|really)\s+)?(learned|learnt|learn|done|do|finished|finish|covered|"
+    r"cover|studied|study|read|completed)\s+(about|on|of|in|for|from|toward|towards)\b",
+    r"\bhow\s+(am\s+i|'m\s+i|have\s+i\s+been)\s+doing\s+(with|on|in|at)\b",
+    r"\bhow\s+far\s+(along\s+)?(am\s+i|have\s+i\s+(got|gotten|come|gone))\s+(with|on|in|into|toward|towards|through)\b",
+    r"\bhow\s+close\s+am\s+i\s+to\b",
+    r"\bhow\s+much\s+of\b.{1,40}?\b(have|did)\s+i\s+((already|actually)\s+)?(learned|learnt|learn|done|do|finished|"
+    r"finish|covered|cover|studied|study|read|completed)\b",
+    r"\b(my|our)\s+(study\s+|learning\s+)?progress\s+(on|with|in|toward|towards|through|for)\b",
+    r"\bwhere\s+(am\s+i|do\s+i\s+stand)\s+(with|on|in)\b",
+    # Whether it is done: "have I already learned attention?", "did I finish LoRA?".
+    r"\b(have|did)\s+i\s+((already|ever|actually|really)\s+)?(learned|learnt|learn|finished|finish|completed|complete|"
+    r"studied|study|covered|cover|mastered|master|marked)\b",
+    r"学到(了)?(哪|什么地方|第几|什么程度)",
+    r"学(得|的)(怎么样|如何|怎样)(?!才)",  # not "BERT 学得怎么样才算入门", a question about the topic
+    r"(我的|我)[^，。,.？?]{0,20}?(学习)?进度|学习进度|进度(怎么样|如何|怎样)",
+    r"我[^，。,.？?]{0,8}?(学|看|读|掌握|完成|搞定)(了|过)(多少|哪些|什么|几)",
+    r"(学|看|读)(完|会|过)(了)?(没有|吗|没)\W*$",
+    r"离[^，。,.？?]{0,20}还(差|有)(多远|多少|几步)",
+)
+
+
+def asks_progress(text: str) -> bool:
+    """Whether the question asks where the learner stands, with or without a subject."""
+    return bool(PROGRESS_ASK.search(text) or PROGRESS_ON.search(text))
+
+
 def route_one(text: str, resolver: Resolver | None) -> Intent:
     """Route one message on its own (no history), its typos of topic names corrected first (graph/typos.py):
     "explain attension" is routed, and answered, as "explain attention"."""
@@ -666,7 +698,9 @@ def _route_words(text: str, resolver: Resolver | None, subject: list[str] | None
     if START.search(text) and not before and not topics:
         return make("next")
     if PROGRESS_ASK.search(text) and not topics:
-        return make("progress")  # where the learner stands (answers.report)
+        return replace(make("progress"), report=True)  # where the learner stands (answers.report)
+    if PROGRESS_ON.search(text) and topics and not before:
+        return replace(make("progress"), report=True)  # where the learner stands on the way to them
     plan = PLAN.search(text) or START.search(text)
     if plan and resolver is not None and not subject and (missing := missing_subject(text, resolver)):
         return replace(make("plan"), missing=missing)
@@ -936,7 +970,7 @@ def _pronoun_followup(
     # The question's own meta topics stay behind the subject ("有没有关于它的面试题": interview questions on
     # it): the answers and the search set such a topic aside when a real one is there (answers._subjects).
     about = _route_words(text, resolver, topics + [t for t in intent.topics if t not in topics])
-    if about.name == "progress":
+    if about.name == "progress" and not about.report:
         return None  # "I watched it" after a list of resources: one of them, not the topic, was watched
     if about.name == "find":
         # What the search runs on: an earlier find's own words, else the names of the topics taken (what a

@@ -236,14 +236,18 @@ class WhyPayload(_Plain):
 @dataclass
 class ReportPayload(_Plain):
     """Where the learner stands ("how am I doing so far?", "我的学习进度怎么样"): what is marked done, what is being
-    learned, and the first suggestions of what to learn next."""
+    learned, and the first suggestions of what to learn next. About topics ("how far am I with LoRA?"): only
+    them and what they build on, and what is still to learn before them instead of suggestions."""
 
     done: list[TopicRef]
     learning: list[TopicRef]
     next: list[TopicRef]
+    about: list[TopicRef] = field(default_factory=list)  # the topics asked about, if any
+    left: list[TopicRef] = field(default_factory=list)  # still to learn on the way to them, in plan order
+    builds_on: int = 0  # how many topics they build on (the prerequisites' closure)
 
     def topic_ids(self) -> set[str]:
-        return {t.id for t in (*self.done, *self.learning, *self.next)}
+        return {t.id for t in (*self.done, *self.learning, *self.next, *self.about, *self.left)}
 
 
 @dataclass

@@ -260,13 +260,20 @@ def explain(payload: ExplainPayload, lang: str, labels: Labels | None = None, le
 REPORT_NAMES = 8  # done or learning topics named before "and N more"
 
 
+def _names(refs, lang: str) -> str:
+    """The first REPORT_NAMES topics by name, then how many more."""
+    shown = _sep(lang).join(escape(display_name(r.name, r.zh, lang)) for r in refs[:REPORT_NAMES])
+    more = len(refs) - REPORT_NAMES
+    return shown + (_t(lang, f" and {more} more", f" 等 {len(refs)} 个") if more > 0 else "")
+
+
 def report(payload: ReportPayload, lang: str) -> str:
     """Where the learner stands: done and learning topics (the first few by name), then what to learn next."""
+    if payload.about:
+        return _report_on(payload, lang)
 
     def names(refs) -> str:
-        shown = _sep(lang).join(escape(display_name(r.name, r.zh, lang)) for r in refs[:REPORT_NAMES])
-        more = len(refs) - REPORT_NAMES
-        return shown + (_t(lang, f" and {more} more", f" 等 {len(refs)} 个") if more > 0 else "")
+        return _names(refs, lang)
 
     if not payload.done and not payload.learning:
         head = _t(
@@ -285,6 +292,58 @@ def report(payload: ReportPayload, lang: str) -> str:
         escape(display_name(r.name, r.zh, lang)) for r in payload.next
     )
     return blocks(head, ahead, _t(lang, 'Ask "what should I learn next?" for why.', "问“下一步学什么？”可以看到原因。"))
+
+
+def _report_on(payload: ReportPayload, lang: str) -> str:
+    """Where the learner stands on the way to the topics asked about: each one's state, how much of what it
+    builds on is done, what is being learned, and what is still to learn, in plan order."""
+    done, learning = {r.id for r in payload.done}, {r.id for r in payload.learning}
+
+    def name(ref) -> str:
+        return escape(display_name(ref.name, ref.zh, lang))
+
+    def state(ref) -> str:
+        if ref.id in done:
+            return _t(lang, f"{name(ref)}: done.", f"{name(ref)}：已完成。")
+        if ref.id in learning:
+            return _t(lang, f"{name(ref)}: being learned.", f"{name(ref)}：正在学。")
+        return _t(lang, f"{name(ref)}: not done yet.", f"{name(ref)}：还没完成。")
+
+    asked = {r.id for r in payload.about}
+    before = [r for r in payload.done if r.id not in asked]
+    lines = [("" if lang == "zh" else " ").join(state(r) for r in payload.about)]
+    if n := payload.builds_on:
+        it, ta = ("it builds", "它") if len(payload.about) == 1 else ("they build", "它们")
+        if len(before) == n:
+            lines.append(_t(lang, f"All {n} topics {it} on are done.", f"{ta}的 {n} 个前置主题都已完成。"))
+        elif before:
+            lines.append(
+                _t(
+                    lang,
+                    f"{len(before)} of the {n} topics {it} on are done: ",
+                    f"{ta}的 {n} 个前置主题中已完成 {len(before)} 个：",
+                )
+                + _names(before, lang)
+            )
+        else:
+            lines.append(_t(lang, f"None of the {n} topics {it} on is done yet.", f"{ta}的 {n} 个前置主题都还没完成。"))
+    if still := [r for r in payload.learning if r.id not in asked]:
+        lines.append(_t(lang, "Learning: ", "正在学：") + _names(still, lang))
+    if payload.left:
+        goal = escape(payload.about[0].zh or payload.about[0].name if lang == "zh" else payload.about[0].name)
+        lines.append(
+            _t(lang, f"Still to learn ({len(payload.left)}): ", f"还要学（{len(payload.left)} 个）：")
+            + _sep(lang).join(name(r) for r in payload.left[:REPORT_NAMES])
+            + (_t(lang, ", ...", "……") if len(payload.left) > REPORT_NAMES else "")
+        )
+        lines.append(
+            _t(
+                lang,
+                f'Ask "what should I learn before {goal}?" for the plan with resources.',
+                f"问“学{goal}之前要学什么？”可以看到带资料的学习路线。",
+            )
+        )
+    return blocks(*lines)
 
 
 # -- why ----------------------------------------------------------------------------------------------------

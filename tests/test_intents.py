@@ -255,7 +255,7 @@ def test_checking_my_config_is_no_quiz(resolver):
 
 
 # A question about the learner's own progress is the progress intent with no topic (never searched for, nor
-# offered to be marked done); a question about what was learned of a topic is no report of having learned it.
+# offered to be marked done).
 PROGRESS_ASK_ROUTES = [
     "how have I been doing?",
     "how far along am I?",
@@ -276,12 +276,53 @@ def test_a_question_about_my_progress_is_progress_with_no_topic(resolver, text):
     assert intent.lang == language(text)
 
 
+# The same question about a topic asks where the learner stands on the way to it: a report, never a mark.
+PROGRESS_ON_ROUTES = [
+    ("what have I learned about attention?", "attention"),
+    ("how am I doing with attention?", "attention"),
+    ("what have I learned about LoRA so far?", "lora"),
+    ("how far am I with RLHF?", "rlhf"),
+    ("how close am I to RLHF", "rlhf"),
+    ("how much of the transformer have I covered?", "transformer"),
+    ("show my progress on RLHF", "rlhf"),
+    ("where do I stand on transformers", "transformer"),
+    ("have I already learned attention?", "attention"),
+    ("did I finish LoRA?", "lora"),
+    ("RLHF 我学到哪了", "rlhf"),
+    ("LoRA 学得怎么样了", "lora"),
+    ("我的 RLHF 进度", "rlhf"),
+    ("关于 LoRA 我学了哪些", "lora"),
+    ("我 LoRA 学完了吗", "lora"),
+    ("注意力机制我看完了没有", "attention"),
+    ("离 RLHF 还差几步", "rlhf"),
+]
+
+
+@pytest.mark.parametrize("text, topic", PROGRESS_ON_ROUTES)
+def test_a_progress_question_about_a_topic_is_a_report_on_it(resolver, text, topic):
+    intent = route(text, resolver)
+    assert (intent.name, intent.report, intent.topics) == ("progress", True, [topic]), intent
+    assert intent.lang == language(text)
+
+
+@pytest.mark.parametrize("text", ["I finished LoRA", "我学完了 LoRA", "我学过 LoRA", "I already know attention"])
+def test_saying_what_i_finished_is_a_record_not_a_report(resolver, text):
+    intent = route(text, resolver)
+    assert (intent.name, intent.report) == ("progress", False), intent
+
+
 @pytest.mark.parametrize(
     "text, name",
-    [("what have I learned about attention?", "explain"), ("how am I doing with attention?", "explain")],
+    [("what did I do wrong in my LoRA code", "explain"), ("how do I learn RLHF", "plan"), ("what is LoRA", "explain")],
 )
-def test_a_progress_question_about_a_topic_is_no_report(resolver, text, name):
+def test_questions_about_a_topic_that_ask_nothing_of_my_progress_are_no_report(resolver, text, name):
     assert route(text, resolver).name == name
+
+
+def test_what_about_another_topic_after_a_report_is_a_report_on_it(resolver):
+    history = [{"role": "user", "content": "how far am I with LoRA?"}, {"role": "assistant", "content": "..."}]
+    intent = route("what about RLHF?", resolver, history)
+    assert (intent.name, intent.report, intent.topics) == ("progress", True, ["rlhf"]), intent
 
 
 # Asking after the assistant is small talk, not a search for its words; a question about a topic stays one.

@@ -401,3 +401,34 @@ def test_how_am_i_doing_reports_what_is_done_and_what_comes_next(tmp_path, libra
     assert "Done (" in report.answer and "Transformer" in report.answer
     chinese = lib.ask("我的学习进度怎么样")
     assert chinese.intent == "progress" and "已完成" in chinese.answer
+
+
+def test_how_far_am_i_with_a_topic_reports_the_way_to_it_and_marks_nothing(tmp_path, library_dir):
+    """A progress question about a topic ("how far am I with RLHF?") reports the way to it: the topic's own
+    state, what it builds on that is done (the learner's marks first), and what is still to learn in plan
+    order. It offers nothing to mark, and nothing changes."""
+    import shutil
+
+    from studygraph import Library
+
+    data, corpus = library_dir
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    lib = Library.open(copy, corpus_dirs=[corpus], llm_backend="none")
+    lib.mark(["transformer"], "done")
+    before = lib.learner()
+    report = lib.ask("how far am I with RLHF?")
+    assert report.intent == "progress" and "confirm" not in report.structured
+    assert [t["id"] for t in report.structured["about"]] == ["rlhf"]
+    done = [t["id"] for t in report.structured["done"]]
+    assert done[0] == "transformer" and "attention" in done  # marked, then what the mark implies
+    left = [t["id"] for t in report.structured["left"]]
+    plan = [s["id"] for s in lib.plan("rlhf").to_dict()["steps"]]
+    assert left == [t for t in plan if t not in done] and left[-1] == "rlhf"
+    assert report.structured["builds_on"] > len(done)
+    assert "not done yet" in report.answer and f"Still to learn ({len(left)})" in report.answer
+    assert lib.learner() == before
+
+    chinese = lib.ask("Transformer 我学到哪了")
+    assert chinese.intent == "progress" and "：已完成。" in chinese.answer and "都已完成" in chinese.answer
+    assert not chinese.structured["left"] and "还要学" not in chinese.answer

@@ -17,6 +17,7 @@ from studygraph.assistant.payloads import (
     NextPayload,
     PlanPayload,
     PlanStep,
+    ReportPayload,
     ResourceRef,
     TopicCard,
     TopicRef,
@@ -203,3 +204,38 @@ def test_the_chats_details_are_the_same_structure_with_the_apps_badges(monkeypat
     # Without the badges it is the answer's own step list: the same steps, the same links in the same places.
     plain = render.plan_steps(payload, "en")
     assert [_links(i) for i in _top_items(plain)] == [_links(i) for i in items]
+
+
+def _topic(i: str, zh: str = "") -> TopicRef:
+    return TopicRef(i, i.upper(), zh)
+
+
+@pytest.mark.parametrize(
+    "done, learning, expected",
+    [
+        (
+            [],
+            [],
+            ["LORA: not done yet.", "None of the 3 topics it builds on is done yet.", "Still to learn (2): A, LORA"],
+        ),
+        (["b", "c"], ["lora"], ["LORA: being learned.", "2 of the 3 topics it builds on are done: B, C"]),
+        (["lora", "a", "b", "c"], [], ["LORA: done.", "All 3 topics it builds on are done."]),
+    ],
+)
+def test_a_report_on_a_topic_says_its_state_what_it_builds_on_and_what_is_left(done, learning, expected):
+    known = set(done)
+    left = [_topic(t) for t in ("a", "lora") if t not in known]
+    payload = ReportPayload(
+        [_topic(t) for t in done], [_topic(t) for t in learning], [], about=[_topic("lora")], left=left, builds_on=3
+    )
+    paragraphs = _paragraphs(render.report(payload, "en"))
+    assert paragraphs[: len(expected)] == expected
+    assert ("Still to learn" in " ".join(paragraphs)) == bool(left)
+
+
+def test_a_report_on_a_topic_in_chinese_names_the_plan_question_by_the_chinese_name():
+    payload = ReportPayload(
+        [], [], [], about=[_topic("lora", "低秩适配")], left=[_topic("lora", "低秩适配")], builds_on=0
+    )
+    text = render.report(payload, "zh")
+    assert "还没完成" in text and "问“学低秩适配之前要学什么？”" in text and "前置主题" not in text
