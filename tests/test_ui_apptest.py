@@ -250,6 +250,17 @@ def test_chat_answers_with_cited_links(library_env):
     assert len(at.chat_message) == 4
 
 
+def test_chat_reports_how_far_i_am_with_a_topic_and_offers_no_mark(library_env):
+    """ "how far am I with RLHF?" on the chat page: the way to RLHF, no button to mark it done."""
+    pytest.importorskip("studygraph.assistant.engine")
+    at = _app()
+    at.chat_input(key="chat_input").set_value("how far am I with RLHF?").run()
+    _ok(at)
+    text = _texts(at)
+    assert "Reinforcement learning from human feedback (RLHF): not done yet." in text and "Still to learn (" in text
+    assert not [b for b in at.button if str(b.key or "").startswith("confirm-")]
+
+
 def test_chat_example_button_asks_it(library_env):
     pytest.importorskip("studygraph.assistant.engine")
     at = _app()
