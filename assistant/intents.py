@@ -154,6 +154,10 @@ KNOW_STATEMENT = _rx(
 NEXT = _rx(
     r"\bwhat(\s+should|\s+do|\s+can)?\s+i\s+(learn|study|do|read)\s+next\b",
     r"\bnext\s+(topic|step)s?\b",
+    # "suggest the next thing I should study", "what to learn next", "which subject should I tackle next?"
+    r"\bnext\s+(thing|subject|area|skill|concept)s?\s+((that\s+)?i\s+(should|could|can|need\s+to|ought\s+to|might)\s+|"
+    r"to\s+|for\s+me\s+to\s+)(learn|study|read|tackle|pick\s+up|focus\s+on|look\s+into|work\s+on)\b",
+    r"\b(to|should|could|can|i)\s+(learn|study|tackle|pick\s+up|focus\s+on)\s+next\b",
     r"\bwhat\s+next\b",
     r"\bwhat'?s\s+next\b",
     r"\bafter\s+(learning|finishing|i\s+(learn|finish))",
@@ -311,8 +315,19 @@ PROGRESS = _rx(
     r"\bi('?m|\s+am)\s+((finally|just|now|already|all|completely|fully|officially)\s+){0,2}(done|through|finished)\s+"
     r"(with|reading|watching|studying|learning|going\s+through|working\s+through|taking)\b",
     r"\bmark\b.*\b(done|finished|learned|complete)\b",
+    # Understood at last: "I understand self-attention now", "I finally grasp LoRA", "I've got the hang of BPE".
+    r"\bi\s+((really|fully|totally)\s+)?(understand|grasp|comprehend)\b[^,;.?!]{1,60}?\b(now|at\s+last|finally)\b",
+    r"\bi\s+(finally|now)\s+((really|fully|totally)\s+)?(understand|grasp|comprehend|get)\b",
+    r"\bi('ve|\s+have)\s+((finally|now|just)\s+)?(got\s+the\s+hang\s+of|figured\s+out|wrapped\s+my\s+head\s+around|"
+    r"got\s+my\s+head\s+around)\b",
+    # With no subject, as in a chat: "Just got through the DPO paper.", "Finished the attention lecture!"
+    r"^\W*(just|finally|now)\s+(finished|completed|got\s+through|went\s+through|worked\s+through|wrapped\s+up|read|"
+    r"watched|studied|learned|learnt|done\s+with)\b",
+    r"^\W*(finished|completed|got\s+through|wrapped\s+up|done\s+with)\b",
     r"\bi\s+(already\s+)?know\b",
     r"我?(已经)?(学完|看完|读完|做完|学会|掌握|上完|听完)了",
+    # Just done, 了 or not: "我刚看完LoRA论文", "刚读完 BERT 论文", "我终于学完注意力机制".
+    r"(我|^\W*)(刚|刚刚|已经|终于|总算)(学|看|读|做|上|听|刷)完",
     # Understood, the topic inside: "我搞懂 DPO 了", "我已经弄明白注意力机制了"; not "我还没搞懂 DPO".
     r"我(已经|终于)?(?<!没)(?<!不)(搞|弄)(懂|明白|清楚)了?[^，。,.？?]{0,30}了\W*$",
     r"我(已经)?学过",
@@ -832,6 +847,14 @@ def route(text: str, resolver: Resolver | None, history: list[dict] | None = Non
     return replace(intent, known=known, known_areas=areas)
 
 
+# A why about two topics asks for the path between them when it speaks of the order of learning ("why attention
+# before transformers?", "why do I need tokenization for BERT?", "为什么要先学注意力再学 Transformer"); else it
+# asks about the topics themselves ("why does layer normalization matter in transformers?": an explanation).
+LEARNING_ORDER = _rx(
+    r"\b(before|after|first|then|earlier|later|order|sequence|prereq\w*|prior|precede\w*|ahead\s+of)\b",
+    r"\b(need|needed|needs|require|required|requires|necessary)\b.{0,40}?\b(for|to|before)\b",
+    r"先|再|之前|以前|前面|后面|之后|以后|顺序|前置|排在|基础",
+)
 WHY_ALONE = _rx(r"^\W*why\W*$", r"^\W*(那)?(为什么|为啥|为何)(呢|啊)?\W*$")
 
 
@@ -843,7 +866,11 @@ def _route(text: str, resolver: Resolver | None, history: list[dict] | None, mem
 
 def _followup(text: str, intent: Intent, resolver: Resolver | None, history: list[dict] | None, memo: dict) -> Intent:
     if WHY_FOLLOWUP.search(text) and intent.name != "quiz":
-        if len(intent.topics) >= 2 and re.match(r"^\W*(why|how\s+come|为什么|为啥|为何)", text, re.I):
+        if (
+            len(intent.topics) >= 2
+            and re.match(r"^\W*(why|how\s+come|为什么|为啥|为何)", text, re.I)
+            and LEARNING_ORDER.search(text)
+        ):
             # "why attention before transformer?": the path between the two, whatever came before.
             return Intent("why", intent.topics, None, text, intent.lang, "why")
         base = previous_intent(history, resolver, True, memo) if history else None

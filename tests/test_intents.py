@@ -895,3 +895,55 @@ NOT_HOLDOUT3_PROGRESS_ROUTES = [
 @pytest.mark.parametrize("text, name", NOT_HOLDOUT3_PROGRESS_ROUTES)
 def test_holdout3_progress_and_thanks_families_do_not_over_match(resolver, text, name):
     assert route(text, resolver).name == name, text
+
+
+# Families the fresh set's tuning half (tests/routing_probe.py TUNE5) showed, each tested with new sentences.
+# A why about two topics is the path between them only when it speaks of the order of learning.
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("why is dropout useful in transformers?", "explain"),
+        ("为什么 Transformer 需要位置编码", "explain"),
+        ("why learn tokenization before BERT?", "why"),
+        ("why do I need linear algebra for transformers?", "why"),
+        ("why does RLHF come after fine-tuning", "why"),
+        ("为什么学 DPO 要有 RLHF 的基础", "why"),
+    ],
+)
+def test_a_why_about_two_topics_asks_for_the_path_only_about_the_order(resolver, text, name):
+    assert route(text, resolver).name == name
+
+
+@pytest.mark.parametrize("text", ["what's the next skill for me to pick up?", "which topic should I tackle next?"])
+def test_the_next_thing_to_study_is_next(resolver, text):
+    assert route(text, resolver).name == "next"
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("I finally grasp how LoRA works", "lora"),
+        ("I understand LoRA at last", "lora"),
+        ("I've figured out BPE", "bpe"),
+        ("Finished the RLHF lecture.", "rlhf"),
+        ("Just watched the attention video", "attention"),
+        ("我终于学完注意力机制", "attention"),
+        ("刚读完 BERT 论文", "bert"),
+    ],
+)
+def test_understood_or_just_finished_with_no_subject_or_no_le_is_a_record(resolver, text, topic):
+    intent = route(text, resolver)
+    assert (intent.name, intent.report, intent.topics) == ("progress", False, [topic]), intent
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("I don't understand attention", "explain"),
+        ("I get an error with LoRA now", "explain"),
+        ("我刚开始学注意力机制", "explain"),
+        ("just finished reading about word2vec, what now?", "next"),
+    ],
+)
+def test_not_understanding_or_starting_is_no_record(resolver, text, name):
+    assert route(text, resolver).name == name
