@@ -70,8 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         "--holdout",
         nargs="?",
         const="HOLDOUT2",
-        choices=("HOLDOUT", "HOLDOUT2", "HOLDOUT3", "HOLDOUT4", "TUNE5", "HOLDOUT5"),
-        help="score another set instead of PROBE: HOLDOUT2 (the default), HOLDOUT, HOLDOUT3, TUNE5, or the held-out "
+        choices=("HOLDOUT", "HOLDOUT2", "HOLDOUT3", "HOLDOUT4", "TUNE5", "TUNE6", "HOLDOUT5"),
+        help="score another set instead of PROBE: HOLDOUT2 (the default), HOLDOUT, HOLDOUT3, TUNE5, TUNE6, or the held-out "
         "HOLDOUT4 and HOLDOUT5 (their count only)",
     )
     args = ap.parse_args(argv)
