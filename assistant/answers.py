@@ -383,6 +383,9 @@ class Answers:
         else:
             return self._why_help(intent)
         data = explain_path(tg, source, target) if source != target else {"path": [], "edges": []}
+        if len(named) >= 2 and data.get("reverse"):  # "why does RLHF come after fine-tuning?": the order asked about
+            step, source, target = target, target, source
+            data = explain_path(tg, source, target)
         topic = lambda t: TopicRef.of(tg.catalogue.topics[t])  # noqa: E731
         edges = [EdgeRef(**e) for e in data["edges"]]
         why = WhyPayload(topic(step), topic(target), [topic(t) for t in data["path"]], edges, reasons)

@@ -84,8 +84,19 @@ QUIZ = _rx(
     r"\b(drill|grill|examine|quiz|question|pop-?quiz)\s+me\b",
     r"\b(test|check|see|find\s+out|verify|confirm)\s+(whether|if)\s+i\s+((really|actually|truly|fully|properly)\s+)?"
     r"(understand|know|get|grasp|remember|understood)\b",
+    # A mock interview, exam-style problems, what interviewers ask: "run a mock interview on RAG with me", "exam-style
+    # problems on backpropagation", "what do interviewers typically ask about quantization?"
+    r"\bmock\s+interviews?\b",
+    r"\b(exam|test|quiz|interview|textbook)[-\s]style\s+(questions?|problems?|exercises?)\b",
+    r"\binterviewers?\b.{0,30}\bask\b",
+    r"\b(asked|ask|come\s+up)\s+in\s+(an?\s+|my\s+)?(\w+\s+)?interviews?\b",
     r"面试题",
     r"面经",
+    r"模拟面试",
+    r"闪卡|记忆卡|抽认卡",
+    # "大模型面试里关于微调一般会问什么", "面试常问哪些 RAG 的问题".
+    r"面试[^，。,.？?]{0,16}?(会|常|一般|通常|经常|可能|都|喜欢)[^，。,.？?]{0,4}?问",
+    r"出(一|几|两|三)?(道|个|套|组)[^，。,.？?]{0,20}题",  # "出道手推的计算题"
     r"考考我",
     r"考我",
     r"出(?!现|错).{0,3}题",  # "出道题", not "出现问题"
@@ -158,6 +169,13 @@ NEXT = _rx(
     r"\bnext\s+(thing|subject|area|skill|concept)s?\s+((that\s+)?i\s+(should|could|can|need\s+to|ought\s+to|might)\s+|"
     r"to\s+|for\s+me\s+to\s+)(learn|study|read|tackle|pick\s+up|focus\s+on|look\s+into|work\s+on)\b",
     r"\b(to|should|could|can|i)\s+(learn|study|tackle|pick\s+up|focus\s+on)\s+next\b",
+    # Which one now: "which topic should I pick up now?", "what subject do I start on today?"
+    r"\b(which|what)\s+(topic|subject|area|one)\s+(should|do|can|would|shall)\s+i\s+(pick\s+up|learn|study|start|tackle|"
+    r"do|choose|pick|open|take\s+on|focus\s+on)\b[^,;.?!]{0,20}?\b(now|today|next)\b",
+    # What to move on to, dig into afterwards: "what would you recommend I move on to once I'm through GPT?"
+    r"\bwhat\b.{0,40}\b(move\s+on\s+to|dig\s+into|go\s+on\s+to|turn\s+to)\b",
+    r"\b(i|we|to)\s+((should|could|can|would|might|ought\s+to)\s+)?(dig\s+into|move\s+on\s+to|focus\s+on|explore|"
+    r"work\s+on)\s+(afterwards?|after\s+(that|this)|later(\s+on)?|next)\b",
     r"\bwhat\s+next\b",
     r"\bwhat'?s\s+next\b",
     r"\bafter\s+(learning|finishing|i\s+(learn|finish))",
@@ -184,7 +202,11 @@ NEXT = _rx(
     r"\b(what|which)\s+((topics?|subjects?|concepts?|ideas?|things?|areas?|models?|methods?)\s+)?"
     r"(builds?|build(s|ing)?|is\s+built|are\s+built)\s+(up\s+)?on\b",
     r"\b(once|after|now\s+that|when)\s+i('ve|\s+have)?\s+(know|learned|learnt|finished|mastered|completed|understand|"
-    r"got|done)\b.*\b(what|which|where)\b(?!\s*('s|is|are|was|were|does|did)\b)",  # not "..., what is DPO?"
+    r"got|done)\b.*\b(what|which|where)\b(?!\s*('s|is|are|was|were|does|did)\b)",
+    r"\b(once|after|now\s+that|when)\s+i('m|\s+am)\s+(through|done|finished)\b.*\b(what|which|where)\b"
+    r"(?!\s*('s|is|are|was|were|does|did)\b)",
+    r"\bhaving\s+(covered|learned|learnt|finished|mastered|completed|done|studied)\b.*\b(what|which|where)\b"
+    r"(?!\s*('s|is|are|was|were|does|did)\b)",  # not "..., what is DPO?"
     r"下一步",
     r"接下来",
     r"(之后|以后|然后|后面|后边|往后|接着)(该|要|应该|可以|再)?(学|看)",  # "BERT 后面学什么", "接着学啥"
@@ -198,6 +220,10 @@ NEXT = _rx(
     # about the topic).
     r"(还能|还可以|可以再|接下来|然后|再)往哪(个|些)?(方向|方面|块)?(走|发展|深入|学|钻研|拓展|扩展)",
     r"先学什么$",
+    # What to learn now: "现在挑哪个主题学最好".
+    r"(挑|选)(哪个|哪一个|哪些|什么)(主题|话题|方向|知识点|内容)?(来)?学",
+    # "反向传播之后该往哪继续学".
+    r"(之后|以后|然后|后面|接下来)(该|要|应该|可以|再)?往哪(里|儿|个方向)?(继续|接着)?(学|走|深入)",
     r"(学完|看完|读完|学会|掌握了?|搞懂|弄懂).{0,30}(之后|以后|后)",  # "看完 BERT 之后…"
     r"再学什么",
 )
@@ -216,7 +242,14 @@ BEFORE = _rx(
 )
 # "Where do I start?" asks what to learn first: a next list on its own, a plan when it names a goal ("我想学
 # RAG，该从哪开始").
-START = _rx(r"\bwhere\s+(should|do|can)\s+i\s+(start|begin)\b", r"从哪(里|儿)?(开始|入门|入手|学起)")
+START = _rx(
+    r"\bwhere\s+(should|do|can)\s+i\s+(start|begin)\b",
+    r"从哪(里|儿)?(开始|入门|入手|学起)",
+    # What to learn first: "which topic do I open first?", "第一个该学什么", "一开始应该学啥".
+    r"\b(which|what)\s+(topic|subject|area|one|thing)\s+(should|do|can|would|shall)\s+i\s+(pick\s+up|learn|study|start|"
+    r"tackle|do|choose|pick|open|take\s+on|focus\s+on)\b[^,;.?!]{0,20}?\bfirst\b",
+    r"(第一个|第一步|首先|最先|一开始|最开始)(该|要|应该|得|可以)?(学|看)(什么|啥|哪)",
+)
 PLAN = _rx(
     r"\bbefore\b",
     r"\bprereq",
@@ -229,6 +262,9 @@ PLAN = _rx(
     r"\bget\s+to\b",
     r"\bwhat\s+do\s+i\s+need\s+(to\s+know\s+)?(for|to)\b",
     r"\bstudy\s+plan\b",
+    # "a week-by-week schedule for learning RAG", "a timetable to master LoRA".
+    r"\b(schedule|timetable|curriculum)\s+(for|to)\s+(learn|learning|study|studying|master|mastering|get\s+into)\b",
+    r"\b(week-by-week|weekly|day-by-day|daily|month-by-month)\s+(plan|schedule|timetable)\b",
     # How to get to, prepare for or order the study of X ("from zero to X", "in what order should I learn X").
     r"\bhow\s+(do|can|should|would|could)\s+i\s+(get\s+started|approach|go\s+about|work\s+up\s+to|reach|go\s+from|"
     r"get\s+from|(begin|start)(\s+(with|learning|studying|on)\b|\W*$))",
@@ -320,10 +356,14 @@ PROGRESS = _rx(
     r"\bi\s+(finally|now)\s+((really|fully|totally)\s+)?(understand|grasp|comprehend|get)\b",
     r"\bi('ve|\s+have)\s+((finally|now|just)\s+)?(got\s+the\s+hang\s+of|figured\s+out|wrapped\s+my\s+head\s+around|"
     r"got\s+my\s+head\s+around)\b",
-    # With no subject, as in a chat: "Just got through the DPO paper.", "Finished the attention lecture!"
+    # At ease with it: "I'm comfortable with embeddings and softmax now"; not "I'm not comfortable with ...".
+    r"\bi('m|\s+am)\s+((now|fairly|pretty|quite|very|totally|fully|already|finally)\s+)?(comfortable|confident|familiar|solid)"
+    r"\s+with\b",
+    # With no subject, as in a chat: "Just got through the DPO paper.", "Finished the attention lecture!",
+    # "Watched Karpathy's tokenizer video and understood most of it."
     r"^\W*(just|finally|now)\s+(finished|completed|got\s+through|went\s+through|worked\s+through|wrapped\s+up|read|"
     r"watched|studied|learned|learnt|done\s+with)\b",
-    r"^\W*(finished|completed|got\s+through|wrapped\s+up|done\s+with)\b",
+    r"^\W*(finished|completed|got\s+through|wrapped\s+up|done\s+with|watched|studied|learned|learnt|understood)\b",
     r"\bi\s+(already\s+)?know\b",
     r"我?(已经)?(学完|看完|读完|做完|学会|掌握|上完|听完)了",
     # Just done, 了 or not: "我刚看完LoRA论文", "刚读完 BERT 论文", "我终于学完注意力机制".
@@ -331,7 +371,7 @@ PROGRESS = _rx(
     # Understood, the topic inside: "我搞懂 DPO 了", "我已经弄明白注意力机制了"; not "我还没搞懂 DPO".
     r"我(已经|终于)?(?<!没)(?<!不)(搞|弄)(懂|明白|清楚)了?[^，。,.？?]{0,30}了\W*$",
     r"我(已经)?学过",
-    r"(学完|看完|读完|完成|上完|听完)了",
+    r"(学完|看完|读完|完成|上完|听完|刷完|啃完|追完)了",
     r"标记.*(完成|学完|已学)",
     r"我(已经)?(会|懂)了?",
 )
@@ -664,6 +704,8 @@ PROGRESS_ON = _rx(
     r"\bhow\s+(am\s+i|'m\s+i|have\s+i\s+been)\s+doing\s+(with|on|in|at)\b",
     r"\bhow\s+far\s+(along\s+)?(am\s+i|have\s+i\s+(got|gotten|come|gone))\s+(with|on|in|into|toward|towards|through)\b",
     r"\bhow\s+close\s+am\s+i\s+to\b",
+    r"\b(have|did|am|do)\s+i\s+(really\s+|actually\s+)?(made|make|making|achieved?|achieving)\s+"
+    r"(any|much|some|enough|real|good|decent)?\s*progress\s+(on|with|in|toward|towards)\b",
     r"\bhow\s+much\s+of\b.{1,40}?\b(have|did)\s+i\s+((already|actually)\s+)?(learned|learnt|learn|done|do|finished|"
     r"finish|covered|cover|studied|study|read|completed)\b",
     r"\b(my|our)\s+(study\s+|learning\s+)?progress\s+(on|with|in|toward|towards|through|for)\b",
@@ -707,6 +749,8 @@ def _route_words(text: str, resolver: Resolver | None, subject: list[str] | None
         return make("chitchat")
     if QUIZ.search(text):
         return make("quiz")
+    if len(topics) >= 2 and REASON.search(text) and LEARNING_ORDER.search(text) and not subject:
+        return make("why")  # the path between the two (answers.why)
     before = BEFORE.search(text)
     if NEXT.search(text) and not before:
         return make("next")
@@ -723,7 +767,11 @@ def _route_words(text: str, resolver: Resolver | None, subject: list[str] | None
         return make("plan")
     if PROGRESS.search(text) and topics:
         asked = _asked_after(text)
-        return _route_words(asked, resolver) if asked else make("progress")
+        if not asked:
+            return make("progress")
+        # "watched the video but still confused about attention, what is it?": "it" is the earlier clause's topic.
+        later = _route_words(asked, resolver)
+        return later if later.topics or not names_pronoun(asked) else _route_words(asked, resolver, topics)
     if (WHERE_FIND.search(text) or wants_hint(text) in ORIGIN_WANTS) and (topics or _has_content(text)):
         return make("find")
     if EXPLAIN.search(text) and topics and not kind:
@@ -854,6 +902,16 @@ LEARNING_ORDER = _rx(
     r"\b(before|after|first|then|earlier|later|order|sequence|prereq\w*|prior|precede\w*|ahead\s+of)\b",
     r"\b(need|needed|needs|require|required|requires|necessary)\b.{0,40}?\b(for|to|before)\b",
     r"先|再|之前|以前|前面|后面|之后|以后|顺序|前置|排在|基础",
+)
+# Asking for the reason of an order with no "why" first: "I don't get why GPT is scheduled before RLHF", "what makes
+# fine-tuning a prerequisite for LoRA?", "学习路线里把分词排在词向量前面，理由是什么", "学 RAG 前怎么还得先学句向量".
+REASON = _rx(
+    r"\bwhy\b",
+    r"\bhow\s+come\b",
+    r"\b(reasons?|logic|rationale)\b",
+    r"\bis\s+there\s+a\s+reason\b",
+    r"\bwhat\s+makes\b.{1,60}\bprereq",
+    r"为什么|为啥|为何|凭什么|理由|原因|道理|怎么还(得|要)|干嘛(要)?先",
 )
 WHY_ALONE = _rx(r"^\W*why\W*$", r"^\W*(那)?(为什么|为啥|为何)(呢|啊)?\W*$")
 

@@ -54,6 +54,22 @@ def test_why_a_named_step(lib, why_q):
     assert why.structured["step"]["id"] == "transformer" and why.structured["path"][-1]["id"] == "rlhf"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "why does RLHF come after fine-tuning?",
+        "I don't get why fine-tuning is scheduled before RLHF",
+        "凭什么 RLHF 要排在微调后面学？",
+    ],
+)
+def test_why_one_topic_comes_after_another_is_the_path_in_the_learning_order(lib, question):
+    """However the two topics are ordered in the question, the answer is the chain from the earlier one."""
+    (why,) = talk(lib, question)
+    assert why.intent == "why"
+    path = [t["id"] for t in why.structured["path"]]
+    assert path[0] == "fine-tuning" and path[-1] == "rlhf" and why.structured["edges"]
+
+
 @pytest.mark.parametrize("next_q, why_q", [("what should I learn next?", "why?"), ("下一步学什么", "为什么")])
 def test_why_after_a_next_answer_gives_its_reasons(lib, next_q, why_q):
     nxt, why = talk(lib, next_q, why_q)

@@ -947,3 +947,50 @@ def test_understood_or_just_finished_with_no_subject_or_no_le_is_a_record(resolv
 )
 def test_not_understanding_or_starting_is_no_record(resolver, text, name):
     assert route(text, resolver).name == name
+
+
+# Families of the second fresh set (TUNE6), each with new sentences.
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # A reason for an order, asked with no "why" first.
+        ("could you tell me the reason attention is placed before transformers?", "why"),
+        ("what makes tokenization a prerequisite for BERT?", "why"),
+        ("为什么学习计划把注意力机制放在 Transformer 前面", "why"),
+        ("学 DPO 前怎么还要先学 RLHF？", "why"),
+        ("is there a reason transformers replaced RNNs", "explain"),
+        ("what's the reason behind LoRA's efficiency compared with full fine-tuning", "explain"),
+        # Quiz: mock interviews, exam-style problems, what interviewers ask, flashcards.
+        ("can we do a mock interview about transformers?", "quiz"),
+        ("test-style questions on LoRA please", "quiz"),
+        ("what might interviewers ask me about DPO?", "quiz"),
+        ("给我做几张 LoRA 的闪卡", "quiz"),
+        ("面试一般会问注意力机制的哪些问题", "quiz"),
+        ("能不能出道关于 softmax 的推导题", "quiz"),
+        # Next: the next one now, what to move on to, what to learn first with nothing named.
+        ("what subject should I focus on now?", "next"),
+        ("what should I move on to after BERT?", "next"),
+        ("having finished word2vec, where should I head?", "next"),
+        ("最开始应该学什么", "next"),
+        ("选哪个方向学比较好", "next"),
+        ("word2vec 之后该往哪深入", "next"),
+        # ... but what to learn first for a named goal is a plan.
+        ("入门 RLHF 第一步该学什么", "plan"),
+        ("which topic should I learn first for RLHF?", "plan"),
+        # Progress: at ease with it; a subject-less record; 刷完了; making progress on a topic.
+        ("I'm pretty confident with tokenization now", "progress"),
+        ("Studied attention today", "progress"),
+        ("把 DPO 的课刷完了", "progress"),
+        ("am I making any progress with LoRA?", "progress"),
+        # Plan: a schedule for learning a topic.
+        ("can you make me a weekly schedule for DPO", "plan"),
+        ("I need a timetable to master RAG", "plan"),
+    ],
+)
+def test_families_of_the_second_fresh_set(resolver, text, name):
+    assert route(text, resolver).name == name
+
+
+def test_a_pronoun_after_a_record_is_the_records_topic(resolver):
+    intent = route("Watched the lecture but I'm still lost on attention, what is it?", resolver)
+    assert (intent.name, intent.topics) == ("explain", ["attention"]), intent
