@@ -24,7 +24,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-HELD_OUT = ("HOLDOUT4", "HOLDOUT5")  # never tuned on
+HELD_OUT = ("HOLDOUT4", "HOLDOUT5", "HOLDOUT6")  # never tuned on
 PROBE_FILE = Path(__file__).resolve().parent.parent / "tests" / "routing_probe.py"
 
 
@@ -70,9 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         "--holdout",
         nargs="?",
         const="HOLDOUT2",
-        choices=("HOLDOUT", "HOLDOUT2", "HOLDOUT3", "HOLDOUT4", "TUNE5", "TUNE6", "HOLDOUT5"),
-        help="score another set instead of PROBE: HOLDOUT2 (the default), HOLDOUT, HOLDOUT3, TUNE5, TUNE6, or the held-out "
-        "HOLDOUT4 and HOLDOUT5 (their count only)",
+        choices=("HOLDOUT", "HOLDOUT2", "HOLDOUT3", "HOLDOUT4", "TUNE5", "TUNE6", "HOLDOUT5", "TUNE7", "HOLDOUT6"),
+        help="score another set instead of PROBE: HOLDOUT2 (the default), HOLDOUT, HOLDOUT3, TUNE5, TUNE6, TUNE7, or the held-out "
+        "HOLDOUT4, HOLDOUT5 and HOLDOUT6 (their count only)",
     )
     args = ap.parse_args(argv)
     which = args.holdout or "PROBE"
