@@ -185,6 +185,10 @@ NEXT = _rx(
     # "once I know attention, where do I go from here?". Asked before PROGRESS reads "I finished" as a report.
     r"\bwhat\s+((should|would|will|does|do)\s+)?(comes?|goes?)\s+(after|next)\b",  # "what should come next"
     r"\b(logical|natural|obvious|sensible)\s+(next|follow-?up|continuation)\b",  # "the logical follow-up"
+    r"\b(good|natural|logical|sensible|next)\s+follow-?ups?\s+(to|after|for|on)\b",  # "a good follow-up to X"
+    # Chosen for the learner: "pick something for me to study right now", "choose a topic for me to learn".
+    r"\b(pick|choose|suggest|recommend|find)\s+(me\s+)?(something|a\s+topic|one|a\s+subject)\s+(for\s+me\s+)?to\s+"
+    r"(study|learn|tackle|work\s+on|focus\s+on)\b",
     r"^\W*(and\s+|so\s+)?what\s+follows\b(?!\s+from\b)",  # a question; not "... judged with what follows"
     # What to take up later: "what would you suggest I pick up afterwards?", "what should I study after that".
     r"\b(i|we|to)\s+((should|could|can|would|might|ought\s+to)\s+)?(learn|study|read|tackle|pick\s+up|take\s+up|"
@@ -220,7 +224,10 @@ NEXT = _rx(
     # about the topic).
     r"(还能|还可以|可以再|接下来|然后|再)往哪(个|些)?(方向|方面|块)?(走|发展|深入|学|钻研|拓展|扩展)",
     r"先学什么$",
-    # What to learn now: "现在挑哪个主题学最好".
+    # What to learn now: "现在该学哪个", "不知道现在该碰哪个主题", "帮我挑个主题", "TF-IDF后面紧跟着的是哪块内容".
+    r"(现在|今天|目前|这会儿|眼下)(该|要|应该|可以|最好)?(学|看|碰|搞)(哪个|哪块|哪些|啥|什么)",
+    r"(帮我|给我)(挑|选|定)(个|一个|一下)?(主题|话题|方向|内容|要学的)",
+    r"(后面|之后|以后)(紧跟着|紧接着|跟着|接着)(的)?(是)?(哪|什么|啥)",
     r"(挑|选)(哪个|哪一个|哪些|什么)(主题|话题|方向|知识点|内容)?(来)?学",
     # "反向传播之后该往哪继续学".
     r"(之后|以后|然后|后面|接下来)(该|要|应该|可以|再)?往哪(里|儿|个方向)?(继续|接着)?(学|走|深入)",
@@ -286,6 +293,7 @@ PLAN = _rx(
     r"\b(learn|study|studying|read|tackle|cover)\b.*\b(what|which|right|best|good|sensible)\s+order\b",
     r"\border\s+(should|do|can)\s+i\b",
     r"\border\s+(to|of|for)\s+(learn|study|read|learning|studying|reading)\b",
+    r"\b(an?|the)\s+order\s+of\s+(topics|subjects|things|steps|lessons)\b",  # "lay out an order of topics to get me there"
     r"\b(learning|study|reading)\s+order\b",
     r"\bpath\s+(to|for|towards?)\b",
     r"\broadmap\b.{0,30}\b(to|for|on)\b",
@@ -351,6 +359,7 @@ PROGRESS = _rx(
     r"\bi('?m|\s+am)\s+((finally|just|now|already|all|completely|fully|officially)\s+){0,2}(done|through|finished)\s+"
     r"(with|reading|watching|studying|learning|going\s+through|working\s+through|taking)\b",
     r"\bmark\b.*\b(done|finished|learned|complete)\b",
+    r"\b(ticked|checked|crossed)\s+off\b",  # "ticked off DPO today"
     # Understood at last: "I understand self-attention now", "I finally grasp LoRA", "I've got the hang of BPE".
     r"\bi\s+((really|fully|totally)\s+)?(understand|grasp|comprehend)\b[^,;.?!]{1,60}?\b(now|at\s+last|finally)\b",
     r"\bi\s+(finally|now)\s+((really|fully|totally)\s+)?(understand|grasp|comprehend|get)\b",
@@ -371,7 +380,9 @@ PROGRESS = _rx(
     # Understood, the topic inside: "我搞懂 DPO 了", "我已经弄明白注意力机制了"; not "我还没搞懂 DPO".
     r"我(已经|终于)?(?<!没)(?<!不)(搞|弄)(懂|明白|清楚)了?[^，。,.？?]{0,30}了\W*$",
     r"我(已经)?学过",
-    r"(学完|看完|读完|完成|上完|听完|刷完|啃完|追完)了",
+    r"(学完|看完|读完|完成|上完|听完|刷完|啃完|追完)(了|啦|喽|咯)",
+    # "感觉自注意力终于整明白了", "终于把 RLHF 弄明白了".
+    r"(终于|总算|彻底|基本)(把[^，。,.？?]{1,20}?)?(搞|弄|整|闹)(懂|明白|清楚)",
     r"标记.*(完成|学完|已学)",
     r"我(已经)?(会|懂)了?",
 )
@@ -395,6 +406,7 @@ PROGRESS_ASK = _rx(
     # "到目前为止我完成了多少", "我一共搞定了几个主题".
     r"我[^，。,.？?]{0,8}?(完成|学完|看完|做完|搞定|掌握)了?(多少|哪些|几个|几门|几成)(内容|东西|知识|主题|话题)?(了|呢)?\W*$",
     r"(学习|学)的?(情况|进展)(怎么样|如何|怎样)",
+    r"我[^，。,.？?]{0,6}学(得|的)(怎么样|如何|怎样|咋样)(了)?(?!才)",  # "我现在学得咋样了"
 )
 EXPLAIN = _rx(
     r"\bwhat\s+(is|are|'s)\b",
@@ -532,6 +544,8 @@ CHITCHAT = _rx(
     r"\bwho\s+are\s+you\b",
     r"你是谁",
     r"\bwhat\s+can\s+you\s+do\b",
+    # "what kinds of things can you help me with?", "what sort of questions can you answer?"
+    r"\bwhat\s+((kinds?|sorts?|types?)\s+of\s+)?(things|stuff|questions|tasks)\s+(can|do|could)\s+you\s+(help|do|answer|handle)\b",
     r"^\W*help\W*$",
     r"你能做什么",
     r"你会什么",
@@ -714,7 +728,7 @@ PROGRESS_ON = _rx(
     r"\b(have|did)\s+i\s+((already|ever|actually|really)\s+)?(learned|learnt|learn|finished|finish|completed|complete|"
     r"studied|study|covered|cover|mastered|master|marked)\b",
     r"学到(了)?(哪|什么地方|第几|什么程度)",
-    r"学(得|的)(怎么样|如何|怎样)(?!才)",  # not "BERT 学得怎么样才算入门", a question about the topic
+    r"学(得|的)(怎么样|如何|怎样|咋样)(?!才)",  # not "BERT 学得怎么样才算入门", a question about the topic
     r"(我的|我)[^，。,.？?]{0,20}?(学习)?进度|学习进度|进度(怎么样|如何|怎样)",
     r"我[^，。,.？?]{0,8}?(学|看|读|掌握|完成|搞定)(了|过)(多少|哪些|什么|几)",
     r"(学|看|读)(完|会|过)(了)?(没有|吗|没)\W*$",

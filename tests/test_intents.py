@@ -994,3 +994,28 @@ def test_families_of_the_second_fresh_set(resolver, text, name):
 def test_a_pronoun_after_a_record_is_the_records_topic(resolver):
     intent = route("Watched the lecture but I'm still lost on attention, what is it?", resolver)
     assert (intent.name, intent.topics) == ("explain", ["attention"]), intent
+
+
+# Families of the third fresh set (TUNE7), each with new sentences.
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("what sort of questions can you answer?", "chitchat"),
+        ("choose a topic for me to learn", "next"),
+        ("what's a natural follow-up to BERT?", "next"),
+        ("今天该学啥", "next"),
+        ("帮我选个方向", "next"),
+        ("BERT 后面紧跟着的是什么", "next"),
+        ("give me the order of topics for learning DPO", "plan"),
+        ("crossed off attention ✔", "progress"),
+        ("checked off the RLHF lecture", "progress"),
+        ("LoRA 看完啦", "progress"),
+        ("终于把 RLHF 弄明白了", "progress"),
+        ("我最近学得咋样", "progress"),
+        ("BERT 学得咋样了", "progress"),
+        ("我还没搞明白注意力", "explain"),
+        ("pick a good video for me to learn attention", "find"),
+    ],
+)
+def test_families_of_the_third_fresh_set(resolver, text, name):
+    assert route(text, resolver).name == name
