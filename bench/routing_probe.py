@@ -70,8 +70,19 @@ def main(argv: list[str] | None = None) -> int:
         "--holdout",
         nargs="?",
         const="HOLDOUT2",
-        choices=("HOLDOUT", "HOLDOUT2", "HOLDOUT3", "HOLDOUT4", "TUNE5", "TUNE6", "HOLDOUT5", "TUNE7", "HOLDOUT6"),
-        help="score another set instead of PROBE: HOLDOUT2 (the default), HOLDOUT, HOLDOUT3, TUNE5, TUNE6, TUNE7, or the held-out "
+        choices=(
+            "HOLDOUT",
+            "HOLDOUT2",
+            "HOLDOUT3",
+            "HOLDOUT4",
+            "TUNE5",
+            "TUNE6",
+            "HOLDOUT5",
+            "TUNE7",
+            "TUNE8",
+            "HOLDOUT6",
+        ),
+        help="score another set instead of PROBE: HOLDOUT2 (the default), HOLDOUT, HOLDOUT3, TUNE5 to TUNE8, or the held-out "
         "HOLDOUT4, HOLDOUT5 and HOLDOUT6 (their count only)",
     )
     args = ap.parse_args(argv)
