@@ -186,6 +186,23 @@ NEXT = _rx(
     r"\bwhat\s+((should|would|will|does|do)\s+)?(comes?|goes?)\s+(after|next)\b",  # "what should come next"
     r"\b(logical|natural|obvious|sensible)\s+(next|follow-?up|continuation)\b",  # "the logical follow-up"
     r"\b(good|natural|logical|sensible|next)\s+follow-?ups?\s+(to|after|for|on)\b",  # "a good follow-up to X"
+    # Where to from here, said as a metaphor or tersely: "what's the next stop?", "level up to what?", "time to branch
+    # out, into what?", "what's the follow-on topic?", "rag finally clicked for me. next?"
+    r"\bnext\s+(stop|level|move|destination|milestone)\b",
+    r"\blevel\s+up\b",
+    r"\bbranch\s+out\b",
+    r"\bfollow-?on\s+(topic|subject|area|thing|step)s?\b",
+    r"[.!,;:]\s*next\s*\?+\W*$",
+    # A topic asked for, not a resource: "suggest a topic to dive into", "throw a new topic at me"; not "recommend a
+    # topic-modeling tutorial".
+    r"\b(suggest|recommend|throw|give|pick|find)\s+(me\s+)?(a\s+)?(new\s+|fresh\s+|different\s+)?(topic|subject)(?![-\w])",
+    # "which topic should I tackle?", "GANs or diffusion models, which one should I pick up this week?"
+    r"\b(which|what)\s+(topic|subject|area|one)\s+(should|do|can|would|shall)\s+i\s+(pick\s+up|learn|study|tackle|do|"
+    r"choose|pick|take\s+on|focus\s+on|go\s+for)\b\s*(this\s+(week|weekend|month)|tonight|today|now|next)?\s*(\?|$)",
+    r"\b(what|which)\s+(topics?|subjects?|areas?)\b.{0,40}\blead\s+(to|into)\b",  # "which topics does BERT lead to"
+    # What others take up next: "what do people usually study once they've got RLHF down?"
+    r"\bwhat\s+do\s+(people|folks|most\s+people|learners|students)\s+((usually|typically|normally|generally)\s+)?"
+    r"(study|learn|tackle|move\s+on\s+to)\s+(after|once|next|when)\b",
     # Chosen for the learner: "pick something for me to study right now", "choose a topic for me to learn".
     r"\b(pick|choose|suggest|recommend|find)\s+(me\s+)?(something|a\s+topic|one|a\s+subject)\s+(for\s+me\s+)?to\s+"
     r"(study|learn|tackle|work\s+on|focus\s+on)\b",
@@ -199,7 +216,7 @@ NEXT = _rx(
     r"((naturally|usually|typically|normally|generally|logically|then|directly)\s+)?follows?\b(?!\s+from\b)",
     r"\b(now|then)\s+what\b",
     r"\bwhat\s+now\b",
-    r"\bwhere\s+(do|should|can)\s+i\s+go\s+(from\s+here|next|now)\b",
+    r"\bwhere\s+(do|should|can)\s+i\s+go\s+(from\s+(here|there)|next|now)\b",
     r"\bwhere\s+(to\s+)?(go\s+)?next\b|\bwhere\s+to\s+(go\s+)?(from\s+here|now)\b",  # "where to next?", terse
     # What builds on a topic: "what topic builds on attention", "which subjects build on top of BERT"; not what
     # a topic builds on ("what does BERT build on", a question about its foundations).
@@ -213,7 +230,8 @@ NEXT = _rx(
     r"(?!\s*('s|is|are|was|were|does|did)\b)",  # not "..., what is DPO?"
     r"下一步",
     r"接下来",
-    r"(之后|以后|然后|后面|后边|往后|接着)(该|要|应该|可以|再)?(学|看)",  # "BERT 后面学什么", "接着学啥"
+    r"(之后|以后|然后|后面|后边|往后|接着)(该|要|应该|可以|再)?(学|看|整|搞|干|冲|攻|啃)",
+    r"继续(学|看|整|搞|干|冲|攻|啃)(点|些)?(啥|什么|哪)",  # "继续学点啥"; not "我想继续学 LoRA，有什么资料"  # "BERT 后面学什么", "接着整点啥"
     # With a word of habit or advice between: "X 之后一般学什么", "以后通常都学啥", "后面最好学什么".
     r"(之后|以后|然后|后面|后边|往后|接着)(一般|通常|往往|大多|多半|大家|最好|建议|还|又)(都)?(该|要|应该|可以|能|会|再)?(学|看)",
     r"下一(个|门|项)[^，。,.？?]{0,6}(学|看|主题|话题)",  # "下一个学什么"
@@ -222,17 +240,38 @@ NEXT = _rx(
     r"还(能|可以)(再)?(学|看)(点|些)?(什么|啥|哪)",
     # Where to head from a topic: "还能往哪个方向走", "接下来往哪方面深入"; not "梯度往哪个方向走" (a question
     # about the topic).
-    r"(还能|还可以|可以再|接下来|然后|再)往哪(个|些)?(方向|方面|块)?(走|发展|深入|学|钻研|拓展|扩展)",
+    r"(还能|还可以|可以再|接下来|然后|再)往哪(个|些)?(方向|方面|块)?(走|发展|深入|学|钻研|拓展|扩展|延伸|进|冲|攻)",
+    # Said as a metaphor or tersely: "下一站去哪", "下一阶段该进哪个主题", "想升级一下", "想换个新坑", "PPO之后呢",
+    # "能引出哪些后续主题", "哪些主题是建立在自注意力之上的".
+    r"下一(站|阶段|关)",
+    r"(想|要|准备)(升级|进阶)(一下)?(?=[，,。.!！?？\s]|$)",  # not "想进阶学习 RLHF 有什么资料"
+    r"(换|开)(个|一个)?新坑",
+    r"^[^，。,.？?]{1,20}(之后|以后|后面)呢\W*$",
+    r"(课程|路线|学习计划|大纲)(里|中|上)?[，,]?[^。？?]{0,20}(后面|之后|接下来)(是|接|学)(什么|啥|哪)",  # "在课程里，X后面是什么"
+    r"(哪些|什么|啥)(的)?后续(的)?(主题|话题|方向|知识)|后续(的)?(主题|话题|方向|知识)(有|是)(哪些|什么|啥)",
+    r"(哪些|什么)(主题|话题|内容|知识)?(是)?建立在[^，。,.？?]{1,20}(之上|上面|基础上)",
     r"先学什么$",
     # What to learn now: "现在该学哪个", "不知道现在该碰哪个主题", "帮我挑个主题", "TF-IDF后面紧跟着的是哪块内容".
-    r"(现在|今天|目前|这会儿|眼下)(该|要|应该|可以|最好)?(学|看|碰|搞)(哪个|哪块|哪些|啥|什么)",
-    r"(帮我|给我)(挑|选|定)(个|一个|一下)?(主题|话题|方向|内容|要学的)",
+    r"(现在|今天|今晚|目前|这会儿|眼下|这周|周末)(该|要|应该|可以|最好|能)?(学|看|碰|搞|干|做|整)(点|些)?"
+    r"(哪个|哪块|哪些|啥|什么)(?![^，。,.？?]{0,6}(资料|视频|论文|教程|课|书))",
+    r"(帮我|给我)(挑|选|定|推荐)(个|一个|一下)?[^，。,.？?]{0,10}(主题|话题|方向|要学的)",
+    r"推荐(一)?(个|些|几个)?[^，。,.？?]{0,4}(主题|话题)(?![^，。,.？?]{0,6}(的)?(资料|视频|论文|教程|课|书))",
     r"(后面|之后|以后)(紧跟着|紧接着|跟着|接着)(的)?(是)?(哪|什么|啥)",
     r"(挑|选)(哪个|哪一个|哪些|什么)(主题|话题|方向|知识点|内容)?(来)?学",
     # "反向传播之后该往哪继续学".
     r"(之后|以后|然后|后面|接下来)(该|要|应该|可以|再)?往哪(里|儿|个方向)?(继续|接着)?(学|走|深入)",
     r"(学完|看完|读完|学会|掌握了?|搞懂|弄懂).{0,30}(之后|以后|后)",  # "看完 BERT 之后…"
     r"再学什么",
+)
+# A step of a computation, not of a learning path: "自注意力里 softmax 之后接下来是哪一步计算" explains attention.
+COMPUTATION_STEP = _rx(
+    r"(哪一步|哪个步骤|什么步骤|哪一层|哪个操作|什么操作)(计算|运算|操作|处理)?",
+    r"(计算|运算)(步骤|过程|流程)",
+)
+# A resource about what comes next in something: "any good video on what comes after pretraining?" is a find.
+RESOURCE_ABOUT = _rx(
+    r"\b(videos?|papers?|tutorials?|courses?|books?|blogs?|posts?|articles?|lectures?|talks?)\s+(on|about|covering|"
+    r"explaining|that\s+explains?)\b"
 )
 # What must come before a goal: a plan for it, never a next list ("what should I learn before RLHF",
 # "学 RLHF 之前要学什么"). "要学 RLHF 得先学什么" names its goal ("要学 X") and asks what comes first: before X too.
@@ -243,6 +282,7 @@ _ZH_BEFORE = (
 BEFORE = _rx(
     r"\bbefore\b",
     r"之前|前置",
+    r"(前面|事先|提前)(要|得|需要|该)?(铺垫|准备|打好?|补)",  # "想啃 FlashAttention，前面要铺垫哪些？"
     _ZH_BEFORE,
     r"(要|想|打算|准备|为了|如果要|如果想)(学|学习|学会|学懂|搞懂|弄懂|掌握|入门|看懂)[^，。,.？?]{1,30}[，,]?\s*"
     r"(得|要|应该|该|需要|必须|最好)?先",
@@ -251,6 +291,8 @@ BEFORE = _rx(
 # RAG，该从哪开始").
 START = _rx(
     r"\bwhere\s+(should|do|can)\s+i\s+(start|begin)\b",
+    r"\bwhere\s+to\s+(start|begin)\b",
+    r"\bwhat\s+(should|do|can|would|shall)\s+i\s+(learn|study|read|tackle|pick\s+up)\s+first\b",
     r"从哪(里|儿)?(开始|入门|入手|学起)",
     # What to learn first: "which topic do I open first?", "第一个该学什么", "一开始应该学啥".
     r"\b(which|what)\s+(topic|subject|area|one|thing)\s+(should|do|can|would|shall)\s+i\s+(pick\s+up|learn|study|start|"
@@ -296,6 +338,8 @@ PLAN = _rx(
     r"\b(an?|the)\s+order\s+of\s+(topics|subjects|things|steps|lessons)\b",  # "lay out an order of topics to get me there"
     r"\b(learning|study|reading)\s+order\b",
     r"\bpath\s+(to|for|towards?)\b",
+    r"(前面|事先|提前)(要|得|需要|该)?(铺垫|准备|打好?|补)",
+    r"\b(path|route|road|way)\s+there\b",  # "goal: build LLM agents. what's the path there from zero?"
     r"\broadmap\b.{0,30}\b(to|for|on)\b",
     # A route drawn up for the learner: "map out a route for me to reach DPO", "chart a path to X", "lay out my
     # plan"; a "route" as a path of study, not the data's route through a model.
@@ -410,6 +454,7 @@ PROGRESS_ASK = _rx(
 )
 EXPLAIN = _rx(
     r"\bwhat\s+(is|are|'s)\b",
+    r"\bwhat\s+happens\b",  # "in beam search, what happens after each step's candidates are scored?"
     r"\bwhat'?s\b",
     r"\bexplain\b",
     r"\bdefine\b",
@@ -710,6 +755,49 @@ def _topics(text: str, resolver: Resolver | None) -> list[str]:
     return resolver.mentions(text) if resolver else []
 
 
+# A clause about the learner's background: what they know, or have never touched ("I know Python and linear
+# algebra, where do I start?", "Total beginner, never touched ML. Which topic do I open first?", "我会 Python，该从哪开始").
+BACKGROUND = _rx(
+    r"\bi\s+(already\s+)?know\b",
+    r"\bi('ve|\s+have)?\s+(already\s+)?(learned|learnt|studied)\b",
+    r"我(已经)?(学过|学会了|会了|懂了|掌握了|学完了|会|懂)|已经(学过|学会了|会了|懂了|掌握了|学完了)",
+    r"\b(who\s+)?knows\b",
+    r"\bi('ve|\s+have)\s+(already\s+)?(done|taken|finished|completed)\b",
+    r"\bi('m|\s+am)\s+((fairly|pretty|quite|very|already)\s+)?(comfortable|familiar|fluent|good|solid)\s+(with|at|in)\b",
+    r"\bnever\s+(touched|used|studied|learned|learnt|done|seen|tried|worked\s+with)\b",
+    r"\bno\s+([\w-]+\s+){0,2}(background|experience)\b",
+    r"(没|从没|从来没)(有)?(接触|学|碰|用|做)过",
+    r"(会|懂)(一点|一些|点)",
+    r"零基础",
+)
+GOAL = _rx(r"\b(want|wanna|would\s+like|hope|plan|planning|trying|goal|aim)\b", r"想|打算|准备|目标|希望|为了")
+NEVER = _rx(r"\bnever\b", r"\bno\s+([\w-]+\s+){0,2}(background|experience)\b", r"没|零基础")
+_CLAUSES = re.compile(r"[,;.!?，；。！？—]+|\bbut\b|但是|不过")
+
+
+def _clauses(text: str) -> list[str]:
+    return [c.strip() for c in _CLAUSES.split(text) if c.strip()]
+
+
+def background_only(text: str, resolver: Resolver | None) -> tuple[set[str], set[str]]:
+    """(background, known): the topics a message names only in clauses about the learner's background, what they
+    know or have never touched, not what they ask about ("I know Python, where do I start?": Python); and of
+    those, the ones said known (Python, not the ML of "never touched ML")."""
+    clauses = _clauses(text)
+    if resolver is None or len(clauses) < 2:
+        return set(), set()
+    said, known, asked = set(), set(), set()
+    for clause in clauses:
+        named = _topics(clause, resolver)
+        if BACKGROUND.search(clause) and not GOAL.search(clause):  # not "零基础想搞懂 Transformer"
+            said.update(named)
+            if not NEVER.search(clause):
+                known.update(named)
+        else:
+            asked.update(named)
+    return said - asked, known - asked
+
+
 # The same question about one subject ("what have I learned about LoRA so far?", "RLHF 我学到哪了"): where the
 # learner stands on the way to it. Asked before PROGRESS, which reads "学完了吗" as a record of having finished.
 PROGRESS_ON = _rx(
@@ -766,10 +854,15 @@ def _route_words(text: str, resolver: Resolver | None, subject: list[str] | None
     if len(topics) >= 2 and REASON.search(text) and LEARNING_ORDER.search(text) and not subject:
         return make("why")  # the path between the two (answers.why)
     before = BEFORE.search(text)
-    if NEXT.search(text) and not before:
-        return make("next")
-    if START.search(text) and not before and not topics:
-        return make("next")
+    if (step := NEXT.search(text)) and not before and not COMPUTATION_STEP.search(text):
+        about = RESOURCE_ABOUT.search(text)
+        if not (about and about.end() <= step.start()):
+            return make("next")
+    # What the question asks about: not what it says the learner knows or has never touched.
+    background, said_known = background_only(text, resolver) if topics and not subject else (set(), set())
+    asked_topics = [t for t in topics if t not in background]
+    if START.search(text) and not before and not asked_topics:
+        return replace(make("next"), topics=[t for t in topics if t in said_known])  # after what they know
     if PROGRESS_ASK.search(text) and not topics:
         return replace(make("progress"), report=True)  # where the learner stands (answers.report)
     if PROGRESS_ON.search(text) and topics and not before:
@@ -777,7 +870,7 @@ def _route_words(text: str, resolver: Resolver | None, subject: list[str] | None
     plan = PLAN.search(text) or START.search(text)
     if plan and resolver is not None and not subject and (missing := missing_subject(text, resolver)):
         return replace(make("plan"), missing=missing)
-    if plan and topics:
+    if plan and asked_topics:
         return make("plan")
     if PROGRESS.search(text) and topics:
         asked = _asked_after(text)
@@ -884,8 +977,12 @@ def conversation_known(texts: list[str], resolver: Resolver | None) -> tuple[lis
         if not KNOW_STATEMENT.search(text):
             continue
         one = route_one(text.strip(), resolver)
-        if one.name == "progress":
-            topics += [t for t in one.topics if t not in topics]
+        said = list(one.topics) if one.name == "progress" else []
+        # A clause that says so inside another question: "I know transformers, what should I learn before RLHF?"
+        for clause in _clauses(text) if one.name != "progress" else ():
+            if KNOW_STATEMENT.search(clause) and (part := route_one(clause, resolver)).name == "progress":
+                said += part.topics
+        topics += [t for t in said if t not in topics]
         areas += [a for a in areas_in(text) if a not in areas]
     return topics, areas
 

@@ -1019,3 +1019,89 @@ def test_a_pronoun_after_a_record_is_the_records_topic(resolver):
 )
 def test_families_of_the_third_fresh_set(resolver, text, name):
     assert route(text, resolver).name == name
+
+
+# Families of the fourth fresh set (TUNE8: what next, said many ways), each with new sentences; and the other
+# senses of next / after it holds apart.
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("done with attention, what's my next milestone?", "next"),
+        ("time to level up after BERT", "next"),
+        ("I want to branch out from RAG", "next"),
+        ("what's a good follow-on subject to word2vec?", "next"),
+        ("LoRA makes sense now. next?", "next"),
+        ("recommend a new topic for me", "next"),
+        ("which one should I go for tonight?", "next"),
+        ("what do people typically learn after DPO?", "next"),
+        ("finished RNNs, where should I go from there?", "next"),
+        ("注意力机制学完了，下一站是啥", "next"),
+        ("Transformer 搞定了，想升级一下", "next"),
+        ("BERT 之后呢", "next"),
+        ("GPT 有哪些后续主题", "next"),
+        ("什么知识是建立在反向传播之上的", "next"),
+        ("周末干点啥好", "next"),
+        ("给我推荐个周末要学的主题", "next"),
+        ("继续学点啥", "next"),
+        ("学习路线里 BERT 后面接什么", "next"),
+        ("goal is RLHF: what's the road there?", "plan"),
+        ("想学 DPO，事先要准备哪些", "plan"),
+        # Next or after in another sense: a step of a computation, a resource about what comes after something.
+        ("注意力里算完分数之后接下来是哪一步计算", "explain"),
+        ("what happens after the tokenizer in BERT?", "explain"),
+        ("a lecture video about what comes after pretraining", "find"),
+        ("我想继续学 LoRA，有什么资料", "find"),
+        ("想进阶学习 RLHF 有什么资料", "find"),
+        ("find the follow-on paper to InstructGPT", "find"),
+        ("今天看什么视频", "find"),
+    ],
+)
+def test_families_of_the_fourth_fresh_set(resolver, text, name):
+    assert route(text, resolver).name == name
+
+
+# What a message says of the learner's background is no subject: "I know Python, where do I start?" asks what to
+# learn after Python (a next list), not for a plan to Python; what it says is known is known for the answer.
+@pytest.mark.parametrize(
+    "text, topics, known",
+    [
+        (
+            "I know Python and linear algebra, where do I start?",
+            ["python", "linear-algebra"],
+            ["python", "linear-algebra"],
+        ),
+        ("我会 Python，该从哪开始", ["python"], ["python"]),
+        ("我学过线性代数和概率论，第一步学什么", ["linear-algebra", "probability"], ["linear-algebra", "probability"]),
+        ("Total beginner, never touched ML. Which topic do I open first?", [], []),
+        ("我没学过机器学习，从哪开始", [], []),
+    ],
+)
+def test_where_to_start_after_what_i_know_is_next_after_it(resolver, text, topics, known):
+    intent = route(text, resolver)
+    assert (intent.name, intent.topics, intent.known) == ("next", topics, known), intent
+
+
+@pytest.mark.parametrize(
+    "text, known",
+    [
+        ("I know LoRA and transformers, what should I learn before RLHF?", ["lora", "transformer"]),
+        ("我已经会 Transformer 了，学 RLHF 之前还要学什么", ["transformer"]),
+    ],
+)
+def test_a_plan_question_that_says_what_i_know_knows_it(resolver, text, known):
+    intent = route(text, resolver)
+    assert (intent.name, intent.known) == ("plan", known), intent
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("零基础想搞懂 Transformer，该怎么入手？", "transformer"),
+        ("为了学会 DPO，最好先掌握哪些", "dpo"),
+        ("where to begin with RAG?", "rag"),
+        ("what should I learn first for RLHF?", "rlhf"),
+    ],
+)
+def test_a_goal_beside_the_background_is_still_planned_for(resolver, text, topic):
+    intent = route(text, resolver)
+    assert intent.name == "plan" and topic in intent.topics, intent

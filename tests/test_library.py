@@ -432,3 +432,21 @@ def test_how_far_am_i_with_a_topic_reports_the_way_to_it_and_marks_nothing(tmp_p
     chinese = lib.ask("Transformer 我学到哪了")
     assert chinese.intent == "progress" and "：已完成。" in chinese.answer and "都已完成" in chinese.answer
     assert not chinese.structured["left"] and "还要学" not in chinese.answer
+
+
+def test_a_plan_question_that_says_what_i_know_leaves_it_out(tmp_path, library_dir):
+    """ "I know transformers, what should I learn before RLHF?" plans without the transformer and what it builds
+    on, as if the learner had said so a turn before; the marks do not change."""
+    import shutil
+
+    from studygraph import Library
+
+    data, corpus = library_dir
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    lib = Library.open(copy, corpus_dirs=[corpus], llm_backend="none")
+    plain = [s["id"] for s in lib.ask("what should I learn before RLHF?").structured["steps"]]
+    said = [s["id"] for s in lib.ask("I know transformers, what should I learn before RLHF?").structured["steps"]]
+    assert "transformer" in plain and "attention" in plain
+    assert "transformer" not in said and "attention" not in said and said[-1] == "rlhf"
+    assert lib.learner().done == []
