@@ -14,7 +14,7 @@ import networkx as nx
 
 from studygraph.assistant import render
 from studygraph.assistant.grounding import PromptSource
-from studygraph.assistant.intents import KNOW_STATEMENT, Intent
+from studygraph.assistant.intents import Intent
 from studygraph.assistant.payloads import (
     ChitchatPayload,
     Confirm,
@@ -35,6 +35,7 @@ from studygraph.assistant.payloads import (
     TopicRef,
     WhyPayload,
 )
+from studygraph.assistant.phrasings import KNOW_STATEMENT
 from studygraph.assistant.prompts import FIND_DESCRIBED, kind_words
 from studygraph.graph.build import TopicGraph
 from studygraph.graph.catalogue import both_names

@@ -5,7 +5,7 @@
 Each question is routed on its own (no history) by `assistant.intents.route` with the resolver the app builds
 over the curated catalogue (studygraph/library.py builds the same over the catalogue plus the topics learned
 from a library; none is needed here). Prints the accuracy, by intent, and each miss: question, expected, got.
-The probe is tuning material: a miss is fixed by a phrasing family in assistant/intents.py, never one sentence.
+The probe is tuning material: a miss is fixed by a phrasing family in assistant/phrasings.py, never one sentence.
 `--holdout` scores HOLDOUT2 instead (written after the PROBE fixes; its misses were fixed by families since);
 `--holdout HOLDOUT` the first holdout, spent the same way; `--holdout HOLDOUT3` the next, written before the
 HOLDOUT2 fixes and scored once before and once after them, tuning material since; `--holdout HOLDOUT4` the one

@@ -2,7 +2,7 @@
 
 Tuning material, not a test half: the phrasings here were written before looking at how the router handles
 them, and the router's families were then widened until the probe read right. A fix is a general phrasing
-family in assistant/intents.py, tested in tests/test_intents.py with new sentences, never one probe sentence.
+family in assistant/phrasings.py, tested in tests/test_intents.py with new sentences, never one probe sentence.
 Run it with `python -m bench.routing_probe`. No test functions here, so pytest collects nothing from it.
 
 HOLDOUT was written after the first fixes, before it was run; its misses then showed more families, so it is
