@@ -154,3 +154,9 @@ def test_with_no_history_a_question_about_it_is_routed_as_before(resolver, text,
 )
 def test_what_counts_as_a_pronoun_subject(text, pronoun):
     assert names_pronoun(text) is pronoun
+
+
+@pytest.mark.parametrize("question", ["how far am I with it?", "did I finish it?", "这个我学完了吗"])
+def test_how_far_am_i_with_it_reports_on_the_earlier_subject(resolver, question):
+    intent = route(question, resolver, EXPLAIN_EN)
+    assert (intent.name, intent.report, intent.topics) == ("progress", True, ["transformer"]), intent
