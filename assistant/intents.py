@@ -217,7 +217,9 @@ def _topics(text: str, resolver: Resolver | None) -> list[str]:
     return resolver.mentions(text) if resolver else []
 
 
-_CLAUSES = re.compile(r"[,;.!?，；。！？—]+|\bbut\b|但是|不过")
+_CLAUSES = re.compile(
+    r"[,;.!?，；。！？—]+|\bbut\b|\band\s+(?=i\b)|但是|不过", re.I
+)  # "I know Python and I want to learn RLHF"
 
 
 def _clauses(text: str) -> list[str]:
@@ -292,7 +294,7 @@ def _route_words(text: str, resolver: Resolver | None, subject: list[str] | None
     if plan and asked_topics:
         return make("plan")
     if PROGRESS.search(text) and topics:
-        asked = _asked_after(text)
+        asked = _asked_after(text) or _wanted_after(text, resolver)
         if not asked:
             return make("progress")
         # "watched the video but still confused about attention, what is it?": "it" is the earlier clause's topic.
@@ -325,6 +327,19 @@ def _asked_after(text: str) -> str:
         return ""
     breaks = list(_CLAUSE_BREAK.finditer(text, done.end(), asked.start()))
     return text[breaks[-1].end() :].strip() if breaks else ""
+
+
+def _wanted_after(text: str, resolver: Resolver | None) -> str:
+    """A later clause that wants or asks something about a topic, after a record ("I know LoRA and I want to
+    understand DPO"), else "": DPO is what is asked, not a second thing done. A clause that only names more
+    topics ("I know LoRA, DPO") is part of the record."""
+    clauses = _clauses(text)
+    for clause in reversed(clauses[1:]):
+        if PROGRESS.search(clause) or BACKGROUND.search(clause) or not _topics(clause, resolver):
+            continue
+        if GOAL.search(clause) or EXPLAIN.search(clause) or PLAN.search(clause) or NEXT.search(clause):
+            return clause
+    return ""
 
 
 _CONTENT = re.compile(r"[a-z]{3,}|[\u3400-\u9fff]{2,}", re.I)

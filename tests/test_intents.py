@@ -1105,3 +1105,17 @@ def test_a_plan_question_that_says_what_i_know_knows_it(resolver, text, known):
 def test_a_goal_beside_the_background_is_still_planned_for(resolver, text, topic):
     intent = route(text, resolver)
     assert intent.name == "plan" and topic in intent.topics, intent
+
+
+@pytest.mark.parametrize(
+    "text, name, topics, known",
+    [
+        ("I know LoRA and I want to understand DPO", "explain", ["dpo"], ["lora"]),
+        ("我已经会 LoRA 了，想学 DPO", "explain", ["dpo"], ["lora"]),
+        ("I know Python and I want to learn RLHF, where do I start?", "plan", ["python", "rlhf"], ["python"]),
+        ("I know LoRA, DPO", "progress", ["lora", "dpo"], ["lora", "dpo"]),
+    ],
+)
+def test_what_a_record_wants_next_is_asked_not_recorded(resolver, text, name, topics, known):
+    intent = route(text, resolver)
+    assert (intent.name, intent.topics, intent.known) == (name, topics, known), intent
