@@ -310,6 +310,10 @@ PLAN = _rx(
     r"\bi\s*('d|\s+would)?\s+(want|like|plan|hope|need)\s+to\s+(learn|study|master|get\s+into|pick\s+up)\b"
     r"(?!\s+(what|how|why|whether|about|more|something|anything|stuff|new|things?)\b|\W*$)",
     r"\b(prepare|get\s+ready)\s+(myself\s+)?(to\s+(learn|study|read|tackle)|for\s+(learning|studying|reading))\b",
+    # The same in Chinese: "我想学 DPO", "打算系统地学 RLHF"; not "想学 DPO 的资料" (a find) nor "想学 X 的原理" (an
+    # explanation) nor "我想了解一下 LoRA".
+    r"^\W*(我)?(很|特别|真的|一直)?(想|打算|准备|希望)(要)?(好好|系统地?|认真)?(学|学习|入门|掌握)"
+    r"(?!(点|些|一些|一下|什么|啥))(?!.*(资料|视频|论文|教程|课程?|书|原理|概念|定义|意思|是什么|区别|怎么|如何))",
     # An order to learn in, not the order of a model's layers ("what order are LayerNorm and the residual in").
     r"\b(what|which|right|best|good|sensible)\s+order\b(?=.*\b(learn|study|studying|read|tackle|cover)\b)",
     r"\b(learn|study|studying|read|tackle|cover)\b.*\b(what|which|right|best|good|sensible)\s+order\b",

@@ -1111,7 +1111,7 @@ def test_a_goal_beside_the_background_is_still_planned_for(resolver, text, topic
     "text, name, topics, known",
     [
         ("I know LoRA and I want to understand DPO", "explain", ["dpo"], ["lora"]),
-        ("我已经会 LoRA 了，想学 DPO", "explain", ["dpo"], ["lora"]),
+        ("我已经会 LoRA 了，想学 DPO", "plan", ["dpo"], ["lora"]),
         ("I know Python and I want to learn RLHF, where do I start?", "plan", ["python", "rlhf"], ["python"]),
         ("I know LoRA, DPO", "progress", ["lora", "dpo"], ["lora", "dpo"]),
     ],
@@ -1119,3 +1119,20 @@ def test_a_goal_beside_the_background_is_still_planned_for(resolver, text, topic
 def test_what_a_record_wants_next_is_asked_not_recorded(resolver, text, name, topics, known):
     intent = route(text, resolver)
     assert (intent.name, intent.topics, intent.known) == (name, topics, known), intent
+
+
+# Wanting to learn a topic is a plan for it in Chinese as in English ("I want to learn DPO").
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("我想学 DPO", "plan"),
+        ("打算系统地学 RLHF", "plan"),
+        ("我想学 DPO 的资料", "find"),
+        ("想学 RLHF，有什么好的视频", "find"),
+        ("我想学 LoRA 的原理", "explain"),
+        ("我想了解一下 LoRA", "explain"),
+        ("我想学点新东西", "chitchat"),
+    ],
+)
+def test_wanting_to_learn_a_topic_in_chinese_is_a_plan(resolver, text, name):
+    assert route(text, resolver).name == name
