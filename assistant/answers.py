@@ -129,6 +129,11 @@ def _topic_ref(tg: TopicGraph, topic_id: str) -> TopicRef:
     return TopicRef.of(t)
 
 
+def _refs_by_name(tg: TopicGraph, ids) -> list[TopicRef]:
+    """The catalogue's topics among `ids`, by name (a report lists them so)."""
+    return sorted((_topic_ref(tg, t) for t in ids if t in tg.catalogue.topics), key=lambda r: r.name)
+
+
 # "我已经学过深度学习了" / "I already know deep learning": an area named after one of these is known as a whole.
 KNOWING = re.compile(
     r"学过|学会|学完|掌握|已经会|我会|懂了|\bi\s+(?:already\s+)?know\b|\bi(?:'ve|\s+have)\s+(?:already\s+)?"
@@ -677,10 +682,12 @@ class Answers:
     # -- progress ---------------------------------------------------------------------------------
     def progress(self, intent: Intent, resources: list[Resource]) -> Draft:
         lang, tg = intent.lang, self.tg
+        if intent.report:  # "how far am I with LoRA?": where the learner stands, nothing to mark
+            return self.report(intent)
         subjects = _subjects(tg, intent.topics)
         items = [topic_key(t) for t in subjects] + [r.id for r in resources]
         names = [_name(tg, t, lang) for t in subjects] + [r.title for r in resources]
-        if intent.report or not items:  # "how am I doing so far?", "how far am I with LoRA?": where the learner stands
+        if not items:  # "how am I doing so far?": nothing to mark, where the learner stands
             return self.report(intent)
         joined = render.escape(("、" if lang == "zh" else ", ").join(names))
         text = _t(
@@ -709,13 +716,11 @@ class Answers:
         known = self.known_in(intent)
         if subjects := _subjects(tg, intent.topics):
             return self._report_on(intent, subjects, known)
-
-        def by_name(ids) -> list[TopicRef]:
-            return sorted((_topic_ref(tg, t) for t in ids if t in tg.catalogue.topics), key=lambda r: r.name)
-
         suggested = next_topics(tg, known, self.learning, k=3)
         payload = ReportPayload(
-            by_name(known), by_name(self.learning - known), [TopicRef.of(n.topic) for n in suggested]
+            _refs_by_name(tg, known),
+            _refs_by_name(tg, self.learning - known),
+            [TopicRef.of(n.topic) for n in suggested],
         )
         return Draft("progress", render.report(payload, intent.lang), payload)
 
@@ -730,12 +735,8 @@ class Answers:
         for goal in subjects:
             plan = learning_plan(tg, goal, implied - {goal})
             left += [s.topic.id for s in plan.steps if s.topic.id not in left and s.topic.id not in implied]
-
-        def by_name(ids) -> list[TopicRef]:
-            return sorted((_topic_ref(tg, t) for t in ids), key=lambda r: r.name)
-
         payload = ReportPayload(
-            by_name(known & scope) + by_name((implied - known) & scope),
+            _refs_by_name(tg, known & scope) + _refs_by_name(tg, (implied - known) & scope),
             [_topic_ref(tg, t) for t in left if t in self.learning],
             [],
             about=[_topic_ref(tg, t) for t in subjects],

@@ -279,16 +279,17 @@ def _route_words(text: str, resolver: Resolver | None, subject: list[str] | None
         about = RESOURCE_ABOUT.search(text)
         if not (about and about.end() <= step.start()):
             return make("next")
-    # What the question asks about: not what it says the learner knows or has never touched.
-    background, said_known = background_only(text, resolver) if topics and not subject else (set(), set())
+    start = START.search(text)
+    plan = PLAN.search(text) or start
+    # What a start or plan question asks about: not what it says the learner knows or has never touched.
+    background, said_known = background_only(text, resolver) if plan and topics and not subject else (set(), set())
     asked_topics = [t for t in topics if t not in background]
-    if START.search(text) and not before and not asked_topics:
+    if start and not before and not asked_topics:
         return replace(make("next"), topics=[t for t in topics if t in said_known])  # after what they know
     if PROGRESS_ASK.search(text) and not topics:
         return replace(make("progress"), report=True)  # where the learner stands (answers.report)
     if PROGRESS_ON.search(text) and topics and not before:
         return replace(make("progress"), report=True)  # where the learner stands on the way to them
-    plan = PLAN.search(text) or START.search(text)
     if plan and resolver is not None and not subject and (missing := missing_subject(text, resolver)):
         return replace(make("plan"), missing=missing)
     if plan and asked_topics:

@@ -272,9 +272,6 @@ def report(payload: ReportPayload, lang: str) -> str:
     if payload.about:
         return _report_on(payload, lang)
 
-    def names(refs) -> str:
-        return _names(refs, lang)
-
     if not payload.done and not payload.learning:
         head = _t(
             lang,
@@ -283,8 +280,10 @@ def report(payload: ReportPayload, lang: str) -> str:
             "还没有标记为已完成或正在学习的主题。告诉我你学过什么（“我已经学会了 Python 和线性回归”），或用 `studygraph mark` 标记。",
         )
     else:
-        done = _t(lang, f"Done ({len(payload.done)}): ", f"已完成（{len(payload.done)} 个）：") + names(payload.done)
-        learning = _t(lang, "Learning: ", "正在学：") + names(payload.learning)
+        done = _t(lang, f"Done ({len(payload.done)}): ", f"已完成（{len(payload.done)} 个）：") + _names(
+            payload.done, lang
+        )
+        learning = _t(lang, "Learning: ", "正在学：") + _names(payload.learning, lang)
         head = blocks(done if payload.done else "", learning if payload.learning else "")
     if not payload.next:
         return head
