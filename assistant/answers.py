@@ -17,7 +17,9 @@ from studygraph.assistant.grounding import PromptSource
 from studygraph.assistant.intents import Intent
 from studygraph.assistant.payloads import (
     ChitchatPayload,
+    ComparePayload,
     Confirm,
+    CoveringResource,
     EdgeRef,
     ExplainPayload,
     FindPayload,
@@ -39,12 +41,15 @@ from studygraph.assistant.phrasings import KNOW_STATEMENT
 from studygraph.assistant.prompts import FIND_DESCRIBED, kind_words
 from studygraph.graph.build import TopicGraph
 from studygraph.graph.catalogue import both_names
+from studygraph.graph.compare import compare_topics, covering
 from studygraph.graph.learned import seen_at
 from studygraph.graph.plan import explain_path, implied_known, learning_plan, next_topics, pick_resources, reasons_text
 from studygraph.models import Resource, areas_in, topic_key
 
 MAX_QUESTIONS = 8
 FIND_K = 5
+MAX_COMPARED = 3  # topics set side by side; "BERT vs GPT vs T5" at most
+COMPARE_RESOURCES = 6
 
 PROMPT_FIND = FIND_DESCRIBED  # top resources a find prompt describes: one sentence each (prompts.py)
 # A resource card's "; mentions: …" (ingest/library.py) names what its roadmap line mentions, not what it
@@ -79,6 +84,16 @@ def _name(tg: TopicGraph, topic_id: str, lang: str) -> str:
     if lang == "zh" and t.zh:
         return t.zh if t.name.casefold() in t.zh.casefold() else f"{t.zh}（{t.name}）"
     return t.name
+
+
+_PROPER_NAME = re.compile(r"\S*([a-z][A-Z0-9]|[A-Z]{2}|[0-9])\S*")  # LoRA, BERT, GloVe, word2vec; not "Softmax"
+
+
+def _short_name(tg: TopicGraph, topic_id: str, lang: str) -> str:
+    """A topic inside a Chinese sentence: a proper name as learners write it ("LoRA", not 低秩适配), else the
+    Chinese name alone."""
+    t = tg.catalogue.topics[topic_id]
+    return t.name if lang != "zh" or not t.zh or _PROPER_NAME.fullmatch(t.name) else t.zh
 
 
 def _learned_from(topic, lang: str) -> str:
@@ -633,6 +648,42 @@ class Answers:
         )
         payload = replace(closest.payload, missing=intent.missing)
         return Draft("explain", notice + "\n\n" + closest.text, payload, closest.resources)
+
+    # -- compare ----------------------------------------------------------------------------------
+    def compare(self, intent: Intent) -> Draft:
+        """Topics set side by side ("BERT 和 GPT 的区别"): each one's description, how they stand in the graph and
+        what the learner knows of them, and resources, those on all of them first. One topic known to the map
+        is explained alone. No prose (lead ""): what sets them apart is in the descriptions and the graph, and a
+        model's contrast of two descriptions has no evaluation set yet (tests/prose_eval.py has none)."""
+        tg, lang = self.tg, intent.lang
+        subjects = list(dict.fromkeys(_subjects(tg, intent.topics)))[:MAX_COMPARED]
+        if len(subjects) < 2:
+            return self.explain(replace(intent, compare=False))
+        comparison = compare_topics(tg.plan_graph, subjects)
+        known = implied_known(tg, self.known_in(intent))
+        picked = self._compared_resources(subjects)
+        payload = ComparePayload(
+            [TopicCard.of(tg.catalogue.topics[t]) for t in subjects],
+            comparison.chains,
+            comparison.shared,
+            comparison.only,
+            [
+                CoveringResource(r.id, r.title, r.url, r.kind, covers=[t for t in subjects if t in r.topics])
+                for r in picked
+            ],
+            known=[t for t in subjects if t in known],
+            learning=[t for t in subjects if t in self.learning and t not in known],
+        )
+        labels = render.Labels(lambda t: _name(tg, t, lang), short=lambda t: _short_name(tg, t, lang))
+        return Draft("explain", render.compare(payload, lang, labels), payload, picked)
+
+    def _compared_resources(self, subjects: list[str]) -> list[Resource]:
+        """Those on all the compared topics, then the best of each one's own (pick_resources), COMPARE_RESOURCES
+        at most."""
+        picked = covering(self.tg.resources_by_topic, subjects)[:COMPARE_RESOURCES]
+        for t in subjects:
+            picked += [r for r in pick_resources(self.tg, t, 2) if r not in picked]
+        return picked[:COMPARE_RESOURCES]
 
     # -- quiz -------------------------------------------------------------------------------------
     def quiz(self, intent: Intent, all_questions: list[dict]) -> Draft:

@@ -251,6 +251,8 @@ class Assistant:
             return answers.plan(intent)
         if name == "next":
             return answers.next(intent)
+        if name == "explain" and intent.compare:
+            return answers.compare(intent)
         if name == "explain":  # a subject the map lacks is said to be missing, its matched name only the closest
             if intent.missing and unknown_subject(intent.raw, self._resolver, self._known_words(meta, tg)):
                 return answers.missing_explain(intent)

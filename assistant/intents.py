@@ -26,6 +26,7 @@ from studygraph.assistant.phrasings import (
     BACKGROUND,
     BEFORE,
     CHITCHAT,
+    COMPARE,
     COMPUTATION_STEP,
     EXPLAIN,
     FIND,
@@ -89,6 +90,9 @@ class Intent:
     # A question about where the learner stands ("how far am I with LoRA?"), not a record of progress: a
     # progress intent that reports and never offers to mark its topics done.
     report: bool = False
+    # Two or more topics set side by side ("BERT 和 GPT 的区别", "LoRA vs QLoRA"): an explain intent that answers
+    # with each topic and how they stand to each other (answers.compare), not with the first one alone.
+    compare: bool = False
 
 
 _SUBJECT_CONTENT = re.compile(r"[0-9a-z\u3400-\u9fff]")
@@ -250,6 +254,18 @@ def asks_progress(text: str) -> bool:
     return bool(PROGRESS_ASK.search(text) or PROGRESS_ON.search(text))
 
 
+def compares(text: str, topics: list[str]) -> bool:
+    """Whether a message sets two of its topics side by side. Not a request for resources that compare them
+    ("a video comparing BERT and GPT": a find), nor a question of which to learn first (an order: plan or why)."""
+    return (
+        len(topics) >= 2
+        and bool(COMPARE.search(text))
+        and not kind_hint(text)
+        and not WHERE_FIND.search(text)
+        and not LEARNING_ORDER.search(text)
+    )
+
+
 def route_one(text: str, resolver: Resolver | None) -> Intent:
     """Route one message on its own (no history), its typos of topic names corrected first (graph/typos.py):
     "explain attension" is routed, and answered, as "explain attention"."""
@@ -274,6 +290,8 @@ def _route_words(text: str, resolver: Resolver | None, subject: list[str] | None
         return make("quiz")
     if len(topics) >= 2 and REASON.search(text) and LEARNING_ORDER.search(text) and not subject:
         return make("why")  # the path between the two (answers.why)
+    if compares(text, topics):
+        return replace(make("explain"), compare=True)  # each topic, and how they stand to each other
     before = BEFORE.search(text)
     if (step := NEXT.search(text)) and not before and not COMPUTATION_STEP.search(text):
         about = RESOURCE_ABOUT.search(text)
@@ -463,6 +481,8 @@ def _followup(text: str, intent: Intent, resolver: Resolver | None, history: lis
             return Intent("why", intent.topics, None, text, intent.lang, "why", context=base)
         if WHY_ALONE.search(text):  # nothing to explain: say what "why?" is for
             return Intent("why", [], None, text, intent.lang, "why")
+    if (compared := _compared_with_it(text, intent, resolver, history, memo)) is not None:
+        return compared
     if (about_it := _pronoun_followup(text, intent, resolver, history, memo)) is not None:
         return about_it
     if intent.topics and not TOPIC_FOLLOWUP.search(text):
@@ -525,7 +545,8 @@ def _followup(text: str, intent: Intent, resolver: Resolver | None, history: lis
         )
     if TOPIC_FOLLOWUP.search(text) and intent.topics and prev.name not in ("chitchat",):
         # "what about DPO?" / "那 DPO 呢": the previous question, about another topic.
-        return replace(prev, topics=intent.topics, raw=text, lang=intent.lang, followup="topic")
+        compare = prev.compare and len(intent.topics) >= 2  # "what about T5?" after BERT vs GPT: T5 alone
+        return replace(prev, topics=intent.topics, raw=text, lang=intent.lang, followup="topic", compare=compare)
     return intent
 
 
@@ -555,6 +576,23 @@ def _previous_subject(history: list[dict] | None, resolver: Resolver | None, mem
         if turn.topics or (turn.name == "find" and (turn.subject or not names_pronoun(text))):
             return turn
     return None
+
+
+def _compared_with_it(
+    text: str, intent: Intent, resolver: Resolver | None, history: list[dict] | None, memo: dict
+) -> Intent | None:
+    """ "How is it different from GPT?" after a question about BERT, "那它和 BERT 有什么区别": the earlier turn's
+    subject set beside the topic named. None when it is no such question."""
+    own = _own_topics(intent, resolver)
+    if not history or not own or not names_pronoun(text) or not COMPARE.search(text):
+        return None
+    base = _previous_subject(history, resolver, memo)
+    if base is None:
+        return None
+    topics = [t for t in _own_topics(base, resolver) if t not in own] + own
+    if not compares(text, topics):
+        return None
+    return Intent("explain", topics, None, text, intent.lang, "pronoun", context=base, compare=True)
 
 
 def _pronoun_followup(

@@ -174,6 +174,30 @@ class ExplainPayload(_Plain):
 
 
 @dataclass
+class CoveringResource(ResourceRef):
+    covers: list[str] = field(default_factory=list)  # which of the compared topics it is about
+
+
+@dataclass
+class ComparePayload(_Plain):
+    """Topics set side by side ("BERT 和 GPT 的区别", "LoRA vs QLoRA"): each one's card, how they stand in the graph
+    (graph/compare.py) and resources, those on all of them first. `known` and `learning`: which of them the
+    learner knows (marked, or implied by a later topic marked) or is learning."""
+
+    topics: list[TopicCard]
+    chains: list[list[str]]
+    shared: list[str]
+    only: dict[str, list[str]]
+    resources: list[CoveringResource]
+    known: list[str] = field(default_factory=list)
+    learning: list[str] = field(default_factory=list)
+
+    def topic_ids(self) -> set[str]:
+        ids = {t.id for t in self.topics} | set(self.shared) | {t for chain in self.chains for t in chain}
+        return ids.union(*self.only.values())
+
+
+@dataclass
 class QuizQuestion(_Plain):
     text: str
     source: str  # "file.md:12"
@@ -261,6 +285,7 @@ Payload = Union[
     NextPayload,
     FindPayload,
     ExplainPayload,
+    ComparePayload,
     QuizPayload,
     ProgressPayload,
     ReportPayload,

@@ -713,3 +713,23 @@ REASON = _rx(
 
 
 WHY_ALONE = _rx(r"^\W*why\W*$", r"^\W*(那)?(为什么|为啥|为何)(呢|啊)?\W*$")
+
+
+# Two topics set side by side: "difference between BERT and GPT", "LoRA vs QLoRA", "how does GRU differ from LSTM?",
+# "is self-attention the same as attention?", "how are RNNs and LSTMs related?", "LSTM和GRU有什么区别", "BERT 跟 GPT
+# 有什么不同", "RLHF 与 DPO 的异同", "对比一下 LoRA 和 QLoRA". Read only where two topics are named (intents.py).
+# Not "对比学习" (contrastive learning, a topic) nor "比较" alone, which is also "fairly" ("比较好的资料").
+COMPARE = _rx(
+    r"\bdiffer(s|ed|ent|ence|ences|ing)?\b",
+    r"\b(vs|versus)\b\.?",
+    r"\bcompar(e|ed|es|ing|ison|isons)\b",
+    r"\bcontrast(s|ed|ing)?\b(?!ive)",
+    r"\b(similarit(y|ies)|distinguish|distinction)\b",
+    r"\b(the\s+same|similar)\s+(as|to)\b",
+    r"\bhow\s+(are|is|do|does)\b.{1,60}\brelated\b",
+    r"\b(relation(ship)?|connection)\s+between\b",
+    r"\b(pros\s+and\s+cons|trade-?offs?)\b.{0,20}\b(of|between)\b",
+    r"\bwhich\s+(is|one\s+is)\s+better\b",
+    r"区别|差别|差异|异同|区分|不同|不一样|一样吗|相同|相似|联系|关系|优劣|优缺点|哪个(更)?好",
+    r"对比(?!学习|损失|式)|相比|比较(一下|下|起来)|(的|做个?|进行)比较|比起",
+)

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from studygraph.assistant.payloads import (
+    ComparePayload,
+    CoveringResource,
     ExplainPayload,
     FindPayload,
     FoundResource,
@@ -79,6 +81,7 @@ class Labels:
     name: Callable[[str], str] = str
     mark: Callable[[str], str] = field(default=lambda _id: "")
     why: Callable[[str], str] | None = None
+    short: Callable[[str], str] | None = None  # inside a sentence, where the answer named it in full already
 
 
 @dataclass(frozen=True)
@@ -254,6 +257,98 @@ def explain(payload: ExplainPayload, lang: str, labels: Labels | None = None, le
         post if payload.leads_to else "",
         resources,
     )
+
+
+# -- compare ------------------------------------------------------------------------------------------------
+def compare(payload: ComparePayload, lang: str, labels: Labels | None = None) -> str:
+    """Each topic's description, then how they stand to each other, then resources with what each is about."""
+    cards = {t.id: t for t in payload.topics}
+
+    def full(t: str) -> str:  # the heading's and descriptions' names: in Chinese, with the English name beside
+        return escape(labels.name(t) if labels else display_name(cards[t].name, cards[t].zh, lang))
+
+    title = _t(lang, " vs ", "与").join(full(t.id) for t in payload.topics) + _t(lang, "", "的对比")
+    described = []
+    for t in payload.topics:
+        about = t.description_zh if lang == "zh" and t.description_zh else t.description
+        about = about or _t(lang, "(no description in the catalogue)", "（目录中暂无描述）")
+        described.append(f"**{full(t.id)}**{_t(lang, ': ', '：')}{escape(about)}")
+    relation = _relation(payload, lang, labels)
+    heading = _t(lang, "How they relate:", "两者的关系：" if len(payload.topics) == 2 else "它们的关系：")
+    return blocks(f"**{title}**", *described, heading, relation, _compared_resources(payload, lang, labels))
+
+
+def _short(labels: Labels | None, cards: dict, lang: str) -> Callable[[str], str]:
+    """A topic's name inside a sentence: in Chinese the Chinese name alone (the heading gave both)."""
+
+    def name(t: str) -> str:
+        if labels is not None:
+            return escape((labels.short or labels.name)(t))
+        card = cards.get(t)
+        return escape(card.zh if lang == "zh" and card and card.zh else card.name if card else t)
+
+    return name
+
+
+def _relation(payload: ComparePayload, lang: str, labels: Labels | None) -> str:
+    name = _short(labels, {t.id: t for t in payload.topics}, lang)
+    names = lambda ids: _sep(lang).join(name(t) for t in ids)  # noqa: E731
+    two = len(payload.topics) == 2
+    lines = []
+    for chain in payload.chains:
+        first, then = name(chain[0]), name(chain[-1])
+        via = _t(lang, f" ({' → '.join(name(t) for t in chain)})", f"（{' → '.join(name(t) for t in chain)}）")
+        via = via if len(chain) > 2 else ""
+        lines.append(
+            _t(
+                lang,
+                f"{then} builds on {first}{via}: learn {first} first.",
+                f"{then}建立在{first}之上{via}：先学{first}。",
+            )
+        )
+    if not payload.chains:
+        lines.append(
+            _t(lang, "Neither builds on the other: either can come first.", "两者互不为前置：先学哪个都可以。")
+            if two
+            else _t(lang, "None of them builds on another: any can come first.", "它们互不为前置：先学哪个都可以。")
+        )
+    if payload.shared:
+        lines.append(
+            _t(lang, "Both build on: " if two else "All of them build on: ", "共同的前置知识：") + names(payload.shared)
+        )
+    lines += [
+        _t(lang, f"Only {name(t)} builds on: ", f"只有{name(t)}需要：") + names(own)
+        for t, own in payload.only.items()
+        if own
+    ]
+    if payload.known:
+        lines.append(_t(lang, "You know: ", "你已经会：") + names(payload.known))
+    if payload.learning:
+        lines.append(_t(lang, "You are learning: ", "你正在学：") + names(payload.learning))
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def _compared_resources(payload: ComparePayload, lang: str, labels: Labels | None) -> str:
+    if not payload.resources:
+        return _t(
+            lang,
+            "Your library has no resource on these yet: add a roadmap or paper that covers them.",
+            "你的资料库里还没有关于它们的资料：可以添加包含它们的路线图或论文。",
+        )
+    name = _short(labels, {t.id: t for t in payload.topics}, lang)
+    everyone = len(payload.topics)
+
+    def about(r: CoveringResource) -> str:
+        if len(r.covers) == everyone:
+            return _t(
+                lang,
+                " — on both" if everyone == 2 else " — on all of them",
+                " — 两者都讲" if everyone == 2 else " — 都讲到",
+            )
+        return " — " + _sep(lang).join(name(t) for t in r.covers) if r.covers else ""
+
+    lines = "\n".join(f"- {' '.join(resource_line(r).split())}{about(r)}" for r in payload.resources)
+    return blocks(_t(lang, "Resources:", "推荐资料："), lines)
 
 
 # -- report -------------------------------------------------------------------------------------------------

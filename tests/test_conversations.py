@@ -112,7 +112,9 @@ def test_a_broken_file_is_a_clear_error(store_path):
 def test_every_payload_comes_back_from_its_dict():
     from studygraph.assistant.payloads import (
         ChitchatPayload,
+        ComparePayload,
         Confirm,
+        CoveringResource,
         ExplainPayload,
         FindPayload,
         FoundResource,
@@ -139,6 +141,14 @@ def test_every_payload_comes_back_from_its_dict():
         ExplainPayload(TopicCard("lora", "LoRA", description="low rank"), ["transformer"], ["qlora"], [ref]),
         QuizPayload([QuizQuestion("What is attention?", "a.md:4")], [TopicRef("attention", "Attention")], []),
         ProgressPayload(Confirm(["topic:rl"], "done"), [TopicRef("rl", "RL")], [ref]),
+        ComparePayload(
+            [TopicCard("lora", "LoRA"), TopicCard("qlora", "QLoRA")],
+            [["lora", "qlora"]],
+            [],
+            {"lora": [], "qlora": ["quantization"]},
+            [CoveringResource("r1", "t", None, "article", covers=["lora", "qlora"])],
+            known=["lora"],
+        ),
         ChitchatPayload(),
     ]
     for payload in payloads:

@@ -117,7 +117,7 @@ NOT_ABOUT_IT = [
     ("thanks, that helps", "chitchat", []),
     ("tell me a joke about it", "chitchat", []),
     ("a course that covers the basics", "find", []),  # "that" of a clause, not a demonstrative
-    ("那它和 BERT 有什么区别", "explain", ["bert"]),  # a topic of its own: routed as it is
+    ("那它和 BERT 有哪些资料", "find", ["bert"]),  # a topic of its own: routed as it is
     ("I finished it", "chitchat", []),  # after a list, "it" may be a resource: nothing marked done for it
 ]
 

@@ -9,6 +9,8 @@ from markdown_it import MarkdownIt
 
 from studygraph.assistant import render
 from studygraph.assistant.payloads import (
+    ComparePayload,
+    CoveringResource,
     EdgeRef,
     ExplainPayload,
     FindPayload,
@@ -239,3 +241,52 @@ def test_a_report_on_a_topic_in_chinese_names_the_plan_question_by_the_chinese_n
     )
     text = render.report(payload, "zh")
     assert "还没完成" in text and "问“学低秩适配之前要学什么？”" in text and "前置主题" not in text
+
+
+def _items(text: str) -> list[str]:
+    tokens = _tokens(text)
+    return [tokens[i + 2].content for i, t in enumerate(tokens) if t.type == "list_item_open"]
+
+
+COMPARED = ComparePayload(
+    [TopicCard("bert", "BERT", description="An encoder."), TopicCard("gpt", "GPT", description="A [decoder](x).")],
+    [],
+    ["transformer"],
+    {"bert": ["transfer"], "gpt": []},
+    [
+        CoveringResource("r1", "BERT vs GPT", "https://example.org/both", "article", covers=["bert", "gpt"]),
+        CoveringResource("r2", "GPT *from* scratch", "https://example.org/gpt", "video", covers=["gpt"]),
+    ],
+    known=["bert"],
+)
+
+
+def test_a_comparison_gives_each_description_then_how_they_relate_then_what_each_resource_is_about():
+    text = render.compare(COMPARED, "en", render.Labels(lambda t: {"transfer": "Transfer learning"}.get(t, t.upper())))
+    assert _paragraphs(text)[:3] == ["**BERT vs GPT**", "**BERT**: An encoder.", "**GPT**: A \\[decoder\\](x)."]
+    assert _items(text) == [
+        "Neither builds on the other: either can come first.",
+        "Both build on: TRANSFORMER",
+        "Only BERT builds on: Transfer learning",
+        "You know: BERT",
+        "[BERT vs GPT](https://example.org/both) (article) — on both",
+        "[GPT \\*from\\* scratch](https://example.org/gpt) (video) — GPT",
+    ]
+    assert _links(_tokens(text)) == ["https://example.org/both", "https://example.org/gpt"]  # none from a description
+
+
+def test_a_chain_in_chinese_names_the_way_between_and_what_comes_first():
+    chain = ComparePayload(
+        [TopicCard("rnn", "RNN", "循环神经网络"), TopicCard("lstm", "LSTM", "长短期记忆网络")],
+        [["rnn", "bptt", "lstm"]],
+        [],
+        {"rnn": [], "lstm": ["vanishing"]},
+        [],
+    )
+    names = {"rnn": "循环神经网络", "bptt": "随时间反向传播", "lstm": "LSTM", "vanishing": "梯度消失"}
+    text = render.compare(chain, "zh", render.Labels(names.get))
+    assert _items(text) == [
+        "LSTM建立在循环神经网络之上（循环神经网络 → 随时间反向传播 → LSTM）：先学循环神经网络。",
+        "只有LSTM需要：梯度消失",
+    ]
+    assert "两者的关系：" in text and "还没有关于它们的资料" in text
