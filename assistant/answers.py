@@ -7,12 +7,15 @@ question's language; topic names use the catalogue's Chinese names for Chinese q
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
 from studygraph.assistant import render
+from studygraph.assistant.budget import TimeBudget
 from studygraph.assistant.grounding import PromptSource
 from studygraph.assistant.intents import Intent
 from studygraph.assistant.payloads import (
@@ -28,6 +31,9 @@ from studygraph.assistant.payloads import (
     NextPayload,
     Payload,
     PlanPayload,
+    PlanRate,
+    PlanTime,
+    PlanWeek,
     ProgressPayload,
     QuizPayload,
     QuizQuestion,
@@ -44,6 +50,7 @@ from studygraph.graph.catalogue import both_names
 from studygraph.graph.compare import compare_topics, covering
 from studygraph.graph.learned import seen_at
 from studygraph.graph.plan import explain_path, implied_known, learning_plan, next_topics, pick_resources, reasons_text
+from studygraph.graph.schedule import weekly_plan
 from studygraph.models import Resource, areas_in, topic_key
 
 MAX_QUESTIONS = 8
@@ -239,6 +246,8 @@ class Answers:
         for s in plan.steps:
             used.extend(r for r in s.resources[:2] if r not in used)
         payload = PlanPayload.of(plan, resources_per_step=2)
+        if intent.budget is not None and plan.steps:
+            payload.time = plan_time(plan, intent.budget)
         labels = render.Labels(
             lambda t: _name(tg, t, lang),
             lambda t: _learned(tg, t, lang),
@@ -247,6 +256,15 @@ class Answers:
         text = render.plan(payload, lang, labels)
         sources: list[PromptSource] = []
         facts = self._plan_facts(plan, goal_name, lang, sources)
+        if payload.time is not None and len(payload.time.rates) == 1:
+            rate = payload.time.rates[0]
+            facts.append(
+                _t(
+                    lang,
+                    f"At {rate.hours_per_week:g} hours a week it takes about {rate.weeks} weeks.",
+                    f"按每周 {rate.hours_per_week:g} 小时，大约需要 {rate.weeks} 周。",
+                )
+            )
         first = plan.steps[0].topic.name if plan.steps else plan.goal.name
         # English in both languages: the lead-in primes a base model's continuation, which is English anyway.
         lead = f"To learn {plan.goal.name}, start with {first}"
@@ -814,6 +832,43 @@ class Answers:
             "- 记录进度（“我学完了 LoRA”）",
         )
         return Draft("chitchat", text, ChitchatPayload())
+
+
+USUAL_RATES = (5.0, 10.0)  # hours a week offered when only "how long?" was asked
+FIRST_WEEKS = 3  # weeks an answer spells out; the Learning path page and `path --hours-per-week` have them all
+
+
+def _rate_for(plan, left: float, weeks: float, today: dt.date | None) -> float:
+    """The hours a week that fit the plan into `weeks`: its hours over the weeks, rounded up, and a little more
+    where a step's start pushed into the next week leaves it one week long (graph/schedule.py's MIN_BLOCK)."""
+    rate = max(0.1, math.ceil(left / weeks * 10) / 10)
+    for _ in range(20):
+        if len(weekly_plan(plan, rate, today)) <= math.ceil(weeks - 1e-9):
+            break
+        rate = round(rate + 0.5, 1)
+    return rate
+
+
+def plan_time(plan, budget: TimeBudget, today: dt.date | None = None) -> PlanTime:
+    """The plan in the learner's time (graph/schedule.py fills the weeks): at their rate, at the rate their
+    deadline needs, or at the usual rates when they only asked how long it takes."""
+    left = round(sum(s.hours for s in plan.steps if s.status != "done"), 1)
+    given = budget.hours_per_week is not None
+    if given:
+        rates = [budget.hours_per_week]
+    elif budget.weeks:
+        rates = [_rate_for(plan, left, budget.weeks, today)]
+    else:
+        rates = list(USUAL_RATES)
+    weeks = {rate: weekly_plan(plan, rate, today) for rate in rates}
+    time = PlanTime(left, [PlanRate(rate, len(weeks[rate])) for rate in rates], budget.weeks, given)
+    if len(rates) == 1 and weeks[rates[0]]:
+        plan_weeks = weeks[rates[0]]
+        time.ends = plan_weeks[-1].end.isoformat()
+        time.first_weeks = [
+            PlanWeek(w.number, w.start.isoformat(), w.hours, [b.id for b in w.steps]) for w in plan_weeks[:FIRST_WEEKS]
+        ]
+    return time
 
 
 def _why_zh(tg: TopicGraph, topic_id: str, goal: str, plan) -> str:

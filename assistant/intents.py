@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
+from studygraph.assistant.budget import TimeBudget, time_budget, without_budget
 from studygraph.assistant.phrasings import (
     AFTER_FOLLOWUP,
     BACKGROUND,
@@ -72,7 +73,8 @@ class Intent:
     raw: str = ""
     lang: str = "en"
     # How it was derived from the previous turn: "after" | "kind" | "topic" | "why" | "more" | "language" |
-    # "pronoun" (a question about "it": the subject of the most recent earlier turn that had one).
+    # "pronoun" (a question about "it": the subject of the most recent earlier turn that had one) | "budget" (the
+    # previous plan in the time this message gives: "what if I only have 3 hours a week?").
     followup: str | None = None
     # A plan's subject as written, when the topic map does not have it; for an explain question, the subject
     # when matched names cover under half of it: a candidate the answer stage checks against the library's words.
@@ -93,6 +95,9 @@ class Intent:
     # Two or more topics set side by side ("BERT 和 GPT 的区别", "LoRA vs QLoRA"): an explain intent that answers
     # with each topic and how they stand to each other (answers.compare), not with the first one alone.
     compare: bool = False
+    # What the message says of the learner's time ("5 hours a week", "三个月内", "how long will it take?"): a plan
+    # answers with the weeks at that rate, or the rate a deadline needs.
+    budget: TimeBudget | None = None
 
 
 _SUBJECT_CONTENT = re.compile(r"[0-9a-z\u3400-\u9fff]")
@@ -254,6 +259,10 @@ def asks_progress(text: str) -> bool:
     return bool(PROGRESS_ASK.search(text) or PROGRESS_ON.search(text))
 
 
+def _unbudgeted(text: str, budget: TimeBudget | None) -> str:
+    return without_budget(text) if budget is not None else text
+
+
 def compares(text: str, topics: list[str]) -> bool:
     """Whether a message sets two of its topics side by side. Not a request for resources that compare them
     ("a video comparing BERT and GPT": a find), nor a question of which to learn first (an order: plan or why)."""
@@ -280,9 +289,10 @@ def _route_words(text: str, resolver: Resolver | None, subject: list[str] | None
     as if it named them, with no plan subject of its own to find missing ("那它之前要学什么")."""
     lang, kind = language(text), kind_hint(text)
     topics = list(subject) if subject else _topics(text, resolver)
+    budget = time_budget(text)
 
     def make(name: str) -> Intent:
-        return Intent(name, topics, kind, text, lang)
+        return Intent(name, topics, kind, text, lang, budget=budget)
 
     if CHITCHAT.search(text) and not topics:
         return make("chitchat")
@@ -298,7 +308,9 @@ def _route_words(text: str, resolver: Resolver | None, subject: list[str] | None
         if not (about and about.end() <= step.start()):
             return make("next")
     start = START.search(text)
-    plan = PLAN.search(text) or start
+    # "how long will it take me to learn RLHF?", "三个月内学会 RLHF", "每周 5 小时学 LoRA": a plan in that time.
+    budgeted = budget is not None and not kind and not WHERE_FIND.search(text)
+    plan = PLAN.search(text) or start or budgeted
     # What a start or plan question asks about: not what it says the learner knows or has never touched.
     background, said_known = background_only(text, resolver) if plan and topics and not subject else (set(), set())
     asked_topics = [t for t in topics if t not in background]
@@ -308,7 +320,12 @@ def _route_words(text: str, resolver: Resolver | None, subject: list[str] | None
         return replace(make("progress"), report=True)  # where the learner stands (answers.report)
     if PROGRESS_ON.search(text) and topics and not before:
         return replace(make("progress"), report=True)  # where the learner stands on the way to them
-    if plan and resolver is not None and not subject and (missing := missing_subject(text, resolver)):
+    if (
+        plan
+        and resolver is not None
+        and not subject
+        and (missing := missing_subject(_unbudgeted(text, budget), resolver))
+    ):
         return replace(make("plan"), missing=missing)
     if plan and asked_topics:
         return make("plan")
@@ -483,6 +500,8 @@ def _followup(text: str, intent: Intent, resolver: Resolver | None, history: lis
             return Intent("why", [], None, text, intent.lang, "why")
     if (compared := _compared_with_it(text, intent, resolver, history, memo)) is not None:
         return compared
+    if (rebudgeted := _budget_followup(text, intent, resolver, history, memo)) is not None:
+        return rebudgeted
     if (about_it := _pronoun_followup(text, intent, resolver, history, memo)) is not None:
         return about_it
     if intent.topics and not TOPIC_FOLLOWUP.search(text):
@@ -576,6 +595,24 @@ def _previous_subject(history: list[dict] | None, resolver: Resolver | None, mem
         if turn.topics or (turn.name == "find" and (turn.subject or not names_pronoun(text))):
             return turn
     return None
+
+
+def _budget_followup(
+    text: str, intent: Intent, resolver: Resolver | None, history: list[dict] | None, memo: dict
+) -> Intent | None:
+    """ "What if I only have 3 hours a week?", "那三个月呢" after a plan: the same plan in that time. None when the
+    message names a subject of its own or says nothing of time, or nothing earlier was a plan."""
+    if intent.budget is None or not history or _own_topics(intent, resolver) or intent.name in ("quiz", "next"):
+        return None
+    base = _about(previous_intent(history, resolver, True, memo))
+    if base is None or base.name != "plan":
+        return None
+    earlier, now = base.budget or TimeBudget(), intent.budget
+    # A rate replaces a deadline and the other way round: "what if I had 10 hours a week?" after "in 3 months".
+    budget = TimeBudget(now.hours_per_week, now.weeks, now.asked or earlier.asked)
+    if budget.hours_per_week is None and budget.weeks is None:
+        budget = replace(earlier, asked=True)
+    return replace(base, budget=budget, raw=text, lang=intent.lang, followup="budget", context=base)
 
 
 def _compared_with_it(

@@ -86,11 +86,39 @@ class PlanStep(_Plain):
 
 
 @dataclass
+class PlanRate(_Plain):
+    hours_per_week: float
+    weeks: int  # weeks the plan's hours left take at that rate (graph/schedule.py fills them)
+
+
+@dataclass
+class PlanWeek(_Plain):
+    number: int
+    start: str  # ISO date
+    hours: float
+    topics: list[str]  # topic ids, in plan order (a step split across weeks is in each of them)
+
+
+@dataclass
+class PlanTime(_Plain):
+    """The plan in the learner's time: at their rate ("5 hours a week"), at the rate a deadline needs ("in 3
+    months"), or at two usual rates when only "how long?" was asked. `first_weeks` for one rate only."""
+
+    hours_left: float  # the hours of the steps not done yet
+    rates: list[PlanRate]
+    deadline_weeks: float | None = None
+    given: bool = False  # the rate is the learner's own, not worked out from a deadline or offered as an example
+    ends: str = ""  # ISO date: the last day of the last week at the (one) rate
+    first_weeks: list[PlanWeek] = field(default_factory=list)
+
+
+@dataclass
 class PlanPayload(_Plain):
     goal: TopicRef
     steps: list[PlanStep]
     hours: float
     skipped: list[str] = field(default_factory=list)
+    time: PlanTime | None = None  # only when the question said something of time
 
     @classmethod
     def of(cls, plan, resources_per_step: int | None = None) -> PlanPayload:
@@ -115,7 +143,10 @@ class PlanPayload(_Plain):
         return {self.goal.id, *(s.id for s in self.steps), *self.skipped}
 
     def to_dict(self) -> dict:
-        return {**super().to_dict(), "topics": [s.id for s in self.steps]}
+        out = {**super().to_dict(), "topics": [s.id for s in self.steps]}
+        if self.time is None:
+            del out["time"]
+        return out
 
 
 @dataclass

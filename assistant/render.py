@@ -173,7 +173,86 @@ def plan(payload: PlanPayload, lang: str, labels: Labels | None = None) -> str:
             "已经会其中一部分？告诉我“我已经会神经网络了”（或在学习路线页用“我已经会：”按钮），"
             "路线会跳过它及其全部前置知识。",
         )
-    return blocks(head, note, plan_steps(payload, lang, labels))
+    return blocks(head, plan_time(payload, lang, labels), note, plan_steps(payload, lang, labels))
+
+
+def _hours(h: float) -> str:
+    return f"{h:g}"
+
+
+def plan_time(payload: PlanPayload, lang: str, labels: Labels | None = None) -> str:
+    """The plan in the learner's time: the weeks at their rate (or the rate a deadline needs), the first weeks
+    spelt out; or, asked only how long, the weeks at the usual rates and how to get a schedule."""
+    time = payload.time
+    if time is None or not time.rates:
+        return ""
+    steps = {s.id: s for s in payload.steps}
+
+    def name(t: str) -> str:
+        step = steps.get(t)
+        return escape(labels.name(t) if labels else display_name(step.name, step.zh, lang) if step else t)
+
+    left = _hours(time.hours_left)
+    if len(time.rates) > 1:
+        at = _t(lang, ", or ", "，或").join(
+            _t(
+                lang,
+                f"{r.weeks} weeks at {_hours(r.hours_per_week)} h a week",
+                f"每周 {_hours(r.hours_per_week)} 小时约 {r.weeks} 周",
+            )
+            for r in time.rates
+        )
+        return blocks(
+            _t(
+                lang,
+                f"**How long**: about {left} h of study left: {at}.",
+                f"**需要多久**：还要学约 {left} 小时：{at}。",
+            ),
+            _t(
+                lang,
+                'Say how many hours a week you have ("6 hours a week") for a week-by-week schedule.',
+                "告诉我你每周有多少时间（如“每周 6 小时”），我按周排好进度。",
+            ),
+        )
+    rate = time.rates[0]
+    hours = _hours(rate.hours_per_week)
+    ends = _t(lang, f", until {time.ends}", f"，到 {time.ends}") if time.ends else ""
+    if time.given or time.deadline_weeks is None:
+        head = _t(
+            lang,
+            f"**At {hours} h a week**: about {rate.weeks} weeks for the {left} h left{ends}.",
+            f"**每周 {hours} 小时**：剩下的 {left} 小时约需 {rate.weeks} 周{ends}。",
+        )
+        if time.deadline_weeks is not None and rate.weeks > time.deadline_weeks:
+            head += _t(
+                lang,
+                f" That is more than the {_hours(round(time.deadline_weeks, 1))} weeks you have.",
+                f"超出了你的 {_hours(round(time.deadline_weeks, 1))} 周。",
+            )
+    else:
+        weeks = _hours(round(time.deadline_weeks, 1))
+        head = _t(
+            lang,
+            f"**In {weeks} weeks**: about {hours} h a week for the {left} h left{ends}.",
+            f"**{weeks} 周内学完**：剩下的 {left} 小时需要每周约 {hours} 小时{ends}。",
+        )
+    first = [
+        _t(
+            lang,
+            f"Week {w.number} (from {w.start}, {_hours(w.hours)} h): ",
+            f"第 {w.number} 周（{w.start} 起，{_hours(w.hours)} 小时）：",
+        )
+        + _sep(lang).join(dict.fromkeys(name(t) for t in w.topics))
+        for w in time.first_weeks
+    ]
+    more = _t(
+        lang,
+        "Every week, and a calendar file of them: the Learning path page, or "
+        f"`studygraph path {payload.goal.id} --hours-per-week {hours} --ics plan.ics`.",
+        "全部周次和日历文件：见学习路线页，或运行 "
+        f"`studygraph path {payload.goal.id} --hours-per-week {hours} --ics plan.ics`。",
+    )
+    return blocks(head, "\n".join(f"- {line}" for line in first), more)
 
 
 # -- next ---------------------------------------------------------------------------------------------------

@@ -121,7 +121,10 @@ def test_every_payload_comes_back_from_its_dict():
         NextItem,
         NextPayload,
         PlanPayload,
+        PlanRate,
         PlanStep,
+        PlanTime,
+        PlanWeek,
         ProgressPayload,
         QuizPayload,
         QuizQuestion,
@@ -141,6 +144,14 @@ def test_every_payload_comes_back_from_its_dict():
         ExplainPayload(TopicCard("lora", "LoRA", description="low rank"), ["transformer"], ["qlora"], [ref]),
         QuizPayload([QuizQuestion("What is attention?", "a.md:4")], [TopicRef("attention", "Attention")], []),
         ProgressPayload(Confirm(["topic:rl"], "done"), [TopicRef("rl", "RL")], [ref]),
+        PlanPayload(
+            TopicRef("lora", "LoRA"),
+            [],
+            5.0,
+            time=PlanTime(
+                5.0, [PlanRate(5.0, 1)], 1.0, False, "2026-12-09", [PlanWeek(1, "2026-12-03", 5.0, ["lora"])]
+            ),
+        ),
         ComparePayload(
             [TopicCard("lora", "LoRA"), TopicCard("qlora", "QLoRA")],
             [["lora", "qlora"]],
