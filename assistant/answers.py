@@ -759,12 +759,8 @@ class Answers:
         if not items:  # "how am I doing so far?": nothing to mark, where the learner stands
             return self.report(intent)
         joined = render.escape(("、" if lang == "zh" else ", ").join(names))
-        text = _t(
-            lang,
-            f"Mark {joined} as done? Confirm below (or run `studygraph mark`); plans will then skip it.",
-            f"要把 {joined} 标记为已完成吗？请在下方确认（或运行 `studygraph mark`），之后的学习路线会跳过它。",
-        )
-        if KNOW_STATEMENT.search(intent.raw) and subjects:
+        text = _mark_question(joined, intent.mark, lang)
+        if intent.mark == "done" and KNOW_STATEMENT.search(intent.raw) and subjects:
             # Known for the rest of this conversation already (intents.conversation_known); the mark is for good.
             text = _t(
                 lang,
@@ -774,7 +770,7 @@ class Answers:
                 "要永久标记为已完成，请在下方确认（或运行 `studygraph mark`）。",
             )
         payload = ProgressPayload(
-            Confirm(items, "done"), [_topic_ref(tg, t) for t in subjects], [ResourceRef.of(r) for r in resources]
+            Confirm(items, intent.mark), [_topic_ref(tg, t) for t in subjects], [ResourceRef.of(r) for r in resources]
         )
         return Draft("progress", text, payload, list(resources))
 
@@ -832,6 +828,30 @@ class Answers:
             "- 记录进度（“我学完了 LoRA”）",
         )
         return Draft("chitchat", text, ChitchatPayload())
+
+
+def _mark_question(joined: str, mark: str, lang: str) -> str:
+    """What a record of progress asks to confirm, for the status it would mark."""
+    if mark == "learning":
+        return _t(
+            lang,
+            f"Mark {joined} as being learned? Confirm below (or run `studygraph mark --status learning`); plans keep "
+            "it, shown as in progress, and suggestions of what to learn next favour what is close to it.",
+            f"要把 {joined} 标记为正在学吗？请在下方确认（或运行 `studygraph mark --status learning`）；学习路线会保留它并标为"
+            "进行中，“下一步学什么”会优先推荐与它相关的内容。",
+        )
+    if mark == "todo":
+        return _t(
+            lang,
+            f"Mark {joined} as not done? Confirm below (or run `studygraph mark --status todo`); plans will include it "
+            "again.",
+            f"要把 {joined} 标记为未完成吗？请在下方确认（或运行 `studygraph mark --status todo`），之后的学习路线会重新包含它。",
+        )
+    return _t(
+        lang,
+        f"Mark {joined} as done? Confirm below (or run `studygraph mark`); plans will then skip it.",
+        f"要把 {joined} 标记为已完成吗？请在下方确认（或运行 `studygraph mark`），之后的学习路线会跳过它。",
+    )
 
 
 USUAL_RATES = (5.0, 10.0)  # hours a week offered when only "how long?" was asked

@@ -35,10 +35,12 @@ from studygraph.assistant.phrasings import (
     KIND_FOLLOWUP,
     KNOW_STATEMENT,
     LANGUAGE_FOLLOWUP,
+    LEARNING_NOW,
     LEARNING_ORDER,
     MORE_FOLLOWUP,
     NEVER,
     NEXT,
+    NOT_DONE,
     NOT_PRONOUN,
     ORIGIN_WANTS,
     PLAN,
@@ -98,6 +100,9 @@ class Intent:
     # What the message says of the learner's time ("5 hours a week", "三个月内", "how long will it take?"): a plan
     # answers with the weeks at that rate, or the rate a deadline needs.
     budget: TimeBudget | None = None
+    # The status a progress record offers to mark: "done" ("I finished LoRA"), "learning" ("I'm still learning
+    # LoRA", "LoRA 还没学完") or "todo" ("unmark LoRA", "我其实还不会 LoRA").
+    mark: str = "done"
 
 
 _SUBJECT_CONTENT = re.compile(r"[0-9a-z\u3400-\u9fff]")
@@ -259,6 +264,18 @@ def asks_progress(text: str) -> bool:
     return bool(PROGRESS_ASK.search(text) or PROGRESS_ON.search(text))
 
 
+# Asking for something besides: "我正在学 LoRA，有什么好资料", "still learning BERT, any good videos?". Not the
+# resource being studied ("currently working through the RLHF material", "I'm watching the LoRA video").
+_REQUEST = re.compile(r"\?|？|有什么|有没有|有啥|推荐|\b(recommend|suggest|any\s+good)\b", re.I)
+
+
+def progress_mark(text: str) -> str:
+    """The status a record of progress offers: not done after all, still being learned, else done."""
+    if NOT_DONE.search(text):
+        return "todo"
+    return "learning" if LEARNING_NOW.search(text) else "done"
+
+
 def _unbudgeted(text: str, budget: TimeBudget | None) -> str:
     return without_budget(text) if budget is not None else text
 
@@ -329,10 +346,16 @@ def _route_words(text: str, resolver: Resolver | None, subject: list[str] | None
         return replace(make("plan"), missing=missing)
     if plan and asked_topics:
         return make("plan")
-    if PROGRESS.search(text) and topics:
+    mark = progress_mark(text)
+    if mark == "learning" and (WHERE_FIND.search(text) or EXPLAIN.search(text) or _REQUEST.search(text)):
+        mark = "done"  # "我正在学 LoRA，有什么好资料": what it asks is the question, being on it the background
+        status_only = False
+    else:
+        status_only = mark != "done"
+    if (PROGRESS.search(text) or status_only) and topics:
         asked = _asked_after(text) or _wanted_after(text, resolver)
         if not asked:
-            return make("progress")
+            return replace(make("progress"), mark=mark)
         # "watched the video but still confused about attention, what is it?": "it" is the earlier clause's topic.
         later = _route_words(asked, resolver)
         return later if later.topics or not names_pronoun(asked) else _route_words(asked, resolver, topics)
@@ -435,7 +458,7 @@ def _about(intent: Intent | None) -> Intent | None:
 
 
 def _says_known(intent: Intent) -> bool:
-    return intent.name == "progress" and bool(KNOW_STATEMENT.search(intent.raw))
+    return intent.name == "progress" and intent.mark == "done" and bool(KNOW_STATEMENT.search(intent.raw))
 
 
 def conversation_known(texts: list[str], resolver: Resolver | None) -> tuple[list[str], list[str]]:
@@ -447,10 +470,11 @@ def conversation_known(texts: list[str], resolver: Resolver | None) -> tuple[lis
         if not KNOW_STATEMENT.search(text):
             continue
         one = route_one(text.strip(), resolver)
-        said = list(one.topics) if one.name == "progress" else []
+        said = list(one.topics) if one.name == "progress" and one.mark == "done" else []  # not "其实没学会 LoRA"
         # A clause that says so inside another question: "I know transformers, what should I learn before RLHF?"
         for clause in _clauses(text) if one.name != "progress" else ():
-            if KNOW_STATEMENT.search(clause) and (part := route_one(clause, resolver)).name == "progress":
+            part = route_one(clause, resolver) if KNOW_STATEMENT.search(clause) else None
+            if part is not None and part.name == "progress" and part.mark == "done":
                 said += part.topics
         topics += [t for t in said if t not in topics]
         areas += [a for a in areas_in(text) if a not in areas]

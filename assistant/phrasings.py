@@ -410,6 +410,9 @@ PROGRESS = _rx(
     # Understood, the topic inside: "我搞懂 DPO 了", "我已经弄明白注意力机制了"; not "我还没搞懂 DPO".
     r"我(已经|终于)?(?<!没)(?<!不)(搞|弄)(懂|明白|清楚)了?[^，。,.？?]{0,30}了\W*$",
     r"我(已经)?学过",
+    # Learned, the topic inside: "我已经学会 LoRA 了", "我终于掌握了注意力机制"; not "我还没学会 LoRA".
+    r"我(已经|终于|总算)(学会|掌握|学完|看完|读完)",
+    r"我(?<!没)(学会|掌握)(了)?[^，。,.？?]{1,30}了\W*$",
     r"(学完|看完|读完|完成|上完|听完|刷完|啃完|追完)(了|啦|喽|咯)",
     # "感觉自注意力终于整明白了", "终于把 RLHF 弄明白了".
     r"(终于|总算|彻底|基本)(把[^，。,.？?]{1,20}?)?(搞|弄|整|闹)(懂|明白|清楚)",
@@ -732,4 +735,31 @@ COMPARE = _rx(
     r"\bwhich\s+(is|one\s+is)\s+better\b",
     r"区别|差别|差异|异同|区分|不同|不一样|一样吗|相同|相似|联系|关系|优劣|优缺点|哪个(更)?好",
     r"对比(?!学习|损失|式)|相比|比较(一下|下|起来)|(的|做个?|进行)比较|比起",
+)
+
+
+# Still on it: "I'm still learning LoRA", "currently working through RLHF", "I haven't finished LoRA yet", "just
+# started on DPO", "我正在学 LoRA", "LoRA 还没学完", "刚开始学 DPO", "BERT 学了一半". A record to confirm as learning.
+# Not "在学 RLHF 之前" (before learning it: a plan, checked first).
+LEARNING_NOW = _rx(
+    r"\bi('m|\s+am)\s+(still\s+|currently\s+|now\s+|just\s+)?(learning|studying|working\s+(on|through)|"
+    r"going\s+through|in\s+the\s+middle\s+of|halfway\s+through|partway\s+through)\b",
+    r"\bi\s*('ve|\s+have)?\s+(just\s+)?(started|begun|began)\s+(learning|studying|on|reading|working\s+on)\b",
+    r"\bi\s+(haven'?t|have\s+not|didn'?t|did\s+not)\s+(quite\s+|fully\s+|completely\s+)?(finish(ed)?|complete(d)?|"
+    r"get\s+through|got\s+through)\b",
+    r"\bnot\s+(quite\s+|yet\s+)?(done|finished)\s+with\b",
+    r"^\W*(still|currently|now|just\s+started)\s+(learning|studying|working\s+(on|through)|going\s+through|on)\b",
+    r"(正在|我在|我还在|目前在|现在在|还在)(学|看|读|啃|研究)|还没(学|看|读)完|没(学|看|读)完|刚(开始)?(学|接触)|"
+    r"(学|看|读)(了|到)一半",
+)
+
+# Not done after all: "unmark LoRA", "mark LoRA as not done", "I don't actually know LoRA", "LoRA 我其实还不会",
+# "把 LoRA 标记为未完成", "取消 LoRA 的完成标记". Not "I don't know what LoRA is" nor "我不懂 LoRA 是什么": questions.
+NOT_DONE = _rx(
+    r"\bunmark\b",
+    r"\bmark\b.{1,40}\b(as\s+)?(not\s+(done|finished|known|complete|learned)|undone|unfinished|todo|to-?do|incomplete)\b",
+    r"\bi\s+(don'?t|do\s+not)\s+(actually|really)\s+know\b(?!\s+(what|how|why|where|if|whether|which|when|who))",
+    r"\bi\s+(haven'?t|have\s+not|didn'?t|did\s+not)\s+(actually|really)\s+(learned|learnt|learn|studied|study)\b",
+    r"\bnot\s+(actually\s+)?(done|finished|learned)\s+after\s+all\b",
+    r"取消.{0,12}(标记|完成)|(标记|标)(为|成)(未完成|没完成|未学|待学|没学)|其实(还)?(不会|没学会|没学过|没掌握|不懂|没懂)(?!.*(是什么|什么意思|怎么|为什么))",
 )

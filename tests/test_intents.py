@@ -941,7 +941,7 @@ def test_understood_or_just_finished_with_no_subject_or_no_le_is_a_record(resolv
     [
         ("I don't understand attention", "explain"),
         ("I get an error with LoRA now", "explain"),
-        ("我刚开始学注意力机制", "explain"),
+        ("我刚开始学注意力机制，它到底是什么", "explain"),  # alone, a record of learning it (test_progress_marks.py)
         ("just finished reading about word2vec, what now?", "next"),
     ],
 )
