@@ -63,6 +63,25 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+LORA_ROADMAP = "# Fine-tuning\n\n## LoRA\n\n- [LoRA paper](https://arxiv.org/abs/2106.09685)\n"
+
+
+def turns(*questions: str) -> list[dict]:
+    """A conversation of these questions, each with an answer."""
+    return [m for q in questions for m in ({"role": "user", "content": q}, {"role": "assistant", "content": "…"})]
+
+
+def small_library(root: Path, embedder, files: dict[str, str]):
+    """A Library over `files` (name -> markdown) in root/corpus, ingested into root/data, with no model."""
+    from studygraph import Library
+
+    for name, text in files.items():
+        write(root / "corpus" / name, text)
+    lib = Library.open(root / "data", embedder=embedder, corpus_dirs=[root / "corpus"], llm_backend="none")
+    assert not lib.ingest().errors
+    return lib
+
+
 def copy_fixture(name: str, dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     return Path(shutil.copy(FIXTURES / name, dest / name))

@@ -8,7 +8,7 @@ import datetime as dt
 import math
 
 import pytest
-from conftest import write
+from conftest import LORA_ROADMAP, small_library, turns
 
 from studygraph.assistant import render
 from studygraph.assistant.budget import TimeBudget, time_budget, without_budget
@@ -77,10 +77,6 @@ def resolver():
     return Resolver(load_catalogue())
 
 
-def turns(*texts: str) -> list[dict]:
-    return [m for t in texts for m in ({"role": "user", "content": t}, {"role": "assistant", "content": "…"})]
-
-
 @pytest.mark.parametrize(
     "text, topic",
     [
@@ -119,13 +115,7 @@ def test_a_time_after_a_plan_is_that_plan_in_that_time(resolver):
 # -- the answer -----------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def library(tmp_path_factory, embedder):
-    from studygraph import Library
-
-    root = tmp_path_factory.mktemp("budget")
-    write(root / "corpus" / "lora.md", "# Fine-tuning\n\n## LoRA\n\n- [LoRA paper](https://arxiv.org/abs/2106.09685)\n")
-    lib = Library.open(root / "data", embedder=embedder, corpus_dirs=[root / "corpus"], llm_backend="none")
-    assert not lib.ingest().errors
-    return lib
+    return small_library(tmp_path_factory.mktemp("budget"), embedder, {"lora.md": LORA_ROADMAP})
 
 
 def test_a_rate_gives_the_same_weeks_as_the_learning_path(library):

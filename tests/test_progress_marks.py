@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import write
+from conftest import LORA_ROADMAP, small_library
 
 from studygraph.assistant.intents import conversation_known, route
 from studygraph.graph.catalogue import load_catalogue
@@ -64,15 +64,7 @@ def test_only_a_done_record_counts_as_known_in_the_conversation(resolver):
 
 @pytest.fixture
 def library(tmp_path, embedder):
-    from studygraph import Library
-
-    write(
-        tmp_path / "corpus" / "lora.md",
-        "# Fine-tuning\n\n## LoRA\n\n- [LoRA paper](https://arxiv.org/abs/2106.09685)\n",
-    )
-    lib = Library.open(tmp_path / "data", embedder=embedder, corpus_dirs=[tmp_path / "corpus"], llm_backend="none")
-    assert not lib.ingest().errors
-    return lib
+    return small_library(tmp_path, embedder, {"lora.md": LORA_ROADMAP})
 
 
 def test_confirming_writes_the_status_the_answer_offered(library):
