@@ -65,7 +65,7 @@ _ZH_DEADLINE = re.compile(
 _EN_ASKED = re.compile(
     r"\bhow\s+(?:long|much\s+time|many\s+(?:hours|weeks|months|days))\b"
     r"(?=.{0,60}\b(?:learn\w*|master\w*|stud\w*|understand\w*|get\s+(?:through|to|good|into)|finish\w*|complet\w*|"
-    r"cover|go\s+through|ramp\s+up|pick\s+up|be\s+ready|plan|path|roadmap|take\s+me|(?:it|that|this)\s+take|"
+    r"cover|go\s+through|ramp\s+up|pick\s+up|be\s+ready|plan|path|roadmap|take\s+me|(?:it|that|this)\s+take(?!\s+to\b)|"
     r"(?:do|would|will|should|must)\s+i)\b)",
     re.I,
 )
@@ -117,12 +117,19 @@ def _amount(m: re.Match[str]) -> float | None:
     return (low + high) / 2 if high is not None and high > low else low
 
 
+def _days_a_week(text: str) -> int:
+    """The days a per-day amount counts: "2h a day on weekdays" five, "周末每天4小时" two, else seven."""
+    if re.search(r"weekends?|周末", text, re.I):
+        return 2
+    return 5 if re.search(r"weekdays?|工作日", text, re.I) else DAYS_PER_WEEK
+
+
 def _rate(text: str) -> tuple[float | None, str]:
     """Hours a week, and the text with the phrase blanked (so "一周 5 小时" is no one-week deadline)."""
     for rx in (_EN_RATE, _ZH_RATE):
         if (m := rx.search(text)) and (hours := _amount(m)) is not None:
             per = m.group("per").lower()
-            days = 5 if re.search(r"weekdays?|工作日", text, re.I) else DAYS_PER_WEEK  # "2h a day on weekdays"
+            days = _days_a_week(text)
             weekly = per in ("week", "wk") or any(w in per for w in ("周", "星期", "礼拜"))
             hours = hours if weekly else hours * days
             blanked = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
@@ -142,10 +149,16 @@ def _deadline(text: str) -> float | None:
     return None
 
 
+# Beside a rate, a bare length is how long they have: "3 weeks, 5h/week", "5 hours a week for 2 months".
+_LENGTH_BESIDE_RATE = re.compile(rf"(?:\bfor\s+)?\b{_NUM}\s*(?P<unit>weeks?|months?)\b", re.I)
+
+
 def time_budget(text: str) -> TimeBudget | None:
     """What `text` says of the learner's time, or None where it says nothing."""
     hours, rest = _rate(text)
     weeks = _deadline(rest)
+    if weeks is None and hours is not None and (m := _LENGTH_BESIDE_RATE.search(rest)) and (n := _amount(m)):
+        weeks = n * (WEEKS_PER_MONTH if m.group("unit").lower().startswith("month") else 1)
     asked = bool(_EN_ASKED.search(text) or _ZH_ASKED.search(text))
     if hours is None and weeks is None and not asked:
         return None

@@ -729,11 +729,12 @@ COMPARE = _rx(
     r"\bcontrast(s|ed|ing)?\b(?!ive)",
     r"\b(similarit(y|ies)|distinguish|distinction)\b",
     r"\b(the\s+same|similar)\s+(as|to)\b",
+    r"\b(the\s+same(\s+thing)?|identical|interchangeable)\b",  # "are RLHF and DPO basically the same thing"
     r"\bhow\s+(are|is|do|does)\b.{1,60}\brelated\b",
     r"\b(relation(ship)?|connection)\s+between\b",
     r"\b(pros\s+and\s+cons|trade-?offs?)\b.{0,20}\b(of|between)\b",
     r"\bwhich\s+(is|one\s+is)\s+better\b",
-    r"区别|差别|差异|异同|区分|不同|不一样|一样吗|相同|相似|联系|关系|优劣|优缺点|哪个(更)?好",
+    r"区别|差别|差异|异同|区分|不同|不一样|一样吗|相同|相似|联系|关系|优劣|优缺点|哪个(更)?好|两样|差在哪",
     r"对比(?!学习|损失|式)|相比|比较(一下|下|起来)|(的|做个?|进行)比较|比起",
 )
 

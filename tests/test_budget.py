@@ -37,6 +37,8 @@ BUDGETS = [
     ("学完要多久", TimeBudget(asked=True)),
     ("多长时间能入门", TimeBudget(asked=True)),
     ("每周 5 小时，多久能学完", TimeBudget(5.0, asked=True)),
+    ("5 hours a week for 2 months", TimeBudget(5.0, weeks=2 * 4.35)),  # beside a rate, a bare length
+    ("周末每天3小时", TimeBudget(6.0)),  # two days a week
 ]
 
 
@@ -56,6 +58,7 @@ def test_what_a_message_says_of_the_learners_time(text, budget):
     "text",
     [
         "how long does fine-tuning a 7B model take",  # compute time, not study time
+        "how long does it take to train GPT-2 on one GPU?",
         "LoRA 训练要多久",
         "I've been learning for 2 weeks",
         "what should I learn this week?",

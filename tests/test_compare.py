@@ -34,6 +34,8 @@ COMPARISONS = [
     ("对比一下 Adam 和 SGD", ["adam", "sgd"]),
     ("word2vec 和 GloVe 有什么联系", ["word2vec", "glove"]),
     ("LoRA 相比 QLoRA 有什么优缺点", ["lora", "qlora"]),
+    ("are LoRA and QLoRA the same thing?", ["lora", "qlora"]),
+    ("GRU 和 LSTM 有啥两样", ["gru", "lstm"]),
 ]
 
 
