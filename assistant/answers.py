@@ -255,16 +255,8 @@ class Answers:
         )
         text = render.plan(payload, lang, labels)
         sources: list[PromptSource] = []
+        # The time is in the answer, not the prose's facts: given it, the 0.5B model wrote "然后按每周 5。" (2026-12-03).
         facts = self._plan_facts(plan, goal_name, lang, sources)
-        if payload.time is not None and len(payload.time.rates) == 1:
-            rate = payload.time.rates[0]
-            facts.append(
-                _t(
-                    lang,
-                    f"At {rate.hours_per_week:g} hours a week it takes about {rate.weeks} weeks.",
-                    f"按每周 {rate.hours_per_week:g} 小时，大约需要 {rate.weeks} 周。",
-                )
-            )
         first = plan.steps[0].topic.name if plan.steps else plan.goal.name
         # English in both languages: the lead-in primes a base model's continuation, which is English anyway.
         lead = f"To learn {plan.goal.name}, start with {first}"
