@@ -26,10 +26,19 @@ import signal
 import sys
 
 
+def _readable(fd: int, timeout: float) -> bool:
+    """Whether `fd` has something to read (or is closed) within `timeout` seconds. poll, not select: select
+    refuses a descriptor numbered 1024 or more ("filedescriptor out of range"), which a process holding many
+    libraries' Chroma and SQLite files reaches, and the model was then reported unavailable."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+    return bool(poller.poll(max(0, round(timeout * 1000))))
+
+
 class Lines:
     """Newline-delimited JSON over raw file descriptors, with a timeout on reads.
 
-    Raw `os.read` rather than a buffered file: `select` cannot see what a buffered reader already holds.
+    Raw `os.read` rather than a buffered file: `poll` cannot see what a buffered reader already holds.
     """
 
     def __init__(self, read_fd: int, write_fd: int):
@@ -42,12 +51,12 @@ class Lines:
             data = data[os.write(self.write_fd, data) :]
 
     def pending(self) -> bool:
-        return b"\n" in self._buffer or bool(select.select([self.read_fd], [], [], 0)[0])
+        return b"\n" in self._buffer or _readable(self.read_fd, 0)
 
     def recv(self, timeout: float | None = None) -> dict | None:
         """The next message; None at end of stream; TimeoutError if nothing complete arrives in `timeout`."""
         while b"\n" not in self._buffer:
-            if timeout is not None and not select.select([self.read_fd], [], [], timeout)[0]:
+            if timeout is not None and not _readable(self.read_fd, timeout):
                 raise TimeoutError
             chunk = os.read(self.read_fd, 65536)
             if not chunk:

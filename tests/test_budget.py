@@ -118,7 +118,9 @@ def test_a_time_after_a_plan_is_that_plan_in_that_time(resolver):
 # -- the answer -----------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def library(tmp_path_factory, embedder):
-    return small_library(tmp_path_factory.mktemp("budget"), embedder, {"lora.md": LORA_ROADMAP})
+    lib = small_library(tmp_path_factory.mktemp("budget"), embedder, {"lora.md": LORA_ROADMAP})
+    yield lib
+    lib.close()
 
 
 def test_a_rate_gives_the_same_weeks_as_the_learning_path(library):

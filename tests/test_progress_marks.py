@@ -64,7 +64,9 @@ def test_only_a_done_record_counts_as_known_in_the_conversation(resolver):
 
 @pytest.fixture
 def library(tmp_path, embedder):
-    return small_library(tmp_path, embedder, {"lora.md": LORA_ROADMAP})
+    lib = small_library(tmp_path, embedder, {"lora.md": LORA_ROADMAP})
+    yield lib
+    lib.close()
 
 
 def test_confirming_writes_the_status_the_answer_offered(library):
