@@ -850,15 +850,19 @@ USUAL_RATES = (5.0, 10.0)  # hours a week offered when only "how long?" was aske
 FIRST_WEEKS = 3  # weeks an answer spells out; the Learning path page and `path --hours-per-week` have them all
 
 
-def _rate_for(plan, left: float, weeks: float, today: dt.date | None) -> float:
-    """The hours a week that fit the plan into `weeks`: its hours over the weeks, rounded up, and a little more
-    where a step's start pushed into the next week leaves it one week long (graph/schedule.py's MIN_BLOCK)."""
+def _rate_for(plan, left: float, weeks: float, today: dt.date | None) -> tuple[float, list]:
+    """The hours a week that fit the plan into `weeks`, and its weeks at that rate: its hours over the weeks,
+    rounded up, and a little more where a step's start pushed into the next week leaves it one week long
+    (graph/schedule.py's MIN_BLOCK)."""
     rate = max(0.1, math.ceil(left / weeks * 10) / 10)
     for _ in range(20):
-        if len(weekly_plan(plan, rate, today)) <= math.ceil(weeks - 1e-9):
+        plan_weeks = weekly_plan(plan, rate, today)
+        if len(plan_weeks) <= math.ceil(weeks - 1e-9):
             break
         rate = round(rate + 0.5, 1)
-    return rate
+    else:
+        plan_weeks = weekly_plan(plan, rate, today)
+    return rate, plan_weeks
 
 
 def plan_time(plan, budget: TimeBudget, today: dt.date | None = None) -> PlanTime:
@@ -866,13 +870,12 @@ def plan_time(plan, budget: TimeBudget, today: dt.date | None = None) -> PlanTim
     deadline needs, or at the usual rates when they only asked how long it takes."""
     left = round(sum(s.hours for s in plan.steps if s.status != "done"), 1)
     given = budget.hours_per_week is not None
-    if given:
-        rates = [budget.hours_per_week]
-    elif budget.weeks:
-        rates = [_rate_for(plan, left, budget.weeks, today)]
+    if budget.weeks and not given:
+        rate, plan_weeks = _rate_for(plan, left, budget.weeks, today)
+        rates, weeks = [rate], {rate: plan_weeks}
     else:
-        rates = list(USUAL_RATES)
-    weeks = {rate: weekly_plan(plan, rate, today) for rate in rates}
+        rates = [budget.hours_per_week] if given else list(USUAL_RATES)
+        weeks = {rate: weekly_plan(plan, rate, today) for rate in rates}
     time = PlanTime(left, [PlanRate(rate, len(weeks[rate])) for rate in rates], budget.weeks, given)
     if len(rates) == 1 and weeks[rates[0]]:
         plan_weeks = weeks[rates[0]]

@@ -280,13 +280,14 @@ def _unbudgeted(text: str, budget: TimeBudget | None) -> str:
     return without_budget(text) if budget is not None else text
 
 
-def compares(text: str, topics: list[str]) -> bool:
+def compares(text: str, topics: list[str], kind: str | None) -> bool:
     """Whether a message sets two of its topics side by side. Not a request for resources that compare them
-    ("a video comparing BERT and GPT": a find), nor a question of which to learn first (an order: plan or why)."""
+    ("a video comparing BERT and GPT": a find, `kind` its kind_hint), nor a question of which to learn first
+    (an order: plan or why)."""
     return (
         len(topics) >= 2
         and bool(COMPARE.search(text))
-        and not kind_hint(text)
+        and not kind
         and not WHERE_FIND.search(text)
         and not LEARNING_ORDER.search(text)
     )
@@ -317,7 +318,7 @@ def _route_words(text: str, resolver: Resolver | None, subject: list[str] | None
         return make("quiz")
     if len(topics) >= 2 and REASON.search(text) and LEARNING_ORDER.search(text) and not subject:
         return make("why")  # the path between the two (answers.why)
-    if compares(text, topics):
+    if compares(text, topics, kind):
         return replace(make("explain"), compare=True)  # each topic, and how they stand to each other
     before = BEFORE.search(text)
     if (step := NEXT.search(text)) and not before and not COMPUTATION_STEP.search(text):
@@ -349,10 +350,7 @@ def _route_words(text: str, resolver: Resolver | None, subject: list[str] | None
     mark = progress_mark(text)
     if mark == "learning" and (WHERE_FIND.search(text) or EXPLAIN.search(text) or _REQUEST.search(text)):
         mark = "done"  # "我正在学 LoRA，有什么好资料": what it asks is the question, being on it the background
-        status_only = False
-    else:
-        status_only = mark != "done"
-    if (PROGRESS.search(text) or status_only) and topics:
+    if (PROGRESS.search(text) or mark != "done") and topics:
         asked = _asked_after(text) or _wanted_after(text, resolver)
         if not asked:
             return replace(make("progress"), mark=mark)
@@ -651,7 +649,7 @@ def _compared_with_it(
     if base is None:
         return None
     topics = [t for t in _own_topics(base, resolver) if t not in own] + own
-    if not compares(text, topics):
+    if not compares(text, topics, intent.kind):
         return None
     return Intent("explain", topics, None, text, intent.lang, "pronoun", context=base, compare=True)
 
