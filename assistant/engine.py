@@ -47,6 +47,7 @@ from studygraph.graph.plan import known_topics, status_map
 from studygraph.graph.resolve import Resolver
 from studygraph.graph.typos import Corrected
 from studygraph.models import Resource
+from studygraph.store.embedders import Deferred
 from studygraph.store.meta import MetaStore
 
 PROSE_INTENTS = ("plan", "next", "find", "explain")
@@ -129,8 +130,8 @@ class Assistant:
         self.settings = settings
         self._owner = library  # a studygraph.Library: its catalogue, graph and learner status are used
         self._llm = llm
-        self._embedder = embedder
-        self._vectors = vectors
+        self._given = (embedder, vectors)  # the caller's: kept through close(), never closed here
+        self._embedder, self._vectors = self._given_or_deferred()
         self._lock = threading.RLock()
         self._version = None
         self._meta = None
@@ -141,6 +142,23 @@ class Assistant:
         self._corpus_urls: set[str] = set()
         self._titles = None  # (topic graph, {resource id: normalised title}) for questions that are a title
         self._words = None  # (topic graph, KnownWords): the library's and the catalogue's words
+
+    def _given_or_deferred(self) -> tuple:
+        """(query embedder, vectors): the given ones, else an embedder made on its first text. It outlives the
+        retriever, which is renewed with each library version: a new version needs no new weights."""
+        embedder, vectors = self._given
+        return embedder or Deferred(self.settings.embedder, cache_dir=self.settings.models_dir), vectors
+
+    def close(self) -> None:
+        """Closes the store connection and lets go of the query embedder's weights (each memory-mapped array
+        holds a file open) and the vectors; the next question opens them again. The model is the process's
+        (assistant/local_llm.py keeps one worker per model) and stays."""
+        with self._lock:
+            if self._meta is not None:
+                self._meta.close()
+            self._meta = self._version = self._resolver = self._catalogue = None
+            self._tg = self._retriever = self._titles = self._words = None
+            self._embedder, self._vectors = self._given_or_deferred()
 
     # -- lazy parts -----------------------------------------------------------------------------------
     def _base(self):

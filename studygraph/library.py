@@ -122,6 +122,7 @@ class Library:
         self._resolver: Resolver | None = None
         self._assistant = None
         self._ingest_embedder = None  # a query needs no torch: the assistant keeps its own unless one is given
+        self._conversation_store = None
 
     @classmethod
     def open(cls, data_dir: str | Path | None = None, *, llm=None, embedder=None, **settings) -> Library:
@@ -222,11 +223,23 @@ class Library:
             return self._ingest_embedder
 
     def close(self) -> None:
+        """Closes what the library holds open: its SQLite connections, the assistant's, the query embedder's
+        memory-mapped weights. A process that opens library after library (a test suite, a server per learner)
+        keeps a bounded number of files open; a library used after close() opens them again."""
         with self._lock:
-            if self._meta is not None:
-                self._meta.close()
-            self._meta = None
+            if self._assistant is not None:
+                self._assistant.close()
+            for held in (self._conversation_store, self._meta):
+                if held is not None:
+                    held.close()
+            self._assistant = self._conversation_store = self._meta = None
             self._version = None
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def _writable(self) -> MetaStore:
         self._require()
@@ -614,7 +627,7 @@ class Library:
         call costs a WAL checkpoint each time: ~30 ms a turn instead of ~1 ms), used under the lock."""
 
         with self._lock:
-            store = getattr(self, "_conversation_store", None)
+            store = self._conversation_store
             if store is None:
                 try:
                     store = ConversationStore(self.settings.conversations_path, create=create)

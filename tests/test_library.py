@@ -185,6 +185,37 @@ def test_marks_count_in_learner_status(tmp_path, library_dir):
     assert "transformer" not in {s.id for s in lib.plan("RLHF").steps}
 
 
+def test_a_process_opening_library_after_library_keeps_few_files_open(tmp_path, library_dir):
+    """A test suite or a server per learner opens many libraries: close() gives back every file each held
+    (the SQLite connections, the query embedder's memory-mapped weights), and a closed one opens them again."""
+    import os
+    import shutil
+
+    from studygraph import Library
+
+    if not os.path.isdir("/proc/self/fd"):
+        pytest.skip("counts open files in /proc")
+    data, corpus = library_dir
+    shutil.copytree(data, tmp_path / "data")
+
+    def used_and_closed() -> int:
+        with Library.open(tmp_path / "data", corpus_dirs=[corpus], llm_backend="none") as lib:
+            assert lib.search("RLHF").results
+            assert lib.ask("what should I learn before RLHF?").to_dict()["intent"] == "plan"
+            lib.record_question(lib.start_conversation().id, "what is RLHF?")
+        return len(os.listdir("/proc/self/fd"))
+
+    settled = [used_and_closed() for _ in range(2)][-1]  # Chroma keeps one client per directory per process
+    after = [used_and_closed() for _ in range(5)]
+    assert max(after) <= settled + 2, f"open files grew from {settled} to {after}"
+
+    lib = Library.open(tmp_path / "data", corpus_dirs=[corpus], llm_backend="none")
+    first = [h.title for h in lib.search("RLHF")]
+    lib.close()
+    assert [h.title for h in lib.search("RLHF")] == first
+    lib.close()
+
+
 # -- the quarantine on every Library surface --------------------------------------------------------
 def test_no_surface_of_the_library_offers_a_quarantined_resource(library_dir):
     lib = open_lib(library_dir)

@@ -79,4 +79,4 @@ def test_the_labelled_queries_find_the_same_with_numpy_query_vectors(minilm_libr
         a = [r.resource.id for r in with_torch.search(query, k=5)]
         b = [r.resource.id for r in without.search(query, k=5)]
         assert a == b, query
-    assert type(without.retriever.embedder).__name__ == "NumpyMiniLM"
+    assert type(without.retriever.embedder.made).__name__ == "NumpyMiniLM"
