@@ -29,6 +29,7 @@ from studygraph.assistant.payloads import (
     FoundResource,
     NextItem,
     NextPayload,
+    OrderPayload,
     Payload,
     PlanPayload,
     PlanRate,
@@ -47,7 +48,7 @@ from studygraph.assistant.phrasings import KNOW_STATEMENT
 from studygraph.assistant.prompts import FIND_DESCRIBED, kind_words
 from studygraph.graph.build import TopicGraph
 from studygraph.graph.catalogue import both_names
-from studygraph.graph.compare import compare_topics, covering
+from studygraph.graph.compare import Comparison, compare_topics, covering, learning_order, nearer_start
 from studygraph.graph.learned import seen_at
 from studygraph.graph.plan import explain_path, implied_known, learning_plan, next_topics, pick_resources, reasons_text
 from studygraph.graph.schedule import weekly_plan
@@ -398,6 +399,10 @@ class Answers:
         reasons = ""
         if len(named) >= 2:
             step, source, target = named[0], named[0], named[1]
+        elif isinstance(payload, ComparePayload) and len(payload.topics) >= 2:
+            # "why?" after "LoRA or QLoRA first?" or a comparison: the chain between them, or why there is none.
+            chain = payload.chains[0] if payload.chains else [payload.topics[0].id, payload.topics[1].id]
+            step, source, target = chain[0], chain[0], chain[-1]
         elif isinstance(payload, PlanPayload) and payload.steps:
             step = named[0] if named else payload.steps[0].id
             source, target = step, payload.goal.id
@@ -419,7 +424,12 @@ class Answers:
             data = explain_path(tg, source, target)
         topic = lambda t: TopicRef.of(tg.catalogue.topics[t])  # noqa: E731
         edges = [EdgeRef(**e) for e in data["edges"]]
-        why = WhyPayload(topic(step), topic(target), [topic(t) for t in data["path"]], edges, reasons)
+        required = data.get("required", True) or not edges
+        why = WhyPayload(topic(step), topic(target), [topic(t) for t in data["path"]], edges, reasons, required)
+        if isinstance(payload, ComparePayload) and len(named) < 2 and not payload.chains and not why.path:
+            # "why?" after "either can come first": that neither builds on the other, and where they part.
+            labels = render.Labels(lambda t: _name(tg, t, intent.lang), short=lambda t: _short_name(tg, t, intent.lang))
+            return Draft("why", render.why_neither(payload, intent.lang, labels), why)
         return Draft("why", render.why(why, intent.lang), why)
 
     def _why_help(self, intent: Intent) -> Draft:
@@ -669,11 +679,43 @@ class Answers:
         subjects = list(dict.fromkeys(_subjects(tg, intent.topics)))[:MAX_COMPARED]
         if len(subjects) < 2:
             return self.explain(replace(intent, compare=False))
-        comparison = compare_topics(tg.plan_graph, subjects)
         known = implied_known(tg, self.known_in(intent))
         picked = self._compared_resources(subjects)
-        payload = ComparePayload(
-            [TopicCard.of(tg.catalogue.topics[t]) for t in subjects],
+        payload = self._side_by_side(subjects, compare_topics(tg.plan_graph, subjects), known, picked)
+        labels = render.Labels(lambda t: _name(tg, t, lang), short=lambda t: _short_name(tg, t, lang))
+        return Draft("explain", render.compare(payload, lang, labels), payload, picked)
+
+    def order(self, intent: Intent) -> Draft:
+        """Which of the topics asked about to learn first ("BERT or GPT first?", "学 QLoRA 需要先学 LoRA 吗"): the
+        one the others build on, with the evidence of each edge between; where none builds on another, that either
+        can come first and which is nearer to what the learner knows. Then what they share and what only one needs,
+        and resources in that order. No prose: the order is the graph's, the evidence its own."""
+        tg, lang = self.tg, intent.lang
+        subjects = list(dict.fromkeys(_subjects(tg, intent.topics)))[:MAX_COMPARED]
+        if len(subjects) < 2:  # one topic the map knows: what comes before it
+            return self.plan(replace(intent, order=False))
+        g = tg.plan_graph
+        comparison = compare_topics(g, subjects)
+        known = implied_known(tg, self.known_in(intent))
+        sequence, left = learning_order(g, subjects, known)
+        picked = self._compared_resources(sequence)
+        edges = [EdgeRef(**tg.edge_evidence(u, v)) for chain in comparison.chains for u, v in zip(chain, chain[1:])]
+        payload = OrderPayload(
+            **vars(self._side_by_side(subjects, comparison, known, picked)),
+            sequence=sequence,
+            first=sequence[0] if comparison.chains else nearer_start(sequence, left),
+            left=left,
+            edges=list({(e.source, e.target): e for e in edges}.values()),
+        )
+        labels = render.Labels(lambda t: _name(tg, t, lang), short=lambda t: _short_name(tg, t, lang))
+        return Draft("plan", render.order(payload, lang, labels), payload, picked)
+
+    def _side_by_side(
+        self, subjects: list[str], comparison: Comparison, known: set[str], picked: list[Resource]
+    ) -> ComparePayload:
+        """How `subjects` stand to each other, to the learner, and the resources picked for them."""
+        return ComparePayload(
+            [TopicCard.of(self.tg.catalogue.topics[t]) for t in subjects],
             comparison.chains,
             comparison.shared,
             comparison.only,
@@ -684,8 +726,6 @@ class Answers:
             known=[t for t in subjects if t in known],
             learning=[t for t in subjects if t in self.learning and t not in known],
         )
-        labels = render.Labels(lambda t: _name(tg, t, lang), short=lambda t: _short_name(tg, t, lang))
-        return Draft("explain", render.compare(payload, lang, labels), payload, picked)
 
     def _compared_resources(self, subjects: list[str]) -> list[Resource]:
         """Those on all the compared topics, then the best of each one's own (pick_resources), COMPARE_RESOURCES

@@ -259,6 +259,8 @@ class Assistant:
             # "after that?" after a next answer: after its first suggestion.
             before = self._context_draft(intent, meta, tg).payload
             intent = replace(intent, topics=[before.topics[0].id] if getattr(before, "topics", None) else [])
+        if name == "plan" and intent.order:  # which of two topics first: their order in the graph
+            return answers.order(intent)
         if name == "plan" and intent.missing:  # a subject the map lacks: say so, and search the library for it
             return answers.missing_plan(
                 intent,

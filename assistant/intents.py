@@ -42,6 +42,7 @@ from studygraph.assistant.phrasings import (
     NEXT,
     NOT_DONE,
     NOT_PRONOUN,
+    ORDER_OF_TWO,
     ORIGIN_WANTS,
     PLAN,
     PLAN_WORDS,
@@ -103,6 +104,9 @@ class Intent:
     # The status a progress record offers to mark: "done" ("I finished LoRA"), "learning" ("I'm still learning
     # LoRA", "LoRA 还没学完") or "todo" ("unmark LoRA", "我其实还不会 LoRA").
     mark: str = "done"
+    # Which of two (or three) named topics comes first ("BERT or GPT first?", "学 QLoRA 需要先学 LoRA 吗"): a plan
+    # intent answered with their order in the graph (answers.order), not a plan for one of them.
+    order: bool = False
 
 
 _SUBJECT_CONTENT = re.compile(r"[0-9a-z\u3400-\u9fff]")
@@ -280,6 +284,16 @@ def _unbudgeted(text: str, budget: TimeBudget | None) -> str:
     return without_budget(text) if budget is not None else text
 
 
+def order_asked(text: str, topics: list[str], kind: str | None, resolver: Resolver | None) -> list[str]:
+    """The topics a message asks the order of ("should I learn BERT or GPT first?"), two or more, those it names
+    only as background ("I know Python, ...") left out; [] when it asks no such thing, or asks for resources."""
+    if len(topics) < 2 or kind or WHERE_FIND.search(text) or not ORDER_OF_TWO.search(text):
+        return []
+    background, _ = background_only(text, resolver)
+    asked = [t for t in topics if t not in background]
+    return asked if len(asked) >= 2 else []
+
+
 def compares(text: str, topics: list[str], kind: str | None) -> bool:
     """Whether a message sets two of its topics side by side. Not a request for resources that compare them
     ("a video comparing BERT and GPT": a find, `kind` its kind_hint), nor a question of which to learn first
@@ -318,6 +332,8 @@ def _route_words(text: str, resolver: Resolver | None, subject: list[str] | None
         return make("quiz")
     if len(topics) >= 2 and REASON.search(text) and LEARNING_ORDER.search(text) and not subject:
         return make("why")  # the path between the two (answers.why)
+    if ordered := order_asked(text, topics, kind, resolver):
+        return replace(make("plan"), topics=ordered, order=True)  # which comes first, and why (answers.order)
     if compares(text, topics, kind):
         return replace(make("explain"), compare=True)  # each topic, and how they stand to each other
     before = BEFORE.search(text)
@@ -586,8 +602,17 @@ def _followup(text: str, intent: Intent, resolver: Resolver | None, history: lis
         )
     if TOPIC_FOLLOWUP.search(text) and intent.topics and prev.name not in ("chitchat",):
         # "what about DPO?" / "那 DPO 呢": the previous question, about another topic.
-        compare = prev.compare and len(intent.topics) >= 2  # "what about T5?" after BERT vs GPT: T5 alone
-        return replace(prev, topics=intent.topics, raw=text, lang=intent.lang, followup="topic", compare=compare)
+        # "what about T5?" after BERT vs GPT (or BERT or GPT first?): T5 alone
+        two = len(intent.topics) >= 2
+        return replace(
+            prev,
+            topics=intent.topics,
+            raw=text,
+            lang=intent.lang,
+            followup="topic",
+            compare=prev.compare and two,
+            order=prev.order and two,
+        )
     return intent
 
 
@@ -634,7 +659,8 @@ def _budget_followup(
     budget = TimeBudget(now.hours_per_week, now.weeks, now.asked or earlier.asked)
     if budget.hours_per_week is None and budget.weeks is None:
         budget = replace(earlier, asked=True)
-    return replace(base, budget=budget, raw=text, lang=intent.lang, followup="budget", context=base)
+    # After "LoRA or QLoRA first?": the plan for them in that time, not the order again.
+    return replace(base, budget=budget, raw=text, lang=intent.lang, followup="budget", context=base, order=False)
 
 
 def _compared_with_it(

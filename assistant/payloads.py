@@ -229,6 +229,20 @@ class ComparePayload(_Plain):
 
 
 @dataclass
+class OrderPayload(ComparePayload):
+    """Which of the topics asked about comes first ("BERT or GPT first?", "学 QLoRA 需要先学 LoRA 吗"): the
+    comparison's chains, shared and own prerequisites, with the order they give. `sequence`: the topics in an order
+    to learn them (each after those it builds on; unrelated ones by how much is left before them); `first`: the one
+    to start with, None where nothing sets one before the other; `left`: per topic, how many of its prerequisites
+    the learner has not learned; `edges`: the chains' edges with their evidence."""
+
+    sequence: list[str] = field(default_factory=list)
+    first: str | None = None
+    left: dict[str, int] = field(default_factory=dict)
+    edges: list[EdgeRef] = field(default_factory=list)
+
+
+@dataclass
 class QuizQuestion(_Plain):
     text: str
     source: str  # "file.md:12"
@@ -283,6 +297,9 @@ class WhyPayload(_Plain):
     path: list[TopicRef]
     edges: list[EdgeRef]
     reasons: str = ""  # a next suggestion's "builds directly on ...; unlocks 4 later topics", in the answer's language
+    # The chain is one of prerequisites (what a plan follows); False: only weaker edges (one roadmap's chapter
+    # order) join the two, an order no plan enforces.
+    required: bool = True
 
     def topic_ids(self) -> set[str]:
         return {self.step.id, self.target.id, *(t.id for t in self.path)}
@@ -317,6 +334,7 @@ Payload = Union[
     FindPayload,
     ExplainPayload,
     ComparePayload,
+    OrderPayload,
     QuizPayload,
     ProgressPayload,
     ReportPayload,

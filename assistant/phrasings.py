@@ -703,6 +703,60 @@ LEARNING_ORDER = _rx(
 )
 
 
+# Which of two named topics to learn first, or whether one is needed before the other: "should I learn BERT or GPT
+# first?", "which comes first, attention or transformers?", "do I need linear algebra before deep learning?", "is
+# backprop a prerequisite for RNNs?", "can I learn QLoRA without LoRA?", "can I skip word2vec and go straight to
+# BERT?", "先学 BERT 还是先学 GPT", "LoRA 和 QLoRA 先学哪个", "学 QLoRA 需要先学 LoRA 吗", "反向传播是 RNN 的前置
+# 知识吗", "不学 LoRA 能直接学 QLoRA 吗". Read only where two topics are named (intents.py); "what should I learn
+# before RLHF?" names one and asks for a plan.
+ORDER_OF_TWO = _rx(
+    r"\bor\b[^.?!;:]{1,60}?\bfirst\b",
+    r"\bfirst\b[^.?!;]{0,40}?\bor\b",
+    r"\b(before|after)\s+or\s+(before|after)\b",
+    r"\bwhich\s+(one\s+|topic\s+|of\s+(them|the\s+two|these|those)\s+)?(comes?|goes|should\s+(i\s+)?(come|go|learn|"
+    r"study|do|start\s+with)|do\s+i\s+(learn|study|start\s+with)|to\s+(learn|study|start\s+with))\s+first\b",
+    r"\b(in\s+)?(what|which)\s+order\s+(should|do|would|can)\s+i\b",
+    r"\b(the\s+other\s+way\s+(a)?round|vice\s+versa)\b",
+    r"^(?!.*\b(what|which\s+topics|anything|everything)\b).*\b(do|would|will|should)\s+i\s+(really\s+)?(need|have)\s+"
+    r"to\s+(know|learn|study|understand|master|do|finish)\b.{1,60}\b(before|first)\b",
+    r"^(?!.*\b(what|which\s+topics|anything|everything)\b).*\bdo\s+i\s+(really\s+)?need\b.{1,60}\b(before|first|for)\b",
+    r"^(?!.*\b(what|which\s+topics|anything|everything)\b).*\bshould\s+i\s+(learn|study|know|do|finish|read)\b"
+    r"\s+(?!before)\S.{0,60}\bbefore\b",
+    # asked, not stated: "is backprop a prerequisite for RNNs?", not "start with X because it is needed for Y."
+    r"^\s*(is|are)\b.{1,50}\b(a\s+|an\s+)?(prerequisites?|prereqs?|required|necessary|needed|a\s+must|essential)\s+"
+    r"(for|to|before)\b",
+    r"\b(is|are)\b.{1,50}\b(a\s+|an\s+)?(prerequisites?|prereqs?|required|necessary|needed|a\s+must|essential)\s+"
+    r"(for|to|before)\b[^.!]*\?\s*$",
+    # "does QLoRA need LoRA?", not "how does BERT build on the transformer?" (an explanation)
+    r"^(?!.*\b(how|what|why|in\s+what\s+way)\b).*\bdoes\b.{1,50}\b(require|need|build\s+on|depend\s+on|assume|"
+    r"presuppose)\b",
+    r"\bcan\s+i\s+(learn|study|do|start|understand|tackle|get\s+into|jump\s+into)\b.{1,50}\bwithout\b",
+    r"\bskip\b.{1,50}\b(and\s+)?(go|jump|move|head)\s+(straight|directly|right)?\s*(in)?to\b",
+    r"\bskip\b.{1,50}\band\s+(learn|study|start|do|read)\b",
+    r"\bcan\s+i\s+skip\b",
+    r"\bstart\s+with\b.{1,60}\bor\b",
+    r"\bor\s+(jump|go|dive|head|move)\s+(right\s+|straight\s+|directly\s+)?(in)?to\b",
+    r"\b(worth|necessary|needed|required)\s+(learning|studying|knowing|doing)\b.{0,30}\b(before|first)\b",
+    r"\b(sensible|right|best|correct|good|logical|recommended|natural)\s+order\b",
+    r"\border\s+(to|should\s+i|do\s+i)\s+(learn|study|tackle|take)\b",
+    r"\b(is\s+it\s+(ok|okay|fine|possible)|is\s+it\s+better)\s+to\s+(learn|study|start\s+with|do)\b.{1,50}"
+    r"\b(before|first|or|without)\b",
+    r"先学[^，。？?！!]{1,30}?还是|还是[^，。？?！!]{0,30}?先学|[^，。？?！!]还是先",
+    r"先学哪|哪(个|一个|样|门)(应该)?先学|哪(个|一个)(在前|排前面|更基础)|先后顺序|学习顺序|谁先谁后",
+    # A study order, not the order of a model's parts ("LayerNorm 和残差连接是什么顺序"): a verb of study with it.
+    r"^(?=.*(学|看|读|入门)).*(什么顺序|顺序是(怎样|怎么样|什么))",
+    r"(需要|要|得|必须|一定要|应该)先(学|懂|掌握|会|了解|学会|搞懂)[^，。？?！!]{1,30}(吗|么|嘛|不|没)",
+    r"要不要先(学|懂|掌握|了解|学会)|是否(需要|要|必须)先|必须先[^，。？?！!]{1,20}才",
+    r"是[^，。？?！!]{1,30}的(前置|基础|先修)(知识|课程|条件)?(吗|么|嘛)|是不是[^，。？?！!]{1,30}的(前置|基础|先修)",
+    r"不(学|懂|会|了解)[^，。？?！!]{1,30}(能|可以|能不能)(直接)?(学|看|上手)",
+    r"跳过[^，。？?！!]{1,30}(直接|先)",
+    r"(是不是|是否|需不需要|用不用|要不要)(得|要|需要|必须|应该)?先",
+    r"顺序(对|合理|正确|可以|行)(吗|么|不)|(这个|这样的?)顺序",
+    r"先学[^，。？?！!]{1,30}再学[^，。？?！!]{1,30}(对|可以|行|合理|好)(吗|么|不)",
+    r"在[^，。？?！!]{1,30}(之前|以前|前面)(学|看)(吗|么|嘛|比较好|更好)",
+)
+
+
 # Asking for the reason of an order with no "why" first: "I don't get why GPT is scheduled before RLHF", "what makes
 # fine-tuning a prerequisite for LoRA?", "学习路线里把分词排在词向量前面，理由是什么", "学 RAG 前怎么还得先学句向量".
 REASON = _rx(

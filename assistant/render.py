@@ -25,6 +25,7 @@ from studygraph.assistant.payloads import (
     FoundResource,
     NextItem,
     NextPayload,
+    OrderPayload,
     PlanPayload,
     PlanStep,
     ReportPayload,
@@ -371,18 +372,15 @@ def _short(labels: Labels | None, cards: dict, lang: str) -> Callable[[str], str
 
 def _relation(payload: ComparePayload, lang: str, labels: Labels | None) -> str:
     name = _short(labels, {t.id: t for t in payload.topics}, lang)
-    names = lambda ids: _sep(lang).join(name(t) for t in ids)  # noqa: E731
     two = len(payload.topics) == 2
     lines = []
     for chain in payload.chains:
         first, then = name(chain[0]), name(chain[-1])
-        via = _t(lang, f" ({' → '.join(name(t) for t in chain)})", f"（{' → '.join(name(t) for t in chain)}）")
-        via = via if len(chain) > 2 else ""
         lines.append(
             _t(
                 lang,
-                f"{then} builds on {first}{via}: learn {first} first.",
-                f"{then}建立在{first}之上{via}：先学{first}。",
+                f"{then} builds on {first}{_via(chain, name, lang)}: learn {first} first.",
+                f"{then}建立在{first}之上{_via(chain, name, lang)}：先学{first}。",
             )
         )
     if not payload.chains:
@@ -391,6 +389,22 @@ def _relation(payload: ComparePayload, lang: str, labels: Labels | None) -> str:
             if two
             else _t(lang, "None of them builds on another: any can come first.", "它们互不为前置：先学哪个都可以。")
         )
+    return "\n".join(f"- {line}" for line in lines + _standing(payload, lang, name))
+
+
+def _via(chain: list[str], name: Callable[[str], str], lang: str) -> str:
+    """The topics between a chain's ends, when there are any: " (A → B → C)"."""
+    if len(chain) <= 2:
+        return ""
+    path = " → ".join(name(t) for t in chain)
+    return _t(lang, f" ({path})", f"（{path}）")
+
+
+def _standing(payload: ComparePayload, lang: str, name: Callable[[str], str]) -> list[str]:
+    """What the compared topics share, what only one builds on, and which of them the learner knows or is on."""
+    names = lambda ids: _sep(lang).join(name(t) for t in ids)  # noqa: E731
+    two = len(payload.topics) == 2
+    lines = []
     if payload.shared:
         lines.append(
             _t(lang, "Both build on: " if two else "All of them build on: ", "共同的前置知识：") + names(payload.shared)
@@ -404,7 +418,129 @@ def _relation(payload: ComparePayload, lang: str, labels: Labels | None) -> str:
         lines.append(_t(lang, "You know: ", "你已经会：") + names(payload.known))
     if payload.learning:
         lines.append(_t(lang, "You are learning: ", "你正在学：") + names(payload.learning))
-    return "\n".join(f"- {line}" for line in lines)
+    return lines
+
+
+def order(payload: OrderPayload, lang: str, labels: Labels | None = None) -> str:
+    """Which to learn first, in bold, and why: each edge of the chain between them with its evidence, or that
+    neither builds on the other and which is nearer; then what they share and what only one needs, and resources."""
+    cards = {t.id: t for t in payload.topics}
+    name = _short(labels, cards, lang)
+
+    def full(t: str) -> str:
+        return escape(labels.name(t) if labels else display_name(cards[t].name, cards[t].zh, lang))
+
+    asked = [full(t.id) for t in payload.topics]
+    if len(asked) == 2:
+        title = _t(lang, f"**{asked[0]} or {asked[1]} first?**", f"**先学{asked[0]}还是{asked[1]}？**")
+    else:
+        title = _t(lang, f"**In what order: {', '.join(asked)}?**", f"**{'、'.join(asked)}的学习顺序**")
+    standing = "\n".join(f"- {line}" for line in _standing(payload, lang, name))
+    heading = _t(lang, "How they stand:", "两者的情况：" if len(asked) == 2 else "它们的情况：")
+    return blocks(
+        title,
+        _order_verdict(payload, lang, name),
+        _order_evidence(payload, lang, name),
+        heading if standing else "",
+        standing,
+        _compared_resources(payload, lang, labels),
+    )
+
+
+def _order_verdict(payload: OrderPayload, lang: str, name: Callable[[str], str]) -> str:
+    known = set(payload.known)
+    if payload.chains and len(payload.topics) == 2:
+        chain = payload.chains[0]
+        first, then = name(chain[0]), name(chain[-1])
+        verdict = _t(
+            lang,
+            f"**Learn {first} first**: {then} builds on it{_via(chain, name, lang)}.",
+            f"**先学{first}**：{then}建立在它之上{_via(chain, name, lang)}。",
+        )
+        if chain[0] in known and chain[-1] in known:
+            return verdict + _t(lang, " You know both already.", "两者你都已经掌握。")
+        if chain[0] in known:
+            return verdict + _t(
+                lang, f" You know {first} already: go on to {then}.", f"你已经掌握{first}，可以接着学{then}。"
+            )
+        return verdict
+    if payload.chains:
+        sequence = " → ".join(name(t) for t in payload.sequence)
+        ordered = {(chain[0], chain[-1]) for chain in payload.chains}
+        if all(pair in ordered for pair in zip(payload.sequence, payload.sequence[1:])):
+            return _t(lang, f"**Learn them in this order**: {sequence}.", f"**按这个顺序学**：{sequence}。")
+        # Some pairs are unordered: the order is one that works, and only the chains are required.
+        builds = _sep(lang).join(
+            _t(lang, f"{name(c[-1])} builds on {name(c[0])}", f"{name(c[-1])}建立在{name(c[0])}之上")
+            for c in payload.chains
+        )
+        return _t(
+            lang,
+            f"**An order that works**: {sequence}. {builds}; the rest may come in any order.",
+            f"**一个可行的顺序**：{sequence}。{builds}；其余的先后不限。",
+        )
+    verdict = (
+        _t(lang, "**Either can come first**: neither builds on the other.", "**先学哪个都可以**：两者互不为前置。")
+        if len(payload.topics) == 2
+        else _t(lang, "**Any order works**: none of them builds on another.", "**顺序不限**：它们互不为前置。")
+    )
+    if payload.first is None:
+        on = [t for t in payload.sequence if t in payload.learning]
+        if len(on) == 1:  # nothing in the graph picks one: the one already begun does
+            return verdict + _t(
+                lang,
+                f" You are already learning {name(on[0])}: go on with it.",
+                f"你正在学{name(on[0])}，可以先把它学完。",
+            )
+        return verdict
+    first, left = payload.first, payload.left
+    others = [t for t in payload.sequence if t != first]
+    if not left[first]:
+        nearer = _t(
+            lang,
+            f" {name(first)} is the nearer start: you have learned everything it builds on.",
+            f"{name(first)}离你更近：它的前置知识你都已经学过。",
+        )
+    else:
+        rest_en = ", ".join(f"{left[t]} for {name(t)}" for t in others)
+        rest_zh = "，".join(f"{name(t)}还差 {left[t]} 个" for t in others)
+        nearer = _t(
+            lang,
+            f" {name(first)} is the nearer start: {left[first]} of the topics it builds on are left to learn, "
+            f"against {rest_en}.",
+            f"{name(first)}离你更近：它还差 {left[first]} 个前置主题没学，{rest_zh}。",
+        )
+    return verdict + nearer
+
+
+def why_neither(payload: ComparePayload, lang: str, labels: Labels | None = None) -> str:
+    """Why no order was given between topics: none builds on another in the topic map; what they share and what
+    only one of them needs."""
+    name = _short(labels, {t.id: t for t in payload.topics}, lang)
+    head = (
+        _t(
+            lang,
+            "Neither builds on the other in the topic map, so either can come first.",
+            "在主题图里，两者互不为前置，所以先学哪个都可以。",
+        )
+        if len(payload.topics) == 2
+        else _t(
+            lang,
+            "None of them builds on another in the topic map, so any order works.",
+            "在主题图里，它们互不为前置，所以顺序不限。",
+        )
+    )
+    return blocks(head, "\n".join(f"- {line}" for line in _standing(payload, lang, name)))
+
+
+def _order_evidence(payload: OrderPayload, lang: str, name: Callable[[str], str]) -> str:
+    """Each edge of the chains with its evidence, as a why answer gives it."""
+    if not payload.edges:
+        return ""
+    lines = "\n".join(
+        f"- {name(e.source)} → {name(e.target)}: {escape('; '.join(e.evidence[:2]) or e.kind)}" for e in payload.edges
+    )
+    return blocks(_t(lang, "Why:", "依据："), lines)
 
 
 def _compared_resources(payload: ComparePayload, lang: str, labels: Labels | None) -> str:
@@ -532,6 +668,14 @@ def why(payload: WhyPayload, lang: str) -> str:
     if is_next:
         head = _t(lang, f"**Why {name(step)} is next**", f"**为什么下一步是{name(step)}**")
         head += _t(lang, f": {escape(payload.reasons)}.", f"：{escape(payload.reasons)}。") if payload.reasons else ""
+    elif payload.path and not payload.required:
+        head = _t(
+            lang,
+            f"{name(step)} is not a prerequisite of {name(target)} in the topic map, and a plan may take them in "
+            f"either order. What puts {name(step)} first is an order hint, not a prerequisite:",
+            f"在主题图里，{name(step)}不是{name(target)}的前置知识，学习路线可以按任意顺序安排它们。"
+            f"把{name(step)}排在前面的只是顺序上的提示，不是前置关系：",
+        )
     elif payload.path:
         head = _t(
             lang,

@@ -16,6 +16,9 @@ import networkx as nx
 from studygraph.models import Resource
 
 SHARED_NAMED = 4  # nearest common prerequisites named at most
+# Where neither of two topics builds on the other, one is called the nearer start only when the prerequisites left
+# before it are at most this share of the others' (or none at all): 41 against 42 is no reason to pick one.
+NEARER_SHARE = 0.75
 
 
 @dataclass
@@ -40,6 +43,30 @@ def compare_topics(g: nx.DiGraph, topics: list[str]) -> Comparison:
         below_others = set(others).union(*(ancestors[u] for u in others))
         only[t] = sorted(p for p in g.predecessors(t) if p not in below_others and p not in shared)
     return Comparison(topics, chains, shared, only)
+
+
+def learning_order(g: nx.DiGraph, topics: list[str], known: set[str]) -> tuple[list[str], dict[str, int]]:
+    """(`topics` in an order to learn them, per topic how many of its prerequisites are not in `known`): each
+    after those it builds on; where nothing orders two, the one with less left before it first, then the order
+    asked."""
+    topics = [t for t in dict.fromkeys(topics) if t in g]
+    ancestors = {t: nx.ancestors(g, t) for t in topics}
+    left = {t: len(ancestors[t] - known) for t in topics}
+    sequence, remaining = [], list(topics)
+    while remaining:
+        ready = [t for t in remaining if not any(u in ancestors[t] for u in remaining if u != t)]
+        sequence.append(min(ready, key=lambda t: (left[t], remaining.index(t))))
+        remaining.remove(sequence[-1])
+    return sequence, left
+
+
+def nearer_start(sequence: list[str], left: dict[str, int]) -> str | None:
+    """The first of `sequence` (learning_order's) where clearly less is left before it than before any other;
+    None where the difference is too small to choose by."""
+    if len(sequence) < 2:
+        return None
+    first, rest = left[sequence[0]], min(left[t] for t in sequence[1:])
+    return sequence[0] if first < rest and (first == 0 or first <= NEARER_SHARE * rest) else None
 
 
 def _nearest_shared(g: nx.DiGraph, topics: list[str], ancestors: dict[str, set[str]]) -> list[str]:

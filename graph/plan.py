@@ -297,14 +297,20 @@ def known_topics(tg: TopicGraph, meta: MetaStore) -> tuple[set[str], set[str]]:
 
 
 def explain_path(tg: TopicGraph, source: str, target: str) -> dict:
-    """Why source comes before target: the chain of edges with their evidence, or why not."""
-    g = tg.graph
-    try:
-        path = nx.shortest_path(g, source, target, weight=lambda u, v, d: 2.0 - d["weight"])
-    except nx.NetworkXNoPath:
-        reverse = nx.has_path(g, target, source)
-        return {"path": [], "edges": [], "reverse": reverse}
-    return {"path": path, "edges": [tg.edge_evidence(u, v) for u, v in zip(path, path[1:])], "reverse": False}
+    """Why source comes before target: the chain of edges with their evidence, or why not. The chain is one of
+    prerequisites (the plan graph, what a plan follows) where there is one: a plan's step is explained by what put
+    it there. Only where there is none is a chain through weaker edges (one roadmap's chapter order) given, with
+    `required` False: it is an order some source keeps, which no plan enforces."""
+    cost = lambda u, v, _: 2.0 - tg.graph.edges[u, v]["weight"]  # noqa: E731 - the stronger edge is the shorter
+    for g, required in ((tg.plan_graph, True), (tg.graph, False)):
+        try:
+            path = nx.shortest_path(g, source, target, weight=cost)
+        except (nx.NetworkXNoPath, nx.NodeNotFound):
+            continue
+        edges = [tg.edge_evidence(u, v) for u, v in zip(path, path[1:])]
+        return {"path": path, "edges": edges, "reverse": False, "required": required}
+    reverse = target in tg.graph and source in tg.graph and nx.has_path(tg.graph, target, source)
+    return {"path": [], "edges": [], "reverse": reverse, "required": False}
 
 
 def display_edges(tg: TopicGraph, nodes: set[str] | None = None) -> list[tuple[str, str]]:

@@ -275,6 +275,11 @@ def why(source: str, target: str, as_json: JsonOpt = False, data_dir: DataDirOpt
                 f"{result.source} is not a prerequisite of {result.target}"
                 + (" (it is the other way round)" if result.reverse else "")
             )
+        elif not result.required:
+            typer.echo(
+                f"{result.source} is not a prerequisite of {result.target}: no plan requires this order, "
+                "which only weaker edges keep"
+            )
         for e in result.edges:
             typer.echo(f"{e.source} -> {e.target} ({e.kind}, {e.weight}):")
             for ev in e.evidence[:4]:

@@ -381,7 +381,8 @@ class Library:
         a, b = (hit.id for hit in hits)
         data = explain_path(self.graph, a, b)
         fixed = [hit.corrected for hit in hits if hit.corrected]
-        return WhyResult(a, b, data["path"], [Edge(**e) for e in data["edges"]], data["reverse"], fixed)
+        edges = [Edge(**e) for e in data["edges"]]
+        return WhyResult(a, b, data["path"], edges, data["reverse"], data["required"] and bool(edges), fixed)
 
     def topic_graph(self) -> GraphResult:
         """The whole prerequisite graph (source -> target: source is a prerequisite of target)."""

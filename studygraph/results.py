@@ -130,6 +130,9 @@ class WhyResult(_Plain):
     path: list[str]
     edges: list[Edge]
     reverse: bool  # no path, but the target is a prerequisite of the source
+    # The path is one of prerequisites (what a plan follows); False: only weaker edges join them (one source's
+    # chapter order), an order no plan enforces.
+    required: bool = True
     corrected: list[dict] = field(default_factory=list)  # the typos corrected in the two names (graph/typos.py)
 
     def to_dict(self) -> dict:  # `why --json`: the path and its edges (the ids asked about are in the path)

@@ -71,6 +71,16 @@ def turns(*questions: str) -> list[dict]:
     return [m for q in questions for m in ({"role": "user", "content": q}, {"role": "assistant", "content": "…"})]
 
 
+def talk(lib, *questions: str):
+    """Ask each question in turn with the conversation so far; the answers."""
+    history, answers = [], []
+    for q in questions:
+        answer = lib.ask(q, history=list(history))
+        answers.append(answer)
+        history += [{"role": "user", "content": q}, {"role": "assistant", "content": answer.answer}]
+    return answers
+
+
 def small_library(root: Path, embedder, files: dict[str, str]):
     """A Library over `files` (name -> markdown) in root/corpus, ingested into root/data, with no model."""
     from studygraph import Library

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import write
+from conftest import talk, write
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -18,16 +18,6 @@ def lib(seed_library, embedder):
 
     settings, _ = seed_library
     return Library.open(settings.data_dir, embedder=embedder, llm_backend="none")
-
-
-def talk(lib, *questions: str):
-    """Ask each question in turn with the conversation so far; the answers."""
-    history, answers = [], []
-    for q in questions:
-        answer = lib.ask(q, history=list(history))
-        answers.append(answer)
-        history += [{"role": "user", "content": q}, {"role": "assistant", "content": answer.answer}]
-    return answers
 
 
 @pytest.mark.parametrize(
