@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from studygraph.assistant.payloads import (
     ComparePayload,
     CoveringResource,
+    EdgeRef,
     ExplainPayload,
     FindPayload,
     FoundResource,
@@ -342,11 +343,7 @@ def explain(payload: ExplainPayload, lang: str, labels: Labels | None = None, le
 # -- compare ------------------------------------------------------------------------------------------------
 def compare(payload: ComparePayload, lang: str, labels: Labels | None = None) -> str:
     """Each topic's description, then how they stand to each other, then resources with what each is about."""
-    cards = {t.id: t for t in payload.topics}
-
-    def full(t: str) -> str:  # the heading's and descriptions' names: in Chinese, with the English name beside
-        return escape(labels.name(t) if labels else display_name(cards[t].name, cards[t].zh, lang))
-
+    full = _full(labels, {t.id: t for t in payload.topics}, lang)
     title = _t(lang, " vs ", "与").join(full(t.id) for t in payload.topics) + _t(lang, "", "的对比")
     described = []
     for t in payload.topics:
@@ -356,6 +353,15 @@ def compare(payload: ComparePayload, lang: str, labels: Labels | None = None) ->
     relation = _relation(payload, lang, labels)
     heading = _t(lang, "How they relate:", "两者的关系：" if len(payload.topics) == 2 else "它们的关系：")
     return blocks(f"**{title}**", *described, heading, relation, _compared_resources(payload, lang, labels))
+
+
+def _full(labels: Labels | None, cards: dict, lang: str) -> Callable[[str], str]:
+    """A topic's name in a heading or beside its description: in Chinese, with the English name beside."""
+
+    def name(t: str) -> str:
+        return escape(labels.name(t) if labels else display_name(cards[t].name, cards[t].zh, lang))
+
+    return name
 
 
 def _short(labels: Labels | None, cards: dict, lang: str) -> Callable[[str], str]:
@@ -425,11 +431,7 @@ def order(payload: OrderPayload, lang: str, labels: Labels | None = None) -> str
     """Which to learn first, in bold, and why: each edge of the chain between them with its evidence, or that
     neither builds on the other and which is nearer; then what they share and what only one needs, and resources."""
     cards = {t.id: t for t in payload.topics}
-    name = _short(labels, cards, lang)
-
-    def full(t: str) -> str:
-        return escape(labels.name(t) if labels else display_name(cards[t].name, cards[t].zh, lang))
-
+    name, full = _short(labels, cards, lang), _full(labels, cards, lang)
     asked = [full(t.id) for t in payload.topics]
     if len(asked) == 2:
         title = _t(lang, f"**{asked[0]} or {asked[1]} first?**", f"**先学{asked[0]}还是{asked[1]}？**")
@@ -537,10 +539,14 @@ def _order_evidence(payload: OrderPayload, lang: str, name: Callable[[str], str]
     """Each edge of the chains with its evidence, as a why answer gives it."""
     if not payload.edges:
         return ""
-    lines = "\n".join(
-        f"- {name(e.source)} → {name(e.target)}: {escape('; '.join(e.evidence[:2]) or e.kind)}" for e in payload.edges
+    return blocks(_t(lang, "Why:", "依据："), _edge_lines(payload.edges, name))
+
+
+def _edge_lines(edges: list[EdgeRef], name: Callable[[str], str]) -> str:
+    """Each edge with the first two pieces of its evidence (its kind where it has none)."""
+    return "\n".join(
+        f"- {name(e.source)} → {name(e.target)}: {escape('; '.join(e.evidence[:2]) or e.kind)}" for e in edges
     )
-    return blocks(_t(lang, "Why:", "依据："), lines)
 
 
 def _compared_resources(payload: ComparePayload, lang: str, labels: Labels | None) -> str:
@@ -694,8 +700,4 @@ def why(payload: WhyPayload, lang: str) -> str:
         return head
     chain = " → ".join(name(t) for t in payload.path)
     by_id = {t.id: t for t in payload.path}
-    edges = "\n".join(
-        f"- {name(by_id[e.source])} → {name(by_id[e.target])}: {escape('; '.join(e.evidence[:2]) or e.kind)}"
-        for e in payload.edges
-    )
-    return blocks(head, chain, edges)
+    return blocks(head, chain, _edge_lines(payload.edges, lambda t: name(by_id[t])))
